@@ -1,0 +1,131 @@
+/**
+ * The typed intermediate representation: what a program means, with every default resolved.
+ *
+ * Plain readonly data (no classes, no source text except names already validated as identifiers),
+ * so codegen and the checker can be tested on hand-written values. Spans are offsets into the
+ * source, kept only so the checker can point at the text a setting came from.
+ */
+import type { Span } from "../syntax/ast.js";
+
+export type ActivationKind =
+  | "linear"
+  | "sigmoid"
+  | "tanh"
+  | "relu"
+  | "leaky_relu"
+  | "gelu"
+  | "gelu_tanh"
+  | "swish"
+  | "softmax";
+
+export type Activation =
+  | { readonly kind: Exclude<ActivationKind, "leaky_relu"> }
+  | { readonly kind: "leaky_relu"; readonly alpha: number };
+
+export type InitKind = "he_uniform" | "he_normal" | "xavier_uniform" | "xavier_normal";
+
+/** A fully connected layer. Parameters: W (units x inputs, row-major) then b (units). */
+export interface DenseLayer {
+  readonly kind: "dense";
+  /** 1-based position among the dense layers. */
+  readonly index: number;
+  /** Keras-style name: dense_1, dense_2, ... */
+  readonly name: string;
+  readonly inputs: number;
+  readonly units: number;
+  readonly activation: Activation;
+  readonly init: InitKind;
+  /** W[j][i] (unit j, input i) lives at weightOffset + j * inputs + i. */
+  readonly weightOffset: number;
+  /** b[j] lives at biasOffset + j. */
+  readonly biasOffset: number;
+  /** (inputs + 1) * units */
+  readonly paramCount: number;
+  readonly span: Span;
+}
+
+export type LossKind = "mse" | "bce" | "multilabel_bce" | "softmax_ce";
+export type Task = "regression" | "binary" | "multilabel" | "multiclass";
+
+export interface Loss {
+  readonly kind: LossKind;
+  readonly task: Task;
+  /** false when inferred from the last activation. */
+  readonly explicit: boolean;
+}
+
+interface OptimizerCommon {
+  readonly lr: number;
+  /** Global gradient-norm clipping threshold, or null for none. */
+  readonly clip: number | null;
+}
+
+/**
+ * `weight_decay` on sgd, momentum and adam is coupled L2 and is folded into
+ * `Regularization.l2` by lowering; only adamw keeps a decoupled `weightDecay`.
+ */
+export type Optimizer =
+  | ({ readonly kind: "sgd" } & OptimizerCommon)
+  | ({ readonly kind: "momentum"; readonly beta: number; readonly nesterov: boolean } & OptimizerCommon)
+  | ({ readonly kind: "adam"; readonly beta1: number; readonly beta2: number; readonly eps: number } & OptimizerCommon)
+  | ({
+      readonly kind: "adamw";
+      readonly beta1: number;
+      readonly beta2: number;
+      readonly eps: number;
+      readonly weightDecay: number;
+    } & OptimizerCommon);
+
+export type OptimizerKind = Optimizer["kind"];
+
+export type Decay =
+  | { readonly kind: "none" }
+  | { readonly kind: "step"; readonly stepSize: number; readonly gamma: number }
+  | { readonly kind: "exponential"; readonly gamma: number; readonly decaySteps: number }
+  | {
+      readonly kind: "cosine";
+      /** Length of the single cosine half-period (ignored when restart is set). */
+      readonly tMax: number;
+      readonly etaMin: number;
+      /** SGDR: first cycle length T_0 and growth factor, or null for a single cosine. */
+      readonly restart: { readonly t0: number; readonly tMult: number } | null;
+    };
+
+export interface Schedule {
+  /** Linear warmup over this many updates (0 = none). */
+  readonly warmup: number;
+  readonly decay: Decay;
+}
+
+export interface Regularization {
+  /** l1 * sum |W| over weights (never biases). */
+  readonly l1: number;
+  /** (l2 / 2) * sum W^2 over weights (never biases). */
+  readonly l2: number;
+}
+
+export interface Training {
+  /** Rows per update; "all" is full-batch descent, 1 is stochastic. */
+  readonly batch: number | "all";
+  readonly epochs: number;
+  readonly shuffle: boolean;
+  readonly seed: number;
+}
+
+export interface ModelIR {
+  readonly name: string;
+  readonly inputSize: number;
+  readonly outputSize: number;
+  readonly paramCount: number;
+  readonly layers: readonly DenseLayer[];
+  readonly loss: Loss;
+  readonly optimizer: Optimizer;
+  readonly schedule: Schedule;
+  readonly regularization: Regularization;
+  readonly training: Training;
+  /**
+   * Where each setting was written, keyed by a dotted path ("optimizer.lr", "train.batch",
+   * "input", "loss", ...). Absent for defaults. Used only by diagnostics.
+   */
+  readonly origins: Readonly<Record<string, Span>>;
+}
