@@ -1,0 +1,12 @@
+/** mlpc as a library: `import { analyze, parse, lower, check } from "mlpc"`. */
+export { analyze, modelNameFromFile, type AnalyzeOptions, type AnalyzeResult } from "./analyze.js";
+export { parse, type ParseResult } from "./syntax/parse.js";
+export { lower, type LowerResult } from "./ir/lower.js";
+export { check } from "./check/check.js";
+export type { CheckOptions } from "./check/context.js";
+export type { Diagnostic, Severity } from "./syntax/diagnostic.js";
+export { hasErrors, lineColOf } from "./syntax/diagnostic.js";
+export type * from "./ir/types.js";
+export type * from "./syntax/ast.js";
+export { renderDiagnostic, renderDiagnostics } from "./report/diagnostics.js";
+export { summarize, renderSummary, type ModelSummary } from "./report/summary.js";

@@ -1,0 +1,90 @@
+/**
+ * Every word of the language, in one place: statements, layer types, activations, losses,
+ * optimizers, initializers and the options each statement takes, with defaults.
+ * Lowering reads these tables; docs/language.md documents them; a test keeps the two in step.
+ */
+import type { ActivationKind, InitKind, LossKind, OptimizerKind } from "./types.js";
+
+export const STATEMENT_WORDS = ["model", "input", "dense", "loss", "optimizer", "schedule", "regularize", "train", "init"] as const;
+
+export const LAYER_WORDS = ["dense"] as const;
+
+export const ACTIVATIONS: Readonly<Record<string, ActivationKind>> = {
+  linear: "linear",
+  identity: "linear",
+  sigmoid: "sigmoid",
+  tanh: "tanh",
+  relu: "relu",
+  leaky_relu: "leaky_relu",
+  gelu: "gelu",
+  gelu_tanh: "gelu_tanh",
+  swish: "swish",
+  silu: "swish",
+  softmax: "softmax",
+};
+
+export const LEAKY_RELU_DEFAULT_ALPHA = 0.01;
+
+export const LOSSES: Readonly<Record<string, LossKind>> = {
+  mse: "mse",
+  mean_squared_error: "mse",
+  bce: "bce",
+  binary_crossentropy: "bce",
+  multilabel_bce: "multilabel_bce",
+  softmax_ce: "softmax_ce",
+  ce: "softmax_ce",
+  cross_entropy: "softmax_ce",
+  categorical_crossentropy: "softmax_ce",
+};
+
+export const INITS: readonly InitKind[] = ["he_uniform", "he_normal", "xavier_uniform", "xavier_normal"];
+export const INIT_ALIASES: Readonly<Record<string, InitKind>> = {
+  glorot_uniform: "xavier_uniform",
+  glorot_normal: "xavier_normal",
+};
+
+export const OPTIMIZERS: readonly OptimizerKind[] = ["sgd", "momentum", "adam", "adamw"];
+
+/** Keras' defaults: SGD 0.01, Adam 0.001. */
+export const DEFAULT_LR: Readonly<Record<OptimizerKind, number>> = { sgd: 0.01, momentum: 0.01, adam: 0.001, adamw: 0.001 };
+
+/** Options each optimizer takes (besides the schedule options, which may share its line). */
+export const OPTIMIZER_OPTIONS: Readonly<Record<OptimizerKind, readonly string[]>> = {
+  sgd: ["lr", "weight_decay", "clip"],
+  momentum: ["lr", "beta", "nesterov", "weight_decay", "clip"],
+  adam: ["lr", "beta1", "beta2", "eps", "weight_decay", "clip"],
+  adamw: ["lr", "beta1", "beta2", "eps", "weight_decay", "clip"],
+};
+
+export const OPTIMIZER_DEFAULTS = {
+  beta: 0.9,
+  nesterov: false,
+  beta1: 0.9,
+  beta2: 0.999,
+  eps: 1e-8,
+  /** PyTorch's AdamW default; 0 for the others. */
+  adamwWeightDecay: 0.01,
+} as const;
+
+export const DECAYS = ["none", "step", "exponential", "cosine"] as const;
+export type DecayWord = (typeof DECAYS)[number];
+
+export const SCHEDULE_OPTIONS = ["warmup", "decay", "step_size", "gamma", "decay_steps", "t_max", "eta_min", "restart", "t_mult"] as const;
+
+/** Which schedule options belong to which decay (warmup and decay belong to all). */
+export const DECAY_OPTIONS: Readonly<Record<DecayWord, readonly string[]>> = {
+  none: [],
+  step: ["step_size", "gamma"],
+  exponential: ["gamma", "decay_steps"],
+  cosine: ["t_max", "eta_min", "restart", "t_mult"],
+};
+
+export const SCHEDULE_DEFAULTS = { warmup: 0, stepGamma: 0.1, decaySteps: 1, etaMin: 0, tMult: 1 } as const;
+
+export const REGULARIZE_OPTIONS = ["l1", "l2"] as const;
+
+export const TRAIN_OPTIONS = ["batch", "batch_size", "epochs", "shuffle", "seed"] as const;
+export const TRAIN_DEFAULTS = { batch: 32, epochs: 100, shuffle: true, seed: 42 } as const;
+
+/** Whole-program limit on parameters (float64: 400 MB). */
+export const MAX_PARAMS = 50_000_000;

@@ -1,0 +1,136 @@
+/**
+ * The Keras-style model summary `mlpc check` prints: one row a layer with its parameter count and
+ * the (C[i-1] + 1) * C[i] formula, then totals, optimizer state and the training recipe.
+ * summarize() is data (also printed by --json); renderSummary() lays it out.
+ */
+import type { Activation, Decay, ModelIR, Optimizer } from "../ir/types.js";
+
+export interface LayerSummary {
+  readonly name: string;
+  readonly type: string;
+  readonly activation: string;
+  readonly outputShape: readonly [null, number];
+  readonly params: number;
+  readonly formula: string;
+  readonly init: string;
+}
+
+export interface ModelSummary {
+  readonly name: string;
+  readonly inputSize: number;
+  readonly layers: readonly LayerSummary[];
+  readonly totalParams: number;
+  readonly bytesFloat64: number;
+  readonly optimizerState: { readonly count: number; readonly description: string };
+  readonly loss: { readonly kind: string; readonly task: string; readonly explicit: boolean };
+  readonly optimizer: string;
+  readonly schedule: string;
+  readonly regularization: string;
+  readonly training: string;
+}
+
+export function activationName(a: Activation): string {
+  return a.kind === "leaky_relu" ? `leaky_relu(alpha=${a.alpha})` : a.kind;
+}
+
+/** Slots of optimizer state per parameter, and what they hold. */
+export function optimizerStateSlots(o: Optimizer): { slots: number; description: string } {
+  switch (o.kind) {
+    case "sgd":
+      return { slots: 0, description: "SGD keeps none" };
+    case "momentum":
+      return { slots: 1, description: "momentum buffer" };
+    case "adam":
+      return { slots: 2, description: "Adam m, v" };
+    case "adamw":
+      return { slots: 2, description: "AdamW m, v" };
+  }
+}
+
+export function describeOptimizer(o: Optimizer): string {
+  const parts: string[] = [o.kind, `lr=${o.lr}`];
+  if (o.kind === "momentum") parts.push(`beta=${o.beta}`, `nesterov=${o.nesterov}`);
+  if (o.kind === "adam" || o.kind === "adamw") parts.push(`beta1=${o.beta1}`, `beta2=${o.beta2}`, `eps=${o.eps}`);
+  if (o.kind === "adamw") parts.push(`weight_decay=${o.weightDecay}`);
+  if (o.clip !== null) parts.push(`clip=${o.clip}`);
+  return parts.join(" ");
+}
+
+function describeDecay(d: Decay): string {
+  switch (d.kind) {
+    case "none":
+      return "constant";
+    case "step":
+      return `step decay (step_size=${d.stepSize}, gamma=${d.gamma})`;
+    case "exponential":
+      return `exponential decay (gamma=${d.gamma}, decay_steps=${d.decaySteps})`;
+    case "cosine":
+      return d.restart === null
+        ? `cosine decay (t_max=${d.tMax}, eta_min=${d.etaMin})`
+        : `cosine with warm restarts (restart=${d.restart.t0}, t_mult=${d.restart.tMult}, eta_min=${d.etaMin})`;
+  }
+}
+
+export function describeSchedule(ir: ModelIR): string {
+  const decay = describeDecay(ir.schedule.decay);
+  return ir.schedule.warmup > 0 ? `warmup ${ir.schedule.warmup}, then ${decay}` : decay;
+}
+
+export function summarize(ir: ModelIR): ModelSummary {
+  const state = optimizerStateSlots(ir.optimizer);
+  const { l1, l2 } = ir.regularization;
+  const t = ir.training;
+  return {
+    name: ir.name,
+    inputSize: ir.inputSize,
+    layers: ir.layers.map((l) => ({
+      name: l.name,
+      type: "Dense",
+      activation: activationName(l.activation),
+      outputShape: [null, l.units],
+      params: l.paramCount,
+      formula: `(${l.inputs} + 1) * ${l.units}`,
+      init: l.init,
+    })),
+    totalParams: ir.paramCount,
+    bytesFloat64: ir.paramCount * 8,
+    optimizerState: { count: state.slots * ir.paramCount, description: state.description },
+    loss: { kind: ir.loss.kind, task: ir.loss.task, explicit: ir.loss.explicit },
+    optimizer: describeOptimizer(ir.optimizer),
+    schedule: describeSchedule(ir),
+    regularization: l1 === 0 && l2 === 0 ? "none" : `l1=${l1} l2=${l2}`,
+    training: `batch=${t.batch} epochs=${t.epochs} shuffle=${t.shuffle} seed=${t.seed}`,
+  };
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${(n / (1024 * 1024)).toFixed(1)} MiB`;
+}
+
+export function renderSummary(s: ModelSummary): string {
+  const header = ["Layer (type)", "Output Shape", "Param #", "(C[i-1] + 1) * C[i]", "Init"];
+  const rows = [
+    [`input (Input)`, `(None, ${s.inputSize})`, "0", "", ""],
+    ...s.layers.map((l) => [`${l.name} (${l.type}, ${l.activation})`, `(None, ${l.outputShape[1]})`, String(l.params), l.formula, l.init]),
+  ];
+  const widths = header.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k]!.length)));
+  const rightAligned = new Set([2]);
+  const fmt = (cells: readonly string[]): string =>
+    " " + cells.map((cell, k) => (rightAligned.has(k) ? cell.padStart(widths[k]!) : cell.padEnd(widths[k]!))).join("   ").trimEnd();
+  const width = widths.reduce((a, b) => a + b, 0) + 3 * (widths.length - 1) + 1;
+  const lines = [
+    `Model: "${s.name}"`,
+    "─".repeat(width),
+    fmt(header),
+    "═".repeat(width),
+    ...rows.map(fmt),
+    "═".repeat(width),
+    ` Total params: ${s.totalParams} (${formatBytes(s.bytesFloat64)} as float64)`,
+    ` Optimizer state: ${s.optimizerState.count} (${s.optimizerState.description})`,
+    ` Loss: ${s.loss.kind} (${s.loss.task}${s.loss.explicit ? "" : ", inferred"})   Optimizer: ${s.optimizer}   Schedule: ${s.schedule}`,
+    ` Regularization: ${s.regularization}   Training: ${s.training}`,
+  ];
+  return lines.join("\n") + "\n";
+}
