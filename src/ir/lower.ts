@@ -136,6 +136,10 @@ class Lowering {
   }
 }
 
+function oneOf(words: readonly string[]): string {
+  return `one of ${words.join(", ")}`;
+}
+
 function describeValue(v: Value): string {
   return v.kind === "Ident" ? `\`${v.name}\`` : `\`${v.text}\``;
 }
@@ -229,7 +233,7 @@ function lowerLoss(cx: Lowering, c: Collected, item: Item): void {
   if (word === undefined) return;
   const kind = LOSSES[word.name];
   if (kind === undefined || !Object.hasOwn(LOSSES, word.name)) {
-    cx.report(m.unknownName(word.span, "loss", word.name, didYouMean(word.name, Object.keys(LOSSES))));
+    cx.report(m.unknownName(word.span, "loss", word.name, didYouMean(word.name, Object.keys(LOSSES)) ?? oneOf(["mse", "bce", "multilabel_bce", "softmax_ce"])));
     return;
   }
   c.loss = { kind, span: word.span };
@@ -242,7 +246,7 @@ function lowerInit(cx: Lowering, c: Collected, item: Item): void {
   if (word === undefined) return;
   const kind = (INITS as readonly string[]).includes(word.name) ? (word.name as InitKind) : Object.hasOwn(INIT_ALIASES, word.name) ? INIT_ALIASES[word.name] : undefined;
   if (kind === undefined) {
-    cx.report(m.unknownName(word.span, "initializer", word.name, didYouMean(word.name, [...INITS, ...Object.keys(INIT_ALIASES)])));
+    cx.report(m.unknownName(word.span, "initializer", word.name, didYouMean(word.name, [...INITS, ...Object.keys(INIT_ALIASES)]) ?? oneOf(INITS)));
     return;
   }
   c.init = { kind, span: word.span };
@@ -265,7 +269,7 @@ function lowerOptimizer(cx: Lowering, c: Collected, item: Item, kindArg: 0 | 1):
   }
   const kind = OPTIMIZERS.find((o) => o === kindWord.name);
   if (kind === undefined) {
-    cx.report(m.unknownName(kindWord.span, "optimizer", kindWord.name, didYouMean(kindWord.name, OPTIMIZERS)));
+    cx.report(m.unknownName(kindWord.span, "optimizer", kindWord.name, didYouMean(kindWord.name, OPTIMIZERS) ?? oneOf(OPTIMIZERS)));
     return;
   }
   cx.origins["optimizer"] = kindWord.span;
@@ -347,7 +351,7 @@ function lowerActivation(cx: Lowering, arg: Arg): Activation | undefined {
   const word = arg.kind === "Call" ? arg.name : arg;
   const kind = Object.hasOwn(ACTIVATIONS, word.name) ? ACTIVATIONS[word.name] : undefined;
   if (kind === undefined) {
-    cx.report(m.unknownActivation(word.span, word.name, didYouMean(word.name, Object.keys(ACTIVATIONS))));
+    cx.report(m.unknownActivation(word.span, word.name, didYouMean(word.name, Object.keys(ACTIVATIONS)) ?? oneOf(Object.keys(ACTIVATIONS))));
     return undefined;
   }
   if (kind === "leaky_relu") {
@@ -464,7 +468,7 @@ function buildDecay(cx: Lowering, c: Collected): Decay {
     const word = v.kind === "Ident" ? DECAYS.find((d) => d === v.name) : undefined;
     if (word === undefined) {
       const text = v.kind === "Ident" ? v.name : v.text;
-      cx.report(m.unknownName(v.span, "decay", text, didYouMean(text, DECAYS) ?? `one of ${DECAYS.join(", ")}`));
+      cx.report(m.unknownName(v.span, "decay", text, didYouMean(text, DECAYS) ?? oneOf(DECAYS)));
     } else decay = word;
   }
   // Options of another decay than the chosen one would silently do nothing: say so.

@@ -41,6 +41,8 @@ export const INITS: readonly InitKind[] = ["he_uniform", "he_normal", "xavier_un
 export const INIT_ALIASES: Readonly<Record<string, InitKind>> = {
   glorot_uniform: "xavier_uniform",
   glorot_normal: "xavier_normal",
+  kaiming_uniform: "he_uniform",
+  kaiming_normal: "he_normal",
 };
 
 export const OPTIMIZERS: readonly OptimizerKind[] = ["sgd", "momentum", "adam", "adamw"];
