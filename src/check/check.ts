@@ -8,7 +8,7 @@ import { makeContext, type CheckContext, type CheckOptions } from "./context.js"
 import { checkLayerSizes } from "./passes/layer-sizes.js";
 import { checkLossCompatibility } from "./passes/loss-compatibility.js";
 import { checkNumericRanges } from "./passes/numeric-ranges.js";
-import { checkParameterLimit } from "./passes/parameter-limit.js";
+import { checkLayerCount, checkParameterLimit } from "./passes/parameter-limit.js";
 import { checkSoftmaxPlacement } from "./passes/softmax-placement.js";
 import { checkCoupledWeightDecay, checkLinearCollapse, checkScheduleSanity, checkVanishingGradients } from "./passes/training-warnings.js";
 
@@ -17,6 +17,7 @@ export type CheckPass = (cx: CheckContext) => Diagnostic[];
 export const CHECK_PASSES: readonly CheckPass[] = [
   checkLayerSizes,
   checkParameterLimit,
+  checkLayerCount,
   checkSoftmaxPlacement,
   checkLossCompatibility,
   checkNumericRanges,

@@ -24,6 +24,8 @@ export const checkMessages = {
       `${layer} brings the parameter count to ${total}, over the limit of ${limit}`,
       "make the layer narrower or raise the limit (--max-params)",
     ),
+  tooManyLayers: (span: Span, count: number, limit: number) =>
+    error("E0308", span, `the network has ${count} layers, over the limit of ${limit}`, "mlpc unrolls per layer; deeper stacks than this are not supported"),
   softmaxLossMismatch: (span: Span, loss: string) =>
     error("E0307", span, `a softmax output layer needs loss softmax_ce, not ${loss}`, "remove the loss line to use softmax_ce"),
   deepSaturating: (span: Span, count: number) =>

@@ -1,35 +1,35 @@
 /** Messages of the lowering phase (E02xx): words and shapes the IR cannot be built from. */
 import type { Span } from "../syntax/ast.js";
-import type { Diagnostic } from "../syntax/diagnostic.js";
+import { excerpt as x, type Diagnostic } from "../syntax/diagnostic.js";
 
 const error = (code: string, span: Span, message: string, help?: string): Diagnostic =>
   help === undefined ? { code, severity: "error", message, span } : { code, severity: "error", message, span, help };
 
 export const lowerMessages = {
-  unknownStatement: (span: Span, word: string, help?: string) => error("E0201", span, `unknown statement \`${word}\``, help),
+  unknownStatement: (span: Span, word: string, help?: string) => error("E0201", span, `unknown statement \`${x(word)}\``, help),
   unknownOption: (span: Span, option: string, where: string, help?: string) =>
-    error("E0202", span, `unknown option \`${option}\` for ${where}`, help),
+    error("E0202", span, `unknown option \`${x(option)}\` for ${where}`, help),
   invalidNumber: (span: Span, text: string) =>
-    error("E0203", span, `invalid number \`${text}\``, "write decimal numbers such as 42, 0.5, 1e-3"),
+    error("E0203", span, `invalid number \`${x(text)}\``, "write decimal numbers such as 42, 0.5, 1e-3"),
   numberOutOfRange: (span: Span, text: string) =>
-    error("E0204", span, `number \`${text}\` is out of range`, "numbers must be finite double-precision values"),
-  expectedValue: (span: Span, what: string, got: string) => error("E0205", span, `expected ${what}, found ${got}`),
+    error("E0204", span, `number \`${x(text)}\` is out of range`, "numbers must be finite double-precision values"),
+  expectedValue: (span: Span, what: string, got: string) => error("E0205", span, `expected ${what}, found ${x(got)}`),
   duplicateStatement: (span: Span, what: string) =>
     error("E0206", span, `duplicate ${what} statement`, `a program has at most one ${what} statement`),
-  duplicateOption: (span: Span, option: string) => error("E0207", span, `option \`${option}\` is set twice`),
+  duplicateOption: (span: Span, option: string) => error("E0207", span, `option \`${x(option)}\` is set twice`),
   optionNotApplicable: (span: Span, option: string, decay: string, help?: string) =>
-    error("E0208", span, `option \`${option}\` has no effect with decay=${decay}`, help),
+    error("E0208", span, `option \`${x(option)}\` has no effect with decay=${decay}`, help),
   missingOption: (span: Span, option: string, what: string) => error("E0209", span, `${what} needs \`${option}=\``),
   networkMustStartWithInput: (span: Span) =>
     error("E0210", span, "the network must start with `input N`", "write e.g. `input 4 -> dense 8 relu -> dense 1 sigmoid`"),
   inputTwice: (span: Span) => error("E0211", span, "`input` may appear only once, at the start of the network"),
-  unknownLayer: (span: Span, word: string, help?: string) => error("E0212", span, `unknown layer type \`${word}\``, help),
+  unknownLayer: (span: Span, word: string, help?: string) => error("E0212", span, `unknown layer type \`${x(word)}\``, help),
   missingSize: (span: Span, what: string) => error("E0213", span, `${what} needs a size (a positive integer)`),
-  unknownActivation: (span: Span, word: string, help?: string) => error("E0214", span, `unknown activation \`${word}\``, help),
+  unknownActivation: (span: Span, word: string, help?: string) => error("E0214", span, `unknown activation \`${x(word)}\``, help),
   unexpectedArgument: (span: Span, where: string) => error("E0215", span, `unexpected argument for ${where}`),
   noNetwork: (span: Span) =>
     error("E0216", span, "the program has no network", "start with e.g. `input 4 -> dense 8 relu -> dense 1 sigmoid`"),
   noLayers: (span: Span) => error("E0217", span, "the network has no layers", "add at least one `-> dense N` after `input`"),
-  unknownName: (span: Span, what: string, word: string, help?: string) => error("E0218", span, `unknown ${what} \`${word}\``, help),
+  unknownName: (span: Span, what: string, word: string, help?: string) => error("E0218", span, `unknown ${what} \`${x(word)}\``, help),
   layerOptionsNotAllowed: (span: Span, activation: string) => error("E0220", span, `activation \`${activation}\` takes no options`),
 };

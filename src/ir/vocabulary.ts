@@ -90,3 +90,6 @@ export const TRAIN_DEFAULTS = { batch: 32, epochs: 100, shuffle: true, seed: 42 
 
 /** Whole-program limit on parameters (float64: 400 MB). */
 export const MAX_PARAMS = 50_000_000;
+
+/** Deepest network accepted: each layer becomes functions of its own in the generated module. */
+export const MAX_LAYERS = 1000;

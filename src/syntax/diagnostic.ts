@@ -47,3 +47,8 @@ export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[
     (a, b) => a.span.start - b.span.start || (a.severity === b.severity ? 0 : a.severity === "error" ? -1 : 1),
   );
 }
+
+/** User text quoted in a message, cut to a readable length (a 1 MB word stays a short message). */
+export function excerpt(text: string, max = 40): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
