@@ -20,6 +20,7 @@ import {
   LAYER_WORDS,
   LEAKY_RELU_DEFAULT_ALPHA,
   LOSSES,
+  MAX_NAME_LENGTH,
   OPTIMIZER_DEFAULTS,
   OPTIMIZER_OPTIONS,
   OPTIMIZERS,
@@ -223,6 +224,10 @@ function lowerModelName(cx: Lowering, c: Collected, item: Item): void {
   if (!firstOfKind(cx, c, "model", item.head.span)) return;
   const name = singleWordArg(cx, item, "a model name (an identifier)");
   if (name === undefined) return;
+  if (name.name.length > MAX_NAME_LENGTH) {
+    cx.report(m.nameTooLong(name.span, name.name.length, MAX_NAME_LENGTH));
+    return;
+  }
   c.name = name;
   cx.origins["model"] = name.span;
 }

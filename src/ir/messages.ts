@@ -31,5 +31,7 @@ export const lowerMessages = {
     error("E0216", span, "the program has no network", "start with e.g. `input 4 -> dense 8 relu -> dense 1 sigmoid`"),
   noLayers: (span: Span) => error("E0217", span, "the network has no layers", "add at least one `-> dense N` after `input`"),
   unknownName: (span: Span, what: string, word: string, help?: string) => error("E0218", span, `unknown ${what} \`${x(word)}\``, help),
+  nameTooLong: (span: Span, length: number, limit: number) =>
+    error("E0221", span, `the model name is ${length} characters long, over the limit of ${limit}`),
   layerOptionsNotAllowed: (span: Span, activation: string) => error("E0220", span, `activation \`${activation}\` takes no options`),
 };

@@ -93,3 +93,6 @@ export const MAX_PARAMS = 50_000_000;
 
 /** Deepest network accepted: each layer becomes functions of its own in the generated module. */
 export const MAX_LAYERS = 1000;
+
+/** Longest model name: it labels summaries, reports and the generated module's spec. */
+export const MAX_NAME_LENGTH = 64;
