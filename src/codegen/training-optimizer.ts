@@ -1,0 +1,240 @@
+/**
+ * Emits the optimizer of the generated module: TrainState, createTrainState, applyUpdate and
+ * trainStep. One fused loop per parameter range does moments + decoupled decay + update; the
+ * gradient already holds the L1/L2 terms (lossAndGradient adds them), so regularization needs no
+ * extra pass. Global-norm clipping needs the norm first, hence one extra read-only pass when on.
+ */
+import type { ModelIR, Optimizer } from "../ir/types.js";
+import { docComment, num } from "./training-text.js";
+
+/** Per-parameter optimizer buffers by field name, with what they hold. */
+export function momentFields(opt: Optimizer): readonly { name: string; doc: string }[] {
+  switch (opt.kind) {
+    case "sgd":
+      return [];
+    case "momentum":
+      return [{ name: "buf", doc: "Momentum buffer (PyTorch's momentum_buffer): buf = beta * buf + g." }];
+    case "adam":
+    case "adamw":
+      return [
+        { name: "m", doc: "Adam's first moment: m = beta1 * m + (1 - beta1) * g." },
+        { name: "v", doc: "Adam's second moment: v = beta2 * v + (1 - beta2) * g^2." },
+      ];
+  }
+}
+
+export function emitTrainStateInterface(ir: ModelIR, array: string): string {
+  const fields = momentFields(ir.optimizer);
+  return `${docComment([
+    `Everything one training run changes, for ${ir.optimizer.kind}. Arrays have the parameter layout.`,
+  ])}
+export interface TrainState {
+  /** The parameters, updated in place by applyUpdate. */
+  readonly params: ${array};
+  /** dJ/dparams of the last batch, as lossAndGradient wrote it (before clipping). */
+  readonly grad: ${array};
+${fields.map((f) => `  /** ${f.doc} */\n  readonly ${f.name}: ${array};`).join("\n")}${fields.length > 0 ? "\n" : ""}  /** Updates applied so far: t in the formulas (0 before the first update). */
+  step: number;${
+    ir.optimizer.clip === null
+      ? ""
+      : `
+  /** Global L2 norm of the last gradient, before clipping. */
+  gradNorm: number;`
+  }
+}`;
+}
+
+export function emitCreateTrainState(ir: ModelIR, array: string): string {
+  const fields = momentFields(ir.optimizer);
+  const P = ir.paramCount;
+  const init = [
+    "params",
+    `grad: new ${array}(${P})`,
+    ...fields.map((f) => `${f.name}: new ${array}(${P})`),
+    "step: 0",
+    ...(ir.optimizer.clip === null ? [] : ["gradNorm: 0"]),
+  ];
+  return `${docComment([
+    "A fresh training state around `params` (kept, not copied: training updates it in place).",
+    "Optimizer buffers start at 0 and step at 0.",
+  ])}
+export function createTrainState(params: ${array}): TrainState {
+  if (params.length !== ${P}) throw new Error(\`expected ${P} parameters, got \${params.length}\`);
+  return { ${init.join(", ")} };
+}
+
+/** The optimizer buffers by name (what a checkpoint must save besides params and step). */
+function optimizerBuffers(state: TrainState): Record<string, ${array}> {
+  return { ${fields.map((f) => `${f.name}: state.${f.name}`).join(", ")} };
+}`;
+}
+
+/** The gradient element as used by the update: clipped by the step's scale when clip is on. */
+function gradExpr(opt: Optimizer): string {
+  return opt.clip === null ? "grad[p]!" : "grad[p]! * clipScale";
+}
+
+function clipParam(opt: Optimizer): string {
+  return opt.clip === null ? "" : ", clipScale: number";
+}
+
+export function emitSgdUpdate(opt: Optimizer): string {
+  return `/** SGD on params[from..to): w = w - lr * g. */
+function sgdRange(state: TrainState, from: number, to: number, lr: number${clipParam(opt)}): void {
+  const params = state.params;
+  const grad = state.grad;
+  for (let p = from; p < to; p++) {
+    params[p] = params[p]! - lr * ${gradExpr(opt)};
+  }
+}`;
+}
+
+export function emitMomentumUpdate(opt: Extract<Optimizer, { kind: "momentum" }>): string {
+  const update = opt.nesterov
+    ? "    // Nesterov: step along g + beta * buf (the gradient plus the look-ahead momentum).\n    params[p] = params[p]! - lr * (g + beta * b);"
+    : "    params[p] = params[p]! - lr * b;";
+  return `/**
+ * SGD with momentum on params[from..to) (PyTorch form, dampening 0, beta = ${opt.beta}):
+ *   buf = g                 at the first update (n = 1)
+ *   buf = beta * buf + g    after that
+ *   w   = w - lr * ${opt.nesterov ? "(g + beta * buf)    (nesterov)" : "buf"}
+ */
+function momentumRange(state: TrainState, from: number, to: number, lr: number, first: boolean${clipParam(opt)}): void {
+  const params = state.params;
+  const grad = state.grad;
+  const buf = state.buf;
+  const beta = ${num(opt.beta)};
+  for (let p = from; p < to; p++) {
+    const g = ${gradExpr(opt)};
+    const b = first ? g : beta * buf[p]! + g;
+    buf[p] = b;
+${update}
+  }
+}`;
+}
+
+export function emitAdamUpdate(opt: Extract<Optimizer, { kind: "adam" | "adamw" }>): string {
+  const decoupled = opt.kind === "adamw";
+  const formula = [
+    ...(decoupled ? [" *   w = w * decay            decay = 1 - lr * weight_decay on weights, 1 on biases"] : []),
+    " *   m = beta1 * m + (1 - beta1) * g",
+    " *   v = beta2 * v + (1 - beta2) * g^2",
+    " *   w = w - lr * (m / bc1) / (sqrt(v / bc2) + eps)    bc1 = 1 - beta1^n, bc2 = 1 - beta2^n",
+  ];
+  const wNew = decoupled ? "params[p]! * decay" : "params[p]!";
+  return `/**
+ * ${decoupled ? "AdamW (Loshchilov & Hutter, 2019; PyTorch's AdamW)" : "Adam (Kingma & Ba, 2015; PyTorch's Adam)"} on params[from..to),
+ * beta1 = ${opt.beta1}, beta2 = ${opt.beta2}, eps = ${opt.eps}:
+${formula.join("\n")}
+ */
+function ${decoupled ? "adamwRange" : "adamRange"}(state: TrainState, from: number, to: number, lr: number, bc1: number, bc2: number${
+    decoupled ? ", decay: number" : ""
+  }${clipParam(opt)}): void {
+  const params = state.params;
+  const grad = state.grad;
+  const m = state.m;
+  const v = state.v;
+  const beta1 = ${num(opt.beta1)};
+  const beta2 = ${num(opt.beta2)};
+  const eps = ${num(opt.eps)};
+  for (let p = from; p < to; p++) {
+    const g = ${gradExpr(opt)};
+    const mp = beta1 * m[p]! + (1 - beta1) * g;
+    const vp = beta2 * v[p]! + (1 - beta2) * g * g;
+    m[p] = mp;
+    v[p] = vp;
+    params[p] = ${wNew} - (lr * (mp / bc1)) / (Math.sqrt(vp / bc2) + eps);
+  }
+}`;
+}
+
+/** The clipping prelude of applyUpdate: ||g||, then scale = min(1, clip / (||g|| + 1e-6)). */
+export function emitClipScale(ir: ModelIR): string {
+  const clip = ir.optimizer.clip;
+  if (clip === null) return "";
+  return `  // Global gradient-norm clipping (PyTorch's clip_grad_norm_, max_norm = ${clip}):
+  // ||g|| = sqrt(sum of g^2 over all parameters); g is used as g * min(1, max_norm / (||g|| + 1e-6)).
+  const grad = state.grad;
+  let sumOfSquares = 0;
+  for (let p = 0; p < ${ir.paramCount}; p++) sumOfSquares += grad[p]! * grad[p]!;
+  const gradNorm = Math.sqrt(sumOfSquares);
+  state.gradNorm = gradNorm;
+  const clipScale = Math.min(1, ${num(clip)} / (gradNorm + 1e-6));
+`;
+}
+
+/** The calls of applyUpdate: one range, or per layer for AdamW (weights decay, biases do not). */
+function emitRangeCalls(ir: ModelIR): string {
+  const opt = ir.optimizer;
+  const clip = opt.clip === null ? "" : ", clipScale";
+  const P = ir.paramCount;
+  switch (opt.kind) {
+    case "sgd":
+      return `  sgdRange(state, 0, ${P}, lr${clip});`;
+    case "momentum":
+      return `  momentumRange(state, 0, ${P}, lr, t === 0${clip}); // buf = g at the first update`;
+    case "adam":
+      return [
+        "  // Bias corrections, once per update.",
+        "  const bc1 = 1 - Math.pow(" + num(opt.beta1) + ", n);",
+        "  const bc2 = 1 - Math.pow(" + num(opt.beta2) + ", n);",
+        `  adamRange(state, 0, ${P}, lr, bc1, bc2${clip});`,
+      ].join("\n");
+    case "adamw":
+      return [
+        "  // Bias corrections, once per update.",
+        "  const bc1 = 1 - Math.pow(" + num(opt.beta1) + ", n);",
+        "  const bc2 = 1 - Math.pow(" + num(opt.beta2) + ", n);",
+        `  // Decoupled weight decay (weight_decay = ${opt.weightDecay}) shrinks weights only, never biases.`,
+        `  const decay = 1 - lr * ${num(opt.weightDecay)};`,
+        ...ir.layers.flatMap((l) => {
+          const wEnd = l.weightOffset + l.inputs * l.units;
+          return [
+            `  adamwRange(state, ${l.weightOffset}, ${wEnd}, lr, bc1, bc2, decay${clip}); // ${l.name} weights`,
+            `  adamwRange(state, ${l.biasOffset}, ${l.biasOffset + l.units}, lr, bc1, bc2, 1${clip}); // ${l.name} biases`,
+          ];
+        }),
+      ].join("\n");
+  }
+}
+
+export function emitOptimizerRange(ir: ModelIR): string {
+  const opt = ir.optimizer;
+  switch (opt.kind) {
+    case "sgd":
+      return emitSgdUpdate(opt);
+    case "momentum":
+      return emitMomentumUpdate(opt);
+    case "adam":
+    case "adamw":
+      return emitAdamUpdate(opt);
+  }
+}
+
+export function emitApplyUpdate(ir: ModelIR): string {
+  return `${docComment([
+    "One optimizer update from state.grad (filled by lossAndGradient, L1/L2 included):",
+    "t = state.step, n = t + 1, lr = learningRate(t); then state.step = n.",
+    "Allocation-free. Buffers are updated even when lr is 0 (warmup from 0, or a schedule at 0).",
+  ])}
+export function applyUpdate(state: TrainState): void {
+  const t = state.step;
+  const n = t + 1;
+  const lr = learningRate(t);
+${emitClipScale(ir)}${emitRangeCalls(ir)}
+  state.step = n;
+}`;
+}
+
+export function emitTrainStep(): string {
+  return `${docComment([
+    "One training update on one batch (x: rows x inputs, y: rows x outputs, row-major, as",
+    "lossAndGradient): computes J and the gradient, applies the update with learningRate(state.step),",
+    "increments state.step and returns J as measured before the update.",
+  ])}
+export function trainStep(state: TrainState, x: ArrayLike<number>, y: ArrayLike<number>, rows: number): number {
+  const loss = lossAndGradient(state.params, x, y, rows, state.grad);
+  applyUpdate(state);
+  return loss;
+}`;
+}

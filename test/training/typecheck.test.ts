@@ -1,0 +1,81 @@
+/**
+ * The training section type-checks alone under the strictest settings a user might have
+ * (strict, noUncheckedIndexedAccess, exactOptionalPropertyTypes), lib ES2022 only (no DOM, no
+ * Node types: the module must run in both), for every optimizer, loss and dtype.
+ */
+import { describe, expect, test } from "vitest";
+import ts from "typescript";
+import { emitTrainingSection } from "../../src/codegen/training.js";
+import type { ModelIR } from "../../src/ir/types.js";
+import { makeIR } from "./support.js";
+import { CASE_OPTIMIZERS } from "./cases.js";
+
+/** What the training section needs from the rest of the module, as declarations. */
+function header(dtype: "f64" | "f32"): string {
+  const array = dtype === "f32" ? "Float32Array" : "Float64Array";
+  return `declare function forward(params: ${array}, x: ArrayLike<number>, out?: Float64Array): Float64Array;
+declare function lossAndGradient(params: ${array}, x: ArrayLike<number>, y: ArrayLike<number>, rows: number, grad: ${array}): number;
+`;
+}
+
+export function typeErrors(source: string): string[] {
+  const fileName = "/virtual/generated.ts";
+  const options: ts.CompilerOptions = {
+    strict: true,
+    noUncheckedIndexedAccess: true,
+    exactOptionalPropertyTypes: true,
+    noImplicitOverride: true,
+    noImplicitReturns: true,
+    noEmit: true,
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.ESNext,
+    lib: ["lib.es2022.d.ts"],
+    types: [],
+  };
+  const host = ts.createCompilerHost(options);
+  const readFile = host.readFile.bind(host);
+  const getSourceFile = host.getSourceFile.bind(host);
+  host.readFile = (f) => (f === fileName ? source : readFile(f));
+  host.fileExists = (f) => f === fileName || ts.sys.fileExists(f);
+  host.getSourceFile = (f, lang, ...rest) => (f === fileName ? ts.createSourceFile(f, source, lang) : getSourceFile(f, lang, ...rest));
+  const program = ts.createProgram([fileName], options, host);
+  return ts.getPreEmitDiagnostics(program).map((d) => {
+    const where = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start) : null;
+    const line = where === null ? "" : `${where.line + 1}: ${source.split("\n")[where.line]?.trim()}\n  `;
+    return line + ts.flattenDiagnosticMessageText(d.messageText, "\n");
+  });
+}
+
+function irs(): [string, ModelIR, "f64" | "f32"][] {
+  const out: [string, ModelIR, "f64" | "f32"][] = [];
+  const losses = [
+    ["mse", { kind: "linear" }, 1],
+    ["bce", { kind: "sigmoid" }, 1],
+    ["multilabel_bce", { kind: "sigmoid" }, 3],
+    ["softmax_ce", { kind: "softmax" }, 3],
+  ] as const;
+  for (const [name, optimizer] of Object.entries(CASE_OPTIMIZERS)) {
+    for (const [loss, activation, units] of losses) {
+      const clip = loss === "bce" ? 1 : null;
+      out.push([
+        `${name} ${loss}${clip === null ? "" : " clip"}`,
+        makeIR({
+          inputSize: 3,
+          layers: [{ units: 4, activation: { kind: "relu" } }, { units, activation }],
+          loss,
+          optimizer: { ...optimizer, clip },
+          schedule: { warmup: 2, decay: { kind: "cosine", tMax: 10, etaMin: 0, restart: { t0: 3, tMult: 2 } } },
+        }),
+        loss === "softmax_ce" ? "f32" : "f64",
+      ]);
+    }
+  }
+  return out;
+}
+
+describe("the training section type-checks strictly on its own", () => {
+  test.each(irs())("%s", (_name, ir, dtype) => {
+    const source = header(dtype) + emitTrainingSection(ir, { dtype });
+    expect(typeErrors(source)).toEqual([]);
+  });
+});
