@@ -1,0 +1,237 @@
+/**
+ * Reading a CSV file into a typed dataset, streaming: csv-parse turns bytes into records, and each
+ * field goes straight into a growable Float64Array (features, regression and multilabel targets)
+ * or Int32Array (class ids). Nothing keeps the text of the rows, so memory stays at 8 bytes a value.
+ *
+ * Accepted: a header row, a UTF-8 byte-order mark, CRLF or LF line ends, quoted fields (with commas
+ * or line breaks inside), blank lines, spaces around fields. Refused with a DataError naming file,
+ * row and column: everything else (see errors.ts for the list).
+ */
+import { open } from "node:fs/promises";
+import { Readable } from "node:stream";
+import { CsvError, parse, type Info } from "csv-parse";
+import { planColumns, type ColumnPlan, type PlanOptions, type TargetSpec } from "./columns.js";
+import { dataError, fail, ok, quoteName, type DataError, type Result } from "./errors.js";
+import { GrowableFloat64, GrowableInt32 } from "./growable.js";
+import { ClassLabelEncoder } from "./labels.js";
+import { parseNumberField, type NumberField } from "./number.js";
+
+export type Targets =
+  | {
+      readonly kind: "class";
+      readonly column: string;
+      /** One class id per row, 0..classCount-1. */
+      readonly ids: Int32Array;
+      readonly classCount: number;
+      /** Names by id when the file held names; null when it held ids. */
+      readonly classNames: readonly string[] | null;
+    }
+  | { readonly kind: "multilabel" | "regression"; readonly columns: readonly string[]; /** rows x columns, row-major */ readonly y: Float64Array }
+  | { readonly kind: "none" };
+
+export interface Dataset {
+  /** The file name as given (used in messages). */
+  readonly file: string;
+  readonly rows: number;
+  readonly featureNames: readonly string[];
+  /** rows x featureNames.length, row-major. */
+  readonly x: Float64Array;
+  readonly targets: Targets;
+}
+
+export type ReadOptions = PlanOptions;
+
+/** One record larger than this is a broken file (e.g. a quote never closed), not data. */
+const MAX_RECORD_BYTES = 8 * 1024 * 1024;
+
+export async function readCsvFile(path: string, options: ReadOptions, displayName: string = path): Promise<Result<Dataset>> {
+  let handle;
+  try {
+    handle = await open(path, "r");
+    const st = await handle.stat();
+    if (st.isDirectory()) return fail(dataError("cannot-read", displayName, null, null, "is a directory, not a CSV file"));
+  } catch (e) {
+    await handle?.close();
+    return fail(dataError("cannot-read", displayName, null, null, `cannot read the file (${describeFsError(e)})`));
+  }
+  const stream = handle.createReadStream();
+  try {
+    return await readCsvStream(stream, options, displayName);
+  } finally {
+    stream.destroy();
+    await handle.close().catch(() => undefined);
+  }
+}
+
+export function readCsvText(text: string, options: ReadOptions, name: string): Promise<Result<Dataset>> {
+  return readCsvStream(Readable.from([text]), options, name);
+}
+
+export async function readCsvStream(source: Readable, options: ReadOptions, file: string): Promise<Result<Dataset>> {
+  const parser = parse({
+    bom: true,
+    info: true,
+    trim: true,
+    skip_empty_lines: true,
+    relax_column_count: true,
+    max_record_size: MAX_RECORD_BYTES,
+  });
+  source.on("error", (e) => parser.destroy(e));
+  source.pipe(parser);
+  let sink: RowSink | null = null;
+  try {
+    for await (const item of parser as AsyncIterable<{ record: string[]; info: Info }>) {
+      if (sink === null) {
+        const plan = planColumns(file, item.record, options);
+        if (!plan.ok) return plan;
+        sink = new RowSink(file, plan.value, options.target);
+        continue;
+      }
+      const problem = sink.add(item.record, item.info);
+      if (problem !== null) return fail(problem);
+    }
+  } catch (e) {
+    return fail(csvSyntaxError(file, e));
+  } finally {
+    source.unpipe(parser);
+    parser.destroy();
+  }
+  if (sink === null) return fail(dataError("empty-file", file, null, null, "the file is empty: expected a header row, then one row per example"));
+  if (sink.rows === 0) return fail(dataError("no-rows", file, null, null, "there are no data rows after the header"));
+  return ok(sink.finish());
+}
+
+/** Accumulates validated rows into typed arrays. */
+class RowSink {
+  rows = 0;
+  private readonly x = new GrowableFloat64(4096);
+  private readonly y = new GrowableFloat64(1024);
+  private readonly ids = new GrowableInt32(1024);
+  private readonly encoder: ClassLabelEncoder | null;
+
+  constructor(
+    private readonly file: string,
+    private readonly plan: ColumnPlan,
+    private readonly target: TargetSpec,
+  ) {
+    this.encoder = target.kind === "class" ? new ClassLabelEncoder(file, target.column, target.classCount, target.classNames ?? null) : null;
+  }
+
+  /** Adds one record; returns what is wrong with it, or null. */
+  add(record: readonly string[], info: Info): DataError | null {
+    const { plan } = this;
+    if (record.length !== plan.width) {
+      const row = startLine(record, info);
+      return dataError("column-count", this.file, row, null, `this row has ${record.length} field${record.length === 1 ? "" : "s"}, but the header has ${plan.width} columns`);
+    }
+    for (let k = 0; k < plan.featureIndex.length; k++) {
+      const column = plan.featureIndex[k]!;
+      const parsed = parseNumberField(record[column]!);
+      if (!parsed.ok) return this.numberError(parsed, record, column, info);
+      this.x.push(parsed.value);
+    }
+    if (this.encoder !== null) {
+      const column = plan.targetIndex[0]!;
+      const id = this.encoder.encode(record[column]!, startLine(record, info));
+      if (typeof id !== "number") return id;
+      this.ids.push(id);
+    } else if (this.target.kind === "multilabel" || this.target.kind === "regression") {
+      for (const column of plan.targetIndex) {
+        const parsed = parseNumberField(record[column]!);
+        if (!parsed.ok) return this.numberError(parsed, record, column, info);
+        if (this.target.kind === "multilabel" && parsed.value !== 0 && parsed.value !== 1) {
+          return this.fieldError("not-binary", record, column, info, `${quoteName(record[column]!)} is not a label: multilabel targets are 0 or 1`);
+        }
+        this.y.push(parsed.value);
+      }
+    }
+    this.rows++;
+    return null;
+  }
+
+  finish(): Dataset {
+    const { plan, file, rows } = this;
+    const x = this.x.view();
+    let targets: Targets;
+    switch (this.target.kind) {
+      case "class": {
+        const ids = this.ids.view();
+        const classNames = this.encoder!.finish(ids);
+        targets = { kind: "class", column: this.target.column, ids, classCount: this.target.classCount, classNames };
+        break;
+      }
+      case "multilabel":
+      case "regression":
+        targets = { kind: this.target.kind, columns: plan.targetNames, y: this.y.view() };
+        break;
+      case "none":
+        targets = { kind: "none" };
+    }
+    return { file, rows, featureNames: plan.featureNames, x, targets };
+  }
+
+  private numberError(parsed: Exclude<NumberField, { ok: true }>, record: readonly string[], column: number, info: Info): DataError {
+    const text = record[column]!;
+    switch (parsed.reason) {
+      case "missing":
+        return this.fieldError("missing-value", record, column, info, "missing value (an empty field)");
+      case "nan":
+        return this.fieldError("nan", record, column, info, `${quoteName(text)} is not allowed: values must be finite numbers`);
+      case "infinity":
+        return this.fieldError("infinity", record, column, info, `${quoteName(text)} is not allowed: values must be finite numbers`);
+      case "overflow":
+        return this.fieldError("infinity", record, column, info, `${quoteName(text)} is too large for a 64-bit float`);
+      case "not-a-number":
+        return this.fieldError("not-a-number", record, column, info, `${quoteName(text)} is not a number`);
+    }
+  }
+
+  private fieldError(code: DataError["code"], record: readonly string[], column: number, info: Info, message: string): DataError {
+    // The header is the first record, so the column's name is what the plan recorded at that index.
+    return dataError(code, this.file, startLine(record, info), this.columnName(column), message);
+  }
+
+  private columnName(column: number): string {
+    const f = this.plan.featureIndex.indexOf(column);
+    if (f >= 0) return this.plan.featureNames[f]!;
+    return this.plan.targetNames[this.plan.targetIndex.indexOf(column)]!;
+  }
+}
+
+/**
+ * The line a record starts on. csv-parse reports the line it ends on; a quoted field may span
+ * lines, so subtract the line breaks inside the record. Only computed when there is an error.
+ */
+function startLine(record: readonly string[], info: Info): number {
+  let breaks = 0;
+  for (const field of record) for (let i = field.indexOf("\n"); i >= 0; i = field.indexOf("\n", i + 1)) breaks++;
+  return info.lines - breaks;
+}
+
+function csvSyntaxError(file: string, e: unknown): DataError {
+  if (e instanceof CsvError) {
+    const lines: unknown = (e as unknown as { lines?: unknown }).lines;
+    const row = typeof lines === "number" ? lines : null;
+    switch (e.code) {
+      case "CSV_QUOTE_NOT_CLOSED":
+        return dataError("csv-syntax", file, row, null, "a quoted field is never closed (a \" without its closing \")");
+      case "INVALID_OPENING_QUOTE":
+        return dataError("csv-syntax", file, row, null, "a quote (\") inside an unquoted field; quote the whole field and double the inner quotes");
+      case "CSV_INVALID_CLOSING_QUOTE":
+        return dataError("csv-syntax", file, row, null, "unexpected characters after a closing quote (\")");
+      case "CSV_MAX_RECORD_SIZE":
+        return dataError("too-large", file, row, null, `a row is longer than ${MAX_RECORD_BYTES / (1024 * 1024)} MiB (an unclosed quote?)`);
+      default:
+        return dataError("csv-syntax", file, row, null, e.message);
+    }
+  }
+  return dataError("cannot-read", file, null, null, `cannot read the file (${describeFsError(e)})`);
+}
+
+function describeFsError(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  if (code === "ENOENT") return "no such file";
+  if (code === "EACCES" || code === "EPERM") return "permission denied";
+  if (code === "EISDIR") return "is a directory";
+  return e instanceof Error ? e.message : String(e);
+}
