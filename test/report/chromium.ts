@@ -1,0 +1,39 @@
+/** Headless Chromium for render checks (Debian package `chromium`). */
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
+
+export function hasChromium(): boolean {
+  return existsSync(CHROMIUM);
+}
+
+/** Screenshots a local HTML file to a PNG; returns the PNG path. */
+export function screenshot(htmlFile: string, pngFile: string, size: readonly [number, number] = [1200, 2600]): string {
+  const profile = mkdtempSync(join(tmpdir(), "mlpc-chromium-"));
+  try {
+    execFileSync(
+      CHROMIUM,
+      [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--hide-scrollbars",
+        `--user-data-dir=${profile}`,
+        `--window-size=${size[0]},${size[1]}`,
+        `--screenshot=${pngFile}`,
+        `file://${htmlFile}`,
+      ],
+      { stdio: "pipe", timeout: 60_000 },
+    );
+  } finally {
+    rmSync(profile, { recursive: true, force: true });
+  }
+  return pngFile;
+}
