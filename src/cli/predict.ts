@@ -1,0 +1,114 @@
+/**
+ * `mlpc predict FILE --weights W --data CSV`: predictions of a trained model as CSV, on stdout or
+ * in --out. The weights are checked against the program (format version, layer shapes) by the
+ * generated Trainer.fromJSON; the data's feature columns are taken by the names saved at training
+ * time and scaled with the saved standardization.
+ *
+ * Columns: classification `class` (name, or id) then `p_<class>` per class (one sigmoid: the
+ * probability of class 1); multilabel `<label>` (0/1) and `p_<label>` per label; regression one
+ * column per target.
+ */
+import { readFileSync } from "node:fs";
+import { basename, resolve } from "node:path";
+import type { Command } from "commander";
+import { writeFileAtomic } from "../data/atomic.js";
+import { applyStandardizer } from "../data/scale.js";
+import type { ModelIR } from "../ir/types.js";
+import { predictedClasses } from "../report/metrics.js";
+import { readDataset } from "./dataset.js";
+import { CliError, EXIT_PROGRAM_ERROR, EXIT_USAGE, type Io } from "./io.js";
+import { parseCount } from "./options.js";
+import { loadGeneratedModule } from "./runtime.js";
+import { parseWeights, type SavedTarget, type WeightsFile } from "./saved.js";
+import { loadProgram } from "./source.js";
+
+interface PredictFlags {
+  weights: string;
+  data: string;
+  out?: string;
+  maxParams: number;
+}
+
+export function register(program: Command, io: Io): void {
+  program
+    .command("predict")
+    .description("predict with trained weights: a CSV of classes and probabilities, or values")
+    .argument("<file>", "the .mlp program the weights were trained with")
+    .requiredOption("--weights <file>", "weights written by mlpc train")
+    .requiredOption("--data <csv>", "rows to predict: a CSV with the training feature columns (other columns are ignored)")
+    .option("-o, --out <file>", "write the predictions here instead of stdout")
+    .option("--max-params <n>", "total parameter limit", parseCount, 50_000_000)
+    .action(async (file: string, flags: PredictFlags) => {
+      await predict(file, flags, io);
+    });
+}
+
+function readWeights(io: Io, file: string): WeightsFile {
+  let text: string;
+  try {
+    text = readFileSync(resolve(io.cwd, file), "utf8");
+  } catch (e) {
+    throw new CliError(`mlpc: cannot read the weights ${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`, EXIT_USAGE);
+  }
+  return parseWeights(text, file);
+}
+
+async function predict(file: string, flags: PredictFlags, io: Io): Promise<void> {
+  const { ir } = loadProgram(file, io, { maxParams: flags.maxParams });
+  const weights = readWeights(io, flags.weights);
+  if (weights.features.length !== ir.inputSize) {
+    throw new CliError(`mlpc: ${flags.weights}: the weights have ${weights.features.length} inputs, but ${file} takes ${ir.inputSize}`, EXIT_PROGRAM_ERROR);
+  }
+  const mod = await loadGeneratedModule(ir, basename(file));
+  let trainer;
+  try {
+    trainer = mod.Trainer.fromJSON(weights.trainer, { paramsOnly: true });
+  } catch (e) {
+    throw new CliError(`mlpc: ${flags.weights}: ${(e as Error).message}`, EXIT_PROGRAM_ERROR);
+  }
+  const data = await readDataset(io, flags.data, { target: { kind: "none" }, inputSize: ir.inputSize, features: weights.features });
+  const x = weights.scaling === null ? data.x : applyStandardizer(weights.scaling, data.x);
+  const outputs = trainer.predict(x).flat();
+  const csv = predictionsCsv(ir, weights.target, outputs, data.rows);
+  if (flags.out === undefined) {
+    io.stdout(csv);
+    return;
+  }
+  try {
+    await writeFileAtomic(resolve(io.cwd, flags.out), csv);
+  } catch (e) {
+    throw new CliError(`mlpc: cannot write ${flags.out}: ${(e as Error).message}`, EXIT_PROGRAM_ERROR);
+  }
+  io.stderr(`wrote ${data.rows} predictions to ${flags.out}\n`);
+}
+
+/** RFC 4180 quoting, only where needed (names with commas, quotes or line breaks). */
+export function csvField(text: string): string {
+  return /[",\r\n]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** The predictions as CSV text, header first. Numbers in full precision (shortest round-trip form). */
+export function predictionsCsv(ir: ModelIR, target: SavedTarget, outputs: ArrayLike<number>, rows: number): string {
+  const width = ir.outputSize;
+  const lines: string[] = [];
+  if (target.kind === "class") {
+    const names = target.classNames ?? Array.from({ length: target.classCount }, (_, k) => String(k));
+    const probabilityColumns = width === 1 ? [`p_${names[1]}`] : names.map((n) => `p_${n}`);
+    lines.push(["class", ...probabilityColumns].map(csvField).join(","));
+    const classes = predictedClasses(outputs, rows, width);
+    for (let r = 0; r < rows; r++) {
+      const p = Array.from({ length: width }, (_, j) => String(outputs[r * width + j]!));
+      lines.push([csvField(names[classes[r]!]!), ...p].join(","));
+    }
+  } else if (target.kind === "multilabel") {
+    lines.push([...target.columns, ...target.columns.map((c) => `p_${c}`)].map(csvField).join(","));
+    for (let r = 0; r < rows; r++) {
+      const p = Array.from({ length: width }, (_, j) => outputs[r * width + j]!);
+      lines.push([...p.map((v) => (v >= 0.5 ? "1" : "0")), ...p.map(String)].join(","));
+    }
+  } else {
+    lines.push(target.columns.map(csvField).join(","));
+    for (let r = 0; r < rows; r++) lines.push(Array.from({ length: width }, (_, j) => String(outputs[r * width + j]!)).join(","));
+  }
+  return lines.join("\n") + "\n";
+}

@@ -1,0 +1,83 @@
+/**
+ * The generated module, loaded in memory: the IR is emitted exactly as `mlpc compile` emits it
+ * (emitIR, then emitJavaScript), and the JavaScript is imported from a data: URL. Training and
+ * prediction run this code, so there is no second implementation of the model in the CLI.
+ */
+import { emitIR, emitJavaScript } from "../compile.js";
+import type { ModelIR } from "../ir/types.js";
+
+/** The generated Trainer, as far as the CLI uses it (the module's own .d.ts has the full types). */
+export interface GeneratedTrainer {
+  readonly params: Float64Array;
+  readonly state: { step: number; readonly params: Float64Array; readonly grad: Float64Array };
+  readonly seed: number;
+  epoch: number;
+  batch: number;
+  stopTraining: boolean;
+  fitAsync(x: ArrayLike<number>, y: ArrayLike<number>, options: FitOptions): Promise<unknown>;
+  predict(x: ArrayLike<number>): number[][];
+  evaluate(x: ArrayLike<number>, y: ArrayLike<number>): { loss: number; accuracy?: number; labelAccuracy?: number[] };
+  toJSON(): TrainerJSON;
+}
+
+export interface EpochLogs {
+  loss: number;
+  accuracy?: number;
+  val_loss?: number;
+  val_accuracy?: number;
+  lr: number;
+}
+
+export interface BatchLogs {
+  batch: number;
+  size: number;
+  loss: number;
+  lr: number;
+  step: number;
+}
+
+export interface FitOptions {
+  epochs?: number;
+  initialEpoch?: number;
+  batchSize?: number | "all";
+  shuffle?: boolean;
+  seed?: number;
+  validationData?: readonly [ArrayLike<number>, ArrayLike<number>];
+  callbacks?: {
+    onEpochEnd?: (epoch: number, logs: EpochLogs) => void | boolean | Promise<void | boolean>;
+    onBatchEnd?: (batch: number, logs: BatchLogs) => void | boolean | Promise<void | boolean>;
+  };
+}
+
+/** toJSON's output; opaque to the CLI except for the fields named here. */
+export interface TrainerJSON {
+  readonly format: string;
+  readonly version: number;
+  readonly model: string;
+  readonly layers: readonly { name: string; inputs: number; units: number; activation: string }[];
+  readonly seed: number;
+  readonly step: number;
+  readonly epoch: number;
+  readonly batch: number;
+  readonly params: readonly number[];
+  readonly [key: string]: unknown;
+}
+
+export interface GeneratedModule {
+  readonly forward: (params: ArrayLike<number>, x: ArrayLike<number>, out?: Float64Array) => ArrayLike<number>;
+  readonly lossAndGradient: (params: ArrayLike<number>, x: ArrayLike<number>, y: ArrayLike<number>, rows: number, grad: Float64Array) => number;
+  readonly learningRate: (step: number) => number;
+  readonly Trainer: {
+    new (options?: { params?: ArrayLike<number>; seed?: number }): GeneratedTrainer;
+    fromJSON(json: unknown, options?: { paramsOnly?: boolean }): GeneratedTrainer;
+  };
+  readonly NonFiniteLossError: new (...args: never[]) => Error & { epoch: number; batch: number; step: number; layer: string | null; loss: number };
+}
+
+/** Emits, transpiles and imports the module for `ir`. */
+export async function loadGeneratedModule(ir: ModelIR, sourceName: string): Promise<GeneratedModule> {
+  const typescript = emitIR(ir, { sourceName });
+  const { js } = emitJavaScript(typescript);
+  const url = `data:text/javascript;base64,${Buffer.from(js, "utf8").toString("base64")}`;
+  return (await import(/* @vite-ignore */ url)) as GeneratedModule;
+}
