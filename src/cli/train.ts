@@ -78,6 +78,8 @@ export interface TrainFlags {
 /** Stops training from outside (Ctrl-C); process signals by default, injectable for tests. */
 export interface InterruptSource {
   listen(handler: () => void): () => void;
+  /** Called after every batch (tests press a fake Ctrl-C at an exact batch). */
+  afterBatch?(): void;
 }
 
 export const processSignals: InterruptSource = {
@@ -265,7 +267,7 @@ export async function train(file: string, flags: TrainFlags, io: Io, interrupts:
   if (run.outcome.interrupted) {
     const resumeHint = `mlpc train ${file} --data ${flags.data} --resume ${checkpointPath}`;
     throw new CliError(
-      `mlpc: interrupted at epoch ${trainer.epoch + 1}, batch ${trainer.batch + 1}; checkpoint saved to ${checkpointPath}\nresume with: ${resumeHint}`,
+      `mlpc: interrupted ${trainer.batch > 0 ? `in epoch ${trainer.epoch + 1} after batch ${trainer.batch}` : `after epoch ${trainer.epoch}`}; checkpoint saved to ${checkpointPath}\nresume with: ${resumeHint}`,
       EXIT_INTERRUPTED,
     );
   }
@@ -350,6 +352,7 @@ async function runTraining(r: TrainingRun): Promise<{ outcome: Outcome; early: E
         onBatchEnd: (batch, logs) => {
           rowsSeen += logs.size;
           batchesDone++;
+          r.interrupts.afterBatch?.();
           progress.batch({ epoch: trainer.epoch + 1, batch: batch + 1, loss: logs.loss, lr: logs.lr, rowsPerSecond: rowsSeen / Math.max(elapsed(), 1e-9), etaSeconds: eta() });
           return interrupted ? false : undefined;
         },
