@@ -2,13 +2,11 @@
  * `mlpc demo` (npm run demo): compiles the bundled iris example and trains it with progress and a
  * final accuracy, writing the weights and the HTML report to a temporary folder.
  */
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
-import { compile } from "../compile.js";
-import { readFileSync } from "node:fs";
 import { CliError, colorsFor, EXIT_PROGRAM_ERROR, type Io } from "./io.js";
 import { train } from "./train.js";
 
@@ -34,6 +32,7 @@ async function demo(io: Io, outDir: string | undefined): Promise<void> {
   const data = join(examples, "data", "iris.csv");
   if (!existsSync(program) || !existsSync(data)) throw new CliError(`mlpc: the demo files are missing (${program}, ${data})`, EXIT_PROGRAM_ERROR);
   const source = readFileSync(program, "utf8");
+  const { compile } = await import("../compile.js");
   const compiled = compile(source, { defaultName: "iris", sourceName: "iris.mlp" });
   if (compiled.typescript === null) throw new CliError("mlpc: the bundled iris example does not compile", EXIT_PROGRAM_ERROR);
   const folder = outDir ?? mkdtempSync(join(tmpdir(), "mlpc-demo-"));

@@ -4,6 +4,9 @@
  */
 import { Command, CommanderError } from "commander";
 import { register as registerCheck } from "./check.js";
+import { register as registerDemo } from "./demo.js";
+import { register as registerPredict } from "./predict.js";
+import { register as registerTrain } from "./train.js";
 import { CliError, EXIT_OK, EXIT_PROGRAM_ERROR, EXIT_USAGE, type Io } from "./io.js";
 import { VERSION } from "../version.js";
 
@@ -15,6 +18,9 @@ export function buildProgram(io: Io): Command {
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   registerCheck(program, io);
+  registerTrain(program, io);
+  registerPredict(program, io);
+  registerDemo(program, io);
   return program;
 }
 

@@ -3,7 +3,6 @@
  * (emitIR, then emitJavaScript), and the JavaScript is imported from a data: URL. Training and
  * prediction run this code, so there is no second implementation of the model in the CLI.
  */
-import { emitIR, emitJavaScript } from "../compile.js";
 import type { ModelIR } from "../ir/types.js";
 
 /** The generated Trainer, as far as the CLI uses it (the module's own .d.ts has the full types). */
@@ -76,6 +75,8 @@ export interface GeneratedModule {
 
 /** Emits, transpiles and imports the module for `ir`. */
 export async function loadGeneratedModule(ir: ModelIR, sourceName: string): Promise<GeneratedModule> {
+  // Loaded on first use: the compiler back end is only needed by commands that train or predict.
+  const { emitIR, emitJavaScript } = await import("../compile.js");
   const typescript = emitIR(ir, { sourceName });
   const { js } = emitJavaScript(typescript);
   const url = `data:text/javascript;base64,${Buffer.from(js, "utf8").toString("base64")}`;

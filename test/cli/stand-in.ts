@@ -11,8 +11,14 @@ export async function standInCompile(): Promise<Record<string, unknown>> {
   const ts = (await import("typescript")).default;
   const support = await import("../training/support.js");
   const { emitTrainingSection } = await import("../../src/codegen/training.js");
+  const { analyze } = await import("../../src/analyze.js");
+  const emitIR = (ir: Parameters<typeof support.standInNetwork>[0]): string => `${support.standInNetwork(ir)}\n${emitTrainingSection(ir, { dtype: "f64" })}`;
   return {
-    emitIR: (ir: Parameters<typeof support.standInNetwork>[0]) => `${support.standInNetwork(ir)}\n${emitTrainingSection(ir, { dtype: "f64" })}`,
+    emitIR,
+    compile: (source: string, options: { defaultName?: string } = {}) => {
+      const { ir, diagnostics } = analyze(source, options);
+      return { ir, diagnostics, typescript: ir === null ? null : emitIR(ir) };
+    },
     emitJavaScript: (source: string) => ({
       js: ts.transpileModule(source, { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext } }).outputText,
       dts: "",
