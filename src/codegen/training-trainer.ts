@@ -194,9 +194,12 @@ export function emitDataHelpers(ir: ModelIR): string {
  * rows, or rows of length 1) become one-hot rows; rows of length ${OUT} are taken as they are.
  */
 function toTargets(data: Rows, rows: number): Float64Array {
-  const nested = isNested(data);
-  const width = nested ? (rows > 0 ? (data as ReadonlyArray<ArrayLike<number>>)[0]!.length : ${OUT}) : rows > 0 ? data.length / rows : ${OUT};
-  if (width !== 1) return checkRows(toMatrix(data, ${OUT}, "y"), rows, "y").values;
+  if (isNested(data)) {
+    if (data.length > 0 && data[0]!.length !== 1) return checkRows(toMatrix(data, ${OUT}, "y"), rows, "y").values;
+  } else if (data.length !== rows) {
+    if (data.length === rows * ${OUT}) return Float64Array.from(data);
+    throw new Error(\`y has \${data.length} values: expected \${rows} class ids or \${rows} x ${OUT} values for \${rows} rows of x\`);
+  }
   const ids = toMatrix(data, 1, "y");
   checkRows(ids, rows, "y");
   const oneHot = new Float64Array(rows * ${OUT});
