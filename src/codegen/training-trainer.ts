@@ -482,7 +482,9 @@ export class Trainer {
       throw new Error(\`checkpoint format version \${String(data.version)} is not supported (this module reads version ${CHECKPOINT_VERSION})\`);
     }
     const expected = describeLayers(TRAINING_LAYERS);
-    const found = Array.isArray(data.layers) ? describeLayers(data.layers) : "(no layers)";
+    const layers: unknown = data.layers;
+    const found =
+      Array.isArray(layers) && layers.every((l: unknown) => typeof l === "object" && l !== null) ? describeLayers(layers as TrainerJSON["layers"]) : "(no layers)";
     if (found !== expected) {
       throw new Error(\`checkpoint layers do not match this model: checkpoint \${found}, model ${ir.name} \${expected}\`);
     }
@@ -500,9 +502,9 @@ export class Trainer {
     const partial = data.partialEpoch;
     if (trainer.batch > 0) {
       if (partial === null || partial === undefined) throw new Error("checkpoint stopped inside an epoch but has no partialEpoch");
-      trainer.epochLossSum = partial.lossSum;
-      trainer.epochRows = partial.rows;
-      trainer.epochLayout = { trainRows: partial.trainRows, batchSize: partial.batchSize };
+      trainer.epochLossSum = numbers([partial.lossSum], 1, "partialEpoch.lossSum")[0]!;
+      trainer.epochRows = integer(partial.rows, "partialEpoch.rows");
+      trainer.epochLayout = { trainRows: integer(partial.trainRows, "partialEpoch.trainRows"), batchSize: integer(partial.batchSize, "partialEpoch.batchSize") };
     }
     return trainer;
   }
