@@ -2,21 +2,10 @@
  * Convergence through the public Trainer API, with the recipes of examples/*.mlp, on the real
  * data: a fixed seeded held-out split (20 % test), features standardized from the training split.
  */
-import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
-import { analyze } from "../../src/analyze.js";
-import type { ModelIR } from "../../src/ir/types.js";
 import { classAccuracy, labelAccuracy, readDataset, rSquared, splitDataset } from "../support/datasets.js";
+import { example, SPLIT } from "./examples.js";
 import { loadModule } from "./support.js";
-
-function example(name: string): ModelIR {
-  const source = readFileSync(new URL(`../../examples/${name}.mlp`, import.meta.url), "utf8");
-  const { ir, diagnostics } = analyze(source, { defaultName: name });
-  if (ir === null) throw new Error(`examples/${name}.mlp: ${diagnostics.map((d) => d.message).join("; ")}`);
-  return ir;
-}
-
-const SPLIT = { testFraction: 0.2, seed: 2024, standardize: true } as const;
 
 describe("convergence on the real datasets (held-out accuracy)", () => {
   test("xor: 100 %", async () => {
@@ -34,7 +23,6 @@ describe("convergence on the real datasets (held-out accuracy)", () => {
     ["iris", 0.95],
     ["wine", 0.95],
     ["breast_cancer", 0.95],
-    ["digits", 0.95],
   ] as const)("%s: >= %s", async (name, target) => {
     const t0 = performance.now();
     const m = await loadModule(example(name));
