@@ -488,23 +488,23 @@ export class Trainer {
     if (found !== expected) {
       throw new Error(\`checkpoint layers do not match this model: checkpoint \${found}, model ${ir.name} \${expected}\`);
     }
-    const params = numbers(data.params, ${P}, "params");
+    const params = checkpointNumbers(data.params, ${P}, "params");
     const trainer = new Trainer(typeof data.seed === "number" ? { params, seed: data.seed } : { params });
     if (options.paramsOnly === true) return trainer;
     if (data.optimizer !== ${JSON.stringify(ir.optimizer.kind)}) {
       throw new Error(\`checkpoint optimizer \${String(data.optimizer)} does not match this model's ${ir.optimizer.kind} (load with paramsOnly to keep only the weights)\`);
     }
     const own = optimizerBuffers(trainer.state);
-    for (const name of Object.keys(own)) own[name]!.set(numbers(data.buffers?.[name], ${P}, \`buffers.\${name}\`));
-    trainer.state.step = integer(data.step, "step");
-    trainer.epoch = integer(data.epoch, "epoch");
-    trainer.batch = integer(data.batch, "batch");
+    for (const name of Object.keys(own)) own[name]!.set(checkpointNumbers(data.buffers?.[name], ${P}, \`buffers.\${name}\`));
+    trainer.state.step = checkpointInteger(data.step, "step");
+    trainer.epoch = checkpointInteger(data.epoch, "epoch");
+    trainer.batch = checkpointInteger(data.batch, "batch");
     const partial = data.partialEpoch;
     if (trainer.batch > 0) {
       if (partial === null || partial === undefined) throw new Error("checkpoint stopped inside an epoch but has no partialEpoch");
-      trainer.epochLossSum = numbers([partial.lossSum], 1, "partialEpoch.lossSum")[0]!;
-      trainer.epochRows = integer(partial.rows, "partialEpoch.rows");
-      trainer.epochLayout = { trainRows: integer(partial.trainRows, "partialEpoch.trainRows"), batchSize: integer(partial.batchSize, "partialEpoch.batchSize") };
+      trainer.epochLossSum = checkpointNumbers([partial.lossSum], 1, "partialEpoch.lossSum")[0]!;
+      trainer.epochRows = checkpointInteger(partial.rows, "partialEpoch.rows");
+      trainer.epochLayout = { trainRows: checkpointInteger(partial.trainRows, "partialEpoch.trainRows"), batchSize: checkpointInteger(partial.batchSize, "partialEpoch.batchSize") };
     }
     return trainer;
   }
@@ -656,14 +656,14 @@ function describeLayers(layers: readonly { inputs: number; units: number; activa
 }
 
 /** A JSON array of \`length\` finite numbers, or an error naming the field. */
-function numbers(value: unknown, length: number, what: string): number[] {
+function checkpointNumbers(value: unknown, length: number, what: string): number[] {
   if (!Array.isArray(value) || value.length !== length || !value.every((v) => typeof v === "number" && Number.isFinite(v))) {
     throw new Error(\`checkpoint \${what}: expected \${length} finite numbers\`);
   }
   return value as number[];
 }
 
-function integer(value: unknown, what: string): number {
+function checkpointInteger(value: unknown, what: string): number {
   if (typeof value !== "number" || !Number.isInteger(value) || value < 0) throw new Error(\`checkpoint \${what}: expected a whole number >= 0\`);
   return value;
 }
