@@ -161,7 +161,7 @@ function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, wha
   }
 }
 
-async function compareWithReference(opt: Optimizer, schedule: Schedule, reg: Regularization): Promise<void> {
+async function compareWithReference(opt: Optimizer, schedule: Schedule, reg: Regularization, unroll: "auto" | "full" | "none" = "auto"): Promise<void> {
   const ir = makeIR({
     inputSize: IN,
     layers: [
@@ -173,7 +173,7 @@ async function compareWithReference(opt: Optimizer, schedule: Schedule, reg: Reg
     schedule,
     regularization: reg,
   });
-  const m = await loadModule(ir);
+  const m = await loadModule(ir, "f64", unroll);
   const { x, y } = data();
   const state = m.createTrainState(m.initParams(7));
   const ref: ReferenceState = { w: Array.from(state.params), m: [], v: [], buf: [], t: 0 };
@@ -238,5 +238,11 @@ describe("moments are updated even when the learning rate is 0", () => {
     expect(Array.from(state.params)).toEqual(params);
     expect(Array.from((state.m ?? state.buf)!)).not.toEqual(buffer);
     await compareWithReference(CASE_OPTIMIZERS[o]!, schedule, CASE_REGULARIZERS["none"]!);
+  });
+});
+
+describe("the same numbers whichever code shape lossAndGradient has (--unroll)", () => {
+  test.each(["full", "none"] as const)("unroll=%s: adamw, sgdr, l1 + l2, clip", async (unroll) => {
+    await compareWithReference({ ...CASE_OPTIMIZERS["adamw"]!, clip: 0.05 }, CASE_SCHEDULES["sgdr"]!, CASE_REGULARIZERS["both"]!, unroll);
   });
 });

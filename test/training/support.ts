@@ -1,17 +1,16 @@
 /**
- * Test support for the training section: IR literals, a module to train (the real emitModule
- * when it exists, else a small loop-based stand-in for spec/forward/lossAndGradient written
- * here), and loading generated TypeScript as a live ES module.
+ * Test support for the training section: IR literals, the generated module (emitModule, the
+ * same code `mlpc compile` writes) loaded as a live ES module.
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, writeFileSync, existsSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import ts from "typescript";
 import { layoutLayers, type LayerShape } from "../../src/ir/layout.js";
 import type { Decay, Loss, ModelIR, Optimizer, Regularization, Schedule, Training } from "../../src/ir/types.js";
-import { emitTrainingSection } from "../../src/codegen/training.js";
+import { emitModule } from "../../src/codegen/module.js";
 
 export interface IrParts {
   readonly name?: string;
@@ -118,24 +117,9 @@ export interface TrainerClass {
   fromJSON(json: unknown, options?: { paramsOnly?: boolean }): Trainer;
 }
 
-/** The whole generated module's TypeScript source for `ir`. */
-export async function moduleSource(ir: ModelIR, dtype: "f64" | "f32" = "f64"): Promise<string> {
-  const emitModule = await realEmitModule();
-  if (emitModule !== null) return emitModule(ir, { unroll: "auto", dtype, sourceName: "test.mlp", version: "0.0.0-test" });
-  return `${standInNetwork(ir)}\n${emitTrainingSection(ir, { dtype })}`;
-}
-
-type EmitModule = (ir: ModelIR, options: { unroll: "auto" | "full" | "none"; dtype: "f64" | "f32"; sourceName: string; version: string }) => string;
-
-let emitModuleCache: EmitModule | null | undefined;
-
-/** src/codegen/module.ts's emitModule once it has landed; null until then. */
-async function realEmitModule(): Promise<EmitModule | null> {
-  if (emitModuleCache !== undefined) return emitModuleCache;
-  const path = new URL("../../src/codegen/module.ts", import.meta.url);
-  if (!existsSync(path)) return (emitModuleCache = null);
-  const mod = (await import(/* @vite-ignore */ path.href)) as { emitModule?: EmitModule };
-  return (emitModuleCache = mod.emitModule ?? null);
+/** The whole generated module's TypeScript source for `ir`, exactly as `mlpc compile` emits it. */
+export function moduleSource(ir: ModelIR, dtype: "f64" | "f32" = "f64", unroll: "auto" | "full" | "none" = "auto"): string {
+  return emitModule(ir, { unroll, dtype, sourceName: "test.mlp", version: "0.0.0-test" });
 }
 
 /** TypeScript -> JavaScript (types stripped) -> a temp .mjs file -> the live module. */
@@ -148,13 +132,14 @@ export async function importTypeScript<T>(source: string): Promise<T> {
   return (await import(/* @vite-ignore */ pathToFileURL(file).href)) as T;
 }
 
-export async function loadModule(ir: ModelIR, dtype: "f64" | "f32" = "f64"): Promise<TrainingModule> {
-  return importTypeScript<TrainingModule>(await moduleSource(ir, dtype));
+export async function loadModule(ir: ModelIR, dtype: "f64" | "f32" = "f64", unroll: "auto" | "full" | "none" = "auto"): Promise<TrainingModule> {
+  return importTypeScript<TrainingModule>(moduleSource(ir, dtype, unroll));
 }
 
 /**
- * A stand-in for the rest of the module (issue 3's contract, plain loops) so the training
- * section can be tested before module.ts exists: spec, forward and lossAndGradient for any
+ * A stand-in for the rest of the module (issue 3's contract, plain loops), written before
+ * module.ts existed. No longer used by the training tests; kept because test/cli/stand-in.ts
+ * imports it (remove both together): spec, forward and lossAndGradient for any
  * dense network, mse / bce / multilabel_bce / softmax_ce, L1/L2 on weights.
  */
 export function standInNetwork(ir: ModelIR): string {
