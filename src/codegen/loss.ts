@@ -89,9 +89,13 @@ export function emitUnrolledLossRow(out: CodeLines, ir: ModelIR, output: DenseLa
     }
     case "bce":
     case "multilabel_bce":
+      // One exp serves both: e = e^-|z| gives log(1 + e^-|z|) and p = sigmoid(z) without overflow.
       for (const j of js) {
-        out.line(`loss += (${z(j)} > 0 ? ${z(j)} : 0) - ${z(j)} * ${y(j)} + Math.log1p(Math.exp(-Math.abs(${z(j)})));`);
-        out.line(`const ${local.dz(L, j)} = (1 / (1 + Math.exp(-${z(j)})) - ${y(j)}) * gradScale;`);
+        const e = `e${L}_${j}`;
+        out.line(`const ${e} = Math.exp(-Math.abs(${z(j)}));`);
+        out.line(`loss += (${z(j)} > 0 ? ${z(j)} : 0) - ${z(j)} * ${y(j)} + Math.log1p(${e});`);
+        out.line(`const p${L}_${j} = ${z(j)} >= 0 ? 1 / (1 + ${e}) : ${e} / (1 + ${e});`);
+        out.line(`const ${local.dz(L, j)} = (p${L}_${j} - ${y(j)}) * gradScale;`);
       }
       return;
     case "softmax_ce": {
@@ -156,8 +160,9 @@ export function emitLossAtLogitsBody(out: CodeLines, ir: ModelIR, output: DenseL
       out.block("for (let k = 0; k < n; k++)", () => {
         out.line("const zk = z[k];");
         out.line("const yk = y[k];");
-        out.line("loss += (zk > 0 ? zk : 0) - zk * yk + Math.log1p(Math.exp(-Math.abs(zk)));");
-        out.line("dz[k] = (1 / (1 + Math.exp(-zk)) - yk) * gradScale;");
+        out.line("const e = Math.exp(-Math.abs(zk));");
+        out.line("loss += (zk > 0 ? zk : 0) - zk * yk + Math.log1p(e);");
+        out.line("dz[k] = ((zk >= 0 ? 1 / (1 + e) : e / (1 + e)) - yk) * gradScale;");
       });
       break;
     case "softmax_ce":

@@ -16,7 +16,7 @@ import type { DenseLayer, LossKind, ModelIR } from "../ir/types.js";
 import { activationCode, activationName, helperSource, orderHelpers, type Helper } from "./activation.js";
 import { emitBlockedForwardBody, emitBlockedInputDelta, emitBlockedWeightGradient, forwardStore } from "./loops.js";
 import { assertLossFitsOutput, emitLossAtLogitsBody, emitLossScales, emitOutputActivationBody, emitUnrolledLossRow, emitUnrolledOutput, lossComment } from "./loss.js";
-import { describePlan, planEmission, type EmitPlan, type LayerPlan, type UnrollMode } from "./plan.js";
+import { describePlan, planEmission, type EmitPlan, type LayerPlan, type PlanTuning, type UnrollMode } from "./plan.js";
 import { printValue, specValue } from "./spec.js";
 import { CodeLines, commentLine, int, num, paramArrayType, safeFileName } from "./text.js";
 import { emitTrainingSection } from "./training.js";
@@ -42,6 +42,8 @@ export interface EmitOptions {
   readonly sourceName: string;
   /** The mlpc version, for the header. */
   readonly version: string;
+  /** Threshold overrides for the unroll measurement (bench/unroll-threshold.mjs); not for users. */
+  readonly tuning?: PlanTuning;
 }
 
 export type { UnrollMode } from "./plan.js";
@@ -59,7 +61,7 @@ type Statement = string | FunctionDeclarationStructure;
 
 export function emitModule(ir: ModelIR, options: EmitOptions): string {
   validateIR(ir);
-  const plan = planEmission(ir, options.unroll);
+  const plan = planEmission(ir, options.unroll, options.tuning);
   const cx: Context = { ir, plan, P: paramArrayType(options.dtype), output: ir.layers[ir.layers.length - 1]! };
   const statements: Statement[] = [
     headerComment(cx, options),

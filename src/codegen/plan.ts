@@ -38,11 +38,14 @@ export interface EmitPlan {
 }
 
 /**
- * auto: a layer's forward pass is unrolled up to this many multiply-adds (inputs x units)...
- * (measured: bench/unroll-threshold.mjs, docs/architecture.md)
+ * auto, measured by bench/unroll-threshold.mjs (docs/architecture.md has the table): the fused
+ * straight-line function beat loops at every size it fits (1.1x at 20x20, 2.4x at 4x4), so a
+ * network of up to this many multiply-adds a row in all is fused...
  */
-export const AUTO_FORWARD_MAX_MACS = 256;
-/** ...and its backward pass up to this many (backward unrolling costs ~2.2x the bytecode). */
+export const AUTO_FUSED_MAX_MACS = 480;
+/** ...otherwise a layer's forward pass is unrolled up to this many (1.11x loops at 24x24, 1.06x at 32x32)... */
+export const AUTO_FORWARD_MAX_MACS = 576;
+/** ...and its backward pass up to this many (1.06x at 16x16; loops win from 20x20 on). */
 export const AUTO_BACKWARD_MAX_MACS = 256;
 
 /**
@@ -73,17 +76,32 @@ export function fusedFits(totalMacs: number): boolean {
   return totalMacs * (BYTECODE_PER_FORWARD_MAC + BYTECODE_PER_BACKWARD_MAC) <= BYTECODE_BUDGET && 2 * totalMacs <= STATEMENT_BUDGET;
 }
 
+/** Overrides for measurement (bench/unroll-threshold.mjs); the compiler itself never sets them. */
+export interface PlanTuning {
+  readonly fusedMaxMacs?: number;
+  readonly forwardMaxMacs?: number;
+  readonly backwardMaxMacs?: number;
+  /** false: never fuse, even when every pass is unrolled. */
+  readonly fuse?: boolean;
+}
+
 /**
  * The plan. `full` unrolls every pass that fits one function under the V8 and TypeScript limits
  * (past them unrolled code is never optimized, so a bigger pass still gets a loop); `none` loops
  * everywhere; `auto` unrolls passes up to the measured thresholds.
  */
-export function planEmission(ir: ModelIR, unroll: UnrollMode): EmitPlan {
+export function planEmission(ir: ModelIR, unroll: UnrollMode, tuning: PlanTuning = {}): EmitPlan {
   const last = ir.layers.length - 1;
+  const totalMacs = ir.layers.reduce((s, l) => s + l.inputs * l.units, 0);
+  // auto fuses a small enough network outright: every pass unrolled, whatever the layer sizes.
+  const fuseAll = unroll === "auto" && tuning.fuse !== false && totalMacs <= (tuning.fusedMaxMacs ?? AUTO_FUSED_MAX_MACS) && fusedFits(totalMacs);
+  const forwardMax = fuseAll ? Infinity : (tuning.forwardMaxMacs ?? AUTO_FORWARD_MAX_MACS);
+  const backwardMax = fuseAll ? Infinity : (tuning.backwardMaxMacs ?? AUTO_BACKWARD_MAX_MACS);
   const layers = ir.layers.map((layer, k): LayerPlan => {
     const macs = layer.inputs * layer.units;
-    const forwardUnrolled = unroll === "full" ? forwardFits(macs) : unroll === "auto" ? macs <= AUTO_FORWARD_MAX_MACS : false;
-    const backwardUnrolled = unroll === "full" ? backwardFits(macs) : unroll === "auto" ? macs <= AUTO_BACKWARD_MAX_MACS : false;
+    // Even a tuned threshold never unrolls past what one function can hold (forwardFits, backwardFits).
+    const forwardUnrolled = unroll === "full" ? forwardFits(macs) : unroll === "auto" ? macs <= forwardMax && forwardFits(macs) : false;
+    const backwardUnrolled = unroll === "full" ? backwardFits(macs) : unroll === "auto" ? macs <= backwardMax && backwardFits(macs) : false;
     const isOutput = k === last;
     return {
       layer,
@@ -94,9 +112,9 @@ export function planEmission(ir: ModelIR, unroll: UnrollMode): EmitPlan {
       keepsZ: !isOutput && activationCode(layer.activation).needsZ,
     };
   });
-  const totalMacs = layers.reduce((s, l) => s + l.macs, 0);
   const allUnrolled = layers.every((l) => l.forward === "unrolled" && l.backward === "unrolled");
-  return { unroll, strategy: allUnrolled && fusedFits(totalMacs) ? "fused" : "layered", layers };
+  const fused = allUnrolled && fusedFits(totalMacs) && tuning.fuse !== false;
+  return { unroll, strategy: fused ? "fused" : "layered", layers };
 }
 
 /** One line per layer for the module header, e.g. `dense_1 6x7: forward unrolled, backward loop`. */
