@@ -42,7 +42,8 @@ export function emitBlockedForwardBody(out: CodeLines, layer: DenseLayer, store:
   const U = int(layer.units);
   const W = int(layer.weightOffset);
   const B = int(layer.biasOffset);
-  const wRow = (base: string): string => (layer.weightOffset === 0 ? `j * ${I}` : `${W} + j * ${I}`) + base;
+  /** Where unit j's weights start. */
+  const wRow = (): string => (layer.weightOffset === 0 ? `j * ${I}` : `${W} + j * ${I}`);
   out.line("let r = 0;");
   out.comment("4 rows x 4 units at a time: each loaded weight and input feeds 4 multiply-adds.");
   out.block(`for (; r + ${T} <= rows; r += ${T})`, () => {
@@ -50,7 +51,7 @@ export function emitBlockedForwardBody(out: CodeLines, layer: DenseLayer, store:
     out.line(`const out0 = r * ${U}, out1 = out0 + ${U}, out2 = out1 + ${U}, out3 = out2 + ${U};`);
     out.line("let j = 0;");
     out.block(`for (; j + ${T} <= ${U}; j += ${T})`, () => {
-      out.line(`const w0 = ${wRow("")}, w1 = w0 + ${I}, w2 = w1 + ${I}, w3 = w2 + ${I};`);
+      out.line(`const w0 = ${wRow()}, w1 = w0 + ${I}, w2 = w1 + ${I}, w3 = w2 + ${I};`);
       out.line(`const b0 = params[${B} + j], b1 = params[${B} + j + 1], b2 = params[${B} + j + 2], b3 = params[${B} + j + 3];`);
       for (const r of tile) out.line(`let ${tile.map((u) => `s${r}${u} = b${u}`).join(", ")};`);
       out.block(`for (let i = 0; i < ${I}; i++)`, () => {
@@ -61,7 +62,7 @@ export function emitBlockedForwardBody(out: CodeLines, layer: DenseLayer, store:
       for (const r of tile) for (const u of tile) store(out, `s${r}${u}`, plus(`out${r} + j`, u));
     });
     out.block(`for (; j < ${U}; j++)`, () => {
-      out.line(`const w0 = ${wRow("")};`);
+      out.line(`const w0 = ${wRow()};`);
       out.line(`const b = params[${B} + j];`);
       out.line(`let ${tile.map((r) => `s${r} = b`).join(", ")};`);
       out.block(`for (let i = 0; i < ${I}; i++)`, () => {
@@ -76,7 +77,7 @@ export function emitBlockedForwardBody(out: CodeLines, layer: DenseLayer, store:
     out.line(`const in0 = r * ${I}, out0 = r * ${U};`);
     out.line("let j = 0;");
     out.block(`for (; j + ${T} <= ${U}; j += ${T})`, () => {
-      out.line(`const w0 = ${wRow("")}, w1 = w0 + ${I}, w2 = w1 + ${I}, w3 = w2 + ${I};`);
+      out.line(`const w0 = ${wRow()}, w1 = w0 + ${I}, w2 = w1 + ${I}, w3 = w2 + ${I};`);
       out.line(`let ${tile.map((u) => `s${u} = params[${B} + j${u === 0 ? "" : ` + ${u}`}]`).join(", ")};`);
       out.block(`for (let i = 0; i < ${I}; i++)`, () => {
         out.line("const x = input[in0 + i];");
@@ -85,7 +86,7 @@ export function emitBlockedForwardBody(out: CodeLines, layer: DenseLayer, store:
       for (const u of tile) store(out, `s${u}`, plus("out0 + j", u));
     });
     out.block(`for (; j < ${U}; j++)`, () => {
-      out.line(`const w0 = ${wRow("")};`);
+      out.line(`const w0 = ${wRow()};`);
       out.line(`let s = params[${B} + j];`);
       out.line(`for (let i = 0; i < ${I}; i++) s += params[w0 + i] * input[in0 + i];`);
       store(out, "s", "out0 + j");
@@ -116,9 +117,9 @@ export function emitBlockedWeightGradient(out: CodeLines, layer: DenseLayer): vo
         for (const u of tile) out.line(tile.map((c) => `g${u}${c} += d${u} * x${c};`).join(" "));
       });
       out.line(`const w = ${wAt};`);
-      for (const u of tile) {
-        out.line(tile.map((c) => `grad[${plus(u === 0 ? "w" : `w + ${int(u * layer.inputs)}`, 0)}${c === 0 ? "" : ` + ${c}`}] = g${u}${c};`).join(" "));
-      }
+      // unit u's row starts u * inputs further on
+      const row = (u: number): string => (u === 0 ? "w" : `w + ${int(u * layer.inputs)}`);
+      for (const u of tile) out.line(tile.map((c) => `grad[${plus(row(u), c)}] = g${u}${c};`).join(" "));
     });
     out.block(`for (; i < ${I}; i++)`, () => {
       out.line(`let ${tile.map((u) => `g${u} = 0`).join(", ")};`);

@@ -472,7 +472,7 @@ function layerForward(cx: Context, p: LayerPlan): FunctionDeclarationStructure {
     },
     {
       docs: [
-        ...layerNote(layer, p.isOutput, cx.ir.loss.kind).map((l) => l.trimStart()),
+        ...layerNote(layer, p.isOutput, cx.ir.loss.kind),
         `Forward pass over rows, ${p.forward === "unrolled" ? "unrolled (straight-line code per row)" : "register-blocked loops"}; writes ${p.isOutput ? "the logits z" : p.keepsZ ? "z and a" : "a"}.`,
       ],
     },

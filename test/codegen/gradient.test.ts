@@ -7,7 +7,7 @@
 import { describe, expect, it } from "vitest";
 import type { Activation, LossKind, ModelIR } from "../../src/ir/types.js";
 import { planEmission } from "../../src/codegen/plan.js";
-import { act, buildIR } from "../support/ir.js";
+import { buildIR } from "../support/ir.js";
 import { prng, refForward, refLossAndGradient, type RefNet } from "../support/reference.js";
 import { compileAndLoad, type GeneratedModule } from "./load.js";
 
@@ -73,7 +73,6 @@ function randomBatch(ir: ModelIR, rows: number, seed: number): Batch {
 
 /** Central differences of J, one parameter at a time. */
 function finiteDifferences(m: GeneratedModule, b: Batch, h = 1e-5): Float64Array {
-  const grad = new Float64Array(b.params.length);
   const scratch = new Float64Array(b.params.length);
   const p = Float64Array.from(b.params);
   const fd = new Float64Array(b.params.length);
@@ -86,7 +85,6 @@ function finiteDifferences(m: GeneratedModule, b: Batch, h = 1e-5): Float64Array
     p[k] = w;
     fd[k] = (plus - minus) / (2 * h);
   }
-  void grad;
   return fd;
 }
 
@@ -183,5 +181,3 @@ describe("unrolled and loop code compute the same function", () => {
     }
   });
 });
-
-void act;
