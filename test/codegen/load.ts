@@ -47,9 +47,18 @@ export async function loadGenerated(source: string): Promise<GeneratedModule> {
 
 export const DEFAULT_EMIT: EmitOptions = { unroll: "auto", dtype: "f64", sourceName: "test.mlp", version: "0.0.0-test" };
 
-export async function compileAndLoad(ir: ModelIR, options: Partial<EmitOptions> = {}): Promise<{ source: string; module: GeneratedModule }> {
-  const source = emitModule(ir, { ...DEFAULT_EMIT, ...options });
-  return { source, module: await loadGenerated(source) };
+const compiled = new Map<string, Promise<{ source: string; module: GeneratedModule }>>();
+
+/** Emits and imports a module; the same IR and options give the same (cached) module. */
+export function compileAndLoad(ir: ModelIR, options: Partial<EmitOptions> = {}): Promise<{ source: string; module: GeneratedModule }> {
+  const key = JSON.stringify([ir, options]);
+  let loaded = compiled.get(key);
+  if (loaded === undefined) {
+    const source = emitModule(ir, { ...DEFAULT_EMIT, ...options });
+    loaded = loadGenerated(source).then((module) => ({ source, module }));
+    compiled.set(key, loaded);
+  }
+  return loaded;
 }
 
 const libCache = new Map<string, ts.SourceFile>();
