@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { Activation, LossKind, ModelIR } from "../../src/ir/types.js";
-import { planEmission } from "../../src/codegen/plan.js";
+import { planEmission, type PlanTuning } from "../../src/codegen/plan.js";
 import { buildIR } from "../support/ir.js";
 import { prng, refForward, refLossAndGradient, type RefNet } from "../support/reference.js";
 import { compileAndLoad, type GeneratedModule } from "./load.js";
@@ -103,8 +103,8 @@ function describeNet(ir: ModelIR): string {
   return `${ir.inputSize}-${ir.layers.map((l) => `${l.units}${l.activation.kind}`).join("-")} ${ir.loss.kind}${reg}`;
 }
 
-async function checkGradient(ir: ModelIR, unroll: "full" | "none" | "auto", rows: number, seed: number): Promise<void> {
-  const { module: m } = await compileAndLoad(ir, { unroll });
+async function checkGradient(ir: ModelIR, unroll: "full" | "none" | "auto", rows: number, seed: number, tuning?: PlanTuning): Promise<void> {
+  const { module: m } = await compileAndLoad(ir, tuning === undefined ? { unroll } : { unroll, tuning });
   const b = randomBatch(ir, rows, seed);
   const grad = new Float64Array(ir.paramCount);
   const loss = m.lossAndGradient(b.params, b.x, b.y, b.rows, grad);
@@ -144,6 +144,12 @@ describe("gradient checks: every hidden activation x every output/loss pair", ()
   }
 });
 
+/** Layer by layer with per-layer choices: all unrolled but not fused, and a mix of both kinds. */
+const LAYERED: readonly [string, "full" | "auto", PlanTuning][] = [
+  ["layered, every pass unrolled", "full", { fuse: false }],
+  ["layered, mixed (forward unrolled <= 100 MACs, backward <= 20)", "auto", { fuse: false, forwardMaxMacs: 100, backwardMaxMacs: 20 }],
+];
+
 describe("gradient checks: register-blocked loops (full 4x4 tiles and every tail)", () => {
   // 9 inputs and 13/6 units leave tails in every tile direction; 7 rows = one 4-row tile + 3.
   for (const [h, hidden] of HIDDEN.entries()) {
@@ -158,6 +164,11 @@ describe("gradient checks: register-blocked loops (full 4x4 tiles and every tail
         regularization: h % 3 === 0 ? {} : { l1: 0.001, l2: 0.01 },
       });
       await checkGradient(ir, "none", 7, 100 + h);
+      for (const [what, unroll, tuning] of LAYERED) {
+        const plan = planEmission(ir, unroll, tuning);
+        expect(plan.strategy, what).toBe("layered");
+        await checkGradient(ir, unroll, 7, 100 + h, tuning);
+      }
     });
   }
 });
