@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from "commander";
 import { register as registerCheck } from "./check.js";
+import { register as registerCompile } from "./compile.js";
 import { register as registerDemo } from "./demo.js";
 import { register as registerPredict } from "./predict.js";
 import { register as registerTrain } from "./train.js";
@@ -18,6 +19,7 @@ export function buildProgram(io: Io): Command {
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   registerCheck(program, io);
+  registerCompile(program, io);
   registerTrain(program, io);
   registerPredict(program, io);
   registerDemo(program, io);

@@ -91,7 +91,7 @@ export function specValue(ir: ModelIR, dtype: "f64" | "f32"): Value {
 export function printValue(v: Value, depth = 0): string {
   if (v === null) return "null";
   if (typeof v === "boolean") return String(v);
-  if (typeof v === "number") return Number.isInteger(v) && v >= 0 ? int(v) : num(v);
+  if (typeof v === "number") return Number.isSafeInteger(v) && v >= 0 ? int(v) : num(v);
   const pad = "  ".repeat(depth + 1);
   const end = "  ".repeat(depth);
   if (Array.isArray(v)) {

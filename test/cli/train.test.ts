@@ -35,7 +35,7 @@ describe("mlpc train on the bundled examples", () => {
     const r = await runCommand(["train", example("iris.mlp"), "--data", data("iris.csv"), "--standardize", "--epochs", "60", "--report", "iris.html"], { cwd: dir });
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^epoch  1\/60  loss [\d.]+  acc [\d.]+%  val_loss [\d.]+  val_acc [\d.]+%  lr 1\.00e-2  [\d.k]+ rows\/s$/m);
+    expect(r.stdout).toMatch(/^epoch {2}1\/60 {2}loss [\d.]+ {2}acc [\d.]+% {2}val_loss [\d.]+ {2}val_acc [\d.]+% {2}lr 1\.00e-2 {2}[\d.k]+ rows\/s$/m);
     expect(r.stdout).toContain("true \\ predicted");
     expect(r.stdout).toMatch(/dense_1 .* \d+\/16 \(/);
     expect(r.stdout).toContain("wrote iris.weights.json and iris.html");

@@ -6,6 +6,7 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { expectGolden } from "../support/golden.js";
 import { describe, expect, it } from "vitest";
 import { analyze, renderDiagnostics } from "../../src/index.js";
 
@@ -26,7 +27,7 @@ describe("diagnostic baselines", () => {
       if (code !== undefined) expect(diagnostics.map((d) => d.code)).toContain(code);
       if (code?.startsWith("E") || code === undefined) expect(ir).toBeNull();
       else expect(ir).not.toBeNull(); // warnings never stop compilation
-      await expect(renderDiagnostics(diagnostics, `cases/${file}`, source)).toMatchFileSnapshot(join(dir, `${name}.errors.txt`));
+      await expectGolden(renderDiagnostics(diagnostics, `cases/${file}`, source), join(dir, `${name}.errors.txt`));
     });
   }
 });

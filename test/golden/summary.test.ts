@@ -1,6 +1,7 @@
 /** Every example's `mlpc check` summary is checked in; `npm run accept` rewrites the goldens. */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { expectGolden } from "../support/golden.js";
 import { describe, expect, it } from "vitest";
 import { analyze, modelNameFromFile, renderSummary, summarize } from "../../src/index.js";
 
@@ -19,7 +20,7 @@ describe("example summaries", () => {
       const { ir, diagnostics } = analyze(readFileSync(join(examples, file), "utf8"), { defaultName: modelNameFromFile(file) });
       expect(diagnostics).toEqual([]);
       expect(ir).not.toBeNull();
-      await expect(renderSummary(summarize(ir!))).toMatchFileSnapshot(join(import.meta.dirname, `${file.replace(/\.mlp$/, "")}.summary.txt`));
+      await expectGolden(renderSummary(summarize(ir!)), join(import.meta.dirname, `${file.replace(/\.mlp$/, "")}.summary.txt`));
     });
   }
 

@@ -1,0 +1,1606 @@
+/**
+ * regression: a multi-layer perceptron compiled by mlpc 0.1.0 from regression.mlp.
+ * Generated code: do not edit; change the program and recompile. No imports, no globals.
+ *
+ * The program (canonical form):
+ *   model regression
+ *   input 2 -> dense 32 tanh -> dense 32 gelu_tanh -> dense 1 linear
+ *   loss mse
+ *   optimizer adam lr=0.005 beta1=0.9 beta2=0.999 eps=1e-8
+ *   schedule warmup=100 decay=cosine restart=2000 t_mult=2 eta_min=0.0001
+ *   regularize l1=0 l2=0
+ *   train batch=32 epochs=200 shuffle=true seed=42
+ *
+ * Parameters: (2+1)*32 + (32+1)*32 + (32+1)*1 = 1185, in one Float64Array, layer by layer:
+ * W (units x inputs, row-major: W[j][i] at weightOffset + j*inputs + i), then b.
+ *
+ * Code shape (--unroll=auto):
+ *   dense_1 2x32 (64 multiply-adds a row): forward unrolled, backward unrolled
+ *   dense_2 32x32 (1024 multiply-adds a row): forward loop, backward loop
+ *   dense_3 32x1 (32 multiply-adds a row): forward unrolled, backward unrolled
+ *   Layer by layer: one function per layer and pass; a batch's activations live in scratch arrays.
+ */
+/** The program's facts: shapes, parameter offsets and settings. */
+export const spec = {
+  name: "regression",
+  inputSize: 2,
+  outputSize: 1,
+  paramCount: 1185,
+  dtype: "f64",
+  loss: "mse",
+  task: "regression",
+  layers: [
+    { name: "dense_1", inputs: 2, units: 32, activation: "tanh", init: "xavier_uniform", weightOffset: 0, biasOffset: 64, paramCount: 96 },
+    { name: "dense_2", inputs: 32, units: 32, activation: "gelu_tanh", init: "he_uniform", weightOffset: 96, biasOffset: 1120, paramCount: 1056 },
+    { name: "dense_3", inputs: 32, units: 1, activation: "linear", init: "xavier_uniform", weightOffset: 1152, biasOffset: 1184, paramCount: 33 },
+  ],
+  optimizer: { kind: "adam", lr: 0.005, beta1: 0.9, beta2: 0.999, eps: 1e-8, clip: null },
+  schedule: {
+    warmup: 100,
+    decay: {
+      kind: "cosine",
+      tMax: null,
+      etaMin: 0.0001,
+      restart: { t0: 2000, tMult: 2 },
+    },
+  },
+  regularization: { l1: 0, l2: 0 },
+  training: { batch: 32, epochs: 200, shuffle: true, seed: 42 },
+} as const;
+/** The tanh approximation of gelu: z/2 (1 + tanh(sqrt(2/pi) (z + 0.044715 z^3))). */
+function geluTanh(z: number): number {
+  return 0.5 * z * (1 + Math.tanh(0.7978845608028654 * (z + 0.044715 * z * z * z)));
+}
+
+/** d geluTanh / dz = (1 + t)/2 + z/2 (1 - t^2) sqrt(2/pi) (1 + 3 * 0.044715 z^2). */
+function geluTanhDerivative(z: number): number {
+  const t = Math.tanh(0.7978845608028654 * (z + 0.044715 * z * z * z));
+  return 0.5 * (1 + t) + 0.5 * z * (1 - t * t) * 0.7978845608028654 * (1 + 0.134145 * z * z);
+}
+
+/** Rows the scratch arrays below can hold; grown (never shrunk) by ensureCapacity. */
+let capacity = 0;
+/** dense_1, rows x 32. */
+let scratchA1 = new Float64Array(0);
+/** dense_1, rows x 32. */
+let scratchDz1 = new Float64Array(0);
+/** dense_2, rows x 32. */
+let scratchA2 = new Float64Array(0);
+/** dense_2, rows x 32. */
+let scratchZ2 = new Float64Array(0);
+/** dense_2, rows x 32. */
+let scratchDz2 = new Float64Array(0);
+/** dense_3, rows x 1. */
+let scratchZ3 = new Float64Array(0);
+/** dense_3, rows x 1. */
+let scratchDz3 = new Float64Array(0);
+
+/** Grows the scratch arrays to `rows` rows: training allocates only when a batch is bigger than any before. */
+function ensureCapacity(rows: number): void {
+  if (rows <= capacity) return;
+  capacity = rows;
+  scratchA1 = new Float64Array(rows * 32);
+  scratchDz1 = new Float64Array(rows * 32);
+  scratchA2 = new Float64Array(rows * 32);
+  scratchZ2 = new Float64Array(rows * 32);
+  scratchDz2 = new Float64Array(rows * 32);
+  scratchZ3 = new Float64Array(rows * 1);
+  scratchDz3 = new Float64Array(rows * 1);
+}
+
+/**
+ * dense_1: 2 -> 32, tanh.
+ *   Parameters (C0 + 1) * C1 = (2 + 1) * 32 = 96: W1 (32x2) at params[0..64), b1 at params[64..96).
+ *   Forward:  z1_j = b1_j + sum_i W1[j][i] x_i;  a1_j = tanh(z1_j)
+ *   Backward: da/dz = 1 - a^2;  dz1_j = da1_j * da/dz
+ *             dW1[j][i] += dz1_j x_i;  db1_j += dz1_j
+ * Forward pass over rows, unrolled (straight-line code per row); writes a.
+ */
+function forwardDense1(params: Float64Array, input: ArrayLike<number>, rows: number, a: Float64Array): void {
+  const w1_0_0 = params[0], w1_0_1 = params[1], b1_0 = params[64];
+  const w1_1_0 = params[2], w1_1_1 = params[3], b1_1 = params[65];
+  const w1_2_0 = params[4], w1_2_1 = params[5], b1_2 = params[66];
+  const w1_3_0 = params[6], w1_3_1 = params[7], b1_3 = params[67];
+  const w1_4_0 = params[8], w1_4_1 = params[9], b1_4 = params[68];
+  const w1_5_0 = params[10], w1_5_1 = params[11], b1_5 = params[69];
+  const w1_6_0 = params[12], w1_6_1 = params[13], b1_6 = params[70];
+  const w1_7_0 = params[14], w1_7_1 = params[15], b1_7 = params[71];
+  const w1_8_0 = params[16], w1_8_1 = params[17], b1_8 = params[72];
+  const w1_9_0 = params[18], w1_9_1 = params[19], b1_9 = params[73];
+  const w1_10_0 = params[20], w1_10_1 = params[21], b1_10 = params[74];
+  const w1_11_0 = params[22], w1_11_1 = params[23], b1_11 = params[75];
+  const w1_12_0 = params[24], w1_12_1 = params[25], b1_12 = params[76];
+  const w1_13_0 = params[26], w1_13_1 = params[27], b1_13 = params[77];
+  const w1_14_0 = params[28], w1_14_1 = params[29], b1_14 = params[78];
+  const w1_15_0 = params[30], w1_15_1 = params[31], b1_15 = params[79];
+  const w1_16_0 = params[32], w1_16_1 = params[33], b1_16 = params[80];
+  const w1_17_0 = params[34], w1_17_1 = params[35], b1_17 = params[81];
+  const w1_18_0 = params[36], w1_18_1 = params[37], b1_18 = params[82];
+  const w1_19_0 = params[38], w1_19_1 = params[39], b1_19 = params[83];
+  const w1_20_0 = params[40], w1_20_1 = params[41], b1_20 = params[84];
+  const w1_21_0 = params[42], w1_21_1 = params[43], b1_21 = params[85];
+  const w1_22_0 = params[44], w1_22_1 = params[45], b1_22 = params[86];
+  const w1_23_0 = params[46], w1_23_1 = params[47], b1_23 = params[87];
+  const w1_24_0 = params[48], w1_24_1 = params[49], b1_24 = params[88];
+  const w1_25_0 = params[50], w1_25_1 = params[51], b1_25 = params[89];
+  const w1_26_0 = params[52], w1_26_1 = params[53], b1_26 = params[90];
+  const w1_27_0 = params[54], w1_27_1 = params[55], b1_27 = params[91];
+  const w1_28_0 = params[56], w1_28_1 = params[57], b1_28 = params[92];
+  const w1_29_0 = params[58], w1_29_1 = params[59], b1_29 = params[93];
+  const w1_30_0 = params[60], w1_30_1 = params[61], b1_30 = params[94];
+  const w1_31_0 = params[62], w1_31_1 = params[63], b1_31 = params[95];
+  for (let r = 0; r < rows; r++) {
+    const io = r * 2, oo = r * 32;
+    const x0 = input[io], x1 = input[io + 1];
+    const z1_0 = b1_0 + w1_0_0 * x0 + w1_0_1 * x1;
+    const a1_0 = Math.tanh(z1_0);
+    const z1_1 = b1_1 + w1_1_0 * x0 + w1_1_1 * x1;
+    const a1_1 = Math.tanh(z1_1);
+    const z1_2 = b1_2 + w1_2_0 * x0 + w1_2_1 * x1;
+    const a1_2 = Math.tanh(z1_2);
+    const z1_3 = b1_3 + w1_3_0 * x0 + w1_3_1 * x1;
+    const a1_3 = Math.tanh(z1_3);
+    const z1_4 = b1_4 + w1_4_0 * x0 + w1_4_1 * x1;
+    const a1_4 = Math.tanh(z1_4);
+    const z1_5 = b1_5 + w1_5_0 * x0 + w1_5_1 * x1;
+    const a1_5 = Math.tanh(z1_5);
+    const z1_6 = b1_6 + w1_6_0 * x0 + w1_6_1 * x1;
+    const a1_6 = Math.tanh(z1_6);
+    const z1_7 = b1_7 + w1_7_0 * x0 + w1_7_1 * x1;
+    const a1_7 = Math.tanh(z1_7);
+    const z1_8 = b1_8 + w1_8_0 * x0 + w1_8_1 * x1;
+    const a1_8 = Math.tanh(z1_8);
+    const z1_9 = b1_9 + w1_9_0 * x0 + w1_9_1 * x1;
+    const a1_9 = Math.tanh(z1_9);
+    const z1_10 = b1_10 + w1_10_0 * x0 + w1_10_1 * x1;
+    const a1_10 = Math.tanh(z1_10);
+    const z1_11 = b1_11 + w1_11_0 * x0 + w1_11_1 * x1;
+    const a1_11 = Math.tanh(z1_11);
+    const z1_12 = b1_12 + w1_12_0 * x0 + w1_12_1 * x1;
+    const a1_12 = Math.tanh(z1_12);
+    const z1_13 = b1_13 + w1_13_0 * x0 + w1_13_1 * x1;
+    const a1_13 = Math.tanh(z1_13);
+    const z1_14 = b1_14 + w1_14_0 * x0 + w1_14_1 * x1;
+    const a1_14 = Math.tanh(z1_14);
+    const z1_15 = b1_15 + w1_15_0 * x0 + w1_15_1 * x1;
+    const a1_15 = Math.tanh(z1_15);
+    const z1_16 = b1_16 + w1_16_0 * x0 + w1_16_1 * x1;
+    const a1_16 = Math.tanh(z1_16);
+    const z1_17 = b1_17 + w1_17_0 * x0 + w1_17_1 * x1;
+    const a1_17 = Math.tanh(z1_17);
+    const z1_18 = b1_18 + w1_18_0 * x0 + w1_18_1 * x1;
+    const a1_18 = Math.tanh(z1_18);
+    const z1_19 = b1_19 + w1_19_0 * x0 + w1_19_1 * x1;
+    const a1_19 = Math.tanh(z1_19);
+    const z1_20 = b1_20 + w1_20_0 * x0 + w1_20_1 * x1;
+    const a1_20 = Math.tanh(z1_20);
+    const z1_21 = b1_21 + w1_21_0 * x0 + w1_21_1 * x1;
+    const a1_21 = Math.tanh(z1_21);
+    const z1_22 = b1_22 + w1_22_0 * x0 + w1_22_1 * x1;
+    const a1_22 = Math.tanh(z1_22);
+    const z1_23 = b1_23 + w1_23_0 * x0 + w1_23_1 * x1;
+    const a1_23 = Math.tanh(z1_23);
+    const z1_24 = b1_24 + w1_24_0 * x0 + w1_24_1 * x1;
+    const a1_24 = Math.tanh(z1_24);
+    const z1_25 = b1_25 + w1_25_0 * x0 + w1_25_1 * x1;
+    const a1_25 = Math.tanh(z1_25);
+    const z1_26 = b1_26 + w1_26_0 * x0 + w1_26_1 * x1;
+    const a1_26 = Math.tanh(z1_26);
+    const z1_27 = b1_27 + w1_27_0 * x0 + w1_27_1 * x1;
+    const a1_27 = Math.tanh(z1_27);
+    const z1_28 = b1_28 + w1_28_0 * x0 + w1_28_1 * x1;
+    const a1_28 = Math.tanh(z1_28);
+    const z1_29 = b1_29 + w1_29_0 * x0 + w1_29_1 * x1;
+    const a1_29 = Math.tanh(z1_29);
+    const z1_30 = b1_30 + w1_30_0 * x0 + w1_30_1 * x1;
+    const a1_30 = Math.tanh(z1_30);
+    const z1_31 = b1_31 + w1_31_0 * x0 + w1_31_1 * x1;
+    const a1_31 = Math.tanh(z1_31);
+    a[oo] = a1_0;
+    a[oo + 1] = a1_1;
+    a[oo + 2] = a1_2;
+    a[oo + 3] = a1_3;
+    a[oo + 4] = a1_4;
+    a[oo + 5] = a1_5;
+    a[oo + 6] = a1_6;
+    a[oo + 7] = a1_7;
+    a[oo + 8] = a1_8;
+    a[oo + 9] = a1_9;
+    a[oo + 10] = a1_10;
+    a[oo + 11] = a1_11;
+    a[oo + 12] = a1_12;
+    a[oo + 13] = a1_13;
+    a[oo + 14] = a1_14;
+    a[oo + 15] = a1_15;
+    a[oo + 16] = a1_16;
+    a[oo + 17] = a1_17;
+    a[oo + 18] = a1_18;
+    a[oo + 19] = a1_19;
+    a[oo + 20] = a1_20;
+    a[oo + 21] = a1_21;
+    a[oo + 22] = a1_22;
+    a[oo + 23] = a1_23;
+    a[oo + 24] = a1_24;
+    a[oo + 25] = a1_25;
+    a[oo + 26] = a1_26;
+    a[oo + 27] = a1_27;
+    a[oo + 28] = a1_28;
+    a[oo + 29] = a1_29;
+    a[oo + 30] = a1_30;
+    a[oo + 31] = a1_31;
+  }
+}
+
+/**
+ * dense_2: 32 -> 32, gelu_tanh.
+ *   Parameters (C1 + 1) * C2 = (32 + 1) * 32 = 1056: W2 (32x32) at params[96..1120), b2 at params[1120..1152).
+ *   Forward:  z2_j = b2_j + sum_i W2[j][i] a1_i;  a2_j = z2_j/2 (1 + t), t = tanh(sqrt(2/pi) (z2_j + 0.044715 z2_j^3))
+ *   Backward: da/dz = (1 + t)/2 + z/2 (1 - t^2) sqrt(2/pi) (1 + 3 0.044715 z^2);  dz2_j = da2_j * da/dz
+ *             dW2[j][i] += dz2_j a1_i;  db2_j += dz2_j;  da1_i = sum_j W2[j][i] dz2_j
+ * Forward pass over rows, register-blocked loops; writes z and a.
+ */
+function forwardDense2(params: Float64Array, input: Float64Array, rows: number, a: Float64Array, z: Float64Array): void {
+  let r = 0;
+  // 4 rows x 4 units at a time: each loaded weight and input feeds 4 multiply-adds.
+  for (; r + 4 <= rows; r += 4) {
+    const in0 = r * 32, in1 = in0 + 32, in2 = in1 + 32, in3 = in2 + 32;
+    const out0 = r * 32, out1 = out0 + 32, out2 = out1 + 32, out3 = out2 + 32;
+    let j = 0;
+    for (; j + 4 <= 32; j += 4) {
+      const w0 = 96 + j * 32, w1 = w0 + 32, w2 = w1 + 32, w3 = w2 + 32;
+      const b0 = params[1120 + j], b1 = params[1120 + j + 1], b2 = params[1120 + j + 2], b3 = params[1120 + j + 3];
+      let s00 = b0, s01 = b1, s02 = b2, s03 = b3;
+      let s10 = b0, s11 = b1, s12 = b2, s13 = b3;
+      let s20 = b0, s21 = b1, s22 = b2, s23 = b3;
+      let s30 = b0, s31 = b1, s32 = b2, s33 = b3;
+      for (let i = 0; i < 32; i++) {
+        const x0 = input[in0 + i], x1 = input[in1 + i], x2 = input[in2 + i], x3 = input[in3 + i];
+        const v0 = params[w0 + i], v1 = params[w1 + i], v2 = params[w2 + i], v3 = params[w3 + i];
+        s00 += v0 * x0; s01 += v1 * x0; s02 += v2 * x0; s03 += v3 * x0;
+        s10 += v0 * x1; s11 += v1 * x1; s12 += v2 * x1; s13 += v3 * x1;
+        s20 += v0 * x2; s21 += v1 * x2; s22 += v2 * x2; s23 += v3 * x2;
+        s30 += v0 * x3; s31 += v1 * x3; s32 += v2 * x3; s33 += v3 * x3;
+      }
+      z[out0 + j] = s00;
+      a[out0 + j] = geluTanh(s00);
+      z[out0 + j + 1] = s01;
+      a[out0 + j + 1] = geluTanh(s01);
+      z[out0 + j + 2] = s02;
+      a[out0 + j + 2] = geluTanh(s02);
+      z[out0 + j + 3] = s03;
+      a[out0 + j + 3] = geluTanh(s03);
+      z[out1 + j] = s10;
+      a[out1 + j] = geluTanh(s10);
+      z[out1 + j + 1] = s11;
+      a[out1 + j + 1] = geluTanh(s11);
+      z[out1 + j + 2] = s12;
+      a[out1 + j + 2] = geluTanh(s12);
+      z[out1 + j + 3] = s13;
+      a[out1 + j + 3] = geluTanh(s13);
+      z[out2 + j] = s20;
+      a[out2 + j] = geluTanh(s20);
+      z[out2 + j + 1] = s21;
+      a[out2 + j + 1] = geluTanh(s21);
+      z[out2 + j + 2] = s22;
+      a[out2 + j + 2] = geluTanh(s22);
+      z[out2 + j + 3] = s23;
+      a[out2 + j + 3] = geluTanh(s23);
+      z[out3 + j] = s30;
+      a[out3 + j] = geluTanh(s30);
+      z[out3 + j + 1] = s31;
+      a[out3 + j + 1] = geluTanh(s31);
+      z[out3 + j + 2] = s32;
+      a[out3 + j + 2] = geluTanh(s32);
+      z[out3 + j + 3] = s33;
+      a[out3 + j + 3] = geluTanh(s33);
+    }
+    for (; j < 32; j++) {
+      const w0 = 96 + j * 32;
+      const b = params[1120 + j];
+      let s0 = b, s1 = b, s2 = b, s3 = b;
+      for (let i = 0; i < 32; i++) {
+        const v = params[w0 + i];
+        s0 += v * input[in0 + i]; s1 += v * input[in1 + i]; s2 += v * input[in2 + i]; s3 += v * input[in3 + i];
+      }
+      z[out0 + j] = s0;
+      a[out0 + j] = geluTanh(s0);
+      z[out1 + j] = s1;
+      a[out1 + j] = geluTanh(s1);
+      z[out2 + j] = s2;
+      a[out2 + j] = geluTanh(s2);
+      z[out3 + j] = s3;
+      a[out3 + j] = geluTanh(s3);
+    }
+  }
+  // The last rows (fewer than 4), 4 units at a time.
+  for (; r < rows; r++) {
+    const in0 = r * 32, out0 = r * 32;
+    let j = 0;
+    for (; j + 4 <= 32; j += 4) {
+      const w0 = 96 + j * 32, w1 = w0 + 32, w2 = w1 + 32, w3 = w2 + 32;
+      let s0 = params[1120 + j], s1 = params[1120 + j + 1], s2 = params[1120 + j + 2], s3 = params[1120 + j + 3];
+      for (let i = 0; i < 32; i++) {
+        const x = input[in0 + i];
+        s0 += params[w0 + i] * x; s1 += params[w1 + i] * x; s2 += params[w2 + i] * x; s3 += params[w3 + i] * x;
+      }
+      z[out0 + j] = s0;
+      a[out0 + j] = geluTanh(s0);
+      z[out0 + j + 1] = s1;
+      a[out0 + j + 1] = geluTanh(s1);
+      z[out0 + j + 2] = s2;
+      a[out0 + j + 2] = geluTanh(s2);
+      z[out0 + j + 3] = s3;
+      a[out0 + j + 3] = geluTanh(s3);
+    }
+    for (; j < 32; j++) {
+      const w0 = 96 + j * 32;
+      let s = params[1120 + j];
+      for (let i = 0; i < 32; i++) s += params[w0 + i] * input[in0 + i];
+      z[out0 + j] = s;
+      a[out0 + j] = geluTanh(s);
+    }
+  }
+}
+
+/**
+ * dense_3: 32 -> 1, linear.
+ *   Parameters (C2 + 1) * C3 = (32 + 1) * 1 = 33: W3 (1x32) at params[1152..1184), b3 at params[1184..1185).
+ *   Forward:  z3_j = b3_j + sum_i W3[j][i] a2_i;  a3_j = z3_j (with the loss)
+ *   Backward: da/dz = 1;  dz3_j = dJ/da3_j * da/dz
+ *             dW3[j][i] += dz3_j a2_i;  db3_j += dz3_j;  da2_i = sum_j W3[j][i] dz3_j
+ * Forward pass over rows, unrolled (straight-line code per row); writes the logits z.
+ */
+function forwardDense3(params: Float64Array, input: Float64Array, rows: number, z: Float64Array): void {
+  const w3_0_0 = params[1152], w3_0_1 = params[1153], w3_0_2 = params[1154], w3_0_3 = params[1155], w3_0_4 = params[1156], w3_0_5 = params[1157], w3_0_6 = params[1158], w3_0_7 = params[1159];
+  const w3_0_8 = params[1160], w3_0_9 = params[1161], w3_0_10 = params[1162], w3_0_11 = params[1163], w3_0_12 = params[1164], w3_0_13 = params[1165], w3_0_14 = params[1166], w3_0_15 = params[1167];
+  const w3_0_16 = params[1168], w3_0_17 = params[1169], w3_0_18 = params[1170], w3_0_19 = params[1171], w3_0_20 = params[1172], w3_0_21 = params[1173], w3_0_22 = params[1174], w3_0_23 = params[1175];
+  const w3_0_24 = params[1176], w3_0_25 = params[1177], w3_0_26 = params[1178], w3_0_27 = params[1179], w3_0_28 = params[1180], w3_0_29 = params[1181], w3_0_30 = params[1182], w3_0_31 = params[1183];
+  const b3_0 = params[1184];
+  for (let r = 0; r < rows; r++) {
+    const io = r * 32, oo = r * 1;
+    const a2_0 = input[io], a2_1 = input[io + 1], a2_2 = input[io + 2], a2_3 = input[io + 3], a2_4 = input[io + 4], a2_5 = input[io + 5], a2_6 = input[io + 6], a2_7 = input[io + 7];
+    const a2_8 = input[io + 8], a2_9 = input[io + 9], a2_10 = input[io + 10], a2_11 = input[io + 11], a2_12 = input[io + 12], a2_13 = input[io + 13], a2_14 = input[io + 14], a2_15 = input[io + 15];
+    const a2_16 = input[io + 16], a2_17 = input[io + 17], a2_18 = input[io + 18], a2_19 = input[io + 19], a2_20 = input[io + 20], a2_21 = input[io + 21], a2_22 = input[io + 22], a2_23 = input[io + 23];
+    const a2_24 = input[io + 24], a2_25 = input[io + 25], a2_26 = input[io + 26], a2_27 = input[io + 27], a2_28 = input[io + 28], a2_29 = input[io + 29], a2_30 = input[io + 30], a2_31 = input[io + 31];
+    const z3_0 = b3_0 + w3_0_0 * a2_0 + w3_0_1 * a2_1 + w3_0_2 * a2_2 + w3_0_3 * a2_3 + w3_0_4 * a2_4 + w3_0_5 * a2_5 + w3_0_6 * a2_6
+      + w3_0_7 * a2_7 + w3_0_8 * a2_8 + w3_0_9 * a2_9 + w3_0_10 * a2_10 + w3_0_11 * a2_11 + w3_0_12 * a2_12 + w3_0_13 * a2_13 + w3_0_14 * a2_14
+      + w3_0_15 * a2_15 + w3_0_16 * a2_16 + w3_0_17 * a2_17 + w3_0_18 * a2_18 + w3_0_19 * a2_19 + w3_0_20 * a2_20 + w3_0_21 * a2_21 + w3_0_22 * a2_22
+      + w3_0_23 * a2_23 + w3_0_24 * a2_24 + w3_0_25 * a2_25 + w3_0_26 * a2_26 + w3_0_27 * a2_27 + w3_0_28 * a2_28 + w3_0_29 * a2_29 + w3_0_30 * a2_30
+      + w3_0_31 * a2_31;
+    z[oo] = z3_0;
+  }
+}
+
+/** The output activation (linear) of the logits z, rows x 1. */
+function outputActivation(z: Float64Array, rows: number, out: Float64Array): void {
+  const n = rows * 1;
+  for (let k = 0; k < n; k++) {
+    const zk = z[k];
+    out[k] = zk;
+  }
+}
+
+/**
+ * Loss mse: J = 1/(rows*1) sum_r sum_j (a_j - y_j)^2 (no 1/2).
+ * At the output: dJ/da_j = 2 (a_j - y_j) / (rows*1); dJ/dz_j = dJ/da_j * da/dz.
+ * Returns the batch's mean data loss; writes dJ/dz into dz.
+ */
+function lossAtLogits(z: Float64Array, y: ArrayLike<number>, rows: number, dz: Float64Array): number {
+  const lossScale = 1 / (rows * 1);
+  const gradScale = 2 * lossScale;
+  let loss = 0;
+  const n = rows * 1;
+  for (let k = 0; k < n; k++) {
+    const zk = z[k];
+    const ak = zk;
+    const err = ak - y[k];
+    loss += err * err;
+    dz[k] = gradScale * err;
+  }
+  return loss * lossScale;
+}
+
+/**
+ * Backward through dense_3 (32 -> 1), unrolled:
+ * dz holds dJ/dz3 (rows x 1); writes dW3 and db3 into grad, and dJ/dz2 = (sum_j W[j][i] dz[r][j]) * f'(z2) into dzPrev.
+ */
+function backwardDense3(params: Float64Array, grad: Float64Array, input: Float64Array, dz: Float64Array, rows: number, dzPrev: Float64Array, zPrev: Float64Array): void {
+  const w3_0_0 = params[1152], w3_0_1 = params[1153], w3_0_2 = params[1154], w3_0_3 = params[1155], w3_0_4 = params[1156], w3_0_5 = params[1157], w3_0_6 = params[1158], w3_0_7 = params[1159];
+  const w3_0_8 = params[1160], w3_0_9 = params[1161], w3_0_10 = params[1162], w3_0_11 = params[1163], w3_0_12 = params[1164], w3_0_13 = params[1165], w3_0_14 = params[1166], w3_0_15 = params[1167];
+  const w3_0_16 = params[1168], w3_0_17 = params[1169], w3_0_18 = params[1170], w3_0_19 = params[1171], w3_0_20 = params[1172], w3_0_21 = params[1173], w3_0_22 = params[1174], w3_0_23 = params[1175];
+  const w3_0_24 = params[1176], w3_0_25 = params[1177], w3_0_26 = params[1178], w3_0_27 = params[1179], w3_0_28 = params[1180], w3_0_29 = params[1181], w3_0_30 = params[1182], w3_0_31 = params[1183];
+  let gw3_0_0 = 0, gw3_0_1 = 0, gw3_0_2 = 0, gw3_0_3 = 0, gw3_0_4 = 0, gw3_0_5 = 0, gw3_0_6 = 0, gw3_0_7 = 0;
+  let gw3_0_8 = 0, gw3_0_9 = 0, gw3_0_10 = 0, gw3_0_11 = 0, gw3_0_12 = 0, gw3_0_13 = 0, gw3_0_14 = 0, gw3_0_15 = 0;
+  let gw3_0_16 = 0, gw3_0_17 = 0, gw3_0_18 = 0, gw3_0_19 = 0, gw3_0_20 = 0, gw3_0_21 = 0, gw3_0_22 = 0, gw3_0_23 = 0;
+  let gw3_0_24 = 0, gw3_0_25 = 0, gw3_0_26 = 0, gw3_0_27 = 0, gw3_0_28 = 0, gw3_0_29 = 0, gw3_0_30 = 0, gw3_0_31 = 0;
+  let gb3_0 = 0;
+  for (let r = 0; r < rows; r++) {
+    const io = r * 32, oo = r * 1;
+    const dz3_0 = dz[oo];
+    const a2_0 = input[io], a2_1 = input[io + 1], a2_2 = input[io + 2], a2_3 = input[io + 3], a2_4 = input[io + 4], a2_5 = input[io + 5], a2_6 = input[io + 6], a2_7 = input[io + 7];
+    const a2_8 = input[io + 8], a2_9 = input[io + 9], a2_10 = input[io + 10], a2_11 = input[io + 11], a2_12 = input[io + 12], a2_13 = input[io + 13], a2_14 = input[io + 14], a2_15 = input[io + 15];
+    const a2_16 = input[io + 16], a2_17 = input[io + 17], a2_18 = input[io + 18], a2_19 = input[io + 19], a2_20 = input[io + 20], a2_21 = input[io + 21], a2_22 = input[io + 22], a2_23 = input[io + 23];
+    const a2_24 = input[io + 24], a2_25 = input[io + 25], a2_26 = input[io + 26], a2_27 = input[io + 27], a2_28 = input[io + 28], a2_29 = input[io + 29], a2_30 = input[io + 30], a2_31 = input[io + 31];
+    gb3_0 += dz3_0; gw3_0_0 += dz3_0 * a2_0; gw3_0_1 += dz3_0 * a2_1; gw3_0_2 += dz3_0 * a2_2;
+    gw3_0_3 += dz3_0 * a2_3; gw3_0_4 += dz3_0 * a2_4; gw3_0_5 += dz3_0 * a2_5; gw3_0_6 += dz3_0 * a2_6;
+    gw3_0_7 += dz3_0 * a2_7; gw3_0_8 += dz3_0 * a2_8; gw3_0_9 += dz3_0 * a2_9; gw3_0_10 += dz3_0 * a2_10;
+    gw3_0_11 += dz3_0 * a2_11; gw3_0_12 += dz3_0 * a2_12; gw3_0_13 += dz3_0 * a2_13; gw3_0_14 += dz3_0 * a2_14;
+    gw3_0_15 += dz3_0 * a2_15; gw3_0_16 += dz3_0 * a2_16; gw3_0_17 += dz3_0 * a2_17; gw3_0_18 += dz3_0 * a2_18;
+    gw3_0_19 += dz3_0 * a2_19; gw3_0_20 += dz3_0 * a2_20; gw3_0_21 += dz3_0 * a2_21; gw3_0_22 += dz3_0 * a2_22;
+    gw3_0_23 += dz3_0 * a2_23; gw3_0_24 += dz3_0 * a2_24; gw3_0_25 += dz3_0 * a2_25; gw3_0_26 += dz3_0 * a2_26;
+    gw3_0_27 += dz3_0 * a2_27; gw3_0_28 += dz3_0 * a2_28; gw3_0_29 += dz3_0 * a2_29; gw3_0_30 += dz3_0 * a2_30;
+    gw3_0_31 += dz3_0 * a2_31;
+    const da2_0 = w3_0_0 * dz3_0;
+    const da2_1 = w3_0_1 * dz3_0;
+    const da2_2 = w3_0_2 * dz3_0;
+    const da2_3 = w3_0_3 * dz3_0;
+    const da2_4 = w3_0_4 * dz3_0;
+    const da2_5 = w3_0_5 * dz3_0;
+    const da2_6 = w3_0_6 * dz3_0;
+    const da2_7 = w3_0_7 * dz3_0;
+    const da2_8 = w3_0_8 * dz3_0;
+    const da2_9 = w3_0_9 * dz3_0;
+    const da2_10 = w3_0_10 * dz3_0;
+    const da2_11 = w3_0_11 * dz3_0;
+    const da2_12 = w3_0_12 * dz3_0;
+    const da2_13 = w3_0_13 * dz3_0;
+    const da2_14 = w3_0_14 * dz3_0;
+    const da2_15 = w3_0_15 * dz3_0;
+    const da2_16 = w3_0_16 * dz3_0;
+    const da2_17 = w3_0_17 * dz3_0;
+    const da2_18 = w3_0_18 * dz3_0;
+    const da2_19 = w3_0_19 * dz3_0;
+    const da2_20 = w3_0_20 * dz3_0;
+    const da2_21 = w3_0_21 * dz3_0;
+    const da2_22 = w3_0_22 * dz3_0;
+    const da2_23 = w3_0_23 * dz3_0;
+    const da2_24 = w3_0_24 * dz3_0;
+    const da2_25 = w3_0_25 * dz3_0;
+    const da2_26 = w3_0_26 * dz3_0;
+    const da2_27 = w3_0_27 * dz3_0;
+    const da2_28 = w3_0_28 * dz3_0;
+    const da2_29 = w3_0_29 * dz3_0;
+    const da2_30 = w3_0_30 * dz3_0;
+    const da2_31 = w3_0_31 * dz3_0;
+    dzPrev[io] = da2_0 * geluTanhDerivative(zPrev[io]);
+    dzPrev[io + 1] = da2_1 * geluTanhDerivative(zPrev[io + 1]);
+    dzPrev[io + 2] = da2_2 * geluTanhDerivative(zPrev[io + 2]);
+    dzPrev[io + 3] = da2_3 * geluTanhDerivative(zPrev[io + 3]);
+    dzPrev[io + 4] = da2_4 * geluTanhDerivative(zPrev[io + 4]);
+    dzPrev[io + 5] = da2_5 * geluTanhDerivative(zPrev[io + 5]);
+    dzPrev[io + 6] = da2_6 * geluTanhDerivative(zPrev[io + 6]);
+    dzPrev[io + 7] = da2_7 * geluTanhDerivative(zPrev[io + 7]);
+    dzPrev[io + 8] = da2_8 * geluTanhDerivative(zPrev[io + 8]);
+    dzPrev[io + 9] = da2_9 * geluTanhDerivative(zPrev[io + 9]);
+    dzPrev[io + 10] = da2_10 * geluTanhDerivative(zPrev[io + 10]);
+    dzPrev[io + 11] = da2_11 * geluTanhDerivative(zPrev[io + 11]);
+    dzPrev[io + 12] = da2_12 * geluTanhDerivative(zPrev[io + 12]);
+    dzPrev[io + 13] = da2_13 * geluTanhDerivative(zPrev[io + 13]);
+    dzPrev[io + 14] = da2_14 * geluTanhDerivative(zPrev[io + 14]);
+    dzPrev[io + 15] = da2_15 * geluTanhDerivative(zPrev[io + 15]);
+    dzPrev[io + 16] = da2_16 * geluTanhDerivative(zPrev[io + 16]);
+    dzPrev[io + 17] = da2_17 * geluTanhDerivative(zPrev[io + 17]);
+    dzPrev[io + 18] = da2_18 * geluTanhDerivative(zPrev[io + 18]);
+    dzPrev[io + 19] = da2_19 * geluTanhDerivative(zPrev[io + 19]);
+    dzPrev[io + 20] = da2_20 * geluTanhDerivative(zPrev[io + 20]);
+    dzPrev[io + 21] = da2_21 * geluTanhDerivative(zPrev[io + 21]);
+    dzPrev[io + 22] = da2_22 * geluTanhDerivative(zPrev[io + 22]);
+    dzPrev[io + 23] = da2_23 * geluTanhDerivative(zPrev[io + 23]);
+    dzPrev[io + 24] = da2_24 * geluTanhDerivative(zPrev[io + 24]);
+    dzPrev[io + 25] = da2_25 * geluTanhDerivative(zPrev[io + 25]);
+    dzPrev[io + 26] = da2_26 * geluTanhDerivative(zPrev[io + 26]);
+    dzPrev[io + 27] = da2_27 * geluTanhDerivative(zPrev[io + 27]);
+    dzPrev[io + 28] = da2_28 * geluTanhDerivative(zPrev[io + 28]);
+    dzPrev[io + 29] = da2_29 * geluTanhDerivative(zPrev[io + 29]);
+    dzPrev[io + 30] = da2_30 * geluTanhDerivative(zPrev[io + 30]);
+    dzPrev[io + 31] = da2_31 * geluTanhDerivative(zPrev[io + 31]);
+  }
+  grad[1152] = gw3_0_0; grad[1153] = gw3_0_1; grad[1154] = gw3_0_2; grad[1155] = gw3_0_3; grad[1156] = gw3_0_4; grad[1157] = gw3_0_5;
+  grad[1158] = gw3_0_6; grad[1159] = gw3_0_7; grad[1160] = gw3_0_8; grad[1161] = gw3_0_9; grad[1162] = gw3_0_10; grad[1163] = gw3_0_11;
+  grad[1164] = gw3_0_12; grad[1165] = gw3_0_13; grad[1166] = gw3_0_14; grad[1167] = gw3_0_15; grad[1168] = gw3_0_16; grad[1169] = gw3_0_17;
+  grad[1170] = gw3_0_18; grad[1171] = gw3_0_19; grad[1172] = gw3_0_20; grad[1173] = gw3_0_21; grad[1174] = gw3_0_22; grad[1175] = gw3_0_23;
+  grad[1176] = gw3_0_24; grad[1177] = gw3_0_25; grad[1178] = gw3_0_26; grad[1179] = gw3_0_27; grad[1180] = gw3_0_28; grad[1181] = gw3_0_29;
+  grad[1182] = gw3_0_30; grad[1183] = gw3_0_31;
+  grad[1184] = gb3_0;
+}
+
+/**
+ * Backward through dense_2 (32 -> 32), register-blocked loops:
+ * dz holds dJ/dz2 (rows x 32); writes dW2 and db2 into grad, and dJ/dz1 = (sum_j W[j][i] dz[r][j]) * f'(z1) into dzPrev.
+ */
+function backwardDense2(params: Float64Array, grad: Float64Array, input: Float64Array, dz: Float64Array, rows: number, dzPrev: Float64Array): void {
+  // dW[j][i] = sum over rows of dz[r][j] in[r][i]: 4 units x 4 inputs of sums, rows streamed.
+  let j = 0;
+  for (; j + 4 <= 32; j += 4) {
+    let i = 0;
+    for (; i + 4 <= 32; i += 4) {
+      let g00 = 0, g01 = 0, g02 = 0, g03 = 0;
+      let g10 = 0, g11 = 0, g12 = 0, g13 = 0;
+      let g20 = 0, g21 = 0, g22 = 0, g23 = 0;
+      let g30 = 0, g31 = 0, g32 = 0, g33 = 0;
+      for (let r = 0; r < rows; r++) {
+        const d = r * 32 + j, n = r * 32 + i;
+        const d0 = dz[d], d1 = dz[d + 1], d2 = dz[d + 2], d3 = dz[d + 3];
+        const x0 = input[n], x1 = input[n + 1], x2 = input[n + 2], x3 = input[n + 3];
+        g00 += d0 * x0; g01 += d0 * x1; g02 += d0 * x2; g03 += d0 * x3;
+        g10 += d1 * x0; g11 += d1 * x1; g12 += d1 * x2; g13 += d1 * x3;
+        g20 += d2 * x0; g21 += d2 * x1; g22 += d2 * x2; g23 += d2 * x3;
+        g30 += d3 * x0; g31 += d3 * x1; g32 += d3 * x2; g33 += d3 * x3;
+      }
+      const w = 96 + j * 32 + i;
+      grad[w] = g00; grad[w + 1] = g01; grad[w + 2] = g02; grad[w + 3] = g03;
+      grad[w + 32] = g10; grad[w + 32 + 1] = g11; grad[w + 32 + 2] = g12; grad[w + 32 + 3] = g13;
+      grad[w + 64] = g20; grad[w + 64 + 1] = g21; grad[w + 64 + 2] = g22; grad[w + 64 + 3] = g23;
+      grad[w + 96] = g30; grad[w + 96 + 1] = g31; grad[w + 96 + 2] = g32; grad[w + 96 + 3] = g33;
+    }
+    for (; i < 32; i++) {
+      let g0 = 0, g1 = 0, g2 = 0, g3 = 0;
+      for (let r = 0; r < rows; r++) {
+        const d = r * 32 + j;
+        const x = input[r * 32 + i];
+        g0 += dz[d] * x; g1 += dz[d + 1] * x; g2 += dz[d + 2] * x; g3 += dz[d + 3] * x;
+      }
+      const w = 96 + j * 32 + i;
+      grad[w] = g0; grad[w + 32] = g1; grad[w + 64] = g2; grad[w + 96] = g3;
+    }
+  }
+  for (; j < 32; j++) {
+    for (let i = 0; i < 32; i++) {
+      let g = 0;
+      for (let r = 0; r < rows; r++) g += dz[r * 32 + j] * input[r * 32 + i];
+      grad[96 + j * 32 + i] = g;
+    }
+  }
+  // db[j] = sum over rows of dz[r][j].
+  for (let j = 0; j < 32; j++) {
+    let g = 0;
+    for (let r = 0; r < rows; r++) g += dz[r * 32 + j];
+    grad[1120 + j] = g;
+  }
+  {
+    // dz1[r][i] = f'(z1[r][i]) sum_j W[j][i] dz[r][j]: 4 rows x 4 inputs of sums, units streamed.
+    let r = 0;
+    for (; r + 4 <= rows; r += 4) {
+      const d0 = r * 32, d1 = d0 + 32, d2 = d1 + 32, d3 = d2 + 32;
+      const n0 = r * 32, n1 = n0 + 32, n2 = n1 + 32, n3 = n2 + 32;
+      let i = 0;
+      for (; i + 4 <= 32; i += 4) {
+        let s00 = 0, s01 = 0, s02 = 0, s03 = 0;
+        let s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+        let s20 = 0, s21 = 0, s22 = 0, s23 = 0;
+        let s30 = 0, s31 = 0, s32 = 0, s33 = 0;
+        for (let j = 0; j < 32; j++) {
+          const w = 96 + j * 32 + i;
+          const v0 = params[w], v1 = params[w + 1], v2 = params[w + 2], v3 = params[w + 3];
+          const e0 = dz[d0 + j], e1 = dz[d1 + j], e2 = dz[d2 + j], e3 = dz[d3 + j];
+          s00 += v0 * e0; s01 += v1 * e0; s02 += v2 * e0; s03 += v3 * e0;
+          s10 += v0 * e1; s11 += v1 * e1; s12 += v2 * e1; s13 += v3 * e1;
+          s20 += v0 * e2; s21 += v1 * e2; s22 += v2 * e2; s23 += v3 * e2;
+          s30 += v0 * e3; s31 += v1 * e3; s32 += v2 * e3; s33 += v3 * e3;
+        }
+        dzPrev[n0 + i] = s00 * (1 - input[n0 + i] * input[n0 + i]);
+        dzPrev[n0 + i + 1] = s01 * (1 - input[n0 + i + 1] * input[n0 + i + 1]);
+        dzPrev[n0 + i + 2] = s02 * (1 - input[n0 + i + 2] * input[n0 + i + 2]);
+        dzPrev[n0 + i + 3] = s03 * (1 - input[n0 + i + 3] * input[n0 + i + 3]);
+        dzPrev[n1 + i] = s10 * (1 - input[n1 + i] * input[n1 + i]);
+        dzPrev[n1 + i + 1] = s11 * (1 - input[n1 + i + 1] * input[n1 + i + 1]);
+        dzPrev[n1 + i + 2] = s12 * (1 - input[n1 + i + 2] * input[n1 + i + 2]);
+        dzPrev[n1 + i + 3] = s13 * (1 - input[n1 + i + 3] * input[n1 + i + 3]);
+        dzPrev[n2 + i] = s20 * (1 - input[n2 + i] * input[n2 + i]);
+        dzPrev[n2 + i + 1] = s21 * (1 - input[n2 + i + 1] * input[n2 + i + 1]);
+        dzPrev[n2 + i + 2] = s22 * (1 - input[n2 + i + 2] * input[n2 + i + 2]);
+        dzPrev[n2 + i + 3] = s23 * (1 - input[n2 + i + 3] * input[n2 + i + 3]);
+        dzPrev[n3 + i] = s30 * (1 - input[n3 + i] * input[n3 + i]);
+        dzPrev[n3 + i + 1] = s31 * (1 - input[n3 + i + 1] * input[n3 + i + 1]);
+        dzPrev[n3 + i + 2] = s32 * (1 - input[n3 + i + 2] * input[n3 + i + 2]);
+        dzPrev[n3 + i + 3] = s33 * (1 - input[n3 + i + 3] * input[n3 + i + 3]);
+      }
+      for (; i < 32; i++) {
+        let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        for (let j = 0; j < 32; j++) {
+          const v = params[96 + j * 32 + i];
+          s0 += v * dz[d0 + j]; s1 += v * dz[d1 + j]; s2 += v * dz[d2 + j]; s3 += v * dz[d3 + j];
+        }
+        dzPrev[n0 + i] = s0 * (1 - input[n0 + i] * input[n0 + i]);
+        dzPrev[n1 + i] = s1 * (1 - input[n1 + i] * input[n1 + i]);
+        dzPrev[n2 + i] = s2 * (1 - input[n2 + i] * input[n2 + i]);
+        dzPrev[n3 + i] = s3 * (1 - input[n3 + i] * input[n3 + i]);
+      }
+    }
+    // The last rows (fewer than 4), 4 inputs at a time.
+    for (; r < rows; r++) {
+      const d0 = r * 32, n0 = r * 32;
+      let i = 0;
+      for (; i + 4 <= 32; i += 4) {
+        let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        for (let j = 0; j < 32; j++) {
+          const w = 96 + j * 32 + i;
+          const e = dz[d0 + j];
+          s0 += params[w] * e; s1 += params[w + 1] * e; s2 += params[w + 2] * e; s3 += params[w + 3] * e;
+        }
+        dzPrev[n0 + i] = s0 * (1 - input[n0 + i] * input[n0 + i]);
+        dzPrev[n0 + i + 1] = s1 * (1 - input[n0 + i + 1] * input[n0 + i + 1]);
+        dzPrev[n0 + i + 2] = s2 * (1 - input[n0 + i + 2] * input[n0 + i + 2]);
+        dzPrev[n0 + i + 3] = s3 * (1 - input[n0 + i + 3] * input[n0 + i + 3]);
+      }
+      for (; i < 32; i++) {
+        let s = 0;
+        for (let j = 0; j < 32; j++) s += params[96 + j * 32 + i] * dz[d0 + j];
+        dzPrev[n0 + i] = s * (1 - input[n0 + i] * input[n0 + i]);
+      }
+    }
+  }
+}
+
+/**
+ * Backward through dense_1 (2 -> 32), unrolled:
+ * dz holds dJ/dz1 (rows x 32); writes dW1 and db1 into grad.
+ */
+function backwardDense1(params: Float64Array, grad: Float64Array, input: ArrayLike<number>, dz: Float64Array, rows: number): void {
+  let gw1_0_0 = 0, gw1_0_1 = 0, gb1_0 = 0;
+  let gw1_1_0 = 0, gw1_1_1 = 0, gb1_1 = 0;
+  let gw1_2_0 = 0, gw1_2_1 = 0, gb1_2 = 0;
+  let gw1_3_0 = 0, gw1_3_1 = 0, gb1_3 = 0;
+  let gw1_4_0 = 0, gw1_4_1 = 0, gb1_4 = 0;
+  let gw1_5_0 = 0, gw1_5_1 = 0, gb1_5 = 0;
+  let gw1_6_0 = 0, gw1_6_1 = 0, gb1_6 = 0;
+  let gw1_7_0 = 0, gw1_7_1 = 0, gb1_7 = 0;
+  let gw1_8_0 = 0, gw1_8_1 = 0, gb1_8 = 0;
+  let gw1_9_0 = 0, gw1_9_1 = 0, gb1_9 = 0;
+  let gw1_10_0 = 0, gw1_10_1 = 0, gb1_10 = 0;
+  let gw1_11_0 = 0, gw1_11_1 = 0, gb1_11 = 0;
+  let gw1_12_0 = 0, gw1_12_1 = 0, gb1_12 = 0;
+  let gw1_13_0 = 0, gw1_13_1 = 0, gb1_13 = 0;
+  let gw1_14_0 = 0, gw1_14_1 = 0, gb1_14 = 0;
+  let gw1_15_0 = 0, gw1_15_1 = 0, gb1_15 = 0;
+  let gw1_16_0 = 0, gw1_16_1 = 0, gb1_16 = 0;
+  let gw1_17_0 = 0, gw1_17_1 = 0, gb1_17 = 0;
+  let gw1_18_0 = 0, gw1_18_1 = 0, gb1_18 = 0;
+  let gw1_19_0 = 0, gw1_19_1 = 0, gb1_19 = 0;
+  let gw1_20_0 = 0, gw1_20_1 = 0, gb1_20 = 0;
+  let gw1_21_0 = 0, gw1_21_1 = 0, gb1_21 = 0;
+  let gw1_22_0 = 0, gw1_22_1 = 0, gb1_22 = 0;
+  let gw1_23_0 = 0, gw1_23_1 = 0, gb1_23 = 0;
+  let gw1_24_0 = 0, gw1_24_1 = 0, gb1_24 = 0;
+  let gw1_25_0 = 0, gw1_25_1 = 0, gb1_25 = 0;
+  let gw1_26_0 = 0, gw1_26_1 = 0, gb1_26 = 0;
+  let gw1_27_0 = 0, gw1_27_1 = 0, gb1_27 = 0;
+  let gw1_28_0 = 0, gw1_28_1 = 0, gb1_28 = 0;
+  let gw1_29_0 = 0, gw1_29_1 = 0, gb1_29 = 0;
+  let gw1_30_0 = 0, gw1_30_1 = 0, gb1_30 = 0;
+  let gw1_31_0 = 0, gw1_31_1 = 0, gb1_31 = 0;
+  for (let r = 0; r < rows; r++) {
+    const io = r * 2, oo = r * 32;
+    const dz1_0 = dz[oo], dz1_1 = dz[oo + 1], dz1_2 = dz[oo + 2], dz1_3 = dz[oo + 3], dz1_4 = dz[oo + 4], dz1_5 = dz[oo + 5], dz1_6 = dz[oo + 6], dz1_7 = dz[oo + 7];
+    const dz1_8 = dz[oo + 8], dz1_9 = dz[oo + 9], dz1_10 = dz[oo + 10], dz1_11 = dz[oo + 11], dz1_12 = dz[oo + 12], dz1_13 = dz[oo + 13], dz1_14 = dz[oo + 14], dz1_15 = dz[oo + 15];
+    const dz1_16 = dz[oo + 16], dz1_17 = dz[oo + 17], dz1_18 = dz[oo + 18], dz1_19 = dz[oo + 19], dz1_20 = dz[oo + 20], dz1_21 = dz[oo + 21], dz1_22 = dz[oo + 22], dz1_23 = dz[oo + 23];
+    const dz1_24 = dz[oo + 24], dz1_25 = dz[oo + 25], dz1_26 = dz[oo + 26], dz1_27 = dz[oo + 27], dz1_28 = dz[oo + 28], dz1_29 = dz[oo + 29], dz1_30 = dz[oo + 30], dz1_31 = dz[oo + 31];
+    const x0 = input[io], x1 = input[io + 1];
+    gb1_0 += dz1_0; gw1_0_0 += dz1_0 * x0; gw1_0_1 += dz1_0 * x1;
+    gb1_1 += dz1_1; gw1_1_0 += dz1_1 * x0; gw1_1_1 += dz1_1 * x1;
+    gb1_2 += dz1_2; gw1_2_0 += dz1_2 * x0; gw1_2_1 += dz1_2 * x1;
+    gb1_3 += dz1_3; gw1_3_0 += dz1_3 * x0; gw1_3_1 += dz1_3 * x1;
+    gb1_4 += dz1_4; gw1_4_0 += dz1_4 * x0; gw1_4_1 += dz1_4 * x1;
+    gb1_5 += dz1_5; gw1_5_0 += dz1_5 * x0; gw1_5_1 += dz1_5 * x1;
+    gb1_6 += dz1_6; gw1_6_0 += dz1_6 * x0; gw1_6_1 += dz1_6 * x1;
+    gb1_7 += dz1_7; gw1_7_0 += dz1_7 * x0; gw1_7_1 += dz1_7 * x1;
+    gb1_8 += dz1_8; gw1_8_0 += dz1_8 * x0; gw1_8_1 += dz1_8 * x1;
+    gb1_9 += dz1_9; gw1_9_0 += dz1_9 * x0; gw1_9_1 += dz1_9 * x1;
+    gb1_10 += dz1_10; gw1_10_0 += dz1_10 * x0; gw1_10_1 += dz1_10 * x1;
+    gb1_11 += dz1_11; gw1_11_0 += dz1_11 * x0; gw1_11_1 += dz1_11 * x1;
+    gb1_12 += dz1_12; gw1_12_0 += dz1_12 * x0; gw1_12_1 += dz1_12 * x1;
+    gb1_13 += dz1_13; gw1_13_0 += dz1_13 * x0; gw1_13_1 += dz1_13 * x1;
+    gb1_14 += dz1_14; gw1_14_0 += dz1_14 * x0; gw1_14_1 += dz1_14 * x1;
+    gb1_15 += dz1_15; gw1_15_0 += dz1_15 * x0; gw1_15_1 += dz1_15 * x1;
+    gb1_16 += dz1_16; gw1_16_0 += dz1_16 * x0; gw1_16_1 += dz1_16 * x1;
+    gb1_17 += dz1_17; gw1_17_0 += dz1_17 * x0; gw1_17_1 += dz1_17 * x1;
+    gb1_18 += dz1_18; gw1_18_0 += dz1_18 * x0; gw1_18_1 += dz1_18 * x1;
+    gb1_19 += dz1_19; gw1_19_0 += dz1_19 * x0; gw1_19_1 += dz1_19 * x1;
+    gb1_20 += dz1_20; gw1_20_0 += dz1_20 * x0; gw1_20_1 += dz1_20 * x1;
+    gb1_21 += dz1_21; gw1_21_0 += dz1_21 * x0; gw1_21_1 += dz1_21 * x1;
+    gb1_22 += dz1_22; gw1_22_0 += dz1_22 * x0; gw1_22_1 += dz1_22 * x1;
+    gb1_23 += dz1_23; gw1_23_0 += dz1_23 * x0; gw1_23_1 += dz1_23 * x1;
+    gb1_24 += dz1_24; gw1_24_0 += dz1_24 * x0; gw1_24_1 += dz1_24 * x1;
+    gb1_25 += dz1_25; gw1_25_0 += dz1_25 * x0; gw1_25_1 += dz1_25 * x1;
+    gb1_26 += dz1_26; gw1_26_0 += dz1_26 * x0; gw1_26_1 += dz1_26 * x1;
+    gb1_27 += dz1_27; gw1_27_0 += dz1_27 * x0; gw1_27_1 += dz1_27 * x1;
+    gb1_28 += dz1_28; gw1_28_0 += dz1_28 * x0; gw1_28_1 += dz1_28 * x1;
+    gb1_29 += dz1_29; gw1_29_0 += dz1_29 * x0; gw1_29_1 += dz1_29 * x1;
+    gb1_30 += dz1_30; gw1_30_0 += dz1_30 * x0; gw1_30_1 += dz1_30 * x1;
+    gb1_31 += dz1_31; gw1_31_0 += dz1_31 * x0; gw1_31_1 += dz1_31 * x1;
+  }
+  grad[0] = gw1_0_0; grad[1] = gw1_0_1;
+  grad[2] = gw1_1_0; grad[3] = gw1_1_1;
+  grad[4] = gw1_2_0; grad[5] = gw1_2_1;
+  grad[6] = gw1_3_0; grad[7] = gw1_3_1;
+  grad[8] = gw1_4_0; grad[9] = gw1_4_1;
+  grad[10] = gw1_5_0; grad[11] = gw1_5_1;
+  grad[12] = gw1_6_0; grad[13] = gw1_6_1;
+  grad[14] = gw1_7_0; grad[15] = gw1_7_1;
+  grad[16] = gw1_8_0; grad[17] = gw1_8_1;
+  grad[18] = gw1_9_0; grad[19] = gw1_9_1;
+  grad[20] = gw1_10_0; grad[21] = gw1_10_1;
+  grad[22] = gw1_11_0; grad[23] = gw1_11_1;
+  grad[24] = gw1_12_0; grad[25] = gw1_12_1;
+  grad[26] = gw1_13_0; grad[27] = gw1_13_1;
+  grad[28] = gw1_14_0; grad[29] = gw1_14_1;
+  grad[30] = gw1_15_0; grad[31] = gw1_15_1;
+  grad[32] = gw1_16_0; grad[33] = gw1_16_1;
+  grad[34] = gw1_17_0; grad[35] = gw1_17_1;
+  grad[36] = gw1_18_0; grad[37] = gw1_18_1;
+  grad[38] = gw1_19_0; grad[39] = gw1_19_1;
+  grad[40] = gw1_20_0; grad[41] = gw1_20_1;
+  grad[42] = gw1_21_0; grad[43] = gw1_21_1;
+  grad[44] = gw1_22_0; grad[45] = gw1_22_1;
+  grad[46] = gw1_23_0; grad[47] = gw1_23_1;
+  grad[48] = gw1_24_0; grad[49] = gw1_24_1;
+  grad[50] = gw1_25_0; grad[51] = gw1_25_1;
+  grad[52] = gw1_26_0; grad[53] = gw1_26_1;
+  grad[54] = gw1_27_0; grad[55] = gw1_27_1;
+  grad[56] = gw1_28_0; grad[57] = gw1_28_1;
+  grad[58] = gw1_29_0; grad[59] = gw1_29_1;
+  grad[60] = gw1_30_0; grad[61] = gw1_30_1;
+  grad[62] = gw1_31_0; grad[63] = gw1_31_1;
+  grad[64] = gb1_0; grad[65] = gb1_1; grad[66] = gb1_2; grad[67] = gb1_3; grad[68] = gb1_4; grad[69] = gb1_5;
+  grad[70] = gb1_6; grad[71] = gb1_7; grad[72] = gb1_8; grad[73] = gb1_9; grad[74] = gb1_10; grad[75] = gb1_11;
+  grad[76] = gb1_12; grad[77] = gb1_13; grad[78] = gb1_14; grad[79] = gb1_15; grad[80] = gb1_16; grad[81] = gb1_17;
+  grad[82] = gb1_18; grad[83] = gb1_19; grad[84] = gb1_20; grad[85] = gb1_21; grad[86] = gb1_22; grad[87] = gb1_23;
+  grad[88] = gb1_24; grad[89] = gb1_25; grad[90] = gb1_26; grad[91] = gb1_27; grad[92] = gb1_28; grad[93] = gb1_29;
+  grad[94] = gb1_30; grad[95] = gb1_31;
+}
+
+/** Many samples: x is rows x 2 (row-major); writes rows x 1 outputs into `out` and returns it. */
+export function forwardBatch(params: Float64Array, x: ArrayLike<number>, rows: number, out: Float64Array = new Float64Array(rows * 1)): Float64Array {
+  if (params.length !== 1185) throw new RangeError(`expected 1185 parameters, got ${params.length}`);
+  if (!Number.isInteger(rows) || rows < 1) throw new RangeError(`rows must be a positive integer, got ${rows}`);
+  if (x.length < rows * 2) throw new RangeError(`x holds ${x.length} numbers, expected rows * 2 = ${rows * 2}`);
+  ensureCapacity(rows);
+  forwardDense1(params, x, rows, scratchA1);
+  forwardDense2(params, scratchA1, rows, scratchA2, scratchZ2);
+  forwardDense3(params, scratchA2, rows, scratchZ3);
+  outputActivation(scratchZ3, rows, out);
+  return out;
+}
+
+/**
+ * The batch's loss J (data loss) and its gradient.
+ * x is rows x 2, y is rows x 1 (row-major).
+ * Overwrites `grad` (the parameter layout) with dJ/dparams. Allocates nothing once warm.
+ */
+export function lossAndGradient(params: Float64Array, x: ArrayLike<number>, y: ArrayLike<number>, rows: number, grad: Float64Array): number {
+  if (params.length !== 1185) throw new RangeError(`expected 1185 parameters, got ${params.length}`);
+  if (!Number.isInteger(rows) || rows < 1) throw new RangeError(`rows must be a positive integer, got ${rows}`);
+  if (x.length < rows * 2) throw new RangeError(`x holds ${x.length} numbers, expected rows * 2 = ${rows * 2}`);
+  if (y.length < rows * 1) throw new RangeError(`y holds ${y.length} numbers, expected rows * 1 = ${rows * 1}`);
+  if (grad.length !== 1185) throw new RangeError(`expected a gradient of 1185, got ${grad.length}`);
+  ensureCapacity(rows);
+  forwardDense1(params, x, rows, scratchA1);
+  forwardDense2(params, scratchA1, rows, scratchA2, scratchZ2);
+  forwardDense3(params, scratchA2, rows, scratchZ3);
+  const loss = lossAtLogits(scratchZ3, y, rows, scratchDz3);
+  backwardDense3(params, grad, scratchA2, scratchDz3, rows, scratchDz2, scratchZ2);
+  backwardDense2(params, grad, scratchA1, scratchDz2, rows, scratchDz1);
+  backwardDense1(params, grad, x, scratchDz1, rows);
+  return loss;
+}
+
+/**
+ * One sample: x holds 2 inputs; returns the 1 outputs after the last activation
+ * (the network's prediction). Allocation-free when `out` is given.
+ */
+export function forward(params: Float64Array, x: ArrayLike<number>, out?: Float64Array): Float64Array {
+  const result = out ?? new Float64Array(1);
+  forwardBatch(params, x, 1, result);
+  return result;
+}
+
+// -------------------------------------------------------------------------------------------------
+// Training: seeded initialization
+// -------------------------------------------------------------------------------------------------
+
+/**
+ * Seeded pseudo-random numbers for initialization and shuffling: xoshiro128** (Blackman & Vigna,
+ * 2018), 128 bits of state, seeded from (seed, stream) through the MurmurHash3 finalizer fmix32.
+ * Only 32-bit integer arithmetic and exact double arithmetic (plus naturalLog below), so the same
+ * seed gives bit-identical numbers on every machine and JavaScript engine.
+ */
+class SeededRandom {
+  private s0: number;
+  private s1: number;
+  private s2: number;
+  private s3: number;
+  /** The second deviate of the last polar pair, returned by the next normal(). */
+  private spare = 0;
+  private hasSpare = false;
+
+  /**
+   * seed: any number; its integer part is taken as a 64-bit two's-complement integer (so every
+   * integer of magnitude below 2^53 is a different seed). stream: a 32-bit word that selects an
+   * independent sequence for the same seed.
+   */
+  constructor(seed: number, stream: number) {
+    const whole = Number.isFinite(seed) ? Math.floor(seed) : 0;
+    const lo = whole % 4294967296 >>> 0;
+    const hi = Math.floor(whole / 4294967296) >>> 0;
+    // Hash the three words; fmix32 is a bijection, so distinct lo (for fixed hi, stream) differ.
+    let h = fmix32((lo ^ 0x9e3779b9) >>> 0);
+    h = fmix32((h ^ hi) >>> 0);
+    h = fmix32((h ^ (stream >>> 0)) >>> 0);
+    // Four distinct inputs to a bijection: the state can never be all zero.
+    this.s0 = fmix32((h + 0x9e3779b9) >>> 0);
+    this.s1 = fmix32((h + 0x3c6ef372) >>> 0);
+    this.s2 = fmix32((h + 0xdaa66d2b) >>> 0);
+    this.s3 = fmix32((h + 0x78dde6e4) >>> 0);
+  }
+
+  /** The next 32-bit output: result = rotl(s1 * 5, 7) * 9, then the xoshiro state transition. */
+  nextUint32(): number {
+    const result = Math.imul(rotl32(Math.imul(this.s1, 5), 7), 9) >>> 0;
+    const t = this.s1 << 9;
+    this.s2 ^= this.s0;
+    this.s3 ^= this.s1;
+    this.s1 ^= this.s2;
+    this.s0 ^= this.s3;
+    this.s2 ^= t;
+    this.s3 = rotl32(this.s3, 11);
+    return result;
+  }
+
+  /** Uniform in [0, 1) with 53 random bits: (27 high bits of a * 2^26 + 26 high bits of b) / 2^53. */
+  float(): number {
+    const a = this.nextUint32() >>> 5;
+    const b = this.nextUint32() >>> 6;
+    return (a * 67108864 + b) / 9007199254740992;
+  }
+
+  /**
+   * Standard normal N(0, 1) by Marsaglia's polar method: draw (u, v) uniform in the unit disc
+   * (s = u^2 + v^2 in (0, 1)), then u * f and v * f with f = sqrt(-2 ln(s) / s) are two
+   * independent normal deviates.
+   */
+  normal(): number {
+    if (this.hasSpare) {
+      this.hasSpare = false;
+      return this.spare;
+    }
+    let u: number;
+    let v: number;
+    let s: number;
+    do {
+      u = 2 * this.float() - 1;
+      v = 2 * this.float() - 1;
+      s = u * u + v * v;
+    } while (s >= 1 || s === 0);
+    const f = Math.sqrt((-2 * naturalLog(s)) / s);
+    this.spare = v * f;
+    this.hasSpare = true;
+    return u * f;
+  }
+}
+
+/** MurmurHash3's 32-bit finalizer: a bijection on 32-bit words with full avalanche. */
+function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** Rotates a 32-bit word left by k bits. */
+function rotl32(x: number, k: number): number {
+  return (x << k) | (x >>> (32 - k));
+}
+
+/**
+ * Natural logarithm of a positive finite x, written out so every engine gives the same bits
+ * (fdlibm's e_log.c algorithm, error below 1 ulp): x = 2^k * m with m in [sqrt(1/2), sqrt(2))
+ * by exact scaling, f = m - 1 (exact), s = f / (2 + f), and
+ * ln(1 + f) = f - (f^2/2 - s (f^2/2 + R(s^2))), R a minimax polynomial; ln 2 split in hi + lo.
+ */
+function naturalLog(x: number): number {
+  let k = 0;
+  let m = x;
+  while (m < 2.3283064365386963e-10) {
+    m *= 4294967296; // 2^32: exact, also for subnormal m
+    k -= 32;
+  }
+  while (m >= 4294967296) {
+    m /= 4294967296;
+    k += 32;
+  }
+  while (m < Math.SQRT1_2) {
+    m *= 2;
+    k -= 1;
+  }
+  while (m >= Math.SQRT2) {
+    m /= 2;
+    k += 1;
+  }
+  const f = m - 1; // exact (Sterbenz: m is within a factor 2 of 1)
+  const s = f / (2 + f);
+  const z = s * s;
+  const w = z * z;
+  const t1 = w * (3.999999999940941908e-1 + w * (2.222219843214978396e-1 + w * 1.531383769920937332e-1));
+  const t2 = z * (6.666666666666735130e-1 + w * (2.857142874366239149e-1 + w * (1.818357216161805012e-1 + w * 1.479819860511658591e-1)));
+  const r = t2 + t1;
+  const hfsq = 0.5 * f * f;
+  // ln 2 = LN2_HI + LN2_LO; k * LN2_HI is exact (LN2_HI has 32 trailing zero bits).
+  return k * 6.93147180369123816490e-1 - (hfsq - (s * (hfsq + r) + k * 1.90821492927058770002e-10) - f);
+}
+
+/** params[from..to) ~ U(-limit, limit): limit * (2u - 1), u uniform in [0, 1). */
+function fillUniform(params: Float64Array, from: number, to: number, limit: number, random: SeededRandom): void {
+  for (let p = from; p < to; p++) params[p] = limit * (2 * random.float() - 1);
+}
+
+/**
+ * Fresh parameters for training: every weight drawn from the layer's initializer with the
+ * seeded generator (one stream, layers in layout order, W row by row), every bias 0.
+ * He for relu/leaky_relu/gelu/swish, Xavier/Glorot for sigmoid/tanh/linear/softmax, unless the
+ * program says `init ...`. Same seed, same bits, on any machine.
+ */
+export function initParams(seed: number = 42): Float64Array {
+  const params = new Float64Array(1185); // zero-filled: the biases start at 0
+  const random = new SeededRandom(seed, 0);
+  // dense_1 (2 -> 32, tanh): xavier_uniform: W ~ U(-a, a), a = sqrt(6 / (fan_in + fan_out)), fan_in = 2, fan_out = 32
+  fillUniform(params, 0, 64, Math.sqrt(6 / (2 + 32)), random);
+  // dense_2 (32 -> 32, gelu_tanh): he_uniform: W ~ U(-a, a), a = sqrt(6 / fan_in), fan_in = 32
+  fillUniform(params, 96, 1120, Math.sqrt(6 / 32), random);
+  // dense_3 (32 -> 1, linear): xavier_uniform: W ~ U(-a, a), a = sqrt(6 / (fan_in + fan_out)), fan_in = 32, fan_out = 1
+  fillUniform(params, 1152, 1184, Math.sqrt(6 / (32 + 1)), random);
+  return params;
+}
+
+// -------------------------------------------------------------------------------------------------
+// Training: learning-rate schedule
+// -------------------------------------------------------------------------------------------------
+
+/**
+ * The learning rate of update `step` (0-based: the first update uses learningRate(0)).
+ * See docs/training.md for the formulas; the step counter lives in TrainState.
+ */
+export function learningRate(step: number): number {
+  const lr0 = 0.005;
+  // Linear warmup over W = 100 updates: lr0 * (t + 1) / W, reaching lr0 at t = W - 1.
+  if (step < 100) return (lr0 * (step + 1)) / 100;
+  const s = step - 100;
+  // Cosine with warm restarts (SGDR): cycles of length T_0 = 2000, T_0 * M, T_0 * M^2, ... (M = t_mult = 2);
+  // s_i = position in the current cycle, T_i its length:
+  // eta_min + (lr0 - eta_min) * (1 + cos(pi * s_i / T_i)) / 2, eta_min = 0.0001.
+  const etaMin = 0.0001;
+  let cycle = 2000;
+  let inCycle = s;
+  while (inCycle >= cycle) {
+    inCycle -= cycle;
+    cycle *= 2;
+  }
+  return etaMin + ((lr0 - etaMin) * (1 + Math.cos((Math.PI * inCycle) / cycle))) / 2;
+}
+
+// -------------------------------------------------------------------------------------------------
+// Training: optimizer (adam)
+// -------------------------------------------------------------------------------------------------
+
+/**
+ * Everything one training run changes, for adam. Arrays have the parameter layout.
+ */
+export interface TrainState {
+  /** The parameters, updated in place by applyUpdate. */
+  readonly params: Float64Array;
+  /** dJ/dparams of the last batch, as lossAndGradient wrote it (before clipping). */
+  readonly grad: Float64Array;
+  /** Adam's first moment: m = beta1 * m + (1 - beta1) * g. */
+  readonly m: Float64Array;
+  /** Adam's second moment: v = beta2 * v + (1 - beta2) * g^2. */
+  readonly v: Float64Array;
+  /** Updates applied so far: t in the formulas (0 before the first update). */
+  step: number;
+}
+
+/**
+ * A fresh training state around `params` (kept, not copied: training updates it in place).
+ * Optimizer buffers start at 0 and step at 0.
+ */
+export function createTrainState(params: Float64Array): TrainState {
+  if (params.length !== 1185) throw new Error(`expected 1185 parameters, got ${params.length}`);
+  return { params, grad: new Float64Array(1185), m: new Float64Array(1185), v: new Float64Array(1185), step: 0 };
+}
+
+/** The optimizer buffers by name (what a checkpoint must save besides params and step). */
+function optimizerBuffers(state: TrainState): Record<string, Float64Array> {
+  return { m: state.m, v: state.v };
+}
+
+/**
+ * Adam (Kingma & Ba, 2015; PyTorch's Adam) on params[from..to),
+ * beta1 = 0.9, beta2 = 0.999, eps = 1e-8:
+ *   m = beta1 * m + (1 - beta1) * g
+ *   v = beta2 * v + (1 - beta2) * g^2
+ *   w = w - lr * (m / bc1) / (sqrt(v / bc2) + eps)    bc1 = 1 - beta1^n, bc2 = 1 - beta2^n
+ */
+function adamRange(state: TrainState, from: number, to: number, lr: number, bc1: number, bc2: number): void {
+  const params = state.params;
+  const grad = state.grad;
+  const m = state.m;
+  const v = state.v;
+  const beta1 = 0.9;
+  const beta2 = 0.999;
+  const eps = 1e-8;
+  for (let p = from; p < to; p++) {
+    const g = grad[p]!;
+    const mp = beta1 * m[p]! + (1 - beta1) * g;
+    const vp = beta2 * v[p]! + (1 - beta2) * g * g;
+    m[p] = mp;
+    v[p] = vp;
+    params[p] = params[p]! - (lr * (mp / bc1)) / (Math.sqrt(vp / bc2) + eps);
+  }
+}
+
+/**
+ * One optimizer update from state.grad (filled by lossAndGradient, L1/L2 included):
+ * t = state.step, n = t + 1, lr = learningRate(t); then state.step = n.
+ * Allocation-free. Buffers are updated even when lr is 0 (warmup from 0, or a schedule at 0).
+ */
+export function applyUpdate(state: TrainState): void {
+  const t = state.step;
+  const n = t + 1;
+  const lr = learningRate(t);
+  // Bias corrections, once per update.
+  const bc1 = 1 - Math.pow(0.9, n);
+  const bc2 = 1 - Math.pow(0.999, n);
+  adamRange(state, 0, 1185, lr, bc1, bc2);
+  state.step = n;
+}
+
+/**
+ * One training update on one batch (x: rows x inputs, y: rows x outputs, row-major, as
+ * lossAndGradient): computes J and the gradient, applies the update with learningRate(state.step),
+ * increments state.step and returns J as measured before the update.
+ */
+export function trainStep(state: TrainState, x: ArrayLike<number>, y: ArrayLike<number>, rows: number): number {
+  const loss = lossAndGradient(state.params, x, y, rows, state.grad);
+  applyUpdate(state);
+  return loss;
+}
+
+// -------------------------------------------------------------------------------------------------
+// Training: the Trainer (Keras-like fit / predict / evaluate, checkpoints)
+// -------------------------------------------------------------------------------------------------
+
+/** Each layer's shape and parameter ranges [from, to) (checkpoints, diagnostics). */
+const TRAINING_LAYERS: readonly { readonly name: string; readonly inputs: number; readonly units: number; readonly activation: string; readonly weights: readonly [number, number]; readonly biases: readonly [number, number] }[] = [
+  { name: "dense_1", inputs: 2, units: 32, activation: "tanh", weights: [0, 64], biases: [64, 96] },
+  { name: "dense_2", inputs: 32, units: 32, activation: "gelu_tanh", weights: [96, 1120], biases: [1120, 1152] },
+  { name: "dense_3", inputs: 32, units: 1, activation: "linear", weights: [1152, 1184], biases: [1184, 1185] },
+];
+
+/**
+ * Rows of numbers: number[][] (one array per row) or one flat row-major array (number[] or
+ * Float64Array, rows x width).
+ */
+export type Rows = ReadonlyArray<ArrayLike<number>> | ArrayLike<number>;
+
+/** What onEpochEnd receives and History records (Keras' names). */
+export interface EpochLogs {
+  /** Mean batch loss of the epoch, weighted by batch rows, each measured before its update (as Keras). */
+  loss: number;
+  /** Loss on the validation rows with the weights at the end of the epoch. */
+  val_loss?: number;
+  /** Learning rate of the epoch's last update. */
+  lr: number;
+}
+
+/** What onBatchEnd receives. */
+export interface BatchLogs {
+  /** 0-based batch index within the epoch. */
+  batch: number;
+  /** Rows in this batch (the last one may be smaller). */
+  size: number;
+  /** J on this batch before the update. */
+  loss: number;
+  /** Learning rate of this update. */
+  lr: number;
+  /** state.step after the update. */
+  step: number;
+}
+
+/**
+ * Keras-style callbacks. Return false, or set trainer.stopTraining = true, to stop: after this
+ * batch (onBatchEnd; the epoch can then be resumed where it stopped) or after this epoch. fitAsync
+ * awaits a returned promise; fit ignores it.
+ */
+export interface FitCallbacks {
+  onEpochEnd?: (epoch: number, logs: EpochLogs) => void | boolean | Promise<void | boolean>;
+  onBatchEnd?: (batch: number, logs: BatchLogs) => void | boolean | Promise<void | boolean>;
+}
+
+/** fit options (tfjs/Keras); unset ones come from the program's train line. */
+export interface FitOptions {
+  /** Train until this epoch index (exclusive), as Keras: epochs - initialEpoch epochs are run. Default 200. */
+  epochs?: number;
+  /** First epoch index (Keras' initial_epoch); pass trainer.epoch to resume a checkpoint. Default 0. */
+  initialEpoch?: number;
+  /** Rows per update: 1 (stochastic), N (mini-batch, the last one may be smaller) or "all". Default 32. */
+  batchSize?: number | "all";
+  /** Reshuffle the training rows each epoch. Default true. */
+  shuffle?: boolean;
+  /** Seed of the per-epoch shuffle. Default: the trainer's seed. */
+  seed?: number;
+  /** Fraction of rows held out for validation: the LAST rows, taken before shuffling (as Keras). */
+  validationSplit?: number;
+  /** Validation rows [x, y]; takes precedence over validationSplit. */
+  validationData?: readonly [Rows, Rows];
+  callbacks?: FitCallbacks;
+}
+
+/** What fit returns (Keras' History): one entry per completed epoch. */
+export interface History {
+  epoch: number[];
+  history: { [K in keyof EpochLogs]-?: number[] };
+}
+
+/** What evaluate returns. */
+export interface Evaluation {
+  /** J on all rows: mean data loss + regularization. */
+  loss: number;
+}
+
+/** A checkpoint: toJSON's output, fromJSON's input (plain JSON data). */
+export interface TrainerJSON {
+  format: "mlpc-trainer";
+  version: 1;
+  model: string;
+  optimizer: string;
+  layers: { name: string; inputs: number; units: number; activation: string }[];
+  seed: number;
+  step: number;
+  epoch: number;
+  batch: number;
+  /** Running loss sum and rows of an interrupted epoch (batch > 0), and the layout it was run with. */
+  partialEpoch: { lossSum: number; rows: number; trainRows: number; batchSize: number } | null;
+  params: number[];
+  buffers: Record<string, number[]>;
+}
+
+/** Thrown when a batch loss is NaN or infinite; the update of that batch is not applied. */
+export class NonFiniteLossError extends Error {
+  /** 0-based epoch and batch, the state.step of the failed update, and the first layer whose gradient is non-finite. */
+  readonly epoch: number;
+  readonly batch: number;
+  readonly step: number;
+  readonly layer: string | null;
+  readonly loss: number;
+
+  constructor(loss: number, epoch: number, batch: number, step: number, layer: string | null) {
+    super(
+      `training diverged: the loss is ${loss} at epoch ${epoch + 1}, batch ${batch + 1} (update ${step + 1})` +
+        (layer === null ? "" : `; first non-finite gradient in ${layer}`) +
+        ". Try a lower learning rate or gradient clipping (clip=1 on the optimizer line).",
+    );
+    this.name = "NonFiniteLossError";
+    this.loss = loss;
+    this.epoch = epoch;
+    this.batch = batch;
+    this.step = step;
+    this.layer = layer;
+  }
+}
+
+/** True for number[][] (rows as arrays), false for a flat array of numbers. */
+function isNested(data: Rows): data is ReadonlyArray<ArrayLike<number>> {
+  return data.length > 0 && typeof (data as ArrayLike<unknown>)[0] !== "number";
+}
+
+/** Any Rows as a flat row-major copy, checking the width of every row. */
+function toMatrix(data: Rows, width: number, what: string): { values: Float64Array; rows: number } {
+  if (isNested(data)) {
+    const rows = data.length;
+    const values = new Float64Array(rows * width);
+    for (let r = 0; r < rows; r++) {
+      const row = data[r]!;
+      if (row.length !== width) throw new Error(`${what} row ${r} has ${row.length} values, expected ${width}`);
+      for (let k = 0; k < width; k++) values[r * width + k] = row[k]!;
+    }
+    return { values, rows };
+  }
+  if (data.length % width !== 0) throw new Error(`${what} has ${data.length} values, not a multiple of ${width} per row`);
+  return { values: Float64Array.from(data), rows: data.length / width };
+}
+
+function checkRows(m: { values: Float64Array; rows: number }, rows: number, what: string): { values: Float64Array; rows: number } {
+  if (m.rows !== rows) throw new Error(`${what} has ${m.rows} rows but x has ${rows}`);
+  return m;
+}
+
+/** x as a flat rows x 2 matrix. */
+function toInputs(data: Rows): { values: Float64Array; rows: number } {
+  return toMatrix(data, 2, "x");
+}
+
+/** Targets as a flat rows x 1 matrix. */
+function toTargets(data: Rows, rows: number): Float64Array {
+  return checkRows(toMatrix(data, 1, "y"), rows, "y").values;
+}
+
+/** Resolves on a later turn of the event loop (setTimeout 0), so a page can repaint between batches. */
+function yieldToEventLoop(): Promise<void> {
+  const timers = globalThis as unknown as { setTimeout?: (callback: () => void, ms: number) => unknown };
+  return new Promise((resolve) => {
+    if (timers.setTimeout === undefined) resolve();
+    else timers.setTimeout(resolve, 0);
+  });
+}
+
+/** Everything one fit call works with: the data as flat arrays, batch buffers, its history. */
+interface FitRun {
+  readonly x: Float64Array;
+  readonly y: Float64Array;
+  /** Training rows. */
+  readonly n: number;
+  readonly valX: Float64Array | null;
+  readonly valY: Float64Array | null;
+  readonly valRows: number;
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly batches: number;
+  readonly shuffle: boolean;
+  readonly seed: number;
+  readonly order: Uint32Array;
+  readonly xb: Float64Array;
+  readonly yb: Float64Array;
+  readonly callbacks: FitCallbacks;
+  readonly history: History;
+}
+
+/**
+ * Trains this model with Keras-like calls:
+ *
+ *     const trainer = new Trainer({ seed: 42 });
+ *     const history = trainer.fit(x, y, { epochs: 100, batchSize: 32, validationSplit: 0.2 });
+ *     const probabilities = trainer.predict(xNew);
+ *
+ * Checkpoints: JSON.stringify(trainer) (toJSON), then Trainer.fromJSON(text) and
+ * fit(x, y, { epochs, initialEpoch: trainer.epoch }) continues exactly as if never stopped.
+ */
+export class Trainer {
+  /** Parameters, gradient, optimizer buffers and step. */
+  readonly state: TrainState;
+  /** Seed of initParams (when no params were given) and default seed of the per-epoch shuffle. */
+  readonly seed: number;
+  /** Index of the epoch to run next (or in progress when batch > 0). */
+  epoch = 0;
+  /** Batches done in epoch `epoch` when training stopped inside it, else 0. */
+  batch = 0;
+  /** Set to true (e.g. from a callback) to stop after the current batch; each fit starts with false. */
+  stopTraining = false;
+  /** Running loss sum (loss x rows) and rows of the current epoch. */
+  private epochLossSum = 0;
+  private epochRows = 0;
+  /** Layout of the run an interrupted epoch belongs to, checked on resume. */
+  private epochLayout: { trainRows: number; batchSize: number } | null = null;
+  /** Gradient sink for evaluate, allocated once. */
+  private scratchGrad: Float64Array | null = null;
+
+  constructor(options: { params?: ArrayLike<number>; seed?: number } = {}) {
+    this.seed = options.seed ?? 42;
+    let params: Float64Array;
+    if (options.params === undefined) {
+      params = initParams(this.seed);
+    } else {
+      if (options.params.length !== 1185) throw new Error(`expected 1185 parameters, got ${options.params.length}`);
+      params = new Float64Array(1185);
+      for (let p = 0; p < 1185; p++) params[p] = options.params[p]!;
+    }
+    this.state = createTrainState(params);
+  }
+
+  /** The model's parameters (trained in place). */
+  get params(): Float64Array {
+    return this.state.params;
+  }
+
+  /** Trains synchronously; see FitOptions. Returns the History of the epochs it completed. */
+  fit(x: Rows, y: Rows, options: FitOptions = {}): History {
+    const run = this.beginFit(x, y, options);
+    while (this.epoch < run.epochs && !this.stopTraining) {
+      if (this.batch === 0) this.startEpoch(run);
+      const order = this.epochOrder(run);
+      while (this.batch < run.batches && !this.stopTraining) {
+        if (this.trainBatch(run, order) === false) this.stopTraining = true;
+      }
+      if (this.batch < run.batches) break; // stopped inside the epoch: resumable there
+      const [epoch, logs] = this.endEpoch(run);
+      if (run.callbacks.onEpochEnd?.(epoch, logs) === false) this.stopTraining = true;
+    }
+    return run.history;
+  }
+
+  /**
+   * As fit, but yields to the event loop about every 15 ms between batches (and after each
+   * epoch), so a page stays responsive; awaits callbacks that return promises.
+   */
+  async fitAsync(x: Rows, y: Rows, options: FitOptions = {}): Promise<History> {
+    const run = this.beginFit(x, y, options);
+    let lastYield = Date.now();
+    while (this.epoch < run.epochs && !this.stopTraining) {
+      if (this.batch === 0) this.startEpoch(run);
+      const order = this.epochOrder(run);
+      while (this.batch < run.batches && !this.stopTraining) {
+        let result = this.trainBatch(run, order);
+        if (isPromise(result)) result = await result; // only a promise costs a turn of the loop
+        if (result === false) this.stopTraining = true;
+        if (Date.now() - lastYield >= 15) {
+          await yieldToEventLoop();
+          lastYield = Date.now();
+        }
+      }
+      if (this.batch < run.batches) break;
+      const [epoch, logs] = this.endEpoch(run);
+      if ((await run.callbacks.onEpochEnd?.(epoch, logs)) === false) this.stopTraining = true;
+      await yieldToEventLoop();
+      lastYield = Date.now();
+    }
+    return run.history;
+  }
+
+  /** forward on every row: one array of 1 outputs per row (probabilities for sigmoid/softmax). */
+  predict(x: Rows): number[][] {
+    const { values, rows } = toInputs(x);
+    const row = new Float64Array(2);
+    const out = new Float64Array(1);
+    const result: number[][] = [];
+    for (let r = 0; r < rows; r++) {
+      for (let k = 0; k < 2; k++) row[k] = values[r * 2 + k]!;
+      forward(this.state.params, row, out);
+      result.push(Array.from(out));
+    }
+    return result;
+  }
+
+  /** Loss (data loss + regularization, as trained) on all rows, without changing anything. */
+  evaluate(x: Rows, y: Rows): Evaluation {
+    const inputs = toInputs(x);
+    return this.evaluateFlat(inputs.values, toTargets(y, inputs.rows), inputs.rows);
+  }
+
+  /** A versioned checkpoint: shapes, params, optimizer buffers, step and epoch position. */
+  toJSON(): TrainerJSON {
+    const buffers: Record<string, number[]> = {};
+    const own = optimizerBuffers(this.state);
+    for (const name of Object.keys(own)) buffers[name] = Array.from(own[name]!);
+    return {
+      format: "mlpc-trainer",
+      version: 1,
+      model: "regression",
+      optimizer: "adam",
+      layers: TRAINING_LAYERS.map((l) => ({ name: l.name, inputs: l.inputs, units: l.units, activation: l.activation })),
+      seed: this.seed,
+      step: this.state.step,
+      epoch: this.epoch,
+      batch: this.batch,
+      partialEpoch:
+        this.batch > 0 && this.epochLayout !== null
+          ? { lossSum: this.epochLossSum, rows: this.epochRows, trainRows: this.epochLayout.trainRows, batchSize: this.epochLayout.batchSize }
+          : null,
+      params: Array.from(this.state.params),
+      buffers,
+    };
+  }
+
+  /**
+   * A trainer from a checkpoint (the object or its JSON text). Rejects another format version, other
+   * layer shapes or another optimizer with a message saying what differs. With paramsOnly, only
+   * the parameters are read (e.g. to predict with a model whose optimizer line changed).
+   */
+  static fromJSON(json: unknown, options: { paramsOnly?: boolean } = {}): Trainer {
+    const data = (typeof json === "string" ? JSON.parse(json) : json) as Partial<TrainerJSON> | null;
+    if (data === null || typeof data !== "object" || data.format !== "mlpc-trainer") {
+      throw new Error("not an mlpc trainer checkpoint (format is not mlpc-trainer)");
+    }
+    if (data.version !== 1) {
+      throw new Error(`checkpoint format version ${String(data.version)} is not supported (this module reads version 1)`);
+    }
+    const expected = describeLayers(TRAINING_LAYERS);
+    const layers: unknown = data.layers;
+    const found =
+      Array.isArray(layers) && layers.every((l: unknown) => typeof l === "object" && l !== null) ? describeLayers(layers as TrainerJSON["layers"]) : "(no layers)";
+    if (found !== expected) {
+      throw new Error(`checkpoint layers do not match this model: checkpoint ${found}, model regression ${expected}`);
+    }
+    const params = checkpointNumbers(data.params, 1185, "params");
+    const trainer = new Trainer(typeof data.seed === "number" ? { params, seed: data.seed } : { params });
+    if (options.paramsOnly === true) return trainer;
+    if (data.optimizer !== "adam") {
+      throw new Error(`checkpoint optimizer ${String(data.optimizer)} does not match this model's adam (load with paramsOnly to keep only the weights)`);
+    }
+    const own = optimizerBuffers(trainer.state);
+    for (const name of Object.keys(own)) own[name]!.set(checkpointNumbers(data.buffers?.[name], 1185, `buffers.${name}`));
+    trainer.state.step = checkpointInteger(data.step, "step");
+    trainer.epoch = checkpointInteger(data.epoch, "epoch");
+    trainer.batch = checkpointInteger(data.batch, "batch");
+    const partial = data.partialEpoch;
+    if (trainer.batch > 0) {
+      if (partial === null || partial === undefined) throw new Error("checkpoint stopped inside an epoch but has no partialEpoch");
+      trainer.epochLossSum = checkpointNumbers([partial.lossSum], 1, "partialEpoch.lossSum")[0]!;
+      trainer.epochRows = checkpointInteger(partial.rows, "partialEpoch.rows");
+      trainer.epochLayout = { trainRows: checkpointInteger(partial.trainRows, "partialEpoch.trainRows"), batchSize: checkpointInteger(partial.batchSize, "partialEpoch.batchSize") };
+    }
+    return trainer;
+  }
+
+  /** Checks and converts the data and options; places the epoch cursor (resuming when it can). */
+  private beginFit(x: Rows, y: Rows, options: FitOptions): FitRun {
+    const inputs = toInputs(x);
+    const targets = toTargets(y, inputs.rows);
+    let n = inputs.rows;
+    let valX: Float64Array | null = null;
+    let valY: Float64Array | null = null;
+    let valRows = 0;
+    if (options.validationData !== undefined) {
+      const vx = toInputs(options.validationData[0]);
+      valX = vx.values;
+      valY = toTargets(options.validationData[1], vx.rows);
+      valRows = vx.rows;
+    } else if (options.validationSplit !== undefined && options.validationSplit > 0) {
+      const split = options.validationSplit;
+      if (!(split < 1)) throw new Error(`validationSplit must be in [0, 1), got ${split}`);
+      // Keras: the last rows, before any shuffling.
+      n = Math.floor(inputs.rows * (1 - split));
+      valRows = inputs.rows - n;
+      valX = inputs.values.subarray(n * 2);
+      valY = targets.subarray(n * 1);
+    }
+    if (n === 0) throw new Error("no training rows");
+    const epochs = options.epochs ?? 200;
+    const initialEpoch = options.initialEpoch ?? 0;
+    if (!Number.isInteger(epochs) || epochs < 0) throw new Error(`epochs must be a whole number >= 0, got ${epochs}`);
+    if (!Number.isInteger(initialEpoch) || initialEpoch < 0) throw new Error(`initialEpoch must be a whole number >= 0, got ${initialEpoch}`);
+    const requested = options.batchSize ?? 32;
+    if (requested !== "all" && (!Number.isInteger(requested) || requested < 1)) {
+      throw new Error(`batchSize must be a whole number >= 1 or "all", got ${String(requested)}`);
+    }
+    const batchSize = requested === "all" ? n : Math.min(requested, n);
+    const resume = initialEpoch === this.epoch && this.batch > 0;
+    if (resume) {
+      const layout = this.epochLayout;
+      if (layout === null || layout.trainRows !== n || layout.batchSize !== batchSize) {
+        throw new Error(
+          `cannot resume epoch ${this.epoch + 1} at batch ${this.batch + 1}: it was started with ${layout?.trainRows} training rows in batches of ${layout?.batchSize}, this fit has ${n} in batches of ${batchSize}`,
+        );
+      }
+    } else {
+      this.epoch = initialEpoch;
+      this.batch = 0;
+    }
+    this.stopTraining = false;
+    return {
+      x: inputs.values.subarray(0, n * 2),
+      y: targets.subarray(0, n * 1),
+      n,
+      valX,
+      valY,
+      valRows,
+      epochs,
+      batchSize,
+      batches: Math.ceil(n / batchSize),
+      shuffle: options.shuffle ?? true,
+      seed: options.seed ?? this.seed,
+      order: new Uint32Array(n),
+      xb: new Float64Array(batchSize * 2),
+      yb: new Float64Array(batchSize * 1),
+      callbacks: options.callbacks ?? {},
+      history: { epoch: [], history: { loss: [], val_loss: [], lr: [] } },
+    };
+  }
+
+  /** Resets the running loss of a new epoch. */
+  private startEpoch(run: FitRun): void {
+    this.epochLossSum = 0;
+    this.epochRows = 0;
+    this.epochLayout = { trainRows: run.n, batchSize: run.batchSize };
+  }
+
+  /**
+   * The row order of epoch `this.epoch`: 0..n-1, Fisher-Yates shuffled (when shuffling) by a
+   * SeededRandom on stream epoch + 1 of the seed: a function of (seed, epoch) only.
+   */
+  private epochOrder(run: FitRun): Uint32Array {
+    const order = run.order;
+    for (let i = 0; i < run.n; i++) order[i] = i;
+    if (run.shuffle) {
+      const random = new SeededRandom(run.seed, (this.epoch + 1) >>> 0);
+      for (let i = run.n - 1; i > 0; i--) {
+        const j = Math.floor(random.float() * (i + 1));
+        const t = order[i]!;
+        order[i] = order[j]!;
+        order[j] = t;
+      }
+    }
+    return order;
+  }
+
+  /** Gathers batch `this.batch`, checks its loss, updates; returns the onBatchEnd result. */
+  private trainBatch(run: FitRun, order: Uint32Array): ReturnType<NonNullable<FitCallbacks["onBatchEnd"]>> {
+    const start = this.batch * run.batchSize;
+    const rows = Math.min(run.batchSize, run.n - start);
+    const { x, y, xb, yb } = run;
+    for (let r = 0; r < rows; r++) {
+      const i = order[start + r]!;
+      for (let k = 0; k < 2; k++) xb[r * 2 + k] = x[i * 2 + k]!;
+      for (let k = 0; k < 1; k++) yb[r * 1 + k] = y[i * 1 + k]!;
+    }
+    const state = this.state;
+    const loss = lossAndGradient(state.params, xb, yb, rows, state.grad);
+    // Checked before the update, so params stay those of the last good step.
+    if (!Number.isFinite(loss)) throw new NonFiniteLossError(loss, this.epoch, this.batch, state.step, firstNonFiniteLayer(state.grad));
+    const lr = learningRate(state.step);
+    applyUpdate(state);
+    this.epochLossSum += loss * rows;
+    this.epochRows += rows;
+    const batch = this.batch;
+    this.batch += 1;
+    const onBatchEnd = run.callbacks.onBatchEnd;
+    return onBatchEnd === undefined ? undefined : onBatchEnd(batch, { batch, size: rows, loss, lr, step: state.step });
+  }
+
+  /** Closes the epoch: its logs (validation included), the history; moves the cursor on. */
+  private endEpoch(run: FitRun): [number, EpochLogs] {
+    const epoch = this.epoch;
+    const rows = this.epochRows;
+    const logs: EpochLogs = { loss: this.epochLossSum / rows, lr: learningRate(this.state.step - 1) };
+    if (run.valX !== null && run.valY !== null && run.valRows > 0) {
+      const v = this.evaluateFlat(run.valX, run.valY, run.valRows);
+      logs.val_loss = v.loss;
+    }
+    this.epoch += 1;
+    this.batch = 0;
+    this.epochLayout = null;
+    run.history.epoch.push(epoch);
+    const h = run.history.history;
+    if (logs.loss !== undefined) h.loss.push(logs.loss);
+    if (logs.val_loss !== undefined) h.val_loss.push(logs.val_loss);
+    if (logs.lr !== undefined) h.lr.push(logs.lr);
+    return [epoch, logs];
+  }
+
+  private evaluateFlat(x: Float64Array, y: Float64Array, rows: number): Evaluation {
+    this.scratchGrad ??= new Float64Array(1185);
+    const loss = lossAndGradient(this.state.params, x, y, rows, this.scratchGrad);
+    return { loss };
+  }
+}
+
+/** "4 -> 16 relu -> 3 softmax": a layer list as text, to compare and to show. */
+function describeLayers(layers: readonly { inputs: number; units: number; activation: string }[]): string {
+  if (layers.length === 0) return "(no layers)";
+  return [String(layers[0]!.inputs), ...layers.map((l) => `${l.units} ${l.activation}`)].join(" -> ");
+}
+
+/** A JSON array of `length` finite numbers, or an error naming the field. */
+function checkpointNumbers(value: unknown, length: number, what: string): number[] {
+  if (!Array.isArray(value) || value.length !== length || !value.every((v) => typeof v === "number" && Number.isFinite(v))) {
+    throw new Error(`checkpoint ${what}: expected ${length} finite numbers`);
+  }
+  return value as number[];
+}
+
+function checkpointInteger(value: unknown, what: string): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 0) throw new Error(`checkpoint ${what}: expected a whole number >= 0`);
+  return value;
+}
+
+/** The first layer with a NaN or infinite gradient (weights or biases), or null. */
+function firstNonFiniteLayer(grad: Float64Array): string | null {
+  for (const layer of TRAINING_LAYERS) {
+    for (let p = layer.weights[0]; p < layer.biases[1]; p++) {
+      if (!Number.isFinite(grad[p]!)) return layer.name;
+    }
+  }
+  return null;
+}
+
+function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as { then?: unknown } | null | undefined)?.then === "function";
+}

@@ -1,0 +1,1118 @@
+/**
+ * seed: a multi-layer perceptron compiled by mlpc 0.1.0 from seed.mlp.
+ * Generated code: do not edit; change the program and recompile. No imports, no globals.
+ *
+ * The program (canonical form):
+ *   model seed
+ *   input 6 -> dense 7 relu -> dense 4 relu -> dense 1 sigmoid
+ *   loss bce
+ *   optimizer adamw lr=0.001 beta1=0.9 beta2=0.999 eps=1e-8 weight_decay=0.01
+ *   schedule warmup=100 decay=none
+ *   regularize l1=0 l2=0
+ *   train batch=32 epochs=100 shuffle=true seed=42
+ *
+ * Parameters: (6+1)*7 + (7+1)*4 + (4+1)*1 = 86, in one Float64Array, layer by layer:
+ * W (units x inputs, row-major: W[j][i] at weightOffset + j*inputs + i), then b.
+ *
+ * Code shape (--unroll=auto):
+ *   dense_1 6x7 (42 multiply-adds a row): forward unrolled, backward unrolled
+ *   dense_2 7x4 (28 multiply-adds a row): forward unrolled, backward unrolled
+ *   dense_3 4x1 (4 multiply-adds a row): forward unrolled, backward unrolled
+ *   All passes fit one function: each row runs forward, loss and backward in named locals.
+ */
+/** The program's facts: shapes, parameter offsets and settings. */
+export const spec = {
+  name: "seed",
+  inputSize: 6,
+  outputSize: 1,
+  paramCount: 86,
+  dtype: "f64",
+  loss: "bce",
+  task: "binary",
+  layers: [
+    { name: "dense_1", inputs: 6, units: 7, activation: "relu", init: "he_uniform", weightOffset: 0, biasOffset: 42, paramCount: 49 },
+    { name: "dense_2", inputs: 7, units: 4, activation: "relu", init: "he_uniform", weightOffset: 49, biasOffset: 77, paramCount: 32 },
+    { name: "dense_3", inputs: 4, units: 1, activation: "sigmoid", init: "xavier_uniform", weightOffset: 81, biasOffset: 85, paramCount: 5 },
+  ],
+  optimizer: { kind: "adamw", lr: 0.001, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, clip: null },
+  schedule: {
+    warmup: 100,
+    decay: { kind: "none" },
+  },
+  regularization: { l1: 0, l2: 0 },
+  training: { batch: 32, epochs: 100, shuffle: true, seed: 42 },
+} as const;
+
+/** Many samples: x is rows x 6 (row-major); writes rows x 1 outputs into `out` and returns it. */
+export function forwardBatch(params: Float64Array, x: ArrayLike<number>, rows: number, out: Float64Array = new Float64Array(rows * 1)): Float64Array {
+  if (params.length !== 86) throw new RangeError(`expected 86 parameters, got ${params.length}`);
+  if (!Number.isInteger(rows) || rows < 1) throw new RangeError(`rows must be a positive integer, got ${rows}`);
+  if (x.length < rows * 6) throw new RangeError(`x holds ${x.length} numbers, expected rows * 6 = ${rows * 6}`);
+  // The weights, read once per call into named constants.
+  const w1_0_0 = params[0], w1_0_1 = params[1], w1_0_2 = params[2], w1_0_3 = params[3], w1_0_4 = params[4], w1_0_5 = params[5], b1_0 = params[42];
+  const w1_1_0 = params[6], w1_1_1 = params[7], w1_1_2 = params[8], w1_1_3 = params[9], w1_1_4 = params[10], w1_1_5 = params[11], b1_1 = params[43];
+  const w1_2_0 = params[12], w1_2_1 = params[13], w1_2_2 = params[14], w1_2_3 = params[15], w1_2_4 = params[16], w1_2_5 = params[17], b1_2 = params[44];
+  const w1_3_0 = params[18], w1_3_1 = params[19], w1_3_2 = params[20], w1_3_3 = params[21], w1_3_4 = params[22], w1_3_5 = params[23], b1_3 = params[45];
+  const w1_4_0 = params[24], w1_4_1 = params[25], w1_4_2 = params[26], w1_4_3 = params[27], w1_4_4 = params[28], w1_4_5 = params[29], b1_4 = params[46];
+  const w1_5_0 = params[30], w1_5_1 = params[31], w1_5_2 = params[32], w1_5_3 = params[33], w1_5_4 = params[34], w1_5_5 = params[35], b1_5 = params[47];
+  const w1_6_0 = params[36], w1_6_1 = params[37], w1_6_2 = params[38], w1_6_3 = params[39], w1_6_4 = params[40], w1_6_5 = params[41], b1_6 = params[48];
+  const w2_0_0 = params[49], w2_0_1 = params[50], w2_0_2 = params[51], w2_0_3 = params[52], w2_0_4 = params[53], w2_0_5 = params[54], w2_0_6 = params[55], b2_0 = params[77];
+  const w2_1_0 = params[56], w2_1_1 = params[57], w2_1_2 = params[58], w2_1_3 = params[59], w2_1_4 = params[60], w2_1_5 = params[61], w2_1_6 = params[62], b2_1 = params[78];
+  const w2_2_0 = params[63], w2_2_1 = params[64], w2_2_2 = params[65], w2_2_3 = params[66], w2_2_4 = params[67], w2_2_5 = params[68], w2_2_6 = params[69], b2_2 = params[79];
+  const w2_3_0 = params[70], w2_3_1 = params[71], w2_3_2 = params[72], w2_3_3 = params[73], w2_3_4 = params[74], w2_3_5 = params[75], w2_3_6 = params[76], b2_3 = params[80];
+  const w3_0_0 = params[81], w3_0_1 = params[82], w3_0_2 = params[83], w3_0_3 = params[84], b3_0 = params[85];
+  for (let r = 0; r < rows; r++) {
+    const xo = r * 6;
+    const x0 = x[xo], x1 = x[xo + 1], x2 = x[xo + 2], x3 = x[xo + 3], x4 = x[xo + 4], x5 = x[xo + 5];
+    // dense_1: 6 -> 7, relu
+    const z1_0 = b1_0 + w1_0_0 * x0 + w1_0_1 * x1 + w1_0_2 * x2 + w1_0_3 * x3 + w1_0_4 * x4 + w1_0_5 * x5;
+    const a1_0 = z1_0 > 0 ? z1_0 : 0;
+    const z1_1 = b1_1 + w1_1_0 * x0 + w1_1_1 * x1 + w1_1_2 * x2 + w1_1_3 * x3 + w1_1_4 * x4 + w1_1_5 * x5;
+    const a1_1 = z1_1 > 0 ? z1_1 : 0;
+    const z1_2 = b1_2 + w1_2_0 * x0 + w1_2_1 * x1 + w1_2_2 * x2 + w1_2_3 * x3 + w1_2_4 * x4 + w1_2_5 * x5;
+    const a1_2 = z1_2 > 0 ? z1_2 : 0;
+    const z1_3 = b1_3 + w1_3_0 * x0 + w1_3_1 * x1 + w1_3_2 * x2 + w1_3_3 * x3 + w1_3_4 * x4 + w1_3_5 * x5;
+    const a1_3 = z1_3 > 0 ? z1_3 : 0;
+    const z1_4 = b1_4 + w1_4_0 * x0 + w1_4_1 * x1 + w1_4_2 * x2 + w1_4_3 * x3 + w1_4_4 * x4 + w1_4_5 * x5;
+    const a1_4 = z1_4 > 0 ? z1_4 : 0;
+    const z1_5 = b1_5 + w1_5_0 * x0 + w1_5_1 * x1 + w1_5_2 * x2 + w1_5_3 * x3 + w1_5_4 * x4 + w1_5_5 * x5;
+    const a1_5 = z1_5 > 0 ? z1_5 : 0;
+    const z1_6 = b1_6 + w1_6_0 * x0 + w1_6_1 * x1 + w1_6_2 * x2 + w1_6_3 * x3 + w1_6_4 * x4 + w1_6_5 * x5;
+    const a1_6 = z1_6 > 0 ? z1_6 : 0;
+    // dense_2: 7 -> 4, relu
+    const z2_0 = b2_0 + w2_0_0 * a1_0 + w2_0_1 * a1_1 + w2_0_2 * a1_2 + w2_0_3 * a1_3 + w2_0_4 * a1_4 + w2_0_5 * a1_5 + w2_0_6 * a1_6;
+    const a2_0 = z2_0 > 0 ? z2_0 : 0;
+    const z2_1 = b2_1 + w2_1_0 * a1_0 + w2_1_1 * a1_1 + w2_1_2 * a1_2 + w2_1_3 * a1_3 + w2_1_4 * a1_4 + w2_1_5 * a1_5 + w2_1_6 * a1_6;
+    const a2_1 = z2_1 > 0 ? z2_1 : 0;
+    const z2_2 = b2_2 + w2_2_0 * a1_0 + w2_2_1 * a1_1 + w2_2_2 * a1_2 + w2_2_3 * a1_3 + w2_2_4 * a1_4 + w2_2_5 * a1_5 + w2_2_6 * a1_6;
+    const a2_2 = z2_2 > 0 ? z2_2 : 0;
+    const z2_3 = b2_3 + w2_3_0 * a1_0 + w2_3_1 * a1_1 + w2_3_2 * a1_2 + w2_3_3 * a1_3 + w2_3_4 * a1_4 + w2_3_5 * a1_5 + w2_3_6 * a1_6;
+    const a2_3 = z2_3 > 0 ? z2_3 : 0;
+    // dense_3: 4 -> 1, sigmoid
+    const z3_0 = b3_0 + w3_0_0 * a2_0 + w3_0_1 * a2_1 + w3_0_2 * a2_2 + w3_0_3 * a2_3;
+    const oo = r * 1;
+    out[oo] = 1 / (1 + Math.exp(-z3_0));
+  }
+  return out;
+}
+
+/**
+ * The batch's loss J (data loss) and its gradient.
+ * x is rows x 6, y is rows x 1 (row-major).
+ * Overwrites `grad` (the parameter layout) with dJ/dparams. Allocates nothing once warm.
+ */
+export function lossAndGradient(params: Float64Array, x: ArrayLike<number>, y: ArrayLike<number>, rows: number, grad: Float64Array): number {
+  if (params.length !== 86) throw new RangeError(`expected 86 parameters, got ${params.length}`);
+  if (!Number.isInteger(rows) || rows < 1) throw new RangeError(`rows must be a positive integer, got ${rows}`);
+  if (x.length < rows * 6) throw new RangeError(`x holds ${x.length} numbers, expected rows * 6 = ${rows * 6}`);
+  if (y.length < rows * 1) throw new RangeError(`y holds ${y.length} numbers, expected rows * 1 = ${rows * 1}`);
+  if (grad.length !== 86) throw new RangeError(`expected a gradient of 86, got ${grad.length}`);
+  // The weights, read once per call into named constants.
+  const w1_0_0 = params[0], w1_0_1 = params[1], w1_0_2 = params[2], w1_0_3 = params[3], w1_0_4 = params[4], w1_0_5 = params[5], b1_0 = params[42];
+  const w1_1_0 = params[6], w1_1_1 = params[7], w1_1_2 = params[8], w1_1_3 = params[9], w1_1_4 = params[10], w1_1_5 = params[11], b1_1 = params[43];
+  const w1_2_0 = params[12], w1_2_1 = params[13], w1_2_2 = params[14], w1_2_3 = params[15], w1_2_4 = params[16], w1_2_5 = params[17], b1_2 = params[44];
+  const w1_3_0 = params[18], w1_3_1 = params[19], w1_3_2 = params[20], w1_3_3 = params[21], w1_3_4 = params[22], w1_3_5 = params[23], b1_3 = params[45];
+  const w1_4_0 = params[24], w1_4_1 = params[25], w1_4_2 = params[26], w1_4_3 = params[27], w1_4_4 = params[28], w1_4_5 = params[29], b1_4 = params[46];
+  const w1_5_0 = params[30], w1_5_1 = params[31], w1_5_2 = params[32], w1_5_3 = params[33], w1_5_4 = params[34], w1_5_5 = params[35], b1_5 = params[47];
+  const w1_6_0 = params[36], w1_6_1 = params[37], w1_6_2 = params[38], w1_6_3 = params[39], w1_6_4 = params[40], w1_6_5 = params[41], b1_6 = params[48];
+  const w2_0_0 = params[49], w2_0_1 = params[50], w2_0_2 = params[51], w2_0_3 = params[52], w2_0_4 = params[53], w2_0_5 = params[54], w2_0_6 = params[55], b2_0 = params[77];
+  const w2_1_0 = params[56], w2_1_1 = params[57], w2_1_2 = params[58], w2_1_3 = params[59], w2_1_4 = params[60], w2_1_5 = params[61], w2_1_6 = params[62], b2_1 = params[78];
+  const w2_2_0 = params[63], w2_2_1 = params[64], w2_2_2 = params[65], w2_2_3 = params[66], w2_2_4 = params[67], w2_2_5 = params[68], w2_2_6 = params[69], b2_2 = params[79];
+  const w2_3_0 = params[70], w2_3_1 = params[71], w2_3_2 = params[72], w2_3_3 = params[73], w2_3_4 = params[74], w2_3_5 = params[75], w2_3_6 = params[76], b2_3 = params[80];
+  const w3_0_0 = params[81], w3_0_1 = params[82], w3_0_2 = params[83], w3_0_3 = params[84], b3_0 = params[85];
+  // dJ/dW and dJ/db, summed over the batch's rows in locals and stored once at the end.
+  let gw1_0_0 = 0, gw1_0_1 = 0, gw1_0_2 = 0, gw1_0_3 = 0, gw1_0_4 = 0, gw1_0_5 = 0, gb1_0 = 0;
+  let gw1_1_0 = 0, gw1_1_1 = 0, gw1_1_2 = 0, gw1_1_3 = 0, gw1_1_4 = 0, gw1_1_5 = 0, gb1_1 = 0;
+  let gw1_2_0 = 0, gw1_2_1 = 0, gw1_2_2 = 0, gw1_2_3 = 0, gw1_2_4 = 0, gw1_2_5 = 0, gb1_2 = 0;
+  let gw1_3_0 = 0, gw1_3_1 = 0, gw1_3_2 = 0, gw1_3_3 = 0, gw1_3_4 = 0, gw1_3_5 = 0, gb1_3 = 0;
+  let gw1_4_0 = 0, gw1_4_1 = 0, gw1_4_2 = 0, gw1_4_3 = 0, gw1_4_4 = 0, gw1_4_5 = 0, gb1_4 = 0;
+  let gw1_5_0 = 0, gw1_5_1 = 0, gw1_5_2 = 0, gw1_5_3 = 0, gw1_5_4 = 0, gw1_5_5 = 0, gb1_5 = 0;
+  let gw1_6_0 = 0, gw1_6_1 = 0, gw1_6_2 = 0, gw1_6_3 = 0, gw1_6_4 = 0, gw1_6_5 = 0, gb1_6 = 0;
+  let gw2_0_0 = 0, gw2_0_1 = 0, gw2_0_2 = 0, gw2_0_3 = 0, gw2_0_4 = 0, gw2_0_5 = 0, gw2_0_6 = 0, gb2_0 = 0;
+  let gw2_1_0 = 0, gw2_1_1 = 0, gw2_1_2 = 0, gw2_1_3 = 0, gw2_1_4 = 0, gw2_1_5 = 0, gw2_1_6 = 0, gb2_1 = 0;
+  let gw2_2_0 = 0, gw2_2_1 = 0, gw2_2_2 = 0, gw2_2_3 = 0, gw2_2_4 = 0, gw2_2_5 = 0, gw2_2_6 = 0, gb2_2 = 0;
+  let gw2_3_0 = 0, gw2_3_1 = 0, gw2_3_2 = 0, gw2_3_3 = 0, gw2_3_4 = 0, gw2_3_5 = 0, gw2_3_6 = 0, gb2_3 = 0;
+  let gw3_0_0 = 0, gw3_0_1 = 0, gw3_0_2 = 0, gw3_0_3 = 0, gb3_0 = 0;
+  const lossScale = 1 / (rows * 1);
+  const gradScale = lossScale;
+  let loss = 0;
+  for (let r = 0; r < rows; r++) {
+    const xo = r * 6, yo = r * 1;
+    const x0 = x[xo], x1 = x[xo + 1], x2 = x[xo + 2], x3 = x[xo + 3], x4 = x[xo + 4], x5 = x[xo + 5];
+    const y0 = y[yo];
+
+    // ---- forward ----
+    // dense_1: 6 -> 7, relu.
+    //   Parameters (C0 + 1) * C1 = (6 + 1) * 7 = 49: W1 (7x6) at params[0..42), b1 at params[42..49).
+    //   Forward:  z1_j = b1_j + sum_i W1[j][i] x_i;  a1_j = max(0, z1_j)
+    //   Backward: da/dz = z > 0 ? 1 : 0 (0 at z = 0);  dz1_j = da1_j * da/dz
+    //             dW1[j][i] += dz1_j x_i;  db1_j += dz1_j
+    const z1_0 = b1_0 + w1_0_0 * x0 + w1_0_1 * x1 + w1_0_2 * x2 + w1_0_3 * x3 + w1_0_4 * x4 + w1_0_5 * x5;
+    const a1_0 = z1_0 > 0 ? z1_0 : 0;
+    const z1_1 = b1_1 + w1_1_0 * x0 + w1_1_1 * x1 + w1_1_2 * x2 + w1_1_3 * x3 + w1_1_4 * x4 + w1_1_5 * x5;
+    const a1_1 = z1_1 > 0 ? z1_1 : 0;
+    const z1_2 = b1_2 + w1_2_0 * x0 + w1_2_1 * x1 + w1_2_2 * x2 + w1_2_3 * x3 + w1_2_4 * x4 + w1_2_5 * x5;
+    const a1_2 = z1_2 > 0 ? z1_2 : 0;
+    const z1_3 = b1_3 + w1_3_0 * x0 + w1_3_1 * x1 + w1_3_2 * x2 + w1_3_3 * x3 + w1_3_4 * x4 + w1_3_5 * x5;
+    const a1_3 = z1_3 > 0 ? z1_3 : 0;
+    const z1_4 = b1_4 + w1_4_0 * x0 + w1_4_1 * x1 + w1_4_2 * x2 + w1_4_3 * x3 + w1_4_4 * x4 + w1_4_5 * x5;
+    const a1_4 = z1_4 > 0 ? z1_4 : 0;
+    const z1_5 = b1_5 + w1_5_0 * x0 + w1_5_1 * x1 + w1_5_2 * x2 + w1_5_3 * x3 + w1_5_4 * x4 + w1_5_5 * x5;
+    const a1_5 = z1_5 > 0 ? z1_5 : 0;
+    const z1_6 = b1_6 + w1_6_0 * x0 + w1_6_1 * x1 + w1_6_2 * x2 + w1_6_3 * x3 + w1_6_4 * x4 + w1_6_5 * x5;
+    const a1_6 = z1_6 > 0 ? z1_6 : 0;
+
+    // dense_2: 7 -> 4, relu.
+    //   Parameters (C1 + 1) * C2 = (7 + 1) * 4 = 32: W2 (4x7) at params[49..77), b2 at params[77..81).
+    //   Forward:  z2_j = b2_j + sum_i W2[j][i] a1_i;  a2_j = max(0, z2_j)
+    //   Backward: da/dz = z > 0 ? 1 : 0 (0 at z = 0);  dz2_j = da2_j * da/dz
+    //             dW2[j][i] += dz2_j a1_i;  db2_j += dz2_j;  da1_i = sum_j W2[j][i] dz2_j
+    const z2_0 = b2_0 + w2_0_0 * a1_0 + w2_0_1 * a1_1 + w2_0_2 * a1_2 + w2_0_3 * a1_3 + w2_0_4 * a1_4 + w2_0_5 * a1_5 + w2_0_6 * a1_6;
+    const a2_0 = z2_0 > 0 ? z2_0 : 0;
+    const z2_1 = b2_1 + w2_1_0 * a1_0 + w2_1_1 * a1_1 + w2_1_2 * a1_2 + w2_1_3 * a1_3 + w2_1_4 * a1_4 + w2_1_5 * a1_5 + w2_1_6 * a1_6;
+    const a2_1 = z2_1 > 0 ? z2_1 : 0;
+    const z2_2 = b2_2 + w2_2_0 * a1_0 + w2_2_1 * a1_1 + w2_2_2 * a1_2 + w2_2_3 * a1_3 + w2_2_4 * a1_4 + w2_2_5 * a1_5 + w2_2_6 * a1_6;
+    const a2_2 = z2_2 > 0 ? z2_2 : 0;
+    const z2_3 = b2_3 + w2_3_0 * a1_0 + w2_3_1 * a1_1 + w2_3_2 * a1_2 + w2_3_3 * a1_3 + w2_3_4 * a1_4 + w2_3_5 * a1_5 + w2_3_6 * a1_6;
+    const a2_3 = z2_3 > 0 ? z2_3 : 0;
+
+    // dense_3: 4 -> 1, sigmoid.
+    //   Parameters (C2 + 1) * C3 = (4 + 1) * 1 = 5: W3 (1x4) at params[81..85), b3 at params[85..86).
+    //   Forward:  z3_j = b3_j + sum_i W3[j][i] a2_i;  a3_j = 1 / (1 + e^-z3_j) (with the loss)
+    //   Backward: dz3_j = (p_j - y_j) scaled, from bce (below): the sigmoid derivative is fused into the loss
+    //             dW3[j][i] += dz3_j a2_i;  db3_j += dz3_j;  da2_i = sum_j W3[j][i] dz3_j
+    const z3_0 = b3_0 + w3_0_0 * a2_0 + w3_0_1 * a2_1 + w3_0_2 * a2_2 + w3_0_3 * a2_3;
+
+    // ---- loss, and dJ/dz at the output ----
+    // Loss bce: J = 1/(rows*1) sum_r sum_j max(z_j, 0) - z_j y_j + log(1 + e^-|z_j|),
+    // the logits form of -y log p - (1 - y) log(1 - p), p = sigmoid(z), which never overflows.
+    // At the logits (sigmoid and loss fused): dJ/dz_j = (p_j - y_j) / (rows*1).
+    const e3_0 = Math.exp(-Math.abs(z3_0));
+    loss += (z3_0 > 0 ? z3_0 : 0) - z3_0 * y0 + Math.log1p(e3_0);
+    const p3_0 = z3_0 >= 0 ? 1 / (1 + e3_0) : e3_0 / (1 + e3_0);
+    const dz3_0 = (p3_0 - y0) * gradScale;
+
+    // ---- backward ----
+    // dense_3: dW3 += dz3 a2^T, db3 += dz3
+    gb3_0 += dz3_0; gw3_0_0 += dz3_0 * a2_0; gw3_0_1 += dz3_0 * a2_1; gw3_0_2 += dz3_0 * a2_2;
+    gw3_0_3 += dz3_0 * a2_3;
+    const da2_0 = w3_0_0 * dz3_0;
+    const da2_1 = w3_0_1 * dz3_0;
+    const da2_2 = w3_0_2 * dz3_0;
+    const da2_3 = w3_0_3 * dz3_0;
+    // dense_2: dz2 = da2 * da/dz = z > 0 ? 1 : 0 (0 at z = 0)
+    const dz2_0 = z2_0 > 0 ? da2_0 : 0;
+    const dz2_1 = z2_1 > 0 ? da2_1 : 0;
+    const dz2_2 = z2_2 > 0 ? da2_2 : 0;
+    const dz2_3 = z2_3 > 0 ? da2_3 : 0;
+
+    // dense_2: dW2 += dz2 a1^T, db2 += dz2
+    gb2_0 += dz2_0; gw2_0_0 += dz2_0 * a1_0; gw2_0_1 += dz2_0 * a1_1; gw2_0_2 += dz2_0 * a1_2;
+    gw2_0_3 += dz2_0 * a1_3; gw2_0_4 += dz2_0 * a1_4; gw2_0_5 += dz2_0 * a1_5; gw2_0_6 += dz2_0 * a1_6;
+    gb2_1 += dz2_1; gw2_1_0 += dz2_1 * a1_0; gw2_1_1 += dz2_1 * a1_1; gw2_1_2 += dz2_1 * a1_2;
+    gw2_1_3 += dz2_1 * a1_3; gw2_1_4 += dz2_1 * a1_4; gw2_1_5 += dz2_1 * a1_5; gw2_1_6 += dz2_1 * a1_6;
+    gb2_2 += dz2_2; gw2_2_0 += dz2_2 * a1_0; gw2_2_1 += dz2_2 * a1_1; gw2_2_2 += dz2_2 * a1_2;
+    gw2_2_3 += dz2_2 * a1_3; gw2_2_4 += dz2_2 * a1_4; gw2_2_5 += dz2_2 * a1_5; gw2_2_6 += dz2_2 * a1_6;
+    gb2_3 += dz2_3; gw2_3_0 += dz2_3 * a1_0; gw2_3_1 += dz2_3 * a1_1; gw2_3_2 += dz2_3 * a1_2;
+    gw2_3_3 += dz2_3 * a1_3; gw2_3_4 += dz2_3 * a1_4; gw2_3_5 += dz2_3 * a1_5; gw2_3_6 += dz2_3 * a1_6;
+    const da1_0 = w2_0_0 * dz2_0 + w2_1_0 * dz2_1 + w2_2_0 * dz2_2 + w2_3_0 * dz2_3;
+    const da1_1 = w2_0_1 * dz2_0 + w2_1_1 * dz2_1 + w2_2_1 * dz2_2 + w2_3_1 * dz2_3;
+    const da1_2 = w2_0_2 * dz2_0 + w2_1_2 * dz2_1 + w2_2_2 * dz2_2 + w2_3_2 * dz2_3;
+    const da1_3 = w2_0_3 * dz2_0 + w2_1_3 * dz2_1 + w2_2_3 * dz2_2 + w2_3_3 * dz2_3;
+    const da1_4 = w2_0_4 * dz2_0 + w2_1_4 * dz2_1 + w2_2_4 * dz2_2 + w2_3_4 * dz2_3;
+    const da1_5 = w2_0_5 * dz2_0 + w2_1_5 * dz2_1 + w2_2_5 * dz2_2 + w2_3_5 * dz2_3;
+    const da1_6 = w2_0_6 * dz2_0 + w2_1_6 * dz2_1 + w2_2_6 * dz2_2 + w2_3_6 * dz2_3;
+    // dense_1: dz1 = da1 * da/dz = z > 0 ? 1 : 0 (0 at z = 0)
+    const dz1_0 = z1_0 > 0 ? da1_0 : 0;
+    const dz1_1 = z1_1 > 0 ? da1_1 : 0;
+    const dz1_2 = z1_2 > 0 ? da1_2 : 0;
+    const dz1_3 = z1_3 > 0 ? da1_3 : 0;
+    const dz1_4 = z1_4 > 0 ? da1_4 : 0;
+    const dz1_5 = z1_5 > 0 ? da1_5 : 0;
+    const dz1_6 = z1_6 > 0 ? da1_6 : 0;
+
+    // dense_1: dW1 += dz1 x^T, db1 += dz1
+    gb1_0 += dz1_0; gw1_0_0 += dz1_0 * x0; gw1_0_1 += dz1_0 * x1; gw1_0_2 += dz1_0 * x2;
+    gw1_0_3 += dz1_0 * x3; gw1_0_4 += dz1_0 * x4; gw1_0_5 += dz1_0 * x5;
+    gb1_1 += dz1_1; gw1_1_0 += dz1_1 * x0; gw1_1_1 += dz1_1 * x1; gw1_1_2 += dz1_1 * x2;
+    gw1_1_3 += dz1_1 * x3; gw1_1_4 += dz1_1 * x4; gw1_1_5 += dz1_1 * x5;
+    gb1_2 += dz1_2; gw1_2_0 += dz1_2 * x0; gw1_2_1 += dz1_2 * x1; gw1_2_2 += dz1_2 * x2;
+    gw1_2_3 += dz1_2 * x3; gw1_2_4 += dz1_2 * x4; gw1_2_5 += dz1_2 * x5;
+    gb1_3 += dz1_3; gw1_3_0 += dz1_3 * x0; gw1_3_1 += dz1_3 * x1; gw1_3_2 += dz1_3 * x2;
+    gw1_3_3 += dz1_3 * x3; gw1_3_4 += dz1_3 * x4; gw1_3_5 += dz1_3 * x5;
+    gb1_4 += dz1_4; gw1_4_0 += dz1_4 * x0; gw1_4_1 += dz1_4 * x1; gw1_4_2 += dz1_4 * x2;
+    gw1_4_3 += dz1_4 * x3; gw1_4_4 += dz1_4 * x4; gw1_4_5 += dz1_4 * x5;
+    gb1_5 += dz1_5; gw1_5_0 += dz1_5 * x0; gw1_5_1 += dz1_5 * x1; gw1_5_2 += dz1_5 * x2;
+    gw1_5_3 += dz1_5 * x3; gw1_5_4 += dz1_5 * x4; gw1_5_5 += dz1_5 * x5;
+    gb1_6 += dz1_6; gw1_6_0 += dz1_6 * x0; gw1_6_1 += dz1_6 * x1; gw1_6_2 += dz1_6 * x2;
+    gw1_6_3 += dz1_6 * x3; gw1_6_4 += dz1_6 * x4; gw1_6_5 += dz1_6 * x5;
+
+  }
+  grad[0] = gw1_0_0; grad[1] = gw1_0_1; grad[2] = gw1_0_2; grad[3] = gw1_0_3; grad[4] = gw1_0_4; grad[5] = gw1_0_5;
+  grad[6] = gw1_1_0; grad[7] = gw1_1_1; grad[8] = gw1_1_2; grad[9] = gw1_1_3; grad[10] = gw1_1_4; grad[11] = gw1_1_5;
+  grad[12] = gw1_2_0; grad[13] = gw1_2_1; grad[14] = gw1_2_2; grad[15] = gw1_2_3; grad[16] = gw1_2_4; grad[17] = gw1_2_5;
+  grad[18] = gw1_3_0; grad[19] = gw1_3_1; grad[20] = gw1_3_2; grad[21] = gw1_3_3; grad[22] = gw1_3_4; grad[23] = gw1_3_5;
+  grad[24] = gw1_4_0; grad[25] = gw1_4_1; grad[26] = gw1_4_2; grad[27] = gw1_4_3; grad[28] = gw1_4_4; grad[29] = gw1_4_5;
+  grad[30] = gw1_5_0; grad[31] = gw1_5_1; grad[32] = gw1_5_2; grad[33] = gw1_5_3; grad[34] = gw1_5_4; grad[35] = gw1_5_5;
+  grad[36] = gw1_6_0; grad[37] = gw1_6_1; grad[38] = gw1_6_2; grad[39] = gw1_6_3; grad[40] = gw1_6_4; grad[41] = gw1_6_5;
+  grad[42] = gb1_0; grad[43] = gb1_1; grad[44] = gb1_2; grad[45] = gb1_3; grad[46] = gb1_4; grad[47] = gb1_5;
+  grad[48] = gb1_6;
+  grad[49] = gw2_0_0; grad[50] = gw2_0_1; grad[51] = gw2_0_2; grad[52] = gw2_0_3; grad[53] = gw2_0_4; grad[54] = gw2_0_5;
+  grad[55] = gw2_0_6;
+  grad[56] = gw2_1_0; grad[57] = gw2_1_1; grad[58] = gw2_1_2; grad[59] = gw2_1_3; grad[60] = gw2_1_4; grad[61] = gw2_1_5;
+  grad[62] = gw2_1_6;
+  grad[63] = gw2_2_0; grad[64] = gw2_2_1; grad[65] = gw2_2_2; grad[66] = gw2_2_3; grad[67] = gw2_2_4; grad[68] = gw2_2_5;
+  grad[69] = gw2_2_6;
+  grad[70] = gw2_3_0; grad[71] = gw2_3_1; grad[72] = gw2_3_2; grad[73] = gw2_3_3; grad[74] = gw2_3_4; grad[75] = gw2_3_5;
+  grad[76] = gw2_3_6;
+  grad[77] = gb2_0; grad[78] = gb2_1; grad[79] = gb2_2; grad[80] = gb2_3;
+  grad[81] = gw3_0_0; grad[82] = gw3_0_1; grad[83] = gw3_0_2; grad[84] = gw3_0_3;
+  grad[85] = gb3_0;
+  return loss * lossScale;
+}
+
+/**
+ * One sample: x holds 6 inputs; returns the 1 outputs after the last activation
+ * (probabilities). Allocation-free when `out` is given.
+ */
+export function forward(params: Float64Array, x: ArrayLike<number>, out?: Float64Array): Float64Array {
+  const result = out ?? new Float64Array(1);
+  forwardBatch(params, x, 1, result);
+  return result;
+}
+
+// -------------------------------------------------------------------------------------------------
+// Training: seeded initialization
+// -------------------------------------------------------------------------------------------------
+
+/**
+ * Seeded pseudo-random numbers for initialization and shuffling: xoshiro128** (Blackman & Vigna,
+ * 2018), 128 bits of state, seeded from (seed, stream) through the MurmurHash3 finalizer fmix32.
+ * Only 32-bit integer arithmetic and exact double arithmetic (plus naturalLog below), so the same
+ * seed gives bit-identical numbers on every machine and JavaScript engine.
+ */
+class SeededRandom {
+  private s0: number;
+  private s1: number;
+  private s2: number;
+  private s3: number;
+  /** The second deviate of the last polar pair, returned by the next normal(). */
+  private spare = 0;
+  private hasSpare = false;
+
+  /**
+   * seed: any number; its integer part is taken as a 64-bit two's-complement integer (so every
+   * integer of magnitude below 2^53 is a different seed). stream: a 32-bit word that selects an
+   * independent sequence for the same seed.
+   */
+  constructor(seed: number, stream: number) {
+    const whole = Number.isFinite(seed) ? Math.floor(seed) : 0;
+    const lo = whole % 4294967296 >>> 0;
+    const hi = Math.floor(whole / 4294967296) >>> 0;
+    // Hash the three words; fmix32 is a bijection, so distinct lo (for fixed hi, stream) differ.
+    let h = fmix32((lo ^ 0x9e3779b9) >>> 0);
+    h = fmix32((h ^ hi) >>> 0);
+    h = fmix32((h ^ (stream >>> 0)) >>> 0);
+    // Four distinct inputs to a bijection: the state can never be all zero.
+    this.s0 = fmix32((h + 0x9e3779b9) >>> 0);
+    this.s1 = fmix32((h + 0x3c6ef372) >>> 0);
+    this.s2 = fmix32((h + 0xdaa66d2b) >>> 0);
+    this.s3 = fmix32((h + 0x78dde6e4) >>> 0);
+  }
+
+  /** The next 32-bit output: result = rotl(s1 * 5, 7) * 9, then the xoshiro state transition. */
+  nextUint32(): number {
+    const result = Math.imul(rotl32(Math.imul(this.s1, 5), 7), 9) >>> 0;
+    const t = this.s1 << 9;
+    this.s2 ^= this.s0;
+    this.s3 ^= this.s1;
+    this.s1 ^= this.s2;
+    this.s0 ^= this.s3;
+    this.s2 ^= t;
+    this.s3 = rotl32(this.s3, 11);
+    return result;
+  }
+
+  /** Uniform in [0, 1) with 53 random bits: (27 high bits of a * 2^26 + 26 high bits of b) / 2^53. */
+  float(): number {
+    const a = this.nextUint32() >>> 5;
+    const b = this.nextUint32() >>> 6;
+    return (a * 67108864 + b) / 9007199254740992;
+  }
+
+  /**
+   * Standard normal N(0, 1) by Marsaglia's polar method: draw (u, v) uniform in the unit disc
+   * (s = u^2 + v^2 in (0, 1)), then u * f and v * f with f = sqrt(-2 ln(s) / s) are two
+   * independent normal deviates.
+   */
+  normal(): number {
+    if (this.hasSpare) {
+      this.hasSpare = false;
+      return this.spare;
+    }
+    let u: number;
+    let v: number;
+    let s: number;
+    do {
+      u = 2 * this.float() - 1;
+      v = 2 * this.float() - 1;
+      s = u * u + v * v;
+    } while (s >= 1 || s === 0);
+    const f = Math.sqrt((-2 * naturalLog(s)) / s);
+    this.spare = v * f;
+    this.hasSpare = true;
+    return u * f;
+  }
+}
+
+/** MurmurHash3's 32-bit finalizer: a bijection on 32-bit words with full avalanche. */
+function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** Rotates a 32-bit word left by k bits. */
+function rotl32(x: number, k: number): number {
+  return (x << k) | (x >>> (32 - k));
+}
+
+/**
+ * Natural logarithm of a positive finite x, written out so every engine gives the same bits
+ * (fdlibm's e_log.c algorithm, error below 1 ulp): x = 2^k * m with m in [sqrt(1/2), sqrt(2))
+ * by exact scaling, f = m - 1 (exact), s = f / (2 + f), and
+ * ln(1 + f) = f - (f^2/2 - s (f^2/2 + R(s^2))), R a minimax polynomial; ln 2 split in hi + lo.
+ */
+function naturalLog(x: number): number {
+  let k = 0;
+  let m = x;
+  while (m < 2.3283064365386963e-10) {
+    m *= 4294967296; // 2^32: exact, also for subnormal m
+    k -= 32;
+  }
+  while (m >= 4294967296) {
+    m /= 4294967296;
+    k += 32;
+  }
+  while (m < Math.SQRT1_2) {
+    m *= 2;
+    k -= 1;
+  }
+  while (m >= Math.SQRT2) {
+    m /= 2;
+    k += 1;
+  }
+  const f = m - 1; // exact (Sterbenz: m is within a factor 2 of 1)
+  const s = f / (2 + f);
+  const z = s * s;
+  const w = z * z;
+  const t1 = w * (3.999999999940941908e-1 + w * (2.222219843214978396e-1 + w * 1.531383769920937332e-1));
+  const t2 = z * (6.666666666666735130e-1 + w * (2.857142874366239149e-1 + w * (1.818357216161805012e-1 + w * 1.479819860511658591e-1)));
+  const r = t2 + t1;
+  const hfsq = 0.5 * f * f;
+  // ln 2 = LN2_HI + LN2_LO; k * LN2_HI is exact (LN2_HI has 32 trailing zero bits).
+  return k * 6.93147180369123816490e-1 - (hfsq - (s * (hfsq + r) + k * 1.90821492927058770002e-10) - f);
+}
+
+/** params[from..to) ~ U(-limit, limit): limit * (2u - 1), u uniform in [0, 1). */
+function fillUniform(params: Float64Array, from: number, to: number, limit: number, random: SeededRandom): void {
+  for (let p = from; p < to; p++) params[p] = limit * (2 * random.float() - 1);
+}
+
+/**
+ * Fresh parameters for training: every weight drawn from the layer's initializer with the
+ * seeded generator (one stream, layers in layout order, W row by row), every bias 0.
+ * He for relu/leaky_relu/gelu/swish, Xavier/Glorot for sigmoid/tanh/linear/softmax, unless the
+ * program says `init ...`. Same seed, same bits, on any machine.
+ */
+export function initParams(seed: number = 42): Float64Array {
+  const params = new Float64Array(86); // zero-filled: the biases start at 0
+  const random = new SeededRandom(seed, 0);
+  // dense_1 (6 -> 7, relu): he_uniform: W ~ U(-a, a), a = sqrt(6 / fan_in), fan_in = 6
+  fillUniform(params, 0, 42, Math.sqrt(6 / 6), random);
+  // dense_2 (7 -> 4, relu): he_uniform: W ~ U(-a, a), a = sqrt(6 / fan_in), fan_in = 7
+  fillUniform(params, 49, 77, Math.sqrt(6 / 7), random);
+  // dense_3 (4 -> 1, sigmoid): xavier_uniform: W ~ U(-a, a), a = sqrt(6 / (fan_in + fan_out)), fan_in = 4, fan_out = 1
+  fillUniform(params, 81, 85, Math.sqrt(6 / (4 + 1)), random);
+  return params;
+}
+
+// -------------------------------------------------------------------------------------------------
+// Training: learning-rate schedule
+// -------------------------------------------------------------------------------------------------
+
+/**
+ * The learning rate of update `step` (0-based: the first update uses learningRate(0)).
+ * See docs/training.md for the formulas; the step counter lives in TrainState.
+ */
+export function learningRate(step: number): number {
+  const lr0 = 0.001;
+  // Linear warmup over W = 100 updates: lr0 * (t + 1) / W, reaching lr0 at t = W - 1.
+  if (step < 100) return (lr0 * (step + 1)) / 100;
+  // No decay: the base rate.
+  return lr0;
+}
+
+// -------------------------------------------------------------------------------------------------
+// Training: optimizer (adamw)
+// -------------------------------------------------------------------------------------------------
+
+/**
+ * Everything one training run changes, for adamw. Arrays have the parameter layout.
+ */
+export interface TrainState {
+  /** The parameters, updated in place by applyUpdate. */
+  readonly params: Float64Array;
+  /** dJ/dparams of the last batch, as lossAndGradient wrote it (before clipping). */
+  readonly grad: Float64Array;
+  /** Adam's first moment: m = beta1 * m + (1 - beta1) * g. */
+  readonly m: Float64Array;
+  /** Adam's second moment: v = beta2 * v + (1 - beta2) * g^2. */
+  readonly v: Float64Array;
+  /** Updates applied so far: t in the formulas (0 before the first update). */
+  step: number;
+}
+
+/**
+ * A fresh training state around `params` (kept, not copied: training updates it in place).
+ * Optimizer buffers start at 0 and step at 0.
+ */
+export function createTrainState(params: Float64Array): TrainState {
+  if (params.length !== 86) throw new Error(`expected 86 parameters, got ${params.length}`);
+  return { params, grad: new Float64Array(86), m: new Float64Array(86), v: new Float64Array(86), step: 0 };
+}
+
+/** The optimizer buffers by name (what a checkpoint must save besides params and step). */
+function optimizerBuffers(state: TrainState): Record<string, Float64Array> {
+  return { m: state.m, v: state.v };
+}
+
+/**
+ * AdamW (Loshchilov & Hutter, 2019; PyTorch's AdamW) on params[from..to),
+ * beta1 = 0.9, beta2 = 0.999, eps = 1e-8:
+ *   w = w * decay            decay = 1 - lr * weight_decay on weights, 1 on biases
+ *   m = beta1 * m + (1 - beta1) * g
+ *   v = beta2 * v + (1 - beta2) * g^2
+ *   w = w - lr * (m / bc1) / (sqrt(v / bc2) + eps)    bc1 = 1 - beta1^n, bc2 = 1 - beta2^n
+ */
+function adamwRange(state: TrainState, from: number, to: number, lr: number, bc1: number, bc2: number, decay: number): void {
+  const params = state.params;
+  const grad = state.grad;
+  const m = state.m;
+  const v = state.v;
+  const beta1 = 0.9;
+  const beta2 = 0.999;
+  const eps = 1e-8;
+  for (let p = from; p < to; p++) {
+    const g = grad[p]!;
+    const mp = beta1 * m[p]! + (1 - beta1) * g;
+    const vp = beta2 * v[p]! + (1 - beta2) * g * g;
+    m[p] = mp;
+    v[p] = vp;
+    params[p] = params[p]! * decay - (lr * (mp / bc1)) / (Math.sqrt(vp / bc2) + eps);
+  }
+}
+
+/**
+ * One optimizer update from state.grad (filled by lossAndGradient, L1/L2 included):
+ * t = state.step, n = t + 1, lr = learningRate(t); then state.step = n.
+ * Allocation-free. Buffers are updated even when lr is 0 (warmup from 0, or a schedule at 0).
+ */
+export function applyUpdate(state: TrainState): void {
+  const t = state.step;
+  const n = t + 1;
+  const lr = learningRate(t);
+  // Bias corrections, once per update.
+  const bc1 = 1 - Math.pow(0.9, n);
+  const bc2 = 1 - Math.pow(0.999, n);
+  // Decoupled weight decay (weight_decay = 0.01) shrinks weights only, never biases.
+  const decay = 1 - lr * 0.01;
+  adamwRange(state, 0, 42, lr, bc1, bc2, decay); // dense_1 weights
+  adamwRange(state, 42, 49, lr, bc1, bc2, 1); // dense_1 biases
+  adamwRange(state, 49, 77, lr, bc1, bc2, decay); // dense_2 weights
+  adamwRange(state, 77, 81, lr, bc1, bc2, 1); // dense_2 biases
+  adamwRange(state, 81, 85, lr, bc1, bc2, decay); // dense_3 weights
+  adamwRange(state, 85, 86, lr, bc1, bc2, 1); // dense_3 biases
+  state.step = n;
+}
+
+/**
+ * One training update on one batch (x: rows x inputs, y: rows x outputs, row-major, as
+ * lossAndGradient): computes J and the gradient, applies the update with learningRate(state.step),
+ * increments state.step and returns J as measured before the update.
+ */
+export function trainStep(state: TrainState, x: ArrayLike<number>, y: ArrayLike<number>, rows: number): number {
+  const loss = lossAndGradient(state.params, x, y, rows, state.grad);
+  applyUpdate(state);
+  return loss;
+}
+
+// -------------------------------------------------------------------------------------------------
+// Training: the Trainer (Keras-like fit / predict / evaluate, checkpoints)
+// -------------------------------------------------------------------------------------------------
+
+/** Each layer's shape and parameter ranges [from, to) (checkpoints, diagnostics). */
+const TRAINING_LAYERS: readonly { readonly name: string; readonly inputs: number; readonly units: number; readonly activation: string; readonly weights: readonly [number, number]; readonly biases: readonly [number, number] }[] = [
+  { name: "dense_1", inputs: 6, units: 7, activation: "relu", weights: [0, 42], biases: [42, 49] },
+  { name: "dense_2", inputs: 7, units: 4, activation: "relu", weights: [49, 77], biases: [77, 81] },
+  { name: "dense_3", inputs: 4, units: 1, activation: "sigmoid", weights: [81, 85], biases: [85, 86] },
+];
+
+/**
+ * Rows of numbers: number[][] (one array per row) or one flat row-major array (number[] or
+ * Float64Array, rows x width).
+ */
+export type Rows = ReadonlyArray<ArrayLike<number>> | ArrayLike<number>;
+
+/** What onEpochEnd receives and History records (Keras' names). */
+export interface EpochLogs {
+  /** Mean batch loss of the epoch, weighted by batch rows, each measured before its update (as Keras). */
+  loss: number;
+  /** Accuracy of the weights at the end of the epoch on the training rows. */
+  accuracy?: number;
+  /** Loss on the validation rows with the weights at the end of the epoch. */
+  val_loss?: number;
+  /** Accuracy on the validation rows. */
+  val_accuracy?: number;
+  /** Learning rate of the epoch's last update. */
+  lr: number;
+}
+
+/** What onBatchEnd receives. */
+export interface BatchLogs {
+  /** 0-based batch index within the epoch. */
+  batch: number;
+  /** Rows in this batch (the last one may be smaller). */
+  size: number;
+  /** J on this batch before the update. */
+  loss: number;
+  /** Learning rate of this update. */
+  lr: number;
+  /** state.step after the update. */
+  step: number;
+}
+
+/**
+ * Keras-style callbacks. Return false, or set trainer.stopTraining = true, to stop: after this
+ * batch (onBatchEnd; the epoch can then be resumed where it stopped) or after this epoch. fitAsync
+ * awaits a returned promise; fit ignores it.
+ */
+export interface FitCallbacks {
+  onEpochEnd?: (epoch: number, logs: EpochLogs) => void | boolean | Promise<void | boolean>;
+  onBatchEnd?: (batch: number, logs: BatchLogs) => void | boolean | Promise<void | boolean>;
+}
+
+/** fit options (tfjs/Keras); unset ones come from the program's train line. */
+export interface FitOptions {
+  /** Train until this epoch index (exclusive), as Keras: epochs - initialEpoch epochs are run. Default 100. */
+  epochs?: number;
+  /** First epoch index (Keras' initial_epoch); pass trainer.epoch to resume a checkpoint. Default 0. */
+  initialEpoch?: number;
+  /** Rows per update: 1 (stochastic), N (mini-batch, the last one may be smaller) or "all". Default 32. */
+  batchSize?: number | "all";
+  /** Reshuffle the training rows each epoch. Default true. */
+  shuffle?: boolean;
+  /** Seed of the per-epoch shuffle. Default: the trainer's seed. */
+  seed?: number;
+  /** Fraction of rows held out for validation: the LAST rows, taken before shuffling (as Keras). */
+  validationSplit?: number;
+  /** Validation rows [x, y]; takes precedence over validationSplit. */
+  validationData?: readonly [Rows, Rows];
+  callbacks?: FitCallbacks;
+}
+
+/** What fit returns (Keras' History): one entry per completed epoch. */
+export interface History {
+  epoch: number[];
+  history: { [K in keyof EpochLogs]-?: number[] };
+}
+
+/** What evaluate returns. */
+export interface Evaluation {
+  /** J on all rows: mean data loss + regularization. */
+  loss: number;
+  /** Share of outputs on the right side of 0.5 (Keras' binary accuracy). */
+  accuracy: number;
+}
+
+/** A checkpoint: toJSON's output, fromJSON's input (plain JSON data). */
+export interface TrainerJSON {
+  format: "mlpc-trainer";
+  version: 1;
+  model: string;
+  optimizer: string;
+  layers: { name: string; inputs: number; units: number; activation: string }[];
+  seed: number;
+  step: number;
+  epoch: number;
+  batch: number;
+  /** Running loss sum and rows of an interrupted epoch (batch > 0), and the layout it was run with. */
+  partialEpoch: { lossSum: number; rows: number; trainRows: number; batchSize: number } | null;
+  params: number[];
+  buffers: Record<string, number[]>;
+}
+
+/** Thrown when a batch loss is NaN or infinite; the update of that batch is not applied. */
+export class NonFiniteLossError extends Error {
+  /** 0-based epoch and batch, the state.step of the failed update, and the first layer whose gradient is non-finite. */
+  readonly epoch: number;
+  readonly batch: number;
+  readonly step: number;
+  readonly layer: string | null;
+  readonly loss: number;
+
+  constructor(loss: number, epoch: number, batch: number, step: number, layer: string | null) {
+    super(
+      `training diverged: the loss is ${loss} at epoch ${epoch + 1}, batch ${batch + 1} (update ${step + 1})` +
+        (layer === null ? "" : `; first non-finite gradient in ${layer}`) +
+        ". Try a lower learning rate or gradient clipping (clip=1 on the optimizer line).",
+    );
+    this.name = "NonFiniteLossError";
+    this.loss = loss;
+    this.epoch = epoch;
+    this.batch = batch;
+    this.step = step;
+    this.layer = layer;
+  }
+}
+
+/** True for number[][] (rows as arrays), false for a flat array of numbers. */
+function isNested(data: Rows): data is ReadonlyArray<ArrayLike<number>> {
+  return data.length > 0 && typeof (data as ArrayLike<unknown>)[0] !== "number";
+}
+
+/** Any Rows as a flat row-major copy, checking the width of every row. */
+function toMatrix(data: Rows, width: number, what: string): { values: Float64Array; rows: number } {
+  if (isNested(data)) {
+    const rows = data.length;
+    const values = new Float64Array(rows * width);
+    for (let r = 0; r < rows; r++) {
+      const row = data[r]!;
+      if (row.length !== width) throw new Error(`${what} row ${r} has ${row.length} values, expected ${width}`);
+      for (let k = 0; k < width; k++) values[r * width + k] = row[k]!;
+    }
+    return { values, rows };
+  }
+  if (data.length % width !== 0) throw new Error(`${what} has ${data.length} values, not a multiple of ${width} per row`);
+  return { values: Float64Array.from(data), rows: data.length / width };
+}
+
+function checkRows(m: { values: Float64Array; rows: number }, rows: number, what: string): { values: Float64Array; rows: number } {
+  if (m.rows !== rows) throw new Error(`${what} has ${m.rows} rows but x has ${rows}`);
+  return m;
+}
+
+/** x as a flat rows x 6 matrix. */
+function toInputs(data: Rows): { values: Float64Array; rows: number } {
+  return toMatrix(data, 6, "x");
+}
+
+/** Targets as a flat rows x 1 matrix. */
+function toTargets(data: Rows, rows: number): Float64Array {
+  return checkRows(toMatrix(data, 1, "y"), rows, "y").values;
+}
+
+/** correct[j] += 1 when output j and target j are on the same side of 0.5. */
+function countCorrect(out: Float64Array, y: Float64Array, r: number, correct: Float64Array): void {
+  for (let j = 0; j < 1; j++) {
+    if (out[j]! >= 0.5 === y[r * 1 + j]! >= 0.5) correct[j]! += 1;
+  }
+}
+
+/** Resolves on a later turn of the event loop (setTimeout 0), so a page can repaint between batches. */
+function yieldToEventLoop(): Promise<void> {
+  const timers = globalThis as unknown as { setTimeout?: (callback: () => void, ms: number) => unknown };
+  return new Promise((resolve) => {
+    if (timers.setTimeout === undefined) resolve();
+    else timers.setTimeout(resolve, 0);
+  });
+}
+
+/** Everything one fit call works with: the data as flat arrays, batch buffers, its history. */
+interface FitRun {
+  readonly x: Float64Array;
+  readonly y: Float64Array;
+  /** Training rows. */
+  readonly n: number;
+  readonly valX: Float64Array | null;
+  readonly valY: Float64Array | null;
+  readonly valRows: number;
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly batches: number;
+  readonly shuffle: boolean;
+  readonly seed: number;
+  readonly order: Uint32Array;
+  readonly xb: Float64Array;
+  readonly yb: Float64Array;
+  readonly callbacks: FitCallbacks;
+  readonly history: History;
+}
+
+/**
+ * Trains this model with Keras-like calls:
+ *
+ *     const trainer = new Trainer({ seed: 42 });
+ *     const history = trainer.fit(x, y, { epochs: 100, batchSize: 32, validationSplit: 0.2 });
+ *     const probabilities = trainer.predict(xNew);
+ *
+ * Checkpoints: JSON.stringify(trainer) (toJSON), then Trainer.fromJSON(text) and
+ * fit(x, y, { epochs, initialEpoch: trainer.epoch }) continues exactly as if never stopped.
+ */
+export class Trainer {
+  /** Parameters, gradient, optimizer buffers and step. */
+  readonly state: TrainState;
+  /** Seed of initParams (when no params were given) and default seed of the per-epoch shuffle. */
+  readonly seed: number;
+  /** Index of the epoch to run next (or in progress when batch > 0). */
+  epoch = 0;
+  /** Batches done in epoch `epoch` when training stopped inside it, else 0. */
+  batch = 0;
+  /** Set to true (e.g. from a callback) to stop after the current batch; each fit starts with false. */
+  stopTraining = false;
+  /** Running loss sum (loss x rows) and rows of the current epoch. */
+  private epochLossSum = 0;
+  private epochRows = 0;
+  /** Layout of the run an interrupted epoch belongs to, checked on resume. */
+  private epochLayout: { trainRows: number; batchSize: number } | null = null;
+  /** Gradient sink for evaluate, allocated once. */
+  private scratchGrad: Float64Array | null = null;
+
+  constructor(options: { params?: ArrayLike<number>; seed?: number } = {}) {
+    this.seed = options.seed ?? 42;
+    let params: Float64Array;
+    if (options.params === undefined) {
+      params = initParams(this.seed);
+    } else {
+      if (options.params.length !== 86) throw new Error(`expected 86 parameters, got ${options.params.length}`);
+      params = new Float64Array(86);
+      for (let p = 0; p < 86; p++) params[p] = options.params[p]!;
+    }
+    this.state = createTrainState(params);
+  }
+
+  /** The model's parameters (trained in place). */
+  get params(): Float64Array {
+    return this.state.params;
+  }
+
+  /** Trains synchronously; see FitOptions. Returns the History of the epochs it completed. */
+  fit(x: Rows, y: Rows, options: FitOptions = {}): History {
+    const run = this.beginFit(x, y, options);
+    while (this.epoch < run.epochs && !this.stopTraining) {
+      if (this.batch === 0) this.startEpoch(run);
+      const order = this.epochOrder(run);
+      while (this.batch < run.batches && !this.stopTraining) {
+        if (this.trainBatch(run, order) === false) this.stopTraining = true;
+      }
+      if (this.batch < run.batches) break; // stopped inside the epoch: resumable there
+      const [epoch, logs] = this.endEpoch(run);
+      if (run.callbacks.onEpochEnd?.(epoch, logs) === false) this.stopTraining = true;
+    }
+    return run.history;
+  }
+
+  /**
+   * As fit, but yields to the event loop about every 15 ms between batches (and after each
+   * epoch), so a page stays responsive; awaits callbacks that return promises.
+   */
+  async fitAsync(x: Rows, y: Rows, options: FitOptions = {}): Promise<History> {
+    const run = this.beginFit(x, y, options);
+    let lastYield = Date.now();
+    while (this.epoch < run.epochs && !this.stopTraining) {
+      if (this.batch === 0) this.startEpoch(run);
+      const order = this.epochOrder(run);
+      while (this.batch < run.batches && !this.stopTraining) {
+        let result = this.trainBatch(run, order);
+        if (isPromise(result)) result = await result; // only a promise costs a turn of the loop
+        if (result === false) this.stopTraining = true;
+        if (Date.now() - lastYield >= 15) {
+          await yieldToEventLoop();
+          lastYield = Date.now();
+        }
+      }
+      if (this.batch < run.batches) break;
+      const [epoch, logs] = this.endEpoch(run);
+      if ((await run.callbacks.onEpochEnd?.(epoch, logs)) === false) this.stopTraining = true;
+      await yieldToEventLoop();
+      lastYield = Date.now();
+    }
+    return run.history;
+  }
+
+  /** forward on every row: one array of 1 outputs per row (probabilities for sigmoid/softmax). */
+  predict(x: Rows): number[][] {
+    const { values, rows } = toInputs(x);
+    const row = new Float64Array(6);
+    const out = new Float64Array(1);
+    const result: number[][] = [];
+    for (let r = 0; r < rows; r++) {
+      for (let k = 0; k < 6; k++) row[k] = values[r * 6 + k]!;
+      forward(this.state.params, row, out);
+      result.push(Array.from(out));
+    }
+    return result;
+  }
+
+  /** Loss (data loss + regularization, as trained) and accuracy on all rows, without changing anything. */
+  evaluate(x: Rows, y: Rows): Evaluation {
+    const inputs = toInputs(x);
+    return this.evaluateFlat(inputs.values, toTargets(y, inputs.rows), inputs.rows);
+  }
+
+  /** A versioned checkpoint: shapes, params, optimizer buffers, step and epoch position. */
+  toJSON(): TrainerJSON {
+    const buffers: Record<string, number[]> = {};
+    const own = optimizerBuffers(this.state);
+    for (const name of Object.keys(own)) buffers[name] = Array.from(own[name]!);
+    return {
+      format: "mlpc-trainer",
+      version: 1,
+      model: "seed",
+      optimizer: "adamw",
+      layers: TRAINING_LAYERS.map((l) => ({ name: l.name, inputs: l.inputs, units: l.units, activation: l.activation })),
+      seed: this.seed,
+      step: this.state.step,
+      epoch: this.epoch,
+      batch: this.batch,
+      partialEpoch:
+        this.batch > 0 && this.epochLayout !== null
+          ? { lossSum: this.epochLossSum, rows: this.epochRows, trainRows: this.epochLayout.trainRows, batchSize: this.epochLayout.batchSize }
+          : null,
+      params: Array.from(this.state.params),
+      buffers,
+    };
+  }
+
+  /**
+   * A trainer from a checkpoint (the object or its JSON text). Rejects another format version, other
+   * layer shapes or another optimizer with a message saying what differs. With paramsOnly, only
+   * the parameters are read (e.g. to predict with a model whose optimizer line changed).
+   */
+  static fromJSON(json: unknown, options: { paramsOnly?: boolean } = {}): Trainer {
+    const data = (typeof json === "string" ? JSON.parse(json) : json) as Partial<TrainerJSON> | null;
+    if (data === null || typeof data !== "object" || data.format !== "mlpc-trainer") {
+      throw new Error("not an mlpc trainer checkpoint (format is not mlpc-trainer)");
+    }
+    if (data.version !== 1) {
+      throw new Error(`checkpoint format version ${String(data.version)} is not supported (this module reads version 1)`);
+    }
+    const expected = describeLayers(TRAINING_LAYERS);
+    const layers: unknown = data.layers;
+    const found =
+      Array.isArray(layers) && layers.every((l: unknown) => typeof l === "object" && l !== null) ? describeLayers(layers as TrainerJSON["layers"]) : "(no layers)";
+    if (found !== expected) {
+      throw new Error(`checkpoint layers do not match this model: checkpoint ${found}, model seed ${expected}`);
+    }
+    const params = checkpointNumbers(data.params, 86, "params");
+    const trainer = new Trainer(typeof data.seed === "number" ? { params, seed: data.seed } : { params });
+    if (options.paramsOnly === true) return trainer;
+    if (data.optimizer !== "adamw") {
+      throw new Error(`checkpoint optimizer ${String(data.optimizer)} does not match this model's adamw (load with paramsOnly to keep only the weights)`);
+    }
+    const own = optimizerBuffers(trainer.state);
+    for (const name of Object.keys(own)) own[name]!.set(checkpointNumbers(data.buffers?.[name], 86, `buffers.${name}`));
+    trainer.state.step = checkpointInteger(data.step, "step");
+    trainer.epoch = checkpointInteger(data.epoch, "epoch");
+    trainer.batch = checkpointInteger(data.batch, "batch");
+    const partial = data.partialEpoch;
+    if (trainer.batch > 0) {
+      if (partial === null || partial === undefined) throw new Error("checkpoint stopped inside an epoch but has no partialEpoch");
+      trainer.epochLossSum = checkpointNumbers([partial.lossSum], 1, "partialEpoch.lossSum")[0]!;
+      trainer.epochRows = checkpointInteger(partial.rows, "partialEpoch.rows");
+      trainer.epochLayout = { trainRows: checkpointInteger(partial.trainRows, "partialEpoch.trainRows"), batchSize: checkpointInteger(partial.batchSize, "partialEpoch.batchSize") };
+    }
+    return trainer;
+  }
+
+  /** Checks and converts the data and options; places the epoch cursor (resuming when it can). */
+  private beginFit(x: Rows, y: Rows, options: FitOptions): FitRun {
+    const inputs = toInputs(x);
+    const targets = toTargets(y, inputs.rows);
+    let n = inputs.rows;
+    let valX: Float64Array | null = null;
+    let valY: Float64Array | null = null;
+    let valRows = 0;
+    if (options.validationData !== undefined) {
+      const vx = toInputs(options.validationData[0]);
+      valX = vx.values;
+      valY = toTargets(options.validationData[1], vx.rows);
+      valRows = vx.rows;
+    } else if (options.validationSplit !== undefined && options.validationSplit > 0) {
+      const split = options.validationSplit;
+      if (!(split < 1)) throw new Error(`validationSplit must be in [0, 1), got ${split}`);
+      // Keras: the last rows, before any shuffling.
+      n = Math.floor(inputs.rows * (1 - split));
+      valRows = inputs.rows - n;
+      valX = inputs.values.subarray(n * 6);
+      valY = targets.subarray(n * 1);
+    }
+    if (n === 0) throw new Error("no training rows");
+    const epochs = options.epochs ?? 100;
+    const initialEpoch = options.initialEpoch ?? 0;
+    if (!Number.isInteger(epochs) || epochs < 0) throw new Error(`epochs must be a whole number >= 0, got ${epochs}`);
+    if (!Number.isInteger(initialEpoch) || initialEpoch < 0) throw new Error(`initialEpoch must be a whole number >= 0, got ${initialEpoch}`);
+    const requested = options.batchSize ?? 32;
+    if (requested !== "all" && (!Number.isInteger(requested) || requested < 1)) {
+      throw new Error(`batchSize must be a whole number >= 1 or "all", got ${String(requested)}`);
+    }
+    const batchSize = requested === "all" ? n : Math.min(requested, n);
+    const resume = initialEpoch === this.epoch && this.batch > 0;
+    if (resume) {
+      const layout = this.epochLayout;
+      if (layout === null || layout.trainRows !== n || layout.batchSize !== batchSize) {
+        throw new Error(
+          `cannot resume epoch ${this.epoch + 1} at batch ${this.batch + 1}: it was started with ${layout?.trainRows} training rows in batches of ${layout?.batchSize}, this fit has ${n} in batches of ${batchSize}`,
+        );
+      }
+    } else {
+      this.epoch = initialEpoch;
+      this.batch = 0;
+    }
+    this.stopTraining = false;
+    return {
+      x: inputs.values.subarray(0, n * 6),
+      y: targets.subarray(0, n * 1),
+      n,
+      valX,
+      valY,
+      valRows,
+      epochs,
+      batchSize,
+      batches: Math.ceil(n / batchSize),
+      shuffle: options.shuffle ?? true,
+      seed: options.seed ?? this.seed,
+      order: new Uint32Array(n),
+      xb: new Float64Array(batchSize * 6),
+      yb: new Float64Array(batchSize * 1),
+      callbacks: options.callbacks ?? {},
+      history: { epoch: [], history: { loss: [], accuracy: [], val_loss: [], val_accuracy: [], lr: [] } },
+    };
+  }
+
+  /** Resets the running loss of a new epoch. */
+  private startEpoch(run: FitRun): void {
+    this.epochLossSum = 0;
+    this.epochRows = 0;
+    this.epochLayout = { trainRows: run.n, batchSize: run.batchSize };
+  }
+
+  /**
+   * The row order of epoch `this.epoch`: 0..n-1, Fisher-Yates shuffled (when shuffling) by a
+   * SeededRandom on stream epoch + 1 of the seed: a function of (seed, epoch) only.
+   */
+  private epochOrder(run: FitRun): Uint32Array {
+    const order = run.order;
+    for (let i = 0; i < run.n; i++) order[i] = i;
+    if (run.shuffle) {
+      const random = new SeededRandom(run.seed, (this.epoch + 1) >>> 0);
+      for (let i = run.n - 1; i > 0; i--) {
+        const j = Math.floor(random.float() * (i + 1));
+        const t = order[i]!;
+        order[i] = order[j]!;
+        order[j] = t;
+      }
+    }
+    return order;
+  }
+
+  /** Gathers batch `this.batch`, checks its loss, updates; returns the onBatchEnd result. */
+  private trainBatch(run: FitRun, order: Uint32Array): ReturnType<NonNullable<FitCallbacks["onBatchEnd"]>> {
+    const start = this.batch * run.batchSize;
+    const rows = Math.min(run.batchSize, run.n - start);
+    const { x, y, xb, yb } = run;
+    for (let r = 0; r < rows; r++) {
+      const i = order[start + r]!;
+      for (let k = 0; k < 6; k++) xb[r * 6 + k] = x[i * 6 + k]!;
+      for (let k = 0; k < 1; k++) yb[r * 1 + k] = y[i * 1 + k]!;
+    }
+    const state = this.state;
+    const loss = lossAndGradient(state.params, xb, yb, rows, state.grad);
+    // Checked before the update, so params stay those of the last good step.
+    if (!Number.isFinite(loss)) throw new NonFiniteLossError(loss, this.epoch, this.batch, state.step, firstNonFiniteLayer(state.grad));
+    const lr = learningRate(state.step);
+    applyUpdate(state);
+    this.epochLossSum += loss * rows;
+    this.epochRows += rows;
+    const batch = this.batch;
+    this.batch += 1;
+    const onBatchEnd = run.callbacks.onBatchEnd;
+    return onBatchEnd === undefined ? undefined : onBatchEnd(batch, { batch, size: rows, loss, lr, step: state.step });
+  }
+
+  /** Closes the epoch: its logs (validation included), the history; moves the cursor on. */
+  private endEpoch(run: FitRun): [number, EpochLogs] {
+    const epoch = this.epoch;
+    const rows = this.epochRows;
+    const logs: EpochLogs = { loss: this.epochLossSum / rows, lr: learningRate(this.state.step - 1) };
+    if (rows > 0) logs.accuracy = this.evaluateFlat(run.x, run.y, run.n).accuracy;
+    if (run.valX !== null && run.valY !== null && run.valRows > 0) {
+      const v = this.evaluateFlat(run.valX, run.valY, run.valRows);
+      logs.val_loss = v.loss;
+      logs.val_accuracy = v.accuracy;
+    }
+    this.epoch += 1;
+    this.batch = 0;
+    this.epochLayout = null;
+    run.history.epoch.push(epoch);
+    const h = run.history.history;
+    if (logs.loss !== undefined) h.loss.push(logs.loss);
+    if (logs.accuracy !== undefined) h.accuracy.push(logs.accuracy);
+    if (logs.val_loss !== undefined) h.val_loss.push(logs.val_loss);
+    if (logs.val_accuracy !== undefined) h.val_accuracy.push(logs.val_accuracy);
+    if (logs.lr !== undefined) h.lr.push(logs.lr);
+    return [epoch, logs];
+  }
+
+  private evaluateFlat(x: Float64Array, y: Float64Array, rows: number): Evaluation {
+    this.scratchGrad ??= new Float64Array(86);
+    const loss = lossAndGradient(this.state.params, x, y, rows, this.scratchGrad);
+    const correct = new Float64Array(1);
+    const row = new Float64Array(6);
+    const out = new Float64Array(1);
+    for (let r = 0; r < rows; r++) {
+      for (let k = 0; k < 6; k++) row[k] = x[r * 6 + k]!;
+      forward(this.state.params, row, out);
+      countCorrect(out, y, r, correct);
+    }
+    let total = 0;
+    for (let j = 0; j < correct.length; j++) total += correct[j]!;
+    return { loss, accuracy: total / (rows * 1) };
+  }
+}
+
+/** "4 -> 16 relu -> 3 softmax": a layer list as text, to compare and to show. */
+function describeLayers(layers: readonly { inputs: number; units: number; activation: string }[]): string {
+  if (layers.length === 0) return "(no layers)";
+  return [String(layers[0]!.inputs), ...layers.map((l) => `${l.units} ${l.activation}`)].join(" -> ");
+}
+
+/** A JSON array of `length` finite numbers, or an error naming the field. */
+function checkpointNumbers(value: unknown, length: number, what: string): number[] {
+  if (!Array.isArray(value) || value.length !== length || !value.every((v) => typeof v === "number" && Number.isFinite(v))) {
+    throw new Error(`checkpoint ${what}: expected ${length} finite numbers`);
+  }
+  return value as number[];
+}
+
+function checkpointInteger(value: unknown, what: string): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 0) throw new Error(`checkpoint ${what}: expected a whole number >= 0`);
+  return value;
+}
+
+/** The first layer with a NaN or infinite gradient (weights or biases), or null. */
+function firstNonFiniteLayer(grad: Float64Array): string | null {
+  for (const layer of TRAINING_LAYERS) {
+    for (let p = layer.weights[0]; p < layer.biases[1]; p++) {
+      if (!Number.isFinite(grad[p]!)) return layer.name;
+    }
+  }
+  return null;
+}
+
+function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as { then?: unknown } | null | undefined)?.then === "function";
+}

@@ -1,0 +1,101 @@
+/**
+ * `mlpc compile FILE`: the generated module, as TypeScript (default), plain ESM JavaScript plus a
+ * .d.ts, or the IR as text. Writes beside the source unless -o or --stdout; `--check` compares
+ * with what is on disk and writes nothing (for users' CI).
+ */
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { dirname, extname, join, basename } from "node:path";
+import type { Command } from "commander";
+import { Option } from "commander";
+import { emitIR, emitJavaScript, printIR, type Dtype, type UnrollMode } from "../compile.js";
+import { writeFileAtomicSync } from "../data/atomic.js";
+import { CliError, EXIT_PROGRAM_ERROR, EXIT_USAGE, type Io } from "./io.js";
+import { parseCount } from "./options.js";
+import { loadProgram } from "./source.js";
+
+type Emit = "ts" | "js" | "ir";
+
+interface CompileFlags {
+  out?: string;
+  stdout?: boolean;
+  emit?: Emit;
+  unroll: UnrollMode;
+  dtype: Dtype;
+  check?: boolean;
+  maxParams: number;
+}
+
+/** What to write where: one or two files (JavaScript comes with its declarations). */
+interface Output {
+  readonly path: string;
+  readonly text: string;
+}
+
+export function register(program: Command, io: Io): void {
+  program
+    .command("compile")
+    .description("compile a program to a self-contained TypeScript (or JavaScript) module")
+    .argument("<file>", "the .mlp program")
+    .option("-o, --out <file>", "output file: .ts, or .js for plain ESM JavaScript plus a .d.ts (default: beside the source)")
+    .option("--stdout", "print the output instead of writing a file")
+    .addOption(new Option("--emit <kind>", "what to emit (default: from the -o extension, else ts)").choices(["ts", "js", "ir"]))
+    .addOption(new Option("--unroll <mode>", "unrolled straight-line code or loops, per layer").choices(["auto", "full", "none"]).default("auto"))
+    .addOption(new Option("--dtype <type>", "parameter storage").choices(["f64", "f32"]).default("f64"))
+    .option("--check", "exit 1 if the file on disk differs from what would be generated; write nothing")
+    .option("--max-params <n>", "total parameter limit", parseCount, 50_000_000)
+    .action((file: string, flags: CompileFlags) => {
+      const { ir } = loadProgram(file, io, { maxParams: flags.maxParams });
+      const emit = flags.emit ?? emitFromPath(flags.out) ?? "ts";
+      const outPath = flags.out ?? join(dirname(file), `${basename(file, extname(file))}${emit === "ir" ? ".ir.txt" : `.${emit}`}`);
+      const outputs = render(emit, outPath, () => emitIR(ir, { unroll: flags.unroll, dtype: flags.dtype, sourceName: basename(file) }), () => printIR(ir));
+      if (flags.stdout === true) {
+        for (const o of outputs) io.stdout(o.text);
+        return;
+      }
+      if (flags.check === true) return checkUpToDate(outputs, io);
+      for (const o of outputs) writeOutput(o);
+      io.stderr(`wrote ${outputs.map((o) => o.path).join(" and ")}\n`);
+    });
+}
+
+function emitFromPath(path: string | undefined): Emit | undefined {
+  if (path === undefined) return undefined;
+  const ext = extname(path);
+  if (ext === ".ts" || ext === ".mts") return "ts";
+  if (ext === ".js" || ext === ".mjs") return "js";
+  if (path.endsWith(".ir.txt")) return "ir";
+  throw new CliError(`mlpc: cannot tell the output kind from ${path}: use .ts, .js or .ir.txt, or --emit`, EXIT_USAGE);
+}
+
+function render(emit: Emit, path: string, typescript: () => string, irText: () => string): Output[] {
+  switch (emit) {
+    case "ts":
+      return [{ path, text: typescript() }];
+    case "ir":
+      return [{ path, text: irText() }];
+    case "js": {
+      const { js, dts } = emitJavaScript(typescript());
+      return [
+        { path, text: js },
+        { path: path.replace(/\.m?js$/, "") + ".d.ts", text: dts },
+      ];
+    }
+  }
+}
+
+function checkUpToDate(outputs: readonly Output[], io: Io): void {
+  const stale = outputs.filter((o) => !existsSync(o.path) || readFileSync(o.path, "utf8") !== o.text);
+  if (stale.length > 0) {
+    throw new CliError(stale.map((o) => `mlpc: ${o.path} is ${existsSync(o.path) ? "out of date" : "missing"}; run mlpc compile to update it`).join("\n"), EXIT_PROGRAM_ERROR);
+  }
+  io.stderr(`${outputs.map((o) => o.path).join(" and ")} up to date\n`);
+}
+
+function writeOutput(o: Output): void {
+  try {
+    mkdirSync(dirname(o.path), { recursive: true });
+    writeFileAtomicSync(o.path, o.text);
+  } catch (e) {
+    throw new CliError(`mlpc: cannot write ${o.path}: ${(e as Error).message}`, EXIT_PROGRAM_ERROR);
+  }
+}

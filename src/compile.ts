@@ -1,0 +1,47 @@
+/**
+ * The whole compiler as a library call: analyze (parse -> lower -> check), then emit.
+ * Pure: text in, text out. Writing files is the CLI's business.
+ */
+import { analyze, type AnalyzeOptions } from "./analyze.js";
+import { emitJavaScript, emitModule } from "./codegen/module.js";
+import { printIR } from "./ir/print.js";
+import type { ModelIR } from "./ir/types.js";
+import type { Diagnostic } from "./syntax/diagnostic.js";
+import { VERSION } from "./version.js";
+
+export type UnrollMode = "auto" | "full" | "none";
+export type Dtype = "f64" | "f32";
+
+export interface CompileOptions extends AnalyzeOptions {
+  /** Per-layer choice of unrolled or loop code; "auto" decides by size (docs/architecture.md). */
+  readonly unroll?: UnrollMode;
+  /** Storage of parameters and gradients: Float64Array (default) or Float32Array. */
+  readonly dtype?: Dtype;
+  /** The source's file name, shown in the generated header. */
+  readonly sourceName?: string;
+}
+
+export interface CompileResult {
+  readonly ir: ModelIR | null;
+  readonly diagnostics: readonly Diagnostic[];
+  /** The generated TypeScript module; null when there were errors. */
+  readonly typescript: string | null;
+}
+
+export function compile(source: string, options: CompileOptions = {}): CompileResult {
+  const { ir, diagnostics } = analyze(source, options);
+  if (ir === null) return { ir, diagnostics, typescript: null };
+  return { ir, diagnostics, typescript: emitIR(ir, options) };
+}
+
+/** Emits the module for an IR (which callers may have adjusted, e.g. a learning rate override). */
+export function emitIR(ir: ModelIR, options: Omit<CompileOptions, keyof AnalyzeOptions> = {}): string {
+  return emitModule(ir, {
+    unroll: options.unroll ?? "auto",
+    dtype: options.dtype ?? "f64",
+    sourceName: options.sourceName ?? `${ir.name}.mlp`,
+    version: VERSION,
+  });
+}
+
+export { emitJavaScript, printIR };
