@@ -1,12 +1,13 @@
 /**
- * The shared datasets (../shared/datasets, see its README) for tests: read, shuffle with a seed,
+ * The datasets for tests, from examples/data (byte-identical copies of ../shared/datasets, see its
+ * README; test/data checks they stay identical where ../shared exists): read, shuffle with a seed,
  * split into train/test, standardize features with the training split's mean and std.
  * The CSVs are plain (no quoting, no missing values), so a split on "," is a full parser here.
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-export const DATASET_DIR = fileURLToPath(new URL("../../../shared/datasets/", import.meta.url));
+export const DATASET_DIR = fileURLToPath(new URL("../../examples/data/", import.meta.url));
 
 export interface Table {
   readonly header: readonly string[];
