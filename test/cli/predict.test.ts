@@ -2,14 +2,9 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { csvField, predictionsCsv } from "../../src/cli/predict.js";
 import { runCommand } from "./train-support.js";
-
-vi.mock("../../src/compile.js", async (importOriginal) => {
-  const { realEmitterExists, standInCompile } = await import("./stand-in.js");
-  return realEmitterExists ? await importOriginal() : await standInCompile();
-});
 
 const root = join(import.meta.dirname, "../..");
 const example = (name: string): string => join(root, "examples", name);

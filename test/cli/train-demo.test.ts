@@ -2,13 +2,8 @@
 import { mkdtempSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runCli } from "../support/cli.js";
-
-vi.mock("../../src/compile.js", async (importOriginal) => {
-  const { realEmitterExists, standInCompile } = await import("./stand-in.js");
-  return realEmitterExists ? await importOriginal() : await standInCompile();
-});
 
 describe("mlpc demo", () => {
   it("compiles and trains iris with progress and a final accuracy", async () => {

@@ -6,13 +6,8 @@
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { FakeInterrupt, runCommand } from "./train-support.js";
-
-vi.mock("../../src/compile.js", async (importOriginal) => {
-  const { realEmitterExists, standInCompile } = await import("./stand-in.js");
-  return realEmitterExists ? await importOriginal() : await standInCompile();
-});
 
 const root = join(import.meta.dirname, "../..");
 const example = (name: string): string => join(root, "examples", name);
