@@ -543,7 +543,10 @@ async function finish(f: Finish): Promise<TrainResult> {
   out.push(c.bold(`Final weights${settings.patience !== null ? " (best epoch)" : ""}`), ...lossTable(losses), "");
   const shown = metrics.validation ?? metrics.train;
   out.push(c.bold(`On the ${hasVal ? "validation" : "training"} rows`), ...metricsTables(shown), "");
-  out.push(c.bold("Diagnostics"), ...diagnosticsTable(diagnostics));
+  // Gradient norms are taken on a fixed training sample after each epoch (the table shows the last
+  // epoch's); dead units are counted at the weights kept, which differ after early stopping.
+  const afterEarlyStop = f.outcome.stoppedEarly !== null ? ` (gradient norms after epoch ${f.history.loss.length}; dead units at the kept weights)` : "";
+  out.push(c.bold(`Diagnostics${afterEarlyStop}`), ...diagnosticsTable(diagnostics));
   for (const w of diagnostics.warnings) out.push(c.yellow(`warning: ${w.message}`));
   out.push("");
   out.push(`trained ${f.history.loss.length} epochs in ${duration(f.outcome.seconds)}; wrote ${weightsPath}${flags.report === undefined ? "" : ` and ${flags.report}`}`);
