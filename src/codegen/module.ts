@@ -18,7 +18,7 @@ import { emitBlockedForwardBody, emitBlockedInputDelta, emitBlockedWeightGradien
 import { assertLossFitsOutput, emitLossAtLogitsBody, emitLossScales, emitOutputActivationBody, emitUnrolledLossRow, emitUnrolledOutput, lossComment } from "./loss.js";
 import { describePlan, planEmission, type EmitPlan, type LayerPlan, type PlanTuning, type UnrollMode } from "./plan.js";
 import { printValue, specValue } from "./spec.js";
-import { CodeLines, commentLine, int, num, paramArrayType, safeFileName } from "./text.js";
+import { CodeLines, commentLine, identifier, int, num, paramArrayType, safeFileName } from "./text.js";
 import { emitTrainingSection } from "./training.js";
 import {
   declareGradientSums,
@@ -116,7 +116,7 @@ function headerComment(cx: Context, options: EmitOptions): string {
   const { ir } = cx;
   const counts = ir.layers.map((l) => `(${l.inputs}+1)*${l.units}`).join(" + ");
   const lines = [
-    `${ir.name}: a multi-layer perceptron compiled by mlpc ${safeVersion(options.version)} from ${safeFileName(options.sourceName)}.`,
+    `${identifier(ir.name)}: a multi-layer perceptron compiled by mlpc ${safeVersion(options.version)} from ${safeFileName(options.sourceName)}.`,
     "Generated code: do not edit; change the program and recompile. No imports, no globals.",
     "",
     "The program (canonical form):",

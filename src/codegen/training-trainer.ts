@@ -9,6 +9,7 @@
  * and the position and running loss of an interrupted epoch.
  */
 import type { ModelIR } from "../ir/types.js";
+import { identifier } from "./text.js";
 import { docComment } from "./training-text.js";
 
 /** Bumped whenever the checkpoint layout changes; fromJSON rejects other versions. */
@@ -452,7 +453,7 @@ export class Trainer {
     return {
       format: ${JSON.stringify(CHECKPOINT_FORMAT)},
       version: ${CHECKPOINT_VERSION},
-      model: ${JSON.stringify(ir.name)},
+      model: ${JSON.stringify(identifier(ir.name))},
       optimizer: ${JSON.stringify(ir.optimizer.kind)},
       layers: TRAINING_LAYERS.map((l) => ({ name: l.name, inputs: l.inputs, units: l.units, activation: l.activation })),
       seed: this.seed,
@@ -486,7 +487,7 @@ export class Trainer {
     const found =
       Array.isArray(layers) && layers.every((l: unknown) => typeof l === "object" && l !== null) ? describeLayers(layers as TrainerJSON["layers"]) : "(no layers)";
     if (found !== expected) {
-      throw new Error(\`checkpoint layers do not match this model: checkpoint \${found}, model ${ir.name} \${expected}\`);
+      throw new Error(\`checkpoint layers do not match this model: checkpoint \${found}, model ${identifier(ir.name)} \${expected}\`);
     }
     const params = checkpointNumbers(data.params, ${P}, "params");
     const trainer = new Trainer(typeof data.seed === "number" ? { params, seed: data.seed } : { params });
