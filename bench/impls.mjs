@@ -1,0 +1,28 @@
+// The implementations the benchmark compares, by name (bench/worker.mjs, test/bench).
+import { modulePath } from "./compile-workloads.mjs";
+
+export const IMPL_NAMES = ["mlpc", "mlpc-f32", "baseline", "tfjs-cpu", "tfjs-wasm", "brain", "synaptic"];
+
+/** Sets up implementation `name` for workload `w`: { batch, epoch(rows), notes, ... }. */
+export async function setupImpl(name, w, data, initial, modules, { measureMemory = true } = {}) {
+  switch (name) {
+    case "mlpc":
+    case "mlpc-f32": {
+      const dtype = name === "mlpc" ? "f64" : "f32";
+      const { setup } = await import("./mlpc.mjs");
+      return setup(w, data, initial, { file: modulePath(modules, w.program, dtype), dtype, measureMemory });
+    }
+    case "baseline":
+      return (await import("./peers/baseline.mjs")).setup(w, data, initial);
+    case "tfjs-cpu":
+    case "tfjs-wasm":
+      return (await import("./peers/tfjs.mjs")).setup(w, data, initial, { backend: name.slice(5) });
+    case "brain":
+      return (await import("./peers/brain.mjs")).setup(w, data, initial);
+    case "synaptic":
+      return (await import("./peers/synaptic.mjs")).setup(w, data, initial);
+    default:
+      throw new Error(`unknown implementation ${name}`);
+  }
+}
+
