@@ -9,7 +9,7 @@
  *   optimizer adam lr=0.005 beta1=0.9 beta2=0.999 eps=1e-8
  *   schedule warmup=0 decay=none
  *   regularize l1=0 l2=0.001
- *   train batch=16 epochs=150 shuffle=true seed=7
+ *   train batch=16 epochs=150 shuffle=true seed=42
  *
  * Parameters: (13+1)*16 + (16+1)*3 = 275, in one Float64Array, layer by layer:
  * W (units x inputs, row-major: W[j][i] at weightOffset + j*inputs + i), then b.
@@ -38,7 +38,7 @@ export const spec = {
     decay: { kind: "none" },
   },
   regularization: { l1: 0, l2: 0.001 },
-  training: { batch: 16, epochs: 150, shuffle: true, seed: 7 },
+  training: { batch: 16, epochs: 150, shuffle: true, seed: 42 },
 } as const;
 /** swish(z) = z sigmoid(z) (also called silu). */
 function swish(z: number): number {
@@ -718,7 +718,7 @@ function fillUniform(params: Float64Array, from: number, to: number, limit: numb
  * He for relu/leaky_relu/gelu/swish, Xavier/Glorot for sigmoid/tanh/linear/softmax, unless the
  * program says `init ...`. Same seed, same bits, on any machine.
  */
-export function initParams(seed: number = 7): Float64Array {
+export function initParams(seed: number = 42): Float64Array {
   const params = new Float64Array(275); // zero-filled: the biases start at 0
   const random = new SeededRandom(seed, 0);
   // dense_1 (13 -> 16, swish): he_uniform: W ~ U(-a, a), a = sqrt(6 / fan_in), fan_in = 13
@@ -1080,7 +1080,7 @@ export class Trainer {
   private scratchGrad: Float64Array | null = null;
 
   constructor(options: { params?: ArrayLike<number>; seed?: number } = {}) {
-    this.seed = options.seed ?? 7;
+    this.seed = options.seed ?? 42;
     let params: Float64Array;
     if (options.params === undefined) {
       params = initParams(this.seed);

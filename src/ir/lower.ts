@@ -80,7 +80,8 @@ class Lowering {
       return undefined;
     }
     const v = Number(lit.text);
-    if (!Number.isFinite(v)) {
+    // A literal with a nonzero digit that still reads as 0 (1e-400) underflowed: out of range too.
+    if (!Number.isFinite(v) || (v === 0 && /[1-9]/.test(lit.text.replace(/[eE].*$/, "")))) {
       this.report(m.numberOutOfRange(lit.span, lit.text));
       return undefined;
     }

@@ -12,7 +12,7 @@ export const lowerMessages = {
   invalidNumber: (span: Span, text: string) =>
     error("E0203", span, `invalid number \`${x(text)}\``, "write decimal numbers such as 42, 0.5, 1e-3"),
   numberOutOfRange: (span: Span, text: string) =>
-    error("E0204", span, `number \`${x(text)}\` is out of range`, "numbers must be finite double-precision values"),
+    error("E0204", span, `number \`${x(text)}\` is out of range`, "numbers must be finite double-precision values (about 5e-324 to 1.8e308 in size)"),
   expectedValue: (span: Span, what: string, got: string) => error("E0205", span, `expected ${what}, found ${x(got)}`),
   duplicateStatement: (span: Span, what: string) =>
     error("E0206", span, `duplicate ${what} statement`, `a program has at most one ${what} statement`),
