@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname, extname, join, basename } from "node:path";
 import type { Command } from "commander";
 import { Option } from "commander";
-import { emitIR, emitJavaScript, printIR, type Dtype, type UnrollMode } from "../compile.js";
+import type { Dtype, UnrollMode } from "../compile.js";
 import { writeFileAtomicSync } from "../data/atomic.js";
 import { CliError, EXIT_PROGRAM_ERROR, EXIT_USAGE, type Io } from "./io.js";
 import { parseCount } from "./options.js";
@@ -43,11 +43,14 @@ export function register(program: Command, io: Io): void {
     .addOption(new Option("--dtype <type>", "parameter storage").choices(["f64", "f32"]).default("f64"))
     .option("--check", "exit 1 if the file on disk differs from what would be generated; write nothing")
     .option("--max-params <n>", "total parameter limit", parseCount, 50_000_000)
-    .action((file: string, flags: CompileFlags) => {
+    .action(async (file: string, flags: CompileFlags) => {
       const { ir } = loadProgram(file, io, { maxParams: flags.maxParams });
+      // The back end (ts-morph, TypeScript) loads on first use: `mlpc check` stays fast.
+      const { emitIR, emitJavaScript, printIR } = await import("../compile.js");
       const emit = flags.emit ?? emitFromPath(flags.out) ?? "ts";
       const outPath = flags.out ?? join(dirname(file), `${basename(file, extname(file))}${emit === "ir" ? ".ir.txt" : `.${emit}`}`);
-      const outputs = render(emit, outPath, () => emitIR(ir, { unroll: flags.unroll, dtype: flags.dtype, sourceName: basename(file) }), () => printIR(ir));
+      const typescript = (): string => emitIR(ir, { unroll: flags.unroll, dtype: flags.dtype, sourceName: basename(file) });
+      const outputs = render(emit, outPath, typescript, () => printIR(ir), emitJavaScript);
       if (flags.stdout === true) {
         for (const o of outputs) io.stdout(o.text);
         return;
@@ -67,14 +70,14 @@ function emitFromPath(path: string | undefined): Emit | undefined {
   throw new CliError(`mlpc: cannot tell the output kind from ${path}: use .ts, .js or .ir.txt, or --emit`, EXIT_USAGE);
 }
 
-function render(emit: Emit, path: string, typescript: () => string, irText: () => string): Output[] {
+function render(emit: Emit, path: string, typescript: () => string, irText: () => string, toJavaScript: (ts: string) => { js: string; dts: string }): Output[] {
   switch (emit) {
     case "ts":
       return [{ path, text: typescript() }];
     case "ir":
       return [{ path, text: irText() }];
     case "js": {
-      const { js, dts } = emitJavaScript(typescript());
+      const { js, dts } = toJavaScript(typescript());
       return [
         { path, text: js },
         { path: path.replace(/\.m?js$/, "") + ".d.ts", text: dts },
