@@ -8,7 +8,7 @@
  *   loss softmax_ce
  *   optimizer adam lr=0.01 beta1=0.9 beta2=0.999 eps=1e-8
  *   schedule warmup=0 decay=none
- *   regularize l1=0 l2=0
+ *   regularize l1=0 l2=0.01
  *   train batch=16 epochs=150 shuffle=true seed=42
  *
  * Parameters: (4+1)*16 + (16+1)*3 = 131, in one Float64Array, layer by layer:
@@ -37,7 +37,7 @@ export const spec = {
     warmup: 0,
     decay: { kind: "none" },
   },
-  regularization: { l1: 0, l2: 0 },
+  regularization: { l1: 0, l2: 0.01 },
   training: { batch: 16, epochs: 150, shuffle: true, seed: 42 },
 } as const;
 
@@ -130,7 +130,7 @@ export function forwardBatch(params: Float64Array, x: ArrayLike<number>, rows: n
 }
 
 /**
- * The batch's loss J (data loss) and its gradient.
+ * The batch's loss J (data loss + regularization) and its gradient.
  * x is rows x 4, y is rows x 3 (row-major, one-hot rows).
  * Overwrites `grad` (the parameter layout) with dJ/dparams. Allocates nothing once warm.
  */
@@ -383,7 +383,7 @@ export function lossAndGradient(params: Float64Array, x: ArrayLike<number>, y: A
   grad[118] = gw2_2_6; grad[119] = gw2_2_7; grad[120] = gw2_2_8; grad[121] = gw2_2_9; grad[122] = gw2_2_10; grad[123] = gw2_2_11;
   grad[124] = gw2_2_12; grad[125] = gw2_2_13; grad[126] = gw2_2_14; grad[127] = gw2_2_15;
   grad[128] = gb2_0; grad[129] = gb2_1; grad[130] = gb2_2;
-  return loss * lossScale;
+  return loss * lossScale + regularize(params, grad);
 }
 
 /**
@@ -394,6 +394,25 @@ export function forward(params: Float64Array, x: ArrayLike<number>, out?: Float6
   const result = out ?? new Float64Array(3);
   forwardBatch(params, x, 1, result);
   return result;
+}
+
+/**
+ * R = l1 sum|W| + (l2/2) sum W^2 with l1 = 0, l2 = 0.01, over weights only (never biases), not divided by rows.
+ * Adds dR/dW = l1 sign(W) + l2 W to grad (sign(0) = 0) and returns R.
+ */
+function regularize(params: Float64Array, grad: Float64Array): number {
+  let sumSquares = 0;
+  for (let p = 0; p < 64; p++) {
+    const w = params[p];
+    sumSquares += w * w;
+    grad[p] += 0.01 * w;
+  }
+  for (let p = 80; p < 128; p++) {
+    const w = params[p];
+    sumSquares += w * w;
+    grad[p] += 0.01 * w;
+  }
+  return 0.005 * sumSquares;
 }
 
 // -------------------------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ async function trainExample(name: string, target: readonly string[]): Promise<Re
 
 describe("mlpc train reaches the convergence figures on every bundled example", () => {
   it.each([
+    ["iris", 0.95],
     ["wine", 0.95],
     ["breast_cancer", 0.95],
     ["digits", 0.95],
