@@ -2,10 +2,21 @@
 // update) per batch; forwardBatch for inference (forward, one sample, at batch 1).
 import { pathToFileURL } from "node:url";
 
+/**
+ * Collects garbage (run.mjs starts workers with --expose-gc) and gives V8's background sweeper time
+ * to free the dead ArrayBuffers' memory, so that arrayBuffers counts only live ones.
+ */
+async function settle() {
+  for (let k = 0; k < 3; k++) {
+    globalThis.gc?.();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 /** `file`: the compiled workload module (compile-workloads.mjs); dtype "f64" or "f32". */
 export async function setup(w, data, initial, { file, dtype = "f64", measureMemory = false }) {
   const m = await import(pathToFileURL(file).href);
-  globalThis.gc?.(); // run.mjs starts workers with --expose-gc
+  if (measureMemory) await settle();
   const buffersBefore = process.memoryUsage().arrayBuffers;
   const [inputs] = w.sizes;
   const outputs = w.sizes[w.sizes.length - 1];
@@ -24,7 +35,7 @@ export async function setup(w, data, initial, { file, dtype = "f64", measureMemo
     // What training holds: the state's arrays plus the module's scratch, grown by the first step.
     if (w.mode === "train") m.trainStep(state, xs[0], ys[0], batch);
     else m.forwardBatch(params, xs[0], batch, new Float64Array(batch * outputs));
-    globalThis.gc?.();
+    await settle();
     memory = process.memoryUsage().arrayBuffers - buffersBefore;
   }
   const out = new Float64Array(batch * outputs);

@@ -23,7 +23,7 @@ const now = () => performance.now() / 1000;
 function measure(impl, maxRows) {
   const cfg = quick
     ? { warmMin: 0.05, warmMax: 0.3, epochTarget: 0.02, timedMin: 0, minEpochs: 1, maxEpochs: 1 }
-    : { warmMin: 0.8, warmMax: 8, epochTarget: 0.15, timedMin: 1.2, minEpochs: 5, maxEpochs: 400 };
+    : { warmMin: 0.8, warmMax: 8, epochTarget: 0.15, timedMin: 1.2, minEpochs: 5, maxEpochs: 5000 };
   const unit = impl.batch;
   const limit = Math.floor(maxRows / unit) * unit;
   let rows = unit;
