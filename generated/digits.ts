@@ -791,6 +791,9 @@ function optimizerBuffers(state: TrainState): Record<string, Float64Array> {
  *   m = beta1 * m + (1 - beta1) * g
  *   v = beta2 * v + (1 - beta2) * g^2
  *   w = w - lr * (m / bc1) / (sqrt(v / bc2) + eps)    bc1 = 1 - beta1^n, bc2 = 1 - beta2^n
+ * computed as w - stepSize * m / (sqrt(v) * rootScale + eps) with stepSize = lr / bc1 and
+ * rootScale = 1 / sqrt(bc2) taken once per call (as PyTorch does): the same value up to
+ * rounding, with one division a parameter instead of three (the update is most of a small net's step).
  */
 function adamRange(state: TrainState, from: number, to: number, lr: number, bc1: number, bc2: number): void {
   const params = state.params;
@@ -800,13 +803,15 @@ function adamRange(state: TrainState, from: number, to: number, lr: number, bc1:
   const beta1 = 0.9;
   const beta2 = 0.999;
   const eps = 1e-8;
+  const stepSize = lr / bc1;
+  const rootScale = 1 / Math.sqrt(bc2);
   for (let p = from; p < to; p++) {
     const g = grad[p]!;
     const mp = beta1 * m[p]! + (1 - beta1) * g;
     const vp = beta2 * v[p]! + (1 - beta2) * g * g;
     m[p] = mp;
     v[p] = vp;
-    params[p] = params[p]! - (lr * (mp / bc1)) / (Math.sqrt(vp / bc2) + eps);
+    params[p] = params[p]! - (stepSize * mp) / (Math.sqrt(vp) * rootScale + eps);
   }
 }
 

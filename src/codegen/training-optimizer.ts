@@ -120,6 +120,9 @@ export function emitAdamUpdate(opt: Extract<Optimizer, { kind: "adam" | "adamw" 
     " *   m = beta1 * m + (1 - beta1) * g",
     " *   v = beta2 * v + (1 - beta2) * g^2",
     " *   w = w - lr * (m / bc1) / (sqrt(v / bc2) + eps)    bc1 = 1 - beta1^n, bc2 = 1 - beta2^n",
+    " * computed as w - stepSize * m / (sqrt(v) * rootScale + eps) with stepSize = lr / bc1 and",
+    " * rootScale = 1 / sqrt(bc2) taken once per call (as PyTorch does): the same value up to",
+    " * rounding, with one division a parameter instead of three (the update is most of a small net's step).",
   ];
   const wNew = decoupled ? "params[p]! * decay" : "params[p]!";
   return `/**
@@ -137,13 +140,15 @@ function ${decoupled ? "adamwRange" : "adamRange"}(state: TrainState, from: numb
   const beta1 = ${num(opt.beta1)};
   const beta2 = ${num(opt.beta2)};
   const eps = ${num(opt.eps)};
+  const stepSize = lr / bc1;
+  const rootScale = 1 / Math.sqrt(bc2);
   for (let p = from; p < to; p++) {
     const g = ${gradExpr(opt)};
     const mp = beta1 * m[p]! + (1 - beta1) * g;
     const vp = beta2 * v[p]! + (1 - beta2) * g * g;
     m[p] = mp;
     v[p] = vp;
-    params[p] = ${wNew} - (lr * (mp / bc1)) / (Math.sqrt(vp / bc2) + eps);
+    params[p] = ${wNew} - (stepSize * mp) / (Math.sqrt(vp) * rootScale + eps);
   }
 }`;
 }
