@@ -570,10 +570,8 @@ function backwardDense2(params: Float64Array, grad: Float64Array, input: Float64
  */
 function backwardDense1(params: Float64Array, grad: Float64Array, input: ArrayLike<number>, dz: Float64Array, rows: number): void {
   // dW[j][i] = sum over rows of dz[r][j] in[r][i]: 4 units x 4 inputs of sums, rows streamed.
-  let j = 0;
-  for (; j + 4 <= 16; j += 4) {
-    let i = 0;
-    for (; i + 4 <= 30; i += 4) {
+  for (let i = 0; i < 28; i += 4) {
+    for (let j = 0; j < 16; j += 4) {
       let g00 = 0, g01 = 0, g02 = 0, g03 = 0;
       let g10 = 0, g11 = 0, g12 = 0, g13 = 0;
       let g20 = 0, g21 = 0, g22 = 0, g23 = 0;
@@ -593,7 +591,9 @@ function backwardDense1(params: Float64Array, grad: Float64Array, input: ArrayLi
       grad[w + 60] = g20; grad[w + 60 + 1] = g21; grad[w + 60 + 2] = g22; grad[w + 60 + 3] = g23;
       grad[w + 90] = g30; grad[w + 90 + 1] = g31; grad[w + 90 + 2] = g32; grad[w + 90 + 3] = g33;
     }
-    for (; i < 30; i++) {
+  }
+  for (let j = 0; j < 16; j += 4) {
+    for (let i = 28; i < 30; i++) {
       let g0 = 0, g1 = 0, g2 = 0, g3 = 0;
       for (let r = 0; r < rows; r++) {
         const d = r * 16 + j;
@@ -604,7 +604,7 @@ function backwardDense1(params: Float64Array, grad: Float64Array, input: ArrayLi
       grad[w] = g0; grad[w + 30] = g1; grad[w + 60] = g2; grad[w + 90] = g3;
     }
   }
-  for (; j < 16; j++) {
+  for (let j = 16; j < 16; j++) {
     for (let i = 0; i < 30; i++) {
       let g = 0;
       for (let r = 0; r < rows; r++) g += dz[r * 16 + j] * input[r * 30 + i];

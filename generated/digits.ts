@@ -358,10 +358,8 @@ function lossAtLogits(z: Float64Array, y: ArrayLike<number>, rows: number, dz: F
  */
 function backwardDense2(params: Float64Array, grad: Float64Array, input: Float64Array, dz: Float64Array, rows: number, dzPrev: Float64Array, zPrev: Float64Array): void {
   // dW[j][i] = sum over rows of dz[r][j] in[r][i]: 4 units x 4 inputs of sums, rows streamed.
-  let j = 0;
-  for (; j + 4 <= 10; j += 4) {
-    let i = 0;
-    for (; i + 4 <= 64; i += 4) {
+  for (let i = 0; i < 64; i += 4) {
+    for (let j = 0; j < 8; j += 4) {
       let g00 = 0, g01 = 0, g02 = 0, g03 = 0;
       let g10 = 0, g11 = 0, g12 = 0, g13 = 0;
       let g20 = 0, g21 = 0, g22 = 0, g23 = 0;
@@ -381,18 +379,8 @@ function backwardDense2(params: Float64Array, grad: Float64Array, input: Float64
       grad[w + 128] = g20; grad[w + 128 + 1] = g21; grad[w + 128 + 2] = g22; grad[w + 128 + 3] = g23;
       grad[w + 192] = g30; grad[w + 192 + 1] = g31; grad[w + 192 + 2] = g32; grad[w + 192 + 3] = g33;
     }
-    for (; i < 64; i++) {
-      let g0 = 0, g1 = 0, g2 = 0, g3 = 0;
-      for (let r = 0; r < rows; r++) {
-        const d = r * 10 + j;
-        const x = input[r * 64 + i];
-        g0 += dz[d] * x; g1 += dz[d + 1] * x; g2 += dz[d + 2] * x; g3 += dz[d + 3] * x;
-      }
-      const w = 4160 + j * 64 + i;
-      grad[w] = g0; grad[w + 64] = g1; grad[w + 128] = g2; grad[w + 192] = g3;
-    }
   }
-  for (; j < 10; j++) {
+  for (let j = 8; j < 10; j++) {
     for (let i = 0; i < 64; i++) {
       let g = 0;
       for (let r = 0; r < rows; r++) g += dz[r * 10 + j] * input[r * 64 + i];
@@ -486,10 +474,8 @@ function backwardDense2(params: Float64Array, grad: Float64Array, input: Float64
  */
 function backwardDense1(params: Float64Array, grad: Float64Array, input: ArrayLike<number>, dz: Float64Array, rows: number): void {
   // dW[j][i] = sum over rows of dz[r][j] in[r][i]: 4 units x 4 inputs of sums, rows streamed.
-  let j = 0;
-  for (; j + 4 <= 64; j += 4) {
-    let i = 0;
-    for (; i + 4 <= 64; i += 4) {
+  for (let i = 0; i < 64; i += 4) {
+    for (let j = 0; j < 64; j += 4) {
       let g00 = 0, g01 = 0, g02 = 0, g03 = 0;
       let g10 = 0, g11 = 0, g12 = 0, g13 = 0;
       let g20 = 0, g21 = 0, g22 = 0, g23 = 0;
@@ -509,18 +495,8 @@ function backwardDense1(params: Float64Array, grad: Float64Array, input: ArrayLi
       grad[w + 128] = g20; grad[w + 128 + 1] = g21; grad[w + 128 + 2] = g22; grad[w + 128 + 3] = g23;
       grad[w + 192] = g30; grad[w + 192 + 1] = g31; grad[w + 192 + 2] = g32; grad[w + 192 + 3] = g33;
     }
-    for (; i < 64; i++) {
-      let g0 = 0, g1 = 0, g2 = 0, g3 = 0;
-      for (let r = 0; r < rows; r++) {
-        const d = r * 64 + j;
-        const x = input[r * 64 + i];
-        g0 += dz[d] * x; g1 += dz[d + 1] * x; g2 += dz[d + 2] * x; g3 += dz[d + 3] * x;
-      }
-      const w = j * 64 + i;
-      grad[w] = g0; grad[w + 64] = g1; grad[w + 128] = g2; grad[w + 192] = g3;
-    }
   }
-  for (; j < 64; j++) {
+  for (let j = 64; j < 64; j++) {
     for (let i = 0; i < 64; i++) {
       let g = 0;
       for (let r = 0; r < rows; r++) g += dz[r * 64 + j] * input[r * 64 + i];

@@ -510,10 +510,8 @@ function backwardDense3(params: Float64Array, grad: Float64Array, input: Float64
  */
 function backwardDense2(params: Float64Array, grad: Float64Array, input: Float64Array, dz: Float64Array, rows: number, dzPrev: Float64Array): void {
   // dW[j][i] = sum over rows of dz[r][j] in[r][i]: 4 units x 4 inputs of sums, rows streamed.
-  let j = 0;
-  for (; j + 4 <= 32; j += 4) {
-    let i = 0;
-    for (; i + 4 <= 32; i += 4) {
+  for (let i = 0; i < 32; i += 4) {
+    for (let j = 0; j < 32; j += 4) {
       let g00 = 0, g01 = 0, g02 = 0, g03 = 0;
       let g10 = 0, g11 = 0, g12 = 0, g13 = 0;
       let g20 = 0, g21 = 0, g22 = 0, g23 = 0;
@@ -533,18 +531,8 @@ function backwardDense2(params: Float64Array, grad: Float64Array, input: Float64
       grad[w + 64] = g20; grad[w + 64 + 1] = g21; grad[w + 64 + 2] = g22; grad[w + 64 + 3] = g23;
       grad[w + 96] = g30; grad[w + 96 + 1] = g31; grad[w + 96 + 2] = g32; grad[w + 96 + 3] = g33;
     }
-    for (; i < 32; i++) {
-      let g0 = 0, g1 = 0, g2 = 0, g3 = 0;
-      for (let r = 0; r < rows; r++) {
-        const d = r * 32 + j;
-        const x = input[r * 32 + i];
-        g0 += dz[d] * x; g1 += dz[d + 1] * x; g2 += dz[d + 2] * x; g3 += dz[d + 3] * x;
-      }
-      const w = 96 + j * 32 + i;
-      grad[w] = g0; grad[w + 32] = g1; grad[w + 64] = g2; grad[w + 96] = g3;
-    }
   }
-  for (; j < 32; j++) {
+  for (let j = 32; j < 32; j++) {
     for (let i = 0; i < 32; i++) {
       let g = 0;
       for (let r = 0; r < rows; r++) g += dz[r * 32 + j] * input[r * 32 + i];

@@ -104,11 +104,13 @@ export function emitBlockedWeightGradient(out: CodeLines, layer: DenseLayer): vo
   const W = int(layer.weightOffset);
   const B = int(layer.biasOffset);
   const wAt = layer.weightOffset === 0 ? `j * ${I} + i` : `${W} + j * ${I} + i`;
+  const I4 = int(layer.inputs - (layer.inputs % 4));
+  const U4 = int(layer.units - (layer.units % 4));
+  // Input blocks outside, unit blocks inside: a 4-input column of the batch (rows cache lines) stays
+  // in L1 while every unit block reuses it, instead of streaming the whole input once per unit block.
   out.comment("dW[j][i] = sum over rows of dz[r][j] in[r][i]: 4 units x 4 inputs of sums, rows streamed.");
-  out.line("let j = 0;");
-  out.block(`for (; j + ${T} <= ${U}; j += ${T})`, () => {
-    out.line("let i = 0;");
-    out.block(`for (; i + ${T} <= ${I}; i += ${T})`, () => {
+  out.block(`for (let i = 0; i < ${I4}; i += ${T})`, () => {
+    out.block(`for (let j = 0; j < ${U4}; j += ${T})`, () => {
       for (const u of tile) out.line(`let ${tile.map((c) => `g${u}${c} = 0`).join(", ")};`);
       out.block("for (let r = 0; r < rows; r++)", () => {
         out.line(`const d = r * ${U} + j, n = r * ${I} + i;`);
@@ -121,18 +123,22 @@ export function emitBlockedWeightGradient(out: CodeLines, layer: DenseLayer): vo
       const row = (u: number): string => (u === 0 ? "w" : `w + ${int(u * layer.inputs)}`);
       for (const u of tile) out.line(tile.map((c) => `grad[${plus(row(u), c)}] = g${u}${c};`).join(" "));
     });
-    out.block(`for (; i < ${I}; i++)`, () => {
-      out.line(`let ${tile.map((u) => `g${u} = 0`).join(", ")};`);
-      out.block("for (let r = 0; r < rows; r++)", () => {
-        out.line(`const d = r * ${U} + j;`);
-        out.line(`const x = input[r * ${I} + i];`);
-        out.line(tile.map((u) => `g${u} += dz[${plus("d", u)}] * x;`).join(" "));
-      });
-      out.line(`const w = ${wAt};`);
-      out.line(tile.map((u) => `grad[${u === 0 ? "w" : `w + ${int(u * layer.inputs)}`}] = g${u};`).join(" "));
-    });
   });
-  out.block(`for (; j < ${U}; j++)`, () => {
+  if (layer.inputs % 4 !== 0) {
+    out.block(`for (let j = 0; j < ${U4}; j += ${T})`, () => {
+      out.block(`for (let i = ${I4}; i < ${I}; i++)`, () => {
+        out.line(`let ${tile.map((u) => `g${u} = 0`).join(", ")};`);
+        out.block("for (let r = 0; r < rows; r++)", () => {
+          out.line(`const d = r * ${U} + j;`);
+          out.line(`const x = input[r * ${I} + i];`);
+          out.line(tile.map((u) => `g${u} += dz[${plus("d", u)}] * x;`).join(" "));
+        });
+        out.line(`const w = ${wAt};`);
+        out.line(tile.map((u) => `grad[${u === 0 ? "w" : `w + ${int(u * layer.inputs)}`}] = g${u};`).join(" "));
+      });
+    });
+  }
+  out.block(`for (let j = ${U4}; j < ${U}; j++)`, () => {
     out.block(`for (let i = 0; i < ${I}; i++)`, () => {
       out.line("let g = 0;");
       out.line(`for (let r = 0; r < rows; r++) g += dz[r * ${U} + j] * input[r * ${I} + i];`);
