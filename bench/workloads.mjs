@@ -4,6 +4,7 @@
 // same rows from the same seeded generator and the same initial parameters, in mlpc's layout: per
 // layer W (units x inputs, row-major) then b, all layers in one Float64Array.
 import { fileURLToPath } from "node:url";
+import { mulberry32 } from "../dist/data/split.js";
 
 export const WORKLOAD_DIR = fileURLToPath(new URL("./workloads/", import.meta.url));
 
@@ -78,17 +79,8 @@ export function layout(sizes) {
   return layers;
 }
 
-/** mulberry32: a tiny seeded generator of uniforms in [0, 1). */
-export function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32, the compiler's own seeded generator of uniforms in [0, 1) (src/data/split.ts). */
+export const prng = mulberry32;
 
 /**
  * The data set: x (rows x inputs) and y (rows x outputs), row-major Float64Arrays. Inputs are
