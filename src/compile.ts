@@ -3,14 +3,15 @@
  * Pure: text in, text out. Writing files is the CLI's business.
  */
 import { analyze, type AnalyzeOptions } from "./analyze.js";
-import { emitJavaScript, emitModule } from "./codegen/module.js";
+import { emitJavaScript, emitModule, type EmitOptions } from "./codegen/module.js";
+import type { UnrollMode } from "./codegen/plan.js";
 import { printIR } from "./ir/print.js";
 import type { ModelIR } from "./ir/types.js";
 import type { Diagnostic } from "./syntax/diagnostic.js";
 import { VERSION } from "./version.js";
 
-export type UnrollMode = "auto" | "full" | "none";
-export type Dtype = "f64" | "f32";
+export type { UnrollMode };
+export type Dtype = EmitOptions["dtype"];
 
 export interface CompileOptions extends AnalyzeOptions {
   /** Per-layer choice of unrolled or loop code; "auto" decides by size (docs/architecture.md). */
