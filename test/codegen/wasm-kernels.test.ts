@@ -1,0 +1,262 @@
+/**
+ * The hand-assembled WebAssembly SIMD kernels (src/codegen/wasm): the module validates, is
+ * deterministic and small enough for synchronous compilation on a browser's main thread, and
+ * dense and gemm match naive JS loops on seeded random data for both lanes, over shapes that hit
+ * every tile variant (full tiles, row/unit/vector tails, empty) at unaligned, non-zero offsets.
+ * Outputs start as NaN and are fenced by sentinels, so an unwritten element or a stray write fails.
+ */
+import { describe, expect, it } from "vitest";
+import { encodeModule, Fn, sleb, uleb } from "../../src/codegen/wasm/encode.js";
+import { kernelModuleBytes, lanesOf, type Lane } from "../../src/codegen/wasm/kernels.js";
+
+/** The part of the WebAssembly JS API used here (the project's libs, ES2022 + @types/node 20, do not declare it). */
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+}
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  readonly Memory: new (descriptor: { initial: number }) => WasmMemory;
+  readonly Module: {
+    new (bytes: Uint8Array): object;
+    exports(module: object): { name: string; kind: string }[];
+    imports(module: object): { module: string; name: string; kind: string }[];
+  };
+  readonly Instance: new (module: object, imports: { env: { memory: WasmMemory } }) => { readonly exports: unknown };
+}
+const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+interface Kernels {
+  dense(x: number, w: number, b: number, z: number, rows: number, k: number, n: number): void;
+  gemm(a: number, aP: number, aQ: number, m: number, c: number, p: number, q: number, k: number, accumulate: number): void;
+}
+
+/** mulberry32: a tiny seeded PRNG, uniform in [0, 1). */
+function mulberry32(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const LANES: readonly Lane[] = ["f32", "f64"];
+const TOLERANCE: Record<Lane, number> = { f32: 1e-5, f64: 1e-12 };
+const ROWS = [0, 1, 2, 3, 5, 32];
+const UNITS = [1, 3, 4, 10, 128];
+const SENTINEL = 12345.5;
+const FENCE = 3; // sentinel elements either side of an output
+
+/** One memory per lane and a bump allocator over it, restarted for every case. */
+class Heap {
+  readonly memory = new wasm.Memory({ initial: 64 }); // 4 MB: the largest case needs ~1.1 MB
+  readonly kernels: Kernels;
+  readonly view: Float32Array | Float64Array;
+  private next = 0;
+
+  constructor(readonly lane: Lane, private readonly random: () => number) {
+    const module = new wasm.Module(kernelModuleBytes(lane));
+    this.kernels = new wasm.Instance(module, { env: { memory: this.memory } }).exports as unknown as Kernels;
+    this.view = lane === "f32" ? new Float32Array(this.memory.buffer) : new Float64Array(this.memory.buffer);
+  }
+
+  /** Restarts past element 5, so no pointer is 0 and (with the random gaps) most are not 16-byte aligned. */
+  reset(): void {
+    this.next = 5;
+  }
+
+  /** `n` elements after a gap of 1-3 elements (so no two regions share alignment by accident). */
+  private place(n: number): number {
+    const at = this.next + 1 + Math.floor(this.random() * 3);
+    this.next = at + n;
+    return at;
+  }
+
+  /** A region of random values in [-1, 1); returns its element index. */
+  input(n: number): number {
+    const at = this.place(n);
+    for (let i = 0; i < n; i++) this.view[at + i] = this.random() * 2 - 1;
+    return at;
+  }
+
+  /** An output region filled with `fill`, fenced by sentinels either side. */
+  output(n: number, fill: "nan" | "random"): number {
+    const at = this.place(n + 2 * FENCE) + FENCE;
+    for (let i = -FENCE; i < n + FENCE; i++) this.view[at + i] = i < 0 || i >= n ? SENTINEL : fill === "nan" ? NaN : this.random() * 2 - 1;
+    return at;
+  }
+
+  bytes(element: number): number {
+    return element * this.view.BYTES_PER_ELEMENT;
+  }
+
+  values(at: number, n: number): number[] {
+    return Array.from(this.view.subarray(at, at + n));
+  }
+
+  fenceIntact(at: number, n: number): boolean {
+    for (let i = 1; i <= FENCE; i++) if (this.view[at - i] !== SENTINEL || this.view[at + n - 1 + i] !== SENTINEL) return false;
+    return true;
+  }
+}
+
+/**
+ * Counts elements outside tolerance, relative to the sum of the magnitudes that went into each
+ * (a sum of random terms can cancel to near zero, where plain relative error means nothing).
+ */
+function mismatches(got: readonly number[], want: readonly number[], scale: readonly number[], tol: number): string[] {
+  const bad: string[] = [];
+  for (let i = 0; i < want.length; i++) {
+    if (!(Math.abs(got[i] - want[i]) <= tol * scale[i])) bad.push(`[${i}] got ${got[i]} want ${want[i]}`);
+  }
+  return bad.slice(0, 5);
+}
+
+/** 5 lanes: a full 4-vector gemm tile then a 1-vector tail (784 is full tiles only, 1-2 lanes tails only). */
+function kSizes(lane: Lane): number[] {
+  const L = lanesOf(lane);
+  return [L, 2 * L, 5 * L, 784];
+}
+
+describe("the kernel module", () => {
+  for (const lane of LANES) {
+    it(`${lane}: validates, is deterministic and under 4096 bytes`, () => {
+      const bytes = kernelModuleBytes(lane);
+      expect(wasm.validate(bytes)).toBe(true);
+      expect(bytes).toEqual(kernelModuleBytes(lane));
+      expect(bytes.length).toBeLessThan(4096);
+      const exports = wasm.Module.exports(new wasm.Module(bytes)).map((e) => `${e.kind} ${e.name}`);
+      expect(exports).toEqual(["function dense", "function gemm"]);
+      expect(wasm.Module.imports(new wasm.Module(bytes))).toEqual([{ module: "env", name: "memory", kind: "memory" }]);
+    });
+  }
+
+  it("lanesOf is the elements in a v128", () => {
+    expect(lanesOf("f32")).toBe(4);
+    expect(lanesOf("f64")).toBe(2);
+  });
+});
+
+describe("the encoder", () => {
+  it("writes LEB128 as the spec's examples", () => {
+    expect(uleb(0)).toEqual([0]);
+    expect(uleb(127)).toEqual([0x7f]);
+    expect(uleb(128)).toEqual([0x80, 0x01]);
+    expect(uleb(228)).toEqual([0xe4, 0x01]);
+    expect(uleb(624485)).toEqual([0xe5, 0x8e, 0x26]);
+    expect(sleb(0)).toEqual([0]);
+    expect(sleb(63)).toEqual([0x3f]);
+    expect(sleb(64)).toEqual([0xc0, 0x00]);
+    expect(sleb(-1)).toEqual([0x7f]);
+    expect(sleb(-64)).toEqual([0x40]);
+    expect(sleb(-65)).toEqual([0xbf, 0x7f]);
+    expect(sleb(-123456)).toEqual([0xc0, 0xbb, 0x78]);
+    expect(() => uleb(-1)).toThrow(RangeError);
+    expect(() => sleb(2 ** 31)).toThrow(RangeError);
+  });
+
+  it("groups locals by type and yields a module the engine accepts", () => {
+    const f = new Fn(1);
+    expect([f.local(0x7f), f.local(0x7f), f.local(0x7b), f.local(0x7f)]).toEqual([1, 2, 3, 4]);
+    f.get(0).set(1);
+    // size, 3 groups (2 i32, 1 v128, 1 i32), local.get 0, local.set 1, end
+    expect(f.encode()).toEqual([12, 3, 2, 0x7f, 1, 0x7b, 1, 0x7f, 0x20, 0, 0x21, 1, 0x0b]);
+    const bytes = encodeModule({ memory: { module: "env", field: "memory", minPages: 1 }, functions: [{ name: "f", params: [0x7f], body: f }] });
+    expect(wasm.validate(bytes)).toBe(true);
+  });
+});
+
+describe("dense(x, w, b, z, rows, K, N) = x W^T + b", () => {
+  for (const lane of LANES) {
+    for (const K of kSizes(lane)) {
+      it(`${lane}, K = ${K}: every rows x N`, () => {
+        const heap = new Heap(lane, mulberry32(K * 7 + (lane === "f32" ? 1 : 2)));
+        for (const rows of ROWS) {
+          for (const N of UNITS) {
+            heap.reset();
+            const x = heap.input(rows * K);
+            const w = heap.input(N * K);
+            const b = heap.input(N);
+            const z = heap.output(rows * N, "nan");
+            heap.kernels.dense(heap.bytes(x), heap.bytes(w), heap.bytes(b), heap.bytes(z), rows, K, N);
+
+            const X = heap.values(x, rows * K);
+            const W = heap.values(w, N * K);
+            const B = heap.values(b, N);
+            const want: number[] = [];
+            const scale: number[] = [];
+            for (let r = 0; r < rows; r++) {
+              for (let n = 0; n < N; n++) {
+                let s = B[n];
+                let m = Math.abs(B[n]);
+                for (let k = 0; k < K; k++) {
+                  s += X[r * K + k] * W[n * K + k];
+                  m += Math.abs(X[r * K + k] * W[n * K + k]);
+                }
+                want.push(s);
+                scale.push(m);
+              }
+            }
+            const shape = `rows ${rows} N ${N}`;
+            expect(mismatches(heap.values(z, rows * N), want, scale, TOLERANCE[lane]), shape).toEqual([]);
+            expect(heap.fenceIntact(z, rows * N), shape).toBe(true);
+          }
+        }
+      });
+    }
+  }
+});
+
+describe("gemm(a, aP, aQ, m, c, P, Q, K, accumulate)", () => {
+  // dx = dz W (P = R rows, Q = N units, a = dz row-major) and dW = dz^T x (P = N, Q = R, a = dz transposed).
+  const uses = [
+    { name: "dx = dz W", shape: (R: number, N: number) => ({ P: R, Q: N, aP: N, aQ: 1 }) },
+    { name: "dW = dz^T x", shape: (R: number, N: number) => ({ P: N, Q: R, aP: 1, aQ: N }) },
+  ] as const;
+  for (const lane of LANES) {
+    for (const use of uses) {
+      for (const K of kSizes(lane)) {
+        for (const accumulate of [0, 1]) {
+          it(`${lane}, ${use.name}, K = ${K}, accumulate ${accumulate}: every R x N`, () => {
+            const heap = new Heap(lane, mulberry32(K * 31 + accumulate * 5 + (use.name.startsWith("dx") ? 0 : 3) + (lane === "f32" ? 1 : 2)));
+            for (const R of ROWS) {
+              for (const N of UNITS) {
+                const { P, Q, aP, aQ } = use.shape(R, N);
+                heap.reset();
+                const a = heap.input(R * N);
+                const m = heap.input(Q * K);
+                // Not accumulating, c starts as NaN: a kernel that computed c * 0 instead of 0 would fail.
+                const c = heap.output(P * K, accumulate ? "random" : "nan");
+                const C0 = heap.values(c, P * K);
+                heap.kernels.gemm(heap.bytes(a), aP, aQ, heap.bytes(m), heap.bytes(c), P, Q, K, accumulate);
+
+                const A = heap.values(a, R * N);
+                const M = heap.values(m, Q * K);
+                const want: number[] = [];
+                const scale: number[] = [];
+                for (let p = 0; p < P; p++) {
+                  for (let k = 0; k < K; k++) {
+                    let s = accumulate ? C0[p * K + k] : 0;
+                    let mag = Math.abs(s);
+                    for (let q = 0; q < Q; q++) {
+                      const t = A[p * aP + q * aQ] * M[q * K + k];
+                      s += t;
+                      mag += Math.abs(t);
+                    }
+                    want.push(s);
+                    scale.push(mag);
+                  }
+                }
+                const shape = `R ${R} N ${N} (P ${P} Q ${Q})`;
+                expect(mismatches(heap.values(c, P * K), want, scale, TOLERANCE[lane]), shape).toEqual([]);
+                expect(heap.fenceIntact(c, P * K), shape).toBe(true);
+              }
+            }
+          });
+        }
+      }
+    }
+  }
+});
