@@ -1,16 +1,20 @@
 // The implementations the benchmark compares, by name (bench/worker.mjs, test/bench).
 import { modulePath } from "./compile-workloads.mjs";
 
-export const IMPL_NAMES = ["mlpc", "mlpc-f32", "baseline", "tfjs-cpu", "tfjs-wasm", "brain", "synaptic"];
+export const IMPL_NAMES = ["mlpc", "mlpc-f32", "mlpc-simd", "mlpc-simd-f64", "baseline", "tfjs-cpu", "tfjs-wasm", "brain", "synaptic"];
 
 /** Sets up implementation `name` for workload `w`: { batch, epoch(rows), notes, ... }. */
 export async function setupImpl(name, w, data, initial, modules, { measureMemory = true } = {}) {
   switch (name) {
     case "mlpc":
-    case "mlpc-f32": {
-      const dtype = name === "mlpc" ? "f64" : "f32";
+    case "mlpc-f32":
+    case "mlpc-simd":
+    case "mlpc-simd-f64": {
+      // mlpc-simd: compiled with --simd --dtype f32 (f32x4 kernels); mlpc-simd-f64: --simd (f64x2).
+      const dtype = name === "mlpc" || name === "mlpc-simd-f64" ? "f64" : "f32";
+      const simd = name.startsWith("mlpc-simd");
       const { setup } = await import("./mlpc.mjs");
-      return setup(w, data, initial, { file: modulePath(modules, w.program, dtype), dtype, measureMemory });
+      return setup(w, data, initial, { file: modulePath(modules, w.program, dtype, simd), dtype, measureMemory });
     }
     case "baseline":
       return (await import("./peers/baseline.mjs")).setup(w, data, initial);

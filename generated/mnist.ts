@@ -870,6 +870,9 @@ export class NonFiniteLossError extends Error {
   }
 }
 
+/** predict and evaluate run forwardBatch on this many rows at a time: bounded scratch memory, one call a chunk. */
+const PREDICT_CHUNK_ROWS = 256;
+
 /** True for number[][] (rows as arrays), false for a flat array of numbers. */
 function isNested(data: Rows): data is ReadonlyArray<ArrayLike<number>> {
   return data.length > 0 && typeof (data as ArrayLike<unknown>)[0] !== "number";
@@ -923,12 +926,12 @@ function toTargets(data: Rows, rows: number): Float64Array {
   return oneHot;
 }
 
-/** correct[0] += rows whose largest output (first on ties) is the largest target. */
-function countCorrect(out: Float64Array, y: Float64Array, r: number, correct: Float64Array): void {
+/** correct[0] += rows whose largest output (row r's outputs at out[o..]) (first on ties) is the largest target. */
+function countCorrect(out: Float64Array, o: number, y: Float64Array, r: number, correct: Float64Array): void {
   let best = 0;
   let target = 0;
   for (let j = 1; j < 10; j++) {
-    if (out[j]! > out[best]!) best = j;
+    if (out[o + j]! > out[o + best]!) best = j;
     if (y[r * 10 + j]! > y[r * 10 + target]!) target = j;
   }
   if (best === target) correct[0]! += 1;
@@ -1055,16 +1058,15 @@ export class Trainer {
     return run.history;
   }
 
-  /** forward on every row: one array of 10 outputs per row (probabilities for sigmoid/softmax). */
+  /** The outputs of every row (forwardBatch, PREDICT_CHUNK_ROWS rows a call): one array of 10 outputs per row (probabilities for sigmoid/softmax). */
   predict(x: Rows): number[][] {
     const { values, rows } = toInputs(x);
-    const row = new Float64Array(784);
-    const out = new Float64Array(10);
+    const out = new Float64Array(Math.min(rows, PREDICT_CHUNK_ROWS) * 10);
     const result: number[][] = [];
-    for (let r = 0; r < rows; r++) {
-      for (let k = 0; k < 784; k++) row[k] = values[r * 784 + k]!;
-      forward(this.state.params, row, out);
-      result.push(Array.from(out));
+    for (let from = 0; from < rows; from += PREDICT_CHUNK_ROWS) {
+      const n = Math.min(PREDICT_CHUNK_ROWS, rows - from);
+      forwardBatch(this.state.params, values.subarray(from * 784, (from + n) * 784), n, out);
+      for (let r = 0; r < n; r++) result.push(Array.from(out.subarray(r * 10, (r + 1) * 10)));
     }
     return result;
   }
@@ -1283,12 +1285,11 @@ export class Trainer {
     this.scratchGrad ??= new Float64Array(101770);
     const loss = lossAndGradient(this.state.params, x, y, rows, this.scratchGrad);
     const correct = new Float64Array(1);
-    const row = new Float64Array(784);
-    const out = new Float64Array(10);
-    for (let r = 0; r < rows; r++) {
-      for (let k = 0; k < 784; k++) row[k] = x[r * 784 + k]!;
-      forward(this.state.params, row, out);
-      countCorrect(out, y, r, correct);
+    const out = new Float64Array(Math.min(rows, PREDICT_CHUNK_ROWS) * 10);
+    for (let from = 0; from < rows; from += PREDICT_CHUNK_ROWS) {
+      const n = Math.min(PREDICT_CHUNK_ROWS, rows - from);
+      forwardBatch(this.state.params, x.subarray(from * 784, (from + n) * 784), n, out);
+      for (let r = 0; r < n; r++) countCorrect(out, r * 10, y, from + r, correct);
     }
     let total = 0;
     for (let j = 0; j < correct.length; j++) total += correct[j]!;

@@ -1181,6 +1181,9 @@ export class NonFiniteLossError extends Error {
   }
 }
 
+/** predict and evaluate run forwardBatch on this many rows at a time: bounded scratch memory, one call a chunk. */
+const PREDICT_CHUNK_ROWS = 256;
+
 /** True for number[][] (rows as arrays), false for a flat array of numbers. */
 function isNested(data: Rows): data is ReadonlyArray<ArrayLike<number>> {
   return data.length > 0 && typeof (data as ArrayLike<unknown>)[0] !== "number";
@@ -1338,16 +1341,15 @@ export class Trainer {
     return run.history;
   }
 
-  /** forward on every row: one array of 1 outputs per row (probabilities for sigmoid/softmax). */
+  /** The outputs of every row (forwardBatch, PREDICT_CHUNK_ROWS rows a call): one array of 1 outputs per row (probabilities for sigmoid/softmax). */
   predict(x: Rows): number[][] {
     const { values, rows } = toInputs(x);
-    const row = new Float64Array(2);
-    const out = new Float64Array(1);
+    const out = new Float64Array(Math.min(rows, PREDICT_CHUNK_ROWS) * 1);
     const result: number[][] = [];
-    for (let r = 0; r < rows; r++) {
-      for (let k = 0; k < 2; k++) row[k] = values[r * 2 + k]!;
-      forward(this.state.params, row, out);
-      result.push(Array.from(out));
+    for (let from = 0; from < rows; from += PREDICT_CHUNK_ROWS) {
+      const n = Math.min(PREDICT_CHUNK_ROWS, rows - from);
+      forwardBatch(this.state.params, values.subarray(from * 2, (from + n) * 2), n, out);
+      for (let r = 0; r < n; r++) result.push(Array.from(out.subarray(r * 1, (r + 1) * 1)));
     }
     return result;
   }

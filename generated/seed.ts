@@ -684,6 +684,9 @@ export class NonFiniteLossError extends Error {
   }
 }
 
+/** predict and evaluate run forwardBatch on this many rows at a time: bounded scratch memory, one call a chunk. */
+const PREDICT_CHUNK_ROWS = 256;
+
 /** True for number[][] (rows as arrays), false for a flat array of numbers. */
 function isNested(data: Rows): data is ReadonlyArray<ArrayLike<number>> {
   return data.length > 0 && typeof (data as ArrayLike<unknown>)[0] !== "number";
@@ -720,10 +723,10 @@ function toTargets(data: Rows, rows: number): Float64Array {
   return checkRows(toMatrix(data, 1, "y"), rows, "y").values;
 }
 
-/** correct[j] += 1 when output j and target j are on the same side of 0.5. */
-function countCorrect(out: Float64Array, y: Float64Array, r: number, correct: Float64Array): void {
+/** correct[j] += 1 when output j (row r's outputs at out[o..]) and target j are on the same side of 0.5. */
+function countCorrect(out: Float64Array, o: number, y: Float64Array, r: number, correct: Float64Array): void {
   for (let j = 0; j < 1; j++) {
-    if (out[j]! >= 0.5 === y[r * 1 + j]! >= 0.5) correct[j]! += 1;
+    if (out[o + j]! >= 0.5 === y[r * 1 + j]! >= 0.5) correct[j]! += 1;
   }
 }
 
@@ -848,16 +851,15 @@ export class Trainer {
     return run.history;
   }
 
-  /** forward on every row: one array of 1 outputs per row (probabilities for sigmoid/softmax). */
+  /** The outputs of every row (forwardBatch, PREDICT_CHUNK_ROWS rows a call): one array of 1 outputs per row (probabilities for sigmoid/softmax). */
   predict(x: Rows): number[][] {
     const { values, rows } = toInputs(x);
-    const row = new Float64Array(6);
-    const out = new Float64Array(1);
+    const out = new Float64Array(Math.min(rows, PREDICT_CHUNK_ROWS) * 1);
     const result: number[][] = [];
-    for (let r = 0; r < rows; r++) {
-      for (let k = 0; k < 6; k++) row[k] = values[r * 6 + k]!;
-      forward(this.state.params, row, out);
-      result.push(Array.from(out));
+    for (let from = 0; from < rows; from += PREDICT_CHUNK_ROWS) {
+      const n = Math.min(PREDICT_CHUNK_ROWS, rows - from);
+      forwardBatch(this.state.params, values.subarray(from * 6, (from + n) * 6), n, out);
+      for (let r = 0; r < n; r++) result.push(Array.from(out.subarray(r * 1, (r + 1) * 1)));
     }
     return result;
   }
@@ -1076,12 +1078,11 @@ export class Trainer {
     this.scratchGrad ??= new Float64Array(86);
     const loss = lossAndGradient(this.state.params, x, y, rows, this.scratchGrad);
     const correct = new Float64Array(1);
-    const row = new Float64Array(6);
-    const out = new Float64Array(1);
-    for (let r = 0; r < rows; r++) {
-      for (let k = 0; k < 6; k++) row[k] = x[r * 6 + k]!;
-      forward(this.state.params, row, out);
-      countCorrect(out, y, r, correct);
+    const out = new Float64Array(Math.min(rows, PREDICT_CHUNK_ROWS) * 1);
+    for (let from = 0; from < rows; from += PREDICT_CHUNK_ROWS) {
+      const n = Math.min(PREDICT_CHUNK_ROWS, rows - from);
+      forwardBatch(this.state.params, x.subarray(from * 6, (from + n) * 6), n, out);
+      for (let r = 0; r < n; r++) countCorrect(out, r * 1, y, from + r, correct);
     }
     let total = 0;
     for (let j = 0; j < correct.length; j++) total += correct[j]!;

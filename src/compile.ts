@@ -18,6 +18,11 @@ export interface CompileOptions extends AnalyzeOptions {
   readonly unroll?: UnrollMode;
   /** Storage of parameters and gradients: Float64Array (default) or Float32Array. */
   readonly dtype?: Dtype;
+  /**
+   * Big layers in emitted WebAssembly SIMD kernels (f32x4 with dtype f32, f64x2 with f64); the
+   * module still imports nothing but needs a runtime with WebAssembly SIMD. Default false.
+   */
+  readonly simd?: boolean;
   /** The source's file name, shown in the generated header. */
   readonly sourceName?: string;
 }
@@ -40,6 +45,7 @@ export function emitIR(ir: ModelIR, options: Omit<CompileOptions, keyof AnalyzeO
   return emitModule(ir, {
     unroll: options.unroll ?? "auto",
     dtype: options.dtype ?? "f64",
+    simd: options.simd ?? false,
     sourceName: options.sourceName ?? `${ir.name}.mlp`,
     version: VERSION,
   });

@@ -21,6 +21,7 @@ interface CompileFlags {
   emit?: Emit;
   unroll: UnrollMode;
   dtype: Dtype;
+  simd?: boolean;
   check?: boolean;
   maxParams: number;
 }
@@ -41,6 +42,7 @@ export function register(program: Command, io: Io): void {
     .addOption(new Option("--emit <kind>", "what to emit (default: from the -o extension, else ts)").choices(["ts", "js", "ir"]))
     .addOption(new Option("--unroll <mode>", "unrolled straight-line code or loops, per layer").choices(["auto", "full", "none"]).default("auto"))
     .addOption(new Option("--dtype <type>", "parameter storage").choices(["f64", "f32"]).default("f64"))
+    .option("--simd", "run big layers in emitted WebAssembly SIMD kernels (f32x4 with --dtype f32); needs a runtime with wasm SIMD")
     .option("--check", "exit 1 if the file on disk differs from what would be generated; write nothing")
     .option("--max-params <n>", "total parameter limit", parseCount, 50_000_000)
     .action(async (file: string, flags: CompileFlags) => {
@@ -49,7 +51,7 @@ export function register(program: Command, io: Io): void {
       const { emitIR, emitJavaScript, printIR } = await import("../compile.js");
       const emit = flags.emit ?? emitFromPath(flags.out) ?? "ts";
       const outPath = flags.out ?? join(dirname(file), `${basename(file, extname(file))}${emit === "ir" ? ".ir.txt" : `.${emit}`}`);
-      const typescript = (): string => emitIR(ir, { unroll: flags.unroll, dtype: flags.dtype, sourceName: basename(file) });
+      const typescript = (): string => emitIR(ir, { unroll: flags.unroll, dtype: flags.dtype, simd: flags.simd === true, sourceName: basename(file) });
       const outputs = render(emit, outPath, typescript, () => printIR(ir), emitJavaScript);
       if (flags.stdout === true) {
         for (const o of outputs) io.stdout(o.text);

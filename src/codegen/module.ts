@@ -17,6 +17,7 @@ import { activationCode, activationName, helperSource, orderHelpers, type Helper
 import { emitBlockedForwardBody, emitBlockedInputDelta, emitBlockedWeightGradient, forwardStore } from "./loops.js";
 import { assertLossFitsOutput, emitLossAtLogitsBody, emitLossScales, emitOutputActivationBody, emitUnrolledLossRow, emitUnrolledOutput, lossComment } from "./loss.js";
 import { describePlan, planEmission, type EmitPlan, type LayerPlan, type PlanTuning, type UnrollMode } from "./plan.js";
+import { emitWasmBackwardBody, emitWasmForwardBody, simdLanes, simdRuntimeStatements, SIMD_CHUNK_ROWS, STAGED_X, type ScratchArray, type SimdContext } from "./simd.js";
 import { printValue, specValue } from "./spec.js";
 import { CodeLines, commentLine, identifier, int, num, paramArrayType, safeFileName } from "./text.js";
 import { emitTrainingSection } from "./training.js";
@@ -44,6 +45,8 @@ export interface EmitOptions {
   readonly version: string;
   /** Threshold overrides for the unroll measurement (bench/unroll-threshold.mjs); not for users. */
   readonly tuning?: PlanTuning;
+  /** Big layers in emitted WebAssembly SIMD kernels (simd.ts): f32x4 for f32, f64x2 for f64. */
+  readonly simd?: boolean;
 }
 
 export type { UnrollMode } from "./plan.js";
@@ -55,14 +58,22 @@ interface Context {
   /** "Float64Array" | "Float32Array": the parameter and gradient type. */
   readonly P: string;
   readonly output: DenseLayer;
+  /** The scratch arrays' type: Float64Array, or with --simd the heap's (the dtype's) type. */
+  readonly S: string;
+  /** Set when some layer runs in the WebAssembly kernels. */
+  readonly sx: SimdContext | null;
 }
 
 type Statement = string | FunctionDeclarationStructure;
 
 export function emitModule(ir: ModelIR, options: EmitOptions): string {
   validateIR(ir);
-  const plan = planEmission(ir, options.unroll, options.tuning);
-  const cx: Context = { ir, plan, P: paramArrayType(options.dtype), output: ir.layers[ir.layers.length - 1]! };
+  const plan = planEmission(ir, options.unroll, options.tuning, options.simd === true ? simdLanes(options.dtype) : null);
+  const P = paramArrayType(options.dtype);
+  const simd = plan.layers.some((l) => l.wasm);
+  const S = simd ? P : "Float64Array";
+  const sx: SimdContext | null = simd ? { ir, lane: options.dtype, S, P, layers: plan.layers } : null;
+  const cx: Context = { ir, plan, P, output: ir.layers[ir.layers.length - 1]!, S, sx };
   const statements: Statement[] = [
     headerComment(cx, options),
     `/** The program's facts: shapes, parameter offsets and settings. */\nexport const spec = ${printValue(specValue(ir, options.dtype))} as const;`,
@@ -128,7 +139,7 @@ function headerComment(cx: Context, options: EmitOptions): string {
     `Parameters: ${counts} = ${ir.paramCount}, in one ${cx.P}, layer by layer:`,
     "W (units x inputs, row-major: W[j][i] at weightOffset + j*inputs + i), then b.",
     "",
-    `Code shape (--unroll=${options.unroll}):`,
+    `Code shape (--unroll=${options.unroll}${options.simd === true ? ", --simd" : ""}):`,
     ...describePlan(cx.plan).map((l) => `  ${l}`),
   ];
   return `/**\n${lines.map((l) => (l === "" ? " *" : ` * ${commentLine(l)}`)).join("\n")}\n */`;
@@ -405,25 +416,14 @@ function scratchArrays(p: LayerPlan): string[] {
 
 function layeredStatements(cx: Context): Statement[] {
   const layers = cx.plan.layers;
-  const arrays = layers.flatMap((p) => scratchArrays(p).map((name) => ({ name, units: p.layer.units, layer: p.layer.name })));
-  const declarations = [
-    "/** Rows the scratch arrays below can hold; grown (never shrunk) by ensureCapacity. */",
-    "let capacity = 0;",
-    ...arrays.map((s) => `/** ${s.layer}, rows x ${s.units}. */\nlet ${s.name} = new Float64Array(0);`),
-  ].join("\n");
-  const ensure = fn("ensureCapacity", [["rows", "number"]], "void", (out) => {
-    out.line("if (rows <= capacity) return;");
-    out.line("capacity = rows;");
-    for (const s of arrays) out.line(`${s.name} = new Float64Array(rows * ${int(s.units)});`);
-  }, { docs: ["Grows the scratch arrays to `rows` rows: training allocates only when a batch is bigger than any before."] });
+  const arrays: ScratchArray[] = layers.flatMap((p) => scratchArrays(p).map((name) => ({ name, units: p.layer.units, layer: p.layer.name })));
   return [
-    declarations,
-    ensure,
+    ...(cx.sx === null ? scratchStatements(arrays) : simdRuntimeStatements(cx.sx, arrays)),
     ...layers.map((p) => layerForward(cx, p)),
     fn(
       "outputActivation",
       [
-        ["z", "Float64Array"],
+        ["z", cx.S],
         ["rows", "number"],
         ["out", "Float64Array"],
       ],
@@ -434,10 +434,10 @@ function layeredStatements(cx: Context): Statement[] {
     fn(
       "lossAtLogits",
       [
-        ["z", "Float64Array"],
+        ["z", cx.S],
         ["y", "ArrayLike<number>"],
         ["rows", "number"],
-        ["dz", "Float64Array"],
+        ["dz", cx.S],
       ],
       "number",
       (out) => emitLossAtLogitsBody(out, cx.ir, cx.output),
@@ -449,31 +449,55 @@ function layeredStatements(cx: Context): Statement[] {
   ];
 }
 
-function inputType(layer: DenseLayer): string {
-  return layer.index === 1 ? "ArrayLike<number>" : "Float64Array";
+/** The scratch arrays of the plain (no --simd) layered module: Float64Arrays grown on demand. */
+function scratchStatements(arrays: readonly ScratchArray[]): Statement[] {
+  const declarations = [
+    "/** Rows the scratch arrays below can hold; grown (never shrunk) by ensureCapacity. */",
+    "let capacity = 0;",
+    ...arrays.map((s) => `/** ${s.layer}, rows x ${s.units}. */\nlet ${s.name} = new Float64Array(0);`),
+  ].join("\n");
+  const ensure = fn("ensureCapacity", [["rows", "number"]], "void", (out) => {
+    out.line("if (rows <= capacity) return;");
+    out.line("capacity = rows;");
+    for (const s of arrays) out.line(`${s.name} = new Float64Array(rows * ${int(s.units)});`);
+  }, { docs: ["Grows the scratch arrays to `rows` rows: training allocates only when a batch is bigger than any before."] });
+  return [declarations, ensure];
+}
+
+/** A layer's input: the caller's x for the first layer (with --simd, x staged in the heap), else a scratch array. */
+function inputType(cx: Context, p: LayerPlan): string {
+  return p.layer.index === 1 && cx.sx === null ? "ArrayLike<number>" : cx.S;
+}
+
+/** How a layer's passes are computed, for its doc comment. */
+function passDescription(p: LayerPlan, mode: "unrolled" | "loop"): string {
+  if (p.wasm) return "WebAssembly SIMD kernels";
+  return mode === "unrolled" ? "unrolled (straight-line code per row)" : "register-blocked loops";
 }
 
 function layerForward(cx: Context, p: LayerPlan): FunctionDeclarationStructure {
   const { layer } = p;
   const params: [string, string][] = [
-    ["params", cx.P],
-    ["input", inputType(layer)],
+    // A wasm layer reads its parameters from the heap (staged by stageParams), not from params.
+    ...(p.wasm ? [] : ([["params", cx.P]] as [string, string][])),
+    ["input", inputType(cx, p)],
     ["rows", "number"],
-    ...(p.isOutput ? [] : ([["a", "Float64Array"]] as [string, string][])),
-    ...(p.isOutput || p.keepsZ ? ([["z", "Float64Array"]] as [string, string][]) : []),
+    ...(p.isOutput ? [] : ([["a", cx.S]] as [string, string][])),
+    ...(p.isOutput || p.keepsZ ? ([["z", cx.S]] as [string, string][]) : []),
   ];
   return fn(
     `forwardDense${layer.index}`,
     params,
     "void",
     (out) => {
-      if (p.forward === "unrolled") emitUnrolledForwardFunctionBody(out, p);
+      if (p.wasm && cx.sx !== null) emitWasmForwardBody(out, cx.sx, p);
+      else if (p.forward === "unrolled") emitUnrolledForwardFunctionBody(out, p);
       else emitBlockedForwardBody(out, layer, forwardStore(layer, p.isOutput, p.keepsZ));
     },
     {
       docs: [
         ...layerNote(layer, p.isOutput, cx.ir.loss.kind),
-        `Forward pass over rows, ${p.forward === "unrolled" ? "unrolled (straight-line code per row)" : "register-blocked loops"}; writes ${p.isOutput ? "the logits z" : p.keepsZ ? "z and a" : "a"}.`,
+        `Forward pass over rows, ${passDescription(p, p.forward)}; writes ${p.isOutput ? "the logits z" : p.keepsZ ? "z and a" : "a"}.`,
       ],
     },
   );
@@ -499,20 +523,21 @@ function layerBackward(cx: Context, p: LayerPlan): FunctionDeclarationStructure 
   const { layer } = p;
   const prevPlan = cx.plan.layers[layer.index - 2];
   const params: [string, string][] = [
-    ["params", cx.P],
+    ...(p.wasm ? [] : ([["params", cx.P]] as [string, string][])),
     ["grad", cx.P],
-    ["input", inputType(layer)],
-    ["dz", "Float64Array"],
+    ["input", inputType(cx, p)],
+    ["dz", cx.S],
     ["rows", "number"],
-    ...(prevPlan !== undefined ? ([["dzPrev", "Float64Array"]] as [string, string][]) : []),
-    ...(prevPlan?.keepsZ === true ? ([["zPrev", "Float64Array"]] as [string, string][]) : []),
+    ...(prevPlan !== undefined ? ([["dzPrev", cx.S]] as [string, string][]) : []),
+    ...(prevPlan?.keepsZ === true ? ([["zPrev", cx.S]] as [string, string][]) : []),
   ];
   return fn(
     `backwardDense${layer.index}`,
     params,
     "void",
     (out) => {
-      if (p.backward === "unrolled") emitUnrolledBackwardFunctionBody(out, p, prevPlan);
+      if (p.wasm && cx.sx !== null) emitWasmBackwardBody(out, cx.sx, p, prevPlan);
+      else if (p.backward === "unrolled") emitUnrolledBackwardFunctionBody(out, p, prevPlan);
       else {
         emitBlockedWeightGradient(out, layer);
         if (prevPlan !== undefined) {
@@ -522,7 +547,7 @@ function layerBackward(cx: Context, p: LayerPlan): FunctionDeclarationStructure 
     },
     {
       docs: [
-        `Backward through ${layer.name} (${layer.inputs} -> ${layer.units}), ${p.backward === "unrolled" ? "unrolled" : "register-blocked loops"}:`,
+        `Backward through ${layer.name} (${layer.inputs} -> ${layer.units}), ${p.wasm ? "WebAssembly SIMD kernels" : p.backward === "unrolled" ? "unrolled" : "register-blocked loops"}:`,
         `dz holds dJ/dz${layer.index} (rows x ${layer.units}); writes dW${layer.index} and db${layer.index} into grad` +
           (prevPlan !== undefined ? `, and dJ/dz${layer.index - 1} = (sum_j W[j][i] dz[r][j]) * f'(z${layer.index - 1}) into dzPrev.` : "."),
       ],
@@ -553,12 +578,17 @@ function emitUnrolledBackwardFunctionBody(out: CodeLines, p: LayerPlan, prevPlan
   storeGradientSums(out, layer);
 }
 
-function forwardCalls(out: CodeLines, cx: Context): void {
+/** The first layer's input: the caller's x, or x staged in the heap for a wasm layer. */
+function firstInput(cx: Context): string {
+  return cx.sx !== null ? STAGED_X : "x";
+}
+
+function forwardCalls(out: CodeLines, cx: Context, rows = "rows"): void {
   for (const p of cx.plan.layers) {
     const k = p.layer.index;
-    const input = k === 1 ? "x" : scratch.a(k - 1);
+    const input = k === 1 ? firstInput(cx) : scratch.a(k - 1);
     const outputs = [...(p.isOutput ? [] : [scratch.a(k)]), ...(p.isOutput || p.keepsZ ? [scratch.z(k)] : [])];
-    out.line(`forwardDense${k}(params, ${input}, rows, ${outputs.join(", ")});`);
+    out.line(`forwardDense${k}(${[...(p.wasm ? [] : ["params"]), input, rows, ...outputs].join(", ")});`);
   }
 }
 
@@ -575,6 +605,10 @@ function layeredForwardBatch(cx: Context): FunctionDeclarationStructure {
     "Float64Array",
     (out) => {
       emitBatchChecks(out, cx, false);
+      if (cx.sx !== null) {
+        emitSimdForwardBatch(out, cx);
+        return;
+      }
       out.line("ensureCapacity(rows);");
       forwardCalls(out, cx);
       out.line(`outputActivation(${scratch.z(cx.output.index)}, rows, out);`);
@@ -599,11 +633,15 @@ function layeredLossAndGradient(cx: Context): FunctionDeclarationStructure {
     (out) => {
       emitBatchChecks(out, cx, true);
       out.line("ensureCapacity(rows);");
+      if (cx.sx !== null) {
+        out.line("stageParams(params);");
+        out.line("stageInput(x, 0, rows);");
+      }
       forwardCalls(out, cx);
       out.line(`const loss = lossAtLogits(${scratch.z(L)}, y, rows, ${scratch.dz(L)});`);
       for (let k = L; k >= 1; k--) {
         const prev = cx.plan.layers[k - 2];
-        const args = ["params", "grad", k === 1 ? "x" : scratch.a(k - 1), scratch.dz(k), "rows"];
+        const args = [...(cx.plan.layers[k - 1]!.wasm ? [] : ["params"]), "grad", k === 1 ? firstInput(cx) : scratch.a(k - 1), scratch.dz(k), "rows"];
         if (prev !== undefined) args.push(scratch.dz(k - 1));
         if (prev?.keepsZ === true) args.push(scratch.z(k - 1));
         out.line(`backwardDense${k}(${args.join(", ")});`);
@@ -612,6 +650,23 @@ function layeredLossAndGradient(cx: Context): FunctionDeclarationStructure {
     },
     { exported: true, docs: LOSS_DOCS(cx) },
   );
+}
+
+/**
+ * --simd forwardBatch: parameters staged once, rows in chunks of at most SIMD_CHUNK_ROWS so the
+ * heap stays small however many rows are predicted (rows are independent in inference).
+ */
+function emitSimdForwardBatch(out: CodeLines, cx: Context): void {
+  const O = int(cx.ir.outputSize);
+  out.line(`ensureCapacity(Math.min(rows, ${int(SIMD_CHUNK_ROWS)}));`);
+  out.line("stageParams(params);");
+  out.block(`for (let from = 0; from < rows; from += ${int(SIMD_CHUNK_ROWS)})`, () => {
+    out.line(`const n = Math.min(${int(SIMD_CHUNK_ROWS)}, rows - from);`);
+    out.line("stageInput(x, from, n);");
+    forwardCalls(out, cx, "n");
+    out.line(`outputActivation(${scratch.z(cx.output.index)}, n, out.subarray(from * ${O}, (from + n) * ${O}));`);
+  });
+  out.line("return out;");
 }
 
 // ---------------------------------------------------------------------------------------------

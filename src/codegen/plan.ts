@@ -24,6 +24,11 @@ export interface LayerPlan {
   readonly isOutput: boolean;
   /** A hidden layer whose activation derivative needs z, so the layered code keeps z as well as a. */
   readonly keepsZ: boolean;
+  /**
+   * --simd: forward, weight gradient and input delta run in the emitted WebAssembly SIMD kernels
+   * (simd.ts). Only for layers that would otherwise loop, and whose inputs fill whole vectors.
+   */
+  readonly wasm: boolean;
 }
 
 export interface EmitPlan {
@@ -90,7 +95,7 @@ export interface PlanTuning {
  * (past them unrolled code is never optimized, so a bigger pass still gets a loop); `none` loops
  * everywhere; `auto` unrolls passes up to the measured thresholds.
  */
-export function planEmission(ir: ModelIR, unroll: UnrollMode, tuning: PlanTuning = {}): EmitPlan {
+export function planEmission(ir: ModelIR, unroll: UnrollMode, tuning: PlanTuning = {}, simdLanes: number | null = null): EmitPlan {
   const last = ir.layers.length - 1;
   const totalMacs = ir.layers.reduce((s, l) => s + l.inputs * l.units, 0);
   // auto fuses a small enough network outright: every pass unrolled, whatever the layer sizes.
@@ -103,13 +108,16 @@ export function planEmission(ir: ModelIR, unroll: UnrollMode, tuning: PlanTuning
     const forwardUnrolled = unroll === "full" ? forwardFits(macs) : unroll === "auto" ? macs <= forwardMax && forwardFits(macs) : false;
     const backwardUnrolled = unroll === "full" ? backwardFits(macs) : unroll === "auto" ? macs <= backwardMax && backwardFits(macs) : false;
     const isOutput = k === last;
+    const forward: PassMode = forwardUnrolled ? "unrolled" : "loop";
     return {
       layer,
       macs,
-      forward: forwardUnrolled ? "unrolled" : "loop",
+      forward,
       backward: backwardUnrolled ? "unrolled" : "loop",
       isOutput,
       keepsZ: !isOutput && activationCode(layer.activation).needsZ,
+      // The kernels read whole vectors along the inputs (no tail code): inputs % lanes must be 0.
+      wasm: simdLanes !== null && !fuseAll && forward === "loop" && layer.inputs % simdLanes === 0,
     };
   });
   const allUnrolled = layers.every((l) => l.forward === "unrolled" && l.backward === "unrolled");
@@ -120,7 +128,9 @@ export function planEmission(ir: ModelIR, unroll: UnrollMode, tuning: PlanTuning
 /** One line per layer for the module header, e.g. `dense_1 6x7: forward unrolled, backward loop`. */
 export function describePlan(plan: EmitPlan): string[] {
   const lines = plan.layers.map(
-    (l) => `${l.layer.name} ${l.layer.inputs}x${l.layer.units} (${l.macs} multiply-adds a row): forward ${l.forward}, backward ${l.backward}`,
+    (l) =>
+      `${l.layer.name} ${l.layer.inputs}x${l.layer.units} (${l.macs} multiply-adds a row): ` +
+      (l.wasm ? "forward and backward in the WebAssembly SIMD kernels" : `forward ${l.forward}, backward ${l.backward}`),
   );
   lines.push(
     plan.strategy === "fused"

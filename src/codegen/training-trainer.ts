@@ -217,25 +217,28 @@ function toTargets(data: Rows, rows: number): Float64Array {
 }`;
   const count =
     acc === "argmax"
-      ? `/** correct[0] += rows whose largest output (first on ties) is the largest target. */
-function countCorrect(out: Float64Array, y: Float64Array, r: number, correct: Float64Array): void {
+      ? `/** correct[0] += rows whose largest output (row r's outputs at out[o..]) (first on ties) is the largest target. */
+function countCorrect(out: Float64Array, o: number, y: Float64Array, r: number, correct: Float64Array): void {
   let best = 0;
   let target = 0;
   for (let j = 1; j < ${OUT}; j++) {
-    if (out[j]! > out[best]!) best = j;
+    if (out[o + j]! > out[o + best]!) best = j;
     if (y[r * ${OUT} + j]! > y[r * ${OUT} + target]!) target = j;
   }
   if (best === target) correct[0]! += 1;
 }`
       : acc === "threshold"
-        ? `/** correct[j] += 1 when output j and target j are on the same side of 0.5. */
-function countCorrect(out: Float64Array, y: Float64Array, r: number, correct: Float64Array): void {
+        ? `/** correct[j] += 1 when output j (row r's outputs at out[o..]) and target j are on the same side of 0.5. */
+function countCorrect(out: Float64Array, o: number, y: Float64Array, r: number, correct: Float64Array): void {
   for (let j = 0; j < ${OUT}; j++) {
-    if (out[j]! >= 0.5 === y[r * ${OUT} + j]! >= 0.5) correct[j]! += 1;
+    if (out[o + j]! >= 0.5 === y[r * ${OUT} + j]! >= 0.5) correct[j]! += 1;
   }
 }`
         : "";
-  return `/** True for number[][] (rows as arrays), false for a flat array of numbers. */
+  return `/** predict and evaluate run forwardBatch on this many rows at a time: bounded scratch memory, one call a chunk. */
+const PREDICT_CHUNK_ROWS = 256;
+
+/** True for number[][] (rows as arrays), false for a flat array of numbers. */
 function isNested(data: Rows): data is ReadonlyArray<ArrayLike<number>> {
   return data.length > 0 && typeof (data as ArrayLike<unknown>)[0] !== "number";
 }
@@ -291,12 +294,11 @@ export function emitTrainerClass(ir: ModelIR, array: string): string {
       ? ""
       : `
     const correct = new Float64Array(${acc === "argmax" ? 1 : OUT});
-    const row = new Float64Array(${IN});
-    const out = new Float64Array(${OUT});
-    for (let r = 0; r < rows; r++) {
-      for (let k = 0; k < ${IN}; k++) row[k] = x[r * ${IN} + k]!;
-      forward(this.state.params, row, out);
-      countCorrect(out, y, r, correct);
+    const out = new Float64Array(Math.min(rows, PREDICT_CHUNK_ROWS) * ${OUT});
+    for (let from = 0; from < rows; from += PREDICT_CHUNK_ROWS) {
+      const n = Math.min(PREDICT_CHUNK_ROWS, rows - from);
+      forwardBatch(this.state.params, x.subarray(from * ${IN}, (from + n) * ${IN}), n, out);
+      for (let r = 0; r < n; r++) countCorrect(out, r * ${OUT}, y, from + r, correct);
     }
     let total = 0;
     for (let j = 0; j < correct.length; j++) total += correct[j]!;`;
@@ -425,16 +427,15 @@ export class Trainer {
     return run.history;
   }
 
-  /** forward on every row: one array of ${OUT} outputs per row (probabilities for sigmoid/softmax). */
+  /** The outputs of every row (forwardBatch, PREDICT_CHUNK_ROWS rows a call): one array of ${OUT} outputs per row (probabilities for sigmoid/softmax). */
   predict(x: Rows): number[][] {
     const { values, rows } = toInputs(x);
-    const row = new Float64Array(${IN});
-    const out = new Float64Array(${OUT});
+    const out = new Float64Array(Math.min(rows, PREDICT_CHUNK_ROWS) * ${OUT});
     const result: number[][] = [];
-    for (let r = 0; r < rows; r++) {
-      for (let k = 0; k < ${IN}; k++) row[k] = values[r * ${IN} + k]!;
-      forward(this.state.params, row, out);
-      result.push(Array.from(out));
+    for (let from = 0; from < rows; from += PREDICT_CHUNK_ROWS) {
+      const n = Math.min(PREDICT_CHUNK_ROWS, rows - from);
+      forwardBatch(this.state.params, values.subarray(from * ${IN}, (from + n) * ${IN}), n, out);
+      for (let r = 0; r < n; r++) result.push(Array.from(out.subarray(r * ${OUT}, (r + 1) * ${OUT})));
     }
     return result;
   }

@@ -34,6 +34,7 @@ beforeAll(async () => {
   for (const p of ["w1", "w2", "w3", "w4"]) {
     for (const dtype of ["f64", "f32"]) await compileWorkload(p, dtype, modules);
   }
+  for (const dtype of ["f64", "f32"]) await compileWorkload("w4", dtype, modules, true);
 }, 60_000);
 
 afterAll(() => rmSync(modules, { recursive: true, force: true }));
@@ -151,6 +152,26 @@ describe("mlpc and the plain-loop baseline", () => {
     f32.epoch(data.rows);
     f64.epoch(data.rows);
     expect(maxAbsDiff(f32.params(), f64.params())).toBeLessThan(1e-5);
+  });
+});
+
+describe("mlpc --simd (the WebAssembly kernels)", () => {
+  it("W4b32 trains to the plain module's parameters (f64x2: to rounding; f32x4: to float32), W5b256 predicts the reference", async () => {
+    const w = workload("W4b32");
+    const data = small(w, 2);
+    const initial = initialParams(w);
+    const plain = await setup("mlpc", w, data, initial);
+    const simd64 = await setup("mlpc-simd-f64", w, data, initial);
+    const simd32 = await setup("mlpc-simd", w, data, initial);
+    for (const m of [plain, simd64, simd32]) m.epoch(data.rows);
+    expect(maxAbsDiff(plain.params(), initial)).toBeGreaterThan(1e-4);
+    expect(maxAbsDiff(simd64.params(), plain.params())).toBeLessThan(1e-10);
+    expect(maxAbsDiff(simd32.params(), plain.params())).toBeLessThan(1e-5);
+    const v = workload("W5b256");
+    const rows = small(v, 1);
+    const want = reference(v.sizes, v.activations, initial, rows.x, rows.rows);
+    const infer = await setup("mlpc-simd", v, rows, initial);
+    expect(maxAbsDiff(infer.predict(rows.x, rows.rows), want)).toBeLessThan(1e-5);
   });
 });
 

@@ -50,6 +50,24 @@ describe("mlpc compile", () => {
     expect(parsed.y[0]).toBeLessThan(1);
   });
 
+  it("--simd --dtype f32 -o net.js: the MNIST example runs in the WebAssembly kernels, close to the plain module", async () => {
+    const mnist = join(root, "examples/mnist.mlp");
+    const simd = join(tmp, "simd", "mnist.js");
+    const plain = join(tmp, "simd", "mnist-plain.js");
+    expect((await runCli(["compile", mnist, "--simd", "--dtype", "f32", "-o", simd])).code).toBe(0);
+    expect((await runCli(["compile", mnist, "-o", plain])).code).toBe(0);
+    expect(readFileSync(simd, "utf8")).toContain("kernels.dense(");
+    const script = `import * as s from ${JSON.stringify(simd)}; import * as p from ${JSON.stringify(plain)};
+      const x = Float64Array.from({ length: 3 * 784 }, (_, i) => ((i * 37) % 101) / 101);
+      const a = s.forwardBatch(s.initParams(1), x, 3); const b = p.forwardBatch(Float64Array.from(s.initParams(1)), x, 3);
+      console.log(JSON.stringify({ diff: Math.max(...a.map((v, i) => Math.abs(v - b[i]))), sum: a.reduce((t, v) => t + v, 0) }));`;
+    const run = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
+    expect(run.stderr).toBe("");
+    const parsed = JSON.parse(run.stdout) as { diff: number; sum: number };
+    expect(parsed.sum).toBeCloseTo(3, 5);
+    expect(parsed.diff).toBeLessThan(1e-5);
+  });
+
   it("--check passes on an up-to-date file and fails on a stale one, writing nothing", async () => {
     const dir = mkdtempSync(join(tmpdir(), "mlpc-check-"));
     const file = join(dir, "seed.mlp");

@@ -15,9 +15,9 @@ interface Result {
   readonly metrics: { readonly validation: { readonly accuracy?: number; readonly labels?: readonly { readonly accuracy: number }[]; readonly r2?: number } };
 }
 
-async function trainExample(name: string, target: readonly string[]): Promise<Result> {
+async function trainExample(name: string, target: readonly string[], extra: readonly string[] = []): Promise<Result> {
   const cwd = mkdtempSync(join(tmpdir(), "mlpc-examples-"));
-  const r = await runCli(["train", join(root, "examples", `${name}.mlp`), "--data", join(root, "examples/data", `${name}.csv`), ...target, "--standardize", "--json"], { cwd });
+  const r = await runCli(["train", join(root, "examples", `${name}.mlp`), "--data", join(root, "examples/data", `${name}.csv`), ...target, "--standardize", "--json", ...extra], { cwd });
   expect(r.stderr).toBe("");
   expect(r.code).toBe(0);
   return JSON.parse(r.stdout.trim().split("\n").at(-1)!) as Result;
@@ -32,6 +32,13 @@ describe("mlpc train reaches the convergence figures on every bundled example", 
   ])("%s: validation accuracy >= %d", async (name, min) => {
     const r = await trainExample(name, ["--label", "label"]);
     expect(r.metrics.validation.accuracy).toBeGreaterThanOrEqual(min);
+  });
+
+  it("digits --simd (f64x2 kernels): the same validation accuracy as without, to rounding", async () => {
+    const plain = await trainExample("digits", ["--label", "label"]);
+    const simd = await trainExample("digits", ["--label", "label"], ["--simd"]);
+    expect(simd.metrics.validation.accuracy).toBeGreaterThanOrEqual(0.95);
+    expect(Math.abs(simd.metrics.validation.accuracy! - plain.metrics.validation.accuracy!)).toBeLessThanOrEqual(1 / 300);
   });
 
   it("multilabel: every label >= 90 % on validation", async () => {

@@ -1,6 +1,7 @@
 /**
  * generated/ holds `mlpc compile` output for every example: the module (NAME.ts) and the IR as
- * text (NAME.ir.txt). A stale or missing file fails CI; `npm run accept` rewrites them.
+ * text (NAME.ir.txt), plus mnist.simd.ts (`--simd --dtype f32`: the WebAssembly kernels). A stale
+ * or missing file fails CI; `npm run accept` rewrites them.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -24,13 +25,20 @@ describe("generated/", () => {
     });
   }
 
+  it("mnist.simd (mlpc compile --simd --dtype f32)", async () => {
+    const source = readFileSync(join(root, "examples/mnist.mlp"), "utf8");
+    const result = compile(source, { defaultName: "mnist", sourceName: "mnist.mlp", simd: true, dtype: "f32" });
+    expect(result.typescript).toContain("kernels.dense(");
+    await expectGolden(result.typescript, join(root, "generated", "mnist.simd.ts"));
+  });
+
   it("compiling twice gives byte-identical output", () => {
     const source = readFileSync(join(root, "examples/digits.mlp"), "utf8");
     expect(compile(source).typescript).toBe(compile(source).typescript);
   });
 
   it("every file in generated/ belongs to an example", () => {
-    const expected = new Set(files.flatMap((f) => [f.replace(/\.mlp$/, ".ts"), f.replace(/\.mlp$/, ".ir.txt")]));
+    const expected = new Set([...files.flatMap((f) => [f.replace(/\.mlp$/, ".ts"), f.replace(/\.mlp$/, ".ir.txt")]), "mnist.simd.ts"]);
     expect(readdirSync(join(root, "generated")).filter((f) => !f.startsWith(".")).sort()).toEqual([...expected].sort());
   });
 });

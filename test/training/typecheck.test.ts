@@ -14,6 +14,7 @@ import { CASE_OPTIMIZERS } from "./cases.js";
 function header(dtype: "f64" | "f32"): string {
   const array = dtype === "f32" ? "Float32Array" : "Float64Array";
   return `declare function forward(params: ${array}, x: ArrayLike<number>, out?: Float64Array): Float64Array;
+declare function forwardBatch(params: ${array}, x: ArrayLike<number>, rows: number, out?: Float64Array): Float64Array;
 declare function lossAndGradient(params: ${array}, x: ArrayLike<number>, y: ArrayLike<number>, rows: number, grad: ${array}): number;
 `;
 }

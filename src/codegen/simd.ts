@@ -1,0 +1,270 @@
+/**
+ * `--simd`: the layered module's big layers run in WebAssembly SIMD kernels that mlpc assembles
+ * itself (wasm/kernels.ts) and embeds as bytes: the module still imports nothing, and needs only
+ * a runtime with fixed-width WebAssembly SIMD (Node 16.4+, Chrome 91+, Firefox 89+, Safari 16.4+).
+ *
+ * Memory: one WebAssembly.Memory, the "heap", made when a batch is bigger than any before and
+ * never grown (growing detaches the old ArrayBuffer, which slows every typed array in the process
+ * afterwards). It holds, in the dtype's element type and 16-byte aligned:
+ *   [ copy of the wasm layers' parameters | their weight gradients | staged x | scratch arrays ]
+ * Parameters are copied in once per call (forwardBatch, lossAndGradient), so the caller's arrays
+ * stay ordinary typed arrays anywhere; the copy costs ~1-3 % of a W4 training step.
+ *
+ * Arithmetic is the dtype's: f32 lanes compute in float32 (as tfjs does), f64 lanes in float64.
+ */
+import type { DenseLayer, ModelIR } from "../ir/types.js";
+import { activationCode } from "./activation.js";
+import type { LayerPlan } from "./plan.js";
+import { CodeLines, int } from "./text.js";
+import { kernelModuleBytes, lanesOf, type Lane } from "./wasm/kernels.js";
+
+/** Elements a heap region is aligned to: 16 bytes for f32, 32 for f64 (whole v128 loads). */
+const ALIGN = 4;
+/** forwardBatch stages at most this many rows at a time, so inference on a million rows needs no huge heap. */
+export const SIMD_CHUNK_ROWS = 1024;
+
+export function laneOf(dtype: "f64" | "f32"): Lane {
+  return dtype;
+}
+
+export function simdLanes(dtype: "f64" | "f32"): number {
+  return lanesOf(laneOf(dtype));
+}
+
+function alignUp(n: number): number {
+  return Math.ceil(n / ALIGN) * ALIGN;
+}
+
+/** One scratch array of the layered module: its name and width (elements a row). */
+export interface ScratchArray {
+  readonly name: string;
+  readonly units: number;
+  readonly layer: string;
+}
+
+export interface SimdContext {
+  readonly ir: ModelIR;
+  readonly lane: Lane;
+  /** The heap's typed-array type, also the type of every scratch array: Float32Array | Float64Array. */
+  readonly S: string;
+  /** The parameter array type. */
+  readonly P: string;
+  readonly layers: readonly LayerPlan[];
+}
+
+/** Bytes an element takes. */
+function bytesOf(lane: Lane): number {
+  return lane === "f32" ? 4 : 8;
+}
+
+/** Where the parameter copy and the gradients live in the heap (elements). */
+function heapLayout(ir: ModelIR): { gradAt: number; fixed: number } {
+  const gradAt = alignUp(ir.paramCount);
+  return { gradAt, fixed: gradAt + alignUp(ir.paramCount) };
+}
+
+/** x staged in the heap: the kernels read only the heap, and forwardBatch can then take x in chunks whatever runs layer 1. */
+export const STAGED_X = "scratchX";
+
+
+/** The kernel bytes as hex, 64 characters a line: deterministic, and a reader can see what they are. */
+function hexLines(bytes: Uint8Array): string[] {
+  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  const lines: string[] = [];
+  for (let k = 0; k < hex.length; k += 96) lines.push(JSON.stringify(hex.slice(k, k + 96)));
+  return lines;
+}
+
+/** The runtime the wasm layers need: bytes, types, instantiation, heap, staging. Module-level statements. */
+export function simdRuntimeStatements(sx: SimdContext, arrays: readonly ScratchArray[]): string[] {
+  const { ir, lane, S } = sx;
+  const bytes = kernelModuleBytes(lane);
+  const E = bytesOf(lane);
+  const L = lanesOf(lane);
+  const { gradAt, fixed } = heapLayout(ir);
+  const vector = `${lane}x${L}`;
+  const wasmRanges = wasmParamRanges(sx.layers);
+
+  const kernelsDoc = [
+    "/**",
+    ` * The WebAssembly SIMD kernels (${vector}), ${bytes.length} bytes assembled by mlpc (src/codegen/wasm/kernels.ts).`,
+    " * Pointers are byte offsets into the heap; matrices are row-major; K is a multiple of " + String(L) + ".",
+    " *",
+    " *   dense(x, w, b, z, rows, K, N)   z[r][n] = b[n] + sum_k x[r][k] w[n][k]          (forward: z = x W^T + b)",
+    " *   gemm(a, aP, aQ, m, c, P, Q, K, acc)  c[p][k] = (acc ? c[p][k] : 0) + sum_q a[p aP + q aQ] m[q][k]",
+    " *     input delta:     da = dz W     (P = rows, Q = units, a = dz row-major)",
+    " *     weight gradient: dW = dz^T x   (P = units, Q = rows, a = dz read down its columns)",
+    " *",
+    ` * Each inner step loads whole ${vector} vectors and feeds every loaded value to several multiply-adds,`,
+    " * the same register blocking as the scalar loops, ${L} lanes at a time.".replace("${L}", String(L)),
+    " */",
+  ].join("\n");
+
+  const declarations = [
+    kernelsDoc,
+    `const KERNEL_HEX =\n  ${hexLines(bytes).join(" +\n  ")};`,
+    "",
+    "/** The part of the WebAssembly JavaScript API the module uses (declared here: the module needs no lib types). */",
+    "interface WasmMemory {\n  readonly buffer: ArrayBuffer;\n}",
+    "interface WasmKernels {\n" +
+      "  dense(x: number, w: number, b: number, z: number, rows: number, k: number, n: number): void;\n" +
+      "  gemm(a: number, aP: number, aQ: number, m: number, c: number, p: number, q: number, k: number, accumulate: number): void;\n}",
+    "interface WasmApi {\n" +
+      "  readonly Module: new (bytes: Uint8Array) => object;\n" +
+      "  readonly Instance: new (module: object, imports: { env: { memory: WasmMemory } }) => { readonly exports: unknown };\n" +
+      "  readonly Memory: new (descriptor: { initial: number }) => WasmMemory;\n}",
+    "",
+    "let kernelModule: object | null = null;",
+    "let kernels!: WasmKernels;",
+    `/** The heap: parameters of the wasm layers at their params offsets, their weight gradients at ${int(gradAt)} + offset, then the batch. */`,
+    `let heap = new ${S}(0);`,
+    "/** Rows the heap's scratch arrays can hold; a bigger batch makes a new heap (never grows one). */",
+    "let capacity = 0;",
+    `/** x, staged for the kernels, rows x ${ir.inputSize}. */\nlet ${STAGED_X} = new ${S}(0);`,
+    ...arrays.map((s) => `/** ${s.layer}, rows x ${s.units}. */\nlet ${s.name} = new ${S}(0);`),
+  ].join("\n");
+
+  const compileKernels = fnText(
+    "/** The WebAssembly API, with the kernels compiled on first use (synchronously: they are under the 4 KB browsers allow on the main thread). */",
+    "function wasmApi(): WasmApi",
+    (out) => {
+      out.line("const api = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;");
+      out.line('if (api === undefined) throw new Error("this module was compiled with --simd and needs WebAssembly, which this runtime lacks: recompile without --simd");');
+      out.block("if (kernelModule === null)", () => {
+        out.line("const bytes = new Uint8Array(KERNEL_HEX.length / 2);");
+        out.line("for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(KERNEL_HEX.slice(2 * i, 2 * i + 2), 16);");
+        out.block("try", () => out.line("kernelModule = new api.Module(bytes);"));
+        out.block("catch (error)", () => {
+          out.line(
+            'throw new Error(`this module was compiled with --simd and this runtime cannot compile WebAssembly SIMD (Node 16.4+, Chrome 91+, Firefox 89+, Safari 16.4+): recompile without --simd (${String(error)})`);',
+          );
+        });
+      });
+      out.line("return api;");
+    },
+  );
+
+  const perRow = [ir.inputSize, ...arrays.map((s) => s.units)];
+  const ensure = fnText(
+    "/** Makes a heap for `rows` rows when a batch is bigger than any before (a new Memory: never grown, never detached). */",
+    "function ensureCapacity(rows: number): void",
+    (out) => {
+      out.line("if (rows <= capacity) return;");
+      out.line(`const elements = ${int(fixed)} + rows * ${int(perRow.reduce((s, n) => s + n, 0))} + ${int(perRow.length * ALIGN)};`);
+      out.line(`const pages = Math.ceil((elements * ${E}) / 65536);`);
+      out.line("if (pages > 32768) throw new RangeError(`a batch of ${rows} rows needs ${pages} pages of WebAssembly memory; the kernels address at most 32768 (2 GiB): use smaller batches`);");
+      out.line("const api = wasmApi();");
+      out.line("const memory = new api.Memory({ initial: pages });");
+      out.line("kernels = new api.Instance(kernelModule as object, { env: { memory } }).exports as WasmKernels;");
+      out.line(`heap = new ${S}(memory.buffer);`);
+      out.line("capacity = rows;");
+      out.line(`let at = ${int(fixed)};`);
+      const names = [{ name: STAGED_X, units: ir.inputSize }, ...arrays];
+      for (const s of names) {
+        out.line(`${s.name} = heap.subarray(at, at + rows * ${int(s.units)});`);
+        out.line(`at = Math.ceil((at + rows * ${int(s.units)}) / ${ALIGN}) * ${ALIGN};`);
+      }
+    },
+  );
+
+  const stageParams = fnText(
+    "/** Copies the wasm layers' parameters into the heap, where the kernels read them (the caller's array stays theirs). */",
+    `function stageParams(params: ${sx.P}): void`,
+    (out) => {
+      for (const [from, to] of wasmRanges) out.line(`heap.set(params.subarray(${int(from)}, ${int(to)}), ${int(from)});`);
+    },
+  );
+
+  return [
+    declarations,
+    compileKernels,
+    ensure,
+    stageParams,
+    fnText(
+        `/** Copies rows [from, from + rows) of x into ${STAGED_X}. */`,
+        "function stageInput(x: ArrayLike<number>, from: number, rows: number): void",
+        (out) => {
+          out.line(`const start = from * ${int(ir.inputSize)}, n = rows * ${int(ir.inputSize)};`);
+          out.line(`if (x instanceof Float64Array || x instanceof Float32Array) ${STAGED_X}.set(x.subarray(start, start + n));`);
+          out.line(`else for (let i = 0; i < n; i++) ${STAGED_X}[i] = x[start + i];`);
+        },
+      ),
+  ];
+}
+
+/** Contiguous params ranges of the wasm layers (consecutive layers merged). */
+function wasmParamRanges(layers: readonly LayerPlan[]): [number, number][] {
+  const ranges: [number, number][] = [];
+  for (const p of layers) {
+    if (!p.wasm) continue;
+    const from = p.layer.weightOffset;
+    const to = p.layer.biasOffset + p.layer.units;
+    const last = ranges[ranges.length - 1];
+    if (last !== undefined && last[1] === from) last[1] = to;
+    else ranges.push([from, to]);
+  }
+  return ranges;
+}
+
+function fnText(doc: string, signature: string, body: (out: CodeLines) => void): string {
+  const out = new CodeLines();
+  out.block(signature, () => body(out));
+  return `${doc}\n${out.toString()}`;
+}
+
+/** Byte offset of a params-layout element in the heap. */
+function paramPtr(lane: Lane, element: number): string {
+  return int(element * bytesOf(lane));
+}
+
+/** The body of a wasm layer's forward function (input, rows, a and/or z: heap views). */
+export function emitWasmForwardBody(out: CodeLines, sx: SimdContext, p: LayerPlan): void {
+  const { layer } = p;
+  const I = int(layer.inputs);
+  const U = int(layer.units);
+  const target = p.isOutput || p.keepsZ ? "z" : "a";
+  out.comment(`z = input W${layer.index}^T + b${layer.index}, in the dense kernel.`);
+  out.line(`kernels.dense(input.byteOffset, ${paramPtr(sx.lane, layer.weightOffset)}, ${paramPtr(sx.lane, layer.biasOffset)}, ${target}.byteOffset, rows, ${I}, ${U});`);
+  if (p.isOutput) return;
+  const act = activationCode(layer.activation);
+  const value = act.forward(p.keepsZ ? "z[i]" : "s");
+  if (value === "s" && !p.keepsZ) return; // linear: a = z already
+  out.comment(`a = ${activationNameOf(layer)}(z)${p.keepsZ ? "" : ", in place"}.`);
+  out.block(`for (let i = 0, n = rows * ${U}; i < n; i++)`, () => {
+    if (p.keepsZ) out.line(`a[i] = ${value};`);
+    else {
+      out.line("const s = a[i];");
+      out.line(`a[i] = ${value};`);
+    }
+  });
+}
+
+function activationNameOf(layer: DenseLayer): string {
+  return layer.activation.kind;
+}
+
+/** The body of a wasm layer's backward function: dW by gemm, db in JS, dzPrev by gemm then f'. */
+export function emitWasmBackwardBody(out: CodeLines, sx: SimdContext, p: LayerPlan, prev: LayerPlan | undefined): void {
+  const { layer } = p;
+  const I = int(layer.inputs);
+  const U = int(layer.units);
+  const { gradAt } = heapLayout(sx.ir);
+  const W = layer.weightOffset;
+  out.comment(`dW${layer.index} = dz^T input (units x inputs), in the gemm kernel, then copied into grad.`);
+  out.line(`kernels.gemm(dz.byteOffset, 1, ${U}, input.byteOffset, ${paramPtr(sx.lane, gradAt + W)}, ${U}, rows, ${I}, 0);`);
+  out.line(`grad.set(heap.subarray(${int(gradAt + W)}, ${int(gradAt + layer.biasOffset)}), ${int(W)});`);
+  out.comment(`db${layer.index}[j] = sum over rows of dz[r][j].`);
+  out.block(`for (let j = 0; j < ${U}; j++)`, () => {
+    out.line("let g = 0;");
+    out.line(`for (let r = 0; r < rows; r++) g += dz[r * ${U} + j];`);
+    out.line(`grad[${int(layer.biasOffset)} + j] = g;`);
+  });
+  if (prev === undefined) return;
+  const act = activationCode(prev.layer.activation);
+  out.comment(`dz${prev.layer.index} = (dz W${layer.index}) * f'(z${prev.layer.index}): the sums in the gemm kernel, the derivative here.`);
+  out.line(`kernels.gemm(dz.byteOffset, ${U}, 1, ${paramPtr(sx.lane, W)}, dzPrev.byteOffset, rows, ${U}, ${I}, 0);`);
+  out.block(`for (let i = 0, n = rows * ${I}; i < n; i++)`, () => {
+    out.line("const s = dzPrev[i];");
+    out.line(`dzPrev[i] = ${act.derivative("s", "input[i]", prev.keepsZ ? "zPrev[i]" : null)};`);
+  });
+}

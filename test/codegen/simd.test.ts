@@ -1,0 +1,148 @@
+/**
+ * --simd modules against the plain module of the same network: the WebAssembly kernels must
+ * compute the same forward pass and gradient (f64x2: to rounding; f32x4: to float32 precision),
+ * through every layer mix (wasm layers next to JS ones, a JS first layer reading staged x, kept z
+ * for gelu, tails of rows and units), batch sizes across the heap's growth and forwardBatch's
+ * chunks, and the Trainer on top. The kernels alone are tested in wasm-kernels.test.ts.
+ */
+import { describe, expect, it } from "vitest";
+import { emitModule } from "../../src/codegen/module.js";
+import { planEmission } from "../../src/codegen/plan.js";
+import type { ModelIR } from "../../src/ir/types.js";
+import { classAccuracy, readDataset, splitDataset } from "../support/datasets.js";
+import { buildIR } from "../support/ir.js";
+import { prng } from "../support/reference.js";
+import { example, SPLIT } from "../training/examples.js";
+import type { TrainingModule } from "../training/support.js";
+import { compileAndLoad, DEFAULT_EMIT, loadGenerated, typeCheck, type GeneratedModule } from "./load.js";
+
+const NETS: Record<string, ModelIR> = {
+  // wasm, wasm, then an unrolled JS output layer (24 x 10 = 240 multiply-adds); gelu keeps z.
+  mixed: buildIR({ inputs: 64, layers: [[40, "gelu"], [24, "relu"], [10, "softmax"]], regularization: { l1: 1e-3, l2: 1e-2 } }),
+  // 30 inputs are not whole f32x4 vectors: a JS first layer reads the staged x, then wasm.
+  jsFirst: buildIR({ inputs: 30, layers: [[64, "tanh"], [24, "swish"], [3, "linear"]] }),
+  // multilabel, sigmoid outputs, leaky relu hidden.
+  multilabel: buildIR({ inputs: 48, layers: [[36, "leaky_relu"], [5, "sigmoid"]] }),
+};
+
+function randomArray(n: number, seed: number, scale = 1): Float64Array {
+  const next = prng(seed);
+  return Float64Array.from({ length: n }, () => (next() * 2 - 1) * scale);
+}
+
+/** Targets that fit the loss: one-hot rows for softmax, 0/1 for sigmoid, anything for mse. */
+function targets(ir: ModelIR, rows: number, seed: number): Float64Array {
+  const next = prng(seed);
+  const O = ir.outputSize;
+  const y = new Float64Array(rows * O);
+  for (let r = 0; r < rows; r++) {
+    if (ir.loss.kind === "softmax_ce") y[r * O + Math.floor(next() * O)] = 1;
+    else for (let j = 0; j < O; j++) y[r * O + j] = ir.loss.kind === "mse" ? next() * 2 - 1 : next() < 0.5 ? 0 : 1;
+  }
+  return y;
+}
+
+function maxAbs(a: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]!));
+  return m;
+}
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  expect(a.length).toBe(b.length);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
+  return m;
+}
+
+const TOLERANCE = { f64: 1e-10, f32: 2e-4 } as const;
+
+describe.each(["f64", "f32"] as const)("--simd with dtype %s matches the plain module", (dtype) => {
+  it.each(Object.keys(NETS))("%s: forwardBatch and lossAndGradient, batches of 1 to 2100 rows", async (name) => {
+    const ir = NETS[name]!;
+    const plain = (await compileAndLoad(ir)).module;
+    const { source, module: simd } = await compileAndLoad(ir, { simd: true, dtype });
+    expect(planEmission(ir, "auto", {}, dtype === "f32" ? 4 : 2).layers.some((l) => l.wasm)).toBe(true);
+    expect(source).toContain("kernels.dense(");
+    const P = dtype === "f32" ? Float32Array : Float64Array;
+    const params64 = randomArray(ir.paramCount, 7, 0.3);
+    const params = P.from(params64);
+    // f32 storage rounds the parameters: the plain reference uses the same rounded values.
+    const reference = Float64Array.from(params);
+    const tolerance = TOLERANCE[dtype];
+    // 2100 rows: the heap grows twice (1, 37, 2100) and forwardBatch runs 3 chunks of <= 1024.
+    for (const rows of [1, 37, 5, 2100]) {
+      const x = randomArray(rows * ir.inputSize, rows);
+      const expected = plain.forwardBatch(reference, x, rows);
+      const got = simd.forwardBatch(params, x, rows);
+      expect(maxAbsDiff(got, expected), `${name} forward rows=${rows}`).toBeLessThan(tolerance * Math.max(1, maxAbs(expected)));
+
+      const y = targets(ir, rows, rows + 1);
+      const gradExpected = new Float64Array(ir.paramCount);
+      const gradGot = new P(ir.paramCount);
+      const lossExpected = plain.lossAndGradient(reference, x, y, rows, gradExpected);
+      const lossGot = simd.lossAndGradient(params, x, y, rows, gradGot);
+      expect(Math.abs(lossGot - lossExpected), `${name} loss rows=${rows}`).toBeLessThan(tolerance * Math.max(1, Math.abs(lossExpected)));
+      expect(maxAbsDiff(gradGot, gradExpected), `${name} gradient rows=${rows}`).toBeLessThan(tolerance * Math.max(1e-3, maxAbs(gradExpected)) * 10);
+    }
+  });
+
+  it("unroll none: every layer in wasm, including a 10-unit output (unit tails)", async () => {
+    const ir = buildIR({ inputs: 16, layers: [[12, "relu"], [10, "softmax"]] });
+    expect(planEmission(ir, "none", {}, 4).layers.every((l) => l.wasm)).toBe(true);
+    const plain = (await compileAndLoad(ir)).module;
+    const simd = (await compileAndLoad(ir, { simd: true, dtype, unroll: "none" })).module;
+    const P = dtype === "f32" ? Float32Array : Float64Array;
+    const params = P.from(randomArray(ir.paramCount, 3, 0.5));
+    const reference = Float64Array.from(params);
+    for (const rows of [1, 2, 3, 9]) {
+      const x = randomArray(rows * 16, 100 + rows);
+      const y = targets(ir, rows, rows);
+      const g1 = new Float64Array(ir.paramCount);
+      const g2 = new P(ir.paramCount);
+      expect(Math.abs(simd.lossAndGradient(params, x, y, rows, g2) - plain.lossAndGradient(reference, x, y, rows, g1))).toBeLessThan(TOLERANCE[dtype]);
+      expect(maxAbsDiff(g2, g1)).toBeLessThan(TOLERANCE[dtype] * 10 * Math.max(1e-3, maxAbs(g1)));
+    }
+  });
+});
+
+describe("--simd modules", () => {
+  it("type-check alone under --strict with only the ES2022 lib, and import nothing", () => {
+    const sources: Record<string, string> = {};
+    for (const [name, ir] of Object.entries(NETS)) {
+      for (const dtype of ["f64", "f32"] as const) sources[`${name}-${dtype}.ts`] = emitModule(ir, { ...DEFAULT_EMIT, dtype, simd: true });
+    }
+    expect(typeCheck(sources)).toEqual([]);
+    for (const text of Object.values(sources)) expect(text).not.toMatch(/^\s*import\b|\brequire\(|\beval\(|new Function/m);
+  });
+
+  it("are deterministic, and --simd on a network too small for the kernels changes nothing", () => {
+    const ir = NETS["mixed"]!;
+    expect(emitModule(ir, { ...DEFAULT_EMIT, simd: true })).toBe(emitModule(ir, { ...DEFAULT_EMIT, simd: true }));
+    const tiny = buildIR({ inputs: 6, layers: [[7, "relu"], [4, "relu"], [1, "sigmoid"]] });
+    expect(emitModule(tiny, { ...DEFAULT_EMIT, simd: true })).toBe(emitModule(tiny, DEFAULT_EMIT).replace("(--unroll=auto)", "(--unroll=auto, --simd)"));
+  });
+
+  it("say plainly what is wrong on a runtime without WebAssembly", async () => {
+    const source = emitModule(buildIR({ name: "no_wasm", inputs: 64, layers: [[32, "relu"], [2, "softmax"]] }), { ...DEFAULT_EMIT, simd: true });
+    const m: GeneratedModule = await loadGenerated(source);
+    const saved = Object.getOwnPropertyDescriptor(globalThis, "WebAssembly")!;
+    Reflect.deleteProperty(globalThis, "WebAssembly");
+    try {
+      expect(() => m.forwardBatch(new Float64Array(m.spec.paramCount), new Float64Array(64), 1)).toThrow(/compiled with --simd.*recompile without --simd/);
+    } finally {
+      Object.defineProperty(globalThis, "WebAssembly", saved);
+    }
+    expect(m.forwardBatch(new Float64Array(m.spec.paramCount), new Float64Array(64), 1)[0]).toBeCloseTo(0.5, 12);
+  });
+
+  it("train digits with the Trainer to the plain module's accuracy (f32x4)", async () => {
+    const ir = example("digits");
+    const short: ModelIR = { ...ir, training: { ...ir.training, epochs: 15 } };
+    const m = (await compileAndLoad(short, { simd: true, dtype: "f32" })).module as unknown as TrainingModule;
+    const s = splitDataset(readDataset("digits"), { targets: 1, ...SPLIT });
+    const trainer = new m.Trainer();
+    trainer.fit(s.xTrain, s.yTrain);
+    expect(classAccuracy(trainer.predict(s.xTest), s.yTest)).toBeGreaterThanOrEqual(0.93);
+  });
+});
