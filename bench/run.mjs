@@ -254,16 +254,16 @@ function explainMisses(report) {
       .filter(Boolean)
       .map((r) => `${LABEL[r.impl]} ${ratio(r.median, other.median)} (${si(r.median)} samples/s, ${gflops(r).toFixed(1)} GFLOP/s)`);
     lines.push(
-      `- ${text}: plain TypeScript runs at ${gflops(mine).toFixed(2)} GFLOP/s (${si(mine.median)} samples/s), against ~5.9 GFLOP/s the issue measured for ` +
-        `register-blocked scalar kernels on this machine; the target needs ${needed.toFixed(1)} GFLOP/s (${(needed / 5.9).toFixed(2)}x that figure), because ` +
-        `${LABEL[peer]} itself runs f32x4 SIMD code (XNNPACK) at ${gflops(other).toFixed(1)} GFLOP/s. Scalar JavaScript does one multiply or add on one number an instruction. ` +
+      `- ${text}: plain TypeScript runs at ${gflops(mine).toFixed(2)} GFLOP/s (${si(mine.median)} samples/s). ${LABEL[peer]}, whose matrix products run in ` +
+        `f32x4 SIMD kernels (XNNPACK), reaches ${gflops(other).toFixed(2)} GFLOP/s, so the target needs ${needed.toFixed(2)} GFLOP/s: ${(needed / 5.9).toFixed(2)}x ` +
+        "the ~5.9 GFLOP/s the issue measured for register-blocked scalar kernels on this machine (scalar JavaScript does one multiply or add on one number an instruction). " +
         (simd.length > 0 ? `Closed by the opt-in WebAssembly SIMD kernels: ${simd.join("; ")}.` : "What closes it: the opt-in --simd kernels (not measured in this run)."),
     );
   }
   return lines;
 }
 
-function renderMarkdown(report) {
+export function renderMarkdown(report) {
   const { machine } = report;
   const lines = [];
   const push = (...l) => lines.push(...l);
@@ -451,7 +451,12 @@ function renderMarkdown(report) {
   return lines.join("\n");
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
+if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv[2] === "--render") {
+  // `node bench/run.mjs --render bench/RESULTS.json`: rewrite RESULTS.md from a run's JSON (after a
+  // change to the report's text; no measurement).
+  const { readFileSync } = await import("node:fs");
+  writeFileSync(join(BENCH, "RESULTS.md"), renderMarkdown(JSON.parse(readFileSync(process.argv[3], "utf8"))));
+} else if (process.argv[1] === fileURLToPath(import.meta.url)) {
   main().catch((error) => {
     console.error(error);
     process.exitCode = 1;
