@@ -1,4 +1,4 @@
-/** Headless Chromium for render checks (Debian package `chromium`). */
+/** Headless Chromium for render checks and for running generated modules in a browser (Debian package `chromium`). */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -36,4 +36,30 @@ export function screenshot(htmlFile: string, pngFile: string, size: readonly [nu
     rmSync(profile, { recursive: true, force: true });
   }
   return pngFile;
+}
+
+/** Loads a local HTML file in headless Chromium and returns the DOM after its scripts ran. */
+export function dumpDom(htmlFile: string): string {
+  const profile = mkdtempSync(join(tmpdir(), "mlpc-chromium-"));
+  try {
+    return execFileSync(
+      CHROMIUM,
+      [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        `--user-data-dir=${profile}`,
+        "--virtual-time-budget=10000",
+        "--dump-dom",
+        `file://${htmlFile}`,
+      ],
+      { stdio: ["ignore", "pipe", "pipe"], timeout: 60_000, encoding: "utf8", maxBuffer: 16 << 20 },
+    );
+  } finally {
+    rmSync(profile, { recursive: true, force: true });
+  }
 }
