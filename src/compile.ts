@@ -4,7 +4,8 @@
  */
 import { analyze, type AnalyzeOptions } from "./analyze.js";
 import { emitJavaScript, emitModule, type EmitOptions } from "./codegen/module.js";
-import type { UnrollMode } from "./codegen/plan.js";
+import { planEmission, type UnrollMode } from "./codegen/plan.js";
+import { simdLanes } from "./codegen/simd.js";
 import { printIR } from "./ir/print.js";
 import type { ModelIR } from "./ir/types.js";
 import type { Diagnostic } from "./syntax/diagnostic.js";
@@ -49,6 +50,15 @@ export function emitIR(ir: ModelIR, options: Omit<CompileOptions, keyof AnalyzeO
     sourceName: options.sourceName ?? `${ir.name}.mlp`,
     version: VERSION,
   });
+}
+
+/**
+ * The layers `--simd` would put in the WebAssembly kernels: those too big to unroll whose inputs
+ * fill whole vectors (4 for f32, 2 for f64). Empty when --simd would change nothing.
+ */
+export function simdLayerNames(ir: ModelIR, options: Pick<CompileOptions, "unroll" | "dtype"> = {}): string[] {
+  const plan = planEmission(ir, options.unroll ?? "auto", {}, simdLanes(options.dtype ?? "f64"));
+  return plan.layers.filter((l) => l.wasm).map((l) => l.layer.name);
 }
 
 export { emitJavaScript, printIR };

@@ -10,4 +10,4 @@ export type * from "./ir/types.js";
 export type * from "./syntax/ast.js";
 export { renderDiagnostic, renderDiagnostics } from "./report/diagnostics.js";
 export { summarize, renderSummary, type ModelSummary } from "./report/summary.js";
-export { compile, emitIR, emitJavaScript, printIR, type CompileOptions, type CompileResult, type Dtype, type UnrollMode } from "./compile.js";
+export { compile, emitIR, emitJavaScript, printIR, simdLayerNames, type CompileOptions, type CompileResult, type Dtype, type UnrollMode } from "./compile.js";

@@ -48,11 +48,12 @@ export function register(program: Command, io: Io): void {
     .action(async (file: string, flags: CompileFlags) => {
       const { ir } = loadProgram(file, io, { maxParams: flags.maxParams });
       // The back end (ts-morph, TypeScript) loads on first use: `mlpc check` stays fast.
-      const { emitIR, emitJavaScript, printIR } = await import("../compile.js");
+      const { emitIR, emitJavaScript, printIR, simdLayerNames } = await import("../compile.js");
       const emit = flags.emit ?? emitFromPath(flags.out) ?? "ts";
       const outPath = flags.out ?? join(dirname(file), `${basename(file, extname(file))}${emit === "ir" ? ".ir.txt" : `.${emit}`}`);
       const typescript = (): string => emitIR(ir, { unroll: flags.unroll, dtype: flags.dtype, simd: flags.simd === true, sourceName: basename(file) });
       const outputs = render(emit, outPath, typescript, () => printIR(ir), emitJavaScript);
+      if (flags.simd === true && emit !== "ir") io.stderr(simdNote(simdLayerNames(ir, { unroll: flags.unroll, dtype: flags.dtype }), flags.dtype));
       if (flags.stdout === true) {
         for (const o of outputs) io.stdout(o.text);
         return;
@@ -61,6 +62,13 @@ export function register(program: Command, io: Io): void {
       for (const o of outputs) writeOutput(o);
       io.stderr(`wrote ${outputs.map((o) => o.path).join(" and ")}\n`);
     });
+}
+
+/** What --simd did: which layers run in the kernels, or why none does. */
+function simdNote(layers: readonly string[], dtype: Dtype): string {
+  if (layers.length > 0) return `note: --simd: ${layers.join(", ")} run in the WebAssembly SIMD kernels (${dtype === "f32" ? "f32x4" : "f64x2"})\n`;
+  const lanes = dtype === "f32" ? 4 : 2;
+  return `note: --simd changes nothing here: no layer is both too big to unroll and fed a multiple of ${lanes} inputs; the module is plain TypeScript\n`;
 }
 
 function emitFromPath(path: string | undefined): Emit | undefined {

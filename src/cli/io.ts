@@ -36,6 +36,13 @@ export const EXIT_PROGRAM_ERROR = 1;
 export const EXIT_USAGE = 2;
 
 export function processIo(): Io {
+  // A reader that goes away (`mlpc compile net.mlp --stdout | head`) is not an error: stop quietly
+  // instead of dying on an unhandled EPIPE with a stack trace. Every file write is atomic, so
+  // nothing is left half-written.
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(EXIT_OK);
+    throw error;
+  });
   const env = process.env;
   const isTTY = Boolean(process.stdout.isTTY);
   const color = env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== "0" ? true : !("NO_COLOR" in env) && isTTY && Boolean(process.stderr.isTTY);

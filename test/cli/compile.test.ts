@@ -68,6 +68,22 @@ describe("mlpc compile", () => {
     expect(parsed.diff).toBeLessThan(1e-5);
   });
 
+  it("--stdout into a pipe closed early (`| head`) stops quietly: no stack trace, exit 0", () => {
+    // A real shell pipe (spawn's own stdio pipes are sockets, which do not raise EPIPE the same way).
+    const command = `"${process.execPath}" "${join(root, "dist/cli/main.js")}" compile "${join(root, "examples/breast_cancer.mlp")}" --unroll full --stdout | head -c 10 > /dev/null; echo "exit=\${PIPESTATUS[0]}"`;
+    const run = spawnSync("bash", ["-c", command], { encoding: "utf8" });
+    expect(run.stderr).not.toMatch(/EPIPE|at .*:\d+:\d+/);
+    expect(run.stdout.trim()).toBe("exit=0");
+  });
+
+  it("--simd says which layers run in the kernels, or that it changes nothing", async () => {
+    const mnist = await runCli(["compile", join(root, "examples/mnist.mlp"), "--simd", "--dtype", "f32", "--stdout"]);
+    expect(mnist.stderr).toBe("note: --simd: dense_1, dense_2 run in the WebAssembly SIMD kernels (f32x4)\n");
+    const small = await runCli(["compile", seed, "--simd", "--stdout"]);
+    expect(small.stderr).toMatch(/^note: --simd changes nothing here/);
+    expect(small.stdout).not.toContain("kernels.dense(");
+  });
+
   it("--check passes on an up-to-date file and fails on a stale one, writing nothing", async () => {
     const dir = mkdtempSync(join(tmpdir(), "mlpc-check-"));
     const file = join(dir, "seed.mlp");
