@@ -8,6 +8,7 @@
 import { describe, expect, it } from "vitest";
 import { encodeModule, Fn, sleb, uleb } from "../../src/codegen/wasm/encode.js";
 import { kernelModuleBytes, lanesOf, type Lane } from "../../src/codegen/wasm/kernels.js";
+import { prng } from "../support/reference.js";
 
 /** The part of the WebAssembly JS API used here (the project's libs, ES2022 + @types/node 20, do not declare it). */
 interface WasmMemory {
@@ -28,18 +29,6 @@ const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 interface Kernels {
   dense(x: number, w: number, b: number, z: number, rows: number, k: number, n: number): void;
   gemm(a: number, aP: number, aQ: number, m: number, c: number, p: number, q: number, k: number, accumulate: number): void;
-}
-
-/** mulberry32: a tiny seeded PRNG, uniform in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const LANES: readonly Lane[] = ["f32", "f64"];
@@ -172,7 +161,7 @@ describe("dense(x, w, b, z, rows, K, N) = x W^T + b", () => {
   for (const lane of LANES) {
     for (const K of kSizes(lane)) {
       it(`${lane}, K = ${K}: every rows x N`, () => {
-        const heap = new Heap(lane, mulberry32(K * 7 + (lane === "f32" ? 1 : 2)));
+        const heap = new Heap(lane, prng(K * 7 + (lane === "f32" ? 1 : 2)));
         for (const rows of ROWS) {
           for (const N of UNITS) {
             heap.reset();
@@ -220,7 +209,7 @@ describe("gemm(a, aP, aQ, m, c, P, Q, K, accumulate)", () => {
       for (const K of kSizes(lane)) {
         for (const accumulate of [0, 1]) {
           it(`${lane}, ${use.name}, K = ${K}, accumulate ${accumulate}: every R x N`, () => {
-            const heap = new Heap(lane, mulberry32(K * 31 + accumulate * 5 + (use.name.startsWith("dx") ? 0 : 3) + (lane === "f32" ? 1 : 2)));
+            const heap = new Heap(lane, prng(K * 31 + accumulate * 5 + (use.name.startsWith("dx") ? 0 : 3) + (lane === "f32" ? 1 : 2)));
             for (const R of ROWS) {
               for (const N of UNITS) {
                 const { P, Q, aP, aQ } = use.shape(R, N);

@@ -10,6 +10,20 @@ export function hasChromium(): boolean {
   return existsSync(CHROMIUM);
 }
 
+/** Headless, no sandbox (containers), nothing phoning home, a throwaway profile. */
+function headlessFlags(profile: string): string[] {
+  return [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    `--user-data-dir=${profile}`,
+  ];
+}
+
 /** Screenshots a local HTML file to a PNG; returns the PNG path. */
 export function screenshot(htmlFile: string, pngFile: string, size: readonly [number, number] = [1200, 2600]): string {
   const profile = mkdtempSync(join(tmpdir(), "mlpc-chromium-"));
@@ -17,15 +31,8 @@ export function screenshot(htmlFile: string, pngFile: string, size: readonly [nu
     execFileSync(
       CHROMIUM,
       [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
+        ...headlessFlags(profile),
         "--hide-scrollbars",
-        `--user-data-dir=${profile}`,
         `--window-size=${size[0]},${size[1]}`,
         `--screenshot=${pngFile}`,
         `file://${htmlFile}`,
@@ -45,14 +52,7 @@ export function dumpDom(htmlFile: string): string {
     return execFileSync(
       CHROMIUM,
       [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        `--user-data-dir=${profile}`,
+        ...headlessFlags(profile),
         "--virtual-time-budget=10000",
         "--dump-dom",
         `file://${htmlFile}`,
