@@ -377,7 +377,7 @@ function lossAtLogits(z: Float64Array, y: ArrayLike<number>, rows: number, dz: F
 }
 
 /**
- * Backward through dense_3 (8 -> 1), unrolled:
+ * Backward through dense_3 (8 -> 1), unrolled (straight-line code per row):
  * dz holds dJ/dz3 (rows x 1); writes dW3 and db3 into grad, and dJ/dz2 = (sum_j W[j][i] dz[r][j]) * f'(z2) into dzPrev.
  */
 function backwardDense3(params: Float64Array, grad: Float64Array, input: Float64Array, dz: Float64Array, rows: number, dzPrev: Float64Array): void {
@@ -414,7 +414,7 @@ function backwardDense3(params: Float64Array, grad: Float64Array, input: Float64
 }
 
 /**
- * Backward through dense_2 (16 -> 8), unrolled:
+ * Backward through dense_2 (16 -> 8), unrolled (straight-line code per row):
  * dz holds dJ/dz2 (rows x 8); writes dW2 and db2 into grad, and dJ/dz1 = (sum_j W[j][i] dz[r][j]) * f'(z1) into dzPrev.
  */
 function backwardDense2(params: Float64Array, grad: Float64Array, input: Float64Array, dz: Float64Array, rows: number, dzPrev: Float64Array): void {

@@ -522,7 +522,7 @@ function lossAtLogits(z: Float64Array, y: ArrayLike<number>, rows: number, dz: F
 }
 
 /**
- * Backward through dense_3 (16 -> 3), unrolled:
+ * Backward through dense_3 (16 -> 3), unrolled (straight-line code per row):
  * dz holds dJ/dz3 (rows x 3); writes dW3 and db3 into grad, and dJ/dz2 = (sum_j W[j][i] dz[r][j]) * f'(z2) into dzPrev.
  */
 function backwardDense3(params: Float64Array, grad: Float64Array, input: Float64Array, dz: Float64Array, rows: number, dzPrev: Float64Array): void {
@@ -723,7 +723,7 @@ function backwardDense2(params: Float64Array, grad: Float64Array, input: Float64
 }
 
 /**
- * Backward through dense_1 (8 -> 32), unrolled:
+ * Backward through dense_1 (8 -> 32), unrolled (straight-line code per row):
  * dz holds dJ/dz1 (rows x 32); writes dW1 and db1 into grad.
  */
 function backwardDense1(params: Float64Array, grad: Float64Array, input: ArrayLike<number>, dz: Float64Array, rows: number): void {

@@ -547,7 +547,7 @@ function layerBackward(cx: Context, p: LayerPlan): FunctionDeclarationStructure 
     },
     {
       docs: [
-        `Backward through ${layer.name} (${layer.inputs} -> ${layer.units}), ${p.wasm ? "WebAssembly SIMD kernels" : p.backward === "unrolled" ? "unrolled" : "register-blocked loops"}:`,
+        `Backward through ${layer.name} (${layer.inputs} -> ${layer.units}), ${passDescription(p, p.backward)}:`,
         `dz holds dJ/dz${layer.index} (rows x ${layer.units}); writes dW${layer.index} and db${layer.index} into grad` +
           (prevPlan !== undefined ? `, and dJ/dz${layer.index - 1} = (sum_j W[j][i] dz[r][j]) * f'(z${layer.index - 1}) into dzPrev.` : "."),
       ],

@@ -12,8 +12,8 @@
  *
  * Arithmetic is the dtype's: f32 lanes compute in float32 (as tfjs does), f64 lanes in float64.
  */
-import type { DenseLayer, ModelIR } from "../ir/types.js";
-import { activationCode } from "./activation.js";
+import type { ModelIR } from "../ir/types.js";
+import { activationCode, activationName } from "./activation.js";
 import type { LayerPlan } from "./plan.js";
 import { CodeLines, int } from "./text.js";
 import { kernelModuleBytes, lanesOf, type Lane } from "./wasm/kernels.js";
@@ -23,12 +23,9 @@ const ALIGN = 4;
 /** forwardBatch stages at most this many rows at a time, so inference on a million rows needs no huge heap. */
 export const SIMD_CHUNK_ROWS = 1024;
 
-export function laneOf(dtype: "f64" | "f32"): Lane {
-  return dtype;
-}
-
-export function simdLanes(dtype: "f64" | "f32"): number {
-  return lanesOf(laneOf(dtype));
+/** Lanes of the kernels for a dtype: the kernels compute in the parameters' element type. */
+export function simdLanes(dtype: Lane): number {
+  return lanesOf(dtype);
 }
 
 function alignUp(n: number): number {
@@ -96,7 +93,7 @@ export function simdRuntimeStatements(sx: SimdContext, arrays: readonly ScratchA
     " *     weight gradient: dW = dz^T x   (P = units, Q = rows, a = dz read down its columns)",
     " *",
     ` * Each inner step loads whole ${vector} vectors and feeds every loaded value to several multiply-adds,`,
-    " * the same register blocking as the scalar loops, ${L} lanes at a time.".replace("${L}", String(L)),
+    ` * the same register blocking as the scalar loops, ${L} lanes at a time.`,
     " */",
   ].join("\n");
 
@@ -229,7 +226,7 @@ export function emitWasmForwardBody(out: CodeLines, sx: SimdContext, p: LayerPla
   const act = activationCode(layer.activation);
   const value = act.forward(p.keepsZ ? "z[i]" : "s");
   if (value === "s" && !p.keepsZ) return; // linear: a = z already
-  out.comment(`a = ${activationNameOf(layer)}(z)${p.keepsZ ? "" : ", in place"}.`);
+  out.comment(`a = ${activationName(layer.activation)}(z)${p.keepsZ ? "" : ", in place"}.`);
   out.block(`for (let i = 0, n = rows * ${U}; i < n; i++)`, () => {
     if (p.keepsZ) out.line(`a[i] = ${value};`);
     else {
@@ -237,10 +234,6 @@ export function emitWasmForwardBody(out: CodeLines, sx: SimdContext, p: LayerPla
       out.line(`a[i] = ${value};`);
     }
   });
-}
-
-function activationNameOf(layer: DenseLayer): string {
-  return layer.activation.kind;
 }
 
 /** The body of a wasm layer's backward function: dW by gemm, db in JS, dzPrev by gemm then f'. */
