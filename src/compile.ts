@@ -5,7 +5,7 @@
 import { analyze, type AnalyzeOptions } from "./analyze.js";
 import { emitJavaScript, emitModule, type EmitOptions } from "./codegen/module.js";
 import { planEmission, type UnrollMode } from "./codegen/plan.js";
-import { simdLanes } from "./codegen/simd.js";
+import { lanesOf } from "./codegen/wasm/kernels.js";
 import { printIR } from "./ir/print.js";
 import type { ModelIR } from "./ir/types.js";
 import type { Diagnostic } from "./syntax/diagnostic.js";
@@ -57,7 +57,7 @@ export function emitIR(ir: ModelIR, options: Omit<CompileOptions, keyof AnalyzeO
  * fill whole vectors (4 for f32, 2 for f64). Empty when --simd would change nothing.
  */
 export function simdLayerNames(ir: ModelIR, options: Pick<CompileOptions, "unroll" | "dtype"> = {}): string[] {
-  const plan = planEmission(ir, options.unroll ?? "auto", {}, simdLanes(options.dtype ?? "f64"));
+  const plan = planEmission(ir, options.unroll ?? "auto", {}, lanesOf(options.dtype ?? "f64"));
   return plan.layers.filter((l) => l.wasm).map((l) => l.layer.name);
 }
 

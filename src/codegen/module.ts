@@ -17,8 +17,9 @@ import { activationCode, activationName, helperSource, orderHelpers, type Helper
 import { emitBlockedForwardBody, emitBlockedInputDelta, emitBlockedWeightGradient, forwardStore } from "./loops.js";
 import { assertLossFitsOutput, emitLossAtLogitsBody, emitLossScales, emitOutputActivationBody, emitUnrolledLossRow, emitUnrolledOutput, lossComment } from "./loss.js";
 import { describePlan, planEmission, type EmitPlan, type LayerPlan, type PlanTuning, type UnrollMode } from "./plan.js";
-import { emitWasmBackwardBody, emitWasmForwardBody, simdLanes, simdRuntimeStatements, SIMD_CHUNK_ROWS, STAGED_X, type ScratchArray, type SimdContext } from "./simd.js";
+import { emitWasmBackwardBody, emitWasmForwardBody, simdRuntimeStatements, SIMD_CHUNK_ROWS, STAGED_X, type ScratchArray, type SimdContext } from "./simd.js";
 import { printValue, specValue } from "./spec.js";
+import { lanesOf } from "./wasm/kernels.js";
 import { CodeLines, commentLine, identifier, int, num, paramArrayType, safeFileName } from "./text.js";
 import { emitTrainingSection } from "./training.js";
 import {
@@ -68,7 +69,7 @@ type Statement = string | FunctionDeclarationStructure;
 
 export function emitModule(ir: ModelIR, options: EmitOptions): string {
   validateIR(ir);
-  const plan = planEmission(ir, options.unroll, options.tuning, options.simd === true ? simdLanes(options.dtype) : null);
+  const plan = planEmission(ir, options.unroll, options.tuning, options.simd === true ? lanesOf(options.dtype) : null);
   const P = paramArrayType(options.dtype);
   const simd = plan.layers.some((l) => l.wasm);
   const S = simd ? P : "Float64Array";

@@ -23,11 +23,6 @@ const ALIGN = 4;
 /** forwardBatch stages at most this many rows at a time, so inference on a million rows needs no huge heap. */
 export const SIMD_CHUNK_ROWS = 1024;
 
-/** Lanes of the kernels for a dtype: the kernels compute in the parameters' element type. */
-export function simdLanes(dtype: Lane): number {
-  return lanesOf(dtype);
-}
-
 function alignUp(n: number): number {
   return Math.ceil(n / ALIGN) * ALIGN;
 }
@@ -63,8 +58,7 @@ function heapLayout(ir: ModelIR): { gradAt: number; fixed: number } {
 /** x staged in the heap: the kernels read only the heap, and forwardBatch can then take x in chunks whatever runs layer 1. */
 export const STAGED_X = "scratchX";
 
-
-/** The kernel bytes as hex, 64 characters a line: deterministic, and a reader can see what they are. */
+/** The kernel bytes as hex, 96 characters a line: deterministic, and a reader can see what they are. */
 function hexLines(bytes: Uint8Array): string[] {
   const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
   const lines: string[] = [];
