@@ -136,10 +136,10 @@ async function main() {
         const earlier = reuse ? runs.find((r) => r.impl === impl && r.workload === reuse && r.round === round) : undefined;
         const r = earlier ? { ...earlier, workload: w.id, sameRunAs: reuse } : { ...runWorker(impl, w, modules), round };
         runs.push(r);
-        if (r.error) log(`  ${LABEL[impl].padEnd(17)} FAILED: ${r.error.split("\n")[0]}\n`);
+        if (r.error) log(`  ${LABEL[impl].padEnd(24)} FAILED: ${r.error.split("\n")[0]}\n`);
         else {
           log(
-            `  ${LABEL[impl].padEnd(17)} ${si(r.median).padStart(7)} samples/s  (${si(r.min)}-${si(r.max)}, ${r.epochs} epochs x ${r.rowsPerEpoch} rows${
+            `  ${LABEL[impl].padEnd(24)} ${si(r.median).padStart(7)} samples/s  (${si(r.min)}-${si(r.max)}, ${r.epochs} epochs x ${r.rowsPerEpoch} rows${
               r.sameRunAs ? `, same run as ${r.sameRunAs}` : `, ${r.wall.toFixed(1)} s`
             })\n`,
           );
