@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { encodeModule, Fn, sleb, uleb } from "../../src/codegen/wasm/encode.js";
-import { kernelModuleBytes, lanesOf, type Lane } from "../../src/codegen/wasm/kernels.js";
+import { ADAM_SCALARS, kernelModuleBytes, lanesOf, type Lane } from "../../src/codegen/wasm/kernels.js";
 import { prng } from "../support/reference.js";
 
 /** The part of the WebAssembly JS API used here (the project's libs, ES2022 + @types/node 20, do not declare it). */
@@ -29,6 +29,7 @@ const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 interface Kernels {
   dense(x: number, w: number, b: number, z: number, rows: number, k: number, n: number): void;
   gemm(a: number, aP: number, aQ: number, m: number, c: number, p: number, q: number, k: number, accumulate: number): void;
+  adam(p: number, g: number, m: number, v: number, n: number, ...scalars: number[]): void;
 }
 
 const LANES: readonly Lane[] = ["f32", "f64"];
@@ -117,7 +118,7 @@ describe("the kernel module", () => {
       expect(bytes).toEqual(kernelModuleBytes(lane));
       expect(bytes.length).toBeLessThan(4096);
       const exports = wasm.Module.exports(new wasm.Module(bytes)).map((e) => `${e.kind} ${e.name}`);
-      expect(exports).toEqual(["function dense", "function gemm"]);
+      expect(exports).toEqual(["function dense", "function gemm", "function adam"]);
       expect(wasm.Module.imports(new wasm.Module(bytes))).toEqual([{ module: "env", name: "memory", kind: "memory" }]);
     });
   }
@@ -245,6 +246,48 @@ describe("gemm(a, aP, aQ, m, c, P, Q, K, accumulate)", () => {
             }
           });
         }
+      }
+    }
+  }
+});
+
+describe("adam(p, g, m, v, n, beta1, 1 - beta1, beta2, 1 - beta2, eps, stepSize, rootScale, decay, gradScale)", () => {
+  // The TypeScript update of training-optimizer.ts, in its order of operations, in float64.
+  function reference(p: number[], g: number[], m: number[], v: number[], k: Record<(typeof ADAM_SCALARS)[number], number>): void {
+    for (let i = 0; i < p.length; i++) {
+      const gi = g[i]! * k.gradScale;
+      const mp = k.beta1 * m[i]! + k.oneMinusBeta1 * gi;
+      const vp = k.beta2 * v[i]! + k.oneMinusBeta2 * gi * gi;
+      m[i] = mp;
+      v[i] = vp;
+      p[i] = p[i]! * k.decay - (k.stepSize * mp) / (Math.sqrt(vp) * k.rootScale + k.eps);
+    }
+  }
+
+  for (const lane of LANES) {
+    for (const n of [0, 1, 2, 3, 5, 8, 101, 1000]) {
+      for (const [decay, gradScale] of [[1, 1], [0.9999, 0.37]] as const) {
+        it(`${lane}: n ${n}, decay ${decay}, gradScale ${gradScale}: ${lane === "f64" ? "bit for bit the TypeScript update" : "the update to float32"}`, () => {
+          const heap = new Heap(lane, prng(n * 13 + (decay === 1 ? 0 : 7) + (lane === "f32" ? 1 : 2)));
+          heap.reset();
+          const [p, g, m] = [heap.output(n, "random"), heap.input(n), heap.output(n, "random")];
+          const v = heap.output(n, "random");
+          for (let i = 0; i < n; i++) heap.view[v + i] = Math.abs(heap.view[v + i]!);
+          const k = { beta1: 0.9, oneMinusBeta1: 1 - 0.9, beta2: 0.999, oneMinusBeta2: 1 - 0.999, eps: 1e-8, stepSize: 0.001 / (1 - 0.9 ** 3), rootScale: 1 / Math.sqrt(1 - 0.999 ** 3), decay, gradScale };
+          // f32: the kernel sees the scalars rounded to float32, so the reference does too.
+          const r = (x: number): number => (lane === "f32" ? Math.fround(x) : x);
+          const kr = Object.fromEntries(Object.entries(k).map(([name, x]) => [name, r(x)])) as typeof k;
+          const [P, G, M, V] = [heap.values(p, n), heap.values(g, n), heap.values(m, n), heap.values(v, n)];
+          heap.kernels.adam(heap.bytes(p), heap.bytes(g), heap.bytes(m), heap.bytes(v), n, ...ADAM_SCALARS.map((name) => k[name]));
+          reference(P, G, M, V, kr);
+          for (const [at, want, what] of [[p, P, "p"], [m, M, "m"], [v, V, "v"]] as const) {
+            const got = heap.values(at, n);
+            if (lane === "f64") expect(got, what).toEqual(want);
+            else expect(mismatches(got, want, want.map((x) => Math.max(1e-3, Math.abs(x))), 1e-5), what).toEqual([]);
+            expect(heap.fenceIntact(at, n), what).toBe(true);
+          }
+          expect(heap.values(g, n)).toEqual(G);
+        });
       }
     }
   }

@@ -39,8 +39,17 @@ export const Op = {
   i32GeS: 0x4e,
   i32Add: 0x6a,
   i32Mul: 0x6c,
+  i32And: 0x71,
+  f32Sqrt: 0x91,
   f32Add: 0x92,
+  f32Sub: 0x93,
+  f32Mul: 0x94,
+  f32Div: 0x95,
+  f64Sqrt: 0x9f,
   f64Add: 0xa0,
+  f64Sub: 0xa1,
+  f64Mul: 0xa2,
+  f64Div: 0xa3,
 } as const;
 
 /** Block type of a block or loop that takes and leaves nothing on the stack. */
@@ -61,10 +70,16 @@ export const Simd = {
   f64x2Splat: 20,
   f32x4ExtractLane: 31,
   f64x2ExtractLane: 33,
+  f32x4Sqrt: 227,
   f32x4Add: 228,
+  f32x4Sub: 229,
   f32x4Mul: 230,
+  f32x4Div: 231,
+  f64x2Sqrt: 239,
   f64x2Add: 240,
+  f64x2Sub: 241,
   f64x2Mul: 242,
+  f64x2Div: 243,
 } as const;
 
 /** Unsigned LEB128: 7 bits a byte, low first, the high bit says "more follows". */

@@ -15,7 +15,7 @@
  * Only MVP + fixed-width SIMD (no FMA, relaxed SIMD or threads): any runtime with SIMD runs it,
  * and results do not depend on the CPU. Signed i32 compares assume the memory is under 2 GB.
  */
-import { encodeModule, Fn, I32, memarg, Op, simd, Simd, V128, type ValType } from "./encode.js";
+import { encodeModule, F32, F64, Fn, I32, memarg, Op, simd, Simd, V128, type ValType } from "./encode.js";
 
 export type Lane = "f32" | "f64";
 
@@ -38,24 +38,73 @@ export const DEFAULT_TILES: TileShape = { dense: [2, 4], gemm: [2, 4] };
 
 const V = 16; // bytes in a v128
 
-/** Per-lane instructions and sizes. */
+/** Per-lane instructions and sizes: v* are SIMD sub-opcodes, the rest scalar MVP opcodes. */
 interface LaneOps {
+  readonly type: ValType;
   readonly size: number;
   readonly lanes: number;
   readonly alignLog2: number;
   readonly vAdd: number;
+  readonly vSub: number;
   readonly vMul: number;
+  readonly vDiv: number;
+  readonly vSqrt: number;
+  readonly splat: number;
   readonly extract: number;
   readonly loadSplat: number;
   readonly add: number;
+  readonly sub: number;
+  readonly mul: number;
+  readonly div: number;
+  readonly sqrt: number;
   readonly load: number;
   readonly store: number;
 }
 
 function laneOps(lane: Lane): LaneOps {
   return lane === "f32"
-    ? { size: 4, lanes: 4, alignLog2: 2, vAdd: Simd.f32x4Add, vMul: Simd.f32x4Mul, extract: Simd.f32x4ExtractLane, loadSplat: Simd.v128Load32Splat, add: Op.f32Add, load: Op.f32Load, store: Op.f32Store }
-    : { size: 8, lanes: 2, alignLog2: 3, vAdd: Simd.f64x2Add, vMul: Simd.f64x2Mul, extract: Simd.f64x2ExtractLane, loadSplat: Simd.v128Load64Splat, add: Op.f64Add, load: Op.f64Load, store: Op.f64Store };
+    ? {
+        type: F32,
+        size: 4,
+        lanes: 4,
+        alignLog2: 2,
+        vAdd: Simd.f32x4Add,
+        vSub: Simd.f32x4Sub,
+        vMul: Simd.f32x4Mul,
+        vDiv: Simd.f32x4Div,
+        vSqrt: Simd.f32x4Sqrt,
+        splat: Simd.f32x4Splat,
+        extract: Simd.f32x4ExtractLane,
+        loadSplat: Simd.v128Load32Splat,
+        add: Op.f32Add,
+        sub: Op.f32Sub,
+        mul: Op.f32Mul,
+        div: Op.f32Div,
+        sqrt: Op.f32Sqrt,
+        load: Op.f32Load,
+        store: Op.f32Store,
+      }
+    : {
+        type: F64,
+        size: 8,
+        lanes: 2,
+        alignLog2: 3,
+        vAdd: Simd.f64x2Add,
+        vSub: Simd.f64x2Sub,
+        vMul: Simd.f64x2Mul,
+        vDiv: Simd.f64x2Div,
+        vSqrt: Simd.f64x2Sqrt,
+        splat: Simd.f64x2Splat,
+        extract: Simd.f64x2ExtractLane,
+        loadSplat: Simd.v128Load64Splat,
+        add: Op.f64Add,
+        sub: Op.f64Sub,
+        mul: Op.f64Mul,
+        div: Op.f64Div,
+        sqrt: Op.f64Sqrt,
+        load: Op.f64Load,
+        store: Op.f64Store,
+      };
 }
 
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
@@ -284,6 +333,111 @@ function gemmFunction(ops: LaneOps, [TP, TV]: readonly [number, number]): Fn {
   return f;
 }
 
+/** The scalar parameters of `adam`, in order after its five i32 ones. */
+export const ADAM_SCALARS = ["beta1", "oneMinusBeta1", "beta2", "oneMinusBeta2", "eps", "stepSize", "rootScale", "decay", "gradScale"] as const;
+type AdamScalar = (typeof ADAM_SCALARS)[number];
+
+/**
+ * adam(p, g, m, v, n, beta1, 1 - beta1, beta2, 1 - beta2, eps, stepSize, rootScale, decay, gradScale)
+ * over n elements at p, g, m, v (byte offsets), whole vectors then a scalar tail:
+ *   g' = g * gradScale;  m = beta1 m + (1 - beta1) g';  v = beta2 v + ((1 - beta2) g') g'
+ *   p  = p * decay - (stepSize m) / (sqrt(v) rootScale + eps)
+ * in the order the TypeScript update (training-optimizer.ts) computes it, so f64x2 gives its
+ * results bit for bit (IEEE sqrt and division are exact-rounded; decay and gradScale of 1 are exact).
+ */
+function adamFunction(ops: LaneOps): Fn {
+  const [p, g, m, v, n] = range(5);
+  const f = new Fn(5 + ADAM_SCALARS.length);
+  const at = f.local(I32);
+  const vectorsEnd = f.local(I32);
+  const end = f.local(I32);
+  // Each scalar parameter, and a v128 local with it splatted to every lane.
+  const scalarLocal = (name: AdamScalar): number => 5 + ADAM_SCALARS.indexOf(name);
+  const splatLocal = new Map(ADAM_SCALARS.map((name) => [name, f.local(V128)] as const));
+  for (const name of ADAM_SCALARS) f.get(scalarLocal(name)).emit(...simd(ops.splat)).set(splatLocal.get(name)!);
+  f.get(n).i32(ops.size).emit(Op.i32Mul).set(end);
+  f.get(n).i32(-ops.lanes).emit(Op.i32And).i32(ops.size).emit(Op.i32Mul).set(vectorsEnd);
+  f.i32(0).set(at);
+
+  /** The update of one vector or one element at byte offset `at`. */
+  const step = (vector: boolean): void => {
+    const type = vector ? V128 : ops.type;
+    const [gv, mv, vv] = [f.local(type), f.local(type), f.local(type)];
+    const get = (name: AdamScalar): void => void f.get(vector ? splatLocal.get(name)! : scalarLocal(name));
+    const op = (vectorOp: number, scalarOp: number): void => void (vector ? f.emit(...simd(vectorOp)) : f.emit(scalarOp));
+    const mul = (): void => op(ops.vMul, ops.mul);
+    const add = (): void => op(ops.vAdd, ops.add);
+    const address = (base: number): void => void f.get(base).get(at).emit(Op.i32Add);
+    const load = (): void => void (vector ? f.emit(...simd(Simd.v128Load, ...memarg(4, 0))) : f.emit(ops.load, ...memarg(ops.alignLog2, 0)));
+    const store = (): void => void (vector ? f.emit(...simd(Simd.v128Store, ...memarg(4, 0))) : f.emit(ops.store, ...memarg(ops.alignLog2, 0)));
+    // g' = g * gradScale
+    address(g);
+    load();
+    get("gradScale");
+    mul();
+    f.set(gv);
+    // m = beta1 * m + (1 - beta1) * g'   (address first: store takes it below the value)
+    address(m);
+    get("beta1");
+    address(m);
+    load();
+    mul();
+    get("oneMinusBeta1");
+    f.get(gv);
+    mul();
+    add();
+    f.tee(mv);
+    store();
+    // v = beta2 * v + ((1 - beta2) * g') * g'
+    address(v);
+    get("beta2");
+    address(v);
+    load();
+    mul();
+    get("oneMinusBeta2");
+    f.get(gv);
+    mul();
+    f.get(gv);
+    mul();
+    add();
+    f.tee(vv);
+    store();
+    // p = p * decay - (stepSize * m) / (sqrt(v) * rootScale + eps)
+    address(p);
+    address(p);
+    load();
+    get("decay");
+    mul();
+    get("stepSize");
+    f.get(mv);
+    mul();
+    f.get(vv);
+    op(ops.vSqrt, ops.sqrt);
+    get("rootScale");
+    mul();
+    get("eps");
+    add();
+    op(ops.vDiv, ops.div);
+    op(ops.vSub, ops.sub);
+    store();
+  };
+  f.whileNot(
+    () => void f.get(at).get(vectorsEnd).emit(Op.i32GeS),
+    () => {
+      step(true);
+      f.addConst(at, V);
+    },
+  );
+  f.whileNot(
+    () => void f.get(at).get(end).emit(Op.i32GeS),
+    () => {
+      step(false);
+      f.addConst(at, ops.size);
+    },
+  );
+  return f;
+}
+
 /** The module for explicit tile shapes (the benchmark compares shapes with it). Deterministic. */
 export function kernelModuleBytesWith(lane: Lane, tiles: TileShape): Uint8Array {
   const ops = laneOps(lane);
@@ -293,11 +447,12 @@ export function kernelModuleBytesWith(lane: Lane, tiles: TileShape): Uint8Array 
     functions: [
       { name: "dense", params: i32s(7), body: denseFunction(ops, tiles.dense) },
       { name: "gemm", params: i32s(9), body: gemmFunction(ops, tiles.gemm) },
+      { name: "adam", params: [...i32s(5), ...ADAM_SCALARS.map(() => ops.type)], body: adamFunction(ops) },
     ],
   });
 }
 
-/** The bytes of a wasm module that imports its memory as "env" "memory" (min 1 page, no max) and exports dense and gemm. Deterministic. */
+/** The bytes of a wasm module that imports its memory as "env" "memory" (min 1 page, no max) and exports dense, gemm and adam. Deterministic. */
 export function kernelModuleBytes(lane: Lane): Uint8Array {
   return kernelModuleBytesWith(lane, DEFAULT_TILES);
 }
