@@ -17,7 +17,7 @@ import { activationCode, activationName, helperSource, orderHelpers, type Helper
 import { emitBlockedForwardBody, emitBlockedInputDelta, emitBlockedWeightGradient, forwardStore } from "./loops.js";
 import { assertLossFitsOutput, emitLossAtLogitsBody, emitLossScales, emitOutputActivationBody, emitUnrolledLossRow, emitUnrolledOutput, lossComment } from "./loss.js";
 import { describePlan, planEmission, type EmitPlan, type LayerPlan, type PlanTuning, type UnrollMode } from "./plan.js";
-import { emitWasmBackwardBody, emitWasmForwardBody, simdRuntimeStatements, SIMD_CHUNK_ROWS, STAGED_X, type ScratchArray, type SimdContext } from "./simd.js";
+import { emitWasmAdamLoop, emitWasmBackwardBody, emitWasmForwardBody, simdRuntimeStatements, SIMD_CHUNK_ROWS, STAGED_X, type ScratchArray, type SimdContext } from "./simd.js";
 import { printValue, specValue } from "./spec.js";
 import { lanesOf } from "./wasm/kernels.js";
 import { CodeLines, commentLine, identifier, int, num, paramArrayType, safeFileName } from "./text.js";
@@ -83,7 +83,8 @@ export function emitModule(ir: ModelIR, options: EmitOptions): string {
     forwardFunction(cx),
     ...(hasRegularization(ir) ? [regularizeFunction(cx)] : []),
   ];
-  const training = emitTrainingSection(ir, { dtype: options.dtype });
+  const adamLoop = sx === null ? null : emitWasmAdamLoop(sx, ir.optimizer.kind === "adamw", ir.optimizer.clip !== null);
+  const training = emitTrainingSection(ir, { dtype: options.dtype, adamLoop });
   if (training.trim() !== "") statements.push(training);
   return printStatements(statements);
 }

@@ -16,7 +16,7 @@ import type { ModelIR } from "../ir/types.js";
 import { activationCode, activationName } from "./activation.js";
 import type { LayerPlan } from "./plan.js";
 import { CodeLines, int } from "./text.js";
-import { kernelModuleBytes, lanesOf, type Lane } from "./wasm/kernels.js";
+import { ADAM_SCALARS, kernelModuleBytes, lanesOf, type Lane } from "./wasm/kernels.js";
 
 /** Elements a heap region is aligned to: 16 bytes for f32, 32 for f64 (whole v128 loads). */
 const ALIGN = 4;
@@ -49,10 +49,19 @@ function bytesOf(lane: Lane): number {
   return lane === "f32" ? 4 : 8;
 }
 
-/** Where the parameter copy and the gradients live in the heap (elements). */
-function heapLayout(ir: ModelIR): { gradAt: number; fixed: number } {
-  const gradAt = alignUp(ir.paramCount);
-  return { gradAt, fixed: gradAt + alignUp(ir.paramCount) };
+/** Adam and AdamW run their update in the adam kernel; their m and v get heap regions. */
+function usesAdamKernel(ir: ModelIR): boolean {
+  return ir.optimizer.kind === "adam" || ir.optimizer.kind === "adamw";
+}
+
+/**
+ * Where things live in the heap (elements): the parameter copy at 0 (at the params offsets), the
+ * gradients at gradAt, Adam's m and v at mAt and vAt, the batch's arrays from `fixed` on.
+ */
+function heapLayout(ir: ModelIR): { gradAt: number; mAt: number; vAt: number; fixed: number } {
+  const size = alignUp(ir.paramCount);
+  const moments = usesAdamKernel(ir) ? 2 : 0;
+  return { gradAt: size, mAt: 2 * size, vAt: 3 * size, fixed: (2 + moments) * size };
 }
 
 /** x staged in the heap: the kernels read only the heap, and forwardBatch can then take x in chunks whatever runs layer 1. */
@@ -79,12 +88,14 @@ export function simdRuntimeStatements(sx: SimdContext, arrays: readonly ScratchA
   const kernelsDoc = [
     "/**",
     ` * The WebAssembly SIMD kernels (${vector}), ${bytes.length} bytes assembled by mlpc (src/codegen/wasm/kernels.ts).`,
-    " * Pointers are byte offsets into the heap; matrices are row-major; K is a multiple of " + String(L) + ".",
+    ` * Pointers are byte offsets into the heap; matrices are row-major; K is a multiple of ${L}.`,
     " *",
     " *   dense(x, w, b, z, rows, K, N)   z[r][n] = b[n] + sum_k x[r][k] w[n][k]          (forward: z = x W^T + b)",
     " *   gemm(a, aP, aQ, m, c, P, Q, K, acc)  c[p][k] = (acc ? c[p][k] : 0) + sum_q a[p aP + q aQ] m[q][k]",
     " *     input delta:     da = dz W     (P = rows, Q = units, a = dz row-major)",
     " *     weight gradient: dW = dz^T x   (P = units, Q = rows, a = dz read down its columns)",
+    " *   adam(p, g, m, v, n, beta1, 1 - beta1, beta2, 1 - beta2, eps, stepSize, rootScale, decay, gradScale)",
+    " *     the Adam/AdamW update of n parameters, in adamRange's order of operations",
     " *",
     ` * Each inner step loads whole ${vector} vectors and feeds every loaded value to several multiply-adds,`,
     ` * the same register blocking as the scalar loops, ${L} lanes at a time.`,
@@ -99,7 +110,8 @@ export function simdRuntimeStatements(sx: SimdContext, arrays: readonly ScratchA
     "interface WasmMemory {\n  readonly buffer: ArrayBuffer;\n}",
     "interface WasmKernels {\n" +
       "  dense(x: number, w: number, b: number, z: number, rows: number, k: number, n: number): void;\n" +
-      "  gemm(a: number, aP: number, aQ: number, m: number, c: number, p: number, q: number, k: number, accumulate: number): void;\n}",
+      "  gemm(a: number, aP: number, aQ: number, m: number, c: number, p: number, q: number, k: number, accumulate: number): void;\n" +
+      `  adam(p: number, g: number, m: number, v: number, n: number, ${ADAM_SCALARS.map((name) => `${name}: number`).join(", ")}): void;\n}`,
     "interface WasmApi {\n" +
       "  readonly Module: new (bytes: Uint8Array) => object;\n" +
       "  readonly Instance: new (module: object, imports: { env: { memory: WasmMemory } }) => { readonly exports: unknown };\n" +
@@ -107,7 +119,7 @@ export function simdRuntimeStatements(sx: SimdContext, arrays: readonly ScratchA
     "",
     "let kernelModule: object | null = null;",
     "let kernels!: WasmKernels;",
-    `/** The heap: parameters of the wasm layers at their params offsets, their weight gradients at ${int(gradAt)} + offset, then the batch. */`,
+    `/** The heap: parameters at their params offsets, gradients at ${int(gradAt)} + offset,${usesAdamKernel(ir) ? ` Adam's m and v at ${int(heapLayout(ir).mAt)} and ${int(heapLayout(ir).vAt)} + offset,` : ""} then the batch. */`,
     `let heap = new ${S}(0);`,
     "/** Rows the heap's scratch arrays can hold; a bigger batch makes a new heap (never grows one). */",
     "let capacity = 0;",
@@ -254,4 +266,29 @@ export function emitWasmBackwardBody(out: CodeLines, sx: SimdContext, p: LayerPl
     out.line("const s = dzPrev[i];");
     out.line(`dzPrev[i] = ${act.derivative("s", "input[i]", prev.keepsZ ? "zPrev[i]" : null)};`);
   });
+}
+
+/**
+ * The body of adamRange/adamwRange with --simd, after its constants: the loop runs in the adam
+ * kernel over heap copies of params, grad, m and v in [from, to), copied back afterwards. Null
+ * for the other optimizers (their updates have no square root or division to speed up).
+ */
+export function emitWasmAdamLoop(sx: SimdContext, decoupled: boolean, clip: boolean): string[] | null {
+  if (!usesAdamKernel(sx.ir)) return null;
+  const { gradAt, mAt, vAt } = heapLayout(sx.ir);
+  const E = bytesOf(sx.lane);
+  const region = (at: number): string => (at === 0 ? "from" : `${int(at)} + from`);
+  return [
+    `// --simd: the update above runs in the adam kernel (${sx.lane}x${lanesOf(sx.lane)}) on copies in the heap, in the same order of operations.`,
+    "ensureCapacity(1);",
+    "heap.set(params.subarray(from, to), from);",
+    `heap.set(grad.subarray(from, to), ${region(gradAt)});`,
+    `heap.set(m.subarray(from, to), ${region(mAt)});`,
+    `heap.set(v.subarray(from, to), ${region(vAt)});`,
+    `kernels.adam(from * ${E}, (${region(gradAt)}) * ${E}, (${region(mAt)}) * ${E}, (${region(vAt)}) * ${E}, to - from, ` +
+      `beta1, 1 - beta1, beta2, 1 - beta2, eps, stepSize, rootScale, ${decoupled ? "decay" : "1"}, ${clip ? "clipScale" : "1"});`,
+    "params.set(heap.subarray(from, to), from);",
+    `m.set(heap.subarray(${region(mAt)}, ${int(mAt)} + to), from);`,
+    `v.set(heap.subarray(${region(vAt)}, ${int(vAt)} + to), from);`,
+  ];
 }

@@ -113,7 +113,8 @@ ${update}
 }`;
 }
 
-export function emitAdamUpdate(opt: Extract<Optimizer, { kind: "adam" | "adamw" }>): string {
+/** wasmLoop: with --simd, the lines that replace the loop (simd.ts: the adam kernel). */
+export function emitAdamUpdate(opt: Extract<Optimizer, { kind: "adam" | "adamw" }>, wasmLoop: readonly string[] | null = null): string {
   const decoupled = opt.kind === "adamw";
   const formula = [
     ...(decoupled ? [" *   w = w * decay            decay = 1 - lr * weight_decay on weights, 1 on biases"] : []),
@@ -125,6 +126,14 @@ export function emitAdamUpdate(opt: Extract<Optimizer, { kind: "adam" | "adamw" 
     " * rounding, with one division a parameter instead of three (the update is most of a small net's step).",
   ];
   const wNew = decoupled ? "params[p]! * decay" : "params[p]!";
+  const jsLoop = `  for (let p = from; p < to; p++) {
+    const g = ${gradExpr(opt)};
+    const mp = beta1 * m[p]! + (1 - beta1) * g;
+    const vp = beta2 * v[p]! + (1 - beta2) * g * g;
+    m[p] = mp;
+    v[p] = vp;
+    params[p] = ${wNew} - (stepSize * mp) / (Math.sqrt(vp) * rootScale + eps);
+  }`;
   return `/**
  * ${decoupled ? "AdamW (Loshchilov & Hutter, 2019; PyTorch's AdamW)" : "Adam (Kingma & Ba, 2015; PyTorch's Adam)"} on params[from..to),
  * beta1 = ${opt.beta1}, beta2 = ${opt.beta2}, eps = ${opt.eps}:
@@ -142,14 +151,7 @@ function ${decoupled ? "adamwRange" : "adamRange"}(state: TrainState, from: numb
   const eps = ${num(opt.eps)};
   const stepSize = lr / bc1;
   const rootScale = 1 / Math.sqrt(bc2);
-  for (let p = from; p < to; p++) {
-    const g = ${gradExpr(opt)};
-    const mp = beta1 * m[p]! + (1 - beta1) * g;
-    const vp = beta2 * v[p]! + (1 - beta2) * g * g;
-    m[p] = mp;
-    v[p] = vp;
-    params[p] = ${wNew} - (stepSize * mp) / (Math.sqrt(vp) * rootScale + eps);
-  }
+${wasmLoop === null ? jsLoop : wasmLoop.map((l) => `  ${l}`).join("\n")}
 }`;
 }
 
@@ -203,7 +205,8 @@ function emitRangeCalls(ir: ModelIR): string {
   }
 }
 
-export function emitOptimizerRange(ir: ModelIR): string {
+/** The per-range update function; `adamLoop` replaces Adam's loop with --simd (simd.ts). */
+export function emitOptimizerRange(ir: ModelIR, adamLoop: readonly string[] | null = null): string {
   const opt = ir.optimizer;
   switch (opt.kind) {
     case "sgd":
@@ -212,7 +215,7 @@ export function emitOptimizerRange(ir: ModelIR): string {
       return emitMomentumUpdate(opt);
     case "adam":
     case "adamw":
-      return emitAdamUpdate(opt);
+      return emitAdamUpdate(opt, adamLoop);
   }
 }
 

@@ -15,6 +15,8 @@ import { emitDataHelpers, emitLayerTable, emitTrainerClass, emitTrainerTypes } f
 
 export interface TrainingEmitOptions {
   readonly dtype: "f64" | "f32";
+  /** With --simd and Adam/AdamW: the lines that run the update loop in the adam kernel (simd.ts). */
+  readonly adamLoop?: readonly string[] | null;
 }
 
 function banner(title: string): string {
@@ -34,7 +36,7 @@ export function emitTrainingSection(ir: ModelIR, options: TrainingEmitOptions): 
     banner(`Training: optimizer (${ir.optimizer.kind})`),
     emitTrainStateInterface(ir, array),
     emitCreateTrainState(ir, array),
-    emitOptimizerRange(ir),
+    emitOptimizerRange(ir, options.adamLoop ?? null),
     emitApplyUpdate(ir),
     emitTrainStep(),
     banner("Training: the Trainer (Keras-like fit / predict / evaluate, checkpoints)"),

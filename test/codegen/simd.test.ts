@@ -8,7 +8,7 @@
 import { describe, expect, it } from "vitest";
 import { emitModule } from "../../src/codegen/module.js";
 import { planEmission } from "../../src/codegen/plan.js";
-import type { ModelIR } from "../../src/ir/types.js";
+import type { ModelIR, Optimizer } from "../../src/ir/types.js";
 import { classAccuracy, readDataset, splitDataset } from "../support/datasets.js";
 import { buildIR } from "../support/ir.js";
 import { prng } from "../support/reference.js";
@@ -102,6 +102,42 @@ describe.each(["f64", "f32"] as const)("--simd with dtype %s matches the plain m
       const g2 = new P(ir.paramCount);
       expect(Math.abs(simd.lossAndGradient(params, x, y, rows, g2) - plain.lossAndGradient(reference, x, y, rows, g1))).toBeLessThan(TOLERANCE[dtype]);
       expect(maxAbsDiff(g2, g1)).toBeLessThan(TOLERANCE[dtype] * 10 * Math.max(1e-3, maxAbs(g1)));
+    }
+  });
+});
+
+describe.each(["f64", "f32"] as const)("--simd training steps with dtype %s follow the plain module", (dtype) => {
+  const OPTIMIZERS: Record<string, Optimizer> = {
+    // Adam and AdamW (with clipping) run their update in the adam kernel; momentum stays in TypeScript.
+    adam: { kind: "adam", lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, clip: null },
+    "adamw clip": { kind: "adamw", lr: 0.01, beta1: 0.8, beta2: 0.99, eps: 1e-7, weightDecay: 0.05, clip: 0.5 },
+    "momentum nesterov": { kind: "momentum", lr: 0.05, beta: 0.9, nesterov: true, clip: null },
+  };
+  it.each(Object.keys(OPTIMIZERS))("%s: 6 steps of trainStep, then the same parameters and moments", async (name) => {
+    const ir = buildIR({ inputs: 64, layers: [[40, "relu"], [10, "softmax"]], optimizer: OPTIMIZERS[name]!, regularization: { l2: 1e-3 } });
+    const plain = (await compileAndLoad(ir)).module as unknown as TrainingModule;
+    const { source, module } = await compileAndLoad(ir, { simd: true, dtype });
+    const simd = module as unknown as TrainingModule;
+    expect(source.includes("kernels.adam(")).toBe(name !== "momentum nesterov");
+    const P = dtype === "f32" ? Float32Array : Float64Array;
+    const start = randomArray(ir.paramCount, 11, 0.3);
+    const a = plain.createTrainState(Float64Array.from(P.from(start)));
+    const b = simd.createTrainState(P.from(start) as Float64Array);
+    for (let step = 0; step < 6; step++) {
+      const rows = step % 2 === 0 ? 32 : 7;
+      const x = randomArray(rows * 64, 50 + step);
+      const y = targets(ir, rows, 60 + step);
+      const la = plain.trainStep(a, x, y, rows);
+      const lb = simd.trainStep(b, x, y, rows);
+      expect(Math.abs(la - lb), `loss at step ${step}`).toBeLessThan(TOLERANCE[dtype] * 10);
+    }
+    // Adam moves every weight by about lr a step whatever the gradient's size: compare against that scale.
+    const scale = dtype === "f64" ? 1e-9 : 1e-3 * 0.01 * 6;
+    expect(maxAbsDiff(b.params, a.params)).toBeLessThan(Math.max(scale, TOLERANCE[dtype]));
+    expect(b.step).toBe(6);
+    for (const buffer of Object.keys(a).filter((k) => k === "m" || k === "v" || k === "buf")) {
+      const [ma, mb] = [(a as unknown as Record<string, Float64Array>)[buffer]!, (b as unknown as Record<string, Float64Array>)[buffer]!];
+      expect(maxAbsDiff(mb, ma), buffer).toBeLessThan(dtype === "f64" ? 1e-12 : 1e-4 * Math.max(1e-3, maxAbs(ma)));
     }
   });
 });
