@@ -1,7 +1,7 @@
 /**
  * The hand-assembled WebAssembly SIMD kernels (src/codegen/wasm): the module validates, is
  * deterministic and small enough for synchronous compilation on a browser's main thread, and
- * dense and gemm match naive JS loops on seeded random data for both lanes, over shapes that hit
+ * dense, gemm and adam match naive JS loops (adam in f64 bit for bit) on seeded random data for both lanes, over shapes that hit
  * every tile variant (full tiles, row/unit/vector tails, empty) at unaligned, non-zero offsets.
  * Outputs start as NaN and are fenced by sentinels, so an unwritten element or a stray write fails.
  */

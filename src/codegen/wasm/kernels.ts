@@ -6,6 +6,8 @@
  *   dense(x, w, b, z, rows, K, N)      z[r][n] = b[n] + sum_k x[r][k] w[n][k]
  *   gemm(a, aP, aQ, m, c, P, Q, K, acc)  c[p][k] = (acc ? c[p][k] : 0) + sum_q a[p aP + q aQ] m[q][k]
  *
+ * and a third, adam (below), runs the Adam/AdamW update with vector square roots and divisions.
+ *
  * Pointers are byte offsets into the imported memory, sizes element counts, matrices row-major in
  * the lane's element type; K must be a multiple of the lanes in a v128. Like loops.ts (the scalar
  * JS equivalent), each tile keeps a block of v128 accumulators in locals so every loaded vector
