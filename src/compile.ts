@@ -61,4 +61,4 @@ export function simdLayerNames(ir: ModelIR, options: Pick<CompileOptions, "unrol
   return plan.layers.filter((l) => l.wasm).map((l) => l.layer.name);
 }
 
-export { emitJavaScript, printIR };
+export { emitJavaScript, lanesOf, printIR };

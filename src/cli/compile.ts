@@ -48,12 +48,12 @@ export function register(program: Command, io: Io): void {
     .action(async (file: string, flags: CompileFlags) => {
       const { ir } = loadProgram(file, io, { maxParams: flags.maxParams });
       // The back end (ts-morph, TypeScript) loads on first use: `mlpc check` stays fast.
-      const { emitIR, emitJavaScript, printIR, simdLayerNames } = await import("../compile.js");
+      const { emitIR, emitJavaScript, lanesOf, printIR, simdLayerNames } = await import("../compile.js");
       const emit = flags.emit ?? emitFromPath(flags.out) ?? "ts";
       const outPath = flags.out ?? join(dirname(file), `${basename(file, extname(file))}${emit === "ir" ? ".ir.txt" : `.${emit}`}`);
       const typescript = (): string => emitIR(ir, { unroll: flags.unroll, dtype: flags.dtype, simd: flags.simd === true, sourceName: basename(file) });
       const outputs = render(emit, outPath, typescript, () => printIR(ir), emitJavaScript);
-      if (flags.simd === true && emit !== "ir") io.stderr(simdNote(simdLayerNames(ir, { unroll: flags.unroll, dtype: flags.dtype }), flags.dtype));
+      if (flags.simd === true && emit !== "ir") io.stderr(simdNote(simdLayerNames(ir, { unroll: flags.unroll, dtype: flags.dtype }), flags.dtype, lanesOf(flags.dtype)));
       if (flags.stdout === true) {
         for (const o of outputs) io.stdout(o.text);
         return;
@@ -65,9 +65,8 @@ export function register(program: Command, io: Io): void {
 }
 
 /** What --simd did: which layers run in the kernels, or why none does. */
-function simdNote(layers: readonly string[], dtype: Dtype): string {
-  if (layers.length > 0) return `note: --simd: ${layers.join(", ")} run in the WebAssembly SIMD kernels (${dtype === "f32" ? "f32x4" : "f64x2"})\n`;
-  const lanes = dtype === "f32" ? 4 : 2;
+function simdNote(layers: readonly string[], dtype: Dtype, lanes: number): string {
+  if (layers.length > 0) return `note: --simd: ${layers.join(", ")} run in the WebAssembly SIMD kernels (${dtype}x${lanes})\n`;
   return `note: --simd changes nothing here: no layer is both too big to unroll and fed a multiple of ${lanes} inputs; the module is plain TypeScript\n`;
 }
 

@@ -5,10 +5,11 @@
  *
  * Memory: one WebAssembly.Memory, the "heap", made when a batch is bigger than any before and
  * never grown (growing detaches the old ArrayBuffer, which slows every typed array in the process
- * afterwards). It holds, in the dtype's element type and 16-byte aligned:
- *   [ copy of the wasm layers' parameters | their weight gradients | staged x | scratch arrays ]
- * Parameters are copied in once per call (forwardBatch, lossAndGradient), so the caller's arrays
- * stay ordinary typed arrays anywhere; the copy costs ~1-3 % of a W4 training step.
+ * afterwards). It holds, in the dtype's element type and 16-byte aligned (heapLayout):
+ *   [ parameters | gradients | Adam's m | Adam's v (Adam/AdamW only) | staged x | scratch arrays ]
+ * The wasm layers' parameters are copied in once per call (forwardBatch, lossAndGradient), so the
+ * caller's arrays stay ordinary typed arrays anywhere (~1-3 % of a W4 training step); the Adam
+ * update copies params, grad, m and v in and back around the adam kernel.
  *
  * Arithmetic is the dtype's: f32 lanes compute in float32 (as tfjs does), f64 lanes in float64.
  */
@@ -81,7 +82,7 @@ export function simdRuntimeStatements(sx: SimdContext, arrays: readonly ScratchA
   const bytes = kernelModuleBytes(lane);
   const E = bytesOf(lane);
   const L = lanesOf(lane);
-  const { gradAt, fixed } = heapLayout(ir);
+  const { gradAt, mAt, vAt, fixed } = heapLayout(ir);
   const vector = `${lane}x${L}`;
   const wasmRanges = wasmParamRanges(sx.layers);
 
@@ -119,7 +120,7 @@ export function simdRuntimeStatements(sx: SimdContext, arrays: readonly ScratchA
     "",
     "let kernelModule: object | null = null;",
     "let kernels!: WasmKernels;",
-    `/** The heap: parameters at their params offsets, gradients at ${int(gradAt)} + offset,${usesAdamKernel(ir) ? ` Adam's m and v at ${int(heapLayout(ir).mAt)} and ${int(heapLayout(ir).vAt)} + offset,` : ""} then the batch. */`,
+    `/** The heap: parameters at their params offsets, gradients at ${int(gradAt)} + offset,${usesAdamKernel(ir) ? ` Adam's m and v at ${int(mAt)} and ${int(vAt)} + offset,` : ""} then the batch. */`,
     `let heap = new ${S}(0);`,
     "/** Rows the heap's scratch arrays can hold; a bigger batch makes a new heap (never grows one). */",
     "let capacity = 0;",
