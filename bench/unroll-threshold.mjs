@@ -15,7 +15,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir, cpus } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import ts from "typescript";
+import { ts } from "ts-morph";
 
 const dist = process.env.MLPC_DIST ?? new URL("../dist", import.meta.url).pathname;
 const { emitModule, planEmission } = await import(pathToFileURL(join(dist, "codegen/module.js")).href);

@@ -10,7 +10,7 @@
  * loops, the batch's activations in module-level scratch arrays grown on demand).
  */
 import { IndentationText, NewLineKind, Project, QuoteKind, StructureKind, type FunctionDeclarationStructure, type OptionalKind, type ParameterDeclarationStructure } from "ts-morph";
-import ts from "typescript";
+import { ts } from "ts-morph";
 import { formatProgram } from "../ir/print.js";
 import type { DenseLayer, LossKind, ModelIR } from "../ir/types.js";
 import { activationCode, activationName, helperSource, orderHelpers, type Helper } from "./activation.js";
