@@ -5,6 +5,7 @@
 import type { Diagnostic } from "../syntax/diagnostic.js";
 import type { ModelIR } from "../ir/types.js";
 import { makeContext, type CheckContext, type CheckOptions } from "./context.js";
+import { checkDropoutPlacement } from "./passes/dropout-placement.js";
 import { checkLayerSizes } from "./passes/layer-sizes.js";
 import { checkLossCompatibility } from "./passes/loss-compatibility.js";
 import { checkNumericRanges } from "./passes/numeric-ranges.js";
@@ -19,6 +20,7 @@ export const CHECK_PASSES: readonly CheckPass[] = [
   checkParameterLimit,
   checkLayerCount,
   checkSoftmaxPlacement,
+  checkDropoutPlacement,
   checkLossCompatibility,
   checkNumericRanges,
   checkVanishingGradients,

@@ -26,6 +26,10 @@ export const checkMessages = {
     ),
   tooManyLayers: (span: Span, count: number, limit: number) =>
     error("E0308", span, `the network has ${count} layers, over the limit of ${limit}`, "mlpc unrolls per layer; deeper stacks than this are not supported"),
+  dropoutLast: (span: Span, layer: string) =>
+    error("E0309", span, `${layer} comes after the output layer`, "dropout goes between layers (`dense 64 relu -> dropout 0.2 -> dense 10 softmax`)"),
+  dropoutTwice: (span: Span, layer: string, previous: string) =>
+    error("E0310", span, `${layer} directly follows ${previous}`, "one dropout between two layers: combine the rates into one"),
   softmaxLossMismatch: (span: Span, loss: string) =>
     error("E0307", span, `a softmax output layer needs loss softmax_ce, not ${loss}`, "remove the loss line to use softmax_ce"),
   deepSaturating: (span: Span, count: number) =>

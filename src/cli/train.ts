@@ -46,6 +46,7 @@ import {
 } from "./saved.js";
 import { loadProgram } from "./source.js";
 import { targetSpecFor } from "./targets.js";
+import { denseLayers } from "../ir/layers.js";
 
 /** Exit code after Ctrl-C, as shells report a process ended by SIGINT. */
 export const EXIT_INTERRUPTED = 130;
@@ -194,7 +195,7 @@ function readCheckpointFile(io: Io, file: string): CheckpointFile {
 }
 
 function layerShapes(ir: ModelIR): LayerShape[] {
-  return ir.layers.map((l) => ({ name: l.name, activation: l.activation.kind, inputs: l.inputs, units: l.units, weightOffset: l.weightOffset, biasOffset: l.biasOffset }));
+  return denseLayers(ir).map((l) => ({ name: l.name, activation: l.activation.kind, inputs: l.inputs, units: l.units, weightOffset: l.weightOffset, biasOffset: l.biasOffset }));
 }
 
 function emptyHistory(): RunHistory {

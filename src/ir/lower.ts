@@ -6,7 +6,8 @@
  */
 import type { Arg, CallNode, Ident, Item, NumberLit, OptionNode, Program, Span, Statement, Value } from "../syntax/ast.js";
 import type { Diagnostic } from "../syntax/diagnostic.js";
-import { layoutLayers, type LayerShape } from "./layout.js";
+import { denseLayers } from "./layers.js";
+import { layoutLayers, type DropoutShape, type NetworkShape } from "./layout.js";
 import { lowerMessages as m } from "./messages.js";
 import { didYouMean } from "./suggest.js";
 import type { Activation, Decay, InitKind, Loss, LossKind, ModelIR, Optimizer, OptimizerKind, Task } from "./types.js";
@@ -46,7 +47,7 @@ type OptionMap = Map<string, OptionNode>;
 /** What the statements said, before defaults are filled in. */
 interface Collected {
   name?: Ident;
-  network?: { input: Item; inputSize: number; layers: LayerShape[] };
+  network?: { input: Item; inputSize: number; layers: NetworkShape[] };
   loss?: { kind: LossKind; span: Span };
   optimizer?: { kind: OptimizerKind; span: Span; options: OptionMap };
   schedule: OptionMap;
@@ -309,7 +310,7 @@ function lowerNetwork(cx: Lowering, c: Collected, stmt: Statement): void {
     for (const extra of first.args.slice(1)) cx.report(m.unexpectedArgument(extra.span, "`input`"));
     cx.origins["input"] = first.args[0]?.span ?? first.head.span;
   }
-  const layers: LayerShape[] = [];
+  const layers: NetworkShape[] = [];
   for (const item of layerItems) {
     const shape = lowerLayer(cx, item);
     if (shape !== undefined) {
@@ -330,12 +331,13 @@ function sizeOf(cx: Lowering, item: Item, what: string): number {
   return cx.numberLiteral(arg) ?? NaN;
 }
 
-function lowerLayer(cx: Lowering, item: Item): LayerShape | undefined {
+function lowerLayer(cx: Lowering, item: Item): NetworkShape | undefined {
   const word = item.head.name;
   if (word === "input") {
     cx.report(m.inputTwice(item.head.span));
     return undefined;
   }
+  if (word === "dropout") return lowerDropout(cx, item);
   if (word !== "dense") {
     const help =
       Object.hasOwn(ACTIVATIONS, word) ? "an activation follows the layer size: `dense 8 " + word + "`" : didYouMean(word, LAYER_WORDS);
@@ -347,6 +349,17 @@ function lowerLayer(cx: Lowering, item: Item): LayerShape | undefined {
   for (const extra of item.args.slice(2)) cx.report(m.unexpectedArgument(extra.span, "`dense`"));
   const activation = activationArg === undefined ? ({ kind: "linear" } as const) : lowerActivation(cx, activationArg);
   return { units, activation: activation ?? { kind: "linear" }, span: item.span };
+}
+
+/** `dropout RATE`; the checker holds RATE to [0, 1). */
+function lowerDropout(cx: Lowering, item: Item): DropoutShape {
+  const arg = item.args[0];
+  for (const extra of item.args.slice(1)) cx.report(m.unexpectedArgument(extra.span, "`dropout`"));
+  if (arg === undefined || arg.kind !== "Number") {
+    cx.report(m.missingRate(arg?.span ?? item.head.span));
+    return { kind: "dropout", rate: NaN, span: item.span };
+  }
+  return { kind: "dropout", rate: cx.numberLiteral(arg) ?? NaN, span: item.span };
 }
 
 function lowerActivation(cx: Lowering, arg: Arg): Activation | undefined {
@@ -381,11 +394,12 @@ function buildIR(cx: Lowering, c: Collected, program: Program, defaultName: stri
   if (network === undefined) cx.report(m.noNetwork({ start: program.span.start, end: program.span.start }));
   else if (network.layers.length === 0 && network.input.head.name === "input") cx.report(m.noLayers(network.input.span));
   const inputSize = network?.inputSize ?? NaN;
-  const shapes = (network?.layers ?? []).map((s) => (c.init === undefined ? s : { ...s, init: c.init.kind }));
+  const shapes = (network?.layers ?? []).map((s) => (c.init === undefined || s.kind === "dropout" ? s : { ...s, init: c.init.kind }));
   const layers = layoutLayers(inputSize, shapes);
-  const last = layers[layers.length - 1];
+  const dense = denseLayers({ layers });
+  const last = dense[dense.length - 1];
   const outputSize = last?.units ?? NaN;
-  const paramCount = layers.reduce((sum, l) => sum + l.paramCount, 0);
+  const paramCount = dense.reduce((sum, l) => sum + l.paramCount, 0);
   const optimizer = buildOptimizer(cx, c);
   return {
     name: c.name?.name ?? defaultName,

@@ -24,6 +24,7 @@ export const lowerMessages = {
     error("E0210", span, "the network must start with `input N`", "write e.g. `input 4 -> dense 8 relu -> dense 1 sigmoid`"),
   inputTwice: (span: Span) => error("E0211", span, "`input` may appear only once, at the start of the network"),
   unknownLayer: (span: Span, word: string, help?: string) => error("E0212", span, `unknown layer type \`${x(word)}\``, help),
+  missingRate: (span: Span) => error("E0222", span, "`dropout` needs a rate: the share of units dropped while training, in [0, 1)", "for example `dropout 0.2`"),
   missingSize: (span: Span, what: string) => error("E0213", span, `${what} needs a size (a positive integer)`),
   unknownActivation: (span: Span, word: string, help?: string) => error("E0214", span, `unknown activation \`${x(word)}\``, help),
   unexpectedArgument: (span: Span, where: string) => error("E0215", span, `unexpected argument for ${where}`),

@@ -7,7 +7,8 @@
  * Only validated identifiers, fixed keywords and numbers printed here appear in the output.
  */
 import { defaultInit } from "./layout.js";
-import type { Activation, Decay, DenseLayer, ModelIR, Optimizer } from "./types.js";
+import { denseLayers } from "./layers.js";
+import type { Activation, Decay, DenseLayer, Layer, ModelIR, Optimizer } from "./types.js";
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -75,19 +76,24 @@ function initLine(layers: readonly DenseLayer[]): string | null {
 export function formatProgram(ir: ModelIR): string {
   const lines = [
     `model ${ident(ir.name)}`,
-    [`input ${n(ir.inputSize)}`, ...ir.layers.map((l) => `dense ${n(l.units)} ${activationText(l.activation)}`)].join(" -> "),
+    [`input ${n(ir.inputSize)}`, ...ir.layers.map(layerSource)].join(" -> "),
     `loss ${ir.loss.kind}`,
     `optimizer ${ir.optimizer.kind} ${optimizerOptions(ir.optimizer).join(" ")}`,
     `schedule warmup=${n(ir.schedule.warmup)} ${decayOptions(ir.schedule.decay).join(" ")}`,
     `regularize l1=${n(ir.regularization.l1)} l2=${n(ir.regularization.l2)}`,
     `train batch=${ir.training.batch === "all" ? "all" : n(ir.training.batch)} epochs=${n(ir.training.epochs)} shuffle=${ir.training.shuffle} seed=${n(ir.training.seed)}`,
   ];
-  const init = initLine(ir.layers);
+  const init = initLine(denseLayers(ir));
   if (init !== null) lines.push(init);
   return `${lines.join("\n")}\n`;
 }
 
-function layerLine(l: DenseLayer): string {
+function layerSource(l: Layer): string {
+  return l.kind === "dropout" ? `dropout ${n(l.rate)}` : `dense ${n(l.units)} ${activationText(l.activation)}`;
+}
+
+function layerLine(l: Layer): string {
+  if (l.kind === "dropout") return `${ident(l.name)}: dropout ${l.units} rate=${n(l.rate)}  (identity outside training; kept units scaled by 1/(1-rate))`;
   return [
     `${ident(l.name)}: dense ${l.inputs} -> ${l.units} ${activationText(l.activation)}`,
     `init=${l.init}`,

@@ -44,6 +44,27 @@ export interface DenseLayer {
   readonly span: Span;
 }
 
+/**
+ * Inverted dropout (Keras and PyTorch semantics): while training, each of its `units` inputs is
+ * kept with probability 1 - rate and scaled by 1 / (1 - rate); identity in predict and evaluate.
+ * No parameters. It passes its input through, so `units` is the size before and after it.
+ */
+export interface DropoutLayer {
+  readonly kind: "dropout";
+  /** 1-based position among the dropout layers. */
+  readonly index: number;
+  /** Keras-style name: dropout_1, dropout_2, ... */
+  readonly name: string;
+  readonly units: number;
+  /** The probability of dropping a unit, in [0, 1). */
+  readonly rate: number;
+  readonly span: Span;
+}
+
+/** A layer of the network, discriminated by `kind`. */
+export type Layer = DenseLayer | DropoutLayer;
+export type LayerKind = Layer["kind"];
+
 export type LossKind = "mse" | "bce" | "multilabel_bce" | "softmax_ce";
 export type Task = "regression" | "binary" | "multilabel" | "multiclass";
 
@@ -117,7 +138,8 @@ export interface ModelIR {
   readonly inputSize: number;
   readonly outputSize: number;
   readonly paramCount: number;
-  readonly layers: readonly DenseLayer[];
+  /** In network order; the dense layers alone are `denseLayers(ir)` (src/ir/layers.ts). */
+  readonly layers: readonly Layer[];
   readonly loss: Loss;
   readonly optimizer: Optimizer;
   readonly schedule: Schedule;

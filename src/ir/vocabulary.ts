@@ -7,7 +7,7 @@ import type { ActivationKind, InitKind, LossKind, OptimizerKind } from "./types.
 
 export const STATEMENT_WORDS = ["model", "input", "dense", "loss", "optimizer", "schedule", "regularize", "train", "init"] as const;
 
-export const LAYER_WORDS = ["dense"] as const;
+export const LAYER_WORDS = ["dense", "dropout"] as const;
 
 export const ACTIVATIONS: Readonly<Record<string, ActivationKind>> = {
   linear: "linear",

@@ -8,7 +8,7 @@
  */
 import { escapeHtml } from "./escape.js";
 import type { ClassificationMetrics, MultilabelMetrics, RegressionMetrics, TaskMetrics } from "./metrics.js";
-import type { ModelSummary } from "./summary.js";
+import { layerDetail, type ModelSummary } from "./summary.js";
 import { lineChart, type Series } from "./svg.js";
 import { fixed, num, percent, type LossRow } from "./table.js";
 import { DEAD_SHARE, EXPLODING_NORM, VANISHING_RATIO, type TrainingDiagnostics } from "./training-diagnostics.js";
@@ -240,7 +240,7 @@ function modelSection(d: ReportData): string {
     ["layer", "activation", "output shape", "parameters", "(C[i-1] + 1) × C[i]", "init"],
     [
       ["input", "", `(None, ${s.inputSize})`, "0", "", ""],
-      ...s.layers.map((l) => [e(l.name), e(l.activation), `(None, ${l.outputShape[1]})`, l.params.toLocaleString("en-US"), e(l.formula), e(l.init)]),
+      ...s.layers.map((l) => [e(l.name), e(layerDetail(l)), `(None, ${l.outputShape[1]})`, l.params.toLocaleString("en-US"), e(l.formula), e(l.init)]),
     ],
     [["total", "", "", s.totalParams.toLocaleString("en-US"), "", ""]],
     [1, 4, 5],

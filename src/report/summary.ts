@@ -3,12 +3,15 @@
  * the (C[i-1] + 1) * C[i] formula, then totals, optimizer state and the training recipe.
  * summarize() is data (also printed by --json); renderSummary() lays it out.
  */
-import type { Activation, Decay, ModelIR, Optimizer } from "../ir/types.js";
+import type { Activation, Decay, Layer, ModelIR, Optimizer } from "../ir/types.js";
 
 export interface LayerSummary {
   readonly name: string;
   readonly type: string;
+  /** The activation of a dense layer; "" for a dropout. */
   readonly activation: string;
+  /** A dropout's rate. */
+  readonly rate?: number;
   readonly outputShape: readonly [null, number];
   readonly params: number;
   readonly formula: string;
@@ -83,15 +86,7 @@ export function summarize(ir: ModelIR): ModelSummary {
   return {
     name: ir.name,
     inputSize: ir.inputSize,
-    layers: ir.layers.map((l) => ({
-      name: l.name,
-      type: "Dense",
-      activation: activationName(l.activation),
-      outputShape: [null, l.units],
-      params: l.paramCount,
-      formula: `(${l.inputs} + 1) * ${l.units}`,
-      init: l.init,
-    })),
+    layers: ir.layers.map(layerSummary),
     totalParams: ir.paramCount,
     bytesFloat64: ir.paramCount * 8,
     optimizerState: { count: state.slots * ir.paramCount, description: state.description },
@@ -101,6 +96,28 @@ export function summarize(ir: ModelIR): ModelSummary {
     regularization: l1 === 0 && l2 === 0 ? "none" : `l1=${l1} l2=${l2}`,
     training: `batch=${t.batch} epochs=${t.epochs} shuffle=${t.shuffle} seed=${t.seed}`,
   };
+}
+
+function layerSummary(l: Layer): LayerSummary {
+  switch (l.kind) {
+    case "dense":
+      return {
+        name: l.name,
+        type: "Dense",
+        activation: activationName(l.activation),
+        outputShape: [null, l.units],
+        params: l.paramCount,
+        formula: `(${l.inputs} + 1) * ${l.units}`,
+        init: l.init,
+      };
+    case "dropout":
+      return { name: l.name, type: "Dropout", activation: "", rate: l.rate, outputShape: [null, l.units], params: 0, formula: "", init: "" };
+  }
+}
+
+/** What the summary shows in parentheses after the layer type: the activation, or a dropout's rate. */
+export function layerDetail(l: LayerSummary): string {
+  return l.rate === undefined ? l.activation : `rate=${l.rate}`;
 }
 
 export function formatBytes(n: number): string {
@@ -113,7 +130,7 @@ export function renderSummary(s: ModelSummary): string {
   const header = ["Layer (type)", "Output Shape", "Param #", "(C[i-1] + 1) * C[i]", "Init"];
   const rows = [
     [`input (Input)`, `(None, ${s.inputSize})`, "0", "", ""],
-    ...s.layers.map((l) => [`${l.name} (${l.type}, ${l.activation})`, `(None, ${l.outputShape[1]})`, String(l.params), l.formula, l.init]),
+    ...s.layers.map((l) => [`${l.name} (${l.type}, ${layerDetail(l)})`, `(None, ${l.outputShape[1]})`, String(l.params), l.formula, l.init]),
   ];
   const widths = header.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k]!.length)));
   const rightAligned = new Set([2]);

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { expectGolden } from "../support/golden.js";
 import { describe, expect, it } from "vitest";
 import { analyze, modelNameFromFile, renderSummary, summarize } from "../../src/index.js";
+import { denseLayers } from "../../src/ir/layers.js";
 
 const examples = join(import.meta.dirname, "../../examples");
 const files = readdirSync(examples).filter((f) => f.endsWith(".mlp")).sort();
@@ -27,6 +28,6 @@ describe("example summaries", () => {
   it("the design-card line has 86 parameters", () => {
     const { ir } = analyze(readFileSync(join(examples, "seed.mlp"), "utf8"));
     expect(ir?.paramCount).toBe(86);
-    expect(ir?.layers.map((l) => l.paramCount)).toEqual([49, 32, 5]);
+    expect(denseLayers(ir!).map((l) => l.paramCount)).toEqual([49, 32, 5]);
   });
 });

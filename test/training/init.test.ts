@@ -8,6 +8,7 @@ import { emitSeededRandom } from "../../src/codegen/training-init.js";
 import type { InitKind } from "../../src/ir/types.js";
 import type { LayerShape } from "../../src/ir/layout.js";
 import { importTypeScript, loadModule, makeIR } from "./support.js";
+import { denseLayers } from "../../src/ir/layers.js";
 
 interface RandomModule {
   SeededRandom: new (seed: number, stream: number) => { nextUint32(): number; float(): number; normal(): number };
@@ -186,13 +187,13 @@ describe("initParams", () => {
     const ir = net(init);
     const m = await loadModule(ir);
     const params = m.initParams(123);
-    const layer = ir.layers[0]!;
+    const layer = denseLayers(ir)[0]!;
     const w = params.subarray(layer.weightOffset, layer.biasOffset);
     const stats = moments(w);
     expect(Math.abs(stats.mean)).toBeLessThan(4 * Math.sqrt(variance / w.length));
     expect(Math.abs(stats.variance / variance - 1)).toBeLessThan(0.05);
     expect(stats.maxAbs).toBeLessThanOrEqual(bound);
-    for (const l of ir.layers) expect(Array.from(params.subarray(l.biasOffset, l.biasOffset + l.units)).every((b) => b === 0)).toBe(true);
+    for (const l of denseLayers(ir)) expect(Array.from(params.subarray(l.biasOffset, l.biasOffset + l.units)).every((b) => b === 0)).toBe(true);
   });
 
   test.each([

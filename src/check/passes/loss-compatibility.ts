@@ -6,9 +6,10 @@ import type { Diagnostic } from "../../syntax/diagnostic.js";
 import type { CheckContext } from "../context.js";
 import { originOf } from "../context.js";
 import { checkMessages as m } from "../messages.js";
+import { outputLayer } from "../../ir/layers.js";
 
 export function checkLossCompatibility({ ir }: CheckContext): Diagnostic[] {
-  const last = ir.layers[ir.layers.length - 1];
+  const last = outputLayer(ir);
   if (last === undefined) return [];
   const span = originOf(ir, "loss", last.span);
   const found = last.activation.kind;

@@ -64,6 +64,10 @@ export function checkNumericRanges({ ir }: CheckContext): Diagnostic[] {
     if (!r.ok(v)) out.push(m.outOfRange(originOf(ir, r.path), r.name, r.rule, v));
   }
   for (const layer of ir.layers) {
+    if (layer.kind === "dropout") {
+      if (!Number.isNaN(layer.rate) && !(layer.rate >= 0 && layer.rate < 1)) out.push(m.outOfRange(layer.span, "the dropout rate", "in [0, 1)", layer.rate));
+      continue;
+    }
     const a = layer.activation;
     if (a.kind === "leaky_relu" && !(a.alpha >= 0 && a.alpha < 1)) out.push(m.outOfRange(layer.span, "alpha", "in [0, 1)", a.alpha));
   }

@@ -3,20 +3,22 @@ import type { Diagnostic } from "../../syntax/diagnostic.js";
 import type { CheckContext } from "../context.js";
 import { originOf } from "../context.js";
 import { checkMessages as m } from "../messages.js";
+import { denseLayers } from "../../ir/layers.js";
 
 /** From this many sigmoid/tanh hidden layers on, products of derivatives <= 1/4 (sigmoid) shrink fast. */
 export const DEEP_SATURATING_LAYERS = 3;
 
 export function checkVanishingGradients({ ir }: CheckContext): Diagnostic[] {
-  const hidden = ir.layers.slice(0, -1).filter((l) => l.activation.kind === "sigmoid" || l.activation.kind === "tanh");
+  const hidden = denseLayers(ir).slice(0, -1).filter((l) => l.activation.kind === "sigmoid" || l.activation.kind === "tanh");
   return hidden.length >= DEEP_SATURATING_LAYERS ? [m.deepSaturating(hidden[0]!.span, hidden.length)] : [];
 }
 
 export function checkLinearCollapse({ ir }: CheckContext): Diagnostic[] {
   const out: Diagnostic[] = [];
-  for (let k = 0; k + 1 < ir.layers.length; k++) {
-    const layer = ir.layers[k]!;
-    if (layer.activation.kind === "linear") out.push(m.linearCollapse(layer.span, layer.name, ir.layers[k + 1]!.name));
+  const dense = denseLayers(ir);
+  for (let k = 0; k + 1 < dense.length; k++) {
+    const layer = dense[k]!;
+    if (layer.activation.kind === "linear") out.push(m.linearCollapse(layer.span, layer.name, dense[k + 1]!.name));
   }
   return out;
 }
