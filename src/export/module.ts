@@ -72,110 +72,78 @@ export function emitInferenceModule(model: TrainedModel, options: ExportOptions)
   const forwards = layers.map((l) => (l === output && softmax ? "z" : activationCode(l.activation).forward("z")));
   const out = new CodeLines();
 
-  out.line("/**");
-  out.line(` * ${safeFileName(ir.name)}: inference only, exported by mlpc ${VERSION} from ${safeFileName(options.sourceName)}.`);
-  out.line(` * ${describeLayers(layers.map((l) => ({ inputs: l.inputs, units: l.units, activation: activationName(l.activation) })))}, ${ir.paramCount} parameters stored as ${options.dtype}.`);
-  out.line(` * Pass raw feature values: ${scaling === null ? "the model was trained without scaling" : "the training standardization is applied here"}.`);
-  out.line(" * Generated code: do not edit; export again after training.");
-  out.line(" */");
-  out.line("");
-  out.line("/** The input columns, in the order a number array must follow. */");
+  const dims = describeLayers(layers.map((l) => ({ inputs: l.inputs, units: l.units, activation: activationName(l.activation) })));
+  out.line(`// ${safeFileName(ir.name)} (${dims}, ${ir.paramCount} parameters, ${options.dtype}): inference only, exported by mlpc ${VERSION}`);
+  out.line(`// from ${safeFileName(options.sourceName)}; do not edit. predict() takes raw feature values${scaling === null ? "" : " and applies the training scaling"}.`);
+  out.line("/** The input columns, in the order a number array follows. */");
   out.line(`export const featureNames = [${model.features.map(str).join(", ")}] as const;`);
-  const labelDoc = kind === "regression" ? "The target columns (values follow this order)." : kind === "multilabel" ? "The label columns (probabilities follow this order)." : "The class names as the training CSV wrote them (probabilities follow this order).";
-  out.line(`/** ${labelDoc} */`);
+  out.line(`/** ${kind === "regression" ? "The target columns" : kind === "multilabel" ? "The label columns" : "The class names as in the training CSV"}, in output order. */`);
   out.line(`export const ${kind === "regression" ? "targetNames" : "classNames"} = [${names.map(str).join(", ")}] as const;`);
-  if (kind === "regression") {
-    out.line("/** No classes: a regression model. */");
-    out.line("export const classNames = [] as const;");
-  }
+  if (kind === "regression") out.line("export const classNames = [] as const;");
   out.line("export type FeatureName = (typeof featureNames)[number];");
   if (kind !== "regression") out.line("export type ClassName = (typeof classNames)[number];");
-  out.line("/** One row: numbers in featureNames order, or an object with a finite number for every feature. */");
+  out.line("/** Numbers in featureNames order, or an object keyed by feature name. */");
   out.line("export type Row = ArrayLike<number> | { readonly [name in FeatureName]: number };");
-  if (kind === "binary" || kind === "multiclass") {
-    out.line("/** The most probable class (its name and index) and every class's probability. */");
-    out.line("export interface Prediction { readonly label: ClassName; readonly index: number; readonly probabilities: number[] }");
-  } else if (kind === "multilabel") {
-    out.line("/** The labels with probability >= 0.5, and every label's probability. */");
-    out.line("export interface Prediction { readonly labels: ClassName[]; readonly probabilities: number[] }");
-  } else {
-    out.line("/** The predicted value of each target column. */");
-    out.line("export interface Prediction { readonly values: number[] }");
-  }
-  out.line("");
+  if (kind === "binary" || kind === "multiclass") out.line("export interface Prediction { readonly label: ClassName; readonly index: number; readonly probabilities: number[] }");
+  else if (kind === "multilabel") out.line("/** labels: those with probability >= 0.5. */\nexport interface Prediction { readonly labels: ClassName[]; readonly probabilities: number[] }");
+  else out.line("export interface Prediction { readonly values: number[] }");
   if (scaling !== null) {
-    out.line("// Standardization fitted on the training split: x' = (x - mean) / std.");
     out.line(`const MEAN = ${numberList(scaling.mean)};`);
     out.line(`const STD = ${numberList(scaling.std)};`);
   }
-  out.line("// Per layer: inputs, units, offset of W (row-major, unit by unit), offset of b.");
+  out.line("// inputs, units, offset of W (row-major), offset of b");
   out.line(`const LAYERS = [${layers.map((l) => `[${int(l.inputs)}, ${int(l.units)}, ${int(l.weightOffset)}, ${int(l.biasOffset)}]`).join(", ")}] as const;`);
-  out.line(`const ACTIVATIONS: readonly ((z: number) => number)[] = [${forwards.map((f) => `(z) => ${f === "z" ? "z" : `(${f})`}`).join(", ")}];`);
+  out.line(`const ACT: readonly ((z: number) => number)[] = [${forwards.map((f) => `(z) => ${f === "z" ? "z" : `(${f})`}`).join(", ")}];`);
   const base64 = encodeParams(model.params, options.dtype);
   const chunks: string[] = [];
   for (let k = 0; k < base64.length; k += BASE64_LINE) chunks.push(str(base64.slice(k, k + BASE64_LINE)));
-  out.line(`// ${ir.paramCount} parameters, little-endian ${options.dtype === "f64" ? "float64" : "float32"} in base64.`);
+  const size = options.dtype === "f64" ? 8 : 4;
+  out.line(`// little-endian float${size * 8}, base64`);
   out.line(`const PARAMS = decode(${int(ir.paramCount)},`);
   out.line(`  ${chunks.join(" +\n  ")});`);
-  out.line("");
-  for (const h of forwardHelpers(forwards)) {
-    out.append(helperSource(h).split("\n"));
-    out.line("");
-  }
+  for (const h of forwardHelpers(forwards)) out.append(helperSource(h).split("\n"));
+  out.line("function fail(at: string, message: string): never {");
+  out.line("  throw new TypeError(`${at}: ${message}`);");
+  out.line("}");
   out.line("function decode(count: number, text: string): Float64Array {");
-  out.line('  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";');
-  out.line(`  const bytes = new Uint8Array(count * ${options.dtype === "f64" ? 8 : 4});`);
+  out.line(`  const bytes = new Uint8Array(count * ${size});`);
   out.line("  let bits = 0, held = 0, k = 0;");
   out.line("  for (const c of text) {");
-  out.line("    bits = (bits << 6) | alphabet.indexOf(c);");
+  out.line('    bits = (bits << 6) | "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".indexOf(c);');
   out.line("    held += 6;");
   out.line("    if (held >= 8) bytes[k++] = (bits >> (held -= 8)) & 255;");
   out.line("  }");
   out.line("  const view = new DataView(bytes.buffer);");
-  out.line(`  return Float64Array.from({ length: count }, (_, i) => view.${options.dtype === "f64" ? "getFloat64(i * 8" : "getFloat32(i * 4"}, true));`);
+  out.line(`  return Float64Array.from({ length: count }, (_, i) => view.getFloat${size * 8}(i * ${size}, true));`);
   out.line("}");
-  out.line("");
-  out.line("function fail(where: string, message: string): never {");
-  out.line("  throw new TypeError(`${where}: ${message}`);");
-  out.line("}");
-  out.line("");
-  out.line("/** Checks a row and returns the network's input (scaled). */");
-  out.line("function input(row: Row, where: string): Float64Array {");
-  out.line(`  const x = new Float64Array(${N});`);
-  out.line('  if (typeof row !== "object" || row === null) fail(where, `expected an array or an object, got ${String(row)}`);');
+  out.line("function input(row: Row, at: string): Float64Array {");
+  out.line('  if (typeof row !== "object" || row === null) fail(at, `expected an array or an object, got ${String(row)}`);');
   out.line("  const list = Array.isArray(row) || ArrayBuffer.isView(row);");
   out.line("  const values = row as ArrayLike<unknown> & Readonly<Record<string, unknown>>;");
-  out.line("  if (list) {");
-  out.line(`    if (values.length !== ${N}) fail(where, \`expected ${N} numbers (\${featureNames.join(", ")}), got \${values.length}\`);`);
-  out.line("  } else {");
-  out.line("    for (const key of Object.keys(values)) {");
-  out.line("      if (!(featureNames as readonly string[]).includes(key)) fail(where, `unknown feature ${JSON.stringify(key)} (features: ${featureNames.join(\", \")})`);");
-  out.line("    }");
-  out.line("  }");
+  out.line(`  if (list && values.length !== ${N}) fail(at, \`expected ${N} numbers (\${featureNames.join(", ")}), got \${values.length}\`);`);
+  out.line("  if (!list) for (const key of Object.keys(values)) if (!(featureNames as readonly string[]).includes(key)) fail(at, `unknown feature ${JSON.stringify(key)}`);");
+  out.line(`  const x = new Float64Array(${N});`);
   out.line(`  for (let i = 0; i < ${N}; i++) {`);
   out.line("    const name = featureNames[i]!;");
   out.line("    const v = list ? values[i] : values[name];");
-  out.line("    if (v === undefined) fail(where, `missing feature ${JSON.stringify(name)}`);");
-  out.line('    if (typeof v !== "number" || !Number.isFinite(v)) fail(where, `feature ${JSON.stringify(name)} must be a finite number, got ${String(v)}`);');
+  out.line("    if (v === undefined) fail(at, `missing feature ${JSON.stringify(name)}`);");
+  out.line('    if (typeof v !== "number" || !Number.isFinite(v)) fail(at, `${JSON.stringify(name)} must be a finite number, got ${String(v)}`);');
   out.line(`    x[i] = ${scaling === null ? "v" : "(v - MEAN[i]!) / STD[i]!"};`);
   out.line("  }");
   out.line("  return x;");
   out.line("}");
-  out.line("");
-  out.line("/** The outputs after the last activation, in the order of the training module's forward. */");
+  out.line("// Sums bias first, then w_i x_i in input order, as the training module does (same numbers).");
   out.line("function outputs(x: Float64Array): number[] {");
   out.line("  let a = x;");
-  out.line("  for (let k = 0; k < LAYERS.length; k++) {");
-  out.line("    const [inputs, units, w, b] = LAYERS[k]!;");
-  out.line("    const f = ACTIVATIONS[k]!;");
+  out.line("  LAYERS.forEach(([inputs, units, w, b], k) => {");
   out.line("    const next = new Float64Array(units);");
   out.line("    for (let j = 0; j < units; j++) {");
   out.line("      let s = PARAMS[b + j]!;");
   out.line("      for (let i = 0, o = w + j * inputs; i < inputs; i++) s += PARAMS[o + i]! * a[i]!;");
-  out.line("      next[j] = f(s);");
+  out.line("      next[j] = ACT[k]!(s);");
   out.line("    }");
   out.line("    a = next;");
-  out.line("  }");
+  out.line("  });");
   if (softmax) {
     out.line("  const max = Math.max(...a);");
     out.line("  const e = Array.from(a, (z) => Math.exp(z - max));");
@@ -186,11 +154,10 @@ export function emitInferenceModule(model: TrainedModel, options: ExportOptions)
     out.line("  return Array.from(a);");
   }
   out.line("}");
-  out.line("");
-  out.line("function predictRow(row: Row, where: string): Prediction {");
-  out.line("  const p = outputs(input(row, where));");
+  out.line("function predictRow(row: Row, at: string): Prediction {");
+  out.line("  const p = outputs(input(row, at));");
   if (kind === "binary") {
-    out.line(`  // One sigmoid: the probability of ${str(names[1]!)}; ${str(names[1]!)} from 0.5 up, as mlpc predict decides.`);
+    out.line(`  // one sigmoid: p of ${str(names[1]!)}, chosen from 0.5 up as mlpc predict does`);
     out.line("  const index = p[0]! >= 0.5 ? 1 : 0;");
     out.line("  return { label: classNames[index]!, index, probabilities: [1 - p[0]!, p[0]!] };");
   } else if (kind === "multiclass") {
@@ -203,13 +170,11 @@ export function emitInferenceModule(model: TrainedModel, options: ExportOptions)
     out.line("  return { values: p };");
   }
   out.line("}");
-  out.line("");
-  out.line("/** Predicts one row of raw feature values (scaled here as in training). Throws a TypeError on a bad row. */");
+  out.line("/** One row of raw feature values; throws a TypeError saying what is wrong with a bad row. */");
   out.line("export function predict(row: Row): Prediction {");
   out.line('  return predictRow(row, "predict");');
   out.line("}");
-  out.line("");
-  out.line("/** Predicts every row; an error names the row's index. */");
+  out.line("/** Every row; an error names the row. */");
   out.line("export function predictBatch(rows: readonly Row[]): Prediction[] {");
   out.line("  return rows.map((row, r) => predictRow(row, `predictBatch: row ${r}`));");
   out.line("}");
