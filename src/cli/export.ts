@@ -10,6 +10,7 @@ import { Option, type Command } from "commander";
 import { writeFileAtomic } from "../data/atomic.js";
 import type { Standardizer } from "../data/scale.js";
 import type { ModelIR } from "../ir/types.js";
+import { VERSION } from "../version.js";
 import { checkTrainedModel, type TrainedModel } from "../export/model.js";
 import { emitInferenceJavaScript, emitInferenceModule, type ExportDtype } from "../export/module.js";
 import { CliError, EXIT_PROGRAM_ERROR, EXIT_USAGE, type Io } from "./io.js";
@@ -23,7 +24,7 @@ interface ExportFlags {
   weights: string;
   to?: Format;
   out?: string;
-  dtype: ExportDtype;
+  dtype?: ExportDtype;
   opset?: number;
   maxParams: number;
 }
@@ -43,7 +44,7 @@ export function register(program: Command, io: Io): void {
     .requiredOption("--weights <file>", "weights written by mlpc train")
     .addOption(new Option("--to <format>", "ts (default; or from the -o extension), js (with a .d.ts) or onnx").choices(["ts", "js", "onnx"]))
     .option("-o, --out <file>", "output file (default: NAME.predict.ts, NAME.predict.js or NAME.onnx here)")
-    .addOption(new Option("--dtype <type>", "how the weights are stored: f64 exactly, or f32 at half the size").choices(["f64", "f32"]).default("f64"))
+    .addOption(new Option("--dtype <type>", "how the weights are stored: f64 exactly, or f32 at half the size (default: f64; f32 for onnx)").choices(["f64", "f32"]))
     .option("--opset <n>", "ONNX opset version (--to onnx)", parseCount)
     .option("--max-params <n>", "total parameter limit", parseCount, 50_000_000)
     .action(async (file: string, flags: ExportFlags) => {
@@ -102,7 +103,7 @@ async function exportModel(file: string, flags: ExportFlags, io: Io): Promise<vo
 }
 
 async function render(model: TrainedModel, format: Format, outPath: string, flags: ExportFlags, sourceName: string): Promise<Output[]> {
-  const options = { dtype: flags.dtype, sourceName };
+  const options = { dtype: flags.dtype ?? "f64", sourceName };
   if (format === "ts") return [{ path: outPath, data: emitInferenceModule(model, options) }];
   if (format === "js") {
     const { js, dts } = emitInferenceJavaScript(model, options);
@@ -114,14 +115,15 @@ async function render(model: TrainedModel, format: Format, outPath: string, flag
   return [{ path: outPath, data: await renderOnnx(model, flags) }];
 }
 
-/** The ONNX writer's entry point, as this command calls it. */
+/** The ONNX writer's entry point (src/export/onnx.ts), as this command calls it. */
 interface OnnxWriter {
-  exportOnnx(ir: ModelIR, params: ArrayLike<number>, scaling: Standardizer | null, options: { opset?: number; dtype: ExportDtype }): Uint8Array;
+  exportOnnx(ir: ModelIR, params: ArrayLike<number>, scaling: Standardizer | null, options: { opset?: number; dtype?: ExportDtype; producerVersion?: string }): Uint8Array;
 }
 
 /**
- * --to onnx, the one place that calls src/export/onnx.ts. Loaded on demand (and by a computed
- * specifier, so a build without the ONNX writer still compiles and says so instead of crashing).
+ * --to onnx, the one place that calls src/export/onnx.ts. Loaded on demand by a computed
+ * specifier, so a build without the ONNX writer still compiles and says so instead of crashing;
+ * once onnx.ts is merged this can become a plain `import { exportOnnx } from "../export/onnx.js"`.
  */
 async function renderOnnx(model: TrainedModel, flags: ExportFlags): Promise<Uint8Array> {
   const specifier = "../export/onnx.js";
@@ -133,7 +135,8 @@ async function renderOnnx(model: TrainedModel, flags: ExportFlags): Promise<Uint
     throw e;
   }
   try {
-    return writer.exportOnnx(model.ir, model.params, model.scaling, { dtype: flags.dtype, ...(flags.opset === undefined ? {} : { opset: flags.opset }) });
+    const options = { producerVersion: VERSION, ...(flags.dtype === undefined ? {} : { dtype: flags.dtype }), ...(flags.opset === undefined ? {} : { opset: flags.opset }) };
+    return writer.exportOnnx(model.ir, model.params, model.scaling, options);
   } catch (e) {
     throw new CliError(`mlpc: cannot export ${model.ir.name} to ONNX: ${(e as Error).message}`, EXIT_PROGRAM_ERROR);
   }
