@@ -7,6 +7,7 @@
  * Only validated identifiers, fixed keywords and numbers printed here appear in the output.
  */
 import { defaultInit } from "./layout.js";
+import { optimizerSettings } from "./optimizers.js";
 import type { Activation, Decay, DenseLayer, ModelIR, Optimizer } from "./types.js";
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -27,22 +28,8 @@ function activationText(a: Activation): string {
 }
 
 function optimizerOptions(o: Optimizer): string[] {
-  const opts = [`lr=${n(o.lr)}`];
-  switch (o.kind) {
-    case "sgd":
-      break;
-    case "momentum":
-      opts.push(`beta=${n(o.beta)}`, `nesterov=${o.nesterov}`);
-      break;
-    case "adam":
-      opts.push(`beta1=${n(o.beta1)}`, `beta2=${n(o.beta2)}`, `eps=${n(o.eps)}`);
-      break;
-    case "adamw":
-      opts.push(`beta1=${n(o.beta1)}`, `beta2=${n(o.beta2)}`, `eps=${n(o.eps)}`, `weight_decay=${n(o.weightDecay)}`);
-      break;
-  }
-  if (o.clip !== null) opts.push(`clip=${n(o.clip)}`);
-  return opts;
+  const own = optimizerSettings(o).map((s) => `${s.option}=${s.type === "number" ? n(s.value) : String(s.value)}`);
+  return [`lr=${n(o.lr)}`, ...own, ...(o.clip === null ? [] : [`clip=${n(o.clip)}`])];
 }
 
 function decayOptions(d: Decay): string[] {
