@@ -3,8 +3,9 @@
  * the (C[i-1] + 1) * C[i] formula, then totals, optimizer state and the training recipe.
  * summarize() is data (also printed by --json); renderSummary() lays it out.
  */
+import { activationName } from "../ir/activations.js";
 import { OPTIMIZER_RECORDS, optimizerSettings } from "../ir/optimizers.js";
-import type { Activation, Decay, ModelIR, Optimizer } from "../ir/types.js";
+import type { Decay, ModelIR, Optimizer } from "../ir/types.js";
 
 export interface LayerSummary {
   readonly name: string;
@@ -30,9 +31,7 @@ export interface ModelSummary {
   readonly training: string;
 }
 
-export function activationName(a: Activation): string {
-  return a.kind === "leaky_relu" ? `leaky_relu(alpha=${a.alpha})` : a.kind;
-}
+export { activationName };
 
 /** Slots of optimizer state per parameter, and what they hold (the optimizer's record). */
 export function optimizerStateSlots(o: Optimizer): { slots: number; description: string } {
