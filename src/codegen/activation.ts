@@ -135,10 +135,8 @@ function requireZ(z: string | null): string {
   return z;
 }
 
-/** Human name of an activation with its parameter, e.g. `leaky_relu(alpha=0.1)`. */
-export function activationName(activation: Activation): string {
-  return activation.kind === "leaky_relu" ? `leaky_relu(alpha=${activation.alpha})` : activation.kind;
-}
+/** Human name of an activation with its parameter, e.g. `leaky_relu(alpha=0.1)` (the IR's spelling). */
+export { activationName } from "../ir/activations.js";
 
 /** Helpers in a fixed order, each with the helpers it depends on first. */
 const HELPER_ORDER: readonly Helper[] = ["erf", "gelu", "geluDerivative", "geluTanh", "geluTanhDerivative", "swish", "swishDerivative"];
