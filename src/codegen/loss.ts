@@ -47,31 +47,32 @@ export function lossComment(ir: ModelIR): string[] {
   }
 }
 
-/** `const lossScale = ..., gradScale = ...;` for `rows` rows. */
-export function emitLossScales(out: CodeLines, ir: ModelIR): void {
+/** `const lossScale = ..., gradScale = ...;` for `rows` rows (lossScale alone without the gradient). */
+export function emitLossScales(out: CodeLines, ir: ModelIR, gradient = true): void {
   const O = ir.outputSize;
   switch (ir.loss.kind) {
     case "mse":
       out.line(`const lossScale = 1 / (rows * ${int(O)});`);
-      out.line(`const gradScale = 2 * lossScale;`);
+      if (gradient) out.line(`const gradScale = 2 * lossScale;`);
       return;
     case "bce":
     case "multilabel_bce":
       out.line(`const lossScale = 1 / (rows * ${int(O)});`);
-      out.line(`const gradScale = lossScale;`);
+      if (gradient) out.line(`const gradScale = lossScale;`);
       return;
     case "softmax_ce":
       out.line("const lossScale = 1 / rows;");
-      out.line("const gradScale = lossScale;");
+      if (gradient) out.line("const gradScale = lossScale;");
       return;
   }
 }
 
 /**
  * One row's loss (added to `loss`) and dz_L as named locals, from z_L and y locals (fused code).
- * `loss` holds the unscaled sum; the caller multiplies by lossScale once.
+ * `loss` holds the unscaled sum; the caller multiplies by lossScale once. Without `gradient`, the
+ * loss alone (lossOf: the same sum, no dz).
  */
-export function emitUnrolledLossRow(out: CodeLines, ir: ModelIR, output: DenseLayer): void {
+export function emitUnrolledLossRow(out: CodeLines, ir: ModelIR, output: DenseLayer, gradient = true): void {
   const L = output.index;
   const js = range(output.units);
   const z = (j: number): string => local.z(L, j);
@@ -83,7 +84,7 @@ export function emitUnrolledLossRow(out: CodeLines, ir: ModelIR, output: DenseLa
         out.line(`const ${local.a(L, j)} = ${act.forward(z(j))};`);
         out.line(`const err${L}_${j} = ${local.a(L, j)} - ${y(j)};`);
         out.line(`loss += err${L}_${j} * err${L}_${j};`);
-        out.line(`const ${local.dz(L, j)} = ${act.derivative(`gradScale * err${L}_${j}`, local.a(L, j), z(j))};`);
+        if (gradient) out.line(`const ${local.dz(L, j)} = ${act.derivative(`gradScale * err${L}_${j}`, local.a(L, j), z(j))};`);
       }
       return;
     }
@@ -94,6 +95,7 @@ export function emitUnrolledLossRow(out: CodeLines, ir: ModelIR, output: DenseLa
         const e = `e${L}_${j}`;
         out.line(`const ${e} = Math.exp(-Math.abs(${z(j)}));`);
         out.line(`loss += (${z(j)} > 0 ? ${z(j)} : 0) - ${z(j)} * ${y(j)} + Math.log1p(${e});`);
+        if (!gradient) continue;
         out.line(`const p${L}_${j} = ${z(j)} >= 0 ? 1 / (1 + ${e}) : ${e} / (1 + ${e});`);
         out.line(`const ${local.dz(L, j)} = (p${L}_${j} - ${y(j)}) * gradScale;`);
       }
@@ -107,6 +109,7 @@ export function emitUnrolledLossRow(out: CodeLines, ir: ModelIR, output: DenseLa
       out.sum(`const sum${L} = `, js.map((j) => `exp${L}_${j}`));
       out.line(`const logSumExp${L} = max${L} + Math.log(sum${L});`);
       out.sum("loss -= ", js.map((j) => `${y(j)} * (${z(j)} - logSumExp${L})`));
+      if (!gradient) return;
       out.sum("const ySum = ", js.map(y));
       for (const j of js) out.line(`const ${local.dz(L, j)} = (exp${L}_${j} / sum${L} * ySum - ${y(j)}) * gradScale;`);
       return;
@@ -138,52 +141,71 @@ export function emitUnrolledOutput(out: CodeLines, output: DenseLayer, base: str
  * written into dz. Loops, since output layers are small and this pass is linear in rows x outputs.
  */
 export function emitLossAtLogitsBody(out: CodeLines, ir: ModelIR, output: DenseLayer): void {
-  const O = int(output.units);
   emitLossScales(out, ir);
   out.line("let loss = 0;");
+  emitLossLoop(out, ir, output, { z: "z", rows: "rows", yBase: null, gradient: true });
+  out.line("return loss * lossScale;");
+}
+
+/** Where emitLossLoop reads: z (rows x outputs from 0), y from row 0 or from `yBase`, and whether it writes dz. */
+export interface LossLoop {
+  readonly z: string;
+  readonly rows: string;
+  readonly yBase: string | null;
+  readonly gradient: boolean;
+}
+
+/**
+ * The loop of lossAtLogits: adds the rows' unscaled data loss to `loss` (and writes dJ/dz into dz
+ * with `gradient`). lossOf runs it on chunks of rows without the gradient: the same terms in the
+ * same order, so the same sum.
+ */
+export function emitLossLoop(out: CodeLines, ir: ModelIR, output: DenseLayer, at: LossLoop): void {
+  const O = int(output.units);
+  const z = (k: string): string => `${at.z}[${k}]`;
+  const y = (k: string): string => (at.yBase === null ? `y[${k}]` : `y[${at.yBase} + ${k}]`);
   switch (ir.loss.kind) {
     case "mse": {
       const act = activationCode(output.activation);
-      out.line(`const n = rows * ${O};`);
+      out.line(`const n = ${at.rows} * ${O};`);
       out.block("for (let k = 0; k < n; k++)", () => {
-        out.line("const zk = z[k];");
+        out.line(`const zk = ${z("k")};`);
         out.line(`const ak = ${act.forward("zk")};`);
-        out.line("const err = ak - y[k];");
+        out.line(`const err = ak - ${y("k")};`);
         out.line("loss += err * err;");
-        out.line(`dz[k] = ${act.derivative("gradScale * err", "ak", "zk")};`);
+        if (at.gradient) out.line(`dz[k] = ${act.derivative("gradScale * err", "ak", "zk")};`);
       });
       break;
     }
     case "bce":
     case "multilabel_bce":
-      out.line(`const n = rows * ${O};`);
+      out.line(`const n = ${at.rows} * ${O};`);
       out.block("for (let k = 0; k < n; k++)", () => {
-        out.line("const zk = z[k];");
-        out.line("const yk = y[k];");
+        out.line(`const zk = ${z("k")};`);
+        out.line(`const yk = ${y("k")};`);
         out.line("const e = Math.exp(-Math.abs(zk));");
         out.line("loss += (zk > 0 ? zk : 0) - zk * yk + Math.log1p(e);");
-        out.line("dz[k] = ((zk >= 0 ? 1 / (1 + e) : e / (1 + e)) - yk) * gradScale;");
+        if (at.gradient) out.line("dz[k] = ((zk >= 0 ? 1 / (1 + e) : e / (1 + e)) - yk) * gradScale;");
       });
       break;
     case "softmax_ce":
-      out.block("for (let r = 0; r < rows; r++)", () => {
+      out.block(`for (let r = 0; r < ${at.rows}; r++)`, () => {
         out.line(`const o = r * ${O};`);
-        out.line("let max = z[o];");
-        out.line(`for (let j = 1; j < ${O}; j++) if (z[o + j] > max) max = z[o + j];`);
+        out.line(`let max = ${z("o")};`);
+        out.line(`for (let j = 1; j < ${O}; j++) if (${z("o + j")} > max) max = ${z("o + j")};`);
         out.line("let sum = 0;");
-        out.line(`for (let j = 0; j < ${O}; j++) sum += Math.exp(z[o + j] - max);`);
+        out.line(`for (let j = 0; j < ${O}; j++) sum += Math.exp(${z("o + j")} - max);`);
         out.line("const logSumExp = max + Math.log(sum);");
-        out.line("let ySum = 0;");
+        if (at.gradient) out.line("let ySum = 0;");
         out.block(`for (let j = 0; j < ${O}; j++)`, () => {
-          out.line("const yj = y[o + j];");
-          out.line("ySum += yj;");
-          out.line("loss -= yj * (z[o + j] - logSumExp);");
+          out.line(`const yj = ${y("o + j")};`);
+          if (at.gradient) out.line("ySum += yj;");
+          out.line(`loss -= yj * (${z("o + j")} - logSumExp);`);
         });
-        out.line(`for (let j = 0; j < ${O}; j++) dz[o + j] = (Math.exp(z[o + j] - logSumExp) * ySum - y[o + j]) * gradScale;`);
+        if (at.gradient) out.line(`for (let j = 0; j < ${O}; j++) dz[o + j] = (Math.exp(z[o + j] - logSumExp) * ySum - y[o + j]) * gradScale;`);
       });
       break;
   }
-  out.line("return loss * lossScale;");
 }
 
 /** `outputActivation(z, rows, out)` (layered code): the last activation, softmax row by row. */
