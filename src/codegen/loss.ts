@@ -22,10 +22,26 @@ export interface LossCode {
   scales(outputs: number): { readonly lossScale: string; readonly gradScale: string };
   /** The gradient at the logits absorbs the output activation's derivative (dJ/dz = p - y, scaled). */
   readonly fusesOutputActivation: boolean;
-  /** One row's loss (added to `loss`) and dz_L as named locals, from z_L and y locals (fused code). */
-  unrolledRow(out: CodeLines, output: DenseLayer): void;
-  /** The body of lossAtLogits after the scales and `let loss = 0`: adds to loss, writes dz (layered code). */
-  loop(out: CodeLines, output: DenseLayer): void;
+  /**
+   * One row's loss (added to `loss`) and, with `gradient`, dz_L as named locals, from z_L and y
+   * locals (fused code).
+   */
+  unrolledRow(out: CodeLines, output: DenseLayer, gradient: boolean): void;
+  /** Adds the rows' unscaled loss to `loss` and, with `at.gradient`, writes dz (layered code). */
+  loop(out: CodeLines, output: DenseLayer, at: LossLoop): void;
+}
+
+/** Where a loss loop reads: z (rows x outputs from 0), y from row 0 or from `yBase`, and whether it writes dz. */
+export interface LossLoop {
+  readonly z: string;
+  readonly rows: string;
+  readonly yBase: string | null;
+  readonly gradient: boolean;
+}
+
+/** Readers of z[k] and y[k] for a loop. */
+function loopReads(at: LossLoop): { z: (k: string) => string; y: (k: string) => string } {
+  return { z: (k) => `${at.z}[${k}]`, y: (k) => (at.yBase === null ? `y[${k}]` : `y[${at.yBase} + ${k}]`) };
 }
 
 /** bce and multilabel_bce: the same sigmoid cross-entropy, per output (they differ in the task). */
@@ -37,7 +53,7 @@ const SIGMOID_CE: LossCode = {
   ],
   scales: (O) => ({ lossScale: `1 / (rows * ${int(O)})`, gradScale: "lossScale" }),
   fusesOutputActivation: true,
-  unrolledRow: (out, output) => {
+  unrolledRow: (out, output, gradient) => {
     const L = output.index;
     // One exp serves both: e = e^-|z| gives log(1 + e^-|z|) and p = sigmoid(z) without overflow.
     for (const j of range(output.units)) {
@@ -46,18 +62,20 @@ const SIGMOID_CE: LossCode = {
       const e = `e${L}_${j}`;
       out.line(`const ${e} = Math.exp(-Math.abs(${z}));`);
       out.line(`loss += (${z} > 0 ? ${z} : 0) - ${z} * ${y} + Math.log1p(${e});`);
+      if (!gradient) continue;
       out.line(`const p${L}_${j} = ${z} >= 0 ? 1 / (1 + ${e}) : ${e} / (1 + ${e});`);
       out.line(`const ${local.dz(L, j)} = (p${L}_${j} - ${y}) * gradScale;`);
     }
   },
-  loop: (out, output) => {
-    out.line(`const n = rows * ${int(output.units)};`);
+  loop: (out, output, at) => {
+    const { z, y } = loopReads(at);
+    out.line(`const n = ${at.rows} * ${int(output.units)};`);
     out.block("for (let k = 0; k < n; k++)", () => {
-      out.line("const zk = z[k];");
-      out.line("const yk = y[k];");
+      out.line(`const zk = ${z("k")};`);
+      out.line(`const yk = ${y("k")};`);
       out.line("const e = Math.exp(-Math.abs(zk));");
       out.line("loss += (zk > 0 ? zk : 0) - zk * yk + Math.log1p(e);");
-      out.line("dz[k] = ((zk >= 0 ? 1 / (1 + e) : e / (1 + e)) - yk) * gradScale;");
+      if (at.gradient) out.line("dz[k] = ((zk >= 0 ? 1 / (1 + e) : e / (1 + e)) - yk) * gradScale;");
     });
   },
 };
@@ -70,7 +88,7 @@ export const LOSS_CODE: { readonly [K in LossKind]: LossCode } = {
     ],
     scales: (O) => ({ lossScale: `1 / (rows * ${int(O)})`, gradScale: "2 * lossScale" }),
     fusesOutputActivation: false,
-    unrolledRow: (out, output) => {
+    unrolledRow: (out, output, gradient) => {
       const L = output.index;
       const act = activationCode(output.activation);
       for (const j of range(output.units)) {
@@ -78,18 +96,19 @@ export const LOSS_CODE: { readonly [K in LossKind]: LossCode } = {
         out.line(`const ${local.a(L, j)} = ${act.forward(z)};`);
         out.line(`const err${L}_${j} = ${local.a(L, j)} - ${local.y(j)};`);
         out.line(`loss += err${L}_${j} * err${L}_${j};`);
-        out.line(`const ${local.dz(L, j)} = ${act.derivative(`gradScale * err${L}_${j}`, local.a(L, j), z)};`);
+        if (gradient) out.line(`const ${local.dz(L, j)} = ${act.derivative(`gradScale * err${L}_${j}`, local.a(L, j), z)};`);
       }
     },
-    loop: (out, output) => {
+    loop: (out, output, at) => {
+      const { z, y } = loopReads(at);
       const act = activationCode(output.activation);
-      out.line(`const n = rows * ${int(output.units)};`);
+      out.line(`const n = ${at.rows} * ${int(output.units)};`);
       out.block("for (let k = 0; k < n; k++)", () => {
-        out.line("const zk = z[k];");
+        out.line(`const zk = ${z("k")};`);
         out.line(`const ak = ${act.forward("zk")};`);
-        out.line("const err = ak - y[k];");
+        out.line(`const err = ak - ${y("k")};`);
         out.line("loss += err * err;");
-        out.line(`dz[k] = ${act.derivative("gradScale * err", "ak", "zk")};`);
+        if (at.gradient) out.line(`dz[k] = ${act.derivative("gradScale * err", "ak", "zk")};`);
       });
     },
   },
@@ -103,7 +122,7 @@ export const LOSS_CODE: { readonly [K in LossKind]: LossCode } = {
     ],
     scales: () => ({ lossScale: "1 / rows", gradScale: "lossScale" }),
     fusesOutputActivation: true,
-    unrolledRow: (out, output) => {
+    unrolledRow: (out, output, gradient) => {
       const L = output.index;
       const js = range(output.units);
       const z = (j: number): string => local.z(L, j);
@@ -116,25 +135,27 @@ export const LOSS_CODE: { readonly [K in LossKind]: LossCode } = {
       out.sum(`const sum${L} = `, js.map((j) => `exp${L}_${j}`));
       out.line(`const logSumExp${L} = max${L} + Math.log(sum${L});`);
       out.sum("loss -= ", js.map((j) => `${y(j)} * (${z(j)} - logSumExp${L})`));
+      if (!gradient) return;
       out.sum("const ySum = ", js.map(y));
       for (const j of js) out.line(`const ${local.dz(L, j)} = (exp${L}_${j} / sum${L} * ySum - ${y(j)}) * gradScale;`);
     },
-    loop: (out, output) => {
+    loop: (out, output, at) => {
+      const { z, y } = loopReads(at);
       const O = int(output.units);
-      out.block("for (let r = 0; r < rows; r++)", () => {
+      out.block(`for (let r = 0; r < ${at.rows}; r++)`, () => {
         out.line(`const o = r * ${O};`);
-        out.line("let max = z[o];");
-        out.line(`for (let j = 1; j < ${O}; j++) if (z[o + j] > max) max = z[o + j];`);
+        out.line(`let max = ${z("o")};`);
+        out.line(`for (let j = 1; j < ${O}; j++) if (${z("o + j")} > max) max = ${z("o + j")};`);
         out.line("let sum = 0;");
-        out.line(`for (let j = 0; j < ${O}; j++) sum += Math.exp(z[o + j] - max);`);
+        out.line(`for (let j = 0; j < ${O}; j++) sum += Math.exp(${z("o + j")} - max);`);
         out.line("const logSumExp = max + Math.log(sum);");
-        out.line("let ySum = 0;");
+        if (at.gradient) out.line("let ySum = 0;");
         out.block(`for (let j = 0; j < ${O}; j++)`, () => {
-          out.line("const yj = y[o + j];");
-          out.line("ySum += yj;");
-          out.line("loss -= yj * (z[o + j] - logSumExp);");
+          out.line(`const yj = ${y("o + j")};`);
+          if (at.gradient) out.line("ySum += yj;");
+          out.line(`loss -= yj * (${z("o + j")} - logSumExp);`);
         });
-        out.line(`for (let j = 0; j < ${O}; j++) dz[o + j] = (Math.exp(z[o + j] - logSumExp) * ySum - y[o + j]) * gradScale;`);
+        if (at.gradient) out.line(`for (let j = 0; j < ${O}; j++) dz[o + j] = (Math.exp(z[o + j] - logSumExp) * ySum - y[o + j]) * gradScale;`);
       });
     },
   },
@@ -155,19 +176,20 @@ export function lossComment(ir: ModelIR): string[] {
   return LOSS_CODE[ir.loss.kind].comment(ir.loss.kind, ir.outputSize);
 }
 
-/** `const lossScale = ..., gradScale = ...;` for `rows` rows. */
-export function emitLossScales(out: CodeLines, ir: ModelIR): void {
+/** `const lossScale = ..., gradScale = ...;` for `rows` rows (lossScale alone without the gradient). */
+export function emitLossScales(out: CodeLines, ir: ModelIR, gradient = true): void {
   const { lossScale, gradScale } = LOSS_CODE[ir.loss.kind].scales(ir.outputSize);
   out.line(`const lossScale = ${lossScale};`);
-  out.line(`const gradScale = ${gradScale};`);
+  if (gradient) out.line(`const gradScale = ${gradScale};`);
 }
 
 /**
  * One row's loss (added to `loss`) and dz_L as named locals, from z_L and y locals (fused code).
- * `loss` holds the unscaled sum; the caller multiplies by lossScale once.
+ * `loss` holds the unscaled sum; the caller multiplies by lossScale once. Without `gradient`, the
+ * loss alone (lossOf: the same sum, no dz).
  */
-export function emitUnrolledLossRow(out: CodeLines, ir: ModelIR, output: DenseLayer): void {
-  LOSS_CODE[ir.loss.kind].unrolledRow(out, output);
+export function emitUnrolledLossRow(out: CodeLines, ir: ModelIR, output: DenseLayer, gradient = true): void {
+  LOSS_CODE[ir.loss.kind].unrolledRow(out, output, gradient);
 }
 
 /** out[base + j] = the output activation of z_L, from locals (fused forwardBatch). */
@@ -196,8 +218,17 @@ export function emitUnrolledOutput(out: CodeLines, output: DenseLayer, base: str
 export function emitLossAtLogitsBody(out: CodeLines, ir: ModelIR, output: DenseLayer): void {
   emitLossScales(out, ir);
   out.line("let loss = 0;");
-  LOSS_CODE[ir.loss.kind].loop(out, output);
+  emitLossLoop(out, ir, output, { z: "z", rows: "rows", yBase: null, gradient: true });
   out.line("return loss * lossScale;");
+}
+
+/**
+ * The loop of lossAtLogits: adds the rows' unscaled data loss to `loss` (and writes dJ/dz into dz
+ * with `gradient`). lossOf runs it on chunks of rows without the gradient: the same terms in the
+ * same order, so the same sum.
+ */
+export function emitLossLoop(out: CodeLines, ir: ModelIR, output: DenseLayer, at: LossLoop): void {
+  LOSS_CODE[ir.loss.kind].loop(out, output, at);
 }
 
 /** `outputActivation(z, rows, out)` (layered code): the last activation, softmax row by row. */

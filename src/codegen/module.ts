@@ -15,7 +15,7 @@ import { formatProgram } from "../ir/print.js";
 import type { DenseLayer, LossKind, ModelIR } from "../ir/types.js";
 import { activationCode, activationName, helperSource, orderHelpers, type Helper } from "./activation.js";
 import { emitBlockedForwardBody, emitBlockedInputDelta, emitBlockedWeightGradient, forwardStore } from "./loops.js";
-import { assertLossFitsOutput, emitLossAtLogitsBody, emitLossScales, emitOutputActivationBody, emitUnrolledLossRow, emitUnrolledOutput, lossComment } from "./loss.js";
+import { assertLossFitsOutput, emitLossAtLogitsBody, emitLossLoop, emitLossScales, emitOutputActivationBody, emitUnrolledLossRow, emitUnrolledOutput, lossComment } from "./loss.js";
 import { describePlan, planEmission, type EmitPlan, type LayerPlan, type PlanTuning, type UnrollMode } from "./plan.js";
 import { emitWasmAdamLoop, emitWasmBackwardBody, emitWasmForwardBody, simdRuntimeStatements, SIMD_CHUNK_ROWS, STAGED_X, type ScratchArray, type SimdContext } from "./simd.js";
 import { printValue, specValue } from "./spec.js";
@@ -81,7 +81,8 @@ export function emitModule(ir: ModelIR, options: EmitOptions): string {
     ...helperStatements(ir),
     ...(plan.strategy === "fused" ? fusedStatements(cx) : layeredStatements(cx)),
     forwardFunction(cx),
-    ...(hasRegularization(ir) ? [regularizeFunction(cx)] : []),
+    ...(hasRegularization(ir) ? [regularizeFunction(cx), regularizeFunction(cx, false)] : []),
+    lossOfFunction(cx),
   ];
   const adamLoop = sx === null ? null : emitWasmAdamLoop(sx, ir.optimizer.kind === "adamw", ir.optimizer.clip !== null);
   const training = emitTrainingSection(ir, { dtype: options.dtype, adamLoop });
@@ -264,13 +265,14 @@ const LOSS_DOCS = (cx: Context): string[] => [
   "Overwrites `grad` (the parameter layout) with dJ/dparams. Allocates nothing once warm.",
 ];
 
-function regularizeFunction(cx: Context): FunctionDeclarationStructure {
+/** regularize(params, grad): R and dR/dW added to grad; without `gradient`, penalty(params): R alone (the same sums, for lossOf). */
+function regularizeFunction(cx: Context, gradient = true): FunctionDeclarationStructure {
   const { l1, l2 } = cx.ir.regularization;
   return fn(
-    "regularize",
+    gradient ? "regularize" : "penalty",
     [
       ["params", cx.P],
-      ["grad", cx.P],
+      ...(gradient ? ([["grad", cx.P]] as [string, string][]) : []),
     ],
     "number",
     (out) => {
@@ -282,16 +284,80 @@ function regularizeFunction(cx: Context): FunctionDeclarationStructure {
           if (l1 !== 0) out.line("sumAbs += Math.abs(w);");
           if (l2 !== 0) out.line("sumSquares += w * w;");
           const terms = [...(l1 !== 0 ? [`${num(l1)} * Math.sign(w)`] : []), ...(l2 !== 0 ? [`${num(l2)} * w`] : [])];
-          out.line(`grad[p] += ${terms.join(" + ")};`);
+          if (gradient) out.line(`grad[p] += ${terms.join(" + ")};`);
         });
       }
       const total = [...(l1 !== 0 ? [`${num(l1)} * sumAbs`] : []), ...(l2 !== 0 ? [`${num(l2 / 2)} * sumSquares`] : [])];
       out.line(`return ${total.join(" + ")};`);
     },
     {
+      docs: gradient
+        ? [
+            `R = l1 sum|W| + (l2/2) sum W^2 with l1 = ${l1}, l2 = ${l2}, over weights only (never biases), not divided by rows.`,
+            "Adds dR/dW = l1 sign(W) + l2 W to grad (sign(0) = 0) and returns R.",
+          ]
+        : ["R as regularize computes it (the same sums), without the gradient: for lossOf."],
+    },
+  );
+}
+
+/** Rows lossOf runs through the layered shape's scratch arrays at a time (the fused shape needs none). */
+const LOSS_CHUNK_ROWS = 256;
+
+/**
+ * lossOf(params, x, y, rows, out): J exactly as lossAndGradient returns it (the same terms summed
+ * in the same order, scaled once) without the backward pass, and the outputs (as forwardBatch)
+ * into out. The Trainer's evaluate and per-epoch validation use it.
+ */
+function lossOfFunction(cx: Context): FunctionDeclarationStructure {
+  const { ir } = cx;
+  const O = int(ir.outputSize);
+  const I = int(ir.inputSize);
+  const L = cx.output.index;
+  return fn(
+    "lossOf",
+    [
+      ["params", cx.P],
+      ["x", "Float64Array"],
+      ["y", "Float64Array"],
+      ["rows", "number"],
+      ["out", "Float64Array"],
+    ],
+    "number",
+    (out) => {
+      emitBatchChecks(out, cx, false);
+      emitLossScales(out, ir, false);
+      out.line("let loss = 0;");
+      if (cx.plan.strategy === "fused") {
+        for (const l of ir.layers) declareWeights(out, l);
+        out.block("for (let r = 0; r < rows; r++)", () => {
+          out.line(`const xo = r * ${I}, yo = r * ${O};`);
+          loadRow(out, range(ir.inputSize).map(local.x), "x", "xo");
+          loadRow(out, range(ir.outputSize).map(local.y), "y", "yo");
+          for (const p of cx.plan.layers) emitUnrolledForward(out, p.layer, inputNames(p.layer), p.isOutput);
+          emitUnrolledLossRow(out, ir, cx.output, false);
+          out.line(`const oo = r * ${O};`);
+          out.block("", () => emitUnrolledOutput(out, cx.output, "oo"));
+        });
+      } else {
+        const chunk = int(cx.sx === null ? LOSS_CHUNK_ROWS : SIMD_CHUNK_ROWS);
+        out.line(`ensureCapacity(Math.min(rows, ${chunk}));`);
+        if (cx.sx !== null) out.line("stageParams(params);");
+        out.block(`for (let from = 0; from < rows; from += ${chunk})`, () => {
+          out.line(`const chunk = Math.min(${chunk}, rows - from);`);
+          if (cx.sx !== null) out.line("stageInput(x, from, chunk);");
+          else out.line(`const xChunk = x.subarray(from * ${I}, (from + chunk) * ${I});`);
+          forwardCalls(out, cx, "chunk", cx.sx === null ? "xChunk" : firstInput(cx));
+          out.line(`outputActivation(${scratch.z(L)}, chunk, out.subarray(from * ${O}, (from + chunk) * ${O}));`);
+          emitLossLoop(out, ir, cx.output, { z: scratch.z(L), rows: "chunk", yBase: `from * ${O}`, gradient: false });
+        });
+      }
+      out.line(hasRegularization(ir) ? "return loss * lossScale + penalty(params);" : "return loss * lossScale;");
+    },
+    {
       docs: [
-        `R = l1 sum|W| + (l2/2) sum W^2 with l1 = ${l1}, l2 = ${l2}, over weights only (never biases), not divided by rows.`,
-        "Adds dR/dW = l1 sign(W) + l2 W to grad (sign(0) = 0) and returns R.",
+        `J on rows as lossAndGradient computes it (data loss${hasRegularization(ir) ? " + regularization" : ""}, the same sums bit for bit), forward only:`,
+        `no gradient. Writes the rows x ${ir.outputSize} outputs (as forwardBatch) into out.`,
       ],
     },
   );
@@ -585,10 +651,10 @@ function firstInput(cx: Context): string {
   return cx.sx !== null ? STAGED_X : "x";
 }
 
-function forwardCalls(out: CodeLines, cx: Context, rows = "rows"): void {
+function forwardCalls(out: CodeLines, cx: Context, rows = "rows", x = firstInput(cx)): void {
   for (const p of cx.plan.layers) {
     const k = p.layer.index;
-    const input = k === 1 ? firstInput(cx) : scratch.a(k - 1);
+    const input = k === 1 ? x : scratch.a(k - 1);
     const outputs = [...(p.isOutput ? [] : [scratch.a(k)]), ...(p.isOutput || p.keepsZ ? [scratch.z(k)] : [])];
     out.line(`forwardDense${k}(${[...(p.wasm ? [] : ["params"]), input, rows, ...outputs].join(", ")});`);
   }
