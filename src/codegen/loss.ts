@@ -2,14 +2,14 @@
  * The loss and its gradient at the logits, fused: one pass computes J's share of a row and
  * dJ/dz of the output layer, so the output activation's derivative never appears on its own.
  *
- * Reductions (issue 2/6): mse = mean over rows x outputs of (a - y)^2 (no 1/2); bce and
+ * Reductions: mse = mean over rows x outputs of (a - y)^2 (no 1/2); bce and
  * multilabel_bce = mean over rows x outputs of max(z, 0) - z y + log(1 + e^-|z|), dJ/dz =
  * (sigmoid(z) - y) / (rows x outputs); softmax_ce = mean over rows of -sum_j y_j log softmax(z)_j
  * with log softmax = z - logsumexp(z), dJ/dz = (p sum(y) - y) / rows, which is p - y for one-hot y.
  */
 import type { DenseLayer, LossKind, ModelIR } from "../ir/types.js";
 import { activationCode } from "./activation.js";
-import { int, type CodeLines } from "./text.js";
+import { int, place, read, times, type CodeLines } from "./text.js";
 import { local, range } from "./unrolled.js";
 
 /** Rejects loss/output pairs the checker forbids (E0304, E0307), so no wrong code is ever written. */
@@ -52,12 +52,12 @@ export function emitLossScales(out: CodeLines, ir: ModelIR): void {
   const O = ir.outputSize;
   switch (ir.loss.kind) {
     case "mse":
-      out.line(`const lossScale = 1 / (rows * ${int(O)});`);
+      out.line(`const lossScale = 1 / ${O === 1 ? "rows" : `(rows * ${int(O)})`};`);
       out.line(`const gradScale = 2 * lossScale;`);
       return;
     case "bce":
     case "multilabel_bce":
-      out.line(`const lossScale = 1 / (rows * ${int(O)});`);
+      out.line(`const lossScale = 1 / ${O === 1 ? "rows" : `(rows * ${int(O)})`};`);
       out.line(`const gradScale = lossScale;`);
       return;
     case "softmax_ce":
@@ -118,7 +118,7 @@ export function emitUnrolledLossRow(out: CodeLines, ir: ModelIR, output: DenseLa
 export function emitUnrolledOutput(out: CodeLines, output: DenseLayer, base: string): void {
   const L = output.index;
   const js = range(output.units);
-  const at = (j: number): string => `out[${j === 0 ? base : `${base} + ${j}`}]`;
+  const at = (j: number): string => place("out", base, j);
   if (output.activation.kind === "softmax") {
     out.line(`const max${L} = Math.max(${js.map((j) => local.z(L, j)).join(", ")});`);
     out.declare(
@@ -133,6 +133,13 @@ export function emitUnrolledOutput(out: CodeLines, output: DenseLayer, base: str
   for (const j of js) out.line(`${at(j)} = ${act.forward(local.z(L, j))};`);
 }
 
+/** `for (let k = 0; k < n; k++)` over the rows x units elements, n declared when units > 1. */
+function elementLoop(out: CodeLines, units: number): string {
+  if (units === 1) return "for (let k = 0; k < rows; k++)";
+  out.line(`const n = ${times("rows", units)};`);
+  return "for (let k = 0; k < n; k++)";
+}
+
 /**
  * `lossAtLogits(z, y, rows, dz): number` (layered code): the batch's mean data loss, and dJ/dz_L
  * written into dz. Loops, since output layers are small and this pass is linear in rows x outputs.
@@ -144,11 +151,10 @@ export function emitLossAtLogitsBody(out: CodeLines, ir: ModelIR, output: DenseL
   switch (ir.loss.kind) {
     case "mse": {
       const act = activationCode(output.activation);
-      out.line(`const n = rows * ${O};`);
-      out.block("for (let k = 0; k < n; k++)", () => {
-        out.line("const zk = z[k];");
+      out.block(elementLoop(out, output.units), () => {
+        out.line(`const zk = ${read("z", "k")};`);
         out.line(`const ak = ${act.forward("zk")};`);
-        out.line("const err = ak - y[k];");
+        out.line(`const err = ak - ${read("y", "k")};`);
         out.line("loss += err * err;");
         out.line(`dz[k] = ${act.derivative("gradScale * err", "ak", "zk")};`);
       });
@@ -156,10 +162,9 @@ export function emitLossAtLogitsBody(out: CodeLines, ir: ModelIR, output: DenseL
     }
     case "bce":
     case "multilabel_bce":
-      out.line(`const n = rows * ${O};`);
-      out.block("for (let k = 0; k < n; k++)", () => {
-        out.line("const zk = z[k];");
-        out.line("const yk = y[k];");
+      out.block(elementLoop(out, output.units), () => {
+        out.line(`const zk = ${read("z", "k")};`);
+        out.line(`const yk = ${read("y", "k")};`);
         out.line("const e = Math.exp(-Math.abs(zk));");
         out.line("loss += (zk > 0 ? zk : 0) - zk * yk + Math.log1p(e);");
         out.line("dz[k] = ((zk >= 0 ? 1 / (1 + e) : e / (1 + e)) - yk) * gradScale;");
@@ -167,19 +172,20 @@ export function emitLossAtLogitsBody(out: CodeLines, ir: ModelIR, output: DenseL
       break;
     case "softmax_ce":
       out.block("for (let r = 0; r < rows; r++)", () => {
+        const zj = read("z", "o", "j");
         out.line(`const o = r * ${O};`);
-        out.line("let max = z[o];");
-        out.line(`for (let j = 1; j < ${O}; j++) if (z[o + j] > max) max = z[o + j];`);
+        out.line(`let max = ${read("z", "o")};`);
+        out.line(`for (let j = 1; j < ${O}; j++) if (${zj} > max) max = ${zj};`);
         out.line("let sum = 0;");
-        out.line(`for (let j = 0; j < ${O}; j++) sum += Math.exp(z[o + j] - max);`);
+        out.line(`for (let j = 0; j < ${O}; j++) sum += Math.exp(${zj} - max);`);
         out.line("const logSumExp = max + Math.log(sum);");
         out.line("let ySum = 0;");
         out.block(`for (let j = 0; j < ${O}; j++)`, () => {
-          out.line("const yj = y[o + j];");
+          out.line(`const yj = ${read("y", "o", "j")};`);
           out.line("ySum += yj;");
-          out.line("loss -= yj * (z[o + j] - logSumExp);");
+          out.line(`loss -= yj * (${zj} - logSumExp);`);
         });
-        out.line(`for (let j = 0; j < ${O}; j++) dz[o + j] = (Math.exp(z[o + j] - logSumExp) * ySum - y[o + j]) * gradScale;`);
+        out.line(`for (let j = 0; j < ${O}; j++) dz[o + j] = (Math.exp(${zj} - logSumExp) * ySum - ${read("y", "o", "j")}) * gradScale;`);
       });
       break;
   }
@@ -191,23 +197,23 @@ export function emitOutputActivationBody(out: CodeLines, output: DenseLayer): vo
   const O = int(output.units);
   if (output.activation.kind === "softmax") {
     out.block("for (let r = 0; r < rows; r++)", () => {
+      const zj = read("z", "o", "j");
       out.line(`const o = r * ${O};`);
-      out.line("let max = z[o];");
-      out.line(`for (let j = 1; j < ${O}; j++) if (z[o + j] > max) max = z[o + j];`);
+      out.line(`let max = ${read("z", "o")};`);
+      out.line(`for (let j = 1; j < ${O}; j++) if (${zj} > max) max = ${zj};`);
       out.line("let sum = 0;");
       out.block(`for (let j = 0; j < ${O}; j++)`, () => {
-        out.line("const e = Math.exp(z[o + j] - max);");
+        out.line(`const e = Math.exp(${zj} - max);`);
         out.line("out[o + j] = e;");
         out.line("sum += e;");
       });
-      out.line(`for (let j = 0; j < ${O}; j++) out[o + j] /= sum;`);
+      out.line(`for (let j = 0; j < ${O}; j++) out[o + j]! /= sum;`);
     });
     return;
   }
   const act = activationCode(output.activation);
-  out.line(`const n = rows * ${O};`);
-  out.block("for (let k = 0; k < n; k++)", () => {
-    out.line("const zk = z[k];");
+  out.block(elementLoop(out, output.units), () => {
+    out.line(`const zk = ${read("z", "k")};`);
     out.line(`out[k] = ${act.forward("zk")};`);
   });
 }
