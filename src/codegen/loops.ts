@@ -14,40 +14,11 @@
  */
 import type { DenseLayer } from "../ir/types.js";
 import { activationCode } from "./activation.js";
-import { index, int, place, read, times, type CodeLines } from "./text.js";
+import { countedLine, countedLoop, index, int, place, read, scaled, times, type CodeLines, type Counter } from "./text.js";
 import { range } from "./unrolled.js";
 
 const T = 4;
 const tile = range(T);
-
-/** A loop index: the loop variable's name, or its one value when the loop runs once. */
-type Counter = string | number;
-
-/** `v * k` for a counter: folded to a number when the counter is one. */
-function scaled(v: Counter, k: number): Counter {
-  return typeof v === "number" ? v * k : times(v, k);
-}
-
-/**
- * `for (let v = from; v < to; v += step) { body }` over constant bounds: nothing when it would
- * never run, the body in a block with v folded to `from` when it would run once.
- */
-function countedLoop(out: CodeLines, v: string, from: number, to: number, step: number, body: (v: Counter) => void): void {
-  const runs = Math.ceil((to - from) / step);
-  if (runs <= 0) return;
-  if (runs === 1) {
-    out.block("", () => body(from));
-    return;
-  }
-  out.block(`for (let ${v} = ${int(from)}; ${v} < ${int(to)}; ${v}${step === 1 ? "++" : ` += ${int(step)}`})`, () => body(v));
-}
-
-/** A one-statement counted loop on one line; the bare statement when it would run once. */
-function countedLine(out: CodeLines, v: string, from: number, to: number, statement: (v: Counter) => string): void {
-  if (to - from <= 0) return;
-  if (to - from === 1) out.line(statement(from));
-  else out.line(`for (let ${v} = ${int(from)}; ${v} < ${int(to)}; ${v}++) ${statement(v)}`);
-}
 
 /** `const name0 = base, name1 = name0 + step, ...` for 4 rows' offsets. */
 function rowStarts(name: string, base: string, step: number): string {

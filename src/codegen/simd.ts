@@ -17,7 +17,7 @@ import type { ModelIR } from "../ir/types.js";
 import { activationCode, activationName } from "./activation.js";
 import type { LayerPlan } from "./plan.js";
 import { printFunction } from "./declaration.js";
-import { index, int, read, times, type CodeLines } from "./text.js";
+import { countedLoop, int, place, read, times, type CodeLines } from "./text.js";
 import { ADAM_SCALARS, kernelModuleBytes, lanesOf, type Lane } from "./wasm/kernels.js";
 
 /** Elements a heap region is aligned to: 16 bytes for f32, 32 for f64 (whole v128 loads). */
@@ -257,10 +257,10 @@ export function emitWasmBackwardBody(out: CodeLines, sx: SimdContext, p: LayerPl
   out.line(`kernels.gemm(dz.byteOffset, 1, ${U}, input.byteOffset, ${paramPtr(sx.lane, gradAt + W)}, ${U}, rows, ${I}, 0);`);
   out.line(`grad.set(heap.subarray(${int(gradAt + W)}, ${int(gradAt + layer.biasOffset)}), ${int(W)});`);
   out.comment(`db${layer.index}[j] = sum over rows of dz[r][j].`);
-  out.block(`for (let j = 0; j < ${U}; j++)`, () => {
+  countedLoop(out, "j", 0, layer.units, 1, (j) => {
     out.line("let g = 0;");
-    out.line(`for (let r = 0; r < rows; r++) g += ${read("dz", times("r", layer.units), "j")};`);
-    out.line(`grad[${index(layer.biasOffset, "j")}] = g;`);
+    out.line(`for (let r = 0; r < rows; r++) g += ${read("dz", times("r", layer.units), j)};`);
+    out.line(`${place("grad", layer.biasOffset, j)} = g;`);
   });
   if (prev === undefined) return;
   const act = activationCode(prev.layer.activation);

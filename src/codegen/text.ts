@@ -67,6 +67,35 @@ export function place(array: string, ...at: readonly (string | number)[]): strin
   return `${array}[${index(...at)}]`;
 }
 
+/** A loop index: the loop variable's name, or its one value when the loop runs once. */
+export type Counter = string | number;
+
+/** `v * k` for a counter: folded to a number when the counter is one. */
+export function scaled(v: Counter, k: number): Counter {
+  return typeof v === "number" ? v * k : times(v, k);
+}
+
+/**
+ * `for (let v = from; v < to; v += step) { body }` over constant bounds: nothing when it would
+ * never run, the body in a block with v folded to `from` when it would run once.
+ */
+export function countedLoop(out: CodeLines, v: string, from: number, to: number, step: number, body: (v: Counter) => void): void {
+  const runs = Math.ceil((to - from) / step);
+  if (runs <= 0) return;
+  if (runs === 1) {
+    out.block("", () => body(from));
+    return;
+  }
+  out.block(`for (let ${v} = ${int(from)}; ${v} < ${int(to)}; ${v}${step === 1 ? "++" : ` += ${int(step)}`})`, () => body(v));
+}
+
+/** A one-statement counted loop on one line; the bare statement when it would run once. */
+export function countedLine(out: CodeLines, v: string, from: number, to: number, statement: (v: Counter) => string): void {
+  if (to - from <= 0) return;
+  if (to - from === 1) out.line(statement(from));
+  else out.line(`for (let ${v} = ${int(from)}; ${v} < ${int(to)}; ${v}++) ${statement(v)}`);
+}
+
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 
 /** A name from the program (already validated by the front end) checked again before it is printed. */
