@@ -19,6 +19,7 @@
  *   dense_2 16x3 (48 multiply-adds a row): forward unrolled, backward unrolled
  *   All passes fit one function: each row runs forward, loss and backward in named locals.
  */
+
 /** The program's facts: shapes, parameter offsets and settings. */
 export const spec = {
   name: "iris",
@@ -41,40 +42,50 @@ export const spec = {
   training: { batch: 16, epochs: 150, shuffle: true, seed: 42 },
 } as const;
 
+/**
+ * One sample: x holds 4 inputs; returns the 3 outputs after the last activation
+ * (probabilities). Allocation-free when `out` is given.
+ */
+export function forward(params: Float64Array, x: ArrayLike<number>, out?: Float64Array): Float64Array {
+  const result = out ?? new Float64Array(3);
+  forwardBatch(params, x, 1, result);
+  return result;
+}
+
 /** Many samples: x is rows x 4 (row-major); writes rows x 3 outputs into `out` and returns it. */
 export function forwardBatch(params: Float64Array, x: ArrayLike<number>, rows: number, out: Float64Array = new Float64Array(rows * 3)): Float64Array {
   if (params.length !== 131) throw new RangeError(`expected 131 parameters, got ${params.length}`);
   if (!Number.isInteger(rows) || rows < 1) throw new RangeError(`rows must be a positive integer, got ${rows}`);
   if (x.length < rows * 4) throw new RangeError(`x holds ${x.length} numbers, expected rows * 4 = ${rows * 4}`);
   // The weights, read once per call into named constants.
-  const w1_0_0 = params[0], w1_0_1 = params[1], w1_0_2 = params[2], w1_0_3 = params[3], b1_0 = params[64];
-  const w1_1_0 = params[4], w1_1_1 = params[5], w1_1_2 = params[6], w1_1_3 = params[7], b1_1 = params[65];
-  const w1_2_0 = params[8], w1_2_1 = params[9], w1_2_2 = params[10], w1_2_3 = params[11], b1_2 = params[66];
-  const w1_3_0 = params[12], w1_3_1 = params[13], w1_3_2 = params[14], w1_3_3 = params[15], b1_3 = params[67];
-  const w1_4_0 = params[16], w1_4_1 = params[17], w1_4_2 = params[18], w1_4_3 = params[19], b1_4 = params[68];
-  const w1_5_0 = params[20], w1_5_1 = params[21], w1_5_2 = params[22], w1_5_3 = params[23], b1_5 = params[69];
-  const w1_6_0 = params[24], w1_6_1 = params[25], w1_6_2 = params[26], w1_6_3 = params[27], b1_6 = params[70];
-  const w1_7_0 = params[28], w1_7_1 = params[29], w1_7_2 = params[30], w1_7_3 = params[31], b1_7 = params[71];
-  const w1_8_0 = params[32], w1_8_1 = params[33], w1_8_2 = params[34], w1_8_3 = params[35], b1_8 = params[72];
-  const w1_9_0 = params[36], w1_9_1 = params[37], w1_9_2 = params[38], w1_9_3 = params[39], b1_9 = params[73];
-  const w1_10_0 = params[40], w1_10_1 = params[41], w1_10_2 = params[42], w1_10_3 = params[43], b1_10 = params[74];
-  const w1_11_0 = params[44], w1_11_1 = params[45], w1_11_2 = params[46], w1_11_3 = params[47], b1_11 = params[75];
-  const w1_12_0 = params[48], w1_12_1 = params[49], w1_12_2 = params[50], w1_12_3 = params[51], b1_12 = params[76];
-  const w1_13_0 = params[52], w1_13_1 = params[53], w1_13_2 = params[54], w1_13_3 = params[55], b1_13 = params[77];
-  const w1_14_0 = params[56], w1_14_1 = params[57], w1_14_2 = params[58], w1_14_3 = params[59], b1_14 = params[78];
-  const w1_15_0 = params[60], w1_15_1 = params[61], w1_15_2 = params[62], w1_15_3 = params[63], b1_15 = params[79];
-  const w2_0_0 = params[80], w2_0_1 = params[81], w2_0_2 = params[82], w2_0_3 = params[83], w2_0_4 = params[84], w2_0_5 = params[85], w2_0_6 = params[86], w2_0_7 = params[87];
-  const w2_0_8 = params[88], w2_0_9 = params[89], w2_0_10 = params[90], w2_0_11 = params[91], w2_0_12 = params[92], w2_0_13 = params[93], w2_0_14 = params[94], w2_0_15 = params[95];
-  const b2_0 = params[128];
-  const w2_1_0 = params[96], w2_1_1 = params[97], w2_1_2 = params[98], w2_1_3 = params[99], w2_1_4 = params[100], w2_1_5 = params[101], w2_1_6 = params[102], w2_1_7 = params[103];
-  const w2_1_8 = params[104], w2_1_9 = params[105], w2_1_10 = params[106], w2_1_11 = params[107], w2_1_12 = params[108], w2_1_13 = params[109], w2_1_14 = params[110], w2_1_15 = params[111];
-  const b2_1 = params[129];
-  const w2_2_0 = params[112], w2_2_1 = params[113], w2_2_2 = params[114], w2_2_3 = params[115], w2_2_4 = params[116], w2_2_5 = params[117], w2_2_6 = params[118], w2_2_7 = params[119];
-  const w2_2_8 = params[120], w2_2_9 = params[121], w2_2_10 = params[122], w2_2_11 = params[123], w2_2_12 = params[124], w2_2_13 = params[125], w2_2_14 = params[126], w2_2_15 = params[127];
-  const b2_2 = params[130];
+  const w1_0_0 = params[0]!, w1_0_1 = params[1]!, w1_0_2 = params[2]!, w1_0_3 = params[3]!, b1_0 = params[64]!;
+  const w1_1_0 = params[4]!, w1_1_1 = params[5]!, w1_1_2 = params[6]!, w1_1_3 = params[7]!, b1_1 = params[65]!;
+  const w1_2_0 = params[8]!, w1_2_1 = params[9]!, w1_2_2 = params[10]!, w1_2_3 = params[11]!, b1_2 = params[66]!;
+  const w1_3_0 = params[12]!, w1_3_1 = params[13]!, w1_3_2 = params[14]!, w1_3_3 = params[15]!, b1_3 = params[67]!;
+  const w1_4_0 = params[16]!, w1_4_1 = params[17]!, w1_4_2 = params[18]!, w1_4_3 = params[19]!, b1_4 = params[68]!;
+  const w1_5_0 = params[20]!, w1_5_1 = params[21]!, w1_5_2 = params[22]!, w1_5_3 = params[23]!, b1_5 = params[69]!;
+  const w1_6_0 = params[24]!, w1_6_1 = params[25]!, w1_6_2 = params[26]!, w1_6_3 = params[27]!, b1_6 = params[70]!;
+  const w1_7_0 = params[28]!, w1_7_1 = params[29]!, w1_7_2 = params[30]!, w1_7_3 = params[31]!, b1_7 = params[71]!;
+  const w1_8_0 = params[32]!, w1_8_1 = params[33]!, w1_8_2 = params[34]!, w1_8_3 = params[35]!, b1_8 = params[72]!;
+  const w1_9_0 = params[36]!, w1_9_1 = params[37]!, w1_9_2 = params[38]!, w1_9_3 = params[39]!, b1_9 = params[73]!;
+  const w1_10_0 = params[40]!, w1_10_1 = params[41]!, w1_10_2 = params[42]!, w1_10_3 = params[43]!, b1_10 = params[74]!;
+  const w1_11_0 = params[44]!, w1_11_1 = params[45]!, w1_11_2 = params[46]!, w1_11_3 = params[47]!, b1_11 = params[75]!;
+  const w1_12_0 = params[48]!, w1_12_1 = params[49]!, w1_12_2 = params[50]!, w1_12_3 = params[51]!, b1_12 = params[76]!;
+  const w1_13_0 = params[52]!, w1_13_1 = params[53]!, w1_13_2 = params[54]!, w1_13_3 = params[55]!, b1_13 = params[77]!;
+  const w1_14_0 = params[56]!, w1_14_1 = params[57]!, w1_14_2 = params[58]!, w1_14_3 = params[59]!, b1_14 = params[78]!;
+  const w1_15_0 = params[60]!, w1_15_1 = params[61]!, w1_15_2 = params[62]!, w1_15_3 = params[63]!, b1_15 = params[79]!;
+  const w2_0_0 = params[80]!, w2_0_1 = params[81]!, w2_0_2 = params[82]!, w2_0_3 = params[83]!, w2_0_4 = params[84]!, w2_0_5 = params[85]!, w2_0_6 = params[86]!, w2_0_7 = params[87]!;
+  const w2_0_8 = params[88]!, w2_0_9 = params[89]!, w2_0_10 = params[90]!, w2_0_11 = params[91]!, w2_0_12 = params[92]!, w2_0_13 = params[93]!, w2_0_14 = params[94]!, w2_0_15 = params[95]!;
+  const b2_0 = params[128]!;
+  const w2_1_0 = params[96]!, w2_1_1 = params[97]!, w2_1_2 = params[98]!, w2_1_3 = params[99]!, w2_1_4 = params[100]!, w2_1_5 = params[101]!, w2_1_6 = params[102]!, w2_1_7 = params[103]!;
+  const w2_1_8 = params[104]!, w2_1_9 = params[105]!, w2_1_10 = params[106]!, w2_1_11 = params[107]!, w2_1_12 = params[108]!, w2_1_13 = params[109]!, w2_1_14 = params[110]!, w2_1_15 = params[111]!;
+  const b2_1 = params[129]!;
+  const w2_2_0 = params[112]!, w2_2_1 = params[113]!, w2_2_2 = params[114]!, w2_2_3 = params[115]!, w2_2_4 = params[116]!, w2_2_5 = params[117]!, w2_2_6 = params[118]!, w2_2_7 = params[119]!;
+  const w2_2_8 = params[120]!, w2_2_9 = params[121]!, w2_2_10 = params[122]!, w2_2_11 = params[123]!, w2_2_12 = params[124]!, w2_2_13 = params[125]!, w2_2_14 = params[126]!, w2_2_15 = params[127]!;
+  const b2_2 = params[130]!;
   for (let r = 0; r < rows; r++) {
     const xo = r * 4;
-    const x0 = x[xo], x1 = x[xo + 1], x2 = x[xo + 2], x3 = x[xo + 3];
+    const x0 = x[xo]!, x1 = x[xo + 1]!, x2 = x[xo + 2]!, x3 = x[xo + 3]!;
     // dense_1: 4 -> 16, relu
     const z1_0 = b1_0 + w1_0_0 * x0 + w1_0_1 * x1 + w1_0_2 * x2 + w1_0_3 * x3;
     const a1_0 = z1_0 > 0 ? z1_0 : 0;
@@ -141,31 +152,31 @@ export function lossAndGradient(params: Float64Array, x: ArrayLike<number>, y: A
   if (y.length < rows * 3) throw new RangeError(`y holds ${y.length} numbers, expected rows * 3 = ${rows * 3}`);
   if (grad.length !== 131) throw new RangeError(`expected a gradient of 131, got ${grad.length}`);
   // The weights, read once per call into named constants.
-  const w1_0_0 = params[0], w1_0_1 = params[1], w1_0_2 = params[2], w1_0_3 = params[3], b1_0 = params[64];
-  const w1_1_0 = params[4], w1_1_1 = params[5], w1_1_2 = params[6], w1_1_3 = params[7], b1_1 = params[65];
-  const w1_2_0 = params[8], w1_2_1 = params[9], w1_2_2 = params[10], w1_2_3 = params[11], b1_2 = params[66];
-  const w1_3_0 = params[12], w1_3_1 = params[13], w1_3_2 = params[14], w1_3_3 = params[15], b1_3 = params[67];
-  const w1_4_0 = params[16], w1_4_1 = params[17], w1_4_2 = params[18], w1_4_3 = params[19], b1_4 = params[68];
-  const w1_5_0 = params[20], w1_5_1 = params[21], w1_5_2 = params[22], w1_5_3 = params[23], b1_5 = params[69];
-  const w1_6_0 = params[24], w1_6_1 = params[25], w1_6_2 = params[26], w1_6_3 = params[27], b1_6 = params[70];
-  const w1_7_0 = params[28], w1_7_1 = params[29], w1_7_2 = params[30], w1_7_3 = params[31], b1_7 = params[71];
-  const w1_8_0 = params[32], w1_8_1 = params[33], w1_8_2 = params[34], w1_8_3 = params[35], b1_8 = params[72];
-  const w1_9_0 = params[36], w1_9_1 = params[37], w1_9_2 = params[38], w1_9_3 = params[39], b1_9 = params[73];
-  const w1_10_0 = params[40], w1_10_1 = params[41], w1_10_2 = params[42], w1_10_3 = params[43], b1_10 = params[74];
-  const w1_11_0 = params[44], w1_11_1 = params[45], w1_11_2 = params[46], w1_11_3 = params[47], b1_11 = params[75];
-  const w1_12_0 = params[48], w1_12_1 = params[49], w1_12_2 = params[50], w1_12_3 = params[51], b1_12 = params[76];
-  const w1_13_0 = params[52], w1_13_1 = params[53], w1_13_2 = params[54], w1_13_3 = params[55], b1_13 = params[77];
-  const w1_14_0 = params[56], w1_14_1 = params[57], w1_14_2 = params[58], w1_14_3 = params[59], b1_14 = params[78];
-  const w1_15_0 = params[60], w1_15_1 = params[61], w1_15_2 = params[62], w1_15_3 = params[63], b1_15 = params[79];
-  const w2_0_0 = params[80], w2_0_1 = params[81], w2_0_2 = params[82], w2_0_3 = params[83], w2_0_4 = params[84], w2_0_5 = params[85], w2_0_6 = params[86], w2_0_7 = params[87];
-  const w2_0_8 = params[88], w2_0_9 = params[89], w2_0_10 = params[90], w2_0_11 = params[91], w2_0_12 = params[92], w2_0_13 = params[93], w2_0_14 = params[94], w2_0_15 = params[95];
-  const b2_0 = params[128];
-  const w2_1_0 = params[96], w2_1_1 = params[97], w2_1_2 = params[98], w2_1_3 = params[99], w2_1_4 = params[100], w2_1_5 = params[101], w2_1_6 = params[102], w2_1_7 = params[103];
-  const w2_1_8 = params[104], w2_1_9 = params[105], w2_1_10 = params[106], w2_1_11 = params[107], w2_1_12 = params[108], w2_1_13 = params[109], w2_1_14 = params[110], w2_1_15 = params[111];
-  const b2_1 = params[129];
-  const w2_2_0 = params[112], w2_2_1 = params[113], w2_2_2 = params[114], w2_2_3 = params[115], w2_2_4 = params[116], w2_2_5 = params[117], w2_2_6 = params[118], w2_2_7 = params[119];
-  const w2_2_8 = params[120], w2_2_9 = params[121], w2_2_10 = params[122], w2_2_11 = params[123], w2_2_12 = params[124], w2_2_13 = params[125], w2_2_14 = params[126], w2_2_15 = params[127];
-  const b2_2 = params[130];
+  const w1_0_0 = params[0]!, w1_0_1 = params[1]!, w1_0_2 = params[2]!, w1_0_3 = params[3]!, b1_0 = params[64]!;
+  const w1_1_0 = params[4]!, w1_1_1 = params[5]!, w1_1_2 = params[6]!, w1_1_3 = params[7]!, b1_1 = params[65]!;
+  const w1_2_0 = params[8]!, w1_2_1 = params[9]!, w1_2_2 = params[10]!, w1_2_3 = params[11]!, b1_2 = params[66]!;
+  const w1_3_0 = params[12]!, w1_3_1 = params[13]!, w1_3_2 = params[14]!, w1_3_3 = params[15]!, b1_3 = params[67]!;
+  const w1_4_0 = params[16]!, w1_4_1 = params[17]!, w1_4_2 = params[18]!, w1_4_3 = params[19]!, b1_4 = params[68]!;
+  const w1_5_0 = params[20]!, w1_5_1 = params[21]!, w1_5_2 = params[22]!, w1_5_3 = params[23]!, b1_5 = params[69]!;
+  const w1_6_0 = params[24]!, w1_6_1 = params[25]!, w1_6_2 = params[26]!, w1_6_3 = params[27]!, b1_6 = params[70]!;
+  const w1_7_0 = params[28]!, w1_7_1 = params[29]!, w1_7_2 = params[30]!, w1_7_3 = params[31]!, b1_7 = params[71]!;
+  const w1_8_0 = params[32]!, w1_8_1 = params[33]!, w1_8_2 = params[34]!, w1_8_3 = params[35]!, b1_8 = params[72]!;
+  const w1_9_0 = params[36]!, w1_9_1 = params[37]!, w1_9_2 = params[38]!, w1_9_3 = params[39]!, b1_9 = params[73]!;
+  const w1_10_0 = params[40]!, w1_10_1 = params[41]!, w1_10_2 = params[42]!, w1_10_3 = params[43]!, b1_10 = params[74]!;
+  const w1_11_0 = params[44]!, w1_11_1 = params[45]!, w1_11_2 = params[46]!, w1_11_3 = params[47]!, b1_11 = params[75]!;
+  const w1_12_0 = params[48]!, w1_12_1 = params[49]!, w1_12_2 = params[50]!, w1_12_3 = params[51]!, b1_12 = params[76]!;
+  const w1_13_0 = params[52]!, w1_13_1 = params[53]!, w1_13_2 = params[54]!, w1_13_3 = params[55]!, b1_13 = params[77]!;
+  const w1_14_0 = params[56]!, w1_14_1 = params[57]!, w1_14_2 = params[58]!, w1_14_3 = params[59]!, b1_14 = params[78]!;
+  const w1_15_0 = params[60]!, w1_15_1 = params[61]!, w1_15_2 = params[62]!, w1_15_3 = params[63]!, b1_15 = params[79]!;
+  const w2_0_0 = params[80]!, w2_0_1 = params[81]!, w2_0_2 = params[82]!, w2_0_3 = params[83]!, w2_0_4 = params[84]!, w2_0_5 = params[85]!, w2_0_6 = params[86]!, w2_0_7 = params[87]!;
+  const w2_0_8 = params[88]!, w2_0_9 = params[89]!, w2_0_10 = params[90]!, w2_0_11 = params[91]!, w2_0_12 = params[92]!, w2_0_13 = params[93]!, w2_0_14 = params[94]!, w2_0_15 = params[95]!;
+  const b2_0 = params[128]!;
+  const w2_1_0 = params[96]!, w2_1_1 = params[97]!, w2_1_2 = params[98]!, w2_1_3 = params[99]!, w2_1_4 = params[100]!, w2_1_5 = params[101]!, w2_1_6 = params[102]!, w2_1_7 = params[103]!;
+  const w2_1_8 = params[104]!, w2_1_9 = params[105]!, w2_1_10 = params[106]!, w2_1_11 = params[107]!, w2_1_12 = params[108]!, w2_1_13 = params[109]!, w2_1_14 = params[110]!, w2_1_15 = params[111]!;
+  const b2_1 = params[129]!;
+  const w2_2_0 = params[112]!, w2_2_1 = params[113]!, w2_2_2 = params[114]!, w2_2_3 = params[115]!, w2_2_4 = params[116]!, w2_2_5 = params[117]!, w2_2_6 = params[118]!, w2_2_7 = params[119]!;
+  const w2_2_8 = params[120]!, w2_2_9 = params[121]!, w2_2_10 = params[122]!, w2_2_11 = params[123]!, w2_2_12 = params[124]!, w2_2_13 = params[125]!, w2_2_14 = params[126]!, w2_2_15 = params[127]!;
+  const b2_2 = params[130]!;
   // dJ/dW and dJ/db, summed over the batch's rows in locals and stored once at the end.
   let gw1_0_0 = 0, gw1_0_1 = 0, gw1_0_2 = 0, gw1_0_3 = 0, gb1_0 = 0;
   let gw1_1_0 = 0, gw1_1_1 = 0, gw1_1_2 = 0, gw1_1_3 = 0, gb1_1 = 0;
@@ -196,9 +207,10 @@ export function lossAndGradient(params: Float64Array, x: ArrayLike<number>, y: A
   const gradScale = lossScale;
   let loss = 0;
   for (let r = 0; r < rows; r++) {
-    const xo = r * 4, yo = r * 3;
-    const x0 = x[xo], x1 = x[xo + 1], x2 = x[xo + 2], x3 = x[xo + 3];
-    const y0 = y[yo], y1 = y[yo + 1], y2 = y[yo + 2];
+    const xo = r * 4;
+    const yo = r * 3;
+    const x0 = x[xo]!, x1 = x[xo + 1]!, x2 = x[xo + 2]!, x3 = x[xo + 3]!;
+    const y0 = y[yo]!, y1 = y[yo + 1]!, y2 = y[yo + 2]!;
 
     // ---- forward ----
     // dense_1: 4 -> 16, relu.
@@ -387,87 +399,45 @@ export function lossAndGradient(params: Float64Array, x: ArrayLike<number>, y: A
 }
 
 /**
- * One sample: x holds 4 inputs; returns the 3 outputs after the last activation
- * (probabilities). Allocation-free when `out` is given.
- */
-export function forward(params: Float64Array, x: ArrayLike<number>, out?: Float64Array): Float64Array {
-  const result = out ?? new Float64Array(3);
-  forwardBatch(params, x, 1, result);
-  return result;
-}
-
-/**
- * R = l1 sum|W| + (l2/2) sum W^2 with l1 = 0, l2 = 0.01, over weights only (never biases), not divided by rows.
- * Adds dR/dW = l1 sign(W) + l2 W to grad (sign(0) = 0) and returns R.
- */
-function regularize(params: Float64Array, grad: Float64Array): number {
-  let sumSquares = 0;
-  for (let p = 0; p < 64; p++) {
-    const w = params[p];
-    sumSquares += w * w;
-    grad[p] += 0.01 * w;
-  }
-  for (let p = 80; p < 128; p++) {
-    const w = params[p];
-    sumSquares += w * w;
-    grad[p] += 0.01 * w;
-  }
-  return 0.005 * sumSquares;
-}
-
-/** R as regularize computes it (the same sums), without the gradient: for lossOf. */
-function penalty(params: Float64Array): number {
-  let sumSquares = 0;
-  for (let p = 0; p < 64; p++) {
-    const w = params[p];
-    sumSquares += w * w;
-  }
-  for (let p = 80; p < 128; p++) {
-    const w = params[p];
-    sumSquares += w * w;
-  }
-  return 0.005 * sumSquares;
-}
-
-/**
  * J on rows as lossAndGradient computes it (data loss + regularization, the same sums bit for bit), forward only:
  * no gradient. Writes the rows x 3 outputs (as forwardBatch) into out.
  */
-function lossOf(params: Float64Array, x: Float64Array, y: Float64Array, rows: number, out: Float64Array): number {
+export function lossOf(params: Float64Array, x: Float64Array, y: Float64Array, rows: number, out: Float64Array): number {
   if (params.length !== 131) throw new RangeError(`expected 131 parameters, got ${params.length}`);
   if (!Number.isInteger(rows) || rows < 1) throw new RangeError(`rows must be a positive integer, got ${rows}`);
   if (x.length < rows * 4) throw new RangeError(`x holds ${x.length} numbers, expected rows * 4 = ${rows * 4}`);
   const lossScale = 1 / rows;
   let loss = 0;
-  const w1_0_0 = params[0], w1_0_1 = params[1], w1_0_2 = params[2], w1_0_3 = params[3], b1_0 = params[64];
-  const w1_1_0 = params[4], w1_1_1 = params[5], w1_1_2 = params[6], w1_1_3 = params[7], b1_1 = params[65];
-  const w1_2_0 = params[8], w1_2_1 = params[9], w1_2_2 = params[10], w1_2_3 = params[11], b1_2 = params[66];
-  const w1_3_0 = params[12], w1_3_1 = params[13], w1_3_2 = params[14], w1_3_3 = params[15], b1_3 = params[67];
-  const w1_4_0 = params[16], w1_4_1 = params[17], w1_4_2 = params[18], w1_4_3 = params[19], b1_4 = params[68];
-  const w1_5_0 = params[20], w1_5_1 = params[21], w1_5_2 = params[22], w1_5_3 = params[23], b1_5 = params[69];
-  const w1_6_0 = params[24], w1_6_1 = params[25], w1_6_2 = params[26], w1_6_3 = params[27], b1_6 = params[70];
-  const w1_7_0 = params[28], w1_7_1 = params[29], w1_7_2 = params[30], w1_7_3 = params[31], b1_7 = params[71];
-  const w1_8_0 = params[32], w1_8_1 = params[33], w1_8_2 = params[34], w1_8_3 = params[35], b1_8 = params[72];
-  const w1_9_0 = params[36], w1_9_1 = params[37], w1_9_2 = params[38], w1_9_3 = params[39], b1_9 = params[73];
-  const w1_10_0 = params[40], w1_10_1 = params[41], w1_10_2 = params[42], w1_10_3 = params[43], b1_10 = params[74];
-  const w1_11_0 = params[44], w1_11_1 = params[45], w1_11_2 = params[46], w1_11_3 = params[47], b1_11 = params[75];
-  const w1_12_0 = params[48], w1_12_1 = params[49], w1_12_2 = params[50], w1_12_3 = params[51], b1_12 = params[76];
-  const w1_13_0 = params[52], w1_13_1 = params[53], w1_13_2 = params[54], w1_13_3 = params[55], b1_13 = params[77];
-  const w1_14_0 = params[56], w1_14_1 = params[57], w1_14_2 = params[58], w1_14_3 = params[59], b1_14 = params[78];
-  const w1_15_0 = params[60], w1_15_1 = params[61], w1_15_2 = params[62], w1_15_3 = params[63], b1_15 = params[79];
-  const w2_0_0 = params[80], w2_0_1 = params[81], w2_0_2 = params[82], w2_0_3 = params[83], w2_0_4 = params[84], w2_0_5 = params[85], w2_0_6 = params[86], w2_0_7 = params[87];
-  const w2_0_8 = params[88], w2_0_9 = params[89], w2_0_10 = params[90], w2_0_11 = params[91], w2_0_12 = params[92], w2_0_13 = params[93], w2_0_14 = params[94], w2_0_15 = params[95];
-  const b2_0 = params[128];
-  const w2_1_0 = params[96], w2_1_1 = params[97], w2_1_2 = params[98], w2_1_3 = params[99], w2_1_4 = params[100], w2_1_5 = params[101], w2_1_6 = params[102], w2_1_7 = params[103];
-  const w2_1_8 = params[104], w2_1_9 = params[105], w2_1_10 = params[106], w2_1_11 = params[107], w2_1_12 = params[108], w2_1_13 = params[109], w2_1_14 = params[110], w2_1_15 = params[111];
-  const b2_1 = params[129];
-  const w2_2_0 = params[112], w2_2_1 = params[113], w2_2_2 = params[114], w2_2_3 = params[115], w2_2_4 = params[116], w2_2_5 = params[117], w2_2_6 = params[118], w2_2_7 = params[119];
-  const w2_2_8 = params[120], w2_2_9 = params[121], w2_2_10 = params[122], w2_2_11 = params[123], w2_2_12 = params[124], w2_2_13 = params[125], w2_2_14 = params[126], w2_2_15 = params[127];
-  const b2_2 = params[130];
+  const w1_0_0 = params[0]!, w1_0_1 = params[1]!, w1_0_2 = params[2]!, w1_0_3 = params[3]!, b1_0 = params[64]!;
+  const w1_1_0 = params[4]!, w1_1_1 = params[5]!, w1_1_2 = params[6]!, w1_1_3 = params[7]!, b1_1 = params[65]!;
+  const w1_2_0 = params[8]!, w1_2_1 = params[9]!, w1_2_2 = params[10]!, w1_2_3 = params[11]!, b1_2 = params[66]!;
+  const w1_3_0 = params[12]!, w1_3_1 = params[13]!, w1_3_2 = params[14]!, w1_3_3 = params[15]!, b1_3 = params[67]!;
+  const w1_4_0 = params[16]!, w1_4_1 = params[17]!, w1_4_2 = params[18]!, w1_4_3 = params[19]!, b1_4 = params[68]!;
+  const w1_5_0 = params[20]!, w1_5_1 = params[21]!, w1_5_2 = params[22]!, w1_5_3 = params[23]!, b1_5 = params[69]!;
+  const w1_6_0 = params[24]!, w1_6_1 = params[25]!, w1_6_2 = params[26]!, w1_6_3 = params[27]!, b1_6 = params[70]!;
+  const w1_7_0 = params[28]!, w1_7_1 = params[29]!, w1_7_2 = params[30]!, w1_7_3 = params[31]!, b1_7 = params[71]!;
+  const w1_8_0 = params[32]!, w1_8_1 = params[33]!, w1_8_2 = params[34]!, w1_8_3 = params[35]!, b1_8 = params[72]!;
+  const w1_9_0 = params[36]!, w1_9_1 = params[37]!, w1_9_2 = params[38]!, w1_9_3 = params[39]!, b1_9 = params[73]!;
+  const w1_10_0 = params[40]!, w1_10_1 = params[41]!, w1_10_2 = params[42]!, w1_10_3 = params[43]!, b1_10 = params[74]!;
+  const w1_11_0 = params[44]!, w1_11_1 = params[45]!, w1_11_2 = params[46]!, w1_11_3 = params[47]!, b1_11 = params[75]!;
+  const w1_12_0 = params[48]!, w1_12_1 = params[49]!, w1_12_2 = params[50]!, w1_12_3 = params[51]!, b1_12 = params[76]!;
+  const w1_13_0 = params[52]!, w1_13_1 = params[53]!, w1_13_2 = params[54]!, w1_13_3 = params[55]!, b1_13 = params[77]!;
+  const w1_14_0 = params[56]!, w1_14_1 = params[57]!, w1_14_2 = params[58]!, w1_14_3 = params[59]!, b1_14 = params[78]!;
+  const w1_15_0 = params[60]!, w1_15_1 = params[61]!, w1_15_2 = params[62]!, w1_15_3 = params[63]!, b1_15 = params[79]!;
+  const w2_0_0 = params[80]!, w2_0_1 = params[81]!, w2_0_2 = params[82]!, w2_0_3 = params[83]!, w2_0_4 = params[84]!, w2_0_5 = params[85]!, w2_0_6 = params[86]!, w2_0_7 = params[87]!;
+  const w2_0_8 = params[88]!, w2_0_9 = params[89]!, w2_0_10 = params[90]!, w2_0_11 = params[91]!, w2_0_12 = params[92]!, w2_0_13 = params[93]!, w2_0_14 = params[94]!, w2_0_15 = params[95]!;
+  const b2_0 = params[128]!;
+  const w2_1_0 = params[96]!, w2_1_1 = params[97]!, w2_1_2 = params[98]!, w2_1_3 = params[99]!, w2_1_4 = params[100]!, w2_1_5 = params[101]!, w2_1_6 = params[102]!, w2_1_7 = params[103]!;
+  const w2_1_8 = params[104]!, w2_1_9 = params[105]!, w2_1_10 = params[106]!, w2_1_11 = params[107]!, w2_1_12 = params[108]!, w2_1_13 = params[109]!, w2_1_14 = params[110]!, w2_1_15 = params[111]!;
+  const b2_1 = params[129]!;
+  const w2_2_0 = params[112]!, w2_2_1 = params[113]!, w2_2_2 = params[114]!, w2_2_3 = params[115]!, w2_2_4 = params[116]!, w2_2_5 = params[117]!, w2_2_6 = params[118]!, w2_2_7 = params[119]!;
+  const w2_2_8 = params[120]!, w2_2_9 = params[121]!, w2_2_10 = params[122]!, w2_2_11 = params[123]!, w2_2_12 = params[124]!, w2_2_13 = params[125]!, w2_2_14 = params[126]!, w2_2_15 = params[127]!;
+  const b2_2 = params[130]!;
   for (let r = 0; r < rows; r++) {
-    const xo = r * 4, yo = r * 3;
-    const x0 = x[xo], x1 = x[xo + 1], x2 = x[xo + 2], x3 = x[xo + 3];
-    const y0 = y[yo], y1 = y[yo + 1], y2 = y[yo + 2];
+    const xo = r * 4;
+    const yo = r * 3;
+    const x0 = x[xo]!, x1 = x[xo + 1]!, x2 = x[xo + 2]!, x3 = x[xo + 3]!;
+    const y0 = y[yo]!, y1 = y[yo + 1]!, y2 = y[yo + 2]!;
     const z1_0 = b1_0 + w1_0_0 * x0 + w1_0_1 * x1 + w1_0_2 * x2 + w1_0_3 * x3;
     const a1_0 = z1_0 > 0 ? z1_0 : 0;
     const z1_1 = b1_1 + w1_1_0 * x0 + w1_1_1 * x1 + w1_1_2 * x2 + w1_1_3 * x3;
@@ -514,17 +484,49 @@ function lossOf(params: Float64Array, x: Float64Array, y: Float64Array, rows: nu
     const sum2 = exp2_0 + exp2_1 + exp2_2;
     const logSumExp2 = max2 + Math.log(sum2);
     loss -= y0 * (z2_0 - logSumExp2) + y1 * (z2_1 - logSumExp2) + y2 * (z2_2 - logSumExp2);
-    const oo = r * 3;
     {
       const max2 = Math.max(z2_0, z2_1, z2_2);
       const exp2_0 = Math.exp(z2_0 - max2), exp2_1 = Math.exp(z2_1 - max2), exp2_2 = Math.exp(z2_2 - max2);
       const sum2 = exp2_0 + exp2_1 + exp2_2;
-      out[oo] = exp2_0 / sum2;
-      out[oo + 1] = exp2_1 / sum2;
-      out[oo + 2] = exp2_2 / sum2;
+      out[yo] = exp2_0 / sum2;
+      out[yo + 1] = exp2_1 / sum2;
+      out[yo + 2] = exp2_2 / sum2;
     }
   }
   return loss * lossScale + penalty(params);
+}
+
+/**
+ * R = l1 sum|W| + (l2/2) sum W^2 with l1 = 0, l2 = 0.01, over weights only (never biases), not divided by rows.
+ * Adds dR/dW = l1 sign(W) + l2 W to grad (sign(0) = 0) and returns R.
+ */
+function regularize(params: Float64Array, grad: Float64Array): number {
+  let sumSquares = 0;
+  for (let p = 0; p < 64; p++) {
+    const w = params[p]!;
+    sumSquares += w * w;
+    grad[p]! += 0.01 * w;
+  }
+  for (let p = 80; p < 128; p++) {
+    const w = params[p]!;
+    sumSquares += w * w;
+    grad[p]! += 0.01 * w;
+  }
+  return 0.005 * sumSquares;
+}
+
+/** R as regularize computes it (the same sums), without the gradient: for lossOf. */
+function penalty(params: Float64Array): number {
+  let sumSquares = 0;
+  for (let p = 0; p < 64; p++) {
+    const w = params[p]!;
+    sumSquares += w * w;
+  }
+  for (let p = 80; p < 128; p++) {
+    const w = params[p]!;
+    sumSquares += w * w;
+  }
+  return 0.005 * sumSquares;
 }
 
 // -------------------------------------------------------------------------------------------------

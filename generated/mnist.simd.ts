@@ -20,6 +20,7 @@
  *   dense_2 128x10 (1280 multiply-adds a row): forward and backward in the WebAssembly SIMD kernels
  *   Layer by layer: one function per layer and pass; a batch's activations live in scratch arrays.
  */
+
 /** The program's facts: shapes, parameter offsets and settings. */
 export const spec = {
   name: "mnist",
@@ -41,6 +42,7 @@ export const spec = {
   regularization: { l1: 0, l2: 0 },
   training: { batch: 128, epochs: 10, shuffle: true, seed: 42 },
 } as const;
+
 /**
  * The WebAssembly SIMD kernels (f32x4), 3137 bytes assembled by mlpc (src/codegen/wasm/kernels.ts).
  * Pointers are byte offsets into the heap; matrices are row-major; K is a multiple of 4.
@@ -154,6 +156,7 @@ let scratchDz1 = new Float32Array(0);
 let scratchZ2 = new Float32Array(0);
 /** dense_2, rows x 10. */
 let scratchDz2 = new Float32Array(0);
+
 /** The WebAssembly API, with the kernels compiled on first use (synchronously: they are under the 4 KB browsers allow on the main thread). */
 function wasmApi(): WasmApi {
   const api = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
@@ -204,7 +207,7 @@ function stageParams(params: Float32Array): void {
 function stageInput(x: ArrayLike<number>, from: number, rows: number): void {
   const start = from * 784, n = rows * 784;
   if (x instanceof Float64Array || x instanceof Float32Array) scratchX.set(x.subarray(start, start + n));
-  else for (let i = 0; i < n; i++) scratchX[i] = x[start + i];
+  else for (let i = 0; i < n; i++) scratchX[i] = x[start + i]!;
 }
 
 /**
@@ -220,7 +223,7 @@ function forwardDense1(input: Float32Array, rows: number, a: Float32Array): void
   kernels.dense(input.byteOffset, 0, 401408, a.byteOffset, rows, 784, 128);
   // a = relu(z), in place.
   for (let i = 0, n = rows * 128; i < n; i++) {
-    const s = a[i];
+    const s = a[i]!;
     a[i] = s > 0 ? s : 0;
   }
 }
@@ -242,15 +245,15 @@ function forwardDense2(input: Float32Array, rows: number, z: Float32Array): void
 function outputActivation(z: Float32Array, rows: number, out: Float64Array): void {
   for (let r = 0; r < rows; r++) {
     const o = r * 10;
-    let max = z[o];
-    for (let j = 1; j < 10; j++) if (z[o + j] > max) max = z[o + j];
+    let max = z[o]!;
+    for (let j = 1; j < 10; j++) if (z[o + j]! > max) max = z[o + j]!;
     let sum = 0;
     for (let j = 0; j < 10; j++) {
-      const e = Math.exp(z[o + j] - max);
+      const e = Math.exp(z[o + j]! - max);
       out[o + j] = e;
       sum += e;
     }
-    for (let j = 0; j < 10; j++) out[o + j] /= sum;
+    for (let j = 0; j < 10; j++) out[o + j]! /= sum;
   }
 }
 
@@ -266,18 +269,18 @@ function lossAtLogits(z: Float32Array, y: ArrayLike<number>, rows: number, dz: F
   let loss = 0;
   for (let r = 0; r < rows; r++) {
     const o = r * 10;
-    let max = z[o];
-    for (let j = 1; j < 10; j++) if (z[o + j] > max) max = z[o + j];
+    let max = z[o]!;
+    for (let j = 1; j < 10; j++) if (z[o + j]! > max) max = z[o + j]!;
     let sum = 0;
-    for (let j = 0; j < 10; j++) sum += Math.exp(z[o + j] - max);
+    for (let j = 0; j < 10; j++) sum += Math.exp(z[o + j]! - max);
     const logSumExp = max + Math.log(sum);
     let ySum = 0;
     for (let j = 0; j < 10; j++) {
-      const yj = y[o + j];
+      const yj = y[o + j]!;
       ySum += yj;
-      loss -= yj * (z[o + j] - logSumExp);
+      loss -= yj * (z[o + j]! - logSumExp);
     }
-    for (let j = 0; j < 10; j++) dz[o + j] = (Math.exp(z[o + j] - logSumExp) * ySum - y[o + j]) * gradScale;
+    for (let j = 0; j < 10; j++) dz[o + j] = (Math.exp(z[o + j]! - logSumExp) * ySum - y[o + j]!) * gradScale;
   }
   return loss * lossScale;
 }
@@ -293,14 +296,14 @@ function backwardDense2(grad: Float32Array, input: Float32Array, dz: Float32Arra
   // db2[j] = sum over rows of dz[r][j].
   for (let j = 0; j < 10; j++) {
     let g = 0;
-    for (let r = 0; r < rows; r++) g += dz[r * 10 + j];
+    for (let r = 0; r < rows; r++) g += dz[r * 10 + j]!;
     grad[101760 + j] = g;
   }
   // dz1 = (dz W2) * f'(z1): the sums in the gemm kernel, the derivative here.
   kernels.gemm(dz.byteOffset, 10, 1, 401920, dzPrev.byteOffset, rows, 10, 128, 0);
   for (let i = 0, n = rows * 128; i < n; i++) {
-    const s = dzPrev[i];
-    dzPrev[i] = input[i] > 0 ? s : 0;
+    const s = dzPrev[i]!;
+    dzPrev[i] = input[i]! > 0 ? s : 0;
   }
 }
 
@@ -315,9 +318,19 @@ function backwardDense1(grad: Float32Array, input: Float32Array, dz: Float32Arra
   // db1[j] = sum over rows of dz[r][j].
   for (let j = 0; j < 128; j++) {
     let g = 0;
-    for (let r = 0; r < rows; r++) g += dz[r * 128 + j];
+    for (let r = 0; r < rows; r++) g += dz[r * 128 + j]!;
     grad[100352 + j] = g;
   }
+}
+
+/**
+ * One sample: x holds 784 inputs; returns the 10 outputs after the last activation
+ * (probabilities). Allocation-free when `out` is given.
+ */
+export function forward(params: Float32Array, x: ArrayLike<number>, out?: Float64Array): Float64Array {
+  const result = out ?? new Float64Array(10);
+  forwardBatch(params, x, 1, result);
+  return result;
 }
 
 /** Many samples: x is rows x 784 (row-major); writes rows x 10 outputs into `out` and returns it. */
@@ -360,20 +373,10 @@ export function lossAndGradient(params: Float32Array, x: ArrayLike<number>, y: A
 }
 
 /**
- * One sample: x holds 784 inputs; returns the 10 outputs after the last activation
- * (probabilities). Allocation-free when `out` is given.
- */
-export function forward(params: Float32Array, x: ArrayLike<number>, out?: Float64Array): Float64Array {
-  const result = out ?? new Float64Array(10);
-  forwardBatch(params, x, 1, result);
-  return result;
-}
-
-/**
  * J on rows as lossAndGradient computes it (data loss, the same sums bit for bit), forward only:
  * no gradient. Writes the rows x 10 outputs (as forwardBatch) into out.
  */
-function lossOf(params: Float32Array, x: Float64Array, y: Float64Array, rows: number, out: Float64Array): number {
+export function lossOf(params: Float32Array, x: Float64Array, y: Float64Array, rows: number, out: Float64Array): number {
   if (params.length !== 101770) throw new RangeError(`expected 101770 parameters, got ${params.length}`);
   if (!Number.isInteger(rows) || rows < 1) throw new RangeError(`rows must be a positive integer, got ${rows}`);
   if (x.length < rows * 784) throw new RangeError(`x holds ${x.length} numbers, expected rows * 784 = ${rows * 784}`);
@@ -389,14 +392,14 @@ function lossOf(params: Float32Array, x: Float64Array, y: Float64Array, rows: nu
     outputActivation(scratchZ2, chunk, out.subarray(from * 10, (from + chunk) * 10));
     for (let r = 0; r < chunk; r++) {
       const o = r * 10;
-      let max = scratchZ2[o];
-      for (let j = 1; j < 10; j++) if (scratchZ2[o + j] > max) max = scratchZ2[o + j];
+      let max = scratchZ2[o]!;
+      for (let j = 1; j < 10; j++) if (scratchZ2[o + j]! > max) max = scratchZ2[o + j]!;
       let sum = 0;
-      for (let j = 0; j < 10; j++) sum += Math.exp(scratchZ2[o + j] - max);
+      for (let j = 0; j < 10; j++) sum += Math.exp(scratchZ2[o + j]! - max);
       const logSumExp = max + Math.log(sum);
       for (let j = 0; j < 10; j++) {
-        const yj = y[from * 10 + o + j];
-        loss -= yj * (scratchZ2[o + j] - logSumExp);
+        const yj = y[from * 10 + o + j]!;
+        loss -= yj * (scratchZ2[o + j]! - logSumExp);
       }
     }
   }

@@ -20,6 +20,7 @@
  *   dense_2 128x10 (1280 multiply-adds a row): forward loop, backward loop
  *   Layer by layer: one function per layer and pass; a batch's activations live in scratch arrays.
  */
+
 /** The program's facts: shapes, parameter offsets and settings. */
 export const spec = {
   name: "mnist",
@@ -41,6 +42,7 @@ export const spec = {
   regularization: { l1: 0, l2: 0 },
   training: { batch: 128, epochs: 10, shuffle: true, seed: 42 },
 } as const;
+
 /** Rows the scratch arrays below can hold; grown (never shrunk) by ensureCapacity. */
 let capacity = 0;
 /** dense_1, rows x 128. */
@@ -76,17 +78,16 @@ function forwardDense1(params: Float64Array, input: ArrayLike<number>, rows: num
   for (; r + 4 <= rows; r += 4) {
     const in0 = r * 784, in1 = in0 + 784, in2 = in1 + 784, in3 = in2 + 784;
     const out0 = r * 128, out1 = out0 + 128, out2 = out1 + 128, out3 = out2 + 128;
-    let j = 0;
-    for (; j + 4 <= 128; j += 4) {
+    for (let j = 0; j < 128; j += 4) {
       const w0 = j * 784, w1 = w0 + 784, w2 = w1 + 784, w3 = w2 + 784;
-      const b0 = params[100352 + j], b1 = params[100352 + j + 1], b2 = params[100352 + j + 2], b3 = params[100352 + j + 3];
+      const b0 = params[100352 + j]!, b1 = params[100353 + j]!, b2 = params[100354 + j]!, b3 = params[100355 + j]!;
       let s00 = b0, s01 = b1, s02 = b2, s03 = b3;
       let s10 = b0, s11 = b1, s12 = b2, s13 = b3;
       let s20 = b0, s21 = b1, s22 = b2, s23 = b3;
       let s30 = b0, s31 = b1, s32 = b2, s33 = b3;
       for (let i = 0; i < 784; i++) {
-        const x0 = input[in0 + i], x1 = input[in1 + i], x2 = input[in2 + i], x3 = input[in3 + i];
-        const v0 = params[w0 + i], v1 = params[w1 + i], v2 = params[w2 + i], v3 = params[w3 + i];
+        const x0 = input[in0 + i]!, x1 = input[in1 + i]!, x2 = input[in2 + i]!, x3 = input[in3 + i]!;
+        const v0 = params[w0 + i]!, v1 = params[w1 + i]!, v2 = params[w2 + i]!, v3 = params[w3 + i]!;
         s00 += v0 * x0; s01 += v1 * x0; s02 += v2 * x0; s03 += v3 * x0;
         s10 += v0 * x1; s11 += v1 * x1; s12 += v2 * x1; s13 += v3 * x1;
         s20 += v0 * x2; s21 += v1 * x2; s22 += v2 * x2; s23 += v3 * x2;
@@ -109,41 +110,21 @@ function forwardDense1(params: Float64Array, input: ArrayLike<number>, rows: num
       a[out3 + j + 2] = s32 > 0 ? s32 : 0;
       a[out3 + j + 3] = s33 > 0 ? s33 : 0;
     }
-    for (; j < 128; j++) {
-      const w0 = j * 784;
-      const b = params[100352 + j];
-      let s0 = b, s1 = b, s2 = b, s3 = b;
-      for (let i = 0; i < 784; i++) {
-        const v = params[w0 + i];
-        s0 += v * input[in0 + i]; s1 += v * input[in1 + i]; s2 += v * input[in2 + i]; s3 += v * input[in3 + i];
-      }
-      a[out0 + j] = s0 > 0 ? s0 : 0;
-      a[out1 + j] = s1 > 0 ? s1 : 0;
-      a[out2 + j] = s2 > 0 ? s2 : 0;
-      a[out3 + j] = s3 > 0 ? s3 : 0;
-    }
   }
   // The last rows (fewer than 4), 4 units at a time.
   for (; r < rows; r++) {
     const in0 = r * 784, out0 = r * 128;
-    let j = 0;
-    for (; j + 4 <= 128; j += 4) {
+    for (let j = 0; j < 128; j += 4) {
       const w0 = j * 784, w1 = w0 + 784, w2 = w1 + 784, w3 = w2 + 784;
-      let s0 = params[100352 + j], s1 = params[100352 + j + 1], s2 = params[100352 + j + 2], s3 = params[100352 + j + 3];
+      let s0 = params[100352 + j]!, s1 = params[100353 + j]!, s2 = params[100354 + j]!, s3 = params[100355 + j]!;
       for (let i = 0; i < 784; i++) {
-        const x = input[in0 + i];
-        s0 += params[w0 + i] * x; s1 += params[w1 + i] * x; s2 += params[w2 + i] * x; s3 += params[w3 + i] * x;
+        const x = input[in0 + i]!;
+        s0 += params[w0 + i]! * x; s1 += params[w1 + i]! * x; s2 += params[w2 + i]! * x; s3 += params[w3 + i]! * x;
       }
       a[out0 + j] = s0 > 0 ? s0 : 0;
       a[out0 + j + 1] = s1 > 0 ? s1 : 0;
       a[out0 + j + 2] = s2 > 0 ? s2 : 0;
       a[out0 + j + 3] = s3 > 0 ? s3 : 0;
-    }
-    for (; j < 128; j++) {
-      const w0 = j * 784;
-      let s = params[100352 + j];
-      for (let i = 0; i < 784; i++) s += params[w0 + i] * input[in0 + i];
-      a[out0 + j] = s > 0 ? s : 0;
     }
   }
 }
@@ -162,17 +143,16 @@ function forwardDense2(params: Float64Array, input: Float64Array, rows: number, 
   for (; r + 4 <= rows; r += 4) {
     const in0 = r * 128, in1 = in0 + 128, in2 = in1 + 128, in3 = in2 + 128;
     const out0 = r * 10, out1 = out0 + 10, out2 = out1 + 10, out3 = out2 + 10;
-    let j = 0;
-    for (; j + 4 <= 10; j += 4) {
+    for (let j = 0; j < 8; j += 4) {
       const w0 = 100480 + j * 128, w1 = w0 + 128, w2 = w1 + 128, w3 = w2 + 128;
-      const b0 = params[101760 + j], b1 = params[101760 + j + 1], b2 = params[101760 + j + 2], b3 = params[101760 + j + 3];
+      const b0 = params[101760 + j]!, b1 = params[101761 + j]!, b2 = params[101762 + j]!, b3 = params[101763 + j]!;
       let s00 = b0, s01 = b1, s02 = b2, s03 = b3;
       let s10 = b0, s11 = b1, s12 = b2, s13 = b3;
       let s20 = b0, s21 = b1, s22 = b2, s23 = b3;
       let s30 = b0, s31 = b1, s32 = b2, s33 = b3;
       for (let i = 0; i < 128; i++) {
-        const x0 = input[in0 + i], x1 = input[in1 + i], x2 = input[in2 + i], x3 = input[in3 + i];
-        const v0 = params[w0 + i], v1 = params[w1 + i], v2 = params[w2 + i], v3 = params[w3 + i];
+        const x0 = input[in0 + i]!, x1 = input[in1 + i]!, x2 = input[in2 + i]!, x3 = input[in3 + i]!;
+        const v0 = params[w0 + i]!, v1 = params[w1 + i]!, v2 = params[w2 + i]!, v3 = params[w3 + i]!;
         s00 += v0 * x0; s01 += v1 * x0; s02 += v2 * x0; s03 += v3 * x0;
         s10 += v0 * x1; s11 += v1 * x1; s12 += v2 * x1; s13 += v3 * x1;
         s20 += v0 * x2; s21 += v1 * x2; s22 += v2 * x2; s23 += v3 * x2;
@@ -195,13 +175,13 @@ function forwardDense2(params: Float64Array, input: Float64Array, rows: number, 
       z[out3 + j + 2] = s32;
       z[out3 + j + 3] = s33;
     }
-    for (; j < 10; j++) {
+    for (let j = 8; j < 10; j++) {
       const w0 = 100480 + j * 128;
-      const b = params[101760 + j];
+      const b = params[101760 + j]!;
       let s0 = b, s1 = b, s2 = b, s3 = b;
       for (let i = 0; i < 128; i++) {
-        const v = params[w0 + i];
-        s0 += v * input[in0 + i]; s1 += v * input[in1 + i]; s2 += v * input[in2 + i]; s3 += v * input[in3 + i];
+        const v = params[w0 + i]!;
+        s0 += v * input[in0 + i]!; s1 += v * input[in1 + i]!; s2 += v * input[in2 + i]!; s3 += v * input[in3 + i]!;
       }
       z[out0 + j] = s0;
       z[out1 + j] = s1;
@@ -212,23 +192,22 @@ function forwardDense2(params: Float64Array, input: Float64Array, rows: number, 
   // The last rows (fewer than 4), 4 units at a time.
   for (; r < rows; r++) {
     const in0 = r * 128, out0 = r * 10;
-    let j = 0;
-    for (; j + 4 <= 10; j += 4) {
+    for (let j = 0; j < 8; j += 4) {
       const w0 = 100480 + j * 128, w1 = w0 + 128, w2 = w1 + 128, w3 = w2 + 128;
-      let s0 = params[101760 + j], s1 = params[101760 + j + 1], s2 = params[101760 + j + 2], s3 = params[101760 + j + 3];
+      let s0 = params[101760 + j]!, s1 = params[101761 + j]!, s2 = params[101762 + j]!, s3 = params[101763 + j]!;
       for (let i = 0; i < 128; i++) {
-        const x = input[in0 + i];
-        s0 += params[w0 + i] * x; s1 += params[w1 + i] * x; s2 += params[w2 + i] * x; s3 += params[w3 + i] * x;
+        const x = input[in0 + i]!;
+        s0 += params[w0 + i]! * x; s1 += params[w1 + i]! * x; s2 += params[w2 + i]! * x; s3 += params[w3 + i]! * x;
       }
       z[out0 + j] = s0;
       z[out0 + j + 1] = s1;
       z[out0 + j + 2] = s2;
       z[out0 + j + 3] = s3;
     }
-    for (; j < 10; j++) {
+    for (let j = 8; j < 10; j++) {
       const w0 = 100480 + j * 128;
-      let s = params[101760 + j];
-      for (let i = 0; i < 128; i++) s += params[w0 + i] * input[in0 + i];
+      let s = params[101760 + j]!;
+      for (let i = 0; i < 128; i++) s += params[w0 + i]! * input[in0 + i]!;
       z[out0 + j] = s;
     }
   }
@@ -238,15 +217,15 @@ function forwardDense2(params: Float64Array, input: Float64Array, rows: number, 
 function outputActivation(z: Float64Array, rows: number, out: Float64Array): void {
   for (let r = 0; r < rows; r++) {
     const o = r * 10;
-    let max = z[o];
-    for (let j = 1; j < 10; j++) if (z[o + j] > max) max = z[o + j];
+    let max = z[o]!;
+    for (let j = 1; j < 10; j++) if (z[o + j]! > max) max = z[o + j]!;
     let sum = 0;
     for (let j = 0; j < 10; j++) {
-      const e = Math.exp(z[o + j] - max);
+      const e = Math.exp(z[o + j]! - max);
       out[o + j] = e;
       sum += e;
     }
-    for (let j = 0; j < 10; j++) out[o + j] /= sum;
+    for (let j = 0; j < 10; j++) out[o + j]! /= sum;
   }
 }
 
@@ -262,18 +241,18 @@ function lossAtLogits(z: Float64Array, y: ArrayLike<number>, rows: number, dz: F
   let loss = 0;
   for (let r = 0; r < rows; r++) {
     const o = r * 10;
-    let max = z[o];
-    for (let j = 1; j < 10; j++) if (z[o + j] > max) max = z[o + j];
+    let max = z[o]!;
+    for (let j = 1; j < 10; j++) if (z[o + j]! > max) max = z[o + j]!;
     let sum = 0;
-    for (let j = 0; j < 10; j++) sum += Math.exp(z[o + j] - max);
+    for (let j = 0; j < 10; j++) sum += Math.exp(z[o + j]! - max);
     const logSumExp = max + Math.log(sum);
     let ySum = 0;
     for (let j = 0; j < 10; j++) {
-      const yj = y[o + j];
+      const yj = y[o + j]!;
       ySum += yj;
-      loss -= yj * (z[o + j] - logSumExp);
+      loss -= yj * (z[o + j]! - logSumExp);
     }
-    for (let j = 0; j < 10; j++) dz[o + j] = (Math.exp(z[o + j] - logSumExp) * ySum - y[o + j]) * gradScale;
+    for (let j = 0; j < 10; j++) dz[o + j] = (Math.exp(z[o + j]! - logSumExp) * ySum - y[o + j]!) * gradScale;
   }
   return loss * lossScale;
 }
@@ -292,8 +271,8 @@ function backwardDense2(params: Float64Array, grad: Float64Array, input: Float64
       let g30 = 0, g31 = 0, g32 = 0, g33 = 0;
       for (let r = 0; r < rows; r++) {
         const d = r * 10 + j, n = r * 128 + i;
-        const d0 = dz[d], d1 = dz[d + 1], d2 = dz[d + 2], d3 = dz[d + 3];
-        const x0 = input[n], x1 = input[n + 1], x2 = input[n + 2], x3 = input[n + 3];
+        const d0 = dz[d]!, d1 = dz[d + 1]!, d2 = dz[d + 2]!, d3 = dz[d + 3]!;
+        const x0 = input[n]!, x1 = input[n + 1]!, x2 = input[n + 2]!, x3 = input[n + 3]!;
         g00 += d0 * x0; g01 += d0 * x1; g02 += d0 * x2; g03 += d0 * x3;
         g10 += d1 * x0; g11 += d1 * x1; g12 += d1 * x2; g13 += d1 * x3;
         g20 += d2 * x0; g21 += d2 * x1; g22 += d2 * x2; g23 += d2 * x3;
@@ -301,22 +280,24 @@ function backwardDense2(params: Float64Array, grad: Float64Array, input: Float64
       }
       const w = 100480 + j * 128 + i;
       grad[w] = g00; grad[w + 1] = g01; grad[w + 2] = g02; grad[w + 3] = g03;
-      grad[w + 128] = g10; grad[w + 128 + 1] = g11; grad[w + 128 + 2] = g12; grad[w + 128 + 3] = g13;
-      grad[w + 256] = g20; grad[w + 256 + 1] = g21; grad[w + 256 + 2] = g22; grad[w + 256 + 3] = g23;
-      grad[w + 384] = g30; grad[w + 384 + 1] = g31; grad[w + 384 + 2] = g32; grad[w + 384 + 3] = g33;
+      grad[w + 128] = g10; grad[w + 129] = g11; grad[w + 130] = g12; grad[w + 131] = g13;
+      grad[w + 256] = g20; grad[w + 257] = g21; grad[w + 258] = g22; grad[w + 259] = g23;
+      grad[w + 384] = g30; grad[w + 385] = g31; grad[w + 386] = g32; grad[w + 387] = g33;
     }
+  }
+  for (let j = 0; j < 8; j += 4) {
   }
   for (let j = 8; j < 10; j++) {
     for (let i = 0; i < 128; i++) {
       let g = 0;
-      for (let r = 0; r < rows; r++) g += dz[r * 10 + j] * input[r * 128 + i];
+      for (let r = 0; r < rows; r++) g += dz[r * 10 + j]! * input[r * 128 + i]!;
       grad[100480 + j * 128 + i] = g;
     }
   }
   // db[j] = sum over rows of dz[r][j].
   for (let j = 0; j < 10; j++) {
     let g = 0;
-    for (let r = 0; r < rows; r++) g += dz[r * 10 + j];
+    for (let r = 0; r < rows; r++) g += dz[r * 10 + j]!;
     grad[101760 + j] = g;
   }
   {
@@ -325,70 +306,52 @@ function backwardDense2(params: Float64Array, grad: Float64Array, input: Float64
     for (; r + 4 <= rows; r += 4) {
       const d0 = r * 10, d1 = d0 + 10, d2 = d1 + 10, d3 = d2 + 10;
       const n0 = r * 128, n1 = n0 + 128, n2 = n1 + 128, n3 = n2 + 128;
-      let i = 0;
-      for (; i + 4 <= 128; i += 4) {
+      for (let i = 0; i < 128; i += 4) {
         let s00 = 0, s01 = 0, s02 = 0, s03 = 0;
         let s10 = 0, s11 = 0, s12 = 0, s13 = 0;
         let s20 = 0, s21 = 0, s22 = 0, s23 = 0;
         let s30 = 0, s31 = 0, s32 = 0, s33 = 0;
         for (let j = 0; j < 10; j++) {
           const w = 100480 + j * 128 + i;
-          const v0 = params[w], v1 = params[w + 1], v2 = params[w + 2], v3 = params[w + 3];
-          const e0 = dz[d0 + j], e1 = dz[d1 + j], e2 = dz[d2 + j], e3 = dz[d3 + j];
+          const v0 = params[w]!, v1 = params[w + 1]!, v2 = params[w + 2]!, v3 = params[w + 3]!;
+          const e0 = dz[d0 + j]!, e1 = dz[d1 + j]!, e2 = dz[d2 + j]!, e3 = dz[d3 + j]!;
           s00 += v0 * e0; s01 += v1 * e0; s02 += v2 * e0; s03 += v3 * e0;
           s10 += v0 * e1; s11 += v1 * e1; s12 += v2 * e1; s13 += v3 * e1;
           s20 += v0 * e2; s21 += v1 * e2; s22 += v2 * e2; s23 += v3 * e2;
           s30 += v0 * e3; s31 += v1 * e3; s32 += v2 * e3; s33 += v3 * e3;
         }
-        dzPrev[n0 + i] = input[n0 + i] > 0 ? s00 : 0;
-        dzPrev[n0 + i + 1] = input[n0 + i + 1] > 0 ? s01 : 0;
-        dzPrev[n0 + i + 2] = input[n0 + i + 2] > 0 ? s02 : 0;
-        dzPrev[n0 + i + 3] = input[n0 + i + 3] > 0 ? s03 : 0;
-        dzPrev[n1 + i] = input[n1 + i] > 0 ? s10 : 0;
-        dzPrev[n1 + i + 1] = input[n1 + i + 1] > 0 ? s11 : 0;
-        dzPrev[n1 + i + 2] = input[n1 + i + 2] > 0 ? s12 : 0;
-        dzPrev[n1 + i + 3] = input[n1 + i + 3] > 0 ? s13 : 0;
-        dzPrev[n2 + i] = input[n2 + i] > 0 ? s20 : 0;
-        dzPrev[n2 + i + 1] = input[n2 + i + 1] > 0 ? s21 : 0;
-        dzPrev[n2 + i + 2] = input[n2 + i + 2] > 0 ? s22 : 0;
-        dzPrev[n2 + i + 3] = input[n2 + i + 3] > 0 ? s23 : 0;
-        dzPrev[n3 + i] = input[n3 + i] > 0 ? s30 : 0;
-        dzPrev[n3 + i + 1] = input[n3 + i + 1] > 0 ? s31 : 0;
-        dzPrev[n3 + i + 2] = input[n3 + i + 2] > 0 ? s32 : 0;
-        dzPrev[n3 + i + 3] = input[n3 + i + 3] > 0 ? s33 : 0;
-      }
-      for (; i < 128; i++) {
-        let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        for (let j = 0; j < 10; j++) {
-          const v = params[100480 + j * 128 + i];
-          s0 += v * dz[d0 + j]; s1 += v * dz[d1 + j]; s2 += v * dz[d2 + j]; s3 += v * dz[d3 + j];
-        }
-        dzPrev[n0 + i] = input[n0 + i] > 0 ? s0 : 0;
-        dzPrev[n1 + i] = input[n1 + i] > 0 ? s1 : 0;
-        dzPrev[n2 + i] = input[n2 + i] > 0 ? s2 : 0;
-        dzPrev[n3 + i] = input[n3 + i] > 0 ? s3 : 0;
+        dzPrev[n0 + i] = input[n0 + i]! > 0 ? s00 : 0;
+        dzPrev[n0 + i + 1] = input[n0 + i + 1]! > 0 ? s01 : 0;
+        dzPrev[n0 + i + 2] = input[n0 + i + 2]! > 0 ? s02 : 0;
+        dzPrev[n0 + i + 3] = input[n0 + i + 3]! > 0 ? s03 : 0;
+        dzPrev[n1 + i] = input[n1 + i]! > 0 ? s10 : 0;
+        dzPrev[n1 + i + 1] = input[n1 + i + 1]! > 0 ? s11 : 0;
+        dzPrev[n1 + i + 2] = input[n1 + i + 2]! > 0 ? s12 : 0;
+        dzPrev[n1 + i + 3] = input[n1 + i + 3]! > 0 ? s13 : 0;
+        dzPrev[n2 + i] = input[n2 + i]! > 0 ? s20 : 0;
+        dzPrev[n2 + i + 1] = input[n2 + i + 1]! > 0 ? s21 : 0;
+        dzPrev[n2 + i + 2] = input[n2 + i + 2]! > 0 ? s22 : 0;
+        dzPrev[n2 + i + 3] = input[n2 + i + 3]! > 0 ? s23 : 0;
+        dzPrev[n3 + i] = input[n3 + i]! > 0 ? s30 : 0;
+        dzPrev[n3 + i + 1] = input[n3 + i + 1]! > 0 ? s31 : 0;
+        dzPrev[n3 + i + 2] = input[n3 + i + 2]! > 0 ? s32 : 0;
+        dzPrev[n3 + i + 3] = input[n3 + i + 3]! > 0 ? s33 : 0;
       }
     }
     // The last rows (fewer than 4), 4 inputs at a time.
     for (; r < rows; r++) {
       const d0 = r * 10, n0 = r * 128;
-      let i = 0;
-      for (; i + 4 <= 128; i += 4) {
+      for (let i = 0; i < 128; i += 4) {
         let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
         for (let j = 0; j < 10; j++) {
           const w = 100480 + j * 128 + i;
-          const e = dz[d0 + j];
-          s0 += params[w] * e; s1 += params[w + 1] * e; s2 += params[w + 2] * e; s3 += params[w + 3] * e;
+          const e = dz[d0 + j]!;
+          s0 += params[w]! * e; s1 += params[w + 1]! * e; s2 += params[w + 2]! * e; s3 += params[w + 3]! * e;
         }
-        dzPrev[n0 + i] = input[n0 + i] > 0 ? s0 : 0;
-        dzPrev[n0 + i + 1] = input[n0 + i + 1] > 0 ? s1 : 0;
-        dzPrev[n0 + i + 2] = input[n0 + i + 2] > 0 ? s2 : 0;
-        dzPrev[n0 + i + 3] = input[n0 + i + 3] > 0 ? s3 : 0;
-      }
-      for (; i < 128; i++) {
-        let s = 0;
-        for (let j = 0; j < 10; j++) s += params[100480 + j * 128 + i] * dz[d0 + j];
-        dzPrev[n0 + i] = input[n0 + i] > 0 ? s : 0;
+        dzPrev[n0 + i] = input[n0 + i]! > 0 ? s0 : 0;
+        dzPrev[n0 + i + 1] = input[n0 + i + 1]! > 0 ? s1 : 0;
+        dzPrev[n0 + i + 2] = input[n0 + i + 2]! > 0 ? s2 : 0;
+        dzPrev[n0 + i + 3] = input[n0 + i + 3]! > 0 ? s3 : 0;
       }
     }
   }
@@ -398,7 +361,7 @@ function backwardDense2(params: Float64Array, grad: Float64Array, input: Float64
  * Backward through dense_1 (784 -> 128), register-blocked loops:
  * dz holds dJ/dz1 (rows x 128); writes dW1 and db1 into grad.
  */
-function backwardDense1(params: Float64Array, grad: Float64Array, input: ArrayLike<number>, dz: Float64Array, rows: number): void {
+function backwardDense1(grad: Float64Array, input: ArrayLike<number>, dz: Float64Array, rows: number): void {
   // dW[j][i] = sum over rows of dz[r][j] in[r][i]: 4 units x 4 inputs of sums, rows streamed.
   for (let i = 0; i < 784; i += 4) {
     for (let j = 0; j < 128; j += 4) {
@@ -408,8 +371,8 @@ function backwardDense1(params: Float64Array, grad: Float64Array, input: ArrayLi
       let g30 = 0, g31 = 0, g32 = 0, g33 = 0;
       for (let r = 0; r < rows; r++) {
         const d = r * 128 + j, n = r * 784 + i;
-        const d0 = dz[d], d1 = dz[d + 1], d2 = dz[d + 2], d3 = dz[d + 3];
-        const x0 = input[n], x1 = input[n + 1], x2 = input[n + 2], x3 = input[n + 3];
+        const d0 = dz[d]!, d1 = dz[d + 1]!, d2 = dz[d + 2]!, d3 = dz[d + 3]!;
+        const x0 = input[n]!, x1 = input[n + 1]!, x2 = input[n + 2]!, x3 = input[n + 3]!;
         g00 += d0 * x0; g01 += d0 * x1; g02 += d0 * x2; g03 += d0 * x3;
         g10 += d1 * x0; g11 += d1 * x1; g12 += d1 * x2; g13 += d1 * x3;
         g20 += d2 * x0; g21 += d2 * x1; g22 += d2 * x2; g23 += d2 * x3;
@@ -417,24 +380,29 @@ function backwardDense1(params: Float64Array, grad: Float64Array, input: ArrayLi
       }
       const w = j * 784 + i;
       grad[w] = g00; grad[w + 1] = g01; grad[w + 2] = g02; grad[w + 3] = g03;
-      grad[w + 784] = g10; grad[w + 784 + 1] = g11; grad[w + 784 + 2] = g12; grad[w + 784 + 3] = g13;
-      grad[w + 1568] = g20; grad[w + 1568 + 1] = g21; grad[w + 1568 + 2] = g22; grad[w + 1568 + 3] = g23;
-      grad[w + 2352] = g30; grad[w + 2352 + 1] = g31; grad[w + 2352 + 2] = g32; grad[w + 2352 + 3] = g33;
+      grad[w + 784] = g10; grad[w + 785] = g11; grad[w + 786] = g12; grad[w + 787] = g13;
+      grad[w + 1568] = g20; grad[w + 1569] = g21; grad[w + 1570] = g22; grad[w + 1571] = g23;
+      grad[w + 2352] = g30; grad[w + 2353] = g31; grad[w + 2354] = g32; grad[w + 2355] = g33;
     }
   }
-  for (let j = 128; j < 128; j++) {
-    for (let i = 0; i < 784; i++) {
-      let g = 0;
-      for (let r = 0; r < rows; r++) g += dz[r * 128 + j] * input[r * 784 + i];
-      grad[j * 784 + i] = g;
-    }
+  for (let j = 0; j < 128; j += 4) {
   }
   // db[j] = sum over rows of dz[r][j].
   for (let j = 0; j < 128; j++) {
     let g = 0;
-    for (let r = 0; r < rows; r++) g += dz[r * 128 + j];
+    for (let r = 0; r < rows; r++) g += dz[r * 128 + j]!;
     grad[100352 + j] = g;
   }
+}
+
+/**
+ * One sample: x holds 784 inputs; returns the 10 outputs after the last activation
+ * (probabilities). Allocation-free when `out` is given.
+ */
+export function forward(params: Float64Array, x: ArrayLike<number>, out?: Float64Array): Float64Array {
+  const result = out ?? new Float64Array(10);
+  forwardBatch(params, x, 1, result);
+  return result;
 }
 
 /** Many samples: x is rows x 784 (row-major); writes rows x 10 outputs into `out` and returns it. */
@@ -465,25 +433,15 @@ export function lossAndGradient(params: Float64Array, x: ArrayLike<number>, y: A
   forwardDense2(params, scratchA1, rows, scratchZ2);
   const loss = lossAtLogits(scratchZ2, y, rows, scratchDz2);
   backwardDense2(params, grad, scratchA1, scratchDz2, rows, scratchDz1);
-  backwardDense1(params, grad, x, scratchDz1, rows);
+  backwardDense1(grad, x, scratchDz1, rows);
   return loss;
-}
-
-/**
- * One sample: x holds 784 inputs; returns the 10 outputs after the last activation
- * (probabilities). Allocation-free when `out` is given.
- */
-export function forward(params: Float64Array, x: ArrayLike<number>, out?: Float64Array): Float64Array {
-  const result = out ?? new Float64Array(10);
-  forwardBatch(params, x, 1, result);
-  return result;
 }
 
 /**
  * J on rows as lossAndGradient computes it (data loss, the same sums bit for bit), forward only:
  * no gradient. Writes the rows x 10 outputs (as forwardBatch) into out.
  */
-function lossOf(params: Float64Array, x: Float64Array, y: Float64Array, rows: number, out: Float64Array): number {
+export function lossOf(params: Float64Array, x: Float64Array, y: Float64Array, rows: number, out: Float64Array): number {
   if (params.length !== 101770) throw new RangeError(`expected 101770 parameters, got ${params.length}`);
   if (!Number.isInteger(rows) || rows < 1) throw new RangeError(`rows must be a positive integer, got ${rows}`);
   if (x.length < rows * 784) throw new RangeError(`x holds ${x.length} numbers, expected rows * 784 = ${rows * 784}`);
@@ -498,14 +456,14 @@ function lossOf(params: Float64Array, x: Float64Array, y: Float64Array, rows: nu
     outputActivation(scratchZ2, chunk, out.subarray(from * 10, (from + chunk) * 10));
     for (let r = 0; r < chunk; r++) {
       const o = r * 10;
-      let max = scratchZ2[o];
-      for (let j = 1; j < 10; j++) if (scratchZ2[o + j] > max) max = scratchZ2[o + j];
+      let max = scratchZ2[o]!;
+      for (let j = 1; j < 10; j++) if (scratchZ2[o + j]! > max) max = scratchZ2[o + j]!;
       let sum = 0;
-      for (let j = 0; j < 10; j++) sum += Math.exp(scratchZ2[o + j] - max);
+      for (let j = 0; j < 10; j++) sum += Math.exp(scratchZ2[o + j]! - max);
       const logSumExp = max + Math.log(sum);
       for (let j = 0; j < 10; j++) {
-        const yj = y[from * 10 + o + j];
-        loss -= yj * (scratchZ2[o + j] - logSumExp);
+        const yj = y[from * 10 + o + j]!;
+        loss -= yj * (scratchZ2[o + j]! - logSumExp);
       }
     }
   }

@@ -20,6 +20,7 @@
  *   dense_3 4x1 (4 multiply-adds a row): forward unrolled, backward unrolled
  *   All passes fit one function: each row runs forward, loss and backward in named locals.
  */
+
 /** The program's facts: shapes, parameter offsets and settings. */
 export const spec = {
   name: "seed",
@@ -43,27 +44,37 @@ export const spec = {
   training: { batch: 32, epochs: 100, shuffle: true, seed: 42 },
 } as const;
 
+/**
+ * One sample: x holds 6 inputs; returns the 1 outputs after the last activation
+ * (probabilities). Allocation-free when `out` is given.
+ */
+export function forward(params: Float64Array, x: ArrayLike<number>, out?: Float64Array): Float64Array {
+  const result = out ?? new Float64Array(1);
+  forwardBatch(params, x, 1, result);
+  return result;
+}
+
 /** Many samples: x is rows x 6 (row-major); writes rows x 1 outputs into `out` and returns it. */
-export function forwardBatch(params: Float64Array, x: ArrayLike<number>, rows: number, out: Float64Array = new Float64Array(rows * 1)): Float64Array {
+export function forwardBatch(params: Float64Array, x: ArrayLike<number>, rows: number, out: Float64Array = new Float64Array(rows)): Float64Array {
   if (params.length !== 86) throw new RangeError(`expected 86 parameters, got ${params.length}`);
   if (!Number.isInteger(rows) || rows < 1) throw new RangeError(`rows must be a positive integer, got ${rows}`);
   if (x.length < rows * 6) throw new RangeError(`x holds ${x.length} numbers, expected rows * 6 = ${rows * 6}`);
   // The weights, read once per call into named constants.
-  const w1_0_0 = params[0], w1_0_1 = params[1], w1_0_2 = params[2], w1_0_3 = params[3], w1_0_4 = params[4], w1_0_5 = params[5], b1_0 = params[42];
-  const w1_1_0 = params[6], w1_1_1 = params[7], w1_1_2 = params[8], w1_1_3 = params[9], w1_1_4 = params[10], w1_1_5 = params[11], b1_1 = params[43];
-  const w1_2_0 = params[12], w1_2_1 = params[13], w1_2_2 = params[14], w1_2_3 = params[15], w1_2_4 = params[16], w1_2_5 = params[17], b1_2 = params[44];
-  const w1_3_0 = params[18], w1_3_1 = params[19], w1_3_2 = params[20], w1_3_3 = params[21], w1_3_4 = params[22], w1_3_5 = params[23], b1_3 = params[45];
-  const w1_4_0 = params[24], w1_4_1 = params[25], w1_4_2 = params[26], w1_4_3 = params[27], w1_4_4 = params[28], w1_4_5 = params[29], b1_4 = params[46];
-  const w1_5_0 = params[30], w1_5_1 = params[31], w1_5_2 = params[32], w1_5_3 = params[33], w1_5_4 = params[34], w1_5_5 = params[35], b1_5 = params[47];
-  const w1_6_0 = params[36], w1_6_1 = params[37], w1_6_2 = params[38], w1_6_3 = params[39], w1_6_4 = params[40], w1_6_5 = params[41], b1_6 = params[48];
-  const w2_0_0 = params[49], w2_0_1 = params[50], w2_0_2 = params[51], w2_0_3 = params[52], w2_0_4 = params[53], w2_0_5 = params[54], w2_0_6 = params[55], b2_0 = params[77];
-  const w2_1_0 = params[56], w2_1_1 = params[57], w2_1_2 = params[58], w2_1_3 = params[59], w2_1_4 = params[60], w2_1_5 = params[61], w2_1_6 = params[62], b2_1 = params[78];
-  const w2_2_0 = params[63], w2_2_1 = params[64], w2_2_2 = params[65], w2_2_3 = params[66], w2_2_4 = params[67], w2_2_5 = params[68], w2_2_6 = params[69], b2_2 = params[79];
-  const w2_3_0 = params[70], w2_3_1 = params[71], w2_3_2 = params[72], w2_3_3 = params[73], w2_3_4 = params[74], w2_3_5 = params[75], w2_3_6 = params[76], b2_3 = params[80];
-  const w3_0_0 = params[81], w3_0_1 = params[82], w3_0_2 = params[83], w3_0_3 = params[84], b3_0 = params[85];
+  const w1_0_0 = params[0]!, w1_0_1 = params[1]!, w1_0_2 = params[2]!, w1_0_3 = params[3]!, w1_0_4 = params[4]!, w1_0_5 = params[5]!, b1_0 = params[42]!;
+  const w1_1_0 = params[6]!, w1_1_1 = params[7]!, w1_1_2 = params[8]!, w1_1_3 = params[9]!, w1_1_4 = params[10]!, w1_1_5 = params[11]!, b1_1 = params[43]!;
+  const w1_2_0 = params[12]!, w1_2_1 = params[13]!, w1_2_2 = params[14]!, w1_2_3 = params[15]!, w1_2_4 = params[16]!, w1_2_5 = params[17]!, b1_2 = params[44]!;
+  const w1_3_0 = params[18]!, w1_3_1 = params[19]!, w1_3_2 = params[20]!, w1_3_3 = params[21]!, w1_3_4 = params[22]!, w1_3_5 = params[23]!, b1_3 = params[45]!;
+  const w1_4_0 = params[24]!, w1_4_1 = params[25]!, w1_4_2 = params[26]!, w1_4_3 = params[27]!, w1_4_4 = params[28]!, w1_4_5 = params[29]!, b1_4 = params[46]!;
+  const w1_5_0 = params[30]!, w1_5_1 = params[31]!, w1_5_2 = params[32]!, w1_5_3 = params[33]!, w1_5_4 = params[34]!, w1_5_5 = params[35]!, b1_5 = params[47]!;
+  const w1_6_0 = params[36]!, w1_6_1 = params[37]!, w1_6_2 = params[38]!, w1_6_3 = params[39]!, w1_6_4 = params[40]!, w1_6_5 = params[41]!, b1_6 = params[48]!;
+  const w2_0_0 = params[49]!, w2_0_1 = params[50]!, w2_0_2 = params[51]!, w2_0_3 = params[52]!, w2_0_4 = params[53]!, w2_0_5 = params[54]!, w2_0_6 = params[55]!, b2_0 = params[77]!;
+  const w2_1_0 = params[56]!, w2_1_1 = params[57]!, w2_1_2 = params[58]!, w2_1_3 = params[59]!, w2_1_4 = params[60]!, w2_1_5 = params[61]!, w2_1_6 = params[62]!, b2_1 = params[78]!;
+  const w2_2_0 = params[63]!, w2_2_1 = params[64]!, w2_2_2 = params[65]!, w2_2_3 = params[66]!, w2_2_4 = params[67]!, w2_2_5 = params[68]!, w2_2_6 = params[69]!, b2_2 = params[79]!;
+  const w2_3_0 = params[70]!, w2_3_1 = params[71]!, w2_3_2 = params[72]!, w2_3_3 = params[73]!, w2_3_4 = params[74]!, w2_3_5 = params[75]!, w2_3_6 = params[76]!, b2_3 = params[80]!;
+  const w3_0_0 = params[81]!, w3_0_1 = params[82]!, w3_0_2 = params[83]!, w3_0_3 = params[84]!, b3_0 = params[85]!;
   for (let r = 0; r < rows; r++) {
     const xo = r * 6;
-    const x0 = x[xo], x1 = x[xo + 1], x2 = x[xo + 2], x3 = x[xo + 3], x4 = x[xo + 4], x5 = x[xo + 5];
+    const x0 = x[xo]!, x1 = x[xo + 1]!, x2 = x[xo + 2]!, x3 = x[xo + 3]!, x4 = x[xo + 4]!, x5 = x[xo + 5]!;
     // dense_1: 6 -> 7, relu
     const z1_0 = b1_0 + w1_0_0 * x0 + w1_0_1 * x1 + w1_0_2 * x2 + w1_0_3 * x3 + w1_0_4 * x4 + w1_0_5 * x5;
     const a1_0 = z1_0 > 0 ? z1_0 : 0;
@@ -90,8 +101,7 @@ export function forwardBatch(params: Float64Array, x: ArrayLike<number>, rows: n
     const a2_3 = z2_3 > 0 ? z2_3 : 0;
     // dense_3: 4 -> 1, sigmoid
     const z3_0 = b3_0 + w3_0_0 * a2_0 + w3_0_1 * a2_1 + w3_0_2 * a2_2 + w3_0_3 * a2_3;
-    const oo = r * 1;
-    out[oo] = 1 / (1 + Math.exp(-z3_0));
+    out[r] = 1 / (1 + Math.exp(-z3_0));
   }
   return out;
 }
@@ -105,21 +115,21 @@ export function lossAndGradient(params: Float64Array, x: ArrayLike<number>, y: A
   if (params.length !== 86) throw new RangeError(`expected 86 parameters, got ${params.length}`);
   if (!Number.isInteger(rows) || rows < 1) throw new RangeError(`rows must be a positive integer, got ${rows}`);
   if (x.length < rows * 6) throw new RangeError(`x holds ${x.length} numbers, expected rows * 6 = ${rows * 6}`);
-  if (y.length < rows * 1) throw new RangeError(`y holds ${y.length} numbers, expected rows * 1 = ${rows * 1}`);
+  if (y.length < rows) throw new RangeError(`y holds ${y.length} numbers, expected rows = ${rows}`);
   if (grad.length !== 86) throw new RangeError(`expected a gradient of 86, got ${grad.length}`);
   // The weights, read once per call into named constants.
-  const w1_0_0 = params[0], w1_0_1 = params[1], w1_0_2 = params[2], w1_0_3 = params[3], w1_0_4 = params[4], w1_0_5 = params[5], b1_0 = params[42];
-  const w1_1_0 = params[6], w1_1_1 = params[7], w1_1_2 = params[8], w1_1_3 = params[9], w1_1_4 = params[10], w1_1_5 = params[11], b1_1 = params[43];
-  const w1_2_0 = params[12], w1_2_1 = params[13], w1_2_2 = params[14], w1_2_3 = params[15], w1_2_4 = params[16], w1_2_5 = params[17], b1_2 = params[44];
-  const w1_3_0 = params[18], w1_3_1 = params[19], w1_3_2 = params[20], w1_3_3 = params[21], w1_3_4 = params[22], w1_3_5 = params[23], b1_3 = params[45];
-  const w1_4_0 = params[24], w1_4_1 = params[25], w1_4_2 = params[26], w1_4_3 = params[27], w1_4_4 = params[28], w1_4_5 = params[29], b1_4 = params[46];
-  const w1_5_0 = params[30], w1_5_1 = params[31], w1_5_2 = params[32], w1_5_3 = params[33], w1_5_4 = params[34], w1_5_5 = params[35], b1_5 = params[47];
-  const w1_6_0 = params[36], w1_6_1 = params[37], w1_6_2 = params[38], w1_6_3 = params[39], w1_6_4 = params[40], w1_6_5 = params[41], b1_6 = params[48];
-  const w2_0_0 = params[49], w2_0_1 = params[50], w2_0_2 = params[51], w2_0_3 = params[52], w2_0_4 = params[53], w2_0_5 = params[54], w2_0_6 = params[55], b2_0 = params[77];
-  const w2_1_0 = params[56], w2_1_1 = params[57], w2_1_2 = params[58], w2_1_3 = params[59], w2_1_4 = params[60], w2_1_5 = params[61], w2_1_6 = params[62], b2_1 = params[78];
-  const w2_2_0 = params[63], w2_2_1 = params[64], w2_2_2 = params[65], w2_2_3 = params[66], w2_2_4 = params[67], w2_2_5 = params[68], w2_2_6 = params[69], b2_2 = params[79];
-  const w2_3_0 = params[70], w2_3_1 = params[71], w2_3_2 = params[72], w2_3_3 = params[73], w2_3_4 = params[74], w2_3_5 = params[75], w2_3_6 = params[76], b2_3 = params[80];
-  const w3_0_0 = params[81], w3_0_1 = params[82], w3_0_2 = params[83], w3_0_3 = params[84], b3_0 = params[85];
+  const w1_0_0 = params[0]!, w1_0_1 = params[1]!, w1_0_2 = params[2]!, w1_0_3 = params[3]!, w1_0_4 = params[4]!, w1_0_5 = params[5]!, b1_0 = params[42]!;
+  const w1_1_0 = params[6]!, w1_1_1 = params[7]!, w1_1_2 = params[8]!, w1_1_3 = params[9]!, w1_1_4 = params[10]!, w1_1_5 = params[11]!, b1_1 = params[43]!;
+  const w1_2_0 = params[12]!, w1_2_1 = params[13]!, w1_2_2 = params[14]!, w1_2_3 = params[15]!, w1_2_4 = params[16]!, w1_2_5 = params[17]!, b1_2 = params[44]!;
+  const w1_3_0 = params[18]!, w1_3_1 = params[19]!, w1_3_2 = params[20]!, w1_3_3 = params[21]!, w1_3_4 = params[22]!, w1_3_5 = params[23]!, b1_3 = params[45]!;
+  const w1_4_0 = params[24]!, w1_4_1 = params[25]!, w1_4_2 = params[26]!, w1_4_3 = params[27]!, w1_4_4 = params[28]!, w1_4_5 = params[29]!, b1_4 = params[46]!;
+  const w1_5_0 = params[30]!, w1_5_1 = params[31]!, w1_5_2 = params[32]!, w1_5_3 = params[33]!, w1_5_4 = params[34]!, w1_5_5 = params[35]!, b1_5 = params[47]!;
+  const w1_6_0 = params[36]!, w1_6_1 = params[37]!, w1_6_2 = params[38]!, w1_6_3 = params[39]!, w1_6_4 = params[40]!, w1_6_5 = params[41]!, b1_6 = params[48]!;
+  const w2_0_0 = params[49]!, w2_0_1 = params[50]!, w2_0_2 = params[51]!, w2_0_3 = params[52]!, w2_0_4 = params[53]!, w2_0_5 = params[54]!, w2_0_6 = params[55]!, b2_0 = params[77]!;
+  const w2_1_0 = params[56]!, w2_1_1 = params[57]!, w2_1_2 = params[58]!, w2_1_3 = params[59]!, w2_1_4 = params[60]!, w2_1_5 = params[61]!, w2_1_6 = params[62]!, b2_1 = params[78]!;
+  const w2_2_0 = params[63]!, w2_2_1 = params[64]!, w2_2_2 = params[65]!, w2_2_3 = params[66]!, w2_2_4 = params[67]!, w2_2_5 = params[68]!, w2_2_6 = params[69]!, b2_2 = params[79]!;
+  const w2_3_0 = params[70]!, w2_3_1 = params[71]!, w2_3_2 = params[72]!, w2_3_3 = params[73]!, w2_3_4 = params[74]!, w2_3_5 = params[75]!, w2_3_6 = params[76]!, b2_3 = params[80]!;
+  const w3_0_0 = params[81]!, w3_0_1 = params[82]!, w3_0_2 = params[83]!, w3_0_3 = params[84]!, b3_0 = params[85]!;
   // dJ/dW and dJ/db, summed over the batch's rows in locals and stored once at the end.
   let gw1_0_0 = 0, gw1_0_1 = 0, gw1_0_2 = 0, gw1_0_3 = 0, gw1_0_4 = 0, gw1_0_5 = 0, gb1_0 = 0;
   let gw1_1_0 = 0, gw1_1_1 = 0, gw1_1_2 = 0, gw1_1_3 = 0, gw1_1_4 = 0, gw1_1_5 = 0, gb1_1 = 0;
@@ -133,13 +143,13 @@ export function lossAndGradient(params: Float64Array, x: ArrayLike<number>, y: A
   let gw2_2_0 = 0, gw2_2_1 = 0, gw2_2_2 = 0, gw2_2_3 = 0, gw2_2_4 = 0, gw2_2_5 = 0, gw2_2_6 = 0, gb2_2 = 0;
   let gw2_3_0 = 0, gw2_3_1 = 0, gw2_3_2 = 0, gw2_3_3 = 0, gw2_3_4 = 0, gw2_3_5 = 0, gw2_3_6 = 0, gb2_3 = 0;
   let gw3_0_0 = 0, gw3_0_1 = 0, gw3_0_2 = 0, gw3_0_3 = 0, gb3_0 = 0;
-  const lossScale = 1 / (rows * 1);
+  const lossScale = 1 / rows;
   const gradScale = lossScale;
   let loss = 0;
   for (let r = 0; r < rows; r++) {
-    const xo = r * 6, yo = r * 1;
-    const x0 = x[xo], x1 = x[xo + 1], x2 = x[xo + 2], x3 = x[xo + 3], x4 = x[xo + 4], x5 = x[xo + 5];
-    const y0 = y[yo];
+    const xo = r * 6;
+    const x0 = x[xo]!, x1 = x[xo + 1]!, x2 = x[xo + 2]!, x3 = x[xo + 3]!, x4 = x[xo + 4]!, x5 = x[xo + 5]!;
+    const y0 = y[r]!;
 
     // ---- forward ----
     // dense_1: 6 -> 7, relu.
@@ -272,41 +282,31 @@ export function lossAndGradient(params: Float64Array, x: ArrayLike<number>, y: A
 }
 
 /**
- * One sample: x holds 6 inputs; returns the 1 outputs after the last activation
- * (probabilities). Allocation-free when `out` is given.
- */
-export function forward(params: Float64Array, x: ArrayLike<number>, out?: Float64Array): Float64Array {
-  const result = out ?? new Float64Array(1);
-  forwardBatch(params, x, 1, result);
-  return result;
-}
-
-/**
  * J on rows as lossAndGradient computes it (data loss, the same sums bit for bit), forward only:
  * no gradient. Writes the rows x 1 outputs (as forwardBatch) into out.
  */
-function lossOf(params: Float64Array, x: Float64Array, y: Float64Array, rows: number, out: Float64Array): number {
+export function lossOf(params: Float64Array, x: Float64Array, y: Float64Array, rows: number, out: Float64Array): number {
   if (params.length !== 86) throw new RangeError(`expected 86 parameters, got ${params.length}`);
   if (!Number.isInteger(rows) || rows < 1) throw new RangeError(`rows must be a positive integer, got ${rows}`);
   if (x.length < rows * 6) throw new RangeError(`x holds ${x.length} numbers, expected rows * 6 = ${rows * 6}`);
-  const lossScale = 1 / (rows * 1);
+  const lossScale = 1 / rows;
   let loss = 0;
-  const w1_0_0 = params[0], w1_0_1 = params[1], w1_0_2 = params[2], w1_0_3 = params[3], w1_0_4 = params[4], w1_0_5 = params[5], b1_0 = params[42];
-  const w1_1_0 = params[6], w1_1_1 = params[7], w1_1_2 = params[8], w1_1_3 = params[9], w1_1_4 = params[10], w1_1_5 = params[11], b1_1 = params[43];
-  const w1_2_0 = params[12], w1_2_1 = params[13], w1_2_2 = params[14], w1_2_3 = params[15], w1_2_4 = params[16], w1_2_5 = params[17], b1_2 = params[44];
-  const w1_3_0 = params[18], w1_3_1 = params[19], w1_3_2 = params[20], w1_3_3 = params[21], w1_3_4 = params[22], w1_3_5 = params[23], b1_3 = params[45];
-  const w1_4_0 = params[24], w1_4_1 = params[25], w1_4_2 = params[26], w1_4_3 = params[27], w1_4_4 = params[28], w1_4_5 = params[29], b1_4 = params[46];
-  const w1_5_0 = params[30], w1_5_1 = params[31], w1_5_2 = params[32], w1_5_3 = params[33], w1_5_4 = params[34], w1_5_5 = params[35], b1_5 = params[47];
-  const w1_6_0 = params[36], w1_6_1 = params[37], w1_6_2 = params[38], w1_6_3 = params[39], w1_6_4 = params[40], w1_6_5 = params[41], b1_6 = params[48];
-  const w2_0_0 = params[49], w2_0_1 = params[50], w2_0_2 = params[51], w2_0_3 = params[52], w2_0_4 = params[53], w2_0_5 = params[54], w2_0_6 = params[55], b2_0 = params[77];
-  const w2_1_0 = params[56], w2_1_1 = params[57], w2_1_2 = params[58], w2_1_3 = params[59], w2_1_4 = params[60], w2_1_5 = params[61], w2_1_6 = params[62], b2_1 = params[78];
-  const w2_2_0 = params[63], w2_2_1 = params[64], w2_2_2 = params[65], w2_2_3 = params[66], w2_2_4 = params[67], w2_2_5 = params[68], w2_2_6 = params[69], b2_2 = params[79];
-  const w2_3_0 = params[70], w2_3_1 = params[71], w2_3_2 = params[72], w2_3_3 = params[73], w2_3_4 = params[74], w2_3_5 = params[75], w2_3_6 = params[76], b2_3 = params[80];
-  const w3_0_0 = params[81], w3_0_1 = params[82], w3_0_2 = params[83], w3_0_3 = params[84], b3_0 = params[85];
+  const w1_0_0 = params[0]!, w1_0_1 = params[1]!, w1_0_2 = params[2]!, w1_0_3 = params[3]!, w1_0_4 = params[4]!, w1_0_5 = params[5]!, b1_0 = params[42]!;
+  const w1_1_0 = params[6]!, w1_1_1 = params[7]!, w1_1_2 = params[8]!, w1_1_3 = params[9]!, w1_1_4 = params[10]!, w1_1_5 = params[11]!, b1_1 = params[43]!;
+  const w1_2_0 = params[12]!, w1_2_1 = params[13]!, w1_2_2 = params[14]!, w1_2_3 = params[15]!, w1_2_4 = params[16]!, w1_2_5 = params[17]!, b1_2 = params[44]!;
+  const w1_3_0 = params[18]!, w1_3_1 = params[19]!, w1_3_2 = params[20]!, w1_3_3 = params[21]!, w1_3_4 = params[22]!, w1_3_5 = params[23]!, b1_3 = params[45]!;
+  const w1_4_0 = params[24]!, w1_4_1 = params[25]!, w1_4_2 = params[26]!, w1_4_3 = params[27]!, w1_4_4 = params[28]!, w1_4_5 = params[29]!, b1_4 = params[46]!;
+  const w1_5_0 = params[30]!, w1_5_1 = params[31]!, w1_5_2 = params[32]!, w1_5_3 = params[33]!, w1_5_4 = params[34]!, w1_5_5 = params[35]!, b1_5 = params[47]!;
+  const w1_6_0 = params[36]!, w1_6_1 = params[37]!, w1_6_2 = params[38]!, w1_6_3 = params[39]!, w1_6_4 = params[40]!, w1_6_5 = params[41]!, b1_6 = params[48]!;
+  const w2_0_0 = params[49]!, w2_0_1 = params[50]!, w2_0_2 = params[51]!, w2_0_3 = params[52]!, w2_0_4 = params[53]!, w2_0_5 = params[54]!, w2_0_6 = params[55]!, b2_0 = params[77]!;
+  const w2_1_0 = params[56]!, w2_1_1 = params[57]!, w2_1_2 = params[58]!, w2_1_3 = params[59]!, w2_1_4 = params[60]!, w2_1_5 = params[61]!, w2_1_6 = params[62]!, b2_1 = params[78]!;
+  const w2_2_0 = params[63]!, w2_2_1 = params[64]!, w2_2_2 = params[65]!, w2_2_3 = params[66]!, w2_2_4 = params[67]!, w2_2_5 = params[68]!, w2_2_6 = params[69]!, b2_2 = params[79]!;
+  const w2_3_0 = params[70]!, w2_3_1 = params[71]!, w2_3_2 = params[72]!, w2_3_3 = params[73]!, w2_3_4 = params[74]!, w2_3_5 = params[75]!, w2_3_6 = params[76]!, b2_3 = params[80]!;
+  const w3_0_0 = params[81]!, w3_0_1 = params[82]!, w3_0_2 = params[83]!, w3_0_3 = params[84]!, b3_0 = params[85]!;
   for (let r = 0; r < rows; r++) {
-    const xo = r * 6, yo = r * 1;
-    const x0 = x[xo], x1 = x[xo + 1], x2 = x[xo + 2], x3 = x[xo + 3], x4 = x[xo + 4], x5 = x[xo + 5];
-    const y0 = y[yo];
+    const xo = r * 6;
+    const x0 = x[xo]!, x1 = x[xo + 1]!, x2 = x[xo + 2]!, x3 = x[xo + 3]!, x4 = x[xo + 4]!, x5 = x[xo + 5]!;
+    const y0 = y[r]!;
     const z1_0 = b1_0 + w1_0_0 * x0 + w1_0_1 * x1 + w1_0_2 * x2 + w1_0_3 * x3 + w1_0_4 * x4 + w1_0_5 * x5;
     const a1_0 = z1_0 > 0 ? z1_0 : 0;
     const z1_1 = b1_1 + w1_1_0 * x0 + w1_1_1 * x1 + w1_1_2 * x2 + w1_1_3 * x3 + w1_1_4 * x4 + w1_1_5 * x5;
@@ -332,9 +332,8 @@ function lossOf(params: Float64Array, x: Float64Array, y: Float64Array, rows: nu
     const z3_0 = b3_0 + w3_0_0 * a2_0 + w3_0_1 * a2_1 + w3_0_2 * a2_2 + w3_0_3 * a2_3;
     const e3_0 = Math.exp(-Math.abs(z3_0));
     loss += (z3_0 > 0 ? z3_0 : 0) - z3_0 * y0 + Math.log1p(e3_0);
-    const oo = r * 1;
     {
-      out[oo] = 1 / (1 + Math.exp(-z3_0));
+      out[r] = 1 / (1 + Math.exp(-z3_0));
     }
   }
   return loss * lossScale;

@@ -19,6 +19,7 @@
  *   dense_2 16x3 (48 multiply-adds a row): forward unrolled, backward unrolled
  *   All passes fit one function: each row runs forward, loss and backward in named locals.
  */
+
 /** The program's facts: shapes, parameter offsets and settings. */
 export const spec = {
   name: "wine",
@@ -40,6 +41,7 @@ export const spec = {
   regularization: { l1: 0, l2: 0.001 },
   training: { batch: 16, epochs: 150, shuffle: true, seed: 42 },
 } as const;
+
 /** swish(z) = z sigmoid(z) (also called silu). */
 function swish(z: number): number {
   return z / (1 + Math.exp(-z));
@@ -51,57 +53,67 @@ function swishDerivative(z: number): number {
   return s * (1 + z * (1 - s));
 }
 
+/**
+ * One sample: x holds 13 inputs; returns the 3 outputs after the last activation
+ * (probabilities). Allocation-free when `out` is given.
+ */
+export function forward(params: Float64Array, x: ArrayLike<number>, out?: Float64Array): Float64Array {
+  const result = out ?? new Float64Array(3);
+  forwardBatch(params, x, 1, result);
+  return result;
+}
+
 /** Many samples: x is rows x 13 (row-major); writes rows x 3 outputs into `out` and returns it. */
 export function forwardBatch(params: Float64Array, x: ArrayLike<number>, rows: number, out: Float64Array = new Float64Array(rows * 3)): Float64Array {
   if (params.length !== 275) throw new RangeError(`expected 275 parameters, got ${params.length}`);
   if (!Number.isInteger(rows) || rows < 1) throw new RangeError(`rows must be a positive integer, got ${rows}`);
   if (x.length < rows * 13) throw new RangeError(`x holds ${x.length} numbers, expected rows * 13 = ${rows * 13}`);
   // The weights, read once per call into named constants.
-  const w1_0_0 = params[0], w1_0_1 = params[1], w1_0_2 = params[2], w1_0_3 = params[3], w1_0_4 = params[4], w1_0_5 = params[5], w1_0_6 = params[6], w1_0_7 = params[7];
-  const w1_0_8 = params[8], w1_0_9 = params[9], w1_0_10 = params[10], w1_0_11 = params[11], w1_0_12 = params[12], b1_0 = params[208];
-  const w1_1_0 = params[13], w1_1_1 = params[14], w1_1_2 = params[15], w1_1_3 = params[16], w1_1_4 = params[17], w1_1_5 = params[18], w1_1_6 = params[19], w1_1_7 = params[20];
-  const w1_1_8 = params[21], w1_1_9 = params[22], w1_1_10 = params[23], w1_1_11 = params[24], w1_1_12 = params[25], b1_1 = params[209];
-  const w1_2_0 = params[26], w1_2_1 = params[27], w1_2_2 = params[28], w1_2_3 = params[29], w1_2_4 = params[30], w1_2_5 = params[31], w1_2_6 = params[32], w1_2_7 = params[33];
-  const w1_2_8 = params[34], w1_2_9 = params[35], w1_2_10 = params[36], w1_2_11 = params[37], w1_2_12 = params[38], b1_2 = params[210];
-  const w1_3_0 = params[39], w1_3_1 = params[40], w1_3_2 = params[41], w1_3_3 = params[42], w1_3_4 = params[43], w1_3_5 = params[44], w1_3_6 = params[45], w1_3_7 = params[46];
-  const w1_3_8 = params[47], w1_3_9 = params[48], w1_3_10 = params[49], w1_3_11 = params[50], w1_3_12 = params[51], b1_3 = params[211];
-  const w1_4_0 = params[52], w1_4_1 = params[53], w1_4_2 = params[54], w1_4_3 = params[55], w1_4_4 = params[56], w1_4_5 = params[57], w1_4_6 = params[58], w1_4_7 = params[59];
-  const w1_4_8 = params[60], w1_4_9 = params[61], w1_4_10 = params[62], w1_4_11 = params[63], w1_4_12 = params[64], b1_4 = params[212];
-  const w1_5_0 = params[65], w1_5_1 = params[66], w1_5_2 = params[67], w1_5_3 = params[68], w1_5_4 = params[69], w1_5_5 = params[70], w1_5_6 = params[71], w1_5_7 = params[72];
-  const w1_5_8 = params[73], w1_5_9 = params[74], w1_5_10 = params[75], w1_5_11 = params[76], w1_5_12 = params[77], b1_5 = params[213];
-  const w1_6_0 = params[78], w1_6_1 = params[79], w1_6_2 = params[80], w1_6_3 = params[81], w1_6_4 = params[82], w1_6_5 = params[83], w1_6_6 = params[84], w1_6_7 = params[85];
-  const w1_6_8 = params[86], w1_6_9 = params[87], w1_6_10 = params[88], w1_6_11 = params[89], w1_6_12 = params[90], b1_6 = params[214];
-  const w1_7_0 = params[91], w1_7_1 = params[92], w1_7_2 = params[93], w1_7_3 = params[94], w1_7_4 = params[95], w1_7_5 = params[96], w1_7_6 = params[97], w1_7_7 = params[98];
-  const w1_7_8 = params[99], w1_7_9 = params[100], w1_7_10 = params[101], w1_7_11 = params[102], w1_7_12 = params[103], b1_7 = params[215];
-  const w1_8_0 = params[104], w1_8_1 = params[105], w1_8_2 = params[106], w1_8_3 = params[107], w1_8_4 = params[108], w1_8_5 = params[109], w1_8_6 = params[110], w1_8_7 = params[111];
-  const w1_8_8 = params[112], w1_8_9 = params[113], w1_8_10 = params[114], w1_8_11 = params[115], w1_8_12 = params[116], b1_8 = params[216];
-  const w1_9_0 = params[117], w1_9_1 = params[118], w1_9_2 = params[119], w1_9_3 = params[120], w1_9_4 = params[121], w1_9_5 = params[122], w1_9_6 = params[123], w1_9_7 = params[124];
-  const w1_9_8 = params[125], w1_9_9 = params[126], w1_9_10 = params[127], w1_9_11 = params[128], w1_9_12 = params[129], b1_9 = params[217];
-  const w1_10_0 = params[130], w1_10_1 = params[131], w1_10_2 = params[132], w1_10_3 = params[133], w1_10_4 = params[134], w1_10_5 = params[135], w1_10_6 = params[136], w1_10_7 = params[137];
-  const w1_10_8 = params[138], w1_10_9 = params[139], w1_10_10 = params[140], w1_10_11 = params[141], w1_10_12 = params[142], b1_10 = params[218];
-  const w1_11_0 = params[143], w1_11_1 = params[144], w1_11_2 = params[145], w1_11_3 = params[146], w1_11_4 = params[147], w1_11_5 = params[148], w1_11_6 = params[149], w1_11_7 = params[150];
-  const w1_11_8 = params[151], w1_11_9 = params[152], w1_11_10 = params[153], w1_11_11 = params[154], w1_11_12 = params[155], b1_11 = params[219];
-  const w1_12_0 = params[156], w1_12_1 = params[157], w1_12_2 = params[158], w1_12_3 = params[159], w1_12_4 = params[160], w1_12_5 = params[161], w1_12_6 = params[162], w1_12_7 = params[163];
-  const w1_12_8 = params[164], w1_12_9 = params[165], w1_12_10 = params[166], w1_12_11 = params[167], w1_12_12 = params[168], b1_12 = params[220];
-  const w1_13_0 = params[169], w1_13_1 = params[170], w1_13_2 = params[171], w1_13_3 = params[172], w1_13_4 = params[173], w1_13_5 = params[174], w1_13_6 = params[175], w1_13_7 = params[176];
-  const w1_13_8 = params[177], w1_13_9 = params[178], w1_13_10 = params[179], w1_13_11 = params[180], w1_13_12 = params[181], b1_13 = params[221];
-  const w1_14_0 = params[182], w1_14_1 = params[183], w1_14_2 = params[184], w1_14_3 = params[185], w1_14_4 = params[186], w1_14_5 = params[187], w1_14_6 = params[188], w1_14_7 = params[189];
-  const w1_14_8 = params[190], w1_14_9 = params[191], w1_14_10 = params[192], w1_14_11 = params[193], w1_14_12 = params[194], b1_14 = params[222];
-  const w1_15_0 = params[195], w1_15_1 = params[196], w1_15_2 = params[197], w1_15_3 = params[198], w1_15_4 = params[199], w1_15_5 = params[200], w1_15_6 = params[201], w1_15_7 = params[202];
-  const w1_15_8 = params[203], w1_15_9 = params[204], w1_15_10 = params[205], w1_15_11 = params[206], w1_15_12 = params[207], b1_15 = params[223];
-  const w2_0_0 = params[224], w2_0_1 = params[225], w2_0_2 = params[226], w2_0_3 = params[227], w2_0_4 = params[228], w2_0_5 = params[229], w2_0_6 = params[230], w2_0_7 = params[231];
-  const w2_0_8 = params[232], w2_0_9 = params[233], w2_0_10 = params[234], w2_0_11 = params[235], w2_0_12 = params[236], w2_0_13 = params[237], w2_0_14 = params[238], w2_0_15 = params[239];
-  const b2_0 = params[272];
-  const w2_1_0 = params[240], w2_1_1 = params[241], w2_1_2 = params[242], w2_1_3 = params[243], w2_1_4 = params[244], w2_1_5 = params[245], w2_1_6 = params[246], w2_1_7 = params[247];
-  const w2_1_8 = params[248], w2_1_9 = params[249], w2_1_10 = params[250], w2_1_11 = params[251], w2_1_12 = params[252], w2_1_13 = params[253], w2_1_14 = params[254], w2_1_15 = params[255];
-  const b2_1 = params[273];
-  const w2_2_0 = params[256], w2_2_1 = params[257], w2_2_2 = params[258], w2_2_3 = params[259], w2_2_4 = params[260], w2_2_5 = params[261], w2_2_6 = params[262], w2_2_7 = params[263];
-  const w2_2_8 = params[264], w2_2_9 = params[265], w2_2_10 = params[266], w2_2_11 = params[267], w2_2_12 = params[268], w2_2_13 = params[269], w2_2_14 = params[270], w2_2_15 = params[271];
-  const b2_2 = params[274];
+  const w1_0_0 = params[0]!, w1_0_1 = params[1]!, w1_0_2 = params[2]!, w1_0_3 = params[3]!, w1_0_4 = params[4]!, w1_0_5 = params[5]!, w1_0_6 = params[6]!, w1_0_7 = params[7]!;
+  const w1_0_8 = params[8]!, w1_0_9 = params[9]!, w1_0_10 = params[10]!, w1_0_11 = params[11]!, w1_0_12 = params[12]!, b1_0 = params[208]!;
+  const w1_1_0 = params[13]!, w1_1_1 = params[14]!, w1_1_2 = params[15]!, w1_1_3 = params[16]!, w1_1_4 = params[17]!, w1_1_5 = params[18]!, w1_1_6 = params[19]!, w1_1_7 = params[20]!;
+  const w1_1_8 = params[21]!, w1_1_9 = params[22]!, w1_1_10 = params[23]!, w1_1_11 = params[24]!, w1_1_12 = params[25]!, b1_1 = params[209]!;
+  const w1_2_0 = params[26]!, w1_2_1 = params[27]!, w1_2_2 = params[28]!, w1_2_3 = params[29]!, w1_2_4 = params[30]!, w1_2_5 = params[31]!, w1_2_6 = params[32]!, w1_2_7 = params[33]!;
+  const w1_2_8 = params[34]!, w1_2_9 = params[35]!, w1_2_10 = params[36]!, w1_2_11 = params[37]!, w1_2_12 = params[38]!, b1_2 = params[210]!;
+  const w1_3_0 = params[39]!, w1_3_1 = params[40]!, w1_3_2 = params[41]!, w1_3_3 = params[42]!, w1_3_4 = params[43]!, w1_3_5 = params[44]!, w1_3_6 = params[45]!, w1_3_7 = params[46]!;
+  const w1_3_8 = params[47]!, w1_3_9 = params[48]!, w1_3_10 = params[49]!, w1_3_11 = params[50]!, w1_3_12 = params[51]!, b1_3 = params[211]!;
+  const w1_4_0 = params[52]!, w1_4_1 = params[53]!, w1_4_2 = params[54]!, w1_4_3 = params[55]!, w1_4_4 = params[56]!, w1_4_5 = params[57]!, w1_4_6 = params[58]!, w1_4_7 = params[59]!;
+  const w1_4_8 = params[60]!, w1_4_9 = params[61]!, w1_4_10 = params[62]!, w1_4_11 = params[63]!, w1_4_12 = params[64]!, b1_4 = params[212]!;
+  const w1_5_0 = params[65]!, w1_5_1 = params[66]!, w1_5_2 = params[67]!, w1_5_3 = params[68]!, w1_5_4 = params[69]!, w1_5_5 = params[70]!, w1_5_6 = params[71]!, w1_5_7 = params[72]!;
+  const w1_5_8 = params[73]!, w1_5_9 = params[74]!, w1_5_10 = params[75]!, w1_5_11 = params[76]!, w1_5_12 = params[77]!, b1_5 = params[213]!;
+  const w1_6_0 = params[78]!, w1_6_1 = params[79]!, w1_6_2 = params[80]!, w1_6_3 = params[81]!, w1_6_4 = params[82]!, w1_6_5 = params[83]!, w1_6_6 = params[84]!, w1_6_7 = params[85]!;
+  const w1_6_8 = params[86]!, w1_6_9 = params[87]!, w1_6_10 = params[88]!, w1_6_11 = params[89]!, w1_6_12 = params[90]!, b1_6 = params[214]!;
+  const w1_7_0 = params[91]!, w1_7_1 = params[92]!, w1_7_2 = params[93]!, w1_7_3 = params[94]!, w1_7_4 = params[95]!, w1_7_5 = params[96]!, w1_7_6 = params[97]!, w1_7_7 = params[98]!;
+  const w1_7_8 = params[99]!, w1_7_9 = params[100]!, w1_7_10 = params[101]!, w1_7_11 = params[102]!, w1_7_12 = params[103]!, b1_7 = params[215]!;
+  const w1_8_0 = params[104]!, w1_8_1 = params[105]!, w1_8_2 = params[106]!, w1_8_3 = params[107]!, w1_8_4 = params[108]!, w1_8_5 = params[109]!, w1_8_6 = params[110]!, w1_8_7 = params[111]!;
+  const w1_8_8 = params[112]!, w1_8_9 = params[113]!, w1_8_10 = params[114]!, w1_8_11 = params[115]!, w1_8_12 = params[116]!, b1_8 = params[216]!;
+  const w1_9_0 = params[117]!, w1_9_1 = params[118]!, w1_9_2 = params[119]!, w1_9_3 = params[120]!, w1_9_4 = params[121]!, w1_9_5 = params[122]!, w1_9_6 = params[123]!, w1_9_7 = params[124]!;
+  const w1_9_8 = params[125]!, w1_9_9 = params[126]!, w1_9_10 = params[127]!, w1_9_11 = params[128]!, w1_9_12 = params[129]!, b1_9 = params[217]!;
+  const w1_10_0 = params[130]!, w1_10_1 = params[131]!, w1_10_2 = params[132]!, w1_10_3 = params[133]!, w1_10_4 = params[134]!, w1_10_5 = params[135]!, w1_10_6 = params[136]!, w1_10_7 = params[137]!;
+  const w1_10_8 = params[138]!, w1_10_9 = params[139]!, w1_10_10 = params[140]!, w1_10_11 = params[141]!, w1_10_12 = params[142]!, b1_10 = params[218]!;
+  const w1_11_0 = params[143]!, w1_11_1 = params[144]!, w1_11_2 = params[145]!, w1_11_3 = params[146]!, w1_11_4 = params[147]!, w1_11_5 = params[148]!, w1_11_6 = params[149]!, w1_11_7 = params[150]!;
+  const w1_11_8 = params[151]!, w1_11_9 = params[152]!, w1_11_10 = params[153]!, w1_11_11 = params[154]!, w1_11_12 = params[155]!, b1_11 = params[219]!;
+  const w1_12_0 = params[156]!, w1_12_1 = params[157]!, w1_12_2 = params[158]!, w1_12_3 = params[159]!, w1_12_4 = params[160]!, w1_12_5 = params[161]!, w1_12_6 = params[162]!, w1_12_7 = params[163]!;
+  const w1_12_8 = params[164]!, w1_12_9 = params[165]!, w1_12_10 = params[166]!, w1_12_11 = params[167]!, w1_12_12 = params[168]!, b1_12 = params[220]!;
+  const w1_13_0 = params[169]!, w1_13_1 = params[170]!, w1_13_2 = params[171]!, w1_13_3 = params[172]!, w1_13_4 = params[173]!, w1_13_5 = params[174]!, w1_13_6 = params[175]!, w1_13_7 = params[176]!;
+  const w1_13_8 = params[177]!, w1_13_9 = params[178]!, w1_13_10 = params[179]!, w1_13_11 = params[180]!, w1_13_12 = params[181]!, b1_13 = params[221]!;
+  const w1_14_0 = params[182]!, w1_14_1 = params[183]!, w1_14_2 = params[184]!, w1_14_3 = params[185]!, w1_14_4 = params[186]!, w1_14_5 = params[187]!, w1_14_6 = params[188]!, w1_14_7 = params[189]!;
+  const w1_14_8 = params[190]!, w1_14_9 = params[191]!, w1_14_10 = params[192]!, w1_14_11 = params[193]!, w1_14_12 = params[194]!, b1_14 = params[222]!;
+  const w1_15_0 = params[195]!, w1_15_1 = params[196]!, w1_15_2 = params[197]!, w1_15_3 = params[198]!, w1_15_4 = params[199]!, w1_15_5 = params[200]!, w1_15_6 = params[201]!, w1_15_7 = params[202]!;
+  const w1_15_8 = params[203]!, w1_15_9 = params[204]!, w1_15_10 = params[205]!, w1_15_11 = params[206]!, w1_15_12 = params[207]!, b1_15 = params[223]!;
+  const w2_0_0 = params[224]!, w2_0_1 = params[225]!, w2_0_2 = params[226]!, w2_0_3 = params[227]!, w2_0_4 = params[228]!, w2_0_5 = params[229]!, w2_0_6 = params[230]!, w2_0_7 = params[231]!;
+  const w2_0_8 = params[232]!, w2_0_9 = params[233]!, w2_0_10 = params[234]!, w2_0_11 = params[235]!, w2_0_12 = params[236]!, w2_0_13 = params[237]!, w2_0_14 = params[238]!, w2_0_15 = params[239]!;
+  const b2_0 = params[272]!;
+  const w2_1_0 = params[240]!, w2_1_1 = params[241]!, w2_1_2 = params[242]!, w2_1_3 = params[243]!, w2_1_4 = params[244]!, w2_1_5 = params[245]!, w2_1_6 = params[246]!, w2_1_7 = params[247]!;
+  const w2_1_8 = params[248]!, w2_1_9 = params[249]!, w2_1_10 = params[250]!, w2_1_11 = params[251]!, w2_1_12 = params[252]!, w2_1_13 = params[253]!, w2_1_14 = params[254]!, w2_1_15 = params[255]!;
+  const b2_1 = params[273]!;
+  const w2_2_0 = params[256]!, w2_2_1 = params[257]!, w2_2_2 = params[258]!, w2_2_3 = params[259]!, w2_2_4 = params[260]!, w2_2_5 = params[261]!, w2_2_6 = params[262]!, w2_2_7 = params[263]!;
+  const w2_2_8 = params[264]!, w2_2_9 = params[265]!, w2_2_10 = params[266]!, w2_2_11 = params[267]!, w2_2_12 = params[268]!, w2_2_13 = params[269]!, w2_2_14 = params[270]!, w2_2_15 = params[271]!;
+  const b2_2 = params[274]!;
   for (let r = 0; r < rows; r++) {
     const xo = r * 13;
-    const x0 = x[xo], x1 = x[xo + 1], x2 = x[xo + 2], x3 = x[xo + 3], x4 = x[xo + 4], x5 = x[xo + 5], x6 = x[xo + 6], x7 = x[xo + 7];
-    const x8 = x[xo + 8], x9 = x[xo + 9], x10 = x[xo + 10], x11 = x[xo + 11], x12 = x[xo + 12];
+    const x0 = x[xo]!, x1 = x[xo + 1]!, x2 = x[xo + 2]!, x3 = x[xo + 3]!, x4 = x[xo + 4]!, x5 = x[xo + 5]!, x6 = x[xo + 6]!, x7 = x[xo + 7]!;
+    const x8 = x[xo + 8]!, x9 = x[xo + 9]!, x10 = x[xo + 10]!, x11 = x[xo + 11]!, x12 = x[xo + 12]!;
     // dense_1: 13 -> 16, swish
     const z1_0 = b1_0 + w1_0_0 * x0 + w1_0_1 * x1 + w1_0_2 * x2 + w1_0_3 * x3 + w1_0_4 * x4 + w1_0_5 * x5 + w1_0_6 * x6
       + w1_0_7 * x7 + w1_0_8 * x8 + w1_0_9 * x9 + w1_0_10 * x10 + w1_0_11 * x11 + w1_0_12 * x12;
@@ -184,47 +196,47 @@ export function lossAndGradient(params: Float64Array, x: ArrayLike<number>, y: A
   if (y.length < rows * 3) throw new RangeError(`y holds ${y.length} numbers, expected rows * 3 = ${rows * 3}`);
   if (grad.length !== 275) throw new RangeError(`expected a gradient of 275, got ${grad.length}`);
   // The weights, read once per call into named constants.
-  const w1_0_0 = params[0], w1_0_1 = params[1], w1_0_2 = params[2], w1_0_3 = params[3], w1_0_4 = params[4], w1_0_5 = params[5], w1_0_6 = params[6], w1_0_7 = params[7];
-  const w1_0_8 = params[8], w1_0_9 = params[9], w1_0_10 = params[10], w1_0_11 = params[11], w1_0_12 = params[12], b1_0 = params[208];
-  const w1_1_0 = params[13], w1_1_1 = params[14], w1_1_2 = params[15], w1_1_3 = params[16], w1_1_4 = params[17], w1_1_5 = params[18], w1_1_6 = params[19], w1_1_7 = params[20];
-  const w1_1_8 = params[21], w1_1_9 = params[22], w1_1_10 = params[23], w1_1_11 = params[24], w1_1_12 = params[25], b1_1 = params[209];
-  const w1_2_0 = params[26], w1_2_1 = params[27], w1_2_2 = params[28], w1_2_3 = params[29], w1_2_4 = params[30], w1_2_5 = params[31], w1_2_6 = params[32], w1_2_7 = params[33];
-  const w1_2_8 = params[34], w1_2_9 = params[35], w1_2_10 = params[36], w1_2_11 = params[37], w1_2_12 = params[38], b1_2 = params[210];
-  const w1_3_0 = params[39], w1_3_1 = params[40], w1_3_2 = params[41], w1_3_3 = params[42], w1_3_4 = params[43], w1_3_5 = params[44], w1_3_6 = params[45], w1_3_7 = params[46];
-  const w1_3_8 = params[47], w1_3_9 = params[48], w1_3_10 = params[49], w1_3_11 = params[50], w1_3_12 = params[51], b1_3 = params[211];
-  const w1_4_0 = params[52], w1_4_1 = params[53], w1_4_2 = params[54], w1_4_3 = params[55], w1_4_4 = params[56], w1_4_5 = params[57], w1_4_6 = params[58], w1_4_7 = params[59];
-  const w1_4_8 = params[60], w1_4_9 = params[61], w1_4_10 = params[62], w1_4_11 = params[63], w1_4_12 = params[64], b1_4 = params[212];
-  const w1_5_0 = params[65], w1_5_1 = params[66], w1_5_2 = params[67], w1_5_3 = params[68], w1_5_4 = params[69], w1_5_5 = params[70], w1_5_6 = params[71], w1_5_7 = params[72];
-  const w1_5_8 = params[73], w1_5_9 = params[74], w1_5_10 = params[75], w1_5_11 = params[76], w1_5_12 = params[77], b1_5 = params[213];
-  const w1_6_0 = params[78], w1_6_1 = params[79], w1_6_2 = params[80], w1_6_3 = params[81], w1_6_4 = params[82], w1_6_5 = params[83], w1_6_6 = params[84], w1_6_7 = params[85];
-  const w1_6_8 = params[86], w1_6_9 = params[87], w1_6_10 = params[88], w1_6_11 = params[89], w1_6_12 = params[90], b1_6 = params[214];
-  const w1_7_0 = params[91], w1_7_1 = params[92], w1_7_2 = params[93], w1_7_3 = params[94], w1_7_4 = params[95], w1_7_5 = params[96], w1_7_6 = params[97], w1_7_7 = params[98];
-  const w1_7_8 = params[99], w1_7_9 = params[100], w1_7_10 = params[101], w1_7_11 = params[102], w1_7_12 = params[103], b1_7 = params[215];
-  const w1_8_0 = params[104], w1_8_1 = params[105], w1_8_2 = params[106], w1_8_3 = params[107], w1_8_4 = params[108], w1_8_5 = params[109], w1_8_6 = params[110], w1_8_7 = params[111];
-  const w1_8_8 = params[112], w1_8_9 = params[113], w1_8_10 = params[114], w1_8_11 = params[115], w1_8_12 = params[116], b1_8 = params[216];
-  const w1_9_0 = params[117], w1_9_1 = params[118], w1_9_2 = params[119], w1_9_3 = params[120], w1_9_4 = params[121], w1_9_5 = params[122], w1_9_6 = params[123], w1_9_7 = params[124];
-  const w1_9_8 = params[125], w1_9_9 = params[126], w1_9_10 = params[127], w1_9_11 = params[128], w1_9_12 = params[129], b1_9 = params[217];
-  const w1_10_0 = params[130], w1_10_1 = params[131], w1_10_2 = params[132], w1_10_3 = params[133], w1_10_4 = params[134], w1_10_5 = params[135], w1_10_6 = params[136], w1_10_7 = params[137];
-  const w1_10_8 = params[138], w1_10_9 = params[139], w1_10_10 = params[140], w1_10_11 = params[141], w1_10_12 = params[142], b1_10 = params[218];
-  const w1_11_0 = params[143], w1_11_1 = params[144], w1_11_2 = params[145], w1_11_3 = params[146], w1_11_4 = params[147], w1_11_5 = params[148], w1_11_6 = params[149], w1_11_7 = params[150];
-  const w1_11_8 = params[151], w1_11_9 = params[152], w1_11_10 = params[153], w1_11_11 = params[154], w1_11_12 = params[155], b1_11 = params[219];
-  const w1_12_0 = params[156], w1_12_1 = params[157], w1_12_2 = params[158], w1_12_3 = params[159], w1_12_4 = params[160], w1_12_5 = params[161], w1_12_6 = params[162], w1_12_7 = params[163];
-  const w1_12_8 = params[164], w1_12_9 = params[165], w1_12_10 = params[166], w1_12_11 = params[167], w1_12_12 = params[168], b1_12 = params[220];
-  const w1_13_0 = params[169], w1_13_1 = params[170], w1_13_2 = params[171], w1_13_3 = params[172], w1_13_4 = params[173], w1_13_5 = params[174], w1_13_6 = params[175], w1_13_7 = params[176];
-  const w1_13_8 = params[177], w1_13_9 = params[178], w1_13_10 = params[179], w1_13_11 = params[180], w1_13_12 = params[181], b1_13 = params[221];
-  const w1_14_0 = params[182], w1_14_1 = params[183], w1_14_2 = params[184], w1_14_3 = params[185], w1_14_4 = params[186], w1_14_5 = params[187], w1_14_6 = params[188], w1_14_7 = params[189];
-  const w1_14_8 = params[190], w1_14_9 = params[191], w1_14_10 = params[192], w1_14_11 = params[193], w1_14_12 = params[194], b1_14 = params[222];
-  const w1_15_0 = params[195], w1_15_1 = params[196], w1_15_2 = params[197], w1_15_3 = params[198], w1_15_4 = params[199], w1_15_5 = params[200], w1_15_6 = params[201], w1_15_7 = params[202];
-  const w1_15_8 = params[203], w1_15_9 = params[204], w1_15_10 = params[205], w1_15_11 = params[206], w1_15_12 = params[207], b1_15 = params[223];
-  const w2_0_0 = params[224], w2_0_1 = params[225], w2_0_2 = params[226], w2_0_3 = params[227], w2_0_4 = params[228], w2_0_5 = params[229], w2_0_6 = params[230], w2_0_7 = params[231];
-  const w2_0_8 = params[232], w2_0_9 = params[233], w2_0_10 = params[234], w2_0_11 = params[235], w2_0_12 = params[236], w2_0_13 = params[237], w2_0_14 = params[238], w2_0_15 = params[239];
-  const b2_0 = params[272];
-  const w2_1_0 = params[240], w2_1_1 = params[241], w2_1_2 = params[242], w2_1_3 = params[243], w2_1_4 = params[244], w2_1_5 = params[245], w2_1_6 = params[246], w2_1_7 = params[247];
-  const w2_1_8 = params[248], w2_1_9 = params[249], w2_1_10 = params[250], w2_1_11 = params[251], w2_1_12 = params[252], w2_1_13 = params[253], w2_1_14 = params[254], w2_1_15 = params[255];
-  const b2_1 = params[273];
-  const w2_2_0 = params[256], w2_2_1 = params[257], w2_2_2 = params[258], w2_2_3 = params[259], w2_2_4 = params[260], w2_2_5 = params[261], w2_2_6 = params[262], w2_2_7 = params[263];
-  const w2_2_8 = params[264], w2_2_9 = params[265], w2_2_10 = params[266], w2_2_11 = params[267], w2_2_12 = params[268], w2_2_13 = params[269], w2_2_14 = params[270], w2_2_15 = params[271];
-  const b2_2 = params[274];
+  const w1_0_0 = params[0]!, w1_0_1 = params[1]!, w1_0_2 = params[2]!, w1_0_3 = params[3]!, w1_0_4 = params[4]!, w1_0_5 = params[5]!, w1_0_6 = params[6]!, w1_0_7 = params[7]!;
+  const w1_0_8 = params[8]!, w1_0_9 = params[9]!, w1_0_10 = params[10]!, w1_0_11 = params[11]!, w1_0_12 = params[12]!, b1_0 = params[208]!;
+  const w1_1_0 = params[13]!, w1_1_1 = params[14]!, w1_1_2 = params[15]!, w1_1_3 = params[16]!, w1_1_4 = params[17]!, w1_1_5 = params[18]!, w1_1_6 = params[19]!, w1_1_7 = params[20]!;
+  const w1_1_8 = params[21]!, w1_1_9 = params[22]!, w1_1_10 = params[23]!, w1_1_11 = params[24]!, w1_1_12 = params[25]!, b1_1 = params[209]!;
+  const w1_2_0 = params[26]!, w1_2_1 = params[27]!, w1_2_2 = params[28]!, w1_2_3 = params[29]!, w1_2_4 = params[30]!, w1_2_5 = params[31]!, w1_2_6 = params[32]!, w1_2_7 = params[33]!;
+  const w1_2_8 = params[34]!, w1_2_9 = params[35]!, w1_2_10 = params[36]!, w1_2_11 = params[37]!, w1_2_12 = params[38]!, b1_2 = params[210]!;
+  const w1_3_0 = params[39]!, w1_3_1 = params[40]!, w1_3_2 = params[41]!, w1_3_3 = params[42]!, w1_3_4 = params[43]!, w1_3_5 = params[44]!, w1_3_6 = params[45]!, w1_3_7 = params[46]!;
+  const w1_3_8 = params[47]!, w1_3_9 = params[48]!, w1_3_10 = params[49]!, w1_3_11 = params[50]!, w1_3_12 = params[51]!, b1_3 = params[211]!;
+  const w1_4_0 = params[52]!, w1_4_1 = params[53]!, w1_4_2 = params[54]!, w1_4_3 = params[55]!, w1_4_4 = params[56]!, w1_4_5 = params[57]!, w1_4_6 = params[58]!, w1_4_7 = params[59]!;
+  const w1_4_8 = params[60]!, w1_4_9 = params[61]!, w1_4_10 = params[62]!, w1_4_11 = params[63]!, w1_4_12 = params[64]!, b1_4 = params[212]!;
+  const w1_5_0 = params[65]!, w1_5_1 = params[66]!, w1_5_2 = params[67]!, w1_5_3 = params[68]!, w1_5_4 = params[69]!, w1_5_5 = params[70]!, w1_5_6 = params[71]!, w1_5_7 = params[72]!;
+  const w1_5_8 = params[73]!, w1_5_9 = params[74]!, w1_5_10 = params[75]!, w1_5_11 = params[76]!, w1_5_12 = params[77]!, b1_5 = params[213]!;
+  const w1_6_0 = params[78]!, w1_6_1 = params[79]!, w1_6_2 = params[80]!, w1_6_3 = params[81]!, w1_6_4 = params[82]!, w1_6_5 = params[83]!, w1_6_6 = params[84]!, w1_6_7 = params[85]!;
+  const w1_6_8 = params[86]!, w1_6_9 = params[87]!, w1_6_10 = params[88]!, w1_6_11 = params[89]!, w1_6_12 = params[90]!, b1_6 = params[214]!;
+  const w1_7_0 = params[91]!, w1_7_1 = params[92]!, w1_7_2 = params[93]!, w1_7_3 = params[94]!, w1_7_4 = params[95]!, w1_7_5 = params[96]!, w1_7_6 = params[97]!, w1_7_7 = params[98]!;
+  const w1_7_8 = params[99]!, w1_7_9 = params[100]!, w1_7_10 = params[101]!, w1_7_11 = params[102]!, w1_7_12 = params[103]!, b1_7 = params[215]!;
+  const w1_8_0 = params[104]!, w1_8_1 = params[105]!, w1_8_2 = params[106]!, w1_8_3 = params[107]!, w1_8_4 = params[108]!, w1_8_5 = params[109]!, w1_8_6 = params[110]!, w1_8_7 = params[111]!;
+  const w1_8_8 = params[112]!, w1_8_9 = params[113]!, w1_8_10 = params[114]!, w1_8_11 = params[115]!, w1_8_12 = params[116]!, b1_8 = params[216]!;
+  const w1_9_0 = params[117]!, w1_9_1 = params[118]!, w1_9_2 = params[119]!, w1_9_3 = params[120]!, w1_9_4 = params[121]!, w1_9_5 = params[122]!, w1_9_6 = params[123]!, w1_9_7 = params[124]!;
+  const w1_9_8 = params[125]!, w1_9_9 = params[126]!, w1_9_10 = params[127]!, w1_9_11 = params[128]!, w1_9_12 = params[129]!, b1_9 = params[217]!;
+  const w1_10_0 = params[130]!, w1_10_1 = params[131]!, w1_10_2 = params[132]!, w1_10_3 = params[133]!, w1_10_4 = params[134]!, w1_10_5 = params[135]!, w1_10_6 = params[136]!, w1_10_7 = params[137]!;
+  const w1_10_8 = params[138]!, w1_10_9 = params[139]!, w1_10_10 = params[140]!, w1_10_11 = params[141]!, w1_10_12 = params[142]!, b1_10 = params[218]!;
+  const w1_11_0 = params[143]!, w1_11_1 = params[144]!, w1_11_2 = params[145]!, w1_11_3 = params[146]!, w1_11_4 = params[147]!, w1_11_5 = params[148]!, w1_11_6 = params[149]!, w1_11_7 = params[150]!;
+  const w1_11_8 = params[151]!, w1_11_9 = params[152]!, w1_11_10 = params[153]!, w1_11_11 = params[154]!, w1_11_12 = params[155]!, b1_11 = params[219]!;
+  const w1_12_0 = params[156]!, w1_12_1 = params[157]!, w1_12_2 = params[158]!, w1_12_3 = params[159]!, w1_12_4 = params[160]!, w1_12_5 = params[161]!, w1_12_6 = params[162]!, w1_12_7 = params[163]!;
+  const w1_12_8 = params[164]!, w1_12_9 = params[165]!, w1_12_10 = params[166]!, w1_12_11 = params[167]!, w1_12_12 = params[168]!, b1_12 = params[220]!;
+  const w1_13_0 = params[169]!, w1_13_1 = params[170]!, w1_13_2 = params[171]!, w1_13_3 = params[172]!, w1_13_4 = params[173]!, w1_13_5 = params[174]!, w1_13_6 = params[175]!, w1_13_7 = params[176]!;
+  const w1_13_8 = params[177]!, w1_13_9 = params[178]!, w1_13_10 = params[179]!, w1_13_11 = params[180]!, w1_13_12 = params[181]!, b1_13 = params[221]!;
+  const w1_14_0 = params[182]!, w1_14_1 = params[183]!, w1_14_2 = params[184]!, w1_14_3 = params[185]!, w1_14_4 = params[186]!, w1_14_5 = params[187]!, w1_14_6 = params[188]!, w1_14_7 = params[189]!;
+  const w1_14_8 = params[190]!, w1_14_9 = params[191]!, w1_14_10 = params[192]!, w1_14_11 = params[193]!, w1_14_12 = params[194]!, b1_14 = params[222]!;
+  const w1_15_0 = params[195]!, w1_15_1 = params[196]!, w1_15_2 = params[197]!, w1_15_3 = params[198]!, w1_15_4 = params[199]!, w1_15_5 = params[200]!, w1_15_6 = params[201]!, w1_15_7 = params[202]!;
+  const w1_15_8 = params[203]!, w1_15_9 = params[204]!, w1_15_10 = params[205]!, w1_15_11 = params[206]!, w1_15_12 = params[207]!, b1_15 = params[223]!;
+  const w2_0_0 = params[224]!, w2_0_1 = params[225]!, w2_0_2 = params[226]!, w2_0_3 = params[227]!, w2_0_4 = params[228]!, w2_0_5 = params[229]!, w2_0_6 = params[230]!, w2_0_7 = params[231]!;
+  const w2_0_8 = params[232]!, w2_0_9 = params[233]!, w2_0_10 = params[234]!, w2_0_11 = params[235]!, w2_0_12 = params[236]!, w2_0_13 = params[237]!, w2_0_14 = params[238]!, w2_0_15 = params[239]!;
+  const b2_0 = params[272]!;
+  const w2_1_0 = params[240]!, w2_1_1 = params[241]!, w2_1_2 = params[242]!, w2_1_3 = params[243]!, w2_1_4 = params[244]!, w2_1_5 = params[245]!, w2_1_6 = params[246]!, w2_1_7 = params[247]!;
+  const w2_1_8 = params[248]!, w2_1_9 = params[249]!, w2_1_10 = params[250]!, w2_1_11 = params[251]!, w2_1_12 = params[252]!, w2_1_13 = params[253]!, w2_1_14 = params[254]!, w2_1_15 = params[255]!;
+  const b2_1 = params[273]!;
+  const w2_2_0 = params[256]!, w2_2_1 = params[257]!, w2_2_2 = params[258]!, w2_2_3 = params[259]!, w2_2_4 = params[260]!, w2_2_5 = params[261]!, w2_2_6 = params[262]!, w2_2_7 = params[263]!;
+  const w2_2_8 = params[264]!, w2_2_9 = params[265]!, w2_2_10 = params[266]!, w2_2_11 = params[267]!, w2_2_12 = params[268]!, w2_2_13 = params[269]!, w2_2_14 = params[270]!, w2_2_15 = params[271]!;
+  const b2_2 = params[274]!;
   // dJ/dW and dJ/db, summed over the batch's rows in locals and stored once at the end.
   let gw1_0_0 = 0, gw1_0_1 = 0, gw1_0_2 = 0, gw1_0_3 = 0, gw1_0_4 = 0, gw1_0_5 = 0, gw1_0_6 = 0, gw1_0_7 = 0;
   let gw1_0_8 = 0, gw1_0_9 = 0, gw1_0_10 = 0, gw1_0_11 = 0, gw1_0_12 = 0, gb1_0 = 0;
@@ -271,10 +283,11 @@ export function lossAndGradient(params: Float64Array, x: ArrayLike<number>, y: A
   const gradScale = lossScale;
   let loss = 0;
   for (let r = 0; r < rows; r++) {
-    const xo = r * 13, yo = r * 3;
-    const x0 = x[xo], x1 = x[xo + 1], x2 = x[xo + 2], x3 = x[xo + 3], x4 = x[xo + 4], x5 = x[xo + 5], x6 = x[xo + 6], x7 = x[xo + 7];
-    const x8 = x[xo + 8], x9 = x[xo + 9], x10 = x[xo + 10], x11 = x[xo + 11], x12 = x[xo + 12];
-    const y0 = y[yo], y1 = y[yo + 1], y2 = y[yo + 2];
+    const xo = r * 13;
+    const yo = r * 3;
+    const x0 = x[xo]!, x1 = x[xo + 1]!, x2 = x[xo + 2]!, x3 = x[xo + 3]!, x4 = x[xo + 4]!, x5 = x[xo + 5]!, x6 = x[xo + 6]!, x7 = x[xo + 7]!;
+    const x8 = x[xo + 8]!, x9 = x[xo + 9]!, x10 = x[xo + 10]!, x11 = x[xo + 11]!, x12 = x[xo + 12]!;
+    const y0 = y[yo]!, y1 = y[yo + 1]!, y2 = y[yo + 2]!;
 
     // ---- forward ----
     // dense_1: 13 -> 16, swish.
@@ -543,104 +556,62 @@ export function lossAndGradient(params: Float64Array, x: ArrayLike<number>, y: A
 }
 
 /**
- * One sample: x holds 13 inputs; returns the 3 outputs after the last activation
- * (probabilities). Allocation-free when `out` is given.
- */
-export function forward(params: Float64Array, x: ArrayLike<number>, out?: Float64Array): Float64Array {
-  const result = out ?? new Float64Array(3);
-  forwardBatch(params, x, 1, result);
-  return result;
-}
-
-/**
- * R = l1 sum|W| + (l2/2) sum W^2 with l1 = 0, l2 = 0.001, over weights only (never biases), not divided by rows.
- * Adds dR/dW = l1 sign(W) + l2 W to grad (sign(0) = 0) and returns R.
- */
-function regularize(params: Float64Array, grad: Float64Array): number {
-  let sumSquares = 0;
-  for (let p = 0; p < 208; p++) {
-    const w = params[p];
-    sumSquares += w * w;
-    grad[p] += 0.001 * w;
-  }
-  for (let p = 224; p < 272; p++) {
-    const w = params[p];
-    sumSquares += w * w;
-    grad[p] += 0.001 * w;
-  }
-  return 0.0005 * sumSquares;
-}
-
-/** R as regularize computes it (the same sums), without the gradient: for lossOf. */
-function penalty(params: Float64Array): number {
-  let sumSquares = 0;
-  for (let p = 0; p < 208; p++) {
-    const w = params[p];
-    sumSquares += w * w;
-  }
-  for (let p = 224; p < 272; p++) {
-    const w = params[p];
-    sumSquares += w * w;
-  }
-  return 0.0005 * sumSquares;
-}
-
-/**
  * J on rows as lossAndGradient computes it (data loss + regularization, the same sums bit for bit), forward only:
  * no gradient. Writes the rows x 3 outputs (as forwardBatch) into out.
  */
-function lossOf(params: Float64Array, x: Float64Array, y: Float64Array, rows: number, out: Float64Array): number {
+export function lossOf(params: Float64Array, x: Float64Array, y: Float64Array, rows: number, out: Float64Array): number {
   if (params.length !== 275) throw new RangeError(`expected 275 parameters, got ${params.length}`);
   if (!Number.isInteger(rows) || rows < 1) throw new RangeError(`rows must be a positive integer, got ${rows}`);
   if (x.length < rows * 13) throw new RangeError(`x holds ${x.length} numbers, expected rows * 13 = ${rows * 13}`);
   const lossScale = 1 / rows;
   let loss = 0;
-  const w1_0_0 = params[0], w1_0_1 = params[1], w1_0_2 = params[2], w1_0_3 = params[3], w1_0_4 = params[4], w1_0_5 = params[5], w1_0_6 = params[6], w1_0_7 = params[7];
-  const w1_0_8 = params[8], w1_0_9 = params[9], w1_0_10 = params[10], w1_0_11 = params[11], w1_0_12 = params[12], b1_0 = params[208];
-  const w1_1_0 = params[13], w1_1_1 = params[14], w1_1_2 = params[15], w1_1_3 = params[16], w1_1_4 = params[17], w1_1_5 = params[18], w1_1_6 = params[19], w1_1_7 = params[20];
-  const w1_1_8 = params[21], w1_1_9 = params[22], w1_1_10 = params[23], w1_1_11 = params[24], w1_1_12 = params[25], b1_1 = params[209];
-  const w1_2_0 = params[26], w1_2_1 = params[27], w1_2_2 = params[28], w1_2_3 = params[29], w1_2_4 = params[30], w1_2_5 = params[31], w1_2_6 = params[32], w1_2_7 = params[33];
-  const w1_2_8 = params[34], w1_2_9 = params[35], w1_2_10 = params[36], w1_2_11 = params[37], w1_2_12 = params[38], b1_2 = params[210];
-  const w1_3_0 = params[39], w1_3_1 = params[40], w1_3_2 = params[41], w1_3_3 = params[42], w1_3_4 = params[43], w1_3_5 = params[44], w1_3_6 = params[45], w1_3_7 = params[46];
-  const w1_3_8 = params[47], w1_3_9 = params[48], w1_3_10 = params[49], w1_3_11 = params[50], w1_3_12 = params[51], b1_3 = params[211];
-  const w1_4_0 = params[52], w1_4_1 = params[53], w1_4_2 = params[54], w1_4_3 = params[55], w1_4_4 = params[56], w1_4_5 = params[57], w1_4_6 = params[58], w1_4_7 = params[59];
-  const w1_4_8 = params[60], w1_4_9 = params[61], w1_4_10 = params[62], w1_4_11 = params[63], w1_4_12 = params[64], b1_4 = params[212];
-  const w1_5_0 = params[65], w1_5_1 = params[66], w1_5_2 = params[67], w1_5_3 = params[68], w1_5_4 = params[69], w1_5_5 = params[70], w1_5_6 = params[71], w1_5_7 = params[72];
-  const w1_5_8 = params[73], w1_5_9 = params[74], w1_5_10 = params[75], w1_5_11 = params[76], w1_5_12 = params[77], b1_5 = params[213];
-  const w1_6_0 = params[78], w1_6_1 = params[79], w1_6_2 = params[80], w1_6_3 = params[81], w1_6_4 = params[82], w1_6_5 = params[83], w1_6_6 = params[84], w1_6_7 = params[85];
-  const w1_6_8 = params[86], w1_6_9 = params[87], w1_6_10 = params[88], w1_6_11 = params[89], w1_6_12 = params[90], b1_6 = params[214];
-  const w1_7_0 = params[91], w1_7_1 = params[92], w1_7_2 = params[93], w1_7_3 = params[94], w1_7_4 = params[95], w1_7_5 = params[96], w1_7_6 = params[97], w1_7_7 = params[98];
-  const w1_7_8 = params[99], w1_7_9 = params[100], w1_7_10 = params[101], w1_7_11 = params[102], w1_7_12 = params[103], b1_7 = params[215];
-  const w1_8_0 = params[104], w1_8_1 = params[105], w1_8_2 = params[106], w1_8_3 = params[107], w1_8_4 = params[108], w1_8_5 = params[109], w1_8_6 = params[110], w1_8_7 = params[111];
-  const w1_8_8 = params[112], w1_8_9 = params[113], w1_8_10 = params[114], w1_8_11 = params[115], w1_8_12 = params[116], b1_8 = params[216];
-  const w1_9_0 = params[117], w1_9_1 = params[118], w1_9_2 = params[119], w1_9_3 = params[120], w1_9_4 = params[121], w1_9_5 = params[122], w1_9_6 = params[123], w1_9_7 = params[124];
-  const w1_9_8 = params[125], w1_9_9 = params[126], w1_9_10 = params[127], w1_9_11 = params[128], w1_9_12 = params[129], b1_9 = params[217];
-  const w1_10_0 = params[130], w1_10_1 = params[131], w1_10_2 = params[132], w1_10_3 = params[133], w1_10_4 = params[134], w1_10_5 = params[135], w1_10_6 = params[136], w1_10_7 = params[137];
-  const w1_10_8 = params[138], w1_10_9 = params[139], w1_10_10 = params[140], w1_10_11 = params[141], w1_10_12 = params[142], b1_10 = params[218];
-  const w1_11_0 = params[143], w1_11_1 = params[144], w1_11_2 = params[145], w1_11_3 = params[146], w1_11_4 = params[147], w1_11_5 = params[148], w1_11_6 = params[149], w1_11_7 = params[150];
-  const w1_11_8 = params[151], w1_11_9 = params[152], w1_11_10 = params[153], w1_11_11 = params[154], w1_11_12 = params[155], b1_11 = params[219];
-  const w1_12_0 = params[156], w1_12_1 = params[157], w1_12_2 = params[158], w1_12_3 = params[159], w1_12_4 = params[160], w1_12_5 = params[161], w1_12_6 = params[162], w1_12_7 = params[163];
-  const w1_12_8 = params[164], w1_12_9 = params[165], w1_12_10 = params[166], w1_12_11 = params[167], w1_12_12 = params[168], b1_12 = params[220];
-  const w1_13_0 = params[169], w1_13_1 = params[170], w1_13_2 = params[171], w1_13_3 = params[172], w1_13_4 = params[173], w1_13_5 = params[174], w1_13_6 = params[175], w1_13_7 = params[176];
-  const w1_13_8 = params[177], w1_13_9 = params[178], w1_13_10 = params[179], w1_13_11 = params[180], w1_13_12 = params[181], b1_13 = params[221];
-  const w1_14_0 = params[182], w1_14_1 = params[183], w1_14_2 = params[184], w1_14_3 = params[185], w1_14_4 = params[186], w1_14_5 = params[187], w1_14_6 = params[188], w1_14_7 = params[189];
-  const w1_14_8 = params[190], w1_14_9 = params[191], w1_14_10 = params[192], w1_14_11 = params[193], w1_14_12 = params[194], b1_14 = params[222];
-  const w1_15_0 = params[195], w1_15_1 = params[196], w1_15_2 = params[197], w1_15_3 = params[198], w1_15_4 = params[199], w1_15_5 = params[200], w1_15_6 = params[201], w1_15_7 = params[202];
-  const w1_15_8 = params[203], w1_15_9 = params[204], w1_15_10 = params[205], w1_15_11 = params[206], w1_15_12 = params[207], b1_15 = params[223];
-  const w2_0_0 = params[224], w2_0_1 = params[225], w2_0_2 = params[226], w2_0_3 = params[227], w2_0_4 = params[228], w2_0_5 = params[229], w2_0_6 = params[230], w2_0_7 = params[231];
-  const w2_0_8 = params[232], w2_0_9 = params[233], w2_0_10 = params[234], w2_0_11 = params[235], w2_0_12 = params[236], w2_0_13 = params[237], w2_0_14 = params[238], w2_0_15 = params[239];
-  const b2_0 = params[272];
-  const w2_1_0 = params[240], w2_1_1 = params[241], w2_1_2 = params[242], w2_1_3 = params[243], w2_1_4 = params[244], w2_1_5 = params[245], w2_1_6 = params[246], w2_1_7 = params[247];
-  const w2_1_8 = params[248], w2_1_9 = params[249], w2_1_10 = params[250], w2_1_11 = params[251], w2_1_12 = params[252], w2_1_13 = params[253], w2_1_14 = params[254], w2_1_15 = params[255];
-  const b2_1 = params[273];
-  const w2_2_0 = params[256], w2_2_1 = params[257], w2_2_2 = params[258], w2_2_3 = params[259], w2_2_4 = params[260], w2_2_5 = params[261], w2_2_6 = params[262], w2_2_7 = params[263];
-  const w2_2_8 = params[264], w2_2_9 = params[265], w2_2_10 = params[266], w2_2_11 = params[267], w2_2_12 = params[268], w2_2_13 = params[269], w2_2_14 = params[270], w2_2_15 = params[271];
-  const b2_2 = params[274];
+  const w1_0_0 = params[0]!, w1_0_1 = params[1]!, w1_0_2 = params[2]!, w1_0_3 = params[3]!, w1_0_4 = params[4]!, w1_0_5 = params[5]!, w1_0_6 = params[6]!, w1_0_7 = params[7]!;
+  const w1_0_8 = params[8]!, w1_0_9 = params[9]!, w1_0_10 = params[10]!, w1_0_11 = params[11]!, w1_0_12 = params[12]!, b1_0 = params[208]!;
+  const w1_1_0 = params[13]!, w1_1_1 = params[14]!, w1_1_2 = params[15]!, w1_1_3 = params[16]!, w1_1_4 = params[17]!, w1_1_5 = params[18]!, w1_1_6 = params[19]!, w1_1_7 = params[20]!;
+  const w1_1_8 = params[21]!, w1_1_9 = params[22]!, w1_1_10 = params[23]!, w1_1_11 = params[24]!, w1_1_12 = params[25]!, b1_1 = params[209]!;
+  const w1_2_0 = params[26]!, w1_2_1 = params[27]!, w1_2_2 = params[28]!, w1_2_3 = params[29]!, w1_2_4 = params[30]!, w1_2_5 = params[31]!, w1_2_6 = params[32]!, w1_2_7 = params[33]!;
+  const w1_2_8 = params[34]!, w1_2_9 = params[35]!, w1_2_10 = params[36]!, w1_2_11 = params[37]!, w1_2_12 = params[38]!, b1_2 = params[210]!;
+  const w1_3_0 = params[39]!, w1_3_1 = params[40]!, w1_3_2 = params[41]!, w1_3_3 = params[42]!, w1_3_4 = params[43]!, w1_3_5 = params[44]!, w1_3_6 = params[45]!, w1_3_7 = params[46]!;
+  const w1_3_8 = params[47]!, w1_3_9 = params[48]!, w1_3_10 = params[49]!, w1_3_11 = params[50]!, w1_3_12 = params[51]!, b1_3 = params[211]!;
+  const w1_4_0 = params[52]!, w1_4_1 = params[53]!, w1_4_2 = params[54]!, w1_4_3 = params[55]!, w1_4_4 = params[56]!, w1_4_5 = params[57]!, w1_4_6 = params[58]!, w1_4_7 = params[59]!;
+  const w1_4_8 = params[60]!, w1_4_9 = params[61]!, w1_4_10 = params[62]!, w1_4_11 = params[63]!, w1_4_12 = params[64]!, b1_4 = params[212]!;
+  const w1_5_0 = params[65]!, w1_5_1 = params[66]!, w1_5_2 = params[67]!, w1_5_3 = params[68]!, w1_5_4 = params[69]!, w1_5_5 = params[70]!, w1_5_6 = params[71]!, w1_5_7 = params[72]!;
+  const w1_5_8 = params[73]!, w1_5_9 = params[74]!, w1_5_10 = params[75]!, w1_5_11 = params[76]!, w1_5_12 = params[77]!, b1_5 = params[213]!;
+  const w1_6_0 = params[78]!, w1_6_1 = params[79]!, w1_6_2 = params[80]!, w1_6_3 = params[81]!, w1_6_4 = params[82]!, w1_6_5 = params[83]!, w1_6_6 = params[84]!, w1_6_7 = params[85]!;
+  const w1_6_8 = params[86]!, w1_6_9 = params[87]!, w1_6_10 = params[88]!, w1_6_11 = params[89]!, w1_6_12 = params[90]!, b1_6 = params[214]!;
+  const w1_7_0 = params[91]!, w1_7_1 = params[92]!, w1_7_2 = params[93]!, w1_7_3 = params[94]!, w1_7_4 = params[95]!, w1_7_5 = params[96]!, w1_7_6 = params[97]!, w1_7_7 = params[98]!;
+  const w1_7_8 = params[99]!, w1_7_9 = params[100]!, w1_7_10 = params[101]!, w1_7_11 = params[102]!, w1_7_12 = params[103]!, b1_7 = params[215]!;
+  const w1_8_0 = params[104]!, w1_8_1 = params[105]!, w1_8_2 = params[106]!, w1_8_3 = params[107]!, w1_8_4 = params[108]!, w1_8_5 = params[109]!, w1_8_6 = params[110]!, w1_8_7 = params[111]!;
+  const w1_8_8 = params[112]!, w1_8_9 = params[113]!, w1_8_10 = params[114]!, w1_8_11 = params[115]!, w1_8_12 = params[116]!, b1_8 = params[216]!;
+  const w1_9_0 = params[117]!, w1_9_1 = params[118]!, w1_9_2 = params[119]!, w1_9_3 = params[120]!, w1_9_4 = params[121]!, w1_9_5 = params[122]!, w1_9_6 = params[123]!, w1_9_7 = params[124]!;
+  const w1_9_8 = params[125]!, w1_9_9 = params[126]!, w1_9_10 = params[127]!, w1_9_11 = params[128]!, w1_9_12 = params[129]!, b1_9 = params[217]!;
+  const w1_10_0 = params[130]!, w1_10_1 = params[131]!, w1_10_2 = params[132]!, w1_10_3 = params[133]!, w1_10_4 = params[134]!, w1_10_5 = params[135]!, w1_10_6 = params[136]!, w1_10_7 = params[137]!;
+  const w1_10_8 = params[138]!, w1_10_9 = params[139]!, w1_10_10 = params[140]!, w1_10_11 = params[141]!, w1_10_12 = params[142]!, b1_10 = params[218]!;
+  const w1_11_0 = params[143]!, w1_11_1 = params[144]!, w1_11_2 = params[145]!, w1_11_3 = params[146]!, w1_11_4 = params[147]!, w1_11_5 = params[148]!, w1_11_6 = params[149]!, w1_11_7 = params[150]!;
+  const w1_11_8 = params[151]!, w1_11_9 = params[152]!, w1_11_10 = params[153]!, w1_11_11 = params[154]!, w1_11_12 = params[155]!, b1_11 = params[219]!;
+  const w1_12_0 = params[156]!, w1_12_1 = params[157]!, w1_12_2 = params[158]!, w1_12_3 = params[159]!, w1_12_4 = params[160]!, w1_12_5 = params[161]!, w1_12_6 = params[162]!, w1_12_7 = params[163]!;
+  const w1_12_8 = params[164]!, w1_12_9 = params[165]!, w1_12_10 = params[166]!, w1_12_11 = params[167]!, w1_12_12 = params[168]!, b1_12 = params[220]!;
+  const w1_13_0 = params[169]!, w1_13_1 = params[170]!, w1_13_2 = params[171]!, w1_13_3 = params[172]!, w1_13_4 = params[173]!, w1_13_5 = params[174]!, w1_13_6 = params[175]!, w1_13_7 = params[176]!;
+  const w1_13_8 = params[177]!, w1_13_9 = params[178]!, w1_13_10 = params[179]!, w1_13_11 = params[180]!, w1_13_12 = params[181]!, b1_13 = params[221]!;
+  const w1_14_0 = params[182]!, w1_14_1 = params[183]!, w1_14_2 = params[184]!, w1_14_3 = params[185]!, w1_14_4 = params[186]!, w1_14_5 = params[187]!, w1_14_6 = params[188]!, w1_14_7 = params[189]!;
+  const w1_14_8 = params[190]!, w1_14_9 = params[191]!, w1_14_10 = params[192]!, w1_14_11 = params[193]!, w1_14_12 = params[194]!, b1_14 = params[222]!;
+  const w1_15_0 = params[195]!, w1_15_1 = params[196]!, w1_15_2 = params[197]!, w1_15_3 = params[198]!, w1_15_4 = params[199]!, w1_15_5 = params[200]!, w1_15_6 = params[201]!, w1_15_7 = params[202]!;
+  const w1_15_8 = params[203]!, w1_15_9 = params[204]!, w1_15_10 = params[205]!, w1_15_11 = params[206]!, w1_15_12 = params[207]!, b1_15 = params[223]!;
+  const w2_0_0 = params[224]!, w2_0_1 = params[225]!, w2_0_2 = params[226]!, w2_0_3 = params[227]!, w2_0_4 = params[228]!, w2_0_5 = params[229]!, w2_0_6 = params[230]!, w2_0_7 = params[231]!;
+  const w2_0_8 = params[232]!, w2_0_9 = params[233]!, w2_0_10 = params[234]!, w2_0_11 = params[235]!, w2_0_12 = params[236]!, w2_0_13 = params[237]!, w2_0_14 = params[238]!, w2_0_15 = params[239]!;
+  const b2_0 = params[272]!;
+  const w2_1_0 = params[240]!, w2_1_1 = params[241]!, w2_1_2 = params[242]!, w2_1_3 = params[243]!, w2_1_4 = params[244]!, w2_1_5 = params[245]!, w2_1_6 = params[246]!, w2_1_7 = params[247]!;
+  const w2_1_8 = params[248]!, w2_1_9 = params[249]!, w2_1_10 = params[250]!, w2_1_11 = params[251]!, w2_1_12 = params[252]!, w2_1_13 = params[253]!, w2_1_14 = params[254]!, w2_1_15 = params[255]!;
+  const b2_1 = params[273]!;
+  const w2_2_0 = params[256]!, w2_2_1 = params[257]!, w2_2_2 = params[258]!, w2_2_3 = params[259]!, w2_2_4 = params[260]!, w2_2_5 = params[261]!, w2_2_6 = params[262]!, w2_2_7 = params[263]!;
+  const w2_2_8 = params[264]!, w2_2_9 = params[265]!, w2_2_10 = params[266]!, w2_2_11 = params[267]!, w2_2_12 = params[268]!, w2_2_13 = params[269]!, w2_2_14 = params[270]!, w2_2_15 = params[271]!;
+  const b2_2 = params[274]!;
   for (let r = 0; r < rows; r++) {
-    const xo = r * 13, yo = r * 3;
-    const x0 = x[xo], x1 = x[xo + 1], x2 = x[xo + 2], x3 = x[xo + 3], x4 = x[xo + 4], x5 = x[xo + 5], x6 = x[xo + 6], x7 = x[xo + 7];
-    const x8 = x[xo + 8], x9 = x[xo + 9], x10 = x[xo + 10], x11 = x[xo + 11], x12 = x[xo + 12];
-    const y0 = y[yo], y1 = y[yo + 1], y2 = y[yo + 2];
+    const xo = r * 13;
+    const yo = r * 3;
+    const x0 = x[xo]!, x1 = x[xo + 1]!, x2 = x[xo + 2]!, x3 = x[xo + 3]!, x4 = x[xo + 4]!, x5 = x[xo + 5]!, x6 = x[xo + 6]!, x7 = x[xo + 7]!;
+    const x8 = x[xo + 8]!, x9 = x[xo + 9]!, x10 = x[xo + 10]!, x11 = x[xo + 11]!, x12 = x[xo + 12]!;
+    const y0 = y[yo]!, y1 = y[yo + 1]!, y2 = y[yo + 2]!;
     const z1_0 = b1_0 + w1_0_0 * x0 + w1_0_1 * x1 + w1_0_2 * x2 + w1_0_3 * x3 + w1_0_4 * x4 + w1_0_5 * x5 + w1_0_6 * x6
       + w1_0_7 * x7 + w1_0_8 * x8 + w1_0_9 * x9 + w1_0_10 * x10 + w1_0_11 * x11 + w1_0_12 * x12;
     const a1_0 = swish(z1_0);
@@ -703,17 +674,49 @@ function lossOf(params: Float64Array, x: Float64Array, y: Float64Array, rows: nu
     const sum2 = exp2_0 + exp2_1 + exp2_2;
     const logSumExp2 = max2 + Math.log(sum2);
     loss -= y0 * (z2_0 - logSumExp2) + y1 * (z2_1 - logSumExp2) + y2 * (z2_2 - logSumExp2);
-    const oo = r * 3;
     {
       const max2 = Math.max(z2_0, z2_1, z2_2);
       const exp2_0 = Math.exp(z2_0 - max2), exp2_1 = Math.exp(z2_1 - max2), exp2_2 = Math.exp(z2_2 - max2);
       const sum2 = exp2_0 + exp2_1 + exp2_2;
-      out[oo] = exp2_0 / sum2;
-      out[oo + 1] = exp2_1 / sum2;
-      out[oo + 2] = exp2_2 / sum2;
+      out[yo] = exp2_0 / sum2;
+      out[yo + 1] = exp2_1 / sum2;
+      out[yo + 2] = exp2_2 / sum2;
     }
   }
   return loss * lossScale + penalty(params);
+}
+
+/**
+ * R = l1 sum|W| + (l2/2) sum W^2 with l1 = 0, l2 = 0.001, over weights only (never biases), not divided by rows.
+ * Adds dR/dW = l1 sign(W) + l2 W to grad (sign(0) = 0) and returns R.
+ */
+function regularize(params: Float64Array, grad: Float64Array): number {
+  let sumSquares = 0;
+  for (let p = 0; p < 208; p++) {
+    const w = params[p]!;
+    sumSquares += w * w;
+    grad[p]! += 0.001 * w;
+  }
+  for (let p = 224; p < 272; p++) {
+    const w = params[p]!;
+    sumSquares += w * w;
+    grad[p]! += 0.001 * w;
+  }
+  return 0.0005 * sumSquares;
+}
+
+/** R as regularize computes it (the same sums), without the gradient: for lossOf. */
+function penalty(params: Float64Array): number {
+  let sumSquares = 0;
+  for (let p = 0; p < 208; p++) {
+    const w = params[p]!;
+    sumSquares += w * w;
+  }
+  for (let p = 224; p < 272; p++) {
+    const w = params[p]!;
+    sumSquares += w * w;
+  }
+  return 0.0005 * sumSquares;
 }
 
 // -------------------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@
  *   dense_2 4x1 (4 multiply-adds a row): forward unrolled, backward unrolled
  *   All passes fit one function: each row runs forward, loss and backward in named locals.
  */
+
 /** The program's facts: shapes, parameter offsets and settings. */
 export const spec = {
   name: "xor",
@@ -41,20 +42,30 @@ export const spec = {
   training: { batch: 4, epochs: 500, shuffle: true, seed: 1 },
 } as const;
 
+/**
+ * One sample: x holds 2 inputs; returns the 1 outputs after the last activation
+ * (probabilities). Allocation-free when `out` is given.
+ */
+export function forward(params: Float64Array, x: ArrayLike<number>, out?: Float64Array): Float64Array {
+  const result = out ?? new Float64Array(1);
+  forwardBatch(params, x, 1, result);
+  return result;
+}
+
 /** Many samples: x is rows x 2 (row-major); writes rows x 1 outputs into `out` and returns it. */
-export function forwardBatch(params: Float64Array, x: ArrayLike<number>, rows: number, out: Float64Array = new Float64Array(rows * 1)): Float64Array {
+export function forwardBatch(params: Float64Array, x: ArrayLike<number>, rows: number, out: Float64Array = new Float64Array(rows)): Float64Array {
   if (params.length !== 17) throw new RangeError(`expected 17 parameters, got ${params.length}`);
   if (!Number.isInteger(rows) || rows < 1) throw new RangeError(`rows must be a positive integer, got ${rows}`);
   if (x.length < rows * 2) throw new RangeError(`x holds ${x.length} numbers, expected rows * 2 = ${rows * 2}`);
   // The weights, read once per call into named constants.
-  const w1_0_0 = params[0], w1_0_1 = params[1], b1_0 = params[8];
-  const w1_1_0 = params[2], w1_1_1 = params[3], b1_1 = params[9];
-  const w1_2_0 = params[4], w1_2_1 = params[5], b1_2 = params[10];
-  const w1_3_0 = params[6], w1_3_1 = params[7], b1_3 = params[11];
-  const w2_0_0 = params[12], w2_0_1 = params[13], w2_0_2 = params[14], w2_0_3 = params[15], b2_0 = params[16];
+  const w1_0_0 = params[0]!, w1_0_1 = params[1]!, b1_0 = params[8]!;
+  const w1_1_0 = params[2]!, w1_1_1 = params[3]!, b1_1 = params[9]!;
+  const w1_2_0 = params[4]!, w1_2_1 = params[5]!, b1_2 = params[10]!;
+  const w1_3_0 = params[6]!, w1_3_1 = params[7]!, b1_3 = params[11]!;
+  const w2_0_0 = params[12]!, w2_0_1 = params[13]!, w2_0_2 = params[14]!, w2_0_3 = params[15]!, b2_0 = params[16]!;
   for (let r = 0; r < rows; r++) {
     const xo = r * 2;
-    const x0 = x[xo], x1 = x[xo + 1];
+    const x0 = x[xo]!, x1 = x[xo + 1]!;
     // dense_1: 2 -> 4, tanh
     const z1_0 = b1_0 + w1_0_0 * x0 + w1_0_1 * x1;
     const a1_0 = Math.tanh(z1_0);
@@ -66,8 +77,7 @@ export function forwardBatch(params: Float64Array, x: ArrayLike<number>, rows: n
     const a1_3 = Math.tanh(z1_3);
     // dense_2: 4 -> 1, sigmoid
     const z2_0 = b2_0 + w2_0_0 * a1_0 + w2_0_1 * a1_1 + w2_0_2 * a1_2 + w2_0_3 * a1_3;
-    const oo = r * 1;
-    out[oo] = 1 / (1 + Math.exp(-z2_0));
+    out[r] = 1 / (1 + Math.exp(-z2_0));
   }
   return out;
 }
@@ -81,27 +91,27 @@ export function lossAndGradient(params: Float64Array, x: ArrayLike<number>, y: A
   if (params.length !== 17) throw new RangeError(`expected 17 parameters, got ${params.length}`);
   if (!Number.isInteger(rows) || rows < 1) throw new RangeError(`rows must be a positive integer, got ${rows}`);
   if (x.length < rows * 2) throw new RangeError(`x holds ${x.length} numbers, expected rows * 2 = ${rows * 2}`);
-  if (y.length < rows * 1) throw new RangeError(`y holds ${y.length} numbers, expected rows * 1 = ${rows * 1}`);
+  if (y.length < rows) throw new RangeError(`y holds ${y.length} numbers, expected rows = ${rows}`);
   if (grad.length !== 17) throw new RangeError(`expected a gradient of 17, got ${grad.length}`);
   // The weights, read once per call into named constants.
-  const w1_0_0 = params[0], w1_0_1 = params[1], b1_0 = params[8];
-  const w1_1_0 = params[2], w1_1_1 = params[3], b1_1 = params[9];
-  const w1_2_0 = params[4], w1_2_1 = params[5], b1_2 = params[10];
-  const w1_3_0 = params[6], w1_3_1 = params[7], b1_3 = params[11];
-  const w2_0_0 = params[12], w2_0_1 = params[13], w2_0_2 = params[14], w2_0_3 = params[15], b2_0 = params[16];
+  const w1_0_0 = params[0]!, w1_0_1 = params[1]!, b1_0 = params[8]!;
+  const w1_1_0 = params[2]!, w1_1_1 = params[3]!, b1_1 = params[9]!;
+  const w1_2_0 = params[4]!, w1_2_1 = params[5]!, b1_2 = params[10]!;
+  const w1_3_0 = params[6]!, w1_3_1 = params[7]!, b1_3 = params[11]!;
+  const w2_0_0 = params[12]!, w2_0_1 = params[13]!, w2_0_2 = params[14]!, w2_0_3 = params[15]!, b2_0 = params[16]!;
   // dJ/dW and dJ/db, summed over the batch's rows in locals and stored once at the end.
   let gw1_0_0 = 0, gw1_0_1 = 0, gb1_0 = 0;
   let gw1_1_0 = 0, gw1_1_1 = 0, gb1_1 = 0;
   let gw1_2_0 = 0, gw1_2_1 = 0, gb1_2 = 0;
   let gw1_3_0 = 0, gw1_3_1 = 0, gb1_3 = 0;
   let gw2_0_0 = 0, gw2_0_1 = 0, gw2_0_2 = 0, gw2_0_3 = 0, gb2_0 = 0;
-  const lossScale = 1 / (rows * 1);
+  const lossScale = 1 / rows;
   const gradScale = lossScale;
   let loss = 0;
   for (let r = 0; r < rows; r++) {
-    const xo = r * 2, yo = r * 1;
-    const x0 = x[xo], x1 = x[xo + 1];
-    const y0 = y[yo];
+    const xo = r * 2;
+    const x0 = x[xo]!, x1 = x[xo + 1]!;
+    const y0 = y[r]!;
 
     // ---- forward ----
     // dense_1: 2 -> 4, tanh.
@@ -166,34 +176,24 @@ export function lossAndGradient(params: Float64Array, x: ArrayLike<number>, y: A
 }
 
 /**
- * One sample: x holds 2 inputs; returns the 1 outputs after the last activation
- * (probabilities). Allocation-free when `out` is given.
- */
-export function forward(params: Float64Array, x: ArrayLike<number>, out?: Float64Array): Float64Array {
-  const result = out ?? new Float64Array(1);
-  forwardBatch(params, x, 1, result);
-  return result;
-}
-
-/**
  * J on rows as lossAndGradient computes it (data loss, the same sums bit for bit), forward only:
  * no gradient. Writes the rows x 1 outputs (as forwardBatch) into out.
  */
-function lossOf(params: Float64Array, x: Float64Array, y: Float64Array, rows: number, out: Float64Array): number {
+export function lossOf(params: Float64Array, x: Float64Array, y: Float64Array, rows: number, out: Float64Array): number {
   if (params.length !== 17) throw new RangeError(`expected 17 parameters, got ${params.length}`);
   if (!Number.isInteger(rows) || rows < 1) throw new RangeError(`rows must be a positive integer, got ${rows}`);
   if (x.length < rows * 2) throw new RangeError(`x holds ${x.length} numbers, expected rows * 2 = ${rows * 2}`);
-  const lossScale = 1 / (rows * 1);
+  const lossScale = 1 / rows;
   let loss = 0;
-  const w1_0_0 = params[0], w1_0_1 = params[1], b1_0 = params[8];
-  const w1_1_0 = params[2], w1_1_1 = params[3], b1_1 = params[9];
-  const w1_2_0 = params[4], w1_2_1 = params[5], b1_2 = params[10];
-  const w1_3_0 = params[6], w1_3_1 = params[7], b1_3 = params[11];
-  const w2_0_0 = params[12], w2_0_1 = params[13], w2_0_2 = params[14], w2_0_3 = params[15], b2_0 = params[16];
+  const w1_0_0 = params[0]!, w1_0_1 = params[1]!, b1_0 = params[8]!;
+  const w1_1_0 = params[2]!, w1_1_1 = params[3]!, b1_1 = params[9]!;
+  const w1_2_0 = params[4]!, w1_2_1 = params[5]!, b1_2 = params[10]!;
+  const w1_3_0 = params[6]!, w1_3_1 = params[7]!, b1_3 = params[11]!;
+  const w2_0_0 = params[12]!, w2_0_1 = params[13]!, w2_0_2 = params[14]!, w2_0_3 = params[15]!, b2_0 = params[16]!;
   for (let r = 0; r < rows; r++) {
-    const xo = r * 2, yo = r * 1;
-    const x0 = x[xo], x1 = x[xo + 1];
-    const y0 = y[yo];
+    const xo = r * 2;
+    const x0 = x[xo]!, x1 = x[xo + 1]!;
+    const y0 = y[r]!;
     const z1_0 = b1_0 + w1_0_0 * x0 + w1_0_1 * x1;
     const a1_0 = Math.tanh(z1_0);
     const z1_1 = b1_1 + w1_1_0 * x0 + w1_1_1 * x1;
@@ -205,9 +205,8 @@ function lossOf(params: Float64Array, x: Float64Array, y: Float64Array, rows: nu
     const z2_0 = b2_0 + w2_0_0 * a1_0 + w2_0_1 * a1_1 + w2_0_2 * a1_2 + w2_0_3 * a1_3;
     const e2_0 = Math.exp(-Math.abs(z2_0));
     loss += (z2_0 > 0 ? z2_0 : 0) - z2_0 * y0 + Math.log1p(e2_0);
-    const oo = r * 1;
     {
-      out[oo] = 1 / (1 + Math.exp(-z2_0));
+      out[r] = 1 / (1 + Math.exp(-z2_0));
     }
   }
   return loss * lossScale;

@@ -3,7 +3,7 @@
  * that derivative needs z (or can be had from a alone, which saves storing z), the module-level
  * helpers each one calls, and the textbook formulas printed in the layer comments.
  *
- * Conventions (issue 2/6): relu'(0) = 0; leaky_relu'(0) = alpha; gelu with an erf accurate to
+ * Conventions: relu'(0) = 0; leaky_relu'(0) = alpha; gelu with an erf accurate to
  * ~1e-15 (fdlibm's algorithm); softmax is only ever an output and is handled with the loss.
  */
 import type { Activation } from "../ir/types.js";

@@ -11,7 +11,7 @@
 import { LOSS_RECORDS } from "../ir/losses.js";
 import type { DenseLayer, LossKind, ModelIR } from "../ir/types.js";
 import { activationCode } from "./activation.js";
-import { int, type CodeLines } from "./text.js";
+import { int, place, read, times, type CodeLines } from "./text.js";
 import { local, range } from "./unrolled.js";
 
 /** How one loss is emitted; its words, task and output activation are its record in src/ir/losses.ts. */
@@ -39,9 +39,21 @@ export interface LossLoop {
   readonly gradient: boolean;
 }
 
-/** Readers of z[k] and y[k] for a loop. */
-function loopReads(at: LossLoop): { z: (k: string) => string; y: (k: string) => string } {
-  return { z: (k) => `${at.z}[${k}]`, y: (k) => (at.yBase === null ? `y[${k}]` : `y[${at.yBase} + ${k}]`) };
+/** Readers of z and y for a loop (y from `yBase` when set). */
+function loopReads(at: LossLoop): { z: (...k: string[]) => string; y: (...k: string[]) => string } {
+  return { z: (...k) => read(at.z, ...k), y: (...k) => (at.yBase === null ? read("y", ...k) : read("y", at.yBase, ...k)) };
+}
+
+/** `for (let k = 0; k < n; k++)` over the rows x units elements, n declared when units > 1. */
+function elementLoop(out: CodeLines, rows: string, units: number): string {
+  if (units === 1) return `for (let k = 0; k < ${rows}; k++)`;
+  out.line(`const n = ${times(rows, units)};`);
+  return "for (let k = 0; k < n; k++)";
+}
+
+/** `1 / (rows * O)`, or `1 / rows` for one output. */
+function perElement(outputs: number): string {
+  return `1 / ${outputs === 1 ? "rows" : `(rows * ${int(outputs)})`}`;
 }
 
 /** bce and multilabel_bce: the same sigmoid cross-entropy, per output (they differ in the task). */
@@ -51,7 +63,7 @@ const SIGMOID_CE: LossCode = {
     "the logits form of -y log p - (1 - y) log(1 - p), p = sigmoid(z), which never overflows.",
     `At the logits (sigmoid and loss fused): dJ/dz_j = (p_j - y_j) / (rows*${O}).`,
   ],
-  scales: (O) => ({ lossScale: `1 / (rows * ${int(O)})`, gradScale: "lossScale" }),
+  scales: (O) => ({ lossScale: perElement(O), gradScale: "lossScale" }),
   fusesOutputActivation: true,
   unrolledRow: (out, output, gradient) => {
     const L = output.index;
@@ -69,8 +81,7 @@ const SIGMOID_CE: LossCode = {
   },
   loop: (out, output, at) => {
     const { z, y } = loopReads(at);
-    out.line(`const n = ${at.rows} * ${int(output.units)};`);
-    out.block("for (let k = 0; k < n; k++)", () => {
+    out.block(elementLoop(out, at.rows, output.units), () => {
       out.line(`const zk = ${z("k")};`);
       out.line(`const yk = ${y("k")};`);
       out.line("const e = Math.exp(-Math.abs(zk));");
@@ -86,7 +97,7 @@ export const LOSS_CODE: { readonly [K in LossKind]: LossCode } = {
       `Loss mse: J = 1/(rows*${O}) sum_r sum_j (a_j - y_j)^2 (no 1/2).`,
       `At the output: dJ/da_j = 2 (a_j - y_j) / (rows*${O}); dJ/dz_j = dJ/da_j * da/dz.`,
     ],
-    scales: (O) => ({ lossScale: `1 / (rows * ${int(O)})`, gradScale: "2 * lossScale" }),
+    scales: (O) => ({ lossScale: perElement(O), gradScale: "2 * lossScale" }),
     fusesOutputActivation: false,
     unrolledRow: (out, output, gradient) => {
       const L = output.index;
@@ -102,8 +113,7 @@ export const LOSS_CODE: { readonly [K in LossKind]: LossCode } = {
     loop: (out, output, at) => {
       const { z, y } = loopReads(at);
       const act = activationCode(output.activation);
-      out.line(`const n = ${at.rows} * ${int(output.units)};`);
-      out.block("for (let k = 0; k < n; k++)", () => {
+      out.block(elementLoop(out, at.rows, output.units), () => {
         out.line(`const zk = ${z("k")};`);
         out.line(`const ak = ${act.forward("zk")};`);
         out.line(`const err = ak - ${y("k")};`);
@@ -145,17 +155,17 @@ export const LOSS_CODE: { readonly [K in LossKind]: LossCode } = {
       out.block(`for (let r = 0; r < ${at.rows}; r++)`, () => {
         out.line(`const o = r * ${O};`);
         out.line(`let max = ${z("o")};`);
-        out.line(`for (let j = 1; j < ${O}; j++) if (${z("o + j")} > max) max = ${z("o + j")};`);
+        out.line(`for (let j = 1; j < ${O}; j++) if (${z("o", "j")} > max) max = ${z("o", "j")};`);
         out.line("let sum = 0;");
-        out.line(`for (let j = 0; j < ${O}; j++) sum += Math.exp(${z("o + j")} - max);`);
+        out.line(`for (let j = 0; j < ${O}; j++) sum += Math.exp(${z("o", "j")} - max);`);
         out.line("const logSumExp = max + Math.log(sum);");
         if (at.gradient) out.line("let ySum = 0;");
         out.block(`for (let j = 0; j < ${O}; j++)`, () => {
-          out.line(`const yj = ${y("o + j")};`);
+          out.line(`const yj = ${y("o", "j")};`);
           if (at.gradient) out.line("ySum += yj;");
-          out.line(`loss -= yj * (${z("o + j")} - logSumExp);`);
+          out.line(`loss -= yj * (${z("o", "j")} - logSumExp);`);
         });
-        if (at.gradient) out.line(`for (let j = 0; j < ${O}; j++) dz[o + j] = (Math.exp(z[o + j] - logSumExp) * ySum - y[o + j]) * gradScale;`);
+        if (at.gradient) out.line(`for (let j = 0; j < ${O}; j++) dz[o + j] = (Math.exp(${z("o", "j")} - logSumExp) * ySum - ${y("o", "j")}) * gradScale;`);
       });
     },
   },
@@ -196,7 +206,7 @@ export function emitUnrolledLossRow(out: CodeLines, ir: ModelIR, output: DenseLa
 export function emitUnrolledOutput(out: CodeLines, output: DenseLayer, base: string): void {
   const L = output.index;
   const js = range(output.units);
-  const at = (j: number): string => `out[${j === 0 ? base : `${base} + ${j}`}]`;
+  const at = (j: number): string => place("out", base, j);
   if (output.activation.kind === "softmax") {
     out.line(`const max${L} = Math.max(${js.map((j) => local.z(L, j)).join(", ")});`);
     out.declare(
@@ -236,23 +246,23 @@ export function emitOutputActivationBody(out: CodeLines, output: DenseLayer): vo
   const O = int(output.units);
   if (output.activation.kind === "softmax") {
     out.block("for (let r = 0; r < rows; r++)", () => {
+      const zj = read("z", "o", "j");
       out.line(`const o = r * ${O};`);
-      out.line("let max = z[o];");
-      out.line(`for (let j = 1; j < ${O}; j++) if (z[o + j] > max) max = z[o + j];`);
+      out.line(`let max = ${read("z", "o")};`);
+      out.line(`for (let j = 1; j < ${O}; j++) if (${zj} > max) max = ${zj};`);
       out.line("let sum = 0;");
       out.block(`for (let j = 0; j < ${O}; j++)`, () => {
-        out.line("const e = Math.exp(z[o + j] - max);");
+        out.line(`const e = Math.exp(${zj} - max);`);
         out.line("out[o + j] = e;");
         out.line("sum += e;");
       });
-      out.line(`for (let j = 0; j < ${O}; j++) out[o + j] /= sum;`);
+      out.line(`for (let j = 0; j < ${O}; j++) out[o + j]! /= sum;`);
     });
     return;
   }
   const act = activationCode(output.activation);
-  out.line(`const n = rows * ${O};`);
-  out.block("for (let k = 0; k < n; k++)", () => {
-    out.line("const zk = z[k];");
+  out.block(elementLoop(out, "rows", output.units), () => {
+    out.line(`const zk = ${read("z", "k")};`);
     out.line(`out[k] = ${act.forward("zk")};`);
   });
 }
