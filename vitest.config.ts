@@ -1,11 +1,32 @@
 import { defineConfig } from "vitest/config";
 
+/**
+ * Three projects, all run by `npm test` (CI): golden (the checked-in baselines, rewritten by
+ * `npm run accept`), quick (the rest of the fast tiers; `npm run test:quick` runs it with golden)
+ * and slow (training to convergence, real processes and browsers, the benchmark harness, large
+ * data: the long tail of the suite).
+ */
+const GOLDEN = ["test/golden/**/*.test.ts", "test/diagnostics/**/*.test.ts", "test/training/init.test.ts"];
+const SLOW = [
+  "test/training/convergence*.test.ts",
+  "test/codegen/browser.test.ts",
+  "test/bench/**/*.test.ts",
+  "test/data/large.test.ts",
+  "test/data/atomic-kill.test.ts",
+  "test/cli/train*.test.ts",
+  "test/cli/sigint.test.ts",
+];
+const EXCLUDE = ["test/**/*.fuzz.test.ts", "node_modules/**"];
+
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
-    exclude: ["test/**/*.fuzz.test.ts", "node_modules/**"],
     // Two cores here: two workers, and room for the slower convergence tests.
     maxWorkers: 2,
     testTimeout: 60_000,
+    projects: [
+      { extends: true, test: { name: "golden", include: GOLDEN, exclude: EXCLUDE } },
+      { extends: true, test: { name: "quick", include: ["test/**/*.test.ts"], exclude: [...EXCLUDE, ...GOLDEN, ...SLOW] } },
+      { extends: true, test: { name: "slow", include: SLOW, exclude: EXCLUDE } },
+    ],
   },
 });

@@ -133,13 +133,14 @@ const matrix = HIDDEN.flatMap((hidden, h) =>
   ),
 );
 
-describe("gradient checks: every hidden activation x every output/loss pair", () => {
+/** One test per net (its index seeds its batch), so no test runs long. */
+const cases = matrix.map((ir, n) => [describeNet(ir), ir, n] as const);
+
+describe(`gradient checks: every hidden activation x every output/loss pair (${matrix.length} nets), relative error < 1e-6`, () => {
   for (const unroll of ["full", "none"] as const) {
-    it(`unroll=${unroll}: ${matrix.length} nets, relative error < 1e-6`, async () => {
-      for (const [n, ir] of matrix.entries()) {
-        expect(planEmission(ir, unroll).layers.every((l) => l.forward === (unroll === "full" ? "unrolled" : "loop"))).toBe(true);
-        await checkGradient(ir, unroll, 5, n);
-      }
+    it.each(cases)(`unroll=${unroll}: %s`, async (_, ir, n) => {
+      expect(planEmission(ir, unroll).layers.every((l) => l.forward === (unroll === "full" ? "unrolled" : "loop"))).toBe(true);
+      await checkGradient(ir, unroll, 5, n);
     });
   }
 });
@@ -174,21 +175,19 @@ describe("gradient checks: register-blocked loops (full 4x4 tiles and every tail
 });
 
 describe("unrolled and loop code compute the same function", () => {
-  it("forwardBatch and lossAndGradient agree to 1e-12 between unroll=full and unroll=none", async () => {
-    for (const [n, ir] of matrix.entries()) {
-      const full = (await compileAndLoad(ir, { unroll: "full" })).module;
-      const none = (await compileAndLoad(ir, { unroll: "none" })).module;
-      const b = randomBatch(ir, 6, 500 + n);
-      const a1 = full.forwardBatch(b.params, b.x, b.rows);
-      const a2 = none.forwardBatch(b.params, b.x, b.rows);
-      for (let k = 0; k < a1.length; k++) expect(Math.abs(a1[k]! - a2[k]!)).toBeLessThanOrEqual(1e-12);
-      const g1 = new Float64Array(ir.paramCount);
-      const g2 = new Float64Array(ir.paramCount);
-      expect(Math.abs(full.lossAndGradient(b.params, b.x, b.y, b.rows, g1) - none.lossAndGradient(b.params, b.x, b.y, b.rows, g2))).toBeLessThanOrEqual(1e-12);
-      for (let k = 0; k < g1.length; k++) expect(Math.abs(g1[k]! - g2[k]!)).toBeLessThanOrEqual(1e-12);
-      // forward (one sample) is forwardBatch's first row
-      const one = full.forward(b.params, b.x.subarray(0, ir.inputSize));
-      for (let j = 0; j < ir.outputSize; j++) expect(one[j]).toBe(a1[j]);
-    }
+  it.each(cases)("%s: forwardBatch and lossAndGradient agree to 1e-12 between unroll=full and unroll=none", async (_, ir, n) => {
+    const full = (await compileAndLoad(ir, { unroll: "full" })).module;
+    const none = (await compileAndLoad(ir, { unroll: "none" })).module;
+    const b = randomBatch(ir, 6, 500 + n);
+    const a1 = full.forwardBatch(b.params, b.x, b.rows);
+    const a2 = none.forwardBatch(b.params, b.x, b.rows);
+    for (let k = 0; k < a1.length; k++) expect(Math.abs(a1[k]! - a2[k]!)).toBeLessThanOrEqual(1e-12);
+    const g1 = new Float64Array(ir.paramCount);
+    const g2 = new Float64Array(ir.paramCount);
+    expect(Math.abs(full.lossAndGradient(b.params, b.x, b.y, b.rows, g1) - none.lossAndGradient(b.params, b.x, b.y, b.rows, g2))).toBeLessThanOrEqual(1e-12);
+    for (let k = 0; k < g1.length; k++) expect(Math.abs(g1[k]! - g2[k]!)).toBeLessThanOrEqual(1e-12);
+    // forward (one sample) is forwardBatch's first row
+    const one = full.forward(b.params, b.x.subarray(0, ir.inputSize));
+    for (let j = 0; j < ir.outputSize; j++) expect(one[j]).toBe(a1[j]);
   });
 });
