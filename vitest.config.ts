@@ -3,8 +3,8 @@ import { defineConfig } from "vitest/config";
 /**
  * Three projects, all run by `npm test` (CI): golden (the checked-in baselines, rewritten by
  * `npm run accept`), quick (the rest of the fast tiers; `npm run test:quick` runs it with golden)
- * and slow (training to convergence, real processes and browsers, the benchmark harness, large
- * data: the long tail of the suite).
+ * and slow (training to convergence, real training processes, browsers, the benchmark harness,
+ * large data, the 10k-program fuzz and the injection type-checks: the long tail of the suite).
  */
 /**
  * Not here, on purpose: the inline snapshots of test/training/init.test.ts and the fingerprints of
@@ -14,6 +14,8 @@ const GOLDEN = ["test/golden/**/*.test.ts", "test/diagnostics/**/*.test.ts"];
 const SLOW = [
   "test/training/convergence*.test.ts",
   "test/codegen/browser.test.ts",
+  "test/report/render.test.ts",
+  "test/robustness/**/*.test.ts",
   "test/bench/**/*.test.ts",
   "test/data/large.test.ts",
   "test/data/atomic-kill.test.ts",
