@@ -21,6 +21,8 @@ const SLOW = [
   "test/data/atomic-kill.test.ts",
   "test/cli/train*.test.ts",
   "test/cli/sigint.test.ts",
+  "test/package/packed-install.test.ts",
+  "test/export/browser.test.ts",
 ];
 const EXCLUDE = ["test/**/*.fuzz.test.ts", "node_modules/**"];
 
