@@ -20,6 +20,7 @@
  *   dense_3 8x1 (8 multiply-adds a row): forward unrolled, backward unrolled
  *   Layer by layer: one function per layer and pass; a batch's activations live in scratch arrays.
  */
+
 /** The program's facts: shapes, parameter offsets and settings. */
 export const spec = {
   name: "breast_cancer",
@@ -42,6 +43,7 @@ export const spec = {
   regularization: { l1: 0, l2: 0 },
   training: { batch: 32, epochs: 100, shuffle: true, seed: 42 },
 } as const;
+
 /** Rows the scratch arrays below can hold; grown (never shrunk) by ensureCapacity. */
 let capacity = 0;
 /** dense_1, rows x 16. */
@@ -65,8 +67,8 @@ function ensureCapacity(rows: number): void {
   scratchDz1 = new Float64Array(rows * 16);
   scratchA2 = new Float64Array(rows * 8);
   scratchDz2 = new Float64Array(rows * 8);
-  scratchZ3 = new Float64Array(rows * 1);
-  scratchDz3 = new Float64Array(rows * 1);
+  scratchZ3 = new Float64Array(rows);
+  scratchDz3 = new Float64Array(rows);
 }
 
 /**
@@ -78,76 +80,76 @@ function ensureCapacity(rows: number): void {
  * Forward pass over rows, unrolled (straight-line code per row); writes a.
  */
 function forwardDense1(params: Float64Array, input: ArrayLike<number>, rows: number, a: Float64Array): void {
-  const w1_0_0 = params[0], w1_0_1 = params[1], w1_0_2 = params[2], w1_0_3 = params[3], w1_0_4 = params[4], w1_0_5 = params[5], w1_0_6 = params[6], w1_0_7 = params[7];
-  const w1_0_8 = params[8], w1_0_9 = params[9], w1_0_10 = params[10], w1_0_11 = params[11], w1_0_12 = params[12], w1_0_13 = params[13], w1_0_14 = params[14], w1_0_15 = params[15];
-  const w1_0_16 = params[16], w1_0_17 = params[17], w1_0_18 = params[18], w1_0_19 = params[19], w1_0_20 = params[20], w1_0_21 = params[21], w1_0_22 = params[22], w1_0_23 = params[23];
-  const w1_0_24 = params[24], w1_0_25 = params[25], w1_0_26 = params[26], w1_0_27 = params[27], w1_0_28 = params[28], w1_0_29 = params[29], b1_0 = params[480];
-  const w1_1_0 = params[30], w1_1_1 = params[31], w1_1_2 = params[32], w1_1_3 = params[33], w1_1_4 = params[34], w1_1_5 = params[35], w1_1_6 = params[36], w1_1_7 = params[37];
-  const w1_1_8 = params[38], w1_1_9 = params[39], w1_1_10 = params[40], w1_1_11 = params[41], w1_1_12 = params[42], w1_1_13 = params[43], w1_1_14 = params[44], w1_1_15 = params[45];
-  const w1_1_16 = params[46], w1_1_17 = params[47], w1_1_18 = params[48], w1_1_19 = params[49], w1_1_20 = params[50], w1_1_21 = params[51], w1_1_22 = params[52], w1_1_23 = params[53];
-  const w1_1_24 = params[54], w1_1_25 = params[55], w1_1_26 = params[56], w1_1_27 = params[57], w1_1_28 = params[58], w1_1_29 = params[59], b1_1 = params[481];
-  const w1_2_0 = params[60], w1_2_1 = params[61], w1_2_2 = params[62], w1_2_3 = params[63], w1_2_4 = params[64], w1_2_5 = params[65], w1_2_6 = params[66], w1_2_7 = params[67];
-  const w1_2_8 = params[68], w1_2_9 = params[69], w1_2_10 = params[70], w1_2_11 = params[71], w1_2_12 = params[72], w1_2_13 = params[73], w1_2_14 = params[74], w1_2_15 = params[75];
-  const w1_2_16 = params[76], w1_2_17 = params[77], w1_2_18 = params[78], w1_2_19 = params[79], w1_2_20 = params[80], w1_2_21 = params[81], w1_2_22 = params[82], w1_2_23 = params[83];
-  const w1_2_24 = params[84], w1_2_25 = params[85], w1_2_26 = params[86], w1_2_27 = params[87], w1_2_28 = params[88], w1_2_29 = params[89], b1_2 = params[482];
-  const w1_3_0 = params[90], w1_3_1 = params[91], w1_3_2 = params[92], w1_3_3 = params[93], w1_3_4 = params[94], w1_3_5 = params[95], w1_3_6 = params[96], w1_3_7 = params[97];
-  const w1_3_8 = params[98], w1_3_9 = params[99], w1_3_10 = params[100], w1_3_11 = params[101], w1_3_12 = params[102], w1_3_13 = params[103], w1_3_14 = params[104], w1_3_15 = params[105];
-  const w1_3_16 = params[106], w1_3_17 = params[107], w1_3_18 = params[108], w1_3_19 = params[109], w1_3_20 = params[110], w1_3_21 = params[111], w1_3_22 = params[112], w1_3_23 = params[113];
-  const w1_3_24 = params[114], w1_3_25 = params[115], w1_3_26 = params[116], w1_3_27 = params[117], w1_3_28 = params[118], w1_3_29 = params[119], b1_3 = params[483];
-  const w1_4_0 = params[120], w1_4_1 = params[121], w1_4_2 = params[122], w1_4_3 = params[123], w1_4_4 = params[124], w1_4_5 = params[125], w1_4_6 = params[126], w1_4_7 = params[127];
-  const w1_4_8 = params[128], w1_4_9 = params[129], w1_4_10 = params[130], w1_4_11 = params[131], w1_4_12 = params[132], w1_4_13 = params[133], w1_4_14 = params[134], w1_4_15 = params[135];
-  const w1_4_16 = params[136], w1_4_17 = params[137], w1_4_18 = params[138], w1_4_19 = params[139], w1_4_20 = params[140], w1_4_21 = params[141], w1_4_22 = params[142], w1_4_23 = params[143];
-  const w1_4_24 = params[144], w1_4_25 = params[145], w1_4_26 = params[146], w1_4_27 = params[147], w1_4_28 = params[148], w1_4_29 = params[149], b1_4 = params[484];
-  const w1_5_0 = params[150], w1_5_1 = params[151], w1_5_2 = params[152], w1_5_3 = params[153], w1_5_4 = params[154], w1_5_5 = params[155], w1_5_6 = params[156], w1_5_7 = params[157];
-  const w1_5_8 = params[158], w1_5_9 = params[159], w1_5_10 = params[160], w1_5_11 = params[161], w1_5_12 = params[162], w1_5_13 = params[163], w1_5_14 = params[164], w1_5_15 = params[165];
-  const w1_5_16 = params[166], w1_5_17 = params[167], w1_5_18 = params[168], w1_5_19 = params[169], w1_5_20 = params[170], w1_5_21 = params[171], w1_5_22 = params[172], w1_5_23 = params[173];
-  const w1_5_24 = params[174], w1_5_25 = params[175], w1_5_26 = params[176], w1_5_27 = params[177], w1_5_28 = params[178], w1_5_29 = params[179], b1_5 = params[485];
-  const w1_6_0 = params[180], w1_6_1 = params[181], w1_6_2 = params[182], w1_6_3 = params[183], w1_6_4 = params[184], w1_6_5 = params[185], w1_6_6 = params[186], w1_6_7 = params[187];
-  const w1_6_8 = params[188], w1_6_9 = params[189], w1_6_10 = params[190], w1_6_11 = params[191], w1_6_12 = params[192], w1_6_13 = params[193], w1_6_14 = params[194], w1_6_15 = params[195];
-  const w1_6_16 = params[196], w1_6_17 = params[197], w1_6_18 = params[198], w1_6_19 = params[199], w1_6_20 = params[200], w1_6_21 = params[201], w1_6_22 = params[202], w1_6_23 = params[203];
-  const w1_6_24 = params[204], w1_6_25 = params[205], w1_6_26 = params[206], w1_6_27 = params[207], w1_6_28 = params[208], w1_6_29 = params[209], b1_6 = params[486];
-  const w1_7_0 = params[210], w1_7_1 = params[211], w1_7_2 = params[212], w1_7_3 = params[213], w1_7_4 = params[214], w1_7_5 = params[215], w1_7_6 = params[216], w1_7_7 = params[217];
-  const w1_7_8 = params[218], w1_7_9 = params[219], w1_7_10 = params[220], w1_7_11 = params[221], w1_7_12 = params[222], w1_7_13 = params[223], w1_7_14 = params[224], w1_7_15 = params[225];
-  const w1_7_16 = params[226], w1_7_17 = params[227], w1_7_18 = params[228], w1_7_19 = params[229], w1_7_20 = params[230], w1_7_21 = params[231], w1_7_22 = params[232], w1_7_23 = params[233];
-  const w1_7_24 = params[234], w1_7_25 = params[235], w1_7_26 = params[236], w1_7_27 = params[237], w1_7_28 = params[238], w1_7_29 = params[239], b1_7 = params[487];
-  const w1_8_0 = params[240], w1_8_1 = params[241], w1_8_2 = params[242], w1_8_3 = params[243], w1_8_4 = params[244], w1_8_5 = params[245], w1_8_6 = params[246], w1_8_7 = params[247];
-  const w1_8_8 = params[248], w1_8_9 = params[249], w1_8_10 = params[250], w1_8_11 = params[251], w1_8_12 = params[252], w1_8_13 = params[253], w1_8_14 = params[254], w1_8_15 = params[255];
-  const w1_8_16 = params[256], w1_8_17 = params[257], w1_8_18 = params[258], w1_8_19 = params[259], w1_8_20 = params[260], w1_8_21 = params[261], w1_8_22 = params[262], w1_8_23 = params[263];
-  const w1_8_24 = params[264], w1_8_25 = params[265], w1_8_26 = params[266], w1_8_27 = params[267], w1_8_28 = params[268], w1_8_29 = params[269], b1_8 = params[488];
-  const w1_9_0 = params[270], w1_9_1 = params[271], w1_9_2 = params[272], w1_9_3 = params[273], w1_9_4 = params[274], w1_9_5 = params[275], w1_9_6 = params[276], w1_9_7 = params[277];
-  const w1_9_8 = params[278], w1_9_9 = params[279], w1_9_10 = params[280], w1_9_11 = params[281], w1_9_12 = params[282], w1_9_13 = params[283], w1_9_14 = params[284], w1_9_15 = params[285];
-  const w1_9_16 = params[286], w1_9_17 = params[287], w1_9_18 = params[288], w1_9_19 = params[289], w1_9_20 = params[290], w1_9_21 = params[291], w1_9_22 = params[292], w1_9_23 = params[293];
-  const w1_9_24 = params[294], w1_9_25 = params[295], w1_9_26 = params[296], w1_9_27 = params[297], w1_9_28 = params[298], w1_9_29 = params[299], b1_9 = params[489];
-  const w1_10_0 = params[300], w1_10_1 = params[301], w1_10_2 = params[302], w1_10_3 = params[303], w1_10_4 = params[304], w1_10_5 = params[305], w1_10_6 = params[306], w1_10_7 = params[307];
-  const w1_10_8 = params[308], w1_10_9 = params[309], w1_10_10 = params[310], w1_10_11 = params[311], w1_10_12 = params[312], w1_10_13 = params[313], w1_10_14 = params[314], w1_10_15 = params[315];
-  const w1_10_16 = params[316], w1_10_17 = params[317], w1_10_18 = params[318], w1_10_19 = params[319], w1_10_20 = params[320], w1_10_21 = params[321], w1_10_22 = params[322], w1_10_23 = params[323];
-  const w1_10_24 = params[324], w1_10_25 = params[325], w1_10_26 = params[326], w1_10_27 = params[327], w1_10_28 = params[328], w1_10_29 = params[329], b1_10 = params[490];
-  const w1_11_0 = params[330], w1_11_1 = params[331], w1_11_2 = params[332], w1_11_3 = params[333], w1_11_4 = params[334], w1_11_5 = params[335], w1_11_6 = params[336], w1_11_7 = params[337];
-  const w1_11_8 = params[338], w1_11_9 = params[339], w1_11_10 = params[340], w1_11_11 = params[341], w1_11_12 = params[342], w1_11_13 = params[343], w1_11_14 = params[344], w1_11_15 = params[345];
-  const w1_11_16 = params[346], w1_11_17 = params[347], w1_11_18 = params[348], w1_11_19 = params[349], w1_11_20 = params[350], w1_11_21 = params[351], w1_11_22 = params[352], w1_11_23 = params[353];
-  const w1_11_24 = params[354], w1_11_25 = params[355], w1_11_26 = params[356], w1_11_27 = params[357], w1_11_28 = params[358], w1_11_29 = params[359], b1_11 = params[491];
-  const w1_12_0 = params[360], w1_12_1 = params[361], w1_12_2 = params[362], w1_12_3 = params[363], w1_12_4 = params[364], w1_12_5 = params[365], w1_12_6 = params[366], w1_12_7 = params[367];
-  const w1_12_8 = params[368], w1_12_9 = params[369], w1_12_10 = params[370], w1_12_11 = params[371], w1_12_12 = params[372], w1_12_13 = params[373], w1_12_14 = params[374], w1_12_15 = params[375];
-  const w1_12_16 = params[376], w1_12_17 = params[377], w1_12_18 = params[378], w1_12_19 = params[379], w1_12_20 = params[380], w1_12_21 = params[381], w1_12_22 = params[382], w1_12_23 = params[383];
-  const w1_12_24 = params[384], w1_12_25 = params[385], w1_12_26 = params[386], w1_12_27 = params[387], w1_12_28 = params[388], w1_12_29 = params[389], b1_12 = params[492];
-  const w1_13_0 = params[390], w1_13_1 = params[391], w1_13_2 = params[392], w1_13_3 = params[393], w1_13_4 = params[394], w1_13_5 = params[395], w1_13_6 = params[396], w1_13_7 = params[397];
-  const w1_13_8 = params[398], w1_13_9 = params[399], w1_13_10 = params[400], w1_13_11 = params[401], w1_13_12 = params[402], w1_13_13 = params[403], w1_13_14 = params[404], w1_13_15 = params[405];
-  const w1_13_16 = params[406], w1_13_17 = params[407], w1_13_18 = params[408], w1_13_19 = params[409], w1_13_20 = params[410], w1_13_21 = params[411], w1_13_22 = params[412], w1_13_23 = params[413];
-  const w1_13_24 = params[414], w1_13_25 = params[415], w1_13_26 = params[416], w1_13_27 = params[417], w1_13_28 = params[418], w1_13_29 = params[419], b1_13 = params[493];
-  const w1_14_0 = params[420], w1_14_1 = params[421], w1_14_2 = params[422], w1_14_3 = params[423], w1_14_4 = params[424], w1_14_5 = params[425], w1_14_6 = params[426], w1_14_7 = params[427];
-  const w1_14_8 = params[428], w1_14_9 = params[429], w1_14_10 = params[430], w1_14_11 = params[431], w1_14_12 = params[432], w1_14_13 = params[433], w1_14_14 = params[434], w1_14_15 = params[435];
-  const w1_14_16 = params[436], w1_14_17 = params[437], w1_14_18 = params[438], w1_14_19 = params[439], w1_14_20 = params[440], w1_14_21 = params[441], w1_14_22 = params[442], w1_14_23 = params[443];
-  const w1_14_24 = params[444], w1_14_25 = params[445], w1_14_26 = params[446], w1_14_27 = params[447], w1_14_28 = params[448], w1_14_29 = params[449], b1_14 = params[494];
-  const w1_15_0 = params[450], w1_15_1 = params[451], w1_15_2 = params[452], w1_15_3 = params[453], w1_15_4 = params[454], w1_15_5 = params[455], w1_15_6 = params[456], w1_15_7 = params[457];
-  const w1_15_8 = params[458], w1_15_9 = params[459], w1_15_10 = params[460], w1_15_11 = params[461], w1_15_12 = params[462], w1_15_13 = params[463], w1_15_14 = params[464], w1_15_15 = params[465];
-  const w1_15_16 = params[466], w1_15_17 = params[467], w1_15_18 = params[468], w1_15_19 = params[469], w1_15_20 = params[470], w1_15_21 = params[471], w1_15_22 = params[472], w1_15_23 = params[473];
-  const w1_15_24 = params[474], w1_15_25 = params[475], w1_15_26 = params[476], w1_15_27 = params[477], w1_15_28 = params[478], w1_15_29 = params[479], b1_15 = params[495];
+  const w1_0_0 = params[0]!, w1_0_1 = params[1]!, w1_0_2 = params[2]!, w1_0_3 = params[3]!, w1_0_4 = params[4]!, w1_0_5 = params[5]!, w1_0_6 = params[6]!, w1_0_7 = params[7]!;
+  const w1_0_8 = params[8]!, w1_0_9 = params[9]!, w1_0_10 = params[10]!, w1_0_11 = params[11]!, w1_0_12 = params[12]!, w1_0_13 = params[13]!, w1_0_14 = params[14]!, w1_0_15 = params[15]!;
+  const w1_0_16 = params[16]!, w1_0_17 = params[17]!, w1_0_18 = params[18]!, w1_0_19 = params[19]!, w1_0_20 = params[20]!, w1_0_21 = params[21]!, w1_0_22 = params[22]!, w1_0_23 = params[23]!;
+  const w1_0_24 = params[24]!, w1_0_25 = params[25]!, w1_0_26 = params[26]!, w1_0_27 = params[27]!, w1_0_28 = params[28]!, w1_0_29 = params[29]!, b1_0 = params[480]!;
+  const w1_1_0 = params[30]!, w1_1_1 = params[31]!, w1_1_2 = params[32]!, w1_1_3 = params[33]!, w1_1_4 = params[34]!, w1_1_5 = params[35]!, w1_1_6 = params[36]!, w1_1_7 = params[37]!;
+  const w1_1_8 = params[38]!, w1_1_9 = params[39]!, w1_1_10 = params[40]!, w1_1_11 = params[41]!, w1_1_12 = params[42]!, w1_1_13 = params[43]!, w1_1_14 = params[44]!, w1_1_15 = params[45]!;
+  const w1_1_16 = params[46]!, w1_1_17 = params[47]!, w1_1_18 = params[48]!, w1_1_19 = params[49]!, w1_1_20 = params[50]!, w1_1_21 = params[51]!, w1_1_22 = params[52]!, w1_1_23 = params[53]!;
+  const w1_1_24 = params[54]!, w1_1_25 = params[55]!, w1_1_26 = params[56]!, w1_1_27 = params[57]!, w1_1_28 = params[58]!, w1_1_29 = params[59]!, b1_1 = params[481]!;
+  const w1_2_0 = params[60]!, w1_2_1 = params[61]!, w1_2_2 = params[62]!, w1_2_3 = params[63]!, w1_2_4 = params[64]!, w1_2_5 = params[65]!, w1_2_6 = params[66]!, w1_2_7 = params[67]!;
+  const w1_2_8 = params[68]!, w1_2_9 = params[69]!, w1_2_10 = params[70]!, w1_2_11 = params[71]!, w1_2_12 = params[72]!, w1_2_13 = params[73]!, w1_2_14 = params[74]!, w1_2_15 = params[75]!;
+  const w1_2_16 = params[76]!, w1_2_17 = params[77]!, w1_2_18 = params[78]!, w1_2_19 = params[79]!, w1_2_20 = params[80]!, w1_2_21 = params[81]!, w1_2_22 = params[82]!, w1_2_23 = params[83]!;
+  const w1_2_24 = params[84]!, w1_2_25 = params[85]!, w1_2_26 = params[86]!, w1_2_27 = params[87]!, w1_2_28 = params[88]!, w1_2_29 = params[89]!, b1_2 = params[482]!;
+  const w1_3_0 = params[90]!, w1_3_1 = params[91]!, w1_3_2 = params[92]!, w1_3_3 = params[93]!, w1_3_4 = params[94]!, w1_3_5 = params[95]!, w1_3_6 = params[96]!, w1_3_7 = params[97]!;
+  const w1_3_8 = params[98]!, w1_3_9 = params[99]!, w1_3_10 = params[100]!, w1_3_11 = params[101]!, w1_3_12 = params[102]!, w1_3_13 = params[103]!, w1_3_14 = params[104]!, w1_3_15 = params[105]!;
+  const w1_3_16 = params[106]!, w1_3_17 = params[107]!, w1_3_18 = params[108]!, w1_3_19 = params[109]!, w1_3_20 = params[110]!, w1_3_21 = params[111]!, w1_3_22 = params[112]!, w1_3_23 = params[113]!;
+  const w1_3_24 = params[114]!, w1_3_25 = params[115]!, w1_3_26 = params[116]!, w1_3_27 = params[117]!, w1_3_28 = params[118]!, w1_3_29 = params[119]!, b1_3 = params[483]!;
+  const w1_4_0 = params[120]!, w1_4_1 = params[121]!, w1_4_2 = params[122]!, w1_4_3 = params[123]!, w1_4_4 = params[124]!, w1_4_5 = params[125]!, w1_4_6 = params[126]!, w1_4_7 = params[127]!;
+  const w1_4_8 = params[128]!, w1_4_9 = params[129]!, w1_4_10 = params[130]!, w1_4_11 = params[131]!, w1_4_12 = params[132]!, w1_4_13 = params[133]!, w1_4_14 = params[134]!, w1_4_15 = params[135]!;
+  const w1_4_16 = params[136]!, w1_4_17 = params[137]!, w1_4_18 = params[138]!, w1_4_19 = params[139]!, w1_4_20 = params[140]!, w1_4_21 = params[141]!, w1_4_22 = params[142]!, w1_4_23 = params[143]!;
+  const w1_4_24 = params[144]!, w1_4_25 = params[145]!, w1_4_26 = params[146]!, w1_4_27 = params[147]!, w1_4_28 = params[148]!, w1_4_29 = params[149]!, b1_4 = params[484]!;
+  const w1_5_0 = params[150]!, w1_5_1 = params[151]!, w1_5_2 = params[152]!, w1_5_3 = params[153]!, w1_5_4 = params[154]!, w1_5_5 = params[155]!, w1_5_6 = params[156]!, w1_5_7 = params[157]!;
+  const w1_5_8 = params[158]!, w1_5_9 = params[159]!, w1_5_10 = params[160]!, w1_5_11 = params[161]!, w1_5_12 = params[162]!, w1_5_13 = params[163]!, w1_5_14 = params[164]!, w1_5_15 = params[165]!;
+  const w1_5_16 = params[166]!, w1_5_17 = params[167]!, w1_5_18 = params[168]!, w1_5_19 = params[169]!, w1_5_20 = params[170]!, w1_5_21 = params[171]!, w1_5_22 = params[172]!, w1_5_23 = params[173]!;
+  const w1_5_24 = params[174]!, w1_5_25 = params[175]!, w1_5_26 = params[176]!, w1_5_27 = params[177]!, w1_5_28 = params[178]!, w1_5_29 = params[179]!, b1_5 = params[485]!;
+  const w1_6_0 = params[180]!, w1_6_1 = params[181]!, w1_6_2 = params[182]!, w1_6_3 = params[183]!, w1_6_4 = params[184]!, w1_6_5 = params[185]!, w1_6_6 = params[186]!, w1_6_7 = params[187]!;
+  const w1_6_8 = params[188]!, w1_6_9 = params[189]!, w1_6_10 = params[190]!, w1_6_11 = params[191]!, w1_6_12 = params[192]!, w1_6_13 = params[193]!, w1_6_14 = params[194]!, w1_6_15 = params[195]!;
+  const w1_6_16 = params[196]!, w1_6_17 = params[197]!, w1_6_18 = params[198]!, w1_6_19 = params[199]!, w1_6_20 = params[200]!, w1_6_21 = params[201]!, w1_6_22 = params[202]!, w1_6_23 = params[203]!;
+  const w1_6_24 = params[204]!, w1_6_25 = params[205]!, w1_6_26 = params[206]!, w1_6_27 = params[207]!, w1_6_28 = params[208]!, w1_6_29 = params[209]!, b1_6 = params[486]!;
+  const w1_7_0 = params[210]!, w1_7_1 = params[211]!, w1_7_2 = params[212]!, w1_7_3 = params[213]!, w1_7_4 = params[214]!, w1_7_5 = params[215]!, w1_7_6 = params[216]!, w1_7_7 = params[217]!;
+  const w1_7_8 = params[218]!, w1_7_9 = params[219]!, w1_7_10 = params[220]!, w1_7_11 = params[221]!, w1_7_12 = params[222]!, w1_7_13 = params[223]!, w1_7_14 = params[224]!, w1_7_15 = params[225]!;
+  const w1_7_16 = params[226]!, w1_7_17 = params[227]!, w1_7_18 = params[228]!, w1_7_19 = params[229]!, w1_7_20 = params[230]!, w1_7_21 = params[231]!, w1_7_22 = params[232]!, w1_7_23 = params[233]!;
+  const w1_7_24 = params[234]!, w1_7_25 = params[235]!, w1_7_26 = params[236]!, w1_7_27 = params[237]!, w1_7_28 = params[238]!, w1_7_29 = params[239]!, b1_7 = params[487]!;
+  const w1_8_0 = params[240]!, w1_8_1 = params[241]!, w1_8_2 = params[242]!, w1_8_3 = params[243]!, w1_8_4 = params[244]!, w1_8_5 = params[245]!, w1_8_6 = params[246]!, w1_8_7 = params[247]!;
+  const w1_8_8 = params[248]!, w1_8_9 = params[249]!, w1_8_10 = params[250]!, w1_8_11 = params[251]!, w1_8_12 = params[252]!, w1_8_13 = params[253]!, w1_8_14 = params[254]!, w1_8_15 = params[255]!;
+  const w1_8_16 = params[256]!, w1_8_17 = params[257]!, w1_8_18 = params[258]!, w1_8_19 = params[259]!, w1_8_20 = params[260]!, w1_8_21 = params[261]!, w1_8_22 = params[262]!, w1_8_23 = params[263]!;
+  const w1_8_24 = params[264]!, w1_8_25 = params[265]!, w1_8_26 = params[266]!, w1_8_27 = params[267]!, w1_8_28 = params[268]!, w1_8_29 = params[269]!, b1_8 = params[488]!;
+  const w1_9_0 = params[270]!, w1_9_1 = params[271]!, w1_9_2 = params[272]!, w1_9_3 = params[273]!, w1_9_4 = params[274]!, w1_9_5 = params[275]!, w1_9_6 = params[276]!, w1_9_7 = params[277]!;
+  const w1_9_8 = params[278]!, w1_9_9 = params[279]!, w1_9_10 = params[280]!, w1_9_11 = params[281]!, w1_9_12 = params[282]!, w1_9_13 = params[283]!, w1_9_14 = params[284]!, w1_9_15 = params[285]!;
+  const w1_9_16 = params[286]!, w1_9_17 = params[287]!, w1_9_18 = params[288]!, w1_9_19 = params[289]!, w1_9_20 = params[290]!, w1_9_21 = params[291]!, w1_9_22 = params[292]!, w1_9_23 = params[293]!;
+  const w1_9_24 = params[294]!, w1_9_25 = params[295]!, w1_9_26 = params[296]!, w1_9_27 = params[297]!, w1_9_28 = params[298]!, w1_9_29 = params[299]!, b1_9 = params[489]!;
+  const w1_10_0 = params[300]!, w1_10_1 = params[301]!, w1_10_2 = params[302]!, w1_10_3 = params[303]!, w1_10_4 = params[304]!, w1_10_5 = params[305]!, w1_10_6 = params[306]!, w1_10_7 = params[307]!;
+  const w1_10_8 = params[308]!, w1_10_9 = params[309]!, w1_10_10 = params[310]!, w1_10_11 = params[311]!, w1_10_12 = params[312]!, w1_10_13 = params[313]!, w1_10_14 = params[314]!, w1_10_15 = params[315]!;
+  const w1_10_16 = params[316]!, w1_10_17 = params[317]!, w1_10_18 = params[318]!, w1_10_19 = params[319]!, w1_10_20 = params[320]!, w1_10_21 = params[321]!, w1_10_22 = params[322]!, w1_10_23 = params[323]!;
+  const w1_10_24 = params[324]!, w1_10_25 = params[325]!, w1_10_26 = params[326]!, w1_10_27 = params[327]!, w1_10_28 = params[328]!, w1_10_29 = params[329]!, b1_10 = params[490]!;
+  const w1_11_0 = params[330]!, w1_11_1 = params[331]!, w1_11_2 = params[332]!, w1_11_3 = params[333]!, w1_11_4 = params[334]!, w1_11_5 = params[335]!, w1_11_6 = params[336]!, w1_11_7 = params[337]!;
+  const w1_11_8 = params[338]!, w1_11_9 = params[339]!, w1_11_10 = params[340]!, w1_11_11 = params[341]!, w1_11_12 = params[342]!, w1_11_13 = params[343]!, w1_11_14 = params[344]!, w1_11_15 = params[345]!;
+  const w1_11_16 = params[346]!, w1_11_17 = params[347]!, w1_11_18 = params[348]!, w1_11_19 = params[349]!, w1_11_20 = params[350]!, w1_11_21 = params[351]!, w1_11_22 = params[352]!, w1_11_23 = params[353]!;
+  const w1_11_24 = params[354]!, w1_11_25 = params[355]!, w1_11_26 = params[356]!, w1_11_27 = params[357]!, w1_11_28 = params[358]!, w1_11_29 = params[359]!, b1_11 = params[491]!;
+  const w1_12_0 = params[360]!, w1_12_1 = params[361]!, w1_12_2 = params[362]!, w1_12_3 = params[363]!, w1_12_4 = params[364]!, w1_12_5 = params[365]!, w1_12_6 = params[366]!, w1_12_7 = params[367]!;
+  const w1_12_8 = params[368]!, w1_12_9 = params[369]!, w1_12_10 = params[370]!, w1_12_11 = params[371]!, w1_12_12 = params[372]!, w1_12_13 = params[373]!, w1_12_14 = params[374]!, w1_12_15 = params[375]!;
+  const w1_12_16 = params[376]!, w1_12_17 = params[377]!, w1_12_18 = params[378]!, w1_12_19 = params[379]!, w1_12_20 = params[380]!, w1_12_21 = params[381]!, w1_12_22 = params[382]!, w1_12_23 = params[383]!;
+  const w1_12_24 = params[384]!, w1_12_25 = params[385]!, w1_12_26 = params[386]!, w1_12_27 = params[387]!, w1_12_28 = params[388]!, w1_12_29 = params[389]!, b1_12 = params[492]!;
+  const w1_13_0 = params[390]!, w1_13_1 = params[391]!, w1_13_2 = params[392]!, w1_13_3 = params[393]!, w1_13_4 = params[394]!, w1_13_5 = params[395]!, w1_13_6 = params[396]!, w1_13_7 = params[397]!;
+  const w1_13_8 = params[398]!, w1_13_9 = params[399]!, w1_13_10 = params[400]!, w1_13_11 = params[401]!, w1_13_12 = params[402]!, w1_13_13 = params[403]!, w1_13_14 = params[404]!, w1_13_15 = params[405]!;
+  const w1_13_16 = params[406]!, w1_13_17 = params[407]!, w1_13_18 = params[408]!, w1_13_19 = params[409]!, w1_13_20 = params[410]!, w1_13_21 = params[411]!, w1_13_22 = params[412]!, w1_13_23 = params[413]!;
+  const w1_13_24 = params[414]!, w1_13_25 = params[415]!, w1_13_26 = params[416]!, w1_13_27 = params[417]!, w1_13_28 = params[418]!, w1_13_29 = params[419]!, b1_13 = params[493]!;
+  const w1_14_0 = params[420]!, w1_14_1 = params[421]!, w1_14_2 = params[422]!, w1_14_3 = params[423]!, w1_14_4 = params[424]!, w1_14_5 = params[425]!, w1_14_6 = params[426]!, w1_14_7 = params[427]!;
+  const w1_14_8 = params[428]!, w1_14_9 = params[429]!, w1_14_10 = params[430]!, w1_14_11 = params[431]!, w1_14_12 = params[432]!, w1_14_13 = params[433]!, w1_14_14 = params[434]!, w1_14_15 = params[435]!;
+  const w1_14_16 = params[436]!, w1_14_17 = params[437]!, w1_14_18 = params[438]!, w1_14_19 = params[439]!, w1_14_20 = params[440]!, w1_14_21 = params[441]!, w1_14_22 = params[442]!, w1_14_23 = params[443]!;
+  const w1_14_24 = params[444]!, w1_14_25 = params[445]!, w1_14_26 = params[446]!, w1_14_27 = params[447]!, w1_14_28 = params[448]!, w1_14_29 = params[449]!, b1_14 = params[494]!;
+  const w1_15_0 = params[450]!, w1_15_1 = params[451]!, w1_15_2 = params[452]!, w1_15_3 = params[453]!, w1_15_4 = params[454]!, w1_15_5 = params[455]!, w1_15_6 = params[456]!, w1_15_7 = params[457]!;
+  const w1_15_8 = params[458]!, w1_15_9 = params[459]!, w1_15_10 = params[460]!, w1_15_11 = params[461]!, w1_15_12 = params[462]!, w1_15_13 = params[463]!, w1_15_14 = params[464]!, w1_15_15 = params[465]!;
+  const w1_15_16 = params[466]!, w1_15_17 = params[467]!, w1_15_18 = params[468]!, w1_15_19 = params[469]!, w1_15_20 = params[470]!, w1_15_21 = params[471]!, w1_15_22 = params[472]!, w1_15_23 = params[473]!;
+  const w1_15_24 = params[474]!, w1_15_25 = params[475]!, w1_15_26 = params[476]!, w1_15_27 = params[477]!, w1_15_28 = params[478]!, w1_15_29 = params[479]!, b1_15 = params[495]!;
   for (let r = 0; r < rows; r++) {
     const io = r * 30, oo = r * 16;
-    const x0 = input[io], x1 = input[io + 1], x2 = input[io + 2], x3 = input[io + 3], x4 = input[io + 4], x5 = input[io + 5], x6 = input[io + 6], x7 = input[io + 7];
-    const x8 = input[io + 8], x9 = input[io + 9], x10 = input[io + 10], x11 = input[io + 11], x12 = input[io + 12], x13 = input[io + 13], x14 = input[io + 14], x15 = input[io + 15];
-    const x16 = input[io + 16], x17 = input[io + 17], x18 = input[io + 18], x19 = input[io + 19], x20 = input[io + 20], x21 = input[io + 21], x22 = input[io + 22], x23 = input[io + 23];
-    const x24 = input[io + 24], x25 = input[io + 25], x26 = input[io + 26], x27 = input[io + 27], x28 = input[io + 28], x29 = input[io + 29];
+    const x0 = input[io]!, x1 = input[io + 1]!, x2 = input[io + 2]!, x3 = input[io + 3]!, x4 = input[io + 4]!, x5 = input[io + 5]!, x6 = input[io + 6]!, x7 = input[io + 7]!;
+    const x8 = input[io + 8]!, x9 = input[io + 9]!, x10 = input[io + 10]!, x11 = input[io + 11]!, x12 = input[io + 12]!, x13 = input[io + 13]!, x14 = input[io + 14]!, x15 = input[io + 15]!;
+    const x16 = input[io + 16]!, x17 = input[io + 17]!, x18 = input[io + 18]!, x19 = input[io + 19]!, x20 = input[io + 20]!, x21 = input[io + 21]!, x22 = input[io + 22]!, x23 = input[io + 23]!;
+    const x24 = input[io + 24]!, x25 = input[io + 25]!, x26 = input[io + 26]!, x27 = input[io + 27]!, x28 = input[io + 28]!, x29 = input[io + 29]!;
     const z1_0 = b1_0 + w1_0_0 * x0 + w1_0_1 * x1 + w1_0_2 * x2 + w1_0_3 * x3 + w1_0_4 * x4 + w1_0_5 * x5 + w1_0_6 * x6
       + w1_0_7 * x7 + w1_0_8 * x8 + w1_0_9 * x9 + w1_0_10 * x10 + w1_0_11 * x11 + w1_0_12 * x12 + w1_0_13 * x13 + w1_0_14 * x14
       + w1_0_15 * x15 + w1_0_16 * x16 + w1_0_17 * x17 + w1_0_18 * x18 + w1_0_19 * x19 + w1_0_20 * x20 + w1_0_21 * x21 + w1_0_22 * x22
@@ -256,34 +258,34 @@ function forwardDense1(params: Float64Array, input: ArrayLike<number>, rows: num
  * Forward pass over rows, unrolled (straight-line code per row); writes a.
  */
 function forwardDense2(params: Float64Array, input: Float64Array, rows: number, a: Float64Array): void {
-  const w2_0_0 = params[496], w2_0_1 = params[497], w2_0_2 = params[498], w2_0_3 = params[499], w2_0_4 = params[500], w2_0_5 = params[501], w2_0_6 = params[502], w2_0_7 = params[503];
-  const w2_0_8 = params[504], w2_0_9 = params[505], w2_0_10 = params[506], w2_0_11 = params[507], w2_0_12 = params[508], w2_0_13 = params[509], w2_0_14 = params[510], w2_0_15 = params[511];
-  const b2_0 = params[624];
-  const w2_1_0 = params[512], w2_1_1 = params[513], w2_1_2 = params[514], w2_1_3 = params[515], w2_1_4 = params[516], w2_1_5 = params[517], w2_1_6 = params[518], w2_1_7 = params[519];
-  const w2_1_8 = params[520], w2_1_9 = params[521], w2_1_10 = params[522], w2_1_11 = params[523], w2_1_12 = params[524], w2_1_13 = params[525], w2_1_14 = params[526], w2_1_15 = params[527];
-  const b2_1 = params[625];
-  const w2_2_0 = params[528], w2_2_1 = params[529], w2_2_2 = params[530], w2_2_3 = params[531], w2_2_4 = params[532], w2_2_5 = params[533], w2_2_6 = params[534], w2_2_7 = params[535];
-  const w2_2_8 = params[536], w2_2_9 = params[537], w2_2_10 = params[538], w2_2_11 = params[539], w2_2_12 = params[540], w2_2_13 = params[541], w2_2_14 = params[542], w2_2_15 = params[543];
-  const b2_2 = params[626];
-  const w2_3_0 = params[544], w2_3_1 = params[545], w2_3_2 = params[546], w2_3_3 = params[547], w2_3_4 = params[548], w2_3_5 = params[549], w2_3_6 = params[550], w2_3_7 = params[551];
-  const w2_3_8 = params[552], w2_3_9 = params[553], w2_3_10 = params[554], w2_3_11 = params[555], w2_3_12 = params[556], w2_3_13 = params[557], w2_3_14 = params[558], w2_3_15 = params[559];
-  const b2_3 = params[627];
-  const w2_4_0 = params[560], w2_4_1 = params[561], w2_4_2 = params[562], w2_4_3 = params[563], w2_4_4 = params[564], w2_4_5 = params[565], w2_4_6 = params[566], w2_4_7 = params[567];
-  const w2_4_8 = params[568], w2_4_9 = params[569], w2_4_10 = params[570], w2_4_11 = params[571], w2_4_12 = params[572], w2_4_13 = params[573], w2_4_14 = params[574], w2_4_15 = params[575];
-  const b2_4 = params[628];
-  const w2_5_0 = params[576], w2_5_1 = params[577], w2_5_2 = params[578], w2_5_3 = params[579], w2_5_4 = params[580], w2_5_5 = params[581], w2_5_6 = params[582], w2_5_7 = params[583];
-  const w2_5_8 = params[584], w2_5_9 = params[585], w2_5_10 = params[586], w2_5_11 = params[587], w2_5_12 = params[588], w2_5_13 = params[589], w2_5_14 = params[590], w2_5_15 = params[591];
-  const b2_5 = params[629];
-  const w2_6_0 = params[592], w2_6_1 = params[593], w2_6_2 = params[594], w2_6_3 = params[595], w2_6_4 = params[596], w2_6_5 = params[597], w2_6_6 = params[598], w2_6_7 = params[599];
-  const w2_6_8 = params[600], w2_6_9 = params[601], w2_6_10 = params[602], w2_6_11 = params[603], w2_6_12 = params[604], w2_6_13 = params[605], w2_6_14 = params[606], w2_6_15 = params[607];
-  const b2_6 = params[630];
-  const w2_7_0 = params[608], w2_7_1 = params[609], w2_7_2 = params[610], w2_7_3 = params[611], w2_7_4 = params[612], w2_7_5 = params[613], w2_7_6 = params[614], w2_7_7 = params[615];
-  const w2_7_8 = params[616], w2_7_9 = params[617], w2_7_10 = params[618], w2_7_11 = params[619], w2_7_12 = params[620], w2_7_13 = params[621], w2_7_14 = params[622], w2_7_15 = params[623];
-  const b2_7 = params[631];
+  const w2_0_0 = params[496]!, w2_0_1 = params[497]!, w2_0_2 = params[498]!, w2_0_3 = params[499]!, w2_0_4 = params[500]!, w2_0_5 = params[501]!, w2_0_6 = params[502]!, w2_0_7 = params[503]!;
+  const w2_0_8 = params[504]!, w2_0_9 = params[505]!, w2_0_10 = params[506]!, w2_0_11 = params[507]!, w2_0_12 = params[508]!, w2_0_13 = params[509]!, w2_0_14 = params[510]!, w2_0_15 = params[511]!;
+  const b2_0 = params[624]!;
+  const w2_1_0 = params[512]!, w2_1_1 = params[513]!, w2_1_2 = params[514]!, w2_1_3 = params[515]!, w2_1_4 = params[516]!, w2_1_5 = params[517]!, w2_1_6 = params[518]!, w2_1_7 = params[519]!;
+  const w2_1_8 = params[520]!, w2_1_9 = params[521]!, w2_1_10 = params[522]!, w2_1_11 = params[523]!, w2_1_12 = params[524]!, w2_1_13 = params[525]!, w2_1_14 = params[526]!, w2_1_15 = params[527]!;
+  const b2_1 = params[625]!;
+  const w2_2_0 = params[528]!, w2_2_1 = params[529]!, w2_2_2 = params[530]!, w2_2_3 = params[531]!, w2_2_4 = params[532]!, w2_2_5 = params[533]!, w2_2_6 = params[534]!, w2_2_7 = params[535]!;
+  const w2_2_8 = params[536]!, w2_2_9 = params[537]!, w2_2_10 = params[538]!, w2_2_11 = params[539]!, w2_2_12 = params[540]!, w2_2_13 = params[541]!, w2_2_14 = params[542]!, w2_2_15 = params[543]!;
+  const b2_2 = params[626]!;
+  const w2_3_0 = params[544]!, w2_3_1 = params[545]!, w2_3_2 = params[546]!, w2_3_3 = params[547]!, w2_3_4 = params[548]!, w2_3_5 = params[549]!, w2_3_6 = params[550]!, w2_3_7 = params[551]!;
+  const w2_3_8 = params[552]!, w2_3_9 = params[553]!, w2_3_10 = params[554]!, w2_3_11 = params[555]!, w2_3_12 = params[556]!, w2_3_13 = params[557]!, w2_3_14 = params[558]!, w2_3_15 = params[559]!;
+  const b2_3 = params[627]!;
+  const w2_4_0 = params[560]!, w2_4_1 = params[561]!, w2_4_2 = params[562]!, w2_4_3 = params[563]!, w2_4_4 = params[564]!, w2_4_5 = params[565]!, w2_4_6 = params[566]!, w2_4_7 = params[567]!;
+  const w2_4_8 = params[568]!, w2_4_9 = params[569]!, w2_4_10 = params[570]!, w2_4_11 = params[571]!, w2_4_12 = params[572]!, w2_4_13 = params[573]!, w2_4_14 = params[574]!, w2_4_15 = params[575]!;
+  const b2_4 = params[628]!;
+  const w2_5_0 = params[576]!, w2_5_1 = params[577]!, w2_5_2 = params[578]!, w2_5_3 = params[579]!, w2_5_4 = params[580]!, w2_5_5 = params[581]!, w2_5_6 = params[582]!, w2_5_7 = params[583]!;
+  const w2_5_8 = params[584]!, w2_5_9 = params[585]!, w2_5_10 = params[586]!, w2_5_11 = params[587]!, w2_5_12 = params[588]!, w2_5_13 = params[589]!, w2_5_14 = params[590]!, w2_5_15 = params[591]!;
+  const b2_5 = params[629]!;
+  const w2_6_0 = params[592]!, w2_6_1 = params[593]!, w2_6_2 = params[594]!, w2_6_3 = params[595]!, w2_6_4 = params[596]!, w2_6_5 = params[597]!, w2_6_6 = params[598]!, w2_6_7 = params[599]!;
+  const w2_6_8 = params[600]!, w2_6_9 = params[601]!, w2_6_10 = params[602]!, w2_6_11 = params[603]!, w2_6_12 = params[604]!, w2_6_13 = params[605]!, w2_6_14 = params[606]!, w2_6_15 = params[607]!;
+  const b2_6 = params[630]!;
+  const w2_7_0 = params[608]!, w2_7_1 = params[609]!, w2_7_2 = params[610]!, w2_7_3 = params[611]!, w2_7_4 = params[612]!, w2_7_5 = params[613]!, w2_7_6 = params[614]!, w2_7_7 = params[615]!;
+  const w2_7_8 = params[616]!, w2_7_9 = params[617]!, w2_7_10 = params[618]!, w2_7_11 = params[619]!, w2_7_12 = params[620]!, w2_7_13 = params[621]!, w2_7_14 = params[622]!, w2_7_15 = params[623]!;
+  const b2_7 = params[631]!;
   for (let r = 0; r < rows; r++) {
     const io = r * 16, oo = r * 8;
-    const a1_0 = input[io], a1_1 = input[io + 1], a1_2 = input[io + 2], a1_3 = input[io + 3], a1_4 = input[io + 4], a1_5 = input[io + 5], a1_6 = input[io + 6], a1_7 = input[io + 7];
-    const a1_8 = input[io + 8], a1_9 = input[io + 9], a1_10 = input[io + 10], a1_11 = input[io + 11], a1_12 = input[io + 12], a1_13 = input[io + 13], a1_14 = input[io + 14], a1_15 = input[io + 15];
+    const a1_0 = input[io]!, a1_1 = input[io + 1]!, a1_2 = input[io + 2]!, a1_3 = input[io + 3]!, a1_4 = input[io + 4]!, a1_5 = input[io + 5]!, a1_6 = input[io + 6]!, a1_7 = input[io + 7]!;
+    const a1_8 = input[io + 8]!, a1_9 = input[io + 9]!, a1_10 = input[io + 10]!, a1_11 = input[io + 11]!, a1_12 = input[io + 12]!, a1_13 = input[io + 13]!, a1_14 = input[io + 14]!, a1_15 = input[io + 15]!;
     const z2_0 = b2_0 + w2_0_0 * a1_0 + w2_0_1 * a1_1 + w2_0_2 * a1_2 + w2_0_3 * a1_3 + w2_0_4 * a1_4 + w2_0_5 * a1_5 + w2_0_6 * a1_6
       + w2_0_7 * a1_7 + w2_0_8 * a1_8 + w2_0_9 * a1_9 + w2_0_10 * a1_10 + w2_0_11 * a1_11 + w2_0_12 * a1_12 + w2_0_13 * a1_13 + w2_0_14 * a1_14
       + w2_0_15 * a1_15;
@@ -336,21 +338,20 @@ function forwardDense2(params: Float64Array, input: Float64Array, rows: number, 
  * Forward pass over rows, unrolled (straight-line code per row); writes the logits z.
  */
 function forwardDense3(params: Float64Array, input: Float64Array, rows: number, z: Float64Array): void {
-  const w3_0_0 = params[632], w3_0_1 = params[633], w3_0_2 = params[634], w3_0_3 = params[635], w3_0_4 = params[636], w3_0_5 = params[637], w3_0_6 = params[638], w3_0_7 = params[639];
-  const b3_0 = params[640];
+  const w3_0_0 = params[632]!, w3_0_1 = params[633]!, w3_0_2 = params[634]!, w3_0_3 = params[635]!, w3_0_4 = params[636]!, w3_0_5 = params[637]!, w3_0_6 = params[638]!, w3_0_7 = params[639]!;
+  const b3_0 = params[640]!;
   for (let r = 0; r < rows; r++) {
-    const io = r * 8, oo = r * 1;
-    const a2_0 = input[io], a2_1 = input[io + 1], a2_2 = input[io + 2], a2_3 = input[io + 3], a2_4 = input[io + 4], a2_5 = input[io + 5], a2_6 = input[io + 6], a2_7 = input[io + 7];
+    const io = r * 8;
+    const a2_0 = input[io]!, a2_1 = input[io + 1]!, a2_2 = input[io + 2]!, a2_3 = input[io + 3]!, a2_4 = input[io + 4]!, a2_5 = input[io + 5]!, a2_6 = input[io + 6]!, a2_7 = input[io + 7]!;
     const z3_0 = b3_0 + w3_0_0 * a2_0 + w3_0_1 * a2_1 + w3_0_2 * a2_2 + w3_0_3 * a2_3 + w3_0_4 * a2_4 + w3_0_5 * a2_5 + w3_0_6 * a2_6 + w3_0_7 * a2_7;
-    z[oo] = z3_0;
+    z[r] = z3_0;
   }
 }
 
 /** The output activation (sigmoid) of the logits z, rows x 1. */
 function outputActivation(z: Float64Array, rows: number, out: Float64Array): void {
-  const n = rows * 1;
-  for (let k = 0; k < n; k++) {
-    const zk = z[k];
+  for (let k = 0; k < rows; k++) {
+    const zk = z[k]!;
     out[k] = 1 / (1 + Math.exp(-zk));
   }
 }
@@ -362,13 +363,12 @@ function outputActivation(z: Float64Array, rows: number, out: Float64Array): voi
  * Returns the batch's mean data loss; writes dJ/dz into dz.
  */
 function lossAtLogits(z: Float64Array, y: ArrayLike<number>, rows: number, dz: Float64Array): number {
-  const lossScale = 1 / (rows * 1);
+  const lossScale = 1 / rows;
   const gradScale = lossScale;
   let loss = 0;
-  const n = rows * 1;
-  for (let k = 0; k < n; k++) {
-    const zk = z[k];
-    const yk = y[k];
+  for (let k = 0; k < rows; k++) {
+    const zk = z[k]!;
+    const yk = y[k]!;
     const e = Math.exp(-Math.abs(zk));
     loss += (zk > 0 ? zk : 0) - zk * yk + Math.log1p(e);
     dz[k] = ((zk >= 0 ? 1 / (1 + e) : e / (1 + e)) - yk) * gradScale;
@@ -381,13 +381,13 @@ function lossAtLogits(z: Float64Array, y: ArrayLike<number>, rows: number, dz: F
  * dz holds dJ/dz3 (rows x 1); writes dW3 and db3 into grad, and dJ/dz2 = (sum_j W[j][i] dz[r][j]) * f'(z2) into dzPrev.
  */
 function backwardDense3(params: Float64Array, grad: Float64Array, input: Float64Array, dz: Float64Array, rows: number, dzPrev: Float64Array): void {
-  const w3_0_0 = params[632], w3_0_1 = params[633], w3_0_2 = params[634], w3_0_3 = params[635], w3_0_4 = params[636], w3_0_5 = params[637], w3_0_6 = params[638], w3_0_7 = params[639];
+  const w3_0_0 = params[632]!, w3_0_1 = params[633]!, w3_0_2 = params[634]!, w3_0_3 = params[635]!, w3_0_4 = params[636]!, w3_0_5 = params[637]!, w3_0_6 = params[638]!, w3_0_7 = params[639]!;
   let gw3_0_0 = 0, gw3_0_1 = 0, gw3_0_2 = 0, gw3_0_3 = 0, gw3_0_4 = 0, gw3_0_5 = 0, gw3_0_6 = 0, gw3_0_7 = 0;
   let gb3_0 = 0;
   for (let r = 0; r < rows; r++) {
-    const io = r * 8, oo = r * 1;
-    const dz3_0 = dz[oo];
-    const a2_0 = input[io], a2_1 = input[io + 1], a2_2 = input[io + 2], a2_3 = input[io + 3], a2_4 = input[io + 4], a2_5 = input[io + 5], a2_6 = input[io + 6], a2_7 = input[io + 7];
+    const io = r * 8;
+    const dz3_0 = dz[r]!;
+    const a2_0 = input[io]!, a2_1 = input[io + 1]!, a2_2 = input[io + 2]!, a2_3 = input[io + 3]!, a2_4 = input[io + 4]!, a2_5 = input[io + 5]!, a2_6 = input[io + 6]!, a2_7 = input[io + 7]!;
     gb3_0 += dz3_0; gw3_0_0 += dz3_0 * a2_0; gw3_0_1 += dz3_0 * a2_1; gw3_0_2 += dz3_0 * a2_2;
     gw3_0_3 += dz3_0 * a2_3; gw3_0_4 += dz3_0 * a2_4; gw3_0_5 += dz3_0 * a2_5; gw3_0_6 += dz3_0 * a2_6;
     gw3_0_7 += dz3_0 * a2_7;
@@ -418,22 +418,22 @@ function backwardDense3(params: Float64Array, grad: Float64Array, input: Float64
  * dz holds dJ/dz2 (rows x 8); writes dW2 and db2 into grad, and dJ/dz1 = (sum_j W[j][i] dz[r][j]) * f'(z1) into dzPrev.
  */
 function backwardDense2(params: Float64Array, grad: Float64Array, input: Float64Array, dz: Float64Array, rows: number, dzPrev: Float64Array): void {
-  const w2_0_0 = params[496], w2_0_1 = params[497], w2_0_2 = params[498], w2_0_3 = params[499], w2_0_4 = params[500], w2_0_5 = params[501], w2_0_6 = params[502], w2_0_7 = params[503];
-  const w2_0_8 = params[504], w2_0_9 = params[505], w2_0_10 = params[506], w2_0_11 = params[507], w2_0_12 = params[508], w2_0_13 = params[509], w2_0_14 = params[510], w2_0_15 = params[511];
-  const w2_1_0 = params[512], w2_1_1 = params[513], w2_1_2 = params[514], w2_1_3 = params[515], w2_1_4 = params[516], w2_1_5 = params[517], w2_1_6 = params[518], w2_1_7 = params[519];
-  const w2_1_8 = params[520], w2_1_9 = params[521], w2_1_10 = params[522], w2_1_11 = params[523], w2_1_12 = params[524], w2_1_13 = params[525], w2_1_14 = params[526], w2_1_15 = params[527];
-  const w2_2_0 = params[528], w2_2_1 = params[529], w2_2_2 = params[530], w2_2_3 = params[531], w2_2_4 = params[532], w2_2_5 = params[533], w2_2_6 = params[534], w2_2_7 = params[535];
-  const w2_2_8 = params[536], w2_2_9 = params[537], w2_2_10 = params[538], w2_2_11 = params[539], w2_2_12 = params[540], w2_2_13 = params[541], w2_2_14 = params[542], w2_2_15 = params[543];
-  const w2_3_0 = params[544], w2_3_1 = params[545], w2_3_2 = params[546], w2_3_3 = params[547], w2_3_4 = params[548], w2_3_5 = params[549], w2_3_6 = params[550], w2_3_7 = params[551];
-  const w2_3_8 = params[552], w2_3_9 = params[553], w2_3_10 = params[554], w2_3_11 = params[555], w2_3_12 = params[556], w2_3_13 = params[557], w2_3_14 = params[558], w2_3_15 = params[559];
-  const w2_4_0 = params[560], w2_4_1 = params[561], w2_4_2 = params[562], w2_4_3 = params[563], w2_4_4 = params[564], w2_4_5 = params[565], w2_4_6 = params[566], w2_4_7 = params[567];
-  const w2_4_8 = params[568], w2_4_9 = params[569], w2_4_10 = params[570], w2_4_11 = params[571], w2_4_12 = params[572], w2_4_13 = params[573], w2_4_14 = params[574], w2_4_15 = params[575];
-  const w2_5_0 = params[576], w2_5_1 = params[577], w2_5_2 = params[578], w2_5_3 = params[579], w2_5_4 = params[580], w2_5_5 = params[581], w2_5_6 = params[582], w2_5_7 = params[583];
-  const w2_5_8 = params[584], w2_5_9 = params[585], w2_5_10 = params[586], w2_5_11 = params[587], w2_5_12 = params[588], w2_5_13 = params[589], w2_5_14 = params[590], w2_5_15 = params[591];
-  const w2_6_0 = params[592], w2_6_1 = params[593], w2_6_2 = params[594], w2_6_3 = params[595], w2_6_4 = params[596], w2_6_5 = params[597], w2_6_6 = params[598], w2_6_7 = params[599];
-  const w2_6_8 = params[600], w2_6_9 = params[601], w2_6_10 = params[602], w2_6_11 = params[603], w2_6_12 = params[604], w2_6_13 = params[605], w2_6_14 = params[606], w2_6_15 = params[607];
-  const w2_7_0 = params[608], w2_7_1 = params[609], w2_7_2 = params[610], w2_7_3 = params[611], w2_7_4 = params[612], w2_7_5 = params[613], w2_7_6 = params[614], w2_7_7 = params[615];
-  const w2_7_8 = params[616], w2_7_9 = params[617], w2_7_10 = params[618], w2_7_11 = params[619], w2_7_12 = params[620], w2_7_13 = params[621], w2_7_14 = params[622], w2_7_15 = params[623];
+  const w2_0_0 = params[496]!, w2_0_1 = params[497]!, w2_0_2 = params[498]!, w2_0_3 = params[499]!, w2_0_4 = params[500]!, w2_0_5 = params[501]!, w2_0_6 = params[502]!, w2_0_7 = params[503]!;
+  const w2_0_8 = params[504]!, w2_0_9 = params[505]!, w2_0_10 = params[506]!, w2_0_11 = params[507]!, w2_0_12 = params[508]!, w2_0_13 = params[509]!, w2_0_14 = params[510]!, w2_0_15 = params[511]!;
+  const w2_1_0 = params[512]!, w2_1_1 = params[513]!, w2_1_2 = params[514]!, w2_1_3 = params[515]!, w2_1_4 = params[516]!, w2_1_5 = params[517]!, w2_1_6 = params[518]!, w2_1_7 = params[519]!;
+  const w2_1_8 = params[520]!, w2_1_9 = params[521]!, w2_1_10 = params[522]!, w2_1_11 = params[523]!, w2_1_12 = params[524]!, w2_1_13 = params[525]!, w2_1_14 = params[526]!, w2_1_15 = params[527]!;
+  const w2_2_0 = params[528]!, w2_2_1 = params[529]!, w2_2_2 = params[530]!, w2_2_3 = params[531]!, w2_2_4 = params[532]!, w2_2_5 = params[533]!, w2_2_6 = params[534]!, w2_2_7 = params[535]!;
+  const w2_2_8 = params[536]!, w2_2_9 = params[537]!, w2_2_10 = params[538]!, w2_2_11 = params[539]!, w2_2_12 = params[540]!, w2_2_13 = params[541]!, w2_2_14 = params[542]!, w2_2_15 = params[543]!;
+  const w2_3_0 = params[544]!, w2_3_1 = params[545]!, w2_3_2 = params[546]!, w2_3_3 = params[547]!, w2_3_4 = params[548]!, w2_3_5 = params[549]!, w2_3_6 = params[550]!, w2_3_7 = params[551]!;
+  const w2_3_8 = params[552]!, w2_3_9 = params[553]!, w2_3_10 = params[554]!, w2_3_11 = params[555]!, w2_3_12 = params[556]!, w2_3_13 = params[557]!, w2_3_14 = params[558]!, w2_3_15 = params[559]!;
+  const w2_4_0 = params[560]!, w2_4_1 = params[561]!, w2_4_2 = params[562]!, w2_4_3 = params[563]!, w2_4_4 = params[564]!, w2_4_5 = params[565]!, w2_4_6 = params[566]!, w2_4_7 = params[567]!;
+  const w2_4_8 = params[568]!, w2_4_9 = params[569]!, w2_4_10 = params[570]!, w2_4_11 = params[571]!, w2_4_12 = params[572]!, w2_4_13 = params[573]!, w2_4_14 = params[574]!, w2_4_15 = params[575]!;
+  const w2_5_0 = params[576]!, w2_5_1 = params[577]!, w2_5_2 = params[578]!, w2_5_3 = params[579]!, w2_5_4 = params[580]!, w2_5_5 = params[581]!, w2_5_6 = params[582]!, w2_5_7 = params[583]!;
+  const w2_5_8 = params[584]!, w2_5_9 = params[585]!, w2_5_10 = params[586]!, w2_5_11 = params[587]!, w2_5_12 = params[588]!, w2_5_13 = params[589]!, w2_5_14 = params[590]!, w2_5_15 = params[591]!;
+  const w2_6_0 = params[592]!, w2_6_1 = params[593]!, w2_6_2 = params[594]!, w2_6_3 = params[595]!, w2_6_4 = params[596]!, w2_6_5 = params[597]!, w2_6_6 = params[598]!, w2_6_7 = params[599]!;
+  const w2_6_8 = params[600]!, w2_6_9 = params[601]!, w2_6_10 = params[602]!, w2_6_11 = params[603]!, w2_6_12 = params[604]!, w2_6_13 = params[605]!, w2_6_14 = params[606]!, w2_6_15 = params[607]!;
+  const w2_7_0 = params[608]!, w2_7_1 = params[609]!, w2_7_2 = params[610]!, w2_7_3 = params[611]!, w2_7_4 = params[612]!, w2_7_5 = params[613]!, w2_7_6 = params[614]!, w2_7_7 = params[615]!;
+  const w2_7_8 = params[616]!, w2_7_9 = params[617]!, w2_7_10 = params[618]!, w2_7_11 = params[619]!, w2_7_12 = params[620]!, w2_7_13 = params[621]!, w2_7_14 = params[622]!, w2_7_15 = params[623]!;
   let gw2_0_0 = 0, gw2_0_1 = 0, gw2_0_2 = 0, gw2_0_3 = 0, gw2_0_4 = 0, gw2_0_5 = 0, gw2_0_6 = 0, gw2_0_7 = 0;
   let gw2_0_8 = 0, gw2_0_9 = 0, gw2_0_10 = 0, gw2_0_11 = 0, gw2_0_12 = 0, gw2_0_13 = 0, gw2_0_14 = 0, gw2_0_15 = 0;
   let gb2_0 = 0;
@@ -460,9 +460,9 @@ function backwardDense2(params: Float64Array, grad: Float64Array, input: Float64
   let gb2_7 = 0;
   for (let r = 0; r < rows; r++) {
     const io = r * 16, oo = r * 8;
-    const dz2_0 = dz[oo], dz2_1 = dz[oo + 1], dz2_2 = dz[oo + 2], dz2_3 = dz[oo + 3], dz2_4 = dz[oo + 4], dz2_5 = dz[oo + 5], dz2_6 = dz[oo + 6], dz2_7 = dz[oo + 7];
-    const a1_0 = input[io], a1_1 = input[io + 1], a1_2 = input[io + 2], a1_3 = input[io + 3], a1_4 = input[io + 4], a1_5 = input[io + 5], a1_6 = input[io + 6], a1_7 = input[io + 7];
-    const a1_8 = input[io + 8], a1_9 = input[io + 9], a1_10 = input[io + 10], a1_11 = input[io + 11], a1_12 = input[io + 12], a1_13 = input[io + 13], a1_14 = input[io + 14], a1_15 = input[io + 15];
+    const dz2_0 = dz[oo]!, dz2_1 = dz[oo + 1]!, dz2_2 = dz[oo + 2]!, dz2_3 = dz[oo + 3]!, dz2_4 = dz[oo + 4]!, dz2_5 = dz[oo + 5]!, dz2_6 = dz[oo + 6]!, dz2_7 = dz[oo + 7]!;
+    const a1_0 = input[io]!, a1_1 = input[io + 1]!, a1_2 = input[io + 2]!, a1_3 = input[io + 3]!, a1_4 = input[io + 4]!, a1_5 = input[io + 5]!, a1_6 = input[io + 6]!, a1_7 = input[io + 7]!;
+    const a1_8 = input[io + 8]!, a1_9 = input[io + 9]!, a1_10 = input[io + 10]!, a1_11 = input[io + 11]!, a1_12 = input[io + 12]!, a1_13 = input[io + 13]!, a1_14 = input[io + 14]!, a1_15 = input[io + 15]!;
     gb2_0 += dz2_0; gw2_0_0 += dz2_0 * a1_0; gw2_0_1 += dz2_0 * a1_1; gw2_0_2 += dz2_0 * a1_2;
     gw2_0_3 += dz2_0 * a1_3; gw2_0_4 += dz2_0 * a1_4; gw2_0_5 += dz2_0 * a1_5; gw2_0_6 += dz2_0 * a1_6;
     gw2_0_7 += dz2_0 * a1_7; gw2_0_8 += dz2_0 * a1_8; gw2_0_9 += dz2_0 * a1_9; gw2_0_10 += dz2_0 * a1_10;
@@ -568,7 +568,7 @@ function backwardDense2(params: Float64Array, grad: Float64Array, input: Float64
  * Backward through dense_1 (30 -> 16), register-blocked loops:
  * dz holds dJ/dz1 (rows x 16); writes dW1 and db1 into grad.
  */
-function backwardDense1(params: Float64Array, grad: Float64Array, input: ArrayLike<number>, dz: Float64Array, rows: number): void {
+function backwardDense1(grad: Float64Array, input: ArrayLike<number>, dz: Float64Array, rows: number): void {
   // dW[j][i] = sum over rows of dz[r][j] in[r][i]: 4 units x 4 inputs of sums, rows streamed.
   for (let i = 0; i < 28; i += 4) {
     for (let j = 0; j < 16; j += 4) {
@@ -578,8 +578,8 @@ function backwardDense1(params: Float64Array, grad: Float64Array, input: ArrayLi
       let g30 = 0, g31 = 0, g32 = 0, g33 = 0;
       for (let r = 0; r < rows; r++) {
         const d = r * 16 + j, n = r * 30 + i;
-        const d0 = dz[d], d1 = dz[d + 1], d2 = dz[d + 2], d3 = dz[d + 3];
-        const x0 = input[n], x1 = input[n + 1], x2 = input[n + 2], x3 = input[n + 3];
+        const d0 = dz[d]!, d1 = dz[d + 1]!, d2 = dz[d + 2]!, d3 = dz[d + 3]!;
+        const x0 = input[n]!, x1 = input[n + 1]!, x2 = input[n + 2]!, x3 = input[n + 3]!;
         g00 += d0 * x0; g01 += d0 * x1; g02 += d0 * x2; g03 += d0 * x3;
         g10 += d1 * x0; g11 += d1 * x1; g12 += d1 * x2; g13 += d1 * x3;
         g20 += d2 * x0; g21 += d2 * x1; g22 += d2 * x2; g23 += d2 * x3;
@@ -587,40 +587,42 @@ function backwardDense1(params: Float64Array, grad: Float64Array, input: ArrayLi
       }
       const w = j * 30 + i;
       grad[w] = g00; grad[w + 1] = g01; grad[w + 2] = g02; grad[w + 3] = g03;
-      grad[w + 30] = g10; grad[w + 30 + 1] = g11; grad[w + 30 + 2] = g12; grad[w + 30 + 3] = g13;
-      grad[w + 60] = g20; grad[w + 60 + 1] = g21; grad[w + 60 + 2] = g22; grad[w + 60 + 3] = g23;
-      grad[w + 90] = g30; grad[w + 90 + 1] = g31; grad[w + 90 + 2] = g32; grad[w + 90 + 3] = g33;
+      grad[w + 30] = g10; grad[w + 31] = g11; grad[w + 32] = g12; grad[w + 33] = g13;
+      grad[w + 60] = g20; grad[w + 61] = g21; grad[w + 62] = g22; grad[w + 63] = g23;
+      grad[w + 90] = g30; grad[w + 91] = g31; grad[w + 92] = g32; grad[w + 93] = g33;
     }
   }
   for (let j = 0; j < 16; j += 4) {
     for (let i = 28; i < 30; i++) {
       let g0 = 0, g1 = 0, g2 = 0, g3 = 0;
       for (let r = 0; r < rows; r++) {
-        const d = r * 16 + j;
-        const x = input[r * 30 + i];
-        g0 += dz[d] * x; g1 += dz[d + 1] * x; g2 += dz[d + 2] * x; g3 += dz[d + 3] * x;
+        const x = input[r * 30 + i]!;
+        g0 += dz[r * 16 + j]! * x; g1 += dz[r * 16 + j + 1]! * x; g2 += dz[r * 16 + j + 2]! * x; g3 += dz[r * 16 + j + 3]! * x;
       }
       const w = j * 30 + i;
       grad[w] = g0; grad[w + 30] = g1; grad[w + 60] = g2; grad[w + 90] = g3;
     }
   }
-  for (let j = 16; j < 16; j++) {
-    for (let i = 0; i < 30; i++) {
-      let g = 0;
-      for (let r = 0; r < rows; r++) g += dz[r * 16 + j] * input[r * 30 + i];
-      grad[j * 30 + i] = g;
-    }
-  }
   // db[j] = sum over rows of dz[r][j].
   for (let j = 0; j < 16; j++) {
     let g = 0;
-    for (let r = 0; r < rows; r++) g += dz[r * 16 + j];
+    for (let r = 0; r < rows; r++) g += dz[r * 16 + j]!;
     grad[480 + j] = g;
   }
 }
 
+/**
+ * One sample: x holds 30 inputs; returns the 1 outputs after the last activation
+ * (probabilities). Allocation-free when `out` is given.
+ */
+export function forward(params: Float64Array, x: ArrayLike<number>, out?: Float64Array): Float64Array {
+  const result = out ?? new Float64Array(1);
+  forwardBatch(params, x, 1, result);
+  return result;
+}
+
 /** Many samples: x is rows x 30 (row-major); writes rows x 1 outputs into `out` and returns it. */
-export function forwardBatch(params: Float64Array, x: ArrayLike<number>, rows: number, out: Float64Array = new Float64Array(rows * 1)): Float64Array {
+export function forwardBatch(params: Float64Array, x: ArrayLike<number>, rows: number, out: Float64Array = new Float64Array(rows)): Float64Array {
   if (params.length !== 641) throw new RangeError(`expected 641 parameters, got ${params.length}`);
   if (!Number.isInteger(rows) || rows < 1) throw new RangeError(`rows must be a positive integer, got ${rows}`);
   if (x.length < rows * 30) throw new RangeError(`x holds ${x.length} numbers, expected rows * 30 = ${rows * 30}`);
@@ -641,7 +643,7 @@ export function lossAndGradient(params: Float64Array, x: ArrayLike<number>, y: A
   if (params.length !== 641) throw new RangeError(`expected 641 parameters, got ${params.length}`);
   if (!Number.isInteger(rows) || rows < 1) throw new RangeError(`rows must be a positive integer, got ${rows}`);
   if (x.length < rows * 30) throw new RangeError(`x holds ${x.length} numbers, expected rows * 30 = ${rows * 30}`);
-  if (y.length < rows * 1) throw new RangeError(`y holds ${y.length} numbers, expected rows * 1 = ${rows * 1}`);
+  if (y.length < rows) throw new RangeError(`y holds ${y.length} numbers, expected rows = ${rows}`);
   if (grad.length !== 641) throw new RangeError(`expected a gradient of 641, got ${grad.length}`);
   ensureCapacity(rows);
   forwardDense1(params, x, rows, scratchA1);
@@ -650,18 +652,36 @@ export function lossAndGradient(params: Float64Array, x: ArrayLike<number>, y: A
   const loss = lossAtLogits(scratchZ3, y, rows, scratchDz3);
   backwardDense3(params, grad, scratchA2, scratchDz3, rows, scratchDz2);
   backwardDense2(params, grad, scratchA1, scratchDz2, rows, scratchDz1);
-  backwardDense1(params, grad, x, scratchDz1, rows);
+  backwardDense1(grad, x, scratchDz1, rows);
   return loss;
 }
 
 /**
- * One sample: x holds 30 inputs; returns the 1 outputs after the last activation
- * (probabilities). Allocation-free when `out` is given.
+ * J on rows as lossAndGradient computes it (data loss, the same sums bit for bit), forward only:
+ * no gradient. Writes the rows x 1 outputs (as forwardBatch) into out.
  */
-export function forward(params: Float64Array, x: ArrayLike<number>, out?: Float64Array): Float64Array {
-  const result = out ?? new Float64Array(1);
-  forwardBatch(params, x, 1, result);
-  return result;
+export function lossOf(params: Float64Array, x: Float64Array, y: Float64Array, rows: number, out: Float64Array): number {
+  if (params.length !== 641) throw new RangeError(`expected 641 parameters, got ${params.length}`);
+  if (!Number.isInteger(rows) || rows < 1) throw new RangeError(`rows must be a positive integer, got ${rows}`);
+  if (x.length < rows * 30) throw new RangeError(`x holds ${x.length} numbers, expected rows * 30 = ${rows * 30}`);
+  const lossScale = 1 / rows;
+  let loss = 0;
+  ensureCapacity(Math.min(rows, 256));
+  for (let from = 0; from < rows; from += 256) {
+    const chunk = Math.min(256, rows - from);
+    const xChunk = x.subarray(from * 30, (from + chunk) * 30);
+    forwardDense1(params, xChunk, chunk, scratchA1);
+    forwardDense2(params, scratchA1, chunk, scratchA2);
+    forwardDense3(params, scratchA2, chunk, scratchZ3);
+    outputActivation(scratchZ3, chunk, out.subarray(from, (from + chunk)));
+    for (let k = 0; k < chunk; k++) {
+      const zk = scratchZ3[k]!;
+      const yk = y[from + k]!;
+      const e = Math.exp(-Math.abs(zk));
+      loss += (zk > 0 ? zk : 0) - zk * yk + Math.log1p(e);
+    }
+  }
+  return loss * lossScale;
 }
 
 // -------------------------------------------------------------------------------------------------
@@ -798,6 +818,25 @@ function naturalLog(x: number): number {
   const hfsq = 0.5 * f * f;
   // ln 2 = LN2_HI + LN2_LO; k * LN2_HI is exact (LN2_HI has 32 trailing zero bits).
   return k * 6.93147180369123816490e-1 - (hfsq - (s * (hfsq + r) + k * 1.90821492927058770002e-10) - f);
+}
+
+/**
+ * order[0..n) = 0..n-1, then (seed not null) Fisher-Yates shuffled by a SeededRandom on stream
+ * epoch + 1 of the seed (stream 0 is initialization's): for i = n-1 down to 1, swap i with
+ * j = floor(u * (i + 1)), u uniform in [0, 1).
+ */
+function shuffledOrder(order: Uint32Array, n: number, seed: number | null, epoch: number): Uint32Array {
+  for (let i = 0; i < n; i++) order[i] = i;
+  if (seed !== null) {
+    const random = new SeededRandom(seed, (epoch + 1) >>> 0);
+    for (let i = n - 1; i > 0; i--) {
+      const j = Math.floor(random.float() * (i + 1));
+      const t = order[i]!;
+      order[i] = order[j]!;
+      order[j] = t;
+    }
+  }
+  return order;
 }
 
 /** params[from..to) ~ U(-limit, limit): limit * (2u - 1), u uniform in [0, 1). */
@@ -942,6 +981,12 @@ export function trainStep(state: TrainState, x: ArrayLike<number>, y: ArrayLike<
 // Training: the Trainer (Keras-like fit / predict / evaluate, checkpoints)
 // -------------------------------------------------------------------------------------------------
 
+/**
+ * The parameter storage (Float64Array): the type and constructor the Trainer uses.
+ */
+type ParamArray = Float64Array;
+const ParamArray: Float64ArrayConstructor = Float64Array;
+
 /** Each layer's shape and parameter ranges [from, to) (checkpoints, diagnostics). */
 const TRAINING_LAYERS: readonly { readonly name: string; readonly inputs: number; readonly units: number; readonly activation: string; readonly weights: readonly [number, number]; readonly biases: readonly [number, number] }[] = [
   { name: "dense_1", inputs: 30, units: 16, activation: "leaky_relu(alpha=0.1)", weights: [0, 480], biases: [480, 496] },
@@ -969,30 +1014,6 @@ export interface EpochLogs {
   lr: number;
 }
 
-/** What onBatchEnd receives. */
-export interface BatchLogs {
-  /** 0-based batch index within the epoch. */
-  batch: number;
-  /** Rows in this batch (the last one may be smaller). */
-  size: number;
-  /** J on this batch before the update. */
-  loss: number;
-  /** Learning rate of this update. */
-  lr: number;
-  /** state.step after the update. */
-  step: number;
-}
-
-/**
- * Keras-style callbacks. Return false, or set trainer.stopTraining = true, to stop: after this
- * batch (onBatchEnd; the epoch can then be resumed where it stopped) or after this epoch. fitAsync
- * awaits a returned promise; fit ignores it.
- */
-export interface FitCallbacks {
-  onEpochEnd?: (epoch: number, logs: EpochLogs) => void | boolean | Promise<void | boolean>;
-  onBatchEnd?: (batch: number, logs: BatchLogs) => void | boolean | Promise<void | boolean>;
-}
-
 /** fit options (tfjs/Keras); unset ones come from the program's train line. */
 export interface FitOptions {
   /** Train until this epoch index (exclusive), as Keras: epochs - initialEpoch epochs are run. Default 100. */
@@ -1012,12 +1033,6 @@ export interface FitOptions {
   callbacks?: FitCallbacks;
 }
 
-/** What fit returns (Keras' History): one entry per completed epoch. */
-export interface History {
-  epoch: number[];
-  history: { [K in keyof EpochLogs]-?: number[] };
-}
-
 /** What evaluate returns. */
 export interface Evaluation {
   /** J on all rows: mean data loss + regularization. */
@@ -1026,46 +1041,8 @@ export interface Evaluation {
   accuracy: number;
 }
 
-/** A checkpoint: toJSON's output, fromJSON's input (plain JSON data). */
-export interface TrainerJSON {
-  format: "mlpc-trainer";
-  version: 1;
-  model: string;
-  optimizer: string;
-  layers: { name: string; inputs: number; units: number; activation: string }[];
-  seed: number;
-  step: number;
-  epoch: number;
-  batch: number;
-  /** Running loss sum and rows of an interrupted epoch (batch > 0), and the layout it was run with. */
-  partialEpoch: { lossSum: number; rows: number; trainRows: number; batchSize: number } | null;
-  params: number[];
-  buffers: Record<string, number[]>;
-}
-
-/** Thrown when a batch loss is NaN or infinite; the update of that batch is not applied. */
-export class NonFiniteLossError extends Error {
-  /** 0-based epoch and batch, the state.step of the failed update, and the first layer whose gradient is non-finite. */
-  readonly epoch: number;
-  readonly batch: number;
-  readonly step: number;
-  readonly layer: string | null;
-  readonly loss: number;
-
-  constructor(loss: number, epoch: number, batch: number, step: number, layer: string | null) {
-    super(
-      `training diverged: the loss is ${loss} at epoch ${epoch + 1}, batch ${batch + 1} (update ${step + 1})` +
-        (layer === null ? "" : `; first non-finite gradient in ${layer}`) +
-        ". Try a lower learning rate or gradient clipping (clip=1 on the optimizer line).",
-    );
-    this.name = "NonFiniteLossError";
-    this.loss = loss;
-    this.epoch = epoch;
-    this.batch = batch;
-    this.step = step;
-    this.layer = layer;
-  }
-}
+/** The History keys of this model, in order: Keras' names, the ones its EpochLogs can hold. */
+const HISTORY_KEYS: readonly (keyof EpochLogs)[] = ["loss", "accuracy", "val_loss", "val_accuracy", "lr"];
 
 /** predict and evaluate run forwardBatch on this many rows at a time: bounded scratch memory, one call a chunk. */
 const PREDICT_CHUNK_ROWS = 256;
@@ -1096,6 +1073,19 @@ function checkRows(m: { values: Float64Array; rows: number }, rows: number, what
   return m;
 }
 
+/** Resolves on a later turn of the event loop (setTimeout 0), so a page can repaint between batches. */
+function yieldToEventLoop(): Promise<void> {
+  const timers = globalThis as unknown as { setTimeout?: (callback: () => void, ms: number) => unknown };
+  return new Promise((resolve) => {
+    if (timers.setTimeout === undefined) resolve();
+    else timers.setTimeout(resolve, 0);
+  });
+}
+
+function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as { then?: unknown } | null | undefined)?.then === "function";
+}
+
 /** x as a flat rows x 30 matrix. */
 function toInputs(data: Rows): { values: Float64Array; rows: number } {
   return toMatrix(data, 30, "x");
@@ -1113,16 +1103,169 @@ function countCorrect(out: Float64Array, o: number, y: Float64Array, r: number, 
   }
 }
 
-/** Resolves on a later turn of the event loop (setTimeout 0), so a page can repaint between batches. */
-function yieldToEventLoop(): Promise<void> {
-  const timers = globalThis as unknown as { setTimeout?: (callback: () => void, ms: number) => unknown };
-  return new Promise((resolve) => {
-    if (timers.setTimeout === undefined) resolve();
-    else timers.setTimeout(resolve, 0);
-  });
+/** Accuracy on rows (training rows at the end of an epoch), forward only: forwardBatch on PREDICT_CHUNK_ROWS rows at a time into out. */
+function accuracyOf(params: ParamArray, x: Float64Array, y: Float64Array, rows: number, out: Float64Array): number {
+  const correct = new Float64Array(1);
+  for (let from = 0; from < rows; from += PREDICT_CHUNK_ROWS) {
+    const n = Math.min(PREDICT_CHUNK_ROWS, rows - from);
+    forwardBatch(params, x.subarray(from * 30, (from + n) * 30), n, out);
+    for (let r = 0; r < n; r++) countCorrect(out, r * 1, y, from + r, correct);
+  }
+  let total = 0;
+  for (let j = 0; j < correct.length; j++) total += correct[j]!;
+  return total / (rows * 1);
 }
 
-/** Everything one fit call works with: the data as flat arrays, batch buffers, its history. */
+/**
+ * J on rows (data loss + regularization: lossOf, the same sums as lossAndGradient without the
+ * backward pass) and the accuracy of the outputs lossOf writes into out (rows x 1).
+ */
+function evaluateRows(params: ParamArray, x: Float64Array, y: Float64Array, rows: number, out: Float64Array): Evaluation {
+  const loss = lossOf(params, x, y, rows, out);
+  const correct = new Float64Array(1);
+  for (let r = 0; r < rows; r++) countCorrect(out, r * 1, y, r, correct);
+  let total = 0;
+  for (let j = 0; j < correct.length; j++) total += correct[j]!;
+  return { loss, accuracy: total / (rows * 1) };
+}
+
+/** The end-of-epoch metrics with the epoch's final weights, forward only: accuracy on the training rows, loss and accuracy on the validation rows. */
+function addEpochMetrics(logs: EpochLogs, params: ParamArray, run: FitRun): void {
+  logs.accuracy = accuracyOf(params, run.x, run.y, run.n, run.chunkOut);
+  if (run.valX !== null && run.valY !== null && run.valRows > 0) {
+    const v = evaluateRows(params, run.valX, run.valY, run.valRows, run.valOut);
+    logs.val_loss = v.loss;
+    logs.val_accuracy = v.accuracy;
+  }
+}
+
+/** Bumped whenever the checkpoint layout changes; fromJSON rejects other versions. */
+const CHECKPOINT_VERSION = 1;
+const CHECKPOINT_FORMAT = "mlpc-trainer";
+
+/** A checkpoint: toJSON's output, fromJSON's input (plain JSON data). */
+export interface TrainerJSON {
+  format: typeof CHECKPOINT_FORMAT;
+  version: typeof CHECKPOINT_VERSION;
+  model: string;
+  optimizer: string;
+  layers: { name: string; inputs: number; units: number; activation: string }[];
+  seed: number;
+  step: number;
+  epoch: number;
+  batch: number;
+  /** Running loss sum and rows of an interrupted epoch (batch > 0), and the layout it was run with. */
+  partialEpoch: { lossSum: number; rows: number; trainRows: number; batchSize: number } | null;
+  params: number[];
+  buffers: Record<string, number[]>;
+}
+
+/** The files `mlpc train` writes: a weights file and a training checkpoint, each with the trainer checkpoint under `trainer`. */
+const CLI_FORMATS: readonly string[] = ["mlpc-weights", "mlpc-train-checkpoint"];
+
+/**
+ * The trainer checkpoint in `json`: a checkpoint object or its JSON text, or a file `mlpc train`
+ * wrote (weights or training checkpoint), whose `trainer` part is taken. Checks format and version;
+ * the rest is checked field by field by fromJSON.
+ */
+function readCheckpoint(json: unknown): Partial<TrainerJSON> {
+  let data: unknown = typeof json === "string" ? JSON.parse(json) : json;
+  if (isRecord(data) && typeof data["format"] === "string" && CLI_FORMATS.includes(data["format"])) {
+    if (!isRecord(data["trainer"])) throw new Error(`this ${data["format"]} file has no trainer checkpoint (no "trainer" object)`);
+    data = data["trainer"];
+  }
+  if (!isRecord(data) || data["format"] !== CHECKPOINT_FORMAT) {
+    throw new Error(`not an mlpc trainer checkpoint (format is not ${CHECKPOINT_FORMAT}) nor a weights file of mlpc train (format mlpc-weights)`);
+  }
+  if (data["version"] !== CHECKPOINT_VERSION) {
+    throw new Error(`checkpoint format version ${String(data["version"])} is not supported (this module reads version ${CHECKPOINT_VERSION})`);
+  }
+  return data as Partial<TrainerJSON>;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** "4 -> 16 relu -> 3 softmax": a layer list as text, to compare and to show. */
+function describeLayers(layers: readonly { inputs: number; units: number; activation: string }[]): string {
+  if (layers.length === 0) return "(no layers)";
+  return [String(layers[0]!.inputs), ...layers.map((l) => `${l.units} ${l.activation}`)].join(" -> ");
+}
+
+/** The layer list of a checkpoint as describeLayers text, or "(no layers)" when it is not a list of objects. */
+function describeCheckpointLayers(layers: unknown): string {
+  return Array.isArray(layers) && layers.every((l: unknown) => typeof l === "object" && l !== null) ? describeLayers(layers as TrainerJSON["layers"]) : "(no layers)";
+}
+
+/** A JSON array of `length` finite numbers, or an error naming the field. */
+function checkpointNumbers(value: unknown, length: number, what: string): number[] {
+  if (!Array.isArray(value) || value.length !== length || !value.every((v) => typeof v === "number" && Number.isFinite(v))) {
+    throw new Error(`checkpoint ${what}: expected ${length} finite numbers`);
+  }
+  return value as number[];
+}
+
+function checkpointInteger(value: unknown, what: string): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 0) throw new Error(`checkpoint ${what}: expected a whole number >= 0`);
+  return value;
+}
+
+/** What onBatchEnd receives. */
+export interface BatchLogs {
+  /** 0-based batch index within the epoch. */
+  batch: number;
+  /** Rows in this batch (the last one may be smaller). */
+  size: number;
+  /** J on this batch before the update. */
+  loss: number;
+  /** Learning rate of this update. */
+  lr: number;
+  /** state.step after the update. */
+  step: number;
+}
+
+/**
+ * Keras-style callbacks. Return false, or set trainer.stopTraining = true, to stop: after this
+ * batch (onBatchEnd; the epoch can then be resumed where it stopped) or after this epoch. fitAsync
+ * awaits a returned promise; fit ignores it.
+ */
+export interface FitCallbacks {
+  onEpochEnd?: (epoch: number, logs: EpochLogs) => void | boolean | Promise<void | boolean>;
+  onBatchEnd?: (batch: number, logs: BatchLogs) => void | boolean | Promise<void | boolean>;
+}
+
+/** What fit returns (Keras' History): one entry per completed epoch. */
+export interface History {
+  epoch: number[];
+  history: { [K in keyof EpochLogs]-?: number[] };
+}
+
+/** Thrown when a batch loss is NaN or infinite; the update of that batch is not applied. */
+export class NonFiniteLossError extends Error {
+  /** 0-based epoch and batch, the state.step of the failed update, and the first layer whose gradient is non-finite. */
+  readonly epoch: number;
+  readonly batch: number;
+  readonly step: number;
+  readonly layer: string | null;
+  readonly loss: number;
+
+  constructor(loss: number, epoch: number, batch: number, step: number, layer: string | null) {
+    super(
+      `training diverged: the loss is ${loss} at epoch ${epoch + 1}, batch ${batch + 1} (update ${step + 1})` +
+        (layer === null ? "" : `; first non-finite gradient in ${layer}`) +
+        ". Try a lower learning rate or gradient clipping (clip=1 on the optimizer line).",
+    );
+    this.name = "NonFiniteLossError";
+    this.loss = loss;
+    this.epoch = epoch;
+    this.batch = batch;
+    this.step = step;
+    this.layer = layer;
+  }
+}
+
+/** Everything one fit call works with: the data as flat arrays, batch and output buffers, its history. */
 interface FitRun {
   readonly x: Float64Array;
   readonly y: Float64Array;
@@ -1139,6 +1282,9 @@ interface FitRun {
   readonly order: Uint32Array;
   readonly xb: Float64Array;
   readonly yb: Float64Array;
+  /** Outputs of PREDICT_CHUNK_ROWS rows (training-set metrics), and of every validation row. */
+  readonly chunkOut: Float64Array;
+  readonly valOut: Float64Array;
   readonly callbacks: FitCallbacks;
   readonly history: History;
 }
@@ -1151,7 +1297,11 @@ interface FitRun {
  *     const probabilities = trainer.predict(xNew);
  *
  * Checkpoints: JSON.stringify(trainer) (toJSON), then Trainer.fromJSON(text) and
- * fit(x, y, { epochs, initialEpoch: trainer.epoch }) continues exactly as if never stopped.
+ * fit(x, y, { epochs, initialEpoch: trainer.epoch }) continues exactly as if never stopped, even
+ * in the middle of an epoch. That rests on three facts: the shuffle order of epoch e depends only
+ * on (seed, e) (a fresh SeededRandom stream per epoch, so there is no generator state to save),
+ * the schedule depends only on state.step, and the checkpoint holds params, optimizer buffers,
+ * step, and the position and running loss of an interrupted epoch.
  */
 export class Trainer {
   /** Parameters, gradient, optimizer buffers and step. */
@@ -1169,24 +1319,23 @@ export class Trainer {
   private epochRows = 0;
   /** Layout of the run an interrupted epoch belongs to, checked on resume. */
   private epochLayout: { trainRows: number; batchSize: number } | null = null;
-  /** Gradient sink for evaluate, allocated once. */
-  private scratchGrad: Float64Array | null = null;
 
   constructor(options: { params?: ArrayLike<number>; seed?: number } = {}) {
-    this.seed = options.seed ?? 42;
-    let params: Float64Array;
+    this.seed = options.seed ?? spec.training.seed;
+    const P = spec.paramCount;
+    let params: ParamArray;
     if (options.params === undefined) {
       params = initParams(this.seed);
     } else {
-      if (options.params.length !== 641) throw new Error(`expected 641 parameters, got ${options.params.length}`);
-      params = new Float64Array(641);
-      for (let p = 0; p < 641; p++) params[p] = options.params[p]!;
+      if (options.params.length !== P) throw new Error(`expected ${P} parameters, got ${options.params.length}`);
+      params = new ParamArray(P);
+      for (let p = 0; p < P; p++) params[p] = options.params[p]!;
     }
     this.state = createTrainState(params);
   }
 
   /** The model's parameters (trained in place). */
-  get params(): Float64Array {
+  get params(): ParamArray {
     return this.state.params;
   }
 
@@ -1234,23 +1383,26 @@ export class Trainer {
     return run.history;
   }
 
-  /** The outputs of every row (forwardBatch, PREDICT_CHUNK_ROWS rows a call): one array of 1 outputs per row (probabilities for sigmoid/softmax). */
+  /** The outputs of every row (forwardBatch, PREDICT_CHUNK_ROWS rows a call): one array of outputs per row (probabilities for sigmoid/softmax). */
   predict(x: Rows): number[][] {
+    const IN = spec.inputSize;
+    const OUT = spec.outputSize;
     const { values, rows } = toInputs(x);
-    const out = new Float64Array(Math.min(rows, PREDICT_CHUNK_ROWS) * 1);
+    const out = new Float64Array(Math.min(rows, PREDICT_CHUNK_ROWS) * OUT);
     const result: number[][] = [];
     for (let from = 0; from < rows; from += PREDICT_CHUNK_ROWS) {
       const n = Math.min(PREDICT_CHUNK_ROWS, rows - from);
-      forwardBatch(this.state.params, values.subarray(from * 30, (from + n) * 30), n, out);
-      for (let r = 0; r < n; r++) result.push(Array.from(out.subarray(r * 1, (r + 1) * 1)));
+      forwardBatch(this.state.params, values.subarray(from * IN, (from + n) * IN), n, out);
+      for (let r = 0; r < n; r++) result.push(Array.from(out.subarray(r * OUT, (r + 1) * OUT)));
     }
     return result;
   }
 
-  /** Loss (data loss + regularization, as trained) and accuracy on all rows, without changing anything. */
+  /** Loss (data loss + regularization, as trained) and the model's metrics on all rows, forward only, without changing anything. */
   evaluate(x: Rows, y: Rows): Evaluation {
     const inputs = toInputs(x);
-    return this.evaluateFlat(inputs.values, toTargets(y, inputs.rows), inputs.rows);
+    const targets = toTargets(y, inputs.rows);
+    return evaluateRows(this.state.params, inputs.values, targets, inputs.rows, new Float64Array(inputs.rows * spec.outputSize));
   }
 
   /** A versioned checkpoint: shapes, params, optimizer buffers, step and epoch position. */
@@ -1259,10 +1411,10 @@ export class Trainer {
     const own = optimizerBuffers(this.state);
     for (const name of Object.keys(own)) buffers[name] = Array.from(own[name]!);
     return {
-      format: "mlpc-trainer",
-      version: 1,
-      model: "breast_cancer",
-      optimizer: "adamw",
+      format: CHECKPOINT_FORMAT,
+      version: CHECKPOINT_VERSION,
+      model: spec.name,
+      optimizer: spec.optimizer.kind,
       layers: TRAINING_LAYERS.map((l) => ({ name: l.name, inputs: l.inputs, units: l.units, activation: l.activation })),
       seed: this.seed,
       step: this.state.step,
@@ -1278,33 +1430,28 @@ export class Trainer {
   }
 
   /**
-   * A trainer from a checkpoint (the object or its JSON text). Rejects another format version, other
-   * layer shapes or another optimizer with a message saying what differs. With paramsOnly, only
-   * the parameters are read (e.g. to predict with a model whose optimizer line changed).
+   * A trainer from a checkpoint (the object or its JSON text), or from the weights file (or
+   * training checkpoint) `mlpc train` writes, whose `trainer` part is taken: its `scaling` is NOT
+   * applied, so inputs must be scaled as it says. Rejects another format version, other layer
+   * shapes or another optimizer with a message saying what differs. With paramsOnly, only the
+   * parameters are read (e.g. to predict with a model whose optimizer line changed).
    */
   static fromJSON(json: unknown, options: { paramsOnly?: boolean } = {}): Trainer {
-    const data = (typeof json === "string" ? JSON.parse(json) : json) as Partial<TrainerJSON> | null;
-    if (data === null || typeof data !== "object" || data.format !== "mlpc-trainer") {
-      throw new Error("not an mlpc trainer checkpoint (format is not mlpc-trainer)");
-    }
-    if (data.version !== 1) {
-      throw new Error(`checkpoint format version ${String(data.version)} is not supported (this module reads version 1)`);
-    }
+    const data = readCheckpoint(json);
     const expected = describeLayers(TRAINING_LAYERS);
-    const layers: unknown = data.layers;
-    const found =
-      Array.isArray(layers) && layers.every((l: unknown) => typeof l === "object" && l !== null) ? describeLayers(layers as TrainerJSON["layers"]) : "(no layers)";
+    const found = describeCheckpointLayers(data.layers);
     if (found !== expected) {
-      throw new Error(`checkpoint layers do not match this model: checkpoint ${found}, model breast_cancer ${expected}`);
+      throw new Error(`checkpoint layers do not match this model: checkpoint ${found}, model ${spec.name} ${expected}`);
     }
-    const params = checkpointNumbers(data.params, 641, "params");
+    const P = spec.paramCount;
+    const params = checkpointNumbers(data.params, P, "params");
     const trainer = new Trainer(typeof data.seed === "number" ? { params, seed: data.seed } : { params });
     if (options.paramsOnly === true) return trainer;
-    if (data.optimizer !== "adamw") {
-      throw new Error(`checkpoint optimizer ${String(data.optimizer)} does not match this model's adamw (load with paramsOnly to keep only the weights)`);
+    if (data.optimizer !== spec.optimizer.kind) {
+      throw new Error(`checkpoint optimizer ${String(data.optimizer)} does not match this model's ${spec.optimizer.kind} (load with paramsOnly to keep only the weights)`);
     }
     const own = optimizerBuffers(trainer.state);
-    for (const name of Object.keys(own)) own[name]!.set(checkpointNumbers(data.buffers?.[name], 641, `buffers.${name}`));
+    for (const name of Object.keys(own)) own[name]!.set(checkpointNumbers(data.buffers?.[name], P, `buffers.${name}`));
     trainer.state.step = checkpointInteger(data.step, "step");
     trainer.epoch = checkpointInteger(data.epoch, "epoch");
     trainer.batch = checkpointInteger(data.batch, "batch");
@@ -1320,6 +1467,8 @@ export class Trainer {
 
   /** Checks and converts the data and options; places the epoch cursor (resuming when it can). */
   private beginFit(x: Rows, y: Rows, options: FitOptions): FitRun {
+    const IN = spec.inputSize;
+    const OUT = spec.outputSize;
     const inputs = toInputs(x);
     const targets = toTargets(y, inputs.rows);
     let n = inputs.rows;
@@ -1337,15 +1486,15 @@ export class Trainer {
       // Keras: the last rows, before any shuffling.
       n = Math.floor(inputs.rows * (1 - split));
       valRows = inputs.rows - n;
-      valX = inputs.values.subarray(n * 30);
-      valY = targets.subarray(n * 1);
+      valX = inputs.values.subarray(n * IN);
+      valY = targets.subarray(n * OUT);
     }
     if (n === 0) throw new Error("no training rows");
-    const epochs = options.epochs ?? 100;
+    const epochs = options.epochs ?? spec.training.epochs;
     const initialEpoch = options.initialEpoch ?? 0;
     if (!Number.isInteger(epochs) || epochs < 0) throw new Error(`epochs must be a whole number >= 0, got ${epochs}`);
     if (!Number.isInteger(initialEpoch) || initialEpoch < 0) throw new Error(`initialEpoch must be a whole number >= 0, got ${initialEpoch}`);
-    const requested = options.batchSize ?? 32;
+    const requested = options.batchSize ?? spec.training.batch;
     if (requested !== "all" && (!Number.isInteger(requested) || requested < 1)) {
       throw new Error(`batchSize must be a whole number >= 1 or "all", got ${String(requested)}`);
     }
@@ -1363,9 +1512,11 @@ export class Trainer {
       this.batch = 0;
     }
     this.stopTraining = false;
+    const history = {} as History["history"];
+    for (const key of HISTORY_KEYS) history[key] = [];
     return {
-      x: inputs.values.subarray(0, n * 30),
-      y: targets.subarray(0, n * 1),
+      x: inputs.values.subarray(0, n * IN),
+      y: targets.subarray(0, n * OUT),
       n,
       valX,
       valY,
@@ -1373,13 +1524,15 @@ export class Trainer {
       epochs,
       batchSize,
       batches: Math.ceil(n / batchSize),
-      shuffle: options.shuffle ?? true,
+      shuffle: options.shuffle ?? spec.training.shuffle,
       seed: options.seed ?? this.seed,
       order: new Uint32Array(n),
-      xb: new Float64Array(batchSize * 30),
-      yb: new Float64Array(batchSize * 1),
+      xb: new Float64Array(batchSize * IN),
+      yb: new Float64Array(batchSize * OUT),
+      chunkOut: new Float64Array(Math.min(n, PREDICT_CHUNK_ROWS) * OUT),
+      valOut: new Float64Array(valRows * OUT),
       callbacks: options.callbacks ?? {},
-      history: { epoch: [], history: { loss: [], accuracy: [], val_loss: [], val_accuracy: [], lr: [] } },
+      history: { epoch: [], history },
     };
   }
 
@@ -1395,29 +1548,20 @@ export class Trainer {
    * SeededRandom on stream epoch + 1 of the seed: a function of (seed, epoch) only.
    */
   private epochOrder(run: FitRun): Uint32Array {
-    const order = run.order;
-    for (let i = 0; i < run.n; i++) order[i] = i;
-    if (run.shuffle) {
-      const random = new SeededRandom(run.seed, (this.epoch + 1) >>> 0);
-      for (let i = run.n - 1; i > 0; i--) {
-        const j = Math.floor(random.float() * (i + 1));
-        const t = order[i]!;
-        order[i] = order[j]!;
-        order[j] = t;
-      }
-    }
-    return order;
+    return shuffledOrder(run.order, run.n, run.shuffle ? run.seed : null, this.epoch);
   }
 
   /** Gathers batch `this.batch`, checks its loss, updates; returns the onBatchEnd result. */
   private trainBatch(run: FitRun, order: Uint32Array): ReturnType<NonNullable<FitCallbacks["onBatchEnd"]>> {
+    const IN = spec.inputSize;
+    const OUT = spec.outputSize;
     const start = this.batch * run.batchSize;
     const rows = Math.min(run.batchSize, run.n - start);
     const { x, y, xb, yb } = run;
     for (let r = 0; r < rows; r++) {
       const i = order[start + r]!;
-      for (let k = 0; k < 30; k++) xb[r * 30 + k] = x[i * 30 + k]!;
-      for (let k = 0; k < 1; k++) yb[r * 1 + k] = y[i * 1 + k]!;
+      for (let k = 0; k < IN; k++) xb[r * IN + k] = x[i * IN + k]!;
+      for (let k = 0; k < OUT; k++) yb[r * OUT + k] = y[i * OUT + k]!;
     }
     const state = this.state;
     const loss = lossAndGradient(state.params, xb, yb, rows, state.grad);
@@ -1433,75 +1577,30 @@ export class Trainer {
     return onBatchEnd === undefined ? undefined : onBatchEnd(batch, { batch, size: rows, loss, lr, step: state.step });
   }
 
-  /** Closes the epoch: its logs (validation included), the history; moves the cursor on. */
+  /** Closes the epoch: its logs (forward-only metrics, validation included), the history; moves the cursor on. */
   private endEpoch(run: FitRun): [number, EpochLogs] {
     const epoch = this.epoch;
-    const rows = this.epochRows;
-    const logs: EpochLogs = { loss: this.epochLossSum / rows, lr: learningRate(this.state.step - 1) };
-    if (rows > 0) logs.accuracy = this.evaluateFlat(run.x, run.y, run.n).accuracy;
-    if (run.valX !== null && run.valY !== null && run.valRows > 0) {
-      const v = this.evaluateFlat(run.valX, run.valY, run.valRows);
-      logs.val_loss = v.loss;
-      logs.val_accuracy = v.accuracy;
-    }
+    const logs: EpochLogs = { loss: this.epochLossSum / this.epochRows, lr: learningRate(this.state.step - 1) };
+    addEpochMetrics(logs, this.state.params, run);
     this.epoch += 1;
     this.batch = 0;
     this.epochLayout = null;
     run.history.epoch.push(epoch);
     const h = run.history.history;
-    if (logs.loss !== undefined) h.loss.push(logs.loss);
-    if (logs.accuracy !== undefined) h.accuracy.push(logs.accuracy);
-    if (logs.val_loss !== undefined) h.val_loss.push(logs.val_loss);
-    if (logs.val_accuracy !== undefined) h.val_accuracy.push(logs.val_accuracy);
-    if (logs.lr !== undefined) h.lr.push(logs.lr);
+    for (const key of HISTORY_KEYS) {
+      const value = logs[key];
+      if (value !== undefined) h[key].push(value);
+    }
     return [epoch, logs];
   }
-
-  private evaluateFlat(x: Float64Array, y: Float64Array, rows: number): Evaluation {
-    this.scratchGrad ??= new Float64Array(641);
-    const loss = lossAndGradient(this.state.params, x, y, rows, this.scratchGrad);
-    const correct = new Float64Array(1);
-    const out = new Float64Array(Math.min(rows, PREDICT_CHUNK_ROWS) * 1);
-    for (let from = 0; from < rows; from += PREDICT_CHUNK_ROWS) {
-      const n = Math.min(PREDICT_CHUNK_ROWS, rows - from);
-      forwardBatch(this.state.params, x.subarray(from * 30, (from + n) * 30), n, out);
-      for (let r = 0; r < n; r++) countCorrect(out, r * 1, y, from + r, correct);
-    }
-    let total = 0;
-    for (let j = 0; j < correct.length; j++) total += correct[j]!;
-    return { loss, accuracy: total / (rows * 1) };
-  }
-}
-
-/** "4 -> 16 relu -> 3 softmax": a layer list as text, to compare and to show. */
-function describeLayers(layers: readonly { inputs: number; units: number; activation: string }[]): string {
-  if (layers.length === 0) return "(no layers)";
-  return [String(layers[0]!.inputs), ...layers.map((l) => `${l.units} ${l.activation}`)].join(" -> ");
-}
-
-/** A JSON array of `length` finite numbers, or an error naming the field. */
-function checkpointNumbers(value: unknown, length: number, what: string): number[] {
-  if (!Array.isArray(value) || value.length !== length || !value.every((v) => typeof v === "number" && Number.isFinite(v))) {
-    throw new Error(`checkpoint ${what}: expected ${length} finite numbers`);
-  }
-  return value as number[];
-}
-
-function checkpointInteger(value: unknown, what: string): number {
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 0) throw new Error(`checkpoint ${what}: expected a whole number >= 0`);
-  return value;
 }
 
 /** The first layer with a NaN or infinite gradient (weights or biases), or null. */
-function firstNonFiniteLayer(grad: Float64Array): string | null {
+function firstNonFiniteLayer(grad: ParamArray): string | null {
   for (const layer of TRAINING_LAYERS) {
     for (let p = layer.weights[0]; p < layer.biases[1]; p++) {
       if (!Number.isFinite(grad[p]!)) return layer.name;
     }
   }
   return null;
-}
-
-function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
-  return typeof (value as { then?: unknown } | null | undefined)?.then === "function";
 }

@@ -19,6 +19,7 @@
  *   dense_2 64x10 (640 multiply-adds a row): forward loop, backward loop
  *   Layer by layer: one function per layer and pass; a batch's activations live in scratch arrays.
  */
+
 /** The program's facts: shapes, parameter offsets and settings. */
 export const spec = {
   name: "digits",
@@ -40,6 +41,7 @@ export const spec = {
   regularization: { l1: 0, l2: 0 },
   training: { batch: 32, epochs: 60, shuffle: true, seed: 42 },
 } as const;
+
 /**
  * The error function, accurate to about 1 ulp (fdlibm's algorithm; JavaScript has no Math.erf).
  * Rational approximations on [0, 0.84375), [0.84375, 1.25), [1.25, 1/0.35) and [1/0.35, 6).
@@ -125,17 +127,16 @@ function forwardDense1(params: Float64Array, input: ArrayLike<number>, rows: num
   for (; r + 4 <= rows; r += 4) {
     const in0 = r * 64, in1 = in0 + 64, in2 = in1 + 64, in3 = in2 + 64;
     const out0 = r * 64, out1 = out0 + 64, out2 = out1 + 64, out3 = out2 + 64;
-    let j = 0;
-    for (; j + 4 <= 64; j += 4) {
+    for (let j = 0; j < 64; j += 4) {
       const w0 = j * 64, w1 = w0 + 64, w2 = w1 + 64, w3 = w2 + 64;
-      const b0 = params[4096 + j], b1 = params[4096 + j + 1], b2 = params[4096 + j + 2], b3 = params[4096 + j + 3];
+      const b0 = params[4096 + j]!, b1 = params[4097 + j]!, b2 = params[4098 + j]!, b3 = params[4099 + j]!;
       let s00 = b0, s01 = b1, s02 = b2, s03 = b3;
       let s10 = b0, s11 = b1, s12 = b2, s13 = b3;
       let s20 = b0, s21 = b1, s22 = b2, s23 = b3;
       let s30 = b0, s31 = b1, s32 = b2, s33 = b3;
       for (let i = 0; i < 64; i++) {
-        const x0 = input[in0 + i], x1 = input[in1 + i], x2 = input[in2 + i], x3 = input[in3 + i];
-        const v0 = params[w0 + i], v1 = params[w1 + i], v2 = params[w2 + i], v3 = params[w3 + i];
+        const x0 = input[in0 + i]!, x1 = input[in1 + i]!, x2 = input[in2 + i]!, x3 = input[in3 + i]!;
+        const v0 = params[w0 + i]!, v1 = params[w1 + i]!, v2 = params[w2 + i]!, v3 = params[w3 + i]!;
         s00 += v0 * x0; s01 += v1 * x0; s02 += v2 * x0; s03 += v3 * x0;
         s10 += v0 * x1; s11 += v1 * x1; s12 += v2 * x1; s13 += v3 * x1;
         s20 += v0 * x2; s21 += v1 * x2; s22 += v2 * x2; s23 += v3 * x2;
@@ -174,34 +175,16 @@ function forwardDense1(params: Float64Array, input: ArrayLike<number>, rows: num
       z[out3 + j + 3] = s33;
       a[out3 + j + 3] = gelu(s33);
     }
-    for (; j < 64; j++) {
-      const w0 = j * 64;
-      const b = params[4096 + j];
-      let s0 = b, s1 = b, s2 = b, s3 = b;
-      for (let i = 0; i < 64; i++) {
-        const v = params[w0 + i];
-        s0 += v * input[in0 + i]; s1 += v * input[in1 + i]; s2 += v * input[in2 + i]; s3 += v * input[in3 + i];
-      }
-      z[out0 + j] = s0;
-      a[out0 + j] = gelu(s0);
-      z[out1 + j] = s1;
-      a[out1 + j] = gelu(s1);
-      z[out2 + j] = s2;
-      a[out2 + j] = gelu(s2);
-      z[out3 + j] = s3;
-      a[out3 + j] = gelu(s3);
-    }
   }
   // The last rows (fewer than 4), 4 units at a time.
   for (; r < rows; r++) {
     const in0 = r * 64, out0 = r * 64;
-    let j = 0;
-    for (; j + 4 <= 64; j += 4) {
+    for (let j = 0; j < 64; j += 4) {
       const w0 = j * 64, w1 = w0 + 64, w2 = w1 + 64, w3 = w2 + 64;
-      let s0 = params[4096 + j], s1 = params[4096 + j + 1], s2 = params[4096 + j + 2], s3 = params[4096 + j + 3];
+      let s0 = params[4096 + j]!, s1 = params[4097 + j]!, s2 = params[4098 + j]!, s3 = params[4099 + j]!;
       for (let i = 0; i < 64; i++) {
-        const x = input[in0 + i];
-        s0 += params[w0 + i] * x; s1 += params[w1 + i] * x; s2 += params[w2 + i] * x; s3 += params[w3 + i] * x;
+        const x = input[in0 + i]!;
+        s0 += params[w0 + i]! * x; s1 += params[w1 + i]! * x; s2 += params[w2 + i]! * x; s3 += params[w3 + i]! * x;
       }
       z[out0 + j] = s0;
       a[out0 + j] = gelu(s0);
@@ -211,13 +194,6 @@ function forwardDense1(params: Float64Array, input: ArrayLike<number>, rows: num
       a[out0 + j + 2] = gelu(s2);
       z[out0 + j + 3] = s3;
       a[out0 + j + 3] = gelu(s3);
-    }
-    for (; j < 64; j++) {
-      const w0 = j * 64;
-      let s = params[4096 + j];
-      for (let i = 0; i < 64; i++) s += params[w0 + i] * input[in0 + i];
-      z[out0 + j] = s;
-      a[out0 + j] = gelu(s);
     }
   }
 }
@@ -236,17 +212,16 @@ function forwardDense2(params: Float64Array, input: Float64Array, rows: number, 
   for (; r + 4 <= rows; r += 4) {
     const in0 = r * 64, in1 = in0 + 64, in2 = in1 + 64, in3 = in2 + 64;
     const out0 = r * 10, out1 = out0 + 10, out2 = out1 + 10, out3 = out2 + 10;
-    let j = 0;
-    for (; j + 4 <= 10; j += 4) {
+    for (let j = 0; j < 8; j += 4) {
       const w0 = 4160 + j * 64, w1 = w0 + 64, w2 = w1 + 64, w3 = w2 + 64;
-      const b0 = params[4800 + j], b1 = params[4800 + j + 1], b2 = params[4800 + j + 2], b3 = params[4800 + j + 3];
+      const b0 = params[4800 + j]!, b1 = params[4801 + j]!, b2 = params[4802 + j]!, b3 = params[4803 + j]!;
       let s00 = b0, s01 = b1, s02 = b2, s03 = b3;
       let s10 = b0, s11 = b1, s12 = b2, s13 = b3;
       let s20 = b0, s21 = b1, s22 = b2, s23 = b3;
       let s30 = b0, s31 = b1, s32 = b2, s33 = b3;
       for (let i = 0; i < 64; i++) {
-        const x0 = input[in0 + i], x1 = input[in1 + i], x2 = input[in2 + i], x3 = input[in3 + i];
-        const v0 = params[w0 + i], v1 = params[w1 + i], v2 = params[w2 + i], v3 = params[w3 + i];
+        const x0 = input[in0 + i]!, x1 = input[in1 + i]!, x2 = input[in2 + i]!, x3 = input[in3 + i]!;
+        const v0 = params[w0 + i]!, v1 = params[w1 + i]!, v2 = params[w2 + i]!, v3 = params[w3 + i]!;
         s00 += v0 * x0; s01 += v1 * x0; s02 += v2 * x0; s03 += v3 * x0;
         s10 += v0 * x1; s11 += v1 * x1; s12 += v2 * x1; s13 += v3 * x1;
         s20 += v0 * x2; s21 += v1 * x2; s22 += v2 * x2; s23 += v3 * x2;
@@ -269,13 +244,13 @@ function forwardDense2(params: Float64Array, input: Float64Array, rows: number, 
       z[out3 + j + 2] = s32;
       z[out3 + j + 3] = s33;
     }
-    for (; j < 10; j++) {
+    for (let j = 8; j < 10; j++) {
       const w0 = 4160 + j * 64;
-      const b = params[4800 + j];
+      const b = params[4800 + j]!;
       let s0 = b, s1 = b, s2 = b, s3 = b;
       for (let i = 0; i < 64; i++) {
-        const v = params[w0 + i];
-        s0 += v * input[in0 + i]; s1 += v * input[in1 + i]; s2 += v * input[in2 + i]; s3 += v * input[in3 + i];
+        const v = params[w0 + i]!;
+        s0 += v * input[in0 + i]!; s1 += v * input[in1 + i]!; s2 += v * input[in2 + i]!; s3 += v * input[in3 + i]!;
       }
       z[out0 + j] = s0;
       z[out1 + j] = s1;
@@ -286,23 +261,22 @@ function forwardDense2(params: Float64Array, input: Float64Array, rows: number, 
   // The last rows (fewer than 4), 4 units at a time.
   for (; r < rows; r++) {
     const in0 = r * 64, out0 = r * 10;
-    let j = 0;
-    for (; j + 4 <= 10; j += 4) {
+    for (let j = 0; j < 8; j += 4) {
       const w0 = 4160 + j * 64, w1 = w0 + 64, w2 = w1 + 64, w3 = w2 + 64;
-      let s0 = params[4800 + j], s1 = params[4800 + j + 1], s2 = params[4800 + j + 2], s3 = params[4800 + j + 3];
+      let s0 = params[4800 + j]!, s1 = params[4801 + j]!, s2 = params[4802 + j]!, s3 = params[4803 + j]!;
       for (let i = 0; i < 64; i++) {
-        const x = input[in0 + i];
-        s0 += params[w0 + i] * x; s1 += params[w1 + i] * x; s2 += params[w2 + i] * x; s3 += params[w3 + i] * x;
+        const x = input[in0 + i]!;
+        s0 += params[w0 + i]! * x; s1 += params[w1 + i]! * x; s2 += params[w2 + i]! * x; s3 += params[w3 + i]! * x;
       }
       z[out0 + j] = s0;
       z[out0 + j + 1] = s1;
       z[out0 + j + 2] = s2;
       z[out0 + j + 3] = s3;
     }
-    for (; j < 10; j++) {
+    for (let j = 8; j < 10; j++) {
       const w0 = 4160 + j * 64;
-      let s = params[4800 + j];
-      for (let i = 0; i < 64; i++) s += params[w0 + i] * input[in0 + i];
+      let s = params[4800 + j]!;
+      for (let i = 0; i < 64; i++) s += params[w0 + i]! * input[in0 + i]!;
       z[out0 + j] = s;
     }
   }
@@ -312,15 +286,15 @@ function forwardDense2(params: Float64Array, input: Float64Array, rows: number, 
 function outputActivation(z: Float64Array, rows: number, out: Float64Array): void {
   for (let r = 0; r < rows; r++) {
     const o = r * 10;
-    let max = z[o];
-    for (let j = 1; j < 10; j++) if (z[o + j] > max) max = z[o + j];
+    let max = z[o]!;
+    for (let j = 1; j < 10; j++) if (z[o + j]! > max) max = z[o + j]!;
     let sum = 0;
     for (let j = 0; j < 10; j++) {
-      const e = Math.exp(z[o + j] - max);
+      const e = Math.exp(z[o + j]! - max);
       out[o + j] = e;
       sum += e;
     }
-    for (let j = 0; j < 10; j++) out[o + j] /= sum;
+    for (let j = 0; j < 10; j++) out[o + j]! /= sum;
   }
 }
 
@@ -336,18 +310,18 @@ function lossAtLogits(z: Float64Array, y: ArrayLike<number>, rows: number, dz: F
   let loss = 0;
   for (let r = 0; r < rows; r++) {
     const o = r * 10;
-    let max = z[o];
-    for (let j = 1; j < 10; j++) if (z[o + j] > max) max = z[o + j];
+    let max = z[o]!;
+    for (let j = 1; j < 10; j++) if (z[o + j]! > max) max = z[o + j]!;
     let sum = 0;
-    for (let j = 0; j < 10; j++) sum += Math.exp(z[o + j] - max);
+    for (let j = 0; j < 10; j++) sum += Math.exp(z[o + j]! - max);
     const logSumExp = max + Math.log(sum);
     let ySum = 0;
     for (let j = 0; j < 10; j++) {
-      const yj = y[o + j];
+      const yj = y[o + j]!;
       ySum += yj;
-      loss -= yj * (z[o + j] - logSumExp);
+      loss -= yj * (z[o + j]! - logSumExp);
     }
-    for (let j = 0; j < 10; j++) dz[o + j] = (Math.exp(z[o + j] - logSumExp) * ySum - y[o + j]) * gradScale;
+    for (let j = 0; j < 10; j++) dz[o + j] = (Math.exp(z[o + j]! - logSumExp) * ySum - y[o + j]!) * gradScale;
   }
   return loss * lossScale;
 }
@@ -366,8 +340,8 @@ function backwardDense2(params: Float64Array, grad: Float64Array, input: Float64
       let g30 = 0, g31 = 0, g32 = 0, g33 = 0;
       for (let r = 0; r < rows; r++) {
         const d = r * 10 + j, n = r * 64 + i;
-        const d0 = dz[d], d1 = dz[d + 1], d2 = dz[d + 2], d3 = dz[d + 3];
-        const x0 = input[n], x1 = input[n + 1], x2 = input[n + 2], x3 = input[n + 3];
+        const d0 = dz[d]!, d1 = dz[d + 1]!, d2 = dz[d + 2]!, d3 = dz[d + 3]!;
+        const x0 = input[n]!, x1 = input[n + 1]!, x2 = input[n + 2]!, x3 = input[n + 3]!;
         g00 += d0 * x0; g01 += d0 * x1; g02 += d0 * x2; g03 += d0 * x3;
         g10 += d1 * x0; g11 += d1 * x1; g12 += d1 * x2; g13 += d1 * x3;
         g20 += d2 * x0; g21 += d2 * x1; g22 += d2 * x2; g23 += d2 * x3;
@@ -375,22 +349,24 @@ function backwardDense2(params: Float64Array, grad: Float64Array, input: Float64
       }
       const w = 4160 + j * 64 + i;
       grad[w] = g00; grad[w + 1] = g01; grad[w + 2] = g02; grad[w + 3] = g03;
-      grad[w + 64] = g10; grad[w + 64 + 1] = g11; grad[w + 64 + 2] = g12; grad[w + 64 + 3] = g13;
-      grad[w + 128] = g20; grad[w + 128 + 1] = g21; grad[w + 128 + 2] = g22; grad[w + 128 + 3] = g23;
-      grad[w + 192] = g30; grad[w + 192 + 1] = g31; grad[w + 192 + 2] = g32; grad[w + 192 + 3] = g33;
+      grad[w + 64] = g10; grad[w + 65] = g11; grad[w + 66] = g12; grad[w + 67] = g13;
+      grad[w + 128] = g20; grad[w + 129] = g21; grad[w + 130] = g22; grad[w + 131] = g23;
+      grad[w + 192] = g30; grad[w + 193] = g31; grad[w + 194] = g32; grad[w + 195] = g33;
     }
+  }
+  for (let j = 0; j < 8; j += 4) {
   }
   for (let j = 8; j < 10; j++) {
     for (let i = 0; i < 64; i++) {
       let g = 0;
-      for (let r = 0; r < rows; r++) g += dz[r * 10 + j] * input[r * 64 + i];
+      for (let r = 0; r < rows; r++) g += dz[r * 10 + j]! * input[r * 64 + i]!;
       grad[4160 + j * 64 + i] = g;
     }
   }
   // db[j] = sum over rows of dz[r][j].
   for (let j = 0; j < 10; j++) {
     let g = 0;
-    for (let r = 0; r < rows; r++) g += dz[r * 10 + j];
+    for (let r = 0; r < rows; r++) g += dz[r * 10 + j]!;
     grad[4800 + j] = g;
   }
   {
@@ -399,70 +375,52 @@ function backwardDense2(params: Float64Array, grad: Float64Array, input: Float64
     for (; r + 4 <= rows; r += 4) {
       const d0 = r * 10, d1 = d0 + 10, d2 = d1 + 10, d3 = d2 + 10;
       const n0 = r * 64, n1 = n0 + 64, n2 = n1 + 64, n3 = n2 + 64;
-      let i = 0;
-      for (; i + 4 <= 64; i += 4) {
+      for (let i = 0; i < 64; i += 4) {
         let s00 = 0, s01 = 0, s02 = 0, s03 = 0;
         let s10 = 0, s11 = 0, s12 = 0, s13 = 0;
         let s20 = 0, s21 = 0, s22 = 0, s23 = 0;
         let s30 = 0, s31 = 0, s32 = 0, s33 = 0;
         for (let j = 0; j < 10; j++) {
           const w = 4160 + j * 64 + i;
-          const v0 = params[w], v1 = params[w + 1], v2 = params[w + 2], v3 = params[w + 3];
-          const e0 = dz[d0 + j], e1 = dz[d1 + j], e2 = dz[d2 + j], e3 = dz[d3 + j];
+          const v0 = params[w]!, v1 = params[w + 1]!, v2 = params[w + 2]!, v3 = params[w + 3]!;
+          const e0 = dz[d0 + j]!, e1 = dz[d1 + j]!, e2 = dz[d2 + j]!, e3 = dz[d3 + j]!;
           s00 += v0 * e0; s01 += v1 * e0; s02 += v2 * e0; s03 += v3 * e0;
           s10 += v0 * e1; s11 += v1 * e1; s12 += v2 * e1; s13 += v3 * e1;
           s20 += v0 * e2; s21 += v1 * e2; s22 += v2 * e2; s23 += v3 * e2;
           s30 += v0 * e3; s31 += v1 * e3; s32 += v2 * e3; s33 += v3 * e3;
         }
-        dzPrev[n0 + i] = s00 * geluDerivative(zPrev[n0 + i]);
-        dzPrev[n0 + i + 1] = s01 * geluDerivative(zPrev[n0 + i + 1]);
-        dzPrev[n0 + i + 2] = s02 * geluDerivative(zPrev[n0 + i + 2]);
-        dzPrev[n0 + i + 3] = s03 * geluDerivative(zPrev[n0 + i + 3]);
-        dzPrev[n1 + i] = s10 * geluDerivative(zPrev[n1 + i]);
-        dzPrev[n1 + i + 1] = s11 * geluDerivative(zPrev[n1 + i + 1]);
-        dzPrev[n1 + i + 2] = s12 * geluDerivative(zPrev[n1 + i + 2]);
-        dzPrev[n1 + i + 3] = s13 * geluDerivative(zPrev[n1 + i + 3]);
-        dzPrev[n2 + i] = s20 * geluDerivative(zPrev[n2 + i]);
-        dzPrev[n2 + i + 1] = s21 * geluDerivative(zPrev[n2 + i + 1]);
-        dzPrev[n2 + i + 2] = s22 * geluDerivative(zPrev[n2 + i + 2]);
-        dzPrev[n2 + i + 3] = s23 * geluDerivative(zPrev[n2 + i + 3]);
-        dzPrev[n3 + i] = s30 * geluDerivative(zPrev[n3 + i]);
-        dzPrev[n3 + i + 1] = s31 * geluDerivative(zPrev[n3 + i + 1]);
-        dzPrev[n3 + i + 2] = s32 * geluDerivative(zPrev[n3 + i + 2]);
-        dzPrev[n3 + i + 3] = s33 * geluDerivative(zPrev[n3 + i + 3]);
-      }
-      for (; i < 64; i++) {
-        let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        for (let j = 0; j < 10; j++) {
-          const v = params[4160 + j * 64 + i];
-          s0 += v * dz[d0 + j]; s1 += v * dz[d1 + j]; s2 += v * dz[d2 + j]; s3 += v * dz[d3 + j];
-        }
-        dzPrev[n0 + i] = s0 * geluDerivative(zPrev[n0 + i]);
-        dzPrev[n1 + i] = s1 * geluDerivative(zPrev[n1 + i]);
-        dzPrev[n2 + i] = s2 * geluDerivative(zPrev[n2 + i]);
-        dzPrev[n3 + i] = s3 * geluDerivative(zPrev[n3 + i]);
+        dzPrev[n0 + i] = s00 * geluDerivative(zPrev[n0 + i]!);
+        dzPrev[n0 + i + 1] = s01 * geluDerivative(zPrev[n0 + i + 1]!);
+        dzPrev[n0 + i + 2] = s02 * geluDerivative(zPrev[n0 + i + 2]!);
+        dzPrev[n0 + i + 3] = s03 * geluDerivative(zPrev[n0 + i + 3]!);
+        dzPrev[n1 + i] = s10 * geluDerivative(zPrev[n1 + i]!);
+        dzPrev[n1 + i + 1] = s11 * geluDerivative(zPrev[n1 + i + 1]!);
+        dzPrev[n1 + i + 2] = s12 * geluDerivative(zPrev[n1 + i + 2]!);
+        dzPrev[n1 + i + 3] = s13 * geluDerivative(zPrev[n1 + i + 3]!);
+        dzPrev[n2 + i] = s20 * geluDerivative(zPrev[n2 + i]!);
+        dzPrev[n2 + i + 1] = s21 * geluDerivative(zPrev[n2 + i + 1]!);
+        dzPrev[n2 + i + 2] = s22 * geluDerivative(zPrev[n2 + i + 2]!);
+        dzPrev[n2 + i + 3] = s23 * geluDerivative(zPrev[n2 + i + 3]!);
+        dzPrev[n3 + i] = s30 * geluDerivative(zPrev[n3 + i]!);
+        dzPrev[n3 + i + 1] = s31 * geluDerivative(zPrev[n3 + i + 1]!);
+        dzPrev[n3 + i + 2] = s32 * geluDerivative(zPrev[n3 + i + 2]!);
+        dzPrev[n3 + i + 3] = s33 * geluDerivative(zPrev[n3 + i + 3]!);
       }
     }
     // The last rows (fewer than 4), 4 inputs at a time.
     for (; r < rows; r++) {
       const d0 = r * 10, n0 = r * 64;
-      let i = 0;
-      for (; i + 4 <= 64; i += 4) {
+      for (let i = 0; i < 64; i += 4) {
         let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
         for (let j = 0; j < 10; j++) {
           const w = 4160 + j * 64 + i;
-          const e = dz[d0 + j];
-          s0 += params[w] * e; s1 += params[w + 1] * e; s2 += params[w + 2] * e; s3 += params[w + 3] * e;
+          const e = dz[d0 + j]!;
+          s0 += params[w]! * e; s1 += params[w + 1]! * e; s2 += params[w + 2]! * e; s3 += params[w + 3]! * e;
         }
-        dzPrev[n0 + i] = s0 * geluDerivative(zPrev[n0 + i]);
-        dzPrev[n0 + i + 1] = s1 * geluDerivative(zPrev[n0 + i + 1]);
-        dzPrev[n0 + i + 2] = s2 * geluDerivative(zPrev[n0 + i + 2]);
-        dzPrev[n0 + i + 3] = s3 * geluDerivative(zPrev[n0 + i + 3]);
-      }
-      for (; i < 64; i++) {
-        let s = 0;
-        for (let j = 0; j < 10; j++) s += params[4160 + j * 64 + i] * dz[d0 + j];
-        dzPrev[n0 + i] = s * geluDerivative(zPrev[n0 + i]);
+        dzPrev[n0 + i] = s0 * geluDerivative(zPrev[n0 + i]!);
+        dzPrev[n0 + i + 1] = s1 * geluDerivative(zPrev[n0 + i + 1]!);
+        dzPrev[n0 + i + 2] = s2 * geluDerivative(zPrev[n0 + i + 2]!);
+        dzPrev[n0 + i + 3] = s3 * geluDerivative(zPrev[n0 + i + 3]!);
       }
     }
   }
@@ -472,7 +430,7 @@ function backwardDense2(params: Float64Array, grad: Float64Array, input: Float64
  * Backward through dense_1 (64 -> 64), register-blocked loops:
  * dz holds dJ/dz1 (rows x 64); writes dW1 and db1 into grad.
  */
-function backwardDense1(params: Float64Array, grad: Float64Array, input: ArrayLike<number>, dz: Float64Array, rows: number): void {
+function backwardDense1(grad: Float64Array, input: ArrayLike<number>, dz: Float64Array, rows: number): void {
   // dW[j][i] = sum over rows of dz[r][j] in[r][i]: 4 units x 4 inputs of sums, rows streamed.
   for (let i = 0; i < 64; i += 4) {
     for (let j = 0; j < 64; j += 4) {
@@ -482,8 +440,8 @@ function backwardDense1(params: Float64Array, grad: Float64Array, input: ArrayLi
       let g30 = 0, g31 = 0, g32 = 0, g33 = 0;
       for (let r = 0; r < rows; r++) {
         const d = r * 64 + j, n = r * 64 + i;
-        const d0 = dz[d], d1 = dz[d + 1], d2 = dz[d + 2], d3 = dz[d + 3];
-        const x0 = input[n], x1 = input[n + 1], x2 = input[n + 2], x3 = input[n + 3];
+        const d0 = dz[d]!, d1 = dz[d + 1]!, d2 = dz[d + 2]!, d3 = dz[d + 3]!;
+        const x0 = input[n]!, x1 = input[n + 1]!, x2 = input[n + 2]!, x3 = input[n + 3]!;
         g00 += d0 * x0; g01 += d0 * x1; g02 += d0 * x2; g03 += d0 * x3;
         g10 += d1 * x0; g11 += d1 * x1; g12 += d1 * x2; g13 += d1 * x3;
         g20 += d2 * x0; g21 += d2 * x1; g22 += d2 * x2; g23 += d2 * x3;
@@ -491,24 +449,29 @@ function backwardDense1(params: Float64Array, grad: Float64Array, input: ArrayLi
       }
       const w = j * 64 + i;
       grad[w] = g00; grad[w + 1] = g01; grad[w + 2] = g02; grad[w + 3] = g03;
-      grad[w + 64] = g10; grad[w + 64 + 1] = g11; grad[w + 64 + 2] = g12; grad[w + 64 + 3] = g13;
-      grad[w + 128] = g20; grad[w + 128 + 1] = g21; grad[w + 128 + 2] = g22; grad[w + 128 + 3] = g23;
-      grad[w + 192] = g30; grad[w + 192 + 1] = g31; grad[w + 192 + 2] = g32; grad[w + 192 + 3] = g33;
+      grad[w + 64] = g10; grad[w + 65] = g11; grad[w + 66] = g12; grad[w + 67] = g13;
+      grad[w + 128] = g20; grad[w + 129] = g21; grad[w + 130] = g22; grad[w + 131] = g23;
+      grad[w + 192] = g30; grad[w + 193] = g31; grad[w + 194] = g32; grad[w + 195] = g33;
     }
   }
-  for (let j = 64; j < 64; j++) {
-    for (let i = 0; i < 64; i++) {
-      let g = 0;
-      for (let r = 0; r < rows; r++) g += dz[r * 64 + j] * input[r * 64 + i];
-      grad[j * 64 + i] = g;
-    }
+  for (let j = 0; j < 64; j += 4) {
   }
   // db[j] = sum over rows of dz[r][j].
   for (let j = 0; j < 64; j++) {
     let g = 0;
-    for (let r = 0; r < rows; r++) g += dz[r * 64 + j];
+    for (let r = 0; r < rows; r++) g += dz[r * 64 + j]!;
     grad[4096 + j] = g;
   }
+}
+
+/**
+ * One sample: x holds 64 inputs; returns the 10 outputs after the last activation
+ * (probabilities). Allocation-free when `out` is given.
+ */
+export function forward(params: Float64Array, x: ArrayLike<number>, out?: Float64Array): Float64Array {
+  const result = out ?? new Float64Array(10);
+  forwardBatch(params, x, 1, result);
+  return result;
 }
 
 /** Many samples: x is rows x 64 (row-major); writes rows x 10 outputs into `out` and returns it. */
@@ -539,18 +502,41 @@ export function lossAndGradient(params: Float64Array, x: ArrayLike<number>, y: A
   forwardDense2(params, scratchA1, rows, scratchZ2);
   const loss = lossAtLogits(scratchZ2, y, rows, scratchDz2);
   backwardDense2(params, grad, scratchA1, scratchDz2, rows, scratchDz1, scratchZ1);
-  backwardDense1(params, grad, x, scratchDz1, rows);
+  backwardDense1(grad, x, scratchDz1, rows);
   return loss;
 }
 
 /**
- * One sample: x holds 64 inputs; returns the 10 outputs after the last activation
- * (probabilities). Allocation-free when `out` is given.
+ * J on rows as lossAndGradient computes it (data loss, the same sums bit for bit), forward only:
+ * no gradient. Writes the rows x 10 outputs (as forwardBatch) into out.
  */
-export function forward(params: Float64Array, x: ArrayLike<number>, out?: Float64Array): Float64Array {
-  const result = out ?? new Float64Array(10);
-  forwardBatch(params, x, 1, result);
-  return result;
+export function lossOf(params: Float64Array, x: Float64Array, y: Float64Array, rows: number, out: Float64Array): number {
+  if (params.length !== 4810) throw new RangeError(`expected 4810 parameters, got ${params.length}`);
+  if (!Number.isInteger(rows) || rows < 1) throw new RangeError(`rows must be a positive integer, got ${rows}`);
+  if (x.length < rows * 64) throw new RangeError(`x holds ${x.length} numbers, expected rows * 64 = ${rows * 64}`);
+  const lossScale = 1 / rows;
+  let loss = 0;
+  ensureCapacity(Math.min(rows, 256));
+  for (let from = 0; from < rows; from += 256) {
+    const chunk = Math.min(256, rows - from);
+    const xChunk = x.subarray(from * 64, (from + chunk) * 64);
+    forwardDense1(params, xChunk, chunk, scratchA1, scratchZ1);
+    forwardDense2(params, scratchA1, chunk, scratchZ2);
+    outputActivation(scratchZ2, chunk, out.subarray(from * 10, (from + chunk) * 10));
+    for (let r = 0; r < chunk; r++) {
+      const o = r * 10;
+      let max = scratchZ2[o]!;
+      for (let j = 1; j < 10; j++) if (scratchZ2[o + j]! > max) max = scratchZ2[o + j]!;
+      let sum = 0;
+      for (let j = 0; j < 10; j++) sum += Math.exp(scratchZ2[o + j]! - max);
+      const logSumExp = max + Math.log(sum);
+      for (let j = 0; j < 10; j++) {
+        const yj = y[from * 10 + o + j]!;
+        loss -= yj * (scratchZ2[o + j]! - logSumExp);
+      }
+    }
+  }
+  return loss * lossScale;
 }
 
 // -------------------------------------------------------------------------------------------------
@@ -689,6 +675,25 @@ function naturalLog(x: number): number {
   return k * 6.93147180369123816490e-1 - (hfsq - (s * (hfsq + r) + k * 1.90821492927058770002e-10) - f);
 }
 
+/**
+ * order[0..n) = 0..n-1, then (seed not null) Fisher-Yates shuffled by a SeededRandom on stream
+ * epoch + 1 of the seed (stream 0 is initialization's): for i = n-1 down to 1, swap i with
+ * j = floor(u * (i + 1)), u uniform in [0, 1).
+ */
+function shuffledOrder(order: Uint32Array, n: number, seed: number | null, epoch: number): Uint32Array {
+  for (let i = 0; i < n; i++) order[i] = i;
+  if (seed !== null) {
+    const random = new SeededRandom(seed, (epoch + 1) >>> 0);
+    for (let i = n - 1; i > 0; i--) {
+      const j = Math.floor(random.float() * (i + 1));
+      const t = order[i]!;
+      order[i] = order[j]!;
+      order[j] = t;
+    }
+  }
+  return order;
+}
+
 /** params[from..to) ~ U(-limit, limit): limit * (2u - 1), u uniform in [0, 1). */
 function fillUniform(params: Float64Array, from: number, to: number, limit: number, random: SeededRandom): void {
   for (let p = from; p < to; p++) params[p] = limit * (2 * random.float() - 1);
@@ -822,6 +827,12 @@ export function trainStep(state: TrainState, x: ArrayLike<number>, y: ArrayLike<
 // Training: the Trainer (Keras-like fit / predict / evaluate, checkpoints)
 // -------------------------------------------------------------------------------------------------
 
+/**
+ * The parameter storage (Float64Array): the type and constructor the Trainer uses.
+ */
+type ParamArray = Float64Array;
+const ParamArray: Float64ArrayConstructor = Float64Array;
+
 /** Each layer's shape and parameter ranges [from, to) (checkpoints, diagnostics). */
 const TRAINING_LAYERS: readonly { readonly name: string; readonly inputs: number; readonly units: number; readonly activation: string; readonly weights: readonly [number, number]; readonly biases: readonly [number, number] }[] = [
   { name: "dense_1", inputs: 64, units: 64, activation: "gelu", weights: [0, 4096], biases: [4096, 4160] },
@@ -848,30 +859,6 @@ export interface EpochLogs {
   lr: number;
 }
 
-/** What onBatchEnd receives. */
-export interface BatchLogs {
-  /** 0-based batch index within the epoch. */
-  batch: number;
-  /** Rows in this batch (the last one may be smaller). */
-  size: number;
-  /** J on this batch before the update. */
-  loss: number;
-  /** Learning rate of this update. */
-  lr: number;
-  /** state.step after the update. */
-  step: number;
-}
-
-/**
- * Keras-style callbacks. Return false, or set trainer.stopTraining = true, to stop: after this
- * batch (onBatchEnd; the epoch can then be resumed where it stopped) or after this epoch. fitAsync
- * awaits a returned promise; fit ignores it.
- */
-export interface FitCallbacks {
-  onEpochEnd?: (epoch: number, logs: EpochLogs) => void | boolean | Promise<void | boolean>;
-  onBatchEnd?: (batch: number, logs: BatchLogs) => void | boolean | Promise<void | boolean>;
-}
-
 /** fit options (tfjs/Keras); unset ones come from the program's train line. */
 export interface FitOptions {
   /** Train until this epoch index (exclusive), as Keras: epochs - initialEpoch epochs are run. Default 60. */
@@ -891,12 +878,6 @@ export interface FitOptions {
   callbacks?: FitCallbacks;
 }
 
-/** What fit returns (Keras' History): one entry per completed epoch. */
-export interface History {
-  epoch: number[];
-  history: { [K in keyof EpochLogs]-?: number[] };
-}
-
 /** What evaluate returns. */
 export interface Evaluation {
   /** J on all rows: mean data loss + regularization. */
@@ -905,46 +886,8 @@ export interface Evaluation {
   accuracy: number;
 }
 
-/** A checkpoint: toJSON's output, fromJSON's input (plain JSON data). */
-export interface TrainerJSON {
-  format: "mlpc-trainer";
-  version: 1;
-  model: string;
-  optimizer: string;
-  layers: { name: string; inputs: number; units: number; activation: string }[];
-  seed: number;
-  step: number;
-  epoch: number;
-  batch: number;
-  /** Running loss sum and rows of an interrupted epoch (batch > 0), and the layout it was run with. */
-  partialEpoch: { lossSum: number; rows: number; trainRows: number; batchSize: number } | null;
-  params: number[];
-  buffers: Record<string, number[]>;
-}
-
-/** Thrown when a batch loss is NaN or infinite; the update of that batch is not applied. */
-export class NonFiniteLossError extends Error {
-  /** 0-based epoch and batch, the state.step of the failed update, and the first layer whose gradient is non-finite. */
-  readonly epoch: number;
-  readonly batch: number;
-  readonly step: number;
-  readonly layer: string | null;
-  readonly loss: number;
-
-  constructor(loss: number, epoch: number, batch: number, step: number, layer: string | null) {
-    super(
-      `training diverged: the loss is ${loss} at epoch ${epoch + 1}, batch ${batch + 1} (update ${step + 1})` +
-        (layer === null ? "" : `; first non-finite gradient in ${layer}`) +
-        ". Try a lower learning rate or gradient clipping (clip=1 on the optimizer line).",
-    );
-    this.name = "NonFiniteLossError";
-    this.loss = loss;
-    this.epoch = epoch;
-    this.batch = batch;
-    this.step = step;
-    this.layer = layer;
-  }
-}
+/** The History keys of this model, in order: Keras' names, the ones its EpochLogs can hold. */
+const HISTORY_KEYS: readonly (keyof EpochLogs)[] = ["loss", "accuracy", "val_loss", "val_accuracy", "lr"];
 
 /** predict and evaluate run forwardBatch on this many rows at a time: bounded scratch memory, one call a chunk. */
 const PREDICT_CHUNK_ROWS = 256;
@@ -973,6 +916,19 @@ function toMatrix(data: Rows, width: number, what: string): { values: Float64Arr
 function checkRows(m: { values: Float64Array; rows: number }, rows: number, what: string): { values: Float64Array; rows: number } {
   if (m.rows !== rows) throw new Error(`${what} has ${m.rows} rows but x has ${rows}`);
   return m;
+}
+
+/** Resolves on a later turn of the event loop (setTimeout 0), so a page can repaint between batches. */
+function yieldToEventLoop(): Promise<void> {
+  const timers = globalThis as unknown as { setTimeout?: (callback: () => void, ms: number) => unknown };
+  return new Promise((resolve) => {
+    if (timers.setTimeout === undefined) resolve();
+    else timers.setTimeout(resolve, 0);
+  });
+}
+
+function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as { then?: unknown } | null | undefined)?.then === "function";
 }
 
 /** x as a flat rows x 64 matrix. */
@@ -1013,16 +969,169 @@ function countCorrect(out: Float64Array, o: number, y: Float64Array, r: number, 
   if (best === target) correct[0]! += 1;
 }
 
-/** Resolves on a later turn of the event loop (setTimeout 0), so a page can repaint between batches. */
-function yieldToEventLoop(): Promise<void> {
-  const timers = globalThis as unknown as { setTimeout?: (callback: () => void, ms: number) => unknown };
-  return new Promise((resolve) => {
-    if (timers.setTimeout === undefined) resolve();
-    else timers.setTimeout(resolve, 0);
-  });
+/** Accuracy on rows (training rows at the end of an epoch), forward only: forwardBatch on PREDICT_CHUNK_ROWS rows at a time into out. */
+function accuracyOf(params: ParamArray, x: Float64Array, y: Float64Array, rows: number, out: Float64Array): number {
+  const correct = new Float64Array(1);
+  for (let from = 0; from < rows; from += PREDICT_CHUNK_ROWS) {
+    const n = Math.min(PREDICT_CHUNK_ROWS, rows - from);
+    forwardBatch(params, x.subarray(from * 64, (from + n) * 64), n, out);
+    for (let r = 0; r < n; r++) countCorrect(out, r * 10, y, from + r, correct);
+  }
+  let total = 0;
+  for (let j = 0; j < correct.length; j++) total += correct[j]!;
+  return total / rows;
 }
 
-/** Everything one fit call works with: the data as flat arrays, batch buffers, its history. */
+/**
+ * J on rows (data loss + regularization: lossOf, the same sums as lossAndGradient without the
+ * backward pass) and the accuracy of the outputs lossOf writes into out (rows x 10).
+ */
+function evaluateRows(params: ParamArray, x: Float64Array, y: Float64Array, rows: number, out: Float64Array): Evaluation {
+  const loss = lossOf(params, x, y, rows, out);
+  const correct = new Float64Array(1);
+  for (let r = 0; r < rows; r++) countCorrect(out, r * 10, y, r, correct);
+  let total = 0;
+  for (let j = 0; j < correct.length; j++) total += correct[j]!;
+  return { loss, accuracy: total / rows };
+}
+
+/** The end-of-epoch metrics with the epoch's final weights, forward only: accuracy on the training rows, loss and accuracy on the validation rows. */
+function addEpochMetrics(logs: EpochLogs, params: ParamArray, run: FitRun): void {
+  logs.accuracy = accuracyOf(params, run.x, run.y, run.n, run.chunkOut);
+  if (run.valX !== null && run.valY !== null && run.valRows > 0) {
+    const v = evaluateRows(params, run.valX, run.valY, run.valRows, run.valOut);
+    logs.val_loss = v.loss;
+    logs.val_accuracy = v.accuracy;
+  }
+}
+
+/** Bumped whenever the checkpoint layout changes; fromJSON rejects other versions. */
+const CHECKPOINT_VERSION = 1;
+const CHECKPOINT_FORMAT = "mlpc-trainer";
+
+/** A checkpoint: toJSON's output, fromJSON's input (plain JSON data). */
+export interface TrainerJSON {
+  format: typeof CHECKPOINT_FORMAT;
+  version: typeof CHECKPOINT_VERSION;
+  model: string;
+  optimizer: string;
+  layers: { name: string; inputs: number; units: number; activation: string }[];
+  seed: number;
+  step: number;
+  epoch: number;
+  batch: number;
+  /** Running loss sum and rows of an interrupted epoch (batch > 0), and the layout it was run with. */
+  partialEpoch: { lossSum: number; rows: number; trainRows: number; batchSize: number } | null;
+  params: number[];
+  buffers: Record<string, number[]>;
+}
+
+/** The files `mlpc train` writes: a weights file and a training checkpoint, each with the trainer checkpoint under `trainer`. */
+const CLI_FORMATS: readonly string[] = ["mlpc-weights", "mlpc-train-checkpoint"];
+
+/**
+ * The trainer checkpoint in `json`: a checkpoint object or its JSON text, or a file `mlpc train`
+ * wrote (weights or training checkpoint), whose `trainer` part is taken. Checks format and version;
+ * the rest is checked field by field by fromJSON.
+ */
+function readCheckpoint(json: unknown): Partial<TrainerJSON> {
+  let data: unknown = typeof json === "string" ? JSON.parse(json) : json;
+  if (isRecord(data) && typeof data["format"] === "string" && CLI_FORMATS.includes(data["format"])) {
+    if (!isRecord(data["trainer"])) throw new Error(`this ${data["format"]} file has no trainer checkpoint (no "trainer" object)`);
+    data = data["trainer"];
+  }
+  if (!isRecord(data) || data["format"] !== CHECKPOINT_FORMAT) {
+    throw new Error(`not an mlpc trainer checkpoint (format is not ${CHECKPOINT_FORMAT}) nor a weights file of mlpc train (format mlpc-weights)`);
+  }
+  if (data["version"] !== CHECKPOINT_VERSION) {
+    throw new Error(`checkpoint format version ${String(data["version"])} is not supported (this module reads version ${CHECKPOINT_VERSION})`);
+  }
+  return data as Partial<TrainerJSON>;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** "4 -> 16 relu -> 3 softmax": a layer list as text, to compare and to show. */
+function describeLayers(layers: readonly { inputs: number; units: number; activation: string }[]): string {
+  if (layers.length === 0) return "(no layers)";
+  return [String(layers[0]!.inputs), ...layers.map((l) => `${l.units} ${l.activation}`)].join(" -> ");
+}
+
+/** The layer list of a checkpoint as describeLayers text, or "(no layers)" when it is not a list of objects. */
+function describeCheckpointLayers(layers: unknown): string {
+  return Array.isArray(layers) && layers.every((l: unknown) => typeof l === "object" && l !== null) ? describeLayers(layers as TrainerJSON["layers"]) : "(no layers)";
+}
+
+/** A JSON array of `length` finite numbers, or an error naming the field. */
+function checkpointNumbers(value: unknown, length: number, what: string): number[] {
+  if (!Array.isArray(value) || value.length !== length || !value.every((v) => typeof v === "number" && Number.isFinite(v))) {
+    throw new Error(`checkpoint ${what}: expected ${length} finite numbers`);
+  }
+  return value as number[];
+}
+
+function checkpointInteger(value: unknown, what: string): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 0) throw new Error(`checkpoint ${what}: expected a whole number >= 0`);
+  return value;
+}
+
+/** What onBatchEnd receives. */
+export interface BatchLogs {
+  /** 0-based batch index within the epoch. */
+  batch: number;
+  /** Rows in this batch (the last one may be smaller). */
+  size: number;
+  /** J on this batch before the update. */
+  loss: number;
+  /** Learning rate of this update. */
+  lr: number;
+  /** state.step after the update. */
+  step: number;
+}
+
+/**
+ * Keras-style callbacks. Return false, or set trainer.stopTraining = true, to stop: after this
+ * batch (onBatchEnd; the epoch can then be resumed where it stopped) or after this epoch. fitAsync
+ * awaits a returned promise; fit ignores it.
+ */
+export interface FitCallbacks {
+  onEpochEnd?: (epoch: number, logs: EpochLogs) => void | boolean | Promise<void | boolean>;
+  onBatchEnd?: (batch: number, logs: BatchLogs) => void | boolean | Promise<void | boolean>;
+}
+
+/** What fit returns (Keras' History): one entry per completed epoch. */
+export interface History {
+  epoch: number[];
+  history: { [K in keyof EpochLogs]-?: number[] };
+}
+
+/** Thrown when a batch loss is NaN or infinite; the update of that batch is not applied. */
+export class NonFiniteLossError extends Error {
+  /** 0-based epoch and batch, the state.step of the failed update, and the first layer whose gradient is non-finite. */
+  readonly epoch: number;
+  readonly batch: number;
+  readonly step: number;
+  readonly layer: string | null;
+  readonly loss: number;
+
+  constructor(loss: number, epoch: number, batch: number, step: number, layer: string | null) {
+    super(
+      `training diverged: the loss is ${loss} at epoch ${epoch + 1}, batch ${batch + 1} (update ${step + 1})` +
+        (layer === null ? "" : `; first non-finite gradient in ${layer}`) +
+        ". Try a lower learning rate or gradient clipping (clip=1 on the optimizer line).",
+    );
+    this.name = "NonFiniteLossError";
+    this.loss = loss;
+    this.epoch = epoch;
+    this.batch = batch;
+    this.step = step;
+    this.layer = layer;
+  }
+}
+
+/** Everything one fit call works with: the data as flat arrays, batch and output buffers, its history. */
 interface FitRun {
   readonly x: Float64Array;
   readonly y: Float64Array;
@@ -1039,6 +1148,9 @@ interface FitRun {
   readonly order: Uint32Array;
   readonly xb: Float64Array;
   readonly yb: Float64Array;
+  /** Outputs of PREDICT_CHUNK_ROWS rows (training-set metrics), and of every validation row. */
+  readonly chunkOut: Float64Array;
+  readonly valOut: Float64Array;
   readonly callbacks: FitCallbacks;
   readonly history: History;
 }
@@ -1051,7 +1163,11 @@ interface FitRun {
  *     const probabilities = trainer.predict(xNew);
  *
  * Checkpoints: JSON.stringify(trainer) (toJSON), then Trainer.fromJSON(text) and
- * fit(x, y, { epochs, initialEpoch: trainer.epoch }) continues exactly as if never stopped.
+ * fit(x, y, { epochs, initialEpoch: trainer.epoch }) continues exactly as if never stopped, even
+ * in the middle of an epoch. That rests on three facts: the shuffle order of epoch e depends only
+ * on (seed, e) (a fresh SeededRandom stream per epoch, so there is no generator state to save),
+ * the schedule depends only on state.step, and the checkpoint holds params, optimizer buffers,
+ * step, and the position and running loss of an interrupted epoch.
  */
 export class Trainer {
   /** Parameters, gradient, optimizer buffers and step. */
@@ -1069,24 +1185,23 @@ export class Trainer {
   private epochRows = 0;
   /** Layout of the run an interrupted epoch belongs to, checked on resume. */
   private epochLayout: { trainRows: number; batchSize: number } | null = null;
-  /** Gradient sink for evaluate, allocated once. */
-  private scratchGrad: Float64Array | null = null;
 
   constructor(options: { params?: ArrayLike<number>; seed?: number } = {}) {
-    this.seed = options.seed ?? 42;
-    let params: Float64Array;
+    this.seed = options.seed ?? spec.training.seed;
+    const P = spec.paramCount;
+    let params: ParamArray;
     if (options.params === undefined) {
       params = initParams(this.seed);
     } else {
-      if (options.params.length !== 4810) throw new Error(`expected 4810 parameters, got ${options.params.length}`);
-      params = new Float64Array(4810);
-      for (let p = 0; p < 4810; p++) params[p] = options.params[p]!;
+      if (options.params.length !== P) throw new Error(`expected ${P} parameters, got ${options.params.length}`);
+      params = new ParamArray(P);
+      for (let p = 0; p < P; p++) params[p] = options.params[p]!;
     }
     this.state = createTrainState(params);
   }
 
   /** The model's parameters (trained in place). */
-  get params(): Float64Array {
+  get params(): ParamArray {
     return this.state.params;
   }
 
@@ -1134,23 +1249,26 @@ export class Trainer {
     return run.history;
   }
 
-  /** The outputs of every row (forwardBatch, PREDICT_CHUNK_ROWS rows a call): one array of 10 outputs per row (probabilities for sigmoid/softmax). */
+  /** The outputs of every row (forwardBatch, PREDICT_CHUNK_ROWS rows a call): one array of outputs per row (probabilities for sigmoid/softmax). */
   predict(x: Rows): number[][] {
+    const IN = spec.inputSize;
+    const OUT = spec.outputSize;
     const { values, rows } = toInputs(x);
-    const out = new Float64Array(Math.min(rows, PREDICT_CHUNK_ROWS) * 10);
+    const out = new Float64Array(Math.min(rows, PREDICT_CHUNK_ROWS) * OUT);
     const result: number[][] = [];
     for (let from = 0; from < rows; from += PREDICT_CHUNK_ROWS) {
       const n = Math.min(PREDICT_CHUNK_ROWS, rows - from);
-      forwardBatch(this.state.params, values.subarray(from * 64, (from + n) * 64), n, out);
-      for (let r = 0; r < n; r++) result.push(Array.from(out.subarray(r * 10, (r + 1) * 10)));
+      forwardBatch(this.state.params, values.subarray(from * IN, (from + n) * IN), n, out);
+      for (let r = 0; r < n; r++) result.push(Array.from(out.subarray(r * OUT, (r + 1) * OUT)));
     }
     return result;
   }
 
-  /** Loss (data loss + regularization, as trained) and accuracy on all rows, without changing anything. */
+  /** Loss (data loss + regularization, as trained) and the model's metrics on all rows, forward only, without changing anything. */
   evaluate(x: Rows, y: Rows): Evaluation {
     const inputs = toInputs(x);
-    return this.evaluateFlat(inputs.values, toTargets(y, inputs.rows), inputs.rows);
+    const targets = toTargets(y, inputs.rows);
+    return evaluateRows(this.state.params, inputs.values, targets, inputs.rows, new Float64Array(inputs.rows * spec.outputSize));
   }
 
   /** A versioned checkpoint: shapes, params, optimizer buffers, step and epoch position. */
@@ -1159,10 +1277,10 @@ export class Trainer {
     const own = optimizerBuffers(this.state);
     for (const name of Object.keys(own)) buffers[name] = Array.from(own[name]!);
     return {
-      format: "mlpc-trainer",
-      version: 1,
-      model: "digits",
-      optimizer: "adam",
+      format: CHECKPOINT_FORMAT,
+      version: CHECKPOINT_VERSION,
+      model: spec.name,
+      optimizer: spec.optimizer.kind,
       layers: TRAINING_LAYERS.map((l) => ({ name: l.name, inputs: l.inputs, units: l.units, activation: l.activation })),
       seed: this.seed,
       step: this.state.step,
@@ -1178,33 +1296,28 @@ export class Trainer {
   }
 
   /**
-   * A trainer from a checkpoint (the object or its JSON text). Rejects another format version, other
-   * layer shapes or another optimizer with a message saying what differs. With paramsOnly, only
-   * the parameters are read (e.g. to predict with a model whose optimizer line changed).
+   * A trainer from a checkpoint (the object or its JSON text), or from the weights file (or
+   * training checkpoint) `mlpc train` writes, whose `trainer` part is taken: its `scaling` is NOT
+   * applied, so inputs must be scaled as it says. Rejects another format version, other layer
+   * shapes or another optimizer with a message saying what differs. With paramsOnly, only the
+   * parameters are read (e.g. to predict with a model whose optimizer line changed).
    */
   static fromJSON(json: unknown, options: { paramsOnly?: boolean } = {}): Trainer {
-    const data = (typeof json === "string" ? JSON.parse(json) : json) as Partial<TrainerJSON> | null;
-    if (data === null || typeof data !== "object" || data.format !== "mlpc-trainer") {
-      throw new Error("not an mlpc trainer checkpoint (format is not mlpc-trainer)");
-    }
-    if (data.version !== 1) {
-      throw new Error(`checkpoint format version ${String(data.version)} is not supported (this module reads version 1)`);
-    }
+    const data = readCheckpoint(json);
     const expected = describeLayers(TRAINING_LAYERS);
-    const layers: unknown = data.layers;
-    const found =
-      Array.isArray(layers) && layers.every((l: unknown) => typeof l === "object" && l !== null) ? describeLayers(layers as TrainerJSON["layers"]) : "(no layers)";
+    const found = describeCheckpointLayers(data.layers);
     if (found !== expected) {
-      throw new Error(`checkpoint layers do not match this model: checkpoint ${found}, model digits ${expected}`);
+      throw new Error(`checkpoint layers do not match this model: checkpoint ${found}, model ${spec.name} ${expected}`);
     }
-    const params = checkpointNumbers(data.params, 4810, "params");
+    const P = spec.paramCount;
+    const params = checkpointNumbers(data.params, P, "params");
     const trainer = new Trainer(typeof data.seed === "number" ? { params, seed: data.seed } : { params });
     if (options.paramsOnly === true) return trainer;
-    if (data.optimizer !== "adam") {
-      throw new Error(`checkpoint optimizer ${String(data.optimizer)} does not match this model's adam (load with paramsOnly to keep only the weights)`);
+    if (data.optimizer !== spec.optimizer.kind) {
+      throw new Error(`checkpoint optimizer ${String(data.optimizer)} does not match this model's ${spec.optimizer.kind} (load with paramsOnly to keep only the weights)`);
     }
     const own = optimizerBuffers(trainer.state);
-    for (const name of Object.keys(own)) own[name]!.set(checkpointNumbers(data.buffers?.[name], 4810, `buffers.${name}`));
+    for (const name of Object.keys(own)) own[name]!.set(checkpointNumbers(data.buffers?.[name], P, `buffers.${name}`));
     trainer.state.step = checkpointInteger(data.step, "step");
     trainer.epoch = checkpointInteger(data.epoch, "epoch");
     trainer.batch = checkpointInteger(data.batch, "batch");
@@ -1220,6 +1333,8 @@ export class Trainer {
 
   /** Checks and converts the data and options; places the epoch cursor (resuming when it can). */
   private beginFit(x: Rows, y: Rows, options: FitOptions): FitRun {
+    const IN = spec.inputSize;
+    const OUT = spec.outputSize;
     const inputs = toInputs(x);
     const targets = toTargets(y, inputs.rows);
     let n = inputs.rows;
@@ -1237,15 +1352,15 @@ export class Trainer {
       // Keras: the last rows, before any shuffling.
       n = Math.floor(inputs.rows * (1 - split));
       valRows = inputs.rows - n;
-      valX = inputs.values.subarray(n * 64);
-      valY = targets.subarray(n * 10);
+      valX = inputs.values.subarray(n * IN);
+      valY = targets.subarray(n * OUT);
     }
     if (n === 0) throw new Error("no training rows");
-    const epochs = options.epochs ?? 60;
+    const epochs = options.epochs ?? spec.training.epochs;
     const initialEpoch = options.initialEpoch ?? 0;
     if (!Number.isInteger(epochs) || epochs < 0) throw new Error(`epochs must be a whole number >= 0, got ${epochs}`);
     if (!Number.isInteger(initialEpoch) || initialEpoch < 0) throw new Error(`initialEpoch must be a whole number >= 0, got ${initialEpoch}`);
-    const requested = options.batchSize ?? 32;
+    const requested = options.batchSize ?? spec.training.batch;
     if (requested !== "all" && (!Number.isInteger(requested) || requested < 1)) {
       throw new Error(`batchSize must be a whole number >= 1 or "all", got ${String(requested)}`);
     }
@@ -1263,9 +1378,11 @@ export class Trainer {
       this.batch = 0;
     }
     this.stopTraining = false;
+    const history = {} as History["history"];
+    for (const key of HISTORY_KEYS) history[key] = [];
     return {
-      x: inputs.values.subarray(0, n * 64),
-      y: targets.subarray(0, n * 10),
+      x: inputs.values.subarray(0, n * IN),
+      y: targets.subarray(0, n * OUT),
       n,
       valX,
       valY,
@@ -1273,13 +1390,15 @@ export class Trainer {
       epochs,
       batchSize,
       batches: Math.ceil(n / batchSize),
-      shuffle: options.shuffle ?? true,
+      shuffle: options.shuffle ?? spec.training.shuffle,
       seed: options.seed ?? this.seed,
       order: new Uint32Array(n),
-      xb: new Float64Array(batchSize * 64),
-      yb: new Float64Array(batchSize * 10),
+      xb: new Float64Array(batchSize * IN),
+      yb: new Float64Array(batchSize * OUT),
+      chunkOut: new Float64Array(Math.min(n, PREDICT_CHUNK_ROWS) * OUT),
+      valOut: new Float64Array(valRows * OUT),
       callbacks: options.callbacks ?? {},
-      history: { epoch: [], history: { loss: [], accuracy: [], val_loss: [], val_accuracy: [], lr: [] } },
+      history: { epoch: [], history },
     };
   }
 
@@ -1295,29 +1414,20 @@ export class Trainer {
    * SeededRandom on stream epoch + 1 of the seed: a function of (seed, epoch) only.
    */
   private epochOrder(run: FitRun): Uint32Array {
-    const order = run.order;
-    for (let i = 0; i < run.n; i++) order[i] = i;
-    if (run.shuffle) {
-      const random = new SeededRandom(run.seed, (this.epoch + 1) >>> 0);
-      for (let i = run.n - 1; i > 0; i--) {
-        const j = Math.floor(random.float() * (i + 1));
-        const t = order[i]!;
-        order[i] = order[j]!;
-        order[j] = t;
-      }
-    }
-    return order;
+    return shuffledOrder(run.order, run.n, run.shuffle ? run.seed : null, this.epoch);
   }
 
   /** Gathers batch `this.batch`, checks its loss, updates; returns the onBatchEnd result. */
   private trainBatch(run: FitRun, order: Uint32Array): ReturnType<NonNullable<FitCallbacks["onBatchEnd"]>> {
+    const IN = spec.inputSize;
+    const OUT = spec.outputSize;
     const start = this.batch * run.batchSize;
     const rows = Math.min(run.batchSize, run.n - start);
     const { x, y, xb, yb } = run;
     for (let r = 0; r < rows; r++) {
       const i = order[start + r]!;
-      for (let k = 0; k < 64; k++) xb[r * 64 + k] = x[i * 64 + k]!;
-      for (let k = 0; k < 10; k++) yb[r * 10 + k] = y[i * 10 + k]!;
+      for (let k = 0; k < IN; k++) xb[r * IN + k] = x[i * IN + k]!;
+      for (let k = 0; k < OUT; k++) yb[r * OUT + k] = y[i * OUT + k]!;
     }
     const state = this.state;
     const loss = lossAndGradient(state.params, xb, yb, rows, state.grad);
@@ -1333,75 +1443,30 @@ export class Trainer {
     return onBatchEnd === undefined ? undefined : onBatchEnd(batch, { batch, size: rows, loss, lr, step: state.step });
   }
 
-  /** Closes the epoch: its logs (validation included), the history; moves the cursor on. */
+  /** Closes the epoch: its logs (forward-only metrics, validation included), the history; moves the cursor on. */
   private endEpoch(run: FitRun): [number, EpochLogs] {
     const epoch = this.epoch;
-    const rows = this.epochRows;
-    const logs: EpochLogs = { loss: this.epochLossSum / rows, lr: learningRate(this.state.step - 1) };
-    if (rows > 0) logs.accuracy = this.evaluateFlat(run.x, run.y, run.n).accuracy;
-    if (run.valX !== null && run.valY !== null && run.valRows > 0) {
-      const v = this.evaluateFlat(run.valX, run.valY, run.valRows);
-      logs.val_loss = v.loss;
-      logs.val_accuracy = v.accuracy;
-    }
+    const logs: EpochLogs = { loss: this.epochLossSum / this.epochRows, lr: learningRate(this.state.step - 1) };
+    addEpochMetrics(logs, this.state.params, run);
     this.epoch += 1;
     this.batch = 0;
     this.epochLayout = null;
     run.history.epoch.push(epoch);
     const h = run.history.history;
-    if (logs.loss !== undefined) h.loss.push(logs.loss);
-    if (logs.accuracy !== undefined) h.accuracy.push(logs.accuracy);
-    if (logs.val_loss !== undefined) h.val_loss.push(logs.val_loss);
-    if (logs.val_accuracy !== undefined) h.val_accuracy.push(logs.val_accuracy);
-    if (logs.lr !== undefined) h.lr.push(logs.lr);
+    for (const key of HISTORY_KEYS) {
+      const value = logs[key];
+      if (value !== undefined) h[key].push(value);
+    }
     return [epoch, logs];
   }
-
-  private evaluateFlat(x: Float64Array, y: Float64Array, rows: number): Evaluation {
-    this.scratchGrad ??= new Float64Array(4810);
-    const loss = lossAndGradient(this.state.params, x, y, rows, this.scratchGrad);
-    const correct = new Float64Array(1);
-    const out = new Float64Array(Math.min(rows, PREDICT_CHUNK_ROWS) * 10);
-    for (let from = 0; from < rows; from += PREDICT_CHUNK_ROWS) {
-      const n = Math.min(PREDICT_CHUNK_ROWS, rows - from);
-      forwardBatch(this.state.params, x.subarray(from * 64, (from + n) * 64), n, out);
-      for (let r = 0; r < n; r++) countCorrect(out, r * 10, y, from + r, correct);
-    }
-    let total = 0;
-    for (let j = 0; j < correct.length; j++) total += correct[j]!;
-    return { loss, accuracy: total / rows };
-  }
-}
-
-/** "4 -> 16 relu -> 3 softmax": a layer list as text, to compare and to show. */
-function describeLayers(layers: readonly { inputs: number; units: number; activation: string }[]): string {
-  if (layers.length === 0) return "(no layers)";
-  return [String(layers[0]!.inputs), ...layers.map((l) => `${l.units} ${l.activation}`)].join(" -> ");
-}
-
-/** A JSON array of `length` finite numbers, or an error naming the field. */
-function checkpointNumbers(value: unknown, length: number, what: string): number[] {
-  if (!Array.isArray(value) || value.length !== length || !value.every((v) => typeof v === "number" && Number.isFinite(v))) {
-    throw new Error(`checkpoint ${what}: expected ${length} finite numbers`);
-  }
-  return value as number[];
-}
-
-function checkpointInteger(value: unknown, what: string): number {
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 0) throw new Error(`checkpoint ${what}: expected a whole number >= 0`);
-  return value;
 }
 
 /** The first layer with a NaN or infinite gradient (weights or biases), or null. */
-function firstNonFiniteLayer(grad: Float64Array): string | null {
+function firstNonFiniteLayer(grad: ParamArray): string | null {
   for (const layer of TRAINING_LAYERS) {
     for (let p = layer.weights[0]; p < layer.biases[1]; p++) {
       if (!Number.isFinite(grad[p]!)) return layer.name;
     }
   }
   return null;
-}
-
-function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
-  return typeof (value as { then?: unknown } | null | undefined)?.then === "function";
 }

@@ -20,6 +20,7 @@
  *   dense_3 16x3 (48 multiply-adds a row): forward unrolled, backward unrolled
  *   Layer by layer: one function per layer and pass; a batch's activations live in scratch arrays.
  */
+
 /** The program's facts: shapes, parameter offsets and settings. */
 export const spec = {
   name: "multilabel",
@@ -42,6 +43,7 @@ export const spec = {
   regularization: { l1: 0.00001, l2: 0 },
   training: { batch: 32, epochs: 150, shuffle: true, seed: 42 },
 } as const;
+
 /** Rows the scratch arrays below can hold; grown (never shrunk) by ensureCapacity. */
 let capacity = 0;
 /** dense_1, rows x 32. */
@@ -78,73 +80,73 @@ function ensureCapacity(rows: number): void {
  * Forward pass over rows, unrolled (straight-line code per row); writes a.
  */
 function forwardDense1(params: Float64Array, input: ArrayLike<number>, rows: number, a: Float64Array): void {
-  const w1_0_0 = params[0], w1_0_1 = params[1], w1_0_2 = params[2], w1_0_3 = params[3], w1_0_4 = params[4], w1_0_5 = params[5], w1_0_6 = params[6], w1_0_7 = params[7];
-  const b1_0 = params[256];
-  const w1_1_0 = params[8], w1_1_1 = params[9], w1_1_2 = params[10], w1_1_3 = params[11], w1_1_4 = params[12], w1_1_5 = params[13], w1_1_6 = params[14], w1_1_7 = params[15];
-  const b1_1 = params[257];
-  const w1_2_0 = params[16], w1_2_1 = params[17], w1_2_2 = params[18], w1_2_3 = params[19], w1_2_4 = params[20], w1_2_5 = params[21], w1_2_6 = params[22], w1_2_7 = params[23];
-  const b1_2 = params[258];
-  const w1_3_0 = params[24], w1_3_1 = params[25], w1_3_2 = params[26], w1_3_3 = params[27], w1_3_4 = params[28], w1_3_5 = params[29], w1_3_6 = params[30], w1_3_7 = params[31];
-  const b1_3 = params[259];
-  const w1_4_0 = params[32], w1_4_1 = params[33], w1_4_2 = params[34], w1_4_3 = params[35], w1_4_4 = params[36], w1_4_5 = params[37], w1_4_6 = params[38], w1_4_7 = params[39];
-  const b1_4 = params[260];
-  const w1_5_0 = params[40], w1_5_1 = params[41], w1_5_2 = params[42], w1_5_3 = params[43], w1_5_4 = params[44], w1_5_5 = params[45], w1_5_6 = params[46], w1_5_7 = params[47];
-  const b1_5 = params[261];
-  const w1_6_0 = params[48], w1_6_1 = params[49], w1_6_2 = params[50], w1_6_3 = params[51], w1_6_4 = params[52], w1_6_5 = params[53], w1_6_6 = params[54], w1_6_7 = params[55];
-  const b1_6 = params[262];
-  const w1_7_0 = params[56], w1_7_1 = params[57], w1_7_2 = params[58], w1_7_3 = params[59], w1_7_4 = params[60], w1_7_5 = params[61], w1_7_6 = params[62], w1_7_7 = params[63];
-  const b1_7 = params[263];
-  const w1_8_0 = params[64], w1_8_1 = params[65], w1_8_2 = params[66], w1_8_3 = params[67], w1_8_4 = params[68], w1_8_5 = params[69], w1_8_6 = params[70], w1_8_7 = params[71];
-  const b1_8 = params[264];
-  const w1_9_0 = params[72], w1_9_1 = params[73], w1_9_2 = params[74], w1_9_3 = params[75], w1_9_4 = params[76], w1_9_5 = params[77], w1_9_6 = params[78], w1_9_7 = params[79];
-  const b1_9 = params[265];
-  const w1_10_0 = params[80], w1_10_1 = params[81], w1_10_2 = params[82], w1_10_3 = params[83], w1_10_4 = params[84], w1_10_5 = params[85], w1_10_6 = params[86], w1_10_7 = params[87];
-  const b1_10 = params[266];
-  const w1_11_0 = params[88], w1_11_1 = params[89], w1_11_2 = params[90], w1_11_3 = params[91], w1_11_4 = params[92], w1_11_5 = params[93], w1_11_6 = params[94], w1_11_7 = params[95];
-  const b1_11 = params[267];
-  const w1_12_0 = params[96], w1_12_1 = params[97], w1_12_2 = params[98], w1_12_3 = params[99], w1_12_4 = params[100], w1_12_5 = params[101], w1_12_6 = params[102], w1_12_7 = params[103];
-  const b1_12 = params[268];
-  const w1_13_0 = params[104], w1_13_1 = params[105], w1_13_2 = params[106], w1_13_3 = params[107], w1_13_4 = params[108], w1_13_5 = params[109], w1_13_6 = params[110], w1_13_7 = params[111];
-  const b1_13 = params[269];
-  const w1_14_0 = params[112], w1_14_1 = params[113], w1_14_2 = params[114], w1_14_3 = params[115], w1_14_4 = params[116], w1_14_5 = params[117], w1_14_6 = params[118], w1_14_7 = params[119];
-  const b1_14 = params[270];
-  const w1_15_0 = params[120], w1_15_1 = params[121], w1_15_2 = params[122], w1_15_3 = params[123], w1_15_4 = params[124], w1_15_5 = params[125], w1_15_6 = params[126], w1_15_7 = params[127];
-  const b1_15 = params[271];
-  const w1_16_0 = params[128], w1_16_1 = params[129], w1_16_2 = params[130], w1_16_3 = params[131], w1_16_4 = params[132], w1_16_5 = params[133], w1_16_6 = params[134], w1_16_7 = params[135];
-  const b1_16 = params[272];
-  const w1_17_0 = params[136], w1_17_1 = params[137], w1_17_2 = params[138], w1_17_3 = params[139], w1_17_4 = params[140], w1_17_5 = params[141], w1_17_6 = params[142], w1_17_7 = params[143];
-  const b1_17 = params[273];
-  const w1_18_0 = params[144], w1_18_1 = params[145], w1_18_2 = params[146], w1_18_3 = params[147], w1_18_4 = params[148], w1_18_5 = params[149], w1_18_6 = params[150], w1_18_7 = params[151];
-  const b1_18 = params[274];
-  const w1_19_0 = params[152], w1_19_1 = params[153], w1_19_2 = params[154], w1_19_3 = params[155], w1_19_4 = params[156], w1_19_5 = params[157], w1_19_6 = params[158], w1_19_7 = params[159];
-  const b1_19 = params[275];
-  const w1_20_0 = params[160], w1_20_1 = params[161], w1_20_2 = params[162], w1_20_3 = params[163], w1_20_4 = params[164], w1_20_5 = params[165], w1_20_6 = params[166], w1_20_7 = params[167];
-  const b1_20 = params[276];
-  const w1_21_0 = params[168], w1_21_1 = params[169], w1_21_2 = params[170], w1_21_3 = params[171], w1_21_4 = params[172], w1_21_5 = params[173], w1_21_6 = params[174], w1_21_7 = params[175];
-  const b1_21 = params[277];
-  const w1_22_0 = params[176], w1_22_1 = params[177], w1_22_2 = params[178], w1_22_3 = params[179], w1_22_4 = params[180], w1_22_5 = params[181], w1_22_6 = params[182], w1_22_7 = params[183];
-  const b1_22 = params[278];
-  const w1_23_0 = params[184], w1_23_1 = params[185], w1_23_2 = params[186], w1_23_3 = params[187], w1_23_4 = params[188], w1_23_5 = params[189], w1_23_6 = params[190], w1_23_7 = params[191];
-  const b1_23 = params[279];
-  const w1_24_0 = params[192], w1_24_1 = params[193], w1_24_2 = params[194], w1_24_3 = params[195], w1_24_4 = params[196], w1_24_5 = params[197], w1_24_6 = params[198], w1_24_7 = params[199];
-  const b1_24 = params[280];
-  const w1_25_0 = params[200], w1_25_1 = params[201], w1_25_2 = params[202], w1_25_3 = params[203], w1_25_4 = params[204], w1_25_5 = params[205], w1_25_6 = params[206], w1_25_7 = params[207];
-  const b1_25 = params[281];
-  const w1_26_0 = params[208], w1_26_1 = params[209], w1_26_2 = params[210], w1_26_3 = params[211], w1_26_4 = params[212], w1_26_5 = params[213], w1_26_6 = params[214], w1_26_7 = params[215];
-  const b1_26 = params[282];
-  const w1_27_0 = params[216], w1_27_1 = params[217], w1_27_2 = params[218], w1_27_3 = params[219], w1_27_4 = params[220], w1_27_5 = params[221], w1_27_6 = params[222], w1_27_7 = params[223];
-  const b1_27 = params[283];
-  const w1_28_0 = params[224], w1_28_1 = params[225], w1_28_2 = params[226], w1_28_3 = params[227], w1_28_4 = params[228], w1_28_5 = params[229], w1_28_6 = params[230], w1_28_7 = params[231];
-  const b1_28 = params[284];
-  const w1_29_0 = params[232], w1_29_1 = params[233], w1_29_2 = params[234], w1_29_3 = params[235], w1_29_4 = params[236], w1_29_5 = params[237], w1_29_6 = params[238], w1_29_7 = params[239];
-  const b1_29 = params[285];
-  const w1_30_0 = params[240], w1_30_1 = params[241], w1_30_2 = params[242], w1_30_3 = params[243], w1_30_4 = params[244], w1_30_5 = params[245], w1_30_6 = params[246], w1_30_7 = params[247];
-  const b1_30 = params[286];
-  const w1_31_0 = params[248], w1_31_1 = params[249], w1_31_2 = params[250], w1_31_3 = params[251], w1_31_4 = params[252], w1_31_5 = params[253], w1_31_6 = params[254], w1_31_7 = params[255];
-  const b1_31 = params[287];
+  const w1_0_0 = params[0]!, w1_0_1 = params[1]!, w1_0_2 = params[2]!, w1_0_3 = params[3]!, w1_0_4 = params[4]!, w1_0_5 = params[5]!, w1_0_6 = params[6]!, w1_0_7 = params[7]!;
+  const b1_0 = params[256]!;
+  const w1_1_0 = params[8]!, w1_1_1 = params[9]!, w1_1_2 = params[10]!, w1_1_3 = params[11]!, w1_1_4 = params[12]!, w1_1_5 = params[13]!, w1_1_6 = params[14]!, w1_1_7 = params[15]!;
+  const b1_1 = params[257]!;
+  const w1_2_0 = params[16]!, w1_2_1 = params[17]!, w1_2_2 = params[18]!, w1_2_3 = params[19]!, w1_2_4 = params[20]!, w1_2_5 = params[21]!, w1_2_6 = params[22]!, w1_2_7 = params[23]!;
+  const b1_2 = params[258]!;
+  const w1_3_0 = params[24]!, w1_3_1 = params[25]!, w1_3_2 = params[26]!, w1_3_3 = params[27]!, w1_3_4 = params[28]!, w1_3_5 = params[29]!, w1_3_6 = params[30]!, w1_3_7 = params[31]!;
+  const b1_3 = params[259]!;
+  const w1_4_0 = params[32]!, w1_4_1 = params[33]!, w1_4_2 = params[34]!, w1_4_3 = params[35]!, w1_4_4 = params[36]!, w1_4_5 = params[37]!, w1_4_6 = params[38]!, w1_4_7 = params[39]!;
+  const b1_4 = params[260]!;
+  const w1_5_0 = params[40]!, w1_5_1 = params[41]!, w1_5_2 = params[42]!, w1_5_3 = params[43]!, w1_5_4 = params[44]!, w1_5_5 = params[45]!, w1_5_6 = params[46]!, w1_5_7 = params[47]!;
+  const b1_5 = params[261]!;
+  const w1_6_0 = params[48]!, w1_6_1 = params[49]!, w1_6_2 = params[50]!, w1_6_3 = params[51]!, w1_6_4 = params[52]!, w1_6_5 = params[53]!, w1_6_6 = params[54]!, w1_6_7 = params[55]!;
+  const b1_6 = params[262]!;
+  const w1_7_0 = params[56]!, w1_7_1 = params[57]!, w1_7_2 = params[58]!, w1_7_3 = params[59]!, w1_7_4 = params[60]!, w1_7_5 = params[61]!, w1_7_6 = params[62]!, w1_7_7 = params[63]!;
+  const b1_7 = params[263]!;
+  const w1_8_0 = params[64]!, w1_8_1 = params[65]!, w1_8_2 = params[66]!, w1_8_3 = params[67]!, w1_8_4 = params[68]!, w1_8_5 = params[69]!, w1_8_6 = params[70]!, w1_8_7 = params[71]!;
+  const b1_8 = params[264]!;
+  const w1_9_0 = params[72]!, w1_9_1 = params[73]!, w1_9_2 = params[74]!, w1_9_3 = params[75]!, w1_9_4 = params[76]!, w1_9_5 = params[77]!, w1_9_6 = params[78]!, w1_9_7 = params[79]!;
+  const b1_9 = params[265]!;
+  const w1_10_0 = params[80]!, w1_10_1 = params[81]!, w1_10_2 = params[82]!, w1_10_3 = params[83]!, w1_10_4 = params[84]!, w1_10_5 = params[85]!, w1_10_6 = params[86]!, w1_10_7 = params[87]!;
+  const b1_10 = params[266]!;
+  const w1_11_0 = params[88]!, w1_11_1 = params[89]!, w1_11_2 = params[90]!, w1_11_3 = params[91]!, w1_11_4 = params[92]!, w1_11_5 = params[93]!, w1_11_6 = params[94]!, w1_11_7 = params[95]!;
+  const b1_11 = params[267]!;
+  const w1_12_0 = params[96]!, w1_12_1 = params[97]!, w1_12_2 = params[98]!, w1_12_3 = params[99]!, w1_12_4 = params[100]!, w1_12_5 = params[101]!, w1_12_6 = params[102]!, w1_12_7 = params[103]!;
+  const b1_12 = params[268]!;
+  const w1_13_0 = params[104]!, w1_13_1 = params[105]!, w1_13_2 = params[106]!, w1_13_3 = params[107]!, w1_13_4 = params[108]!, w1_13_5 = params[109]!, w1_13_6 = params[110]!, w1_13_7 = params[111]!;
+  const b1_13 = params[269]!;
+  const w1_14_0 = params[112]!, w1_14_1 = params[113]!, w1_14_2 = params[114]!, w1_14_3 = params[115]!, w1_14_4 = params[116]!, w1_14_5 = params[117]!, w1_14_6 = params[118]!, w1_14_7 = params[119]!;
+  const b1_14 = params[270]!;
+  const w1_15_0 = params[120]!, w1_15_1 = params[121]!, w1_15_2 = params[122]!, w1_15_3 = params[123]!, w1_15_4 = params[124]!, w1_15_5 = params[125]!, w1_15_6 = params[126]!, w1_15_7 = params[127]!;
+  const b1_15 = params[271]!;
+  const w1_16_0 = params[128]!, w1_16_1 = params[129]!, w1_16_2 = params[130]!, w1_16_3 = params[131]!, w1_16_4 = params[132]!, w1_16_5 = params[133]!, w1_16_6 = params[134]!, w1_16_7 = params[135]!;
+  const b1_16 = params[272]!;
+  const w1_17_0 = params[136]!, w1_17_1 = params[137]!, w1_17_2 = params[138]!, w1_17_3 = params[139]!, w1_17_4 = params[140]!, w1_17_5 = params[141]!, w1_17_6 = params[142]!, w1_17_7 = params[143]!;
+  const b1_17 = params[273]!;
+  const w1_18_0 = params[144]!, w1_18_1 = params[145]!, w1_18_2 = params[146]!, w1_18_3 = params[147]!, w1_18_4 = params[148]!, w1_18_5 = params[149]!, w1_18_6 = params[150]!, w1_18_7 = params[151]!;
+  const b1_18 = params[274]!;
+  const w1_19_0 = params[152]!, w1_19_1 = params[153]!, w1_19_2 = params[154]!, w1_19_3 = params[155]!, w1_19_4 = params[156]!, w1_19_5 = params[157]!, w1_19_6 = params[158]!, w1_19_7 = params[159]!;
+  const b1_19 = params[275]!;
+  const w1_20_0 = params[160]!, w1_20_1 = params[161]!, w1_20_2 = params[162]!, w1_20_3 = params[163]!, w1_20_4 = params[164]!, w1_20_5 = params[165]!, w1_20_6 = params[166]!, w1_20_7 = params[167]!;
+  const b1_20 = params[276]!;
+  const w1_21_0 = params[168]!, w1_21_1 = params[169]!, w1_21_2 = params[170]!, w1_21_3 = params[171]!, w1_21_4 = params[172]!, w1_21_5 = params[173]!, w1_21_6 = params[174]!, w1_21_7 = params[175]!;
+  const b1_21 = params[277]!;
+  const w1_22_0 = params[176]!, w1_22_1 = params[177]!, w1_22_2 = params[178]!, w1_22_3 = params[179]!, w1_22_4 = params[180]!, w1_22_5 = params[181]!, w1_22_6 = params[182]!, w1_22_7 = params[183]!;
+  const b1_22 = params[278]!;
+  const w1_23_0 = params[184]!, w1_23_1 = params[185]!, w1_23_2 = params[186]!, w1_23_3 = params[187]!, w1_23_4 = params[188]!, w1_23_5 = params[189]!, w1_23_6 = params[190]!, w1_23_7 = params[191]!;
+  const b1_23 = params[279]!;
+  const w1_24_0 = params[192]!, w1_24_1 = params[193]!, w1_24_2 = params[194]!, w1_24_3 = params[195]!, w1_24_4 = params[196]!, w1_24_5 = params[197]!, w1_24_6 = params[198]!, w1_24_7 = params[199]!;
+  const b1_24 = params[280]!;
+  const w1_25_0 = params[200]!, w1_25_1 = params[201]!, w1_25_2 = params[202]!, w1_25_3 = params[203]!, w1_25_4 = params[204]!, w1_25_5 = params[205]!, w1_25_6 = params[206]!, w1_25_7 = params[207]!;
+  const b1_25 = params[281]!;
+  const w1_26_0 = params[208]!, w1_26_1 = params[209]!, w1_26_2 = params[210]!, w1_26_3 = params[211]!, w1_26_4 = params[212]!, w1_26_5 = params[213]!, w1_26_6 = params[214]!, w1_26_7 = params[215]!;
+  const b1_26 = params[282]!;
+  const w1_27_0 = params[216]!, w1_27_1 = params[217]!, w1_27_2 = params[218]!, w1_27_3 = params[219]!, w1_27_4 = params[220]!, w1_27_5 = params[221]!, w1_27_6 = params[222]!, w1_27_7 = params[223]!;
+  const b1_27 = params[283]!;
+  const w1_28_0 = params[224]!, w1_28_1 = params[225]!, w1_28_2 = params[226]!, w1_28_3 = params[227]!, w1_28_4 = params[228]!, w1_28_5 = params[229]!, w1_28_6 = params[230]!, w1_28_7 = params[231]!;
+  const b1_28 = params[284]!;
+  const w1_29_0 = params[232]!, w1_29_1 = params[233]!, w1_29_2 = params[234]!, w1_29_3 = params[235]!, w1_29_4 = params[236]!, w1_29_5 = params[237]!, w1_29_6 = params[238]!, w1_29_7 = params[239]!;
+  const b1_29 = params[285]!;
+  const w1_30_0 = params[240]!, w1_30_1 = params[241]!, w1_30_2 = params[242]!, w1_30_3 = params[243]!, w1_30_4 = params[244]!, w1_30_5 = params[245]!, w1_30_6 = params[246]!, w1_30_7 = params[247]!;
+  const b1_30 = params[286]!;
+  const w1_31_0 = params[248]!, w1_31_1 = params[249]!, w1_31_2 = params[250]!, w1_31_3 = params[251]!, w1_31_4 = params[252]!, w1_31_5 = params[253]!, w1_31_6 = params[254]!, w1_31_7 = params[255]!;
+  const b1_31 = params[287]!;
   for (let r = 0; r < rows; r++) {
     const io = r * 8, oo = r * 32;
-    const x0 = input[io], x1 = input[io + 1], x2 = input[io + 2], x3 = input[io + 3], x4 = input[io + 4], x5 = input[io + 5], x6 = input[io + 6], x7 = input[io + 7];
+    const x0 = input[io]!, x1 = input[io + 1]!, x2 = input[io + 2]!, x3 = input[io + 3]!, x4 = input[io + 4]!, x5 = input[io + 5]!, x6 = input[io + 6]!, x7 = input[io + 7]!;
     const z1_0 = b1_0 + w1_0_0 * x0 + w1_0_1 * x1 + w1_0_2 * x2 + w1_0_3 * x3 + w1_0_4 * x4 + w1_0_5 * x5 + w1_0_6 * x6 + w1_0_7 * x7;
     const a1_0 = z1_0 > 0 ? z1_0 : 0;
     const z1_1 = b1_1 + w1_1_0 * x0 + w1_1_1 * x1 + w1_1_2 * x2 + w1_1_3 * x3 + w1_1_4 * x4 + w1_1_5 * x5 + w1_1_6 * x6 + w1_1_7 * x7;
@@ -253,92 +255,92 @@ function forwardDense1(params: Float64Array, input: ArrayLike<number>, rows: num
  * Forward pass over rows, unrolled (straight-line code per row); writes a.
  */
 function forwardDense2(params: Float64Array, input: Float64Array, rows: number, a: Float64Array): void {
-  const w2_0_0 = params[288], w2_0_1 = params[289], w2_0_2 = params[290], w2_0_3 = params[291], w2_0_4 = params[292], w2_0_5 = params[293], w2_0_6 = params[294], w2_0_7 = params[295];
-  const w2_0_8 = params[296], w2_0_9 = params[297], w2_0_10 = params[298], w2_0_11 = params[299], w2_0_12 = params[300], w2_0_13 = params[301], w2_0_14 = params[302], w2_0_15 = params[303];
-  const w2_0_16 = params[304], w2_0_17 = params[305], w2_0_18 = params[306], w2_0_19 = params[307], w2_0_20 = params[308], w2_0_21 = params[309], w2_0_22 = params[310], w2_0_23 = params[311];
-  const w2_0_24 = params[312], w2_0_25 = params[313], w2_0_26 = params[314], w2_0_27 = params[315], w2_0_28 = params[316], w2_0_29 = params[317], w2_0_30 = params[318], w2_0_31 = params[319];
-  const b2_0 = params[800];
-  const w2_1_0 = params[320], w2_1_1 = params[321], w2_1_2 = params[322], w2_1_3 = params[323], w2_1_4 = params[324], w2_1_5 = params[325], w2_1_6 = params[326], w2_1_7 = params[327];
-  const w2_1_8 = params[328], w2_1_9 = params[329], w2_1_10 = params[330], w2_1_11 = params[331], w2_1_12 = params[332], w2_1_13 = params[333], w2_1_14 = params[334], w2_1_15 = params[335];
-  const w2_1_16 = params[336], w2_1_17 = params[337], w2_1_18 = params[338], w2_1_19 = params[339], w2_1_20 = params[340], w2_1_21 = params[341], w2_1_22 = params[342], w2_1_23 = params[343];
-  const w2_1_24 = params[344], w2_1_25 = params[345], w2_1_26 = params[346], w2_1_27 = params[347], w2_1_28 = params[348], w2_1_29 = params[349], w2_1_30 = params[350], w2_1_31 = params[351];
-  const b2_1 = params[801];
-  const w2_2_0 = params[352], w2_2_1 = params[353], w2_2_2 = params[354], w2_2_3 = params[355], w2_2_4 = params[356], w2_2_5 = params[357], w2_2_6 = params[358], w2_2_7 = params[359];
-  const w2_2_8 = params[360], w2_2_9 = params[361], w2_2_10 = params[362], w2_2_11 = params[363], w2_2_12 = params[364], w2_2_13 = params[365], w2_2_14 = params[366], w2_2_15 = params[367];
-  const w2_2_16 = params[368], w2_2_17 = params[369], w2_2_18 = params[370], w2_2_19 = params[371], w2_2_20 = params[372], w2_2_21 = params[373], w2_2_22 = params[374], w2_2_23 = params[375];
-  const w2_2_24 = params[376], w2_2_25 = params[377], w2_2_26 = params[378], w2_2_27 = params[379], w2_2_28 = params[380], w2_2_29 = params[381], w2_2_30 = params[382], w2_2_31 = params[383];
-  const b2_2 = params[802];
-  const w2_3_0 = params[384], w2_3_1 = params[385], w2_3_2 = params[386], w2_3_3 = params[387], w2_3_4 = params[388], w2_3_5 = params[389], w2_3_6 = params[390], w2_3_7 = params[391];
-  const w2_3_8 = params[392], w2_3_9 = params[393], w2_3_10 = params[394], w2_3_11 = params[395], w2_3_12 = params[396], w2_3_13 = params[397], w2_3_14 = params[398], w2_3_15 = params[399];
-  const w2_3_16 = params[400], w2_3_17 = params[401], w2_3_18 = params[402], w2_3_19 = params[403], w2_3_20 = params[404], w2_3_21 = params[405], w2_3_22 = params[406], w2_3_23 = params[407];
-  const w2_3_24 = params[408], w2_3_25 = params[409], w2_3_26 = params[410], w2_3_27 = params[411], w2_3_28 = params[412], w2_3_29 = params[413], w2_3_30 = params[414], w2_3_31 = params[415];
-  const b2_3 = params[803];
-  const w2_4_0 = params[416], w2_4_1 = params[417], w2_4_2 = params[418], w2_4_3 = params[419], w2_4_4 = params[420], w2_4_5 = params[421], w2_4_6 = params[422], w2_4_7 = params[423];
-  const w2_4_8 = params[424], w2_4_9 = params[425], w2_4_10 = params[426], w2_4_11 = params[427], w2_4_12 = params[428], w2_4_13 = params[429], w2_4_14 = params[430], w2_4_15 = params[431];
-  const w2_4_16 = params[432], w2_4_17 = params[433], w2_4_18 = params[434], w2_4_19 = params[435], w2_4_20 = params[436], w2_4_21 = params[437], w2_4_22 = params[438], w2_4_23 = params[439];
-  const w2_4_24 = params[440], w2_4_25 = params[441], w2_4_26 = params[442], w2_4_27 = params[443], w2_4_28 = params[444], w2_4_29 = params[445], w2_4_30 = params[446], w2_4_31 = params[447];
-  const b2_4 = params[804];
-  const w2_5_0 = params[448], w2_5_1 = params[449], w2_5_2 = params[450], w2_5_3 = params[451], w2_5_4 = params[452], w2_5_5 = params[453], w2_5_6 = params[454], w2_5_7 = params[455];
-  const w2_5_8 = params[456], w2_5_9 = params[457], w2_5_10 = params[458], w2_5_11 = params[459], w2_5_12 = params[460], w2_5_13 = params[461], w2_5_14 = params[462], w2_5_15 = params[463];
-  const w2_5_16 = params[464], w2_5_17 = params[465], w2_5_18 = params[466], w2_5_19 = params[467], w2_5_20 = params[468], w2_5_21 = params[469], w2_5_22 = params[470], w2_5_23 = params[471];
-  const w2_5_24 = params[472], w2_5_25 = params[473], w2_5_26 = params[474], w2_5_27 = params[475], w2_5_28 = params[476], w2_5_29 = params[477], w2_5_30 = params[478], w2_5_31 = params[479];
-  const b2_5 = params[805];
-  const w2_6_0 = params[480], w2_6_1 = params[481], w2_6_2 = params[482], w2_6_3 = params[483], w2_6_4 = params[484], w2_6_5 = params[485], w2_6_6 = params[486], w2_6_7 = params[487];
-  const w2_6_8 = params[488], w2_6_9 = params[489], w2_6_10 = params[490], w2_6_11 = params[491], w2_6_12 = params[492], w2_6_13 = params[493], w2_6_14 = params[494], w2_6_15 = params[495];
-  const w2_6_16 = params[496], w2_6_17 = params[497], w2_6_18 = params[498], w2_6_19 = params[499], w2_6_20 = params[500], w2_6_21 = params[501], w2_6_22 = params[502], w2_6_23 = params[503];
-  const w2_6_24 = params[504], w2_6_25 = params[505], w2_6_26 = params[506], w2_6_27 = params[507], w2_6_28 = params[508], w2_6_29 = params[509], w2_6_30 = params[510], w2_6_31 = params[511];
-  const b2_6 = params[806];
-  const w2_7_0 = params[512], w2_7_1 = params[513], w2_7_2 = params[514], w2_7_3 = params[515], w2_7_4 = params[516], w2_7_5 = params[517], w2_7_6 = params[518], w2_7_7 = params[519];
-  const w2_7_8 = params[520], w2_7_9 = params[521], w2_7_10 = params[522], w2_7_11 = params[523], w2_7_12 = params[524], w2_7_13 = params[525], w2_7_14 = params[526], w2_7_15 = params[527];
-  const w2_7_16 = params[528], w2_7_17 = params[529], w2_7_18 = params[530], w2_7_19 = params[531], w2_7_20 = params[532], w2_7_21 = params[533], w2_7_22 = params[534], w2_7_23 = params[535];
-  const w2_7_24 = params[536], w2_7_25 = params[537], w2_7_26 = params[538], w2_7_27 = params[539], w2_7_28 = params[540], w2_7_29 = params[541], w2_7_30 = params[542], w2_7_31 = params[543];
-  const b2_7 = params[807];
-  const w2_8_0 = params[544], w2_8_1 = params[545], w2_8_2 = params[546], w2_8_3 = params[547], w2_8_4 = params[548], w2_8_5 = params[549], w2_8_6 = params[550], w2_8_7 = params[551];
-  const w2_8_8 = params[552], w2_8_9 = params[553], w2_8_10 = params[554], w2_8_11 = params[555], w2_8_12 = params[556], w2_8_13 = params[557], w2_8_14 = params[558], w2_8_15 = params[559];
-  const w2_8_16 = params[560], w2_8_17 = params[561], w2_8_18 = params[562], w2_8_19 = params[563], w2_8_20 = params[564], w2_8_21 = params[565], w2_8_22 = params[566], w2_8_23 = params[567];
-  const w2_8_24 = params[568], w2_8_25 = params[569], w2_8_26 = params[570], w2_8_27 = params[571], w2_8_28 = params[572], w2_8_29 = params[573], w2_8_30 = params[574], w2_8_31 = params[575];
-  const b2_8 = params[808];
-  const w2_9_0 = params[576], w2_9_1 = params[577], w2_9_2 = params[578], w2_9_3 = params[579], w2_9_4 = params[580], w2_9_5 = params[581], w2_9_6 = params[582], w2_9_7 = params[583];
-  const w2_9_8 = params[584], w2_9_9 = params[585], w2_9_10 = params[586], w2_9_11 = params[587], w2_9_12 = params[588], w2_9_13 = params[589], w2_9_14 = params[590], w2_9_15 = params[591];
-  const w2_9_16 = params[592], w2_9_17 = params[593], w2_9_18 = params[594], w2_9_19 = params[595], w2_9_20 = params[596], w2_9_21 = params[597], w2_9_22 = params[598], w2_9_23 = params[599];
-  const w2_9_24 = params[600], w2_9_25 = params[601], w2_9_26 = params[602], w2_9_27 = params[603], w2_9_28 = params[604], w2_9_29 = params[605], w2_9_30 = params[606], w2_9_31 = params[607];
-  const b2_9 = params[809];
-  const w2_10_0 = params[608], w2_10_1 = params[609], w2_10_2 = params[610], w2_10_3 = params[611], w2_10_4 = params[612], w2_10_5 = params[613], w2_10_6 = params[614], w2_10_7 = params[615];
-  const w2_10_8 = params[616], w2_10_9 = params[617], w2_10_10 = params[618], w2_10_11 = params[619], w2_10_12 = params[620], w2_10_13 = params[621], w2_10_14 = params[622], w2_10_15 = params[623];
-  const w2_10_16 = params[624], w2_10_17 = params[625], w2_10_18 = params[626], w2_10_19 = params[627], w2_10_20 = params[628], w2_10_21 = params[629], w2_10_22 = params[630], w2_10_23 = params[631];
-  const w2_10_24 = params[632], w2_10_25 = params[633], w2_10_26 = params[634], w2_10_27 = params[635], w2_10_28 = params[636], w2_10_29 = params[637], w2_10_30 = params[638], w2_10_31 = params[639];
-  const b2_10 = params[810];
-  const w2_11_0 = params[640], w2_11_1 = params[641], w2_11_2 = params[642], w2_11_3 = params[643], w2_11_4 = params[644], w2_11_5 = params[645], w2_11_6 = params[646], w2_11_7 = params[647];
-  const w2_11_8 = params[648], w2_11_9 = params[649], w2_11_10 = params[650], w2_11_11 = params[651], w2_11_12 = params[652], w2_11_13 = params[653], w2_11_14 = params[654], w2_11_15 = params[655];
-  const w2_11_16 = params[656], w2_11_17 = params[657], w2_11_18 = params[658], w2_11_19 = params[659], w2_11_20 = params[660], w2_11_21 = params[661], w2_11_22 = params[662], w2_11_23 = params[663];
-  const w2_11_24 = params[664], w2_11_25 = params[665], w2_11_26 = params[666], w2_11_27 = params[667], w2_11_28 = params[668], w2_11_29 = params[669], w2_11_30 = params[670], w2_11_31 = params[671];
-  const b2_11 = params[811];
-  const w2_12_0 = params[672], w2_12_1 = params[673], w2_12_2 = params[674], w2_12_3 = params[675], w2_12_4 = params[676], w2_12_5 = params[677], w2_12_6 = params[678], w2_12_7 = params[679];
-  const w2_12_8 = params[680], w2_12_9 = params[681], w2_12_10 = params[682], w2_12_11 = params[683], w2_12_12 = params[684], w2_12_13 = params[685], w2_12_14 = params[686], w2_12_15 = params[687];
-  const w2_12_16 = params[688], w2_12_17 = params[689], w2_12_18 = params[690], w2_12_19 = params[691], w2_12_20 = params[692], w2_12_21 = params[693], w2_12_22 = params[694], w2_12_23 = params[695];
-  const w2_12_24 = params[696], w2_12_25 = params[697], w2_12_26 = params[698], w2_12_27 = params[699], w2_12_28 = params[700], w2_12_29 = params[701], w2_12_30 = params[702], w2_12_31 = params[703];
-  const b2_12 = params[812];
-  const w2_13_0 = params[704], w2_13_1 = params[705], w2_13_2 = params[706], w2_13_3 = params[707], w2_13_4 = params[708], w2_13_5 = params[709], w2_13_6 = params[710], w2_13_7 = params[711];
-  const w2_13_8 = params[712], w2_13_9 = params[713], w2_13_10 = params[714], w2_13_11 = params[715], w2_13_12 = params[716], w2_13_13 = params[717], w2_13_14 = params[718], w2_13_15 = params[719];
-  const w2_13_16 = params[720], w2_13_17 = params[721], w2_13_18 = params[722], w2_13_19 = params[723], w2_13_20 = params[724], w2_13_21 = params[725], w2_13_22 = params[726], w2_13_23 = params[727];
-  const w2_13_24 = params[728], w2_13_25 = params[729], w2_13_26 = params[730], w2_13_27 = params[731], w2_13_28 = params[732], w2_13_29 = params[733], w2_13_30 = params[734], w2_13_31 = params[735];
-  const b2_13 = params[813];
-  const w2_14_0 = params[736], w2_14_1 = params[737], w2_14_2 = params[738], w2_14_3 = params[739], w2_14_4 = params[740], w2_14_5 = params[741], w2_14_6 = params[742], w2_14_7 = params[743];
-  const w2_14_8 = params[744], w2_14_9 = params[745], w2_14_10 = params[746], w2_14_11 = params[747], w2_14_12 = params[748], w2_14_13 = params[749], w2_14_14 = params[750], w2_14_15 = params[751];
-  const w2_14_16 = params[752], w2_14_17 = params[753], w2_14_18 = params[754], w2_14_19 = params[755], w2_14_20 = params[756], w2_14_21 = params[757], w2_14_22 = params[758], w2_14_23 = params[759];
-  const w2_14_24 = params[760], w2_14_25 = params[761], w2_14_26 = params[762], w2_14_27 = params[763], w2_14_28 = params[764], w2_14_29 = params[765], w2_14_30 = params[766], w2_14_31 = params[767];
-  const b2_14 = params[814];
-  const w2_15_0 = params[768], w2_15_1 = params[769], w2_15_2 = params[770], w2_15_3 = params[771], w2_15_4 = params[772], w2_15_5 = params[773], w2_15_6 = params[774], w2_15_7 = params[775];
-  const w2_15_8 = params[776], w2_15_9 = params[777], w2_15_10 = params[778], w2_15_11 = params[779], w2_15_12 = params[780], w2_15_13 = params[781], w2_15_14 = params[782], w2_15_15 = params[783];
-  const w2_15_16 = params[784], w2_15_17 = params[785], w2_15_18 = params[786], w2_15_19 = params[787], w2_15_20 = params[788], w2_15_21 = params[789], w2_15_22 = params[790], w2_15_23 = params[791];
-  const w2_15_24 = params[792], w2_15_25 = params[793], w2_15_26 = params[794], w2_15_27 = params[795], w2_15_28 = params[796], w2_15_29 = params[797], w2_15_30 = params[798], w2_15_31 = params[799];
-  const b2_15 = params[815];
+  const w2_0_0 = params[288]!, w2_0_1 = params[289]!, w2_0_2 = params[290]!, w2_0_3 = params[291]!, w2_0_4 = params[292]!, w2_0_5 = params[293]!, w2_0_6 = params[294]!, w2_0_7 = params[295]!;
+  const w2_0_8 = params[296]!, w2_0_9 = params[297]!, w2_0_10 = params[298]!, w2_0_11 = params[299]!, w2_0_12 = params[300]!, w2_0_13 = params[301]!, w2_0_14 = params[302]!, w2_0_15 = params[303]!;
+  const w2_0_16 = params[304]!, w2_0_17 = params[305]!, w2_0_18 = params[306]!, w2_0_19 = params[307]!, w2_0_20 = params[308]!, w2_0_21 = params[309]!, w2_0_22 = params[310]!, w2_0_23 = params[311]!;
+  const w2_0_24 = params[312]!, w2_0_25 = params[313]!, w2_0_26 = params[314]!, w2_0_27 = params[315]!, w2_0_28 = params[316]!, w2_0_29 = params[317]!, w2_0_30 = params[318]!, w2_0_31 = params[319]!;
+  const b2_0 = params[800]!;
+  const w2_1_0 = params[320]!, w2_1_1 = params[321]!, w2_1_2 = params[322]!, w2_1_3 = params[323]!, w2_1_4 = params[324]!, w2_1_5 = params[325]!, w2_1_6 = params[326]!, w2_1_7 = params[327]!;
+  const w2_1_8 = params[328]!, w2_1_9 = params[329]!, w2_1_10 = params[330]!, w2_1_11 = params[331]!, w2_1_12 = params[332]!, w2_1_13 = params[333]!, w2_1_14 = params[334]!, w2_1_15 = params[335]!;
+  const w2_1_16 = params[336]!, w2_1_17 = params[337]!, w2_1_18 = params[338]!, w2_1_19 = params[339]!, w2_1_20 = params[340]!, w2_1_21 = params[341]!, w2_1_22 = params[342]!, w2_1_23 = params[343]!;
+  const w2_1_24 = params[344]!, w2_1_25 = params[345]!, w2_1_26 = params[346]!, w2_1_27 = params[347]!, w2_1_28 = params[348]!, w2_1_29 = params[349]!, w2_1_30 = params[350]!, w2_1_31 = params[351]!;
+  const b2_1 = params[801]!;
+  const w2_2_0 = params[352]!, w2_2_1 = params[353]!, w2_2_2 = params[354]!, w2_2_3 = params[355]!, w2_2_4 = params[356]!, w2_2_5 = params[357]!, w2_2_6 = params[358]!, w2_2_7 = params[359]!;
+  const w2_2_8 = params[360]!, w2_2_9 = params[361]!, w2_2_10 = params[362]!, w2_2_11 = params[363]!, w2_2_12 = params[364]!, w2_2_13 = params[365]!, w2_2_14 = params[366]!, w2_2_15 = params[367]!;
+  const w2_2_16 = params[368]!, w2_2_17 = params[369]!, w2_2_18 = params[370]!, w2_2_19 = params[371]!, w2_2_20 = params[372]!, w2_2_21 = params[373]!, w2_2_22 = params[374]!, w2_2_23 = params[375]!;
+  const w2_2_24 = params[376]!, w2_2_25 = params[377]!, w2_2_26 = params[378]!, w2_2_27 = params[379]!, w2_2_28 = params[380]!, w2_2_29 = params[381]!, w2_2_30 = params[382]!, w2_2_31 = params[383]!;
+  const b2_2 = params[802]!;
+  const w2_3_0 = params[384]!, w2_3_1 = params[385]!, w2_3_2 = params[386]!, w2_3_3 = params[387]!, w2_3_4 = params[388]!, w2_3_5 = params[389]!, w2_3_6 = params[390]!, w2_3_7 = params[391]!;
+  const w2_3_8 = params[392]!, w2_3_9 = params[393]!, w2_3_10 = params[394]!, w2_3_11 = params[395]!, w2_3_12 = params[396]!, w2_3_13 = params[397]!, w2_3_14 = params[398]!, w2_3_15 = params[399]!;
+  const w2_3_16 = params[400]!, w2_3_17 = params[401]!, w2_3_18 = params[402]!, w2_3_19 = params[403]!, w2_3_20 = params[404]!, w2_3_21 = params[405]!, w2_3_22 = params[406]!, w2_3_23 = params[407]!;
+  const w2_3_24 = params[408]!, w2_3_25 = params[409]!, w2_3_26 = params[410]!, w2_3_27 = params[411]!, w2_3_28 = params[412]!, w2_3_29 = params[413]!, w2_3_30 = params[414]!, w2_3_31 = params[415]!;
+  const b2_3 = params[803]!;
+  const w2_4_0 = params[416]!, w2_4_1 = params[417]!, w2_4_2 = params[418]!, w2_4_3 = params[419]!, w2_4_4 = params[420]!, w2_4_5 = params[421]!, w2_4_6 = params[422]!, w2_4_7 = params[423]!;
+  const w2_4_8 = params[424]!, w2_4_9 = params[425]!, w2_4_10 = params[426]!, w2_4_11 = params[427]!, w2_4_12 = params[428]!, w2_4_13 = params[429]!, w2_4_14 = params[430]!, w2_4_15 = params[431]!;
+  const w2_4_16 = params[432]!, w2_4_17 = params[433]!, w2_4_18 = params[434]!, w2_4_19 = params[435]!, w2_4_20 = params[436]!, w2_4_21 = params[437]!, w2_4_22 = params[438]!, w2_4_23 = params[439]!;
+  const w2_4_24 = params[440]!, w2_4_25 = params[441]!, w2_4_26 = params[442]!, w2_4_27 = params[443]!, w2_4_28 = params[444]!, w2_4_29 = params[445]!, w2_4_30 = params[446]!, w2_4_31 = params[447]!;
+  const b2_4 = params[804]!;
+  const w2_5_0 = params[448]!, w2_5_1 = params[449]!, w2_5_2 = params[450]!, w2_5_3 = params[451]!, w2_5_4 = params[452]!, w2_5_5 = params[453]!, w2_5_6 = params[454]!, w2_5_7 = params[455]!;
+  const w2_5_8 = params[456]!, w2_5_9 = params[457]!, w2_5_10 = params[458]!, w2_5_11 = params[459]!, w2_5_12 = params[460]!, w2_5_13 = params[461]!, w2_5_14 = params[462]!, w2_5_15 = params[463]!;
+  const w2_5_16 = params[464]!, w2_5_17 = params[465]!, w2_5_18 = params[466]!, w2_5_19 = params[467]!, w2_5_20 = params[468]!, w2_5_21 = params[469]!, w2_5_22 = params[470]!, w2_5_23 = params[471]!;
+  const w2_5_24 = params[472]!, w2_5_25 = params[473]!, w2_5_26 = params[474]!, w2_5_27 = params[475]!, w2_5_28 = params[476]!, w2_5_29 = params[477]!, w2_5_30 = params[478]!, w2_5_31 = params[479]!;
+  const b2_5 = params[805]!;
+  const w2_6_0 = params[480]!, w2_6_1 = params[481]!, w2_6_2 = params[482]!, w2_6_3 = params[483]!, w2_6_4 = params[484]!, w2_6_5 = params[485]!, w2_6_6 = params[486]!, w2_6_7 = params[487]!;
+  const w2_6_8 = params[488]!, w2_6_9 = params[489]!, w2_6_10 = params[490]!, w2_6_11 = params[491]!, w2_6_12 = params[492]!, w2_6_13 = params[493]!, w2_6_14 = params[494]!, w2_6_15 = params[495]!;
+  const w2_6_16 = params[496]!, w2_6_17 = params[497]!, w2_6_18 = params[498]!, w2_6_19 = params[499]!, w2_6_20 = params[500]!, w2_6_21 = params[501]!, w2_6_22 = params[502]!, w2_6_23 = params[503]!;
+  const w2_6_24 = params[504]!, w2_6_25 = params[505]!, w2_6_26 = params[506]!, w2_6_27 = params[507]!, w2_6_28 = params[508]!, w2_6_29 = params[509]!, w2_6_30 = params[510]!, w2_6_31 = params[511]!;
+  const b2_6 = params[806]!;
+  const w2_7_0 = params[512]!, w2_7_1 = params[513]!, w2_7_2 = params[514]!, w2_7_3 = params[515]!, w2_7_4 = params[516]!, w2_7_5 = params[517]!, w2_7_6 = params[518]!, w2_7_7 = params[519]!;
+  const w2_7_8 = params[520]!, w2_7_9 = params[521]!, w2_7_10 = params[522]!, w2_7_11 = params[523]!, w2_7_12 = params[524]!, w2_7_13 = params[525]!, w2_7_14 = params[526]!, w2_7_15 = params[527]!;
+  const w2_7_16 = params[528]!, w2_7_17 = params[529]!, w2_7_18 = params[530]!, w2_7_19 = params[531]!, w2_7_20 = params[532]!, w2_7_21 = params[533]!, w2_7_22 = params[534]!, w2_7_23 = params[535]!;
+  const w2_7_24 = params[536]!, w2_7_25 = params[537]!, w2_7_26 = params[538]!, w2_7_27 = params[539]!, w2_7_28 = params[540]!, w2_7_29 = params[541]!, w2_7_30 = params[542]!, w2_7_31 = params[543]!;
+  const b2_7 = params[807]!;
+  const w2_8_0 = params[544]!, w2_8_1 = params[545]!, w2_8_2 = params[546]!, w2_8_3 = params[547]!, w2_8_4 = params[548]!, w2_8_5 = params[549]!, w2_8_6 = params[550]!, w2_8_7 = params[551]!;
+  const w2_8_8 = params[552]!, w2_8_9 = params[553]!, w2_8_10 = params[554]!, w2_8_11 = params[555]!, w2_8_12 = params[556]!, w2_8_13 = params[557]!, w2_8_14 = params[558]!, w2_8_15 = params[559]!;
+  const w2_8_16 = params[560]!, w2_8_17 = params[561]!, w2_8_18 = params[562]!, w2_8_19 = params[563]!, w2_8_20 = params[564]!, w2_8_21 = params[565]!, w2_8_22 = params[566]!, w2_8_23 = params[567]!;
+  const w2_8_24 = params[568]!, w2_8_25 = params[569]!, w2_8_26 = params[570]!, w2_8_27 = params[571]!, w2_8_28 = params[572]!, w2_8_29 = params[573]!, w2_8_30 = params[574]!, w2_8_31 = params[575]!;
+  const b2_8 = params[808]!;
+  const w2_9_0 = params[576]!, w2_9_1 = params[577]!, w2_9_2 = params[578]!, w2_9_3 = params[579]!, w2_9_4 = params[580]!, w2_9_5 = params[581]!, w2_9_6 = params[582]!, w2_9_7 = params[583]!;
+  const w2_9_8 = params[584]!, w2_9_9 = params[585]!, w2_9_10 = params[586]!, w2_9_11 = params[587]!, w2_9_12 = params[588]!, w2_9_13 = params[589]!, w2_9_14 = params[590]!, w2_9_15 = params[591]!;
+  const w2_9_16 = params[592]!, w2_9_17 = params[593]!, w2_9_18 = params[594]!, w2_9_19 = params[595]!, w2_9_20 = params[596]!, w2_9_21 = params[597]!, w2_9_22 = params[598]!, w2_9_23 = params[599]!;
+  const w2_9_24 = params[600]!, w2_9_25 = params[601]!, w2_9_26 = params[602]!, w2_9_27 = params[603]!, w2_9_28 = params[604]!, w2_9_29 = params[605]!, w2_9_30 = params[606]!, w2_9_31 = params[607]!;
+  const b2_9 = params[809]!;
+  const w2_10_0 = params[608]!, w2_10_1 = params[609]!, w2_10_2 = params[610]!, w2_10_3 = params[611]!, w2_10_4 = params[612]!, w2_10_5 = params[613]!, w2_10_6 = params[614]!, w2_10_7 = params[615]!;
+  const w2_10_8 = params[616]!, w2_10_9 = params[617]!, w2_10_10 = params[618]!, w2_10_11 = params[619]!, w2_10_12 = params[620]!, w2_10_13 = params[621]!, w2_10_14 = params[622]!, w2_10_15 = params[623]!;
+  const w2_10_16 = params[624]!, w2_10_17 = params[625]!, w2_10_18 = params[626]!, w2_10_19 = params[627]!, w2_10_20 = params[628]!, w2_10_21 = params[629]!, w2_10_22 = params[630]!, w2_10_23 = params[631]!;
+  const w2_10_24 = params[632]!, w2_10_25 = params[633]!, w2_10_26 = params[634]!, w2_10_27 = params[635]!, w2_10_28 = params[636]!, w2_10_29 = params[637]!, w2_10_30 = params[638]!, w2_10_31 = params[639]!;
+  const b2_10 = params[810]!;
+  const w2_11_0 = params[640]!, w2_11_1 = params[641]!, w2_11_2 = params[642]!, w2_11_3 = params[643]!, w2_11_4 = params[644]!, w2_11_5 = params[645]!, w2_11_6 = params[646]!, w2_11_7 = params[647]!;
+  const w2_11_8 = params[648]!, w2_11_9 = params[649]!, w2_11_10 = params[650]!, w2_11_11 = params[651]!, w2_11_12 = params[652]!, w2_11_13 = params[653]!, w2_11_14 = params[654]!, w2_11_15 = params[655]!;
+  const w2_11_16 = params[656]!, w2_11_17 = params[657]!, w2_11_18 = params[658]!, w2_11_19 = params[659]!, w2_11_20 = params[660]!, w2_11_21 = params[661]!, w2_11_22 = params[662]!, w2_11_23 = params[663]!;
+  const w2_11_24 = params[664]!, w2_11_25 = params[665]!, w2_11_26 = params[666]!, w2_11_27 = params[667]!, w2_11_28 = params[668]!, w2_11_29 = params[669]!, w2_11_30 = params[670]!, w2_11_31 = params[671]!;
+  const b2_11 = params[811]!;
+  const w2_12_0 = params[672]!, w2_12_1 = params[673]!, w2_12_2 = params[674]!, w2_12_3 = params[675]!, w2_12_4 = params[676]!, w2_12_5 = params[677]!, w2_12_6 = params[678]!, w2_12_7 = params[679]!;
+  const w2_12_8 = params[680]!, w2_12_9 = params[681]!, w2_12_10 = params[682]!, w2_12_11 = params[683]!, w2_12_12 = params[684]!, w2_12_13 = params[685]!, w2_12_14 = params[686]!, w2_12_15 = params[687]!;
+  const w2_12_16 = params[688]!, w2_12_17 = params[689]!, w2_12_18 = params[690]!, w2_12_19 = params[691]!, w2_12_20 = params[692]!, w2_12_21 = params[693]!, w2_12_22 = params[694]!, w2_12_23 = params[695]!;
+  const w2_12_24 = params[696]!, w2_12_25 = params[697]!, w2_12_26 = params[698]!, w2_12_27 = params[699]!, w2_12_28 = params[700]!, w2_12_29 = params[701]!, w2_12_30 = params[702]!, w2_12_31 = params[703]!;
+  const b2_12 = params[812]!;
+  const w2_13_0 = params[704]!, w2_13_1 = params[705]!, w2_13_2 = params[706]!, w2_13_3 = params[707]!, w2_13_4 = params[708]!, w2_13_5 = params[709]!, w2_13_6 = params[710]!, w2_13_7 = params[711]!;
+  const w2_13_8 = params[712]!, w2_13_9 = params[713]!, w2_13_10 = params[714]!, w2_13_11 = params[715]!, w2_13_12 = params[716]!, w2_13_13 = params[717]!, w2_13_14 = params[718]!, w2_13_15 = params[719]!;
+  const w2_13_16 = params[720]!, w2_13_17 = params[721]!, w2_13_18 = params[722]!, w2_13_19 = params[723]!, w2_13_20 = params[724]!, w2_13_21 = params[725]!, w2_13_22 = params[726]!, w2_13_23 = params[727]!;
+  const w2_13_24 = params[728]!, w2_13_25 = params[729]!, w2_13_26 = params[730]!, w2_13_27 = params[731]!, w2_13_28 = params[732]!, w2_13_29 = params[733]!, w2_13_30 = params[734]!, w2_13_31 = params[735]!;
+  const b2_13 = params[813]!;
+  const w2_14_0 = params[736]!, w2_14_1 = params[737]!, w2_14_2 = params[738]!, w2_14_3 = params[739]!, w2_14_4 = params[740]!, w2_14_5 = params[741]!, w2_14_6 = params[742]!, w2_14_7 = params[743]!;
+  const w2_14_8 = params[744]!, w2_14_9 = params[745]!, w2_14_10 = params[746]!, w2_14_11 = params[747]!, w2_14_12 = params[748]!, w2_14_13 = params[749]!, w2_14_14 = params[750]!, w2_14_15 = params[751]!;
+  const w2_14_16 = params[752]!, w2_14_17 = params[753]!, w2_14_18 = params[754]!, w2_14_19 = params[755]!, w2_14_20 = params[756]!, w2_14_21 = params[757]!, w2_14_22 = params[758]!, w2_14_23 = params[759]!;
+  const w2_14_24 = params[760]!, w2_14_25 = params[761]!, w2_14_26 = params[762]!, w2_14_27 = params[763]!, w2_14_28 = params[764]!, w2_14_29 = params[765]!, w2_14_30 = params[766]!, w2_14_31 = params[767]!;
+  const b2_14 = params[814]!;
+  const w2_15_0 = params[768]!, w2_15_1 = params[769]!, w2_15_2 = params[770]!, w2_15_3 = params[771]!, w2_15_4 = params[772]!, w2_15_5 = params[773]!, w2_15_6 = params[774]!, w2_15_7 = params[775]!;
+  const w2_15_8 = params[776]!, w2_15_9 = params[777]!, w2_15_10 = params[778]!, w2_15_11 = params[779]!, w2_15_12 = params[780]!, w2_15_13 = params[781]!, w2_15_14 = params[782]!, w2_15_15 = params[783]!;
+  const w2_15_16 = params[784]!, w2_15_17 = params[785]!, w2_15_18 = params[786]!, w2_15_19 = params[787]!, w2_15_20 = params[788]!, w2_15_21 = params[789]!, w2_15_22 = params[790]!, w2_15_23 = params[791]!;
+  const w2_15_24 = params[792]!, w2_15_25 = params[793]!, w2_15_26 = params[794]!, w2_15_27 = params[795]!, w2_15_28 = params[796]!, w2_15_29 = params[797]!, w2_15_30 = params[798]!, w2_15_31 = params[799]!;
+  const b2_15 = params[815]!;
   for (let r = 0; r < rows; r++) {
     const io = r * 32, oo = r * 16;
-    const a1_0 = input[io], a1_1 = input[io + 1], a1_2 = input[io + 2], a1_3 = input[io + 3], a1_4 = input[io + 4], a1_5 = input[io + 5], a1_6 = input[io + 6], a1_7 = input[io + 7];
-    const a1_8 = input[io + 8], a1_9 = input[io + 9], a1_10 = input[io + 10], a1_11 = input[io + 11], a1_12 = input[io + 12], a1_13 = input[io + 13], a1_14 = input[io + 14], a1_15 = input[io + 15];
-    const a1_16 = input[io + 16], a1_17 = input[io + 17], a1_18 = input[io + 18], a1_19 = input[io + 19], a1_20 = input[io + 20], a1_21 = input[io + 21], a1_22 = input[io + 22], a1_23 = input[io + 23];
-    const a1_24 = input[io + 24], a1_25 = input[io + 25], a1_26 = input[io + 26], a1_27 = input[io + 27], a1_28 = input[io + 28], a1_29 = input[io + 29], a1_30 = input[io + 30], a1_31 = input[io + 31];
+    const a1_0 = input[io]!, a1_1 = input[io + 1]!, a1_2 = input[io + 2]!, a1_3 = input[io + 3]!, a1_4 = input[io + 4]!, a1_5 = input[io + 5]!, a1_6 = input[io + 6]!, a1_7 = input[io + 7]!;
+    const a1_8 = input[io + 8]!, a1_9 = input[io + 9]!, a1_10 = input[io + 10]!, a1_11 = input[io + 11]!, a1_12 = input[io + 12]!, a1_13 = input[io + 13]!, a1_14 = input[io + 14]!, a1_15 = input[io + 15]!;
+    const a1_16 = input[io + 16]!, a1_17 = input[io + 17]!, a1_18 = input[io + 18]!, a1_19 = input[io + 19]!, a1_20 = input[io + 20]!, a1_21 = input[io + 21]!, a1_22 = input[io + 22]!, a1_23 = input[io + 23]!;
+    const a1_24 = input[io + 24]!, a1_25 = input[io + 25]!, a1_26 = input[io + 26]!, a1_27 = input[io + 27]!, a1_28 = input[io + 28]!, a1_29 = input[io + 29]!, a1_30 = input[io + 30]!, a1_31 = input[io + 31]!;
     const z2_0 = b2_0 + w2_0_0 * a1_0 + w2_0_1 * a1_1 + w2_0_2 * a1_2 + w2_0_3 * a1_3 + w2_0_4 * a1_4 + w2_0_5 * a1_5 + w2_0_6 * a1_6
       + w2_0_7 * a1_7 + w2_0_8 * a1_8 + w2_0_9 * a1_9 + w2_0_10 * a1_10 + w2_0_11 * a1_11 + w2_0_12 * a1_12 + w2_0_13 * a1_13 + w2_0_14 * a1_14
       + w2_0_15 * a1_15 + w2_0_16 * a1_16 + w2_0_17 * a1_17 + w2_0_18 * a1_18 + w2_0_19 * a1_19 + w2_0_20 * a1_20 + w2_0_21 * a1_21 + w2_0_22 * a1_22
@@ -463,19 +465,19 @@ function forwardDense2(params: Float64Array, input: Float64Array, rows: number, 
  * Forward pass over rows, unrolled (straight-line code per row); writes the logits z.
  */
 function forwardDense3(params: Float64Array, input: Float64Array, rows: number, z: Float64Array): void {
-  const w3_0_0 = params[816], w3_0_1 = params[817], w3_0_2 = params[818], w3_0_3 = params[819], w3_0_4 = params[820], w3_0_5 = params[821], w3_0_6 = params[822], w3_0_7 = params[823];
-  const w3_0_8 = params[824], w3_0_9 = params[825], w3_0_10 = params[826], w3_0_11 = params[827], w3_0_12 = params[828], w3_0_13 = params[829], w3_0_14 = params[830], w3_0_15 = params[831];
-  const b3_0 = params[864];
-  const w3_1_0 = params[832], w3_1_1 = params[833], w3_1_2 = params[834], w3_1_3 = params[835], w3_1_4 = params[836], w3_1_5 = params[837], w3_1_6 = params[838], w3_1_7 = params[839];
-  const w3_1_8 = params[840], w3_1_9 = params[841], w3_1_10 = params[842], w3_1_11 = params[843], w3_1_12 = params[844], w3_1_13 = params[845], w3_1_14 = params[846], w3_1_15 = params[847];
-  const b3_1 = params[865];
-  const w3_2_0 = params[848], w3_2_1 = params[849], w3_2_2 = params[850], w3_2_3 = params[851], w3_2_4 = params[852], w3_2_5 = params[853], w3_2_6 = params[854], w3_2_7 = params[855];
-  const w3_2_8 = params[856], w3_2_9 = params[857], w3_2_10 = params[858], w3_2_11 = params[859], w3_2_12 = params[860], w3_2_13 = params[861], w3_2_14 = params[862], w3_2_15 = params[863];
-  const b3_2 = params[866];
+  const w3_0_0 = params[816]!, w3_0_1 = params[817]!, w3_0_2 = params[818]!, w3_0_3 = params[819]!, w3_0_4 = params[820]!, w3_0_5 = params[821]!, w3_0_6 = params[822]!, w3_0_7 = params[823]!;
+  const w3_0_8 = params[824]!, w3_0_9 = params[825]!, w3_0_10 = params[826]!, w3_0_11 = params[827]!, w3_0_12 = params[828]!, w3_0_13 = params[829]!, w3_0_14 = params[830]!, w3_0_15 = params[831]!;
+  const b3_0 = params[864]!;
+  const w3_1_0 = params[832]!, w3_1_1 = params[833]!, w3_1_2 = params[834]!, w3_1_3 = params[835]!, w3_1_4 = params[836]!, w3_1_5 = params[837]!, w3_1_6 = params[838]!, w3_1_7 = params[839]!;
+  const w3_1_8 = params[840]!, w3_1_9 = params[841]!, w3_1_10 = params[842]!, w3_1_11 = params[843]!, w3_1_12 = params[844]!, w3_1_13 = params[845]!, w3_1_14 = params[846]!, w3_1_15 = params[847]!;
+  const b3_1 = params[865]!;
+  const w3_2_0 = params[848]!, w3_2_1 = params[849]!, w3_2_2 = params[850]!, w3_2_3 = params[851]!, w3_2_4 = params[852]!, w3_2_5 = params[853]!, w3_2_6 = params[854]!, w3_2_7 = params[855]!;
+  const w3_2_8 = params[856]!, w3_2_9 = params[857]!, w3_2_10 = params[858]!, w3_2_11 = params[859]!, w3_2_12 = params[860]!, w3_2_13 = params[861]!, w3_2_14 = params[862]!, w3_2_15 = params[863]!;
+  const b3_2 = params[866]!;
   for (let r = 0; r < rows; r++) {
     const io = r * 16, oo = r * 3;
-    const a2_0 = input[io], a2_1 = input[io + 1], a2_2 = input[io + 2], a2_3 = input[io + 3], a2_4 = input[io + 4], a2_5 = input[io + 5], a2_6 = input[io + 6], a2_7 = input[io + 7];
-    const a2_8 = input[io + 8], a2_9 = input[io + 9], a2_10 = input[io + 10], a2_11 = input[io + 11], a2_12 = input[io + 12], a2_13 = input[io + 13], a2_14 = input[io + 14], a2_15 = input[io + 15];
+    const a2_0 = input[io]!, a2_1 = input[io + 1]!, a2_2 = input[io + 2]!, a2_3 = input[io + 3]!, a2_4 = input[io + 4]!, a2_5 = input[io + 5]!, a2_6 = input[io + 6]!, a2_7 = input[io + 7]!;
+    const a2_8 = input[io + 8]!, a2_9 = input[io + 9]!, a2_10 = input[io + 10]!, a2_11 = input[io + 11]!, a2_12 = input[io + 12]!, a2_13 = input[io + 13]!, a2_14 = input[io + 14]!, a2_15 = input[io + 15]!;
     const z3_0 = b3_0 + w3_0_0 * a2_0 + w3_0_1 * a2_1 + w3_0_2 * a2_2 + w3_0_3 * a2_3 + w3_0_4 * a2_4 + w3_0_5 * a2_5 + w3_0_6 * a2_6
       + w3_0_7 * a2_7 + w3_0_8 * a2_8 + w3_0_9 * a2_9 + w3_0_10 * a2_10 + w3_0_11 * a2_11 + w3_0_12 * a2_12 + w3_0_13 * a2_13 + w3_0_14 * a2_14
       + w3_0_15 * a2_15;
@@ -495,7 +497,7 @@ function forwardDense3(params: Float64Array, input: Float64Array, rows: number, 
 function outputActivation(z: Float64Array, rows: number, out: Float64Array): void {
   const n = rows * 3;
   for (let k = 0; k < n; k++) {
-    const zk = z[k];
+    const zk = z[k]!;
     out[k] = 1 / (1 + Math.exp(-zk));
   }
 }
@@ -512,8 +514,8 @@ function lossAtLogits(z: Float64Array, y: ArrayLike<number>, rows: number, dz: F
   let loss = 0;
   const n = rows * 3;
   for (let k = 0; k < n; k++) {
-    const zk = z[k];
-    const yk = y[k];
+    const zk = z[k]!;
+    const yk = y[k]!;
     const e = Math.exp(-Math.abs(zk));
     loss += (zk > 0 ? zk : 0) - zk * yk + Math.log1p(e);
     dz[k] = ((zk >= 0 ? 1 / (1 + e) : e / (1 + e)) - yk) * gradScale;
@@ -526,12 +528,12 @@ function lossAtLogits(z: Float64Array, y: ArrayLike<number>, rows: number, dz: F
  * dz holds dJ/dz3 (rows x 3); writes dW3 and db3 into grad, and dJ/dz2 = (sum_j W[j][i] dz[r][j]) * f'(z2) into dzPrev.
  */
 function backwardDense3(params: Float64Array, grad: Float64Array, input: Float64Array, dz: Float64Array, rows: number, dzPrev: Float64Array): void {
-  const w3_0_0 = params[816], w3_0_1 = params[817], w3_0_2 = params[818], w3_0_3 = params[819], w3_0_4 = params[820], w3_0_5 = params[821], w3_0_6 = params[822], w3_0_7 = params[823];
-  const w3_0_8 = params[824], w3_0_9 = params[825], w3_0_10 = params[826], w3_0_11 = params[827], w3_0_12 = params[828], w3_0_13 = params[829], w3_0_14 = params[830], w3_0_15 = params[831];
-  const w3_1_0 = params[832], w3_1_1 = params[833], w3_1_2 = params[834], w3_1_3 = params[835], w3_1_4 = params[836], w3_1_5 = params[837], w3_1_6 = params[838], w3_1_7 = params[839];
-  const w3_1_8 = params[840], w3_1_9 = params[841], w3_1_10 = params[842], w3_1_11 = params[843], w3_1_12 = params[844], w3_1_13 = params[845], w3_1_14 = params[846], w3_1_15 = params[847];
-  const w3_2_0 = params[848], w3_2_1 = params[849], w3_2_2 = params[850], w3_2_3 = params[851], w3_2_4 = params[852], w3_2_5 = params[853], w3_2_6 = params[854], w3_2_7 = params[855];
-  const w3_2_8 = params[856], w3_2_9 = params[857], w3_2_10 = params[858], w3_2_11 = params[859], w3_2_12 = params[860], w3_2_13 = params[861], w3_2_14 = params[862], w3_2_15 = params[863];
+  const w3_0_0 = params[816]!, w3_0_1 = params[817]!, w3_0_2 = params[818]!, w3_0_3 = params[819]!, w3_0_4 = params[820]!, w3_0_5 = params[821]!, w3_0_6 = params[822]!, w3_0_7 = params[823]!;
+  const w3_0_8 = params[824]!, w3_0_9 = params[825]!, w3_0_10 = params[826]!, w3_0_11 = params[827]!, w3_0_12 = params[828]!, w3_0_13 = params[829]!, w3_0_14 = params[830]!, w3_0_15 = params[831]!;
+  const w3_1_0 = params[832]!, w3_1_1 = params[833]!, w3_1_2 = params[834]!, w3_1_3 = params[835]!, w3_1_4 = params[836]!, w3_1_5 = params[837]!, w3_1_6 = params[838]!, w3_1_7 = params[839]!;
+  const w3_1_8 = params[840]!, w3_1_9 = params[841]!, w3_1_10 = params[842]!, w3_1_11 = params[843]!, w3_1_12 = params[844]!, w3_1_13 = params[845]!, w3_1_14 = params[846]!, w3_1_15 = params[847]!;
+  const w3_2_0 = params[848]!, w3_2_1 = params[849]!, w3_2_2 = params[850]!, w3_2_3 = params[851]!, w3_2_4 = params[852]!, w3_2_5 = params[853]!, w3_2_6 = params[854]!, w3_2_7 = params[855]!;
+  const w3_2_8 = params[856]!, w3_2_9 = params[857]!, w3_2_10 = params[858]!, w3_2_11 = params[859]!, w3_2_12 = params[860]!, w3_2_13 = params[861]!, w3_2_14 = params[862]!, w3_2_15 = params[863]!;
   let gw3_0_0 = 0, gw3_0_1 = 0, gw3_0_2 = 0, gw3_0_3 = 0, gw3_0_4 = 0, gw3_0_5 = 0, gw3_0_6 = 0, gw3_0_7 = 0;
   let gw3_0_8 = 0, gw3_0_9 = 0, gw3_0_10 = 0, gw3_0_11 = 0, gw3_0_12 = 0, gw3_0_13 = 0, gw3_0_14 = 0, gw3_0_15 = 0;
   let gb3_0 = 0;
@@ -543,9 +545,9 @@ function backwardDense3(params: Float64Array, grad: Float64Array, input: Float64
   let gb3_2 = 0;
   for (let r = 0; r < rows; r++) {
     const io = r * 16, oo = r * 3;
-    const dz3_0 = dz[oo], dz3_1 = dz[oo + 1], dz3_2 = dz[oo + 2];
-    const a2_0 = input[io], a2_1 = input[io + 1], a2_2 = input[io + 2], a2_3 = input[io + 3], a2_4 = input[io + 4], a2_5 = input[io + 5], a2_6 = input[io + 6], a2_7 = input[io + 7];
-    const a2_8 = input[io + 8], a2_9 = input[io + 9], a2_10 = input[io + 10], a2_11 = input[io + 11], a2_12 = input[io + 12], a2_13 = input[io + 13], a2_14 = input[io + 14], a2_15 = input[io + 15];
+    const dz3_0 = dz[oo]!, dz3_1 = dz[oo + 1]!, dz3_2 = dz[oo + 2]!;
+    const a2_0 = input[io]!, a2_1 = input[io + 1]!, a2_2 = input[io + 2]!, a2_3 = input[io + 3]!, a2_4 = input[io + 4]!, a2_5 = input[io + 5]!, a2_6 = input[io + 6]!, a2_7 = input[io + 7]!;
+    const a2_8 = input[io + 8]!, a2_9 = input[io + 9]!, a2_10 = input[io + 10]!, a2_11 = input[io + 11]!, a2_12 = input[io + 12]!, a2_13 = input[io + 13]!, a2_14 = input[io + 14]!, a2_15 = input[io + 15]!;
     gb3_0 += dz3_0; gw3_0_0 += dz3_0 * a2_0; gw3_0_1 += dz3_0 * a2_1; gw3_0_2 += dz3_0 * a2_2;
     gw3_0_3 += dz3_0 * a2_3; gw3_0_4 += dz3_0 * a2_4; gw3_0_5 += dz3_0 * a2_5; gw3_0_6 += dz3_0 * a2_6;
     gw3_0_7 += dz3_0 * a2_7; gw3_0_8 += dz3_0 * a2_8; gw3_0_9 += dz3_0 * a2_9; gw3_0_10 += dz3_0 * a2_10;
@@ -620,8 +622,8 @@ function backwardDense2(params: Float64Array, grad: Float64Array, input: Float64
       let g30 = 0, g31 = 0, g32 = 0, g33 = 0;
       for (let r = 0; r < rows; r++) {
         const d = r * 16 + j, n = r * 32 + i;
-        const d0 = dz[d], d1 = dz[d + 1], d2 = dz[d + 2], d3 = dz[d + 3];
-        const x0 = input[n], x1 = input[n + 1], x2 = input[n + 2], x3 = input[n + 3];
+        const d0 = dz[d]!, d1 = dz[d + 1]!, d2 = dz[d + 2]!, d3 = dz[d + 3]!;
+        const x0 = input[n]!, x1 = input[n + 1]!, x2 = input[n + 2]!, x3 = input[n + 3]!;
         g00 += d0 * x0; g01 += d0 * x1; g02 += d0 * x2; g03 += d0 * x3;
         g10 += d1 * x0; g11 += d1 * x1; g12 += d1 * x2; g13 += d1 * x3;
         g20 += d2 * x0; g21 += d2 * x1; g22 += d2 * x2; g23 += d2 * x3;
@@ -629,22 +631,17 @@ function backwardDense2(params: Float64Array, grad: Float64Array, input: Float64
       }
       const w = 288 + j * 32 + i;
       grad[w] = g00; grad[w + 1] = g01; grad[w + 2] = g02; grad[w + 3] = g03;
-      grad[w + 32] = g10; grad[w + 32 + 1] = g11; grad[w + 32 + 2] = g12; grad[w + 32 + 3] = g13;
-      grad[w + 64] = g20; grad[w + 64 + 1] = g21; grad[w + 64 + 2] = g22; grad[w + 64 + 3] = g23;
-      grad[w + 96] = g30; grad[w + 96 + 1] = g31; grad[w + 96 + 2] = g32; grad[w + 96 + 3] = g33;
+      grad[w + 32] = g10; grad[w + 33] = g11; grad[w + 34] = g12; grad[w + 35] = g13;
+      grad[w + 64] = g20; grad[w + 65] = g21; grad[w + 66] = g22; grad[w + 67] = g23;
+      grad[w + 96] = g30; grad[w + 97] = g31; grad[w + 98] = g32; grad[w + 99] = g33;
     }
   }
-  for (let j = 16; j < 16; j++) {
-    for (let i = 0; i < 32; i++) {
-      let g = 0;
-      for (let r = 0; r < rows; r++) g += dz[r * 16 + j] * input[r * 32 + i];
-      grad[288 + j * 32 + i] = g;
-    }
+  for (let j = 0; j < 16; j += 4) {
   }
   // db[j] = sum over rows of dz[r][j].
   for (let j = 0; j < 16; j++) {
     let g = 0;
-    for (let r = 0; r < rows; r++) g += dz[r * 16 + j];
+    for (let r = 0; r < rows; r++) g += dz[r * 16 + j]!;
     grad[800 + j] = g;
   }
   {
@@ -653,70 +650,52 @@ function backwardDense2(params: Float64Array, grad: Float64Array, input: Float64
     for (; r + 4 <= rows; r += 4) {
       const d0 = r * 16, d1 = d0 + 16, d2 = d1 + 16, d3 = d2 + 16;
       const n0 = r * 32, n1 = n0 + 32, n2 = n1 + 32, n3 = n2 + 32;
-      let i = 0;
-      for (; i + 4 <= 32; i += 4) {
+      for (let i = 0; i < 32; i += 4) {
         let s00 = 0, s01 = 0, s02 = 0, s03 = 0;
         let s10 = 0, s11 = 0, s12 = 0, s13 = 0;
         let s20 = 0, s21 = 0, s22 = 0, s23 = 0;
         let s30 = 0, s31 = 0, s32 = 0, s33 = 0;
         for (let j = 0; j < 16; j++) {
           const w = 288 + j * 32 + i;
-          const v0 = params[w], v1 = params[w + 1], v2 = params[w + 2], v3 = params[w + 3];
-          const e0 = dz[d0 + j], e1 = dz[d1 + j], e2 = dz[d2 + j], e3 = dz[d3 + j];
+          const v0 = params[w]!, v1 = params[w + 1]!, v2 = params[w + 2]!, v3 = params[w + 3]!;
+          const e0 = dz[d0 + j]!, e1 = dz[d1 + j]!, e2 = dz[d2 + j]!, e3 = dz[d3 + j]!;
           s00 += v0 * e0; s01 += v1 * e0; s02 += v2 * e0; s03 += v3 * e0;
           s10 += v0 * e1; s11 += v1 * e1; s12 += v2 * e1; s13 += v3 * e1;
           s20 += v0 * e2; s21 += v1 * e2; s22 += v2 * e2; s23 += v3 * e2;
           s30 += v0 * e3; s31 += v1 * e3; s32 += v2 * e3; s33 += v3 * e3;
         }
-        dzPrev[n0 + i] = input[n0 + i] > 0 ? s00 : 0;
-        dzPrev[n0 + i + 1] = input[n0 + i + 1] > 0 ? s01 : 0;
-        dzPrev[n0 + i + 2] = input[n0 + i + 2] > 0 ? s02 : 0;
-        dzPrev[n0 + i + 3] = input[n0 + i + 3] > 0 ? s03 : 0;
-        dzPrev[n1 + i] = input[n1 + i] > 0 ? s10 : 0;
-        dzPrev[n1 + i + 1] = input[n1 + i + 1] > 0 ? s11 : 0;
-        dzPrev[n1 + i + 2] = input[n1 + i + 2] > 0 ? s12 : 0;
-        dzPrev[n1 + i + 3] = input[n1 + i + 3] > 0 ? s13 : 0;
-        dzPrev[n2 + i] = input[n2 + i] > 0 ? s20 : 0;
-        dzPrev[n2 + i + 1] = input[n2 + i + 1] > 0 ? s21 : 0;
-        dzPrev[n2 + i + 2] = input[n2 + i + 2] > 0 ? s22 : 0;
-        dzPrev[n2 + i + 3] = input[n2 + i + 3] > 0 ? s23 : 0;
-        dzPrev[n3 + i] = input[n3 + i] > 0 ? s30 : 0;
-        dzPrev[n3 + i + 1] = input[n3 + i + 1] > 0 ? s31 : 0;
-        dzPrev[n3 + i + 2] = input[n3 + i + 2] > 0 ? s32 : 0;
-        dzPrev[n3 + i + 3] = input[n3 + i + 3] > 0 ? s33 : 0;
-      }
-      for (; i < 32; i++) {
-        let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        for (let j = 0; j < 16; j++) {
-          const v = params[288 + j * 32 + i];
-          s0 += v * dz[d0 + j]; s1 += v * dz[d1 + j]; s2 += v * dz[d2 + j]; s3 += v * dz[d3 + j];
-        }
-        dzPrev[n0 + i] = input[n0 + i] > 0 ? s0 : 0;
-        dzPrev[n1 + i] = input[n1 + i] > 0 ? s1 : 0;
-        dzPrev[n2 + i] = input[n2 + i] > 0 ? s2 : 0;
-        dzPrev[n3 + i] = input[n3 + i] > 0 ? s3 : 0;
+        dzPrev[n0 + i] = input[n0 + i]! > 0 ? s00 : 0;
+        dzPrev[n0 + i + 1] = input[n0 + i + 1]! > 0 ? s01 : 0;
+        dzPrev[n0 + i + 2] = input[n0 + i + 2]! > 0 ? s02 : 0;
+        dzPrev[n0 + i + 3] = input[n0 + i + 3]! > 0 ? s03 : 0;
+        dzPrev[n1 + i] = input[n1 + i]! > 0 ? s10 : 0;
+        dzPrev[n1 + i + 1] = input[n1 + i + 1]! > 0 ? s11 : 0;
+        dzPrev[n1 + i + 2] = input[n1 + i + 2]! > 0 ? s12 : 0;
+        dzPrev[n1 + i + 3] = input[n1 + i + 3]! > 0 ? s13 : 0;
+        dzPrev[n2 + i] = input[n2 + i]! > 0 ? s20 : 0;
+        dzPrev[n2 + i + 1] = input[n2 + i + 1]! > 0 ? s21 : 0;
+        dzPrev[n2 + i + 2] = input[n2 + i + 2]! > 0 ? s22 : 0;
+        dzPrev[n2 + i + 3] = input[n2 + i + 3]! > 0 ? s23 : 0;
+        dzPrev[n3 + i] = input[n3 + i]! > 0 ? s30 : 0;
+        dzPrev[n3 + i + 1] = input[n3 + i + 1]! > 0 ? s31 : 0;
+        dzPrev[n3 + i + 2] = input[n3 + i + 2]! > 0 ? s32 : 0;
+        dzPrev[n3 + i + 3] = input[n3 + i + 3]! > 0 ? s33 : 0;
       }
     }
     // The last rows (fewer than 4), 4 inputs at a time.
     for (; r < rows; r++) {
       const d0 = r * 16, n0 = r * 32;
-      let i = 0;
-      for (; i + 4 <= 32; i += 4) {
+      for (let i = 0; i < 32; i += 4) {
         let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
         for (let j = 0; j < 16; j++) {
           const w = 288 + j * 32 + i;
-          const e = dz[d0 + j];
-          s0 += params[w] * e; s1 += params[w + 1] * e; s2 += params[w + 2] * e; s3 += params[w + 3] * e;
+          const e = dz[d0 + j]!;
+          s0 += params[w]! * e; s1 += params[w + 1]! * e; s2 += params[w + 2]! * e; s3 += params[w + 3]! * e;
         }
-        dzPrev[n0 + i] = input[n0 + i] > 0 ? s0 : 0;
-        dzPrev[n0 + i + 1] = input[n0 + i + 1] > 0 ? s1 : 0;
-        dzPrev[n0 + i + 2] = input[n0 + i + 2] > 0 ? s2 : 0;
-        dzPrev[n0 + i + 3] = input[n0 + i + 3] > 0 ? s3 : 0;
-      }
-      for (; i < 32; i++) {
-        let s = 0;
-        for (let j = 0; j < 16; j++) s += params[288 + j * 32 + i] * dz[d0 + j];
-        dzPrev[n0 + i] = input[n0 + i] > 0 ? s : 0;
+        dzPrev[n0 + i] = input[n0 + i]! > 0 ? s0 : 0;
+        dzPrev[n0 + i + 1] = input[n0 + i + 1]! > 0 ? s1 : 0;
+        dzPrev[n0 + i + 2] = input[n0 + i + 2]! > 0 ? s2 : 0;
+        dzPrev[n0 + i + 3] = input[n0 + i + 3]! > 0 ? s3 : 0;
       }
     }
   }
@@ -726,7 +705,7 @@ function backwardDense2(params: Float64Array, grad: Float64Array, input: Float64
  * Backward through dense_1 (8 -> 32), unrolled (straight-line code per row):
  * dz holds dJ/dz1 (rows x 32); writes dW1 and db1 into grad.
  */
-function backwardDense1(params: Float64Array, grad: Float64Array, input: ArrayLike<number>, dz: Float64Array, rows: number): void {
+function backwardDense1(grad: Float64Array, input: ArrayLike<number>, dz: Float64Array, rows: number): void {
   let gw1_0_0 = 0, gw1_0_1 = 0, gw1_0_2 = 0, gw1_0_3 = 0, gw1_0_4 = 0, gw1_0_5 = 0, gw1_0_6 = 0, gw1_0_7 = 0;
   let gb1_0 = 0;
   let gw1_1_0 = 0, gw1_1_1 = 0, gw1_1_2 = 0, gw1_1_3 = 0, gw1_1_4 = 0, gw1_1_5 = 0, gw1_1_6 = 0, gw1_1_7 = 0;
@@ -793,11 +772,11 @@ function backwardDense1(params: Float64Array, grad: Float64Array, input: ArrayLi
   let gb1_31 = 0;
   for (let r = 0; r < rows; r++) {
     const io = r * 8, oo = r * 32;
-    const dz1_0 = dz[oo], dz1_1 = dz[oo + 1], dz1_2 = dz[oo + 2], dz1_3 = dz[oo + 3], dz1_4 = dz[oo + 4], dz1_5 = dz[oo + 5], dz1_6 = dz[oo + 6], dz1_7 = dz[oo + 7];
-    const dz1_8 = dz[oo + 8], dz1_9 = dz[oo + 9], dz1_10 = dz[oo + 10], dz1_11 = dz[oo + 11], dz1_12 = dz[oo + 12], dz1_13 = dz[oo + 13], dz1_14 = dz[oo + 14], dz1_15 = dz[oo + 15];
-    const dz1_16 = dz[oo + 16], dz1_17 = dz[oo + 17], dz1_18 = dz[oo + 18], dz1_19 = dz[oo + 19], dz1_20 = dz[oo + 20], dz1_21 = dz[oo + 21], dz1_22 = dz[oo + 22], dz1_23 = dz[oo + 23];
-    const dz1_24 = dz[oo + 24], dz1_25 = dz[oo + 25], dz1_26 = dz[oo + 26], dz1_27 = dz[oo + 27], dz1_28 = dz[oo + 28], dz1_29 = dz[oo + 29], dz1_30 = dz[oo + 30], dz1_31 = dz[oo + 31];
-    const x0 = input[io], x1 = input[io + 1], x2 = input[io + 2], x3 = input[io + 3], x4 = input[io + 4], x5 = input[io + 5], x6 = input[io + 6], x7 = input[io + 7];
+    const dz1_0 = dz[oo]!, dz1_1 = dz[oo + 1]!, dz1_2 = dz[oo + 2]!, dz1_3 = dz[oo + 3]!, dz1_4 = dz[oo + 4]!, dz1_5 = dz[oo + 5]!, dz1_6 = dz[oo + 6]!, dz1_7 = dz[oo + 7]!;
+    const dz1_8 = dz[oo + 8]!, dz1_9 = dz[oo + 9]!, dz1_10 = dz[oo + 10]!, dz1_11 = dz[oo + 11]!, dz1_12 = dz[oo + 12]!, dz1_13 = dz[oo + 13]!, dz1_14 = dz[oo + 14]!, dz1_15 = dz[oo + 15]!;
+    const dz1_16 = dz[oo + 16]!, dz1_17 = dz[oo + 17]!, dz1_18 = dz[oo + 18]!, dz1_19 = dz[oo + 19]!, dz1_20 = dz[oo + 20]!, dz1_21 = dz[oo + 21]!, dz1_22 = dz[oo + 22]!, dz1_23 = dz[oo + 23]!;
+    const dz1_24 = dz[oo + 24]!, dz1_25 = dz[oo + 25]!, dz1_26 = dz[oo + 26]!, dz1_27 = dz[oo + 27]!, dz1_28 = dz[oo + 28]!, dz1_29 = dz[oo + 29]!, dz1_30 = dz[oo + 30]!, dz1_31 = dz[oo + 31]!;
+    const x0 = input[io]!, x1 = input[io + 1]!, x2 = input[io + 2]!, x3 = input[io + 3]!, x4 = input[io + 4]!, x5 = input[io + 5]!, x6 = input[io + 6]!, x7 = input[io + 7]!;
     gb1_0 += dz1_0; gw1_0_0 += dz1_0 * x0; gw1_0_1 += dz1_0 * x1; gw1_0_2 += dz1_0 * x2;
     gw1_0_3 += dz1_0 * x3; gw1_0_4 += dz1_0 * x4; gw1_0_5 += dz1_0 * x5; gw1_0_6 += dz1_0 * x6;
     gw1_0_7 += dz1_0 * x7;
@@ -967,6 +946,16 @@ function backwardDense1(params: Float64Array, grad: Float64Array, input: ArrayLi
   grad[286] = gb1_30; grad[287] = gb1_31;
 }
 
+/**
+ * One sample: x holds 8 inputs; returns the 3 outputs after the last activation
+ * (probabilities). Allocation-free when `out` is given.
+ */
+export function forward(params: Float64Array, x: ArrayLike<number>, out?: Float64Array): Float64Array {
+  const result = out ?? new Float64Array(3);
+  forwardBatch(params, x, 1, result);
+  return result;
+}
+
 /** Many samples: x is rows x 8 (row-major); writes rows x 3 outputs into `out` and returns it. */
 export function forwardBatch(params: Float64Array, x: ArrayLike<number>, rows: number, out: Float64Array = new Float64Array(rows * 3)): Float64Array {
   if (params.length !== 867) throw new RangeError(`expected 867 parameters, got ${params.length}`);
@@ -998,18 +987,37 @@ export function lossAndGradient(params: Float64Array, x: ArrayLike<number>, y: A
   const loss = lossAtLogits(scratchZ3, y, rows, scratchDz3);
   backwardDense3(params, grad, scratchA2, scratchDz3, rows, scratchDz2);
   backwardDense2(params, grad, scratchA1, scratchDz2, rows, scratchDz1);
-  backwardDense1(params, grad, x, scratchDz1, rows);
+  backwardDense1(grad, x, scratchDz1, rows);
   return loss + regularize(params, grad);
 }
 
 /**
- * One sample: x holds 8 inputs; returns the 3 outputs after the last activation
- * (probabilities). Allocation-free when `out` is given.
+ * J on rows as lossAndGradient computes it (data loss + regularization, the same sums bit for bit), forward only:
+ * no gradient. Writes the rows x 3 outputs (as forwardBatch) into out.
  */
-export function forward(params: Float64Array, x: ArrayLike<number>, out?: Float64Array): Float64Array {
-  const result = out ?? new Float64Array(3);
-  forwardBatch(params, x, 1, result);
-  return result;
+export function lossOf(params: Float64Array, x: Float64Array, y: Float64Array, rows: number, out: Float64Array): number {
+  if (params.length !== 867) throw new RangeError(`expected 867 parameters, got ${params.length}`);
+  if (!Number.isInteger(rows) || rows < 1) throw new RangeError(`rows must be a positive integer, got ${rows}`);
+  if (x.length < rows * 8) throw new RangeError(`x holds ${x.length} numbers, expected rows * 8 = ${rows * 8}`);
+  const lossScale = 1 / (rows * 3);
+  let loss = 0;
+  ensureCapacity(Math.min(rows, 256));
+  for (let from = 0; from < rows; from += 256) {
+    const chunk = Math.min(256, rows - from);
+    const xChunk = x.subarray(from * 8, (from + chunk) * 8);
+    forwardDense1(params, xChunk, chunk, scratchA1);
+    forwardDense2(params, scratchA1, chunk, scratchA2);
+    forwardDense3(params, scratchA2, chunk, scratchZ3);
+    outputActivation(scratchZ3, chunk, out.subarray(from * 3, (from + chunk) * 3));
+    const n = chunk * 3;
+    for (let k = 0; k < n; k++) {
+      const zk = scratchZ3[k]!;
+      const yk = y[from * 3 + k]!;
+      const e = Math.exp(-Math.abs(zk));
+      loss += (zk > 0 ? zk : 0) - zk * yk + Math.log1p(e);
+    }
+  }
+  return loss * lossScale + penalty(params);
 }
 
 /**
@@ -1019,19 +1027,37 @@ export function forward(params: Float64Array, x: ArrayLike<number>, out?: Float6
 function regularize(params: Float64Array, grad: Float64Array): number {
   let sumAbs = 0;
   for (let p = 0; p < 256; p++) {
-    const w = params[p];
+    const w = params[p]!;
     sumAbs += Math.abs(w);
-    grad[p] += 0.00001 * Math.sign(w);
+    grad[p]! += 0.00001 * Math.sign(w);
   }
   for (let p = 288; p < 800; p++) {
-    const w = params[p];
+    const w = params[p]!;
     sumAbs += Math.abs(w);
-    grad[p] += 0.00001 * Math.sign(w);
+    grad[p]! += 0.00001 * Math.sign(w);
   }
   for (let p = 816; p < 864; p++) {
-    const w = params[p];
+    const w = params[p]!;
     sumAbs += Math.abs(w);
-    grad[p] += 0.00001 * Math.sign(w);
+    grad[p]! += 0.00001 * Math.sign(w);
+  }
+  return 0.00001 * sumAbs;
+}
+
+/** R as regularize computes it (the same sums), without the gradient: for lossOf. */
+function penalty(params: Float64Array): number {
+  let sumAbs = 0;
+  for (let p = 0; p < 256; p++) {
+    const w = params[p]!;
+    sumAbs += Math.abs(w);
+  }
+  for (let p = 288; p < 800; p++) {
+    const w = params[p]!;
+    sumAbs += Math.abs(w);
+  }
+  for (let p = 816; p < 864; p++) {
+    const w = params[p]!;
+    sumAbs += Math.abs(w);
   }
   return 0.00001 * sumAbs;
 }
@@ -1172,6 +1198,25 @@ function naturalLog(x: number): number {
   return k * 6.93147180369123816490e-1 - (hfsq - (s * (hfsq + r) + k * 1.90821492927058770002e-10) - f);
 }
 
+/**
+ * order[0..n) = 0..n-1, then (seed not null) Fisher-Yates shuffled by a SeededRandom on stream
+ * epoch + 1 of the seed (stream 0 is initialization's): for i = n-1 down to 1, swap i with
+ * j = floor(u * (i + 1)), u uniform in [0, 1).
+ */
+function shuffledOrder(order: Uint32Array, n: number, seed: number | null, epoch: number): Uint32Array {
+  for (let i = 0; i < n; i++) order[i] = i;
+  if (seed !== null) {
+    const random = new SeededRandom(seed, (epoch + 1) >>> 0);
+    for (let i = n - 1; i > 0; i--) {
+      const j = Math.floor(random.float() * (i + 1));
+      const t = order[i]!;
+      order[i] = order[j]!;
+      order[j] = t;
+    }
+  }
+  return order;
+}
+
 /** params[from..to) ~ U(-limit, limit): limit * (2u - 1), u uniform in [0, 1). */
 function fillUniform(params: Float64Array, from: number, to: number, limit: number, random: SeededRandom): void {
   for (let p = from; p < to; p++) params[p] = limit * (2 * random.float() - 1);
@@ -1304,6 +1349,12 @@ export function trainStep(state: TrainState, x: ArrayLike<number>, y: ArrayLike<
 // Training: the Trainer (Keras-like fit / predict / evaluate, checkpoints)
 // -------------------------------------------------------------------------------------------------
 
+/**
+ * The parameter storage (Float64Array): the type and constructor the Trainer uses.
+ */
+type ParamArray = Float64Array;
+const ParamArray: Float64ArrayConstructor = Float64Array;
+
 /** Each layer's shape and parameter ranges [from, to) (checkpoints, diagnostics). */
 const TRAINING_LAYERS: readonly { readonly name: string; readonly inputs: number; readonly units: number; readonly activation: string; readonly weights: readonly [number, number]; readonly biases: readonly [number, number] }[] = [
   { name: "dense_1", inputs: 8, units: 32, activation: "relu", weights: [0, 256], biases: [256, 288] },
@@ -1331,30 +1382,6 @@ export interface EpochLogs {
   lr: number;
 }
 
-/** What onBatchEnd receives. */
-export interface BatchLogs {
-  /** 0-based batch index within the epoch. */
-  batch: number;
-  /** Rows in this batch (the last one may be smaller). */
-  size: number;
-  /** J on this batch before the update. */
-  loss: number;
-  /** Learning rate of this update. */
-  lr: number;
-  /** state.step after the update. */
-  step: number;
-}
-
-/**
- * Keras-style callbacks. Return false, or set trainer.stopTraining = true, to stop: after this
- * batch (onBatchEnd; the epoch can then be resumed where it stopped) or after this epoch. fitAsync
- * awaits a returned promise; fit ignores it.
- */
-export interface FitCallbacks {
-  onEpochEnd?: (epoch: number, logs: EpochLogs) => void | boolean | Promise<void | boolean>;
-  onBatchEnd?: (batch: number, logs: BatchLogs) => void | boolean | Promise<void | boolean>;
-}
-
 /** fit options (tfjs/Keras); unset ones come from the program's train line. */
 export interface FitOptions {
   /** Train until this epoch index (exclusive), as Keras: epochs - initialEpoch epochs are run. Default 150. */
@@ -1374,12 +1401,6 @@ export interface FitOptions {
   callbacks?: FitCallbacks;
 }
 
-/** What fit returns (Keras' History): one entry per completed epoch. */
-export interface History {
-  epoch: number[];
-  history: { [K in keyof EpochLogs]-?: number[] };
-}
-
 /** What evaluate returns. */
 export interface Evaluation {
   /** J on all rows: mean data loss + regularization. */
@@ -1390,46 +1411,8 @@ export interface Evaluation {
   labelAccuracy: number[];
 }
 
-/** A checkpoint: toJSON's output, fromJSON's input (plain JSON data). */
-export interface TrainerJSON {
-  format: "mlpc-trainer";
-  version: 1;
-  model: string;
-  optimizer: string;
-  layers: { name: string; inputs: number; units: number; activation: string }[];
-  seed: number;
-  step: number;
-  epoch: number;
-  batch: number;
-  /** Running loss sum and rows of an interrupted epoch (batch > 0), and the layout it was run with. */
-  partialEpoch: { lossSum: number; rows: number; trainRows: number; batchSize: number } | null;
-  params: number[];
-  buffers: Record<string, number[]>;
-}
-
-/** Thrown when a batch loss is NaN or infinite; the update of that batch is not applied. */
-export class NonFiniteLossError extends Error {
-  /** 0-based epoch and batch, the state.step of the failed update, and the first layer whose gradient is non-finite. */
-  readonly epoch: number;
-  readonly batch: number;
-  readonly step: number;
-  readonly layer: string | null;
-  readonly loss: number;
-
-  constructor(loss: number, epoch: number, batch: number, step: number, layer: string | null) {
-    super(
-      `training diverged: the loss is ${loss} at epoch ${epoch + 1}, batch ${batch + 1} (update ${step + 1})` +
-        (layer === null ? "" : `; first non-finite gradient in ${layer}`) +
-        ". Try a lower learning rate or gradient clipping (clip=1 on the optimizer line).",
-    );
-    this.name = "NonFiniteLossError";
-    this.loss = loss;
-    this.epoch = epoch;
-    this.batch = batch;
-    this.step = step;
-    this.layer = layer;
-  }
-}
+/** The History keys of this model, in order: Keras' names, the ones its EpochLogs can hold. */
+const HISTORY_KEYS: readonly (keyof EpochLogs)[] = ["loss", "accuracy", "val_loss", "val_accuracy", "lr"];
 
 /** predict and evaluate run forwardBatch on this many rows at a time: bounded scratch memory, one call a chunk. */
 const PREDICT_CHUNK_ROWS = 256;
@@ -1460,6 +1443,19 @@ function checkRows(m: { values: Float64Array; rows: number }, rows: number, what
   return m;
 }
 
+/** Resolves on a later turn of the event loop (setTimeout 0), so a page can repaint between batches. */
+function yieldToEventLoop(): Promise<void> {
+  const timers = globalThis as unknown as { setTimeout?: (callback: () => void, ms: number) => unknown };
+  return new Promise((resolve) => {
+    if (timers.setTimeout === undefined) resolve();
+    else timers.setTimeout(resolve, 0);
+  });
+}
+
+function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as { then?: unknown } | null | undefined)?.then === "function";
+}
+
 /** x as a flat rows x 8 matrix. */
 function toInputs(data: Rows): { values: Float64Array; rows: number } {
   return toMatrix(data, 8, "x");
@@ -1477,16 +1473,169 @@ function countCorrect(out: Float64Array, o: number, y: Float64Array, r: number, 
   }
 }
 
-/** Resolves on a later turn of the event loop (setTimeout 0), so a page can repaint between batches. */
-function yieldToEventLoop(): Promise<void> {
-  const timers = globalThis as unknown as { setTimeout?: (callback: () => void, ms: number) => unknown };
-  return new Promise((resolve) => {
-    if (timers.setTimeout === undefined) resolve();
-    else timers.setTimeout(resolve, 0);
-  });
+/** Accuracy on rows (training rows at the end of an epoch), forward only: forwardBatch on PREDICT_CHUNK_ROWS rows at a time into out. */
+function accuracyOf(params: ParamArray, x: Float64Array, y: Float64Array, rows: number, out: Float64Array): number {
+  const correct = new Float64Array(3);
+  for (let from = 0; from < rows; from += PREDICT_CHUNK_ROWS) {
+    const n = Math.min(PREDICT_CHUNK_ROWS, rows - from);
+    forwardBatch(params, x.subarray(from * 8, (from + n) * 8), n, out);
+    for (let r = 0; r < n; r++) countCorrect(out, r * 3, y, from + r, correct);
+  }
+  let total = 0;
+  for (let j = 0; j < correct.length; j++) total += correct[j]!;
+  return total / (rows * 3);
 }
 
-/** Everything one fit call works with: the data as flat arrays, batch buffers, its history. */
+/**
+ * J on rows (data loss + regularization: lossOf, the same sums as lossAndGradient without the
+ * backward pass) and the accuracy of the outputs lossOf writes into out (rows x 3).
+ */
+function evaluateRows(params: ParamArray, x: Float64Array, y: Float64Array, rows: number, out: Float64Array): Evaluation {
+  const loss = lossOf(params, x, y, rows, out);
+  const correct = new Float64Array(3);
+  for (let r = 0; r < rows; r++) countCorrect(out, r * 3, y, r, correct);
+  let total = 0;
+  for (let j = 0; j < correct.length; j++) total += correct[j]!;
+  return { loss, accuracy: total / (rows * 3), labelAccuracy: Array.from(correct, (c) => c / rows) };
+}
+
+/** The end-of-epoch metrics with the epoch's final weights, forward only: accuracy on the training rows, loss and accuracy on the validation rows. */
+function addEpochMetrics(logs: EpochLogs, params: ParamArray, run: FitRun): void {
+  logs.accuracy = accuracyOf(params, run.x, run.y, run.n, run.chunkOut);
+  if (run.valX !== null && run.valY !== null && run.valRows > 0) {
+    const v = evaluateRows(params, run.valX, run.valY, run.valRows, run.valOut);
+    logs.val_loss = v.loss;
+    logs.val_accuracy = v.accuracy;
+  }
+}
+
+/** Bumped whenever the checkpoint layout changes; fromJSON rejects other versions. */
+const CHECKPOINT_VERSION = 1;
+const CHECKPOINT_FORMAT = "mlpc-trainer";
+
+/** A checkpoint: toJSON's output, fromJSON's input (plain JSON data). */
+export interface TrainerJSON {
+  format: typeof CHECKPOINT_FORMAT;
+  version: typeof CHECKPOINT_VERSION;
+  model: string;
+  optimizer: string;
+  layers: { name: string; inputs: number; units: number; activation: string }[];
+  seed: number;
+  step: number;
+  epoch: number;
+  batch: number;
+  /** Running loss sum and rows of an interrupted epoch (batch > 0), and the layout it was run with. */
+  partialEpoch: { lossSum: number; rows: number; trainRows: number; batchSize: number } | null;
+  params: number[];
+  buffers: Record<string, number[]>;
+}
+
+/** The files `mlpc train` writes: a weights file and a training checkpoint, each with the trainer checkpoint under `trainer`. */
+const CLI_FORMATS: readonly string[] = ["mlpc-weights", "mlpc-train-checkpoint"];
+
+/**
+ * The trainer checkpoint in `json`: a checkpoint object or its JSON text, or a file `mlpc train`
+ * wrote (weights or training checkpoint), whose `trainer` part is taken. Checks format and version;
+ * the rest is checked field by field by fromJSON.
+ */
+function readCheckpoint(json: unknown): Partial<TrainerJSON> {
+  let data: unknown = typeof json === "string" ? JSON.parse(json) : json;
+  if (isRecord(data) && typeof data["format"] === "string" && CLI_FORMATS.includes(data["format"])) {
+    if (!isRecord(data["trainer"])) throw new Error(`this ${data["format"]} file has no trainer checkpoint (no "trainer" object)`);
+    data = data["trainer"];
+  }
+  if (!isRecord(data) || data["format"] !== CHECKPOINT_FORMAT) {
+    throw new Error(`not an mlpc trainer checkpoint (format is not ${CHECKPOINT_FORMAT}) nor a weights file of mlpc train (format mlpc-weights)`);
+  }
+  if (data["version"] !== CHECKPOINT_VERSION) {
+    throw new Error(`checkpoint format version ${String(data["version"])} is not supported (this module reads version ${CHECKPOINT_VERSION})`);
+  }
+  return data as Partial<TrainerJSON>;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** "4 -> 16 relu -> 3 softmax": a layer list as text, to compare and to show. */
+function describeLayers(layers: readonly { inputs: number; units: number; activation: string }[]): string {
+  if (layers.length === 0) return "(no layers)";
+  return [String(layers[0]!.inputs), ...layers.map((l) => `${l.units} ${l.activation}`)].join(" -> ");
+}
+
+/** The layer list of a checkpoint as describeLayers text, or "(no layers)" when it is not a list of objects. */
+function describeCheckpointLayers(layers: unknown): string {
+  return Array.isArray(layers) && layers.every((l: unknown) => typeof l === "object" && l !== null) ? describeLayers(layers as TrainerJSON["layers"]) : "(no layers)";
+}
+
+/** A JSON array of `length` finite numbers, or an error naming the field. */
+function checkpointNumbers(value: unknown, length: number, what: string): number[] {
+  if (!Array.isArray(value) || value.length !== length || !value.every((v) => typeof v === "number" && Number.isFinite(v))) {
+    throw new Error(`checkpoint ${what}: expected ${length} finite numbers`);
+  }
+  return value as number[];
+}
+
+function checkpointInteger(value: unknown, what: string): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 0) throw new Error(`checkpoint ${what}: expected a whole number >= 0`);
+  return value;
+}
+
+/** What onBatchEnd receives. */
+export interface BatchLogs {
+  /** 0-based batch index within the epoch. */
+  batch: number;
+  /** Rows in this batch (the last one may be smaller). */
+  size: number;
+  /** J on this batch before the update. */
+  loss: number;
+  /** Learning rate of this update. */
+  lr: number;
+  /** state.step after the update. */
+  step: number;
+}
+
+/**
+ * Keras-style callbacks. Return false, or set trainer.stopTraining = true, to stop: after this
+ * batch (onBatchEnd; the epoch can then be resumed where it stopped) or after this epoch. fitAsync
+ * awaits a returned promise; fit ignores it.
+ */
+export interface FitCallbacks {
+  onEpochEnd?: (epoch: number, logs: EpochLogs) => void | boolean | Promise<void | boolean>;
+  onBatchEnd?: (batch: number, logs: BatchLogs) => void | boolean | Promise<void | boolean>;
+}
+
+/** What fit returns (Keras' History): one entry per completed epoch. */
+export interface History {
+  epoch: number[];
+  history: { [K in keyof EpochLogs]-?: number[] };
+}
+
+/** Thrown when a batch loss is NaN or infinite; the update of that batch is not applied. */
+export class NonFiniteLossError extends Error {
+  /** 0-based epoch and batch, the state.step of the failed update, and the first layer whose gradient is non-finite. */
+  readonly epoch: number;
+  readonly batch: number;
+  readonly step: number;
+  readonly layer: string | null;
+  readonly loss: number;
+
+  constructor(loss: number, epoch: number, batch: number, step: number, layer: string | null) {
+    super(
+      `training diverged: the loss is ${loss} at epoch ${epoch + 1}, batch ${batch + 1} (update ${step + 1})` +
+        (layer === null ? "" : `; first non-finite gradient in ${layer}`) +
+        ". Try a lower learning rate or gradient clipping (clip=1 on the optimizer line).",
+    );
+    this.name = "NonFiniteLossError";
+    this.loss = loss;
+    this.epoch = epoch;
+    this.batch = batch;
+    this.step = step;
+    this.layer = layer;
+  }
+}
+
+/** Everything one fit call works with: the data as flat arrays, batch and output buffers, its history. */
 interface FitRun {
   readonly x: Float64Array;
   readonly y: Float64Array;
@@ -1503,6 +1652,9 @@ interface FitRun {
   readonly order: Uint32Array;
   readonly xb: Float64Array;
   readonly yb: Float64Array;
+  /** Outputs of PREDICT_CHUNK_ROWS rows (training-set metrics), and of every validation row. */
+  readonly chunkOut: Float64Array;
+  readonly valOut: Float64Array;
   readonly callbacks: FitCallbacks;
   readonly history: History;
 }
@@ -1515,7 +1667,11 @@ interface FitRun {
  *     const probabilities = trainer.predict(xNew);
  *
  * Checkpoints: JSON.stringify(trainer) (toJSON), then Trainer.fromJSON(text) and
- * fit(x, y, { epochs, initialEpoch: trainer.epoch }) continues exactly as if never stopped.
+ * fit(x, y, { epochs, initialEpoch: trainer.epoch }) continues exactly as if never stopped, even
+ * in the middle of an epoch. That rests on three facts: the shuffle order of epoch e depends only
+ * on (seed, e) (a fresh SeededRandom stream per epoch, so there is no generator state to save),
+ * the schedule depends only on state.step, and the checkpoint holds params, optimizer buffers,
+ * step, and the position and running loss of an interrupted epoch.
  */
 export class Trainer {
   /** Parameters, gradient, optimizer buffers and step. */
@@ -1533,24 +1689,23 @@ export class Trainer {
   private epochRows = 0;
   /** Layout of the run an interrupted epoch belongs to, checked on resume. */
   private epochLayout: { trainRows: number; batchSize: number } | null = null;
-  /** Gradient sink for evaluate, allocated once. */
-  private scratchGrad: Float64Array | null = null;
 
   constructor(options: { params?: ArrayLike<number>; seed?: number } = {}) {
-    this.seed = options.seed ?? 42;
-    let params: Float64Array;
+    this.seed = options.seed ?? spec.training.seed;
+    const P = spec.paramCount;
+    let params: ParamArray;
     if (options.params === undefined) {
       params = initParams(this.seed);
     } else {
-      if (options.params.length !== 867) throw new Error(`expected 867 parameters, got ${options.params.length}`);
-      params = new Float64Array(867);
-      for (let p = 0; p < 867; p++) params[p] = options.params[p]!;
+      if (options.params.length !== P) throw new Error(`expected ${P} parameters, got ${options.params.length}`);
+      params = new ParamArray(P);
+      for (let p = 0; p < P; p++) params[p] = options.params[p]!;
     }
     this.state = createTrainState(params);
   }
 
   /** The model's parameters (trained in place). */
-  get params(): Float64Array {
+  get params(): ParamArray {
     return this.state.params;
   }
 
@@ -1598,23 +1753,26 @@ export class Trainer {
     return run.history;
   }
 
-  /** The outputs of every row (forwardBatch, PREDICT_CHUNK_ROWS rows a call): one array of 3 outputs per row (probabilities for sigmoid/softmax). */
+  /** The outputs of every row (forwardBatch, PREDICT_CHUNK_ROWS rows a call): one array of outputs per row (probabilities for sigmoid/softmax). */
   predict(x: Rows): number[][] {
+    const IN = spec.inputSize;
+    const OUT = spec.outputSize;
     const { values, rows } = toInputs(x);
-    const out = new Float64Array(Math.min(rows, PREDICT_CHUNK_ROWS) * 3);
+    const out = new Float64Array(Math.min(rows, PREDICT_CHUNK_ROWS) * OUT);
     const result: number[][] = [];
     for (let from = 0; from < rows; from += PREDICT_CHUNK_ROWS) {
       const n = Math.min(PREDICT_CHUNK_ROWS, rows - from);
-      forwardBatch(this.state.params, values.subarray(from * 8, (from + n) * 8), n, out);
-      for (let r = 0; r < n; r++) result.push(Array.from(out.subarray(r * 3, (r + 1) * 3)));
+      forwardBatch(this.state.params, values.subarray(from * IN, (from + n) * IN), n, out);
+      for (let r = 0; r < n; r++) result.push(Array.from(out.subarray(r * OUT, (r + 1) * OUT)));
     }
     return result;
   }
 
-  /** Loss (data loss + regularization, as trained) and accuracy on all rows, without changing anything. */
+  /** Loss (data loss + regularization, as trained) and the model's metrics on all rows, forward only, without changing anything. */
   evaluate(x: Rows, y: Rows): Evaluation {
     const inputs = toInputs(x);
-    return this.evaluateFlat(inputs.values, toTargets(y, inputs.rows), inputs.rows);
+    const targets = toTargets(y, inputs.rows);
+    return evaluateRows(this.state.params, inputs.values, targets, inputs.rows, new Float64Array(inputs.rows * spec.outputSize));
   }
 
   /** A versioned checkpoint: shapes, params, optimizer buffers, step and epoch position. */
@@ -1623,10 +1781,10 @@ export class Trainer {
     const own = optimizerBuffers(this.state);
     for (const name of Object.keys(own)) buffers[name] = Array.from(own[name]!);
     return {
-      format: "mlpc-trainer",
-      version: 1,
-      model: "multilabel",
-      optimizer: "adam",
+      format: CHECKPOINT_FORMAT,
+      version: CHECKPOINT_VERSION,
+      model: spec.name,
+      optimizer: spec.optimizer.kind,
       layers: TRAINING_LAYERS.map((l) => ({ name: l.name, inputs: l.inputs, units: l.units, activation: l.activation })),
       seed: this.seed,
       step: this.state.step,
@@ -1642,33 +1800,28 @@ export class Trainer {
   }
 
   /**
-   * A trainer from a checkpoint (the object or its JSON text). Rejects another format version, other
-   * layer shapes or another optimizer with a message saying what differs. With paramsOnly, only
-   * the parameters are read (e.g. to predict with a model whose optimizer line changed).
+   * A trainer from a checkpoint (the object or its JSON text), or from the weights file (or
+   * training checkpoint) `mlpc train` writes, whose `trainer` part is taken: its `scaling` is NOT
+   * applied, so inputs must be scaled as it says. Rejects another format version, other layer
+   * shapes or another optimizer with a message saying what differs. With paramsOnly, only the
+   * parameters are read (e.g. to predict with a model whose optimizer line changed).
    */
   static fromJSON(json: unknown, options: { paramsOnly?: boolean } = {}): Trainer {
-    const data = (typeof json === "string" ? JSON.parse(json) : json) as Partial<TrainerJSON> | null;
-    if (data === null || typeof data !== "object" || data.format !== "mlpc-trainer") {
-      throw new Error("not an mlpc trainer checkpoint (format is not mlpc-trainer)");
-    }
-    if (data.version !== 1) {
-      throw new Error(`checkpoint format version ${String(data.version)} is not supported (this module reads version 1)`);
-    }
+    const data = readCheckpoint(json);
     const expected = describeLayers(TRAINING_LAYERS);
-    const layers: unknown = data.layers;
-    const found =
-      Array.isArray(layers) && layers.every((l: unknown) => typeof l === "object" && l !== null) ? describeLayers(layers as TrainerJSON["layers"]) : "(no layers)";
+    const found = describeCheckpointLayers(data.layers);
     if (found !== expected) {
-      throw new Error(`checkpoint layers do not match this model: checkpoint ${found}, model multilabel ${expected}`);
+      throw new Error(`checkpoint layers do not match this model: checkpoint ${found}, model ${spec.name} ${expected}`);
     }
-    const params = checkpointNumbers(data.params, 867, "params");
+    const P = spec.paramCount;
+    const params = checkpointNumbers(data.params, P, "params");
     const trainer = new Trainer(typeof data.seed === "number" ? { params, seed: data.seed } : { params });
     if (options.paramsOnly === true) return trainer;
-    if (data.optimizer !== "adam") {
-      throw new Error(`checkpoint optimizer ${String(data.optimizer)} does not match this model's adam (load with paramsOnly to keep only the weights)`);
+    if (data.optimizer !== spec.optimizer.kind) {
+      throw new Error(`checkpoint optimizer ${String(data.optimizer)} does not match this model's ${spec.optimizer.kind} (load with paramsOnly to keep only the weights)`);
     }
     const own = optimizerBuffers(trainer.state);
-    for (const name of Object.keys(own)) own[name]!.set(checkpointNumbers(data.buffers?.[name], 867, `buffers.${name}`));
+    for (const name of Object.keys(own)) own[name]!.set(checkpointNumbers(data.buffers?.[name], P, `buffers.${name}`));
     trainer.state.step = checkpointInteger(data.step, "step");
     trainer.epoch = checkpointInteger(data.epoch, "epoch");
     trainer.batch = checkpointInteger(data.batch, "batch");
@@ -1684,6 +1837,8 @@ export class Trainer {
 
   /** Checks and converts the data and options; places the epoch cursor (resuming when it can). */
   private beginFit(x: Rows, y: Rows, options: FitOptions): FitRun {
+    const IN = spec.inputSize;
+    const OUT = spec.outputSize;
     const inputs = toInputs(x);
     const targets = toTargets(y, inputs.rows);
     let n = inputs.rows;
@@ -1701,15 +1856,15 @@ export class Trainer {
       // Keras: the last rows, before any shuffling.
       n = Math.floor(inputs.rows * (1 - split));
       valRows = inputs.rows - n;
-      valX = inputs.values.subarray(n * 8);
-      valY = targets.subarray(n * 3);
+      valX = inputs.values.subarray(n * IN);
+      valY = targets.subarray(n * OUT);
     }
     if (n === 0) throw new Error("no training rows");
-    const epochs = options.epochs ?? 150;
+    const epochs = options.epochs ?? spec.training.epochs;
     const initialEpoch = options.initialEpoch ?? 0;
     if (!Number.isInteger(epochs) || epochs < 0) throw new Error(`epochs must be a whole number >= 0, got ${epochs}`);
     if (!Number.isInteger(initialEpoch) || initialEpoch < 0) throw new Error(`initialEpoch must be a whole number >= 0, got ${initialEpoch}`);
-    const requested = options.batchSize ?? 32;
+    const requested = options.batchSize ?? spec.training.batch;
     if (requested !== "all" && (!Number.isInteger(requested) || requested < 1)) {
       throw new Error(`batchSize must be a whole number >= 1 or "all", got ${String(requested)}`);
     }
@@ -1727,9 +1882,11 @@ export class Trainer {
       this.batch = 0;
     }
     this.stopTraining = false;
+    const history = {} as History["history"];
+    for (const key of HISTORY_KEYS) history[key] = [];
     return {
-      x: inputs.values.subarray(0, n * 8),
-      y: targets.subarray(0, n * 3),
+      x: inputs.values.subarray(0, n * IN),
+      y: targets.subarray(0, n * OUT),
       n,
       valX,
       valY,
@@ -1737,13 +1894,15 @@ export class Trainer {
       epochs,
       batchSize,
       batches: Math.ceil(n / batchSize),
-      shuffle: options.shuffle ?? true,
+      shuffle: options.shuffle ?? spec.training.shuffle,
       seed: options.seed ?? this.seed,
       order: new Uint32Array(n),
-      xb: new Float64Array(batchSize * 8),
-      yb: new Float64Array(batchSize * 3),
+      xb: new Float64Array(batchSize * IN),
+      yb: new Float64Array(batchSize * OUT),
+      chunkOut: new Float64Array(Math.min(n, PREDICT_CHUNK_ROWS) * OUT),
+      valOut: new Float64Array(valRows * OUT),
       callbacks: options.callbacks ?? {},
-      history: { epoch: [], history: { loss: [], accuracy: [], val_loss: [], val_accuracy: [], lr: [] } },
+      history: { epoch: [], history },
     };
   }
 
@@ -1759,29 +1918,20 @@ export class Trainer {
    * SeededRandom on stream epoch + 1 of the seed: a function of (seed, epoch) only.
    */
   private epochOrder(run: FitRun): Uint32Array {
-    const order = run.order;
-    for (let i = 0; i < run.n; i++) order[i] = i;
-    if (run.shuffle) {
-      const random = new SeededRandom(run.seed, (this.epoch + 1) >>> 0);
-      for (let i = run.n - 1; i > 0; i--) {
-        const j = Math.floor(random.float() * (i + 1));
-        const t = order[i]!;
-        order[i] = order[j]!;
-        order[j] = t;
-      }
-    }
-    return order;
+    return shuffledOrder(run.order, run.n, run.shuffle ? run.seed : null, this.epoch);
   }
 
   /** Gathers batch `this.batch`, checks its loss, updates; returns the onBatchEnd result. */
   private trainBatch(run: FitRun, order: Uint32Array): ReturnType<NonNullable<FitCallbacks["onBatchEnd"]>> {
+    const IN = spec.inputSize;
+    const OUT = spec.outputSize;
     const start = this.batch * run.batchSize;
     const rows = Math.min(run.batchSize, run.n - start);
     const { x, y, xb, yb } = run;
     for (let r = 0; r < rows; r++) {
       const i = order[start + r]!;
-      for (let k = 0; k < 8; k++) xb[r * 8 + k] = x[i * 8 + k]!;
-      for (let k = 0; k < 3; k++) yb[r * 3 + k] = y[i * 3 + k]!;
+      for (let k = 0; k < IN; k++) xb[r * IN + k] = x[i * IN + k]!;
+      for (let k = 0; k < OUT; k++) yb[r * OUT + k] = y[i * OUT + k]!;
     }
     const state = this.state;
     const loss = lossAndGradient(state.params, xb, yb, rows, state.grad);
@@ -1797,75 +1947,30 @@ export class Trainer {
     return onBatchEnd === undefined ? undefined : onBatchEnd(batch, { batch, size: rows, loss, lr, step: state.step });
   }
 
-  /** Closes the epoch: its logs (validation included), the history; moves the cursor on. */
+  /** Closes the epoch: its logs (forward-only metrics, validation included), the history; moves the cursor on. */
   private endEpoch(run: FitRun): [number, EpochLogs] {
     const epoch = this.epoch;
-    const rows = this.epochRows;
-    const logs: EpochLogs = { loss: this.epochLossSum / rows, lr: learningRate(this.state.step - 1) };
-    if (rows > 0) logs.accuracy = this.evaluateFlat(run.x, run.y, run.n).accuracy;
-    if (run.valX !== null && run.valY !== null && run.valRows > 0) {
-      const v = this.evaluateFlat(run.valX, run.valY, run.valRows);
-      logs.val_loss = v.loss;
-      logs.val_accuracy = v.accuracy;
-    }
+    const logs: EpochLogs = { loss: this.epochLossSum / this.epochRows, lr: learningRate(this.state.step - 1) };
+    addEpochMetrics(logs, this.state.params, run);
     this.epoch += 1;
     this.batch = 0;
     this.epochLayout = null;
     run.history.epoch.push(epoch);
     const h = run.history.history;
-    if (logs.loss !== undefined) h.loss.push(logs.loss);
-    if (logs.accuracy !== undefined) h.accuracy.push(logs.accuracy);
-    if (logs.val_loss !== undefined) h.val_loss.push(logs.val_loss);
-    if (logs.val_accuracy !== undefined) h.val_accuracy.push(logs.val_accuracy);
-    if (logs.lr !== undefined) h.lr.push(logs.lr);
+    for (const key of HISTORY_KEYS) {
+      const value = logs[key];
+      if (value !== undefined) h[key].push(value);
+    }
     return [epoch, logs];
   }
-
-  private evaluateFlat(x: Float64Array, y: Float64Array, rows: number): Evaluation {
-    this.scratchGrad ??= new Float64Array(867);
-    const loss = lossAndGradient(this.state.params, x, y, rows, this.scratchGrad);
-    const correct = new Float64Array(3);
-    const out = new Float64Array(Math.min(rows, PREDICT_CHUNK_ROWS) * 3);
-    for (let from = 0; from < rows; from += PREDICT_CHUNK_ROWS) {
-      const n = Math.min(PREDICT_CHUNK_ROWS, rows - from);
-      forwardBatch(this.state.params, x.subarray(from * 8, (from + n) * 8), n, out);
-      for (let r = 0; r < n; r++) countCorrect(out, r * 3, y, from + r, correct);
-    }
-    let total = 0;
-    for (let j = 0; j < correct.length; j++) total += correct[j]!;
-    return { loss, accuracy: total / (rows * 3), labelAccuracy: Array.from(correct, (c) => c / rows) };
-  }
-}
-
-/** "4 -> 16 relu -> 3 softmax": a layer list as text, to compare and to show. */
-function describeLayers(layers: readonly { inputs: number; units: number; activation: string }[]): string {
-  if (layers.length === 0) return "(no layers)";
-  return [String(layers[0]!.inputs), ...layers.map((l) => `${l.units} ${l.activation}`)].join(" -> ");
-}
-
-/** A JSON array of `length` finite numbers, or an error naming the field. */
-function checkpointNumbers(value: unknown, length: number, what: string): number[] {
-  if (!Array.isArray(value) || value.length !== length || !value.every((v) => typeof v === "number" && Number.isFinite(v))) {
-    throw new Error(`checkpoint ${what}: expected ${length} finite numbers`);
-  }
-  return value as number[];
-}
-
-function checkpointInteger(value: unknown, what: string): number {
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 0) throw new Error(`checkpoint ${what}: expected a whole number >= 0`);
-  return value;
 }
 
 /** The first layer with a NaN or infinite gradient (weights or biases), or null. */
-function firstNonFiniteLayer(grad: Float64Array): string | null {
+function firstNonFiniteLayer(grad: ParamArray): string | null {
   for (const layer of TRAINING_LAYERS) {
     for (let p = layer.weights[0]; p < layer.biases[1]; p++) {
       if (!Number.isFinite(grad[p]!)) return layer.name;
     }
   }
   return null;
-}
-
-function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
-  return typeof (value as { then?: unknown } | null | undefined)?.then === "function";
 }

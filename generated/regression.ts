@@ -20,6 +20,7 @@
  *   dense_3 32x1 (32 multiply-adds a row): forward unrolled, backward unrolled
  *   Layer by layer: one function per layer and pass; a batch's activations live in scratch arrays.
  */
+
 /** The program's facts: shapes, parameter offsets and settings. */
 export const spec = {
   name: "regression",
@@ -47,6 +48,7 @@ export const spec = {
   regularization: { l1: 0, l2: 0 },
   training: { batch: 32, epochs: 200, shuffle: true, seed: 42 },
 } as const;
+
 /** The tanh approximation of gelu: z/2 (1 + tanh(sqrt(2/pi) (z + 0.044715 z^3))). */
 function geluTanh(z: number): number {
   return 0.5 * z * (1 + Math.tanh(0.7978845608028654 * (z + 0.044715 * z * z * z)));
@@ -84,8 +86,8 @@ function ensureCapacity(rows: number): void {
   scratchA2 = new Float64Array(rows * 32);
   scratchZ2 = new Float64Array(rows * 32);
   scratchDz2 = new Float64Array(rows * 32);
-  scratchZ3 = new Float64Array(rows * 1);
-  scratchDz3 = new Float64Array(rows * 1);
+  scratchZ3 = new Float64Array(rows);
+  scratchDz3 = new Float64Array(rows);
 }
 
 /**
@@ -97,41 +99,41 @@ function ensureCapacity(rows: number): void {
  * Forward pass over rows, unrolled (straight-line code per row); writes a.
  */
 function forwardDense1(params: Float64Array, input: ArrayLike<number>, rows: number, a: Float64Array): void {
-  const w1_0_0 = params[0], w1_0_1 = params[1], b1_0 = params[64];
-  const w1_1_0 = params[2], w1_1_1 = params[3], b1_1 = params[65];
-  const w1_2_0 = params[4], w1_2_1 = params[5], b1_2 = params[66];
-  const w1_3_0 = params[6], w1_3_1 = params[7], b1_3 = params[67];
-  const w1_4_0 = params[8], w1_4_1 = params[9], b1_4 = params[68];
-  const w1_5_0 = params[10], w1_5_1 = params[11], b1_5 = params[69];
-  const w1_6_0 = params[12], w1_6_1 = params[13], b1_6 = params[70];
-  const w1_7_0 = params[14], w1_7_1 = params[15], b1_7 = params[71];
-  const w1_8_0 = params[16], w1_8_1 = params[17], b1_8 = params[72];
-  const w1_9_0 = params[18], w1_9_1 = params[19], b1_9 = params[73];
-  const w1_10_0 = params[20], w1_10_1 = params[21], b1_10 = params[74];
-  const w1_11_0 = params[22], w1_11_1 = params[23], b1_11 = params[75];
-  const w1_12_0 = params[24], w1_12_1 = params[25], b1_12 = params[76];
-  const w1_13_0 = params[26], w1_13_1 = params[27], b1_13 = params[77];
-  const w1_14_0 = params[28], w1_14_1 = params[29], b1_14 = params[78];
-  const w1_15_0 = params[30], w1_15_1 = params[31], b1_15 = params[79];
-  const w1_16_0 = params[32], w1_16_1 = params[33], b1_16 = params[80];
-  const w1_17_0 = params[34], w1_17_1 = params[35], b1_17 = params[81];
-  const w1_18_0 = params[36], w1_18_1 = params[37], b1_18 = params[82];
-  const w1_19_0 = params[38], w1_19_1 = params[39], b1_19 = params[83];
-  const w1_20_0 = params[40], w1_20_1 = params[41], b1_20 = params[84];
-  const w1_21_0 = params[42], w1_21_1 = params[43], b1_21 = params[85];
-  const w1_22_0 = params[44], w1_22_1 = params[45], b1_22 = params[86];
-  const w1_23_0 = params[46], w1_23_1 = params[47], b1_23 = params[87];
-  const w1_24_0 = params[48], w1_24_1 = params[49], b1_24 = params[88];
-  const w1_25_0 = params[50], w1_25_1 = params[51], b1_25 = params[89];
-  const w1_26_0 = params[52], w1_26_1 = params[53], b1_26 = params[90];
-  const w1_27_0 = params[54], w1_27_1 = params[55], b1_27 = params[91];
-  const w1_28_0 = params[56], w1_28_1 = params[57], b1_28 = params[92];
-  const w1_29_0 = params[58], w1_29_1 = params[59], b1_29 = params[93];
-  const w1_30_0 = params[60], w1_30_1 = params[61], b1_30 = params[94];
-  const w1_31_0 = params[62], w1_31_1 = params[63], b1_31 = params[95];
+  const w1_0_0 = params[0]!, w1_0_1 = params[1]!, b1_0 = params[64]!;
+  const w1_1_0 = params[2]!, w1_1_1 = params[3]!, b1_1 = params[65]!;
+  const w1_2_0 = params[4]!, w1_2_1 = params[5]!, b1_2 = params[66]!;
+  const w1_3_0 = params[6]!, w1_3_1 = params[7]!, b1_3 = params[67]!;
+  const w1_4_0 = params[8]!, w1_4_1 = params[9]!, b1_4 = params[68]!;
+  const w1_5_0 = params[10]!, w1_5_1 = params[11]!, b1_5 = params[69]!;
+  const w1_6_0 = params[12]!, w1_6_1 = params[13]!, b1_6 = params[70]!;
+  const w1_7_0 = params[14]!, w1_7_1 = params[15]!, b1_7 = params[71]!;
+  const w1_8_0 = params[16]!, w1_8_1 = params[17]!, b1_8 = params[72]!;
+  const w1_9_0 = params[18]!, w1_9_1 = params[19]!, b1_9 = params[73]!;
+  const w1_10_0 = params[20]!, w1_10_1 = params[21]!, b1_10 = params[74]!;
+  const w1_11_0 = params[22]!, w1_11_1 = params[23]!, b1_11 = params[75]!;
+  const w1_12_0 = params[24]!, w1_12_1 = params[25]!, b1_12 = params[76]!;
+  const w1_13_0 = params[26]!, w1_13_1 = params[27]!, b1_13 = params[77]!;
+  const w1_14_0 = params[28]!, w1_14_1 = params[29]!, b1_14 = params[78]!;
+  const w1_15_0 = params[30]!, w1_15_1 = params[31]!, b1_15 = params[79]!;
+  const w1_16_0 = params[32]!, w1_16_1 = params[33]!, b1_16 = params[80]!;
+  const w1_17_0 = params[34]!, w1_17_1 = params[35]!, b1_17 = params[81]!;
+  const w1_18_0 = params[36]!, w1_18_1 = params[37]!, b1_18 = params[82]!;
+  const w1_19_0 = params[38]!, w1_19_1 = params[39]!, b1_19 = params[83]!;
+  const w1_20_0 = params[40]!, w1_20_1 = params[41]!, b1_20 = params[84]!;
+  const w1_21_0 = params[42]!, w1_21_1 = params[43]!, b1_21 = params[85]!;
+  const w1_22_0 = params[44]!, w1_22_1 = params[45]!, b1_22 = params[86]!;
+  const w1_23_0 = params[46]!, w1_23_1 = params[47]!, b1_23 = params[87]!;
+  const w1_24_0 = params[48]!, w1_24_1 = params[49]!, b1_24 = params[88]!;
+  const w1_25_0 = params[50]!, w1_25_1 = params[51]!, b1_25 = params[89]!;
+  const w1_26_0 = params[52]!, w1_26_1 = params[53]!, b1_26 = params[90]!;
+  const w1_27_0 = params[54]!, w1_27_1 = params[55]!, b1_27 = params[91]!;
+  const w1_28_0 = params[56]!, w1_28_1 = params[57]!, b1_28 = params[92]!;
+  const w1_29_0 = params[58]!, w1_29_1 = params[59]!, b1_29 = params[93]!;
+  const w1_30_0 = params[60]!, w1_30_1 = params[61]!, b1_30 = params[94]!;
+  const w1_31_0 = params[62]!, w1_31_1 = params[63]!, b1_31 = params[95]!;
   for (let r = 0; r < rows; r++) {
     const io = r * 2, oo = r * 32;
-    const x0 = input[io], x1 = input[io + 1];
+    const x0 = input[io]!, x1 = input[io + 1]!;
     const z1_0 = b1_0 + w1_0_0 * x0 + w1_0_1 * x1;
     const a1_0 = Math.tanh(z1_0);
     const z1_1 = b1_1 + w1_1_0 * x0 + w1_1_1 * x1;
@@ -245,17 +247,16 @@ function forwardDense2(params: Float64Array, input: Float64Array, rows: number, 
   for (; r + 4 <= rows; r += 4) {
     const in0 = r * 32, in1 = in0 + 32, in2 = in1 + 32, in3 = in2 + 32;
     const out0 = r * 32, out1 = out0 + 32, out2 = out1 + 32, out3 = out2 + 32;
-    let j = 0;
-    for (; j + 4 <= 32; j += 4) {
+    for (let j = 0; j < 32; j += 4) {
       const w0 = 96 + j * 32, w1 = w0 + 32, w2 = w1 + 32, w3 = w2 + 32;
-      const b0 = params[1120 + j], b1 = params[1120 + j + 1], b2 = params[1120 + j + 2], b3 = params[1120 + j + 3];
+      const b0 = params[1120 + j]!, b1 = params[1121 + j]!, b2 = params[1122 + j]!, b3 = params[1123 + j]!;
       let s00 = b0, s01 = b1, s02 = b2, s03 = b3;
       let s10 = b0, s11 = b1, s12 = b2, s13 = b3;
       let s20 = b0, s21 = b1, s22 = b2, s23 = b3;
       let s30 = b0, s31 = b1, s32 = b2, s33 = b3;
       for (let i = 0; i < 32; i++) {
-        const x0 = input[in0 + i], x1 = input[in1 + i], x2 = input[in2 + i], x3 = input[in3 + i];
-        const v0 = params[w0 + i], v1 = params[w1 + i], v2 = params[w2 + i], v3 = params[w3 + i];
+        const x0 = input[in0 + i]!, x1 = input[in1 + i]!, x2 = input[in2 + i]!, x3 = input[in3 + i]!;
+        const v0 = params[w0 + i]!, v1 = params[w1 + i]!, v2 = params[w2 + i]!, v3 = params[w3 + i]!;
         s00 += v0 * x0; s01 += v1 * x0; s02 += v2 * x0; s03 += v3 * x0;
         s10 += v0 * x1; s11 += v1 * x1; s12 += v2 * x1; s13 += v3 * x1;
         s20 += v0 * x2; s21 += v1 * x2; s22 += v2 * x2; s23 += v3 * x2;
@@ -294,34 +295,16 @@ function forwardDense2(params: Float64Array, input: Float64Array, rows: number, 
       z[out3 + j + 3] = s33;
       a[out3 + j + 3] = geluTanh(s33);
     }
-    for (; j < 32; j++) {
-      const w0 = 96 + j * 32;
-      const b = params[1120 + j];
-      let s0 = b, s1 = b, s2 = b, s3 = b;
-      for (let i = 0; i < 32; i++) {
-        const v = params[w0 + i];
-        s0 += v * input[in0 + i]; s1 += v * input[in1 + i]; s2 += v * input[in2 + i]; s3 += v * input[in3 + i];
-      }
-      z[out0 + j] = s0;
-      a[out0 + j] = geluTanh(s0);
-      z[out1 + j] = s1;
-      a[out1 + j] = geluTanh(s1);
-      z[out2 + j] = s2;
-      a[out2 + j] = geluTanh(s2);
-      z[out3 + j] = s3;
-      a[out3 + j] = geluTanh(s3);
-    }
   }
   // The last rows (fewer than 4), 4 units at a time.
   for (; r < rows; r++) {
     const in0 = r * 32, out0 = r * 32;
-    let j = 0;
-    for (; j + 4 <= 32; j += 4) {
+    for (let j = 0; j < 32; j += 4) {
       const w0 = 96 + j * 32, w1 = w0 + 32, w2 = w1 + 32, w3 = w2 + 32;
-      let s0 = params[1120 + j], s1 = params[1120 + j + 1], s2 = params[1120 + j + 2], s3 = params[1120 + j + 3];
+      let s0 = params[1120 + j]!, s1 = params[1121 + j]!, s2 = params[1122 + j]!, s3 = params[1123 + j]!;
       for (let i = 0; i < 32; i++) {
-        const x = input[in0 + i];
-        s0 += params[w0 + i] * x; s1 += params[w1 + i] * x; s2 += params[w2 + i] * x; s3 += params[w3 + i] * x;
+        const x = input[in0 + i]!;
+        s0 += params[w0 + i]! * x; s1 += params[w1 + i]! * x; s2 += params[w2 + i]! * x; s3 += params[w3 + i]! * x;
       }
       z[out0 + j] = s0;
       a[out0 + j] = geluTanh(s0);
@@ -331,13 +314,6 @@ function forwardDense2(params: Float64Array, input: Float64Array, rows: number, 
       a[out0 + j + 2] = geluTanh(s2);
       z[out0 + j + 3] = s3;
       a[out0 + j + 3] = geluTanh(s3);
-    }
-    for (; j < 32; j++) {
-      const w0 = 96 + j * 32;
-      let s = params[1120 + j];
-      for (let i = 0; i < 32; i++) s += params[w0 + i] * input[in0 + i];
-      z[out0 + j] = s;
-      a[out0 + j] = geluTanh(s);
     }
   }
 }
@@ -351,31 +327,30 @@ function forwardDense2(params: Float64Array, input: Float64Array, rows: number, 
  * Forward pass over rows, unrolled (straight-line code per row); writes the logits z.
  */
 function forwardDense3(params: Float64Array, input: Float64Array, rows: number, z: Float64Array): void {
-  const w3_0_0 = params[1152], w3_0_1 = params[1153], w3_0_2 = params[1154], w3_0_3 = params[1155], w3_0_4 = params[1156], w3_0_5 = params[1157], w3_0_6 = params[1158], w3_0_7 = params[1159];
-  const w3_0_8 = params[1160], w3_0_9 = params[1161], w3_0_10 = params[1162], w3_0_11 = params[1163], w3_0_12 = params[1164], w3_0_13 = params[1165], w3_0_14 = params[1166], w3_0_15 = params[1167];
-  const w3_0_16 = params[1168], w3_0_17 = params[1169], w3_0_18 = params[1170], w3_0_19 = params[1171], w3_0_20 = params[1172], w3_0_21 = params[1173], w3_0_22 = params[1174], w3_0_23 = params[1175];
-  const w3_0_24 = params[1176], w3_0_25 = params[1177], w3_0_26 = params[1178], w3_0_27 = params[1179], w3_0_28 = params[1180], w3_0_29 = params[1181], w3_0_30 = params[1182], w3_0_31 = params[1183];
-  const b3_0 = params[1184];
+  const w3_0_0 = params[1152]!, w3_0_1 = params[1153]!, w3_0_2 = params[1154]!, w3_0_3 = params[1155]!, w3_0_4 = params[1156]!, w3_0_5 = params[1157]!, w3_0_6 = params[1158]!, w3_0_7 = params[1159]!;
+  const w3_0_8 = params[1160]!, w3_0_9 = params[1161]!, w3_0_10 = params[1162]!, w3_0_11 = params[1163]!, w3_0_12 = params[1164]!, w3_0_13 = params[1165]!, w3_0_14 = params[1166]!, w3_0_15 = params[1167]!;
+  const w3_0_16 = params[1168]!, w3_0_17 = params[1169]!, w3_0_18 = params[1170]!, w3_0_19 = params[1171]!, w3_0_20 = params[1172]!, w3_0_21 = params[1173]!, w3_0_22 = params[1174]!, w3_0_23 = params[1175]!;
+  const w3_0_24 = params[1176]!, w3_0_25 = params[1177]!, w3_0_26 = params[1178]!, w3_0_27 = params[1179]!, w3_0_28 = params[1180]!, w3_0_29 = params[1181]!, w3_0_30 = params[1182]!, w3_0_31 = params[1183]!;
+  const b3_0 = params[1184]!;
   for (let r = 0; r < rows; r++) {
-    const io = r * 32, oo = r * 1;
-    const a2_0 = input[io], a2_1 = input[io + 1], a2_2 = input[io + 2], a2_3 = input[io + 3], a2_4 = input[io + 4], a2_5 = input[io + 5], a2_6 = input[io + 6], a2_7 = input[io + 7];
-    const a2_8 = input[io + 8], a2_9 = input[io + 9], a2_10 = input[io + 10], a2_11 = input[io + 11], a2_12 = input[io + 12], a2_13 = input[io + 13], a2_14 = input[io + 14], a2_15 = input[io + 15];
-    const a2_16 = input[io + 16], a2_17 = input[io + 17], a2_18 = input[io + 18], a2_19 = input[io + 19], a2_20 = input[io + 20], a2_21 = input[io + 21], a2_22 = input[io + 22], a2_23 = input[io + 23];
-    const a2_24 = input[io + 24], a2_25 = input[io + 25], a2_26 = input[io + 26], a2_27 = input[io + 27], a2_28 = input[io + 28], a2_29 = input[io + 29], a2_30 = input[io + 30], a2_31 = input[io + 31];
+    const io = r * 32;
+    const a2_0 = input[io]!, a2_1 = input[io + 1]!, a2_2 = input[io + 2]!, a2_3 = input[io + 3]!, a2_4 = input[io + 4]!, a2_5 = input[io + 5]!, a2_6 = input[io + 6]!, a2_7 = input[io + 7]!;
+    const a2_8 = input[io + 8]!, a2_9 = input[io + 9]!, a2_10 = input[io + 10]!, a2_11 = input[io + 11]!, a2_12 = input[io + 12]!, a2_13 = input[io + 13]!, a2_14 = input[io + 14]!, a2_15 = input[io + 15]!;
+    const a2_16 = input[io + 16]!, a2_17 = input[io + 17]!, a2_18 = input[io + 18]!, a2_19 = input[io + 19]!, a2_20 = input[io + 20]!, a2_21 = input[io + 21]!, a2_22 = input[io + 22]!, a2_23 = input[io + 23]!;
+    const a2_24 = input[io + 24]!, a2_25 = input[io + 25]!, a2_26 = input[io + 26]!, a2_27 = input[io + 27]!, a2_28 = input[io + 28]!, a2_29 = input[io + 29]!, a2_30 = input[io + 30]!, a2_31 = input[io + 31]!;
     const z3_0 = b3_0 + w3_0_0 * a2_0 + w3_0_1 * a2_1 + w3_0_2 * a2_2 + w3_0_3 * a2_3 + w3_0_4 * a2_4 + w3_0_5 * a2_5 + w3_0_6 * a2_6
       + w3_0_7 * a2_7 + w3_0_8 * a2_8 + w3_0_9 * a2_9 + w3_0_10 * a2_10 + w3_0_11 * a2_11 + w3_0_12 * a2_12 + w3_0_13 * a2_13 + w3_0_14 * a2_14
       + w3_0_15 * a2_15 + w3_0_16 * a2_16 + w3_0_17 * a2_17 + w3_0_18 * a2_18 + w3_0_19 * a2_19 + w3_0_20 * a2_20 + w3_0_21 * a2_21 + w3_0_22 * a2_22
       + w3_0_23 * a2_23 + w3_0_24 * a2_24 + w3_0_25 * a2_25 + w3_0_26 * a2_26 + w3_0_27 * a2_27 + w3_0_28 * a2_28 + w3_0_29 * a2_29 + w3_0_30 * a2_30
       + w3_0_31 * a2_31;
-    z[oo] = z3_0;
+    z[r] = z3_0;
   }
 }
 
 /** The output activation (linear) of the logits z, rows x 1. */
 function outputActivation(z: Float64Array, rows: number, out: Float64Array): void {
-  const n = rows * 1;
-  for (let k = 0; k < n; k++) {
-    const zk = z[k];
+  for (let k = 0; k < rows; k++) {
+    const zk = z[k]!;
     out[k] = zk;
   }
 }
@@ -386,14 +361,13 @@ function outputActivation(z: Float64Array, rows: number, out: Float64Array): voi
  * Returns the batch's mean data loss; writes dJ/dz into dz.
  */
 function lossAtLogits(z: Float64Array, y: ArrayLike<number>, rows: number, dz: Float64Array): number {
-  const lossScale = 1 / (rows * 1);
+  const lossScale = 1 / rows;
   const gradScale = 2 * lossScale;
   let loss = 0;
-  const n = rows * 1;
-  for (let k = 0; k < n; k++) {
-    const zk = z[k];
+  for (let k = 0; k < rows; k++) {
+    const zk = z[k]!;
     const ak = zk;
-    const err = ak - y[k];
+    const err = ak - y[k]!;
     loss += err * err;
     dz[k] = gradScale * err;
   }
@@ -405,22 +379,22 @@ function lossAtLogits(z: Float64Array, y: ArrayLike<number>, rows: number, dz: F
  * dz holds dJ/dz3 (rows x 1); writes dW3 and db3 into grad, and dJ/dz2 = (sum_j W[j][i] dz[r][j]) * f'(z2) into dzPrev.
  */
 function backwardDense3(params: Float64Array, grad: Float64Array, input: Float64Array, dz: Float64Array, rows: number, dzPrev: Float64Array, zPrev: Float64Array): void {
-  const w3_0_0 = params[1152], w3_0_1 = params[1153], w3_0_2 = params[1154], w3_0_3 = params[1155], w3_0_4 = params[1156], w3_0_5 = params[1157], w3_0_6 = params[1158], w3_0_7 = params[1159];
-  const w3_0_8 = params[1160], w3_0_9 = params[1161], w3_0_10 = params[1162], w3_0_11 = params[1163], w3_0_12 = params[1164], w3_0_13 = params[1165], w3_0_14 = params[1166], w3_0_15 = params[1167];
-  const w3_0_16 = params[1168], w3_0_17 = params[1169], w3_0_18 = params[1170], w3_0_19 = params[1171], w3_0_20 = params[1172], w3_0_21 = params[1173], w3_0_22 = params[1174], w3_0_23 = params[1175];
-  const w3_0_24 = params[1176], w3_0_25 = params[1177], w3_0_26 = params[1178], w3_0_27 = params[1179], w3_0_28 = params[1180], w3_0_29 = params[1181], w3_0_30 = params[1182], w3_0_31 = params[1183];
+  const w3_0_0 = params[1152]!, w3_0_1 = params[1153]!, w3_0_2 = params[1154]!, w3_0_3 = params[1155]!, w3_0_4 = params[1156]!, w3_0_5 = params[1157]!, w3_0_6 = params[1158]!, w3_0_7 = params[1159]!;
+  const w3_0_8 = params[1160]!, w3_0_9 = params[1161]!, w3_0_10 = params[1162]!, w3_0_11 = params[1163]!, w3_0_12 = params[1164]!, w3_0_13 = params[1165]!, w3_0_14 = params[1166]!, w3_0_15 = params[1167]!;
+  const w3_0_16 = params[1168]!, w3_0_17 = params[1169]!, w3_0_18 = params[1170]!, w3_0_19 = params[1171]!, w3_0_20 = params[1172]!, w3_0_21 = params[1173]!, w3_0_22 = params[1174]!, w3_0_23 = params[1175]!;
+  const w3_0_24 = params[1176]!, w3_0_25 = params[1177]!, w3_0_26 = params[1178]!, w3_0_27 = params[1179]!, w3_0_28 = params[1180]!, w3_0_29 = params[1181]!, w3_0_30 = params[1182]!, w3_0_31 = params[1183]!;
   let gw3_0_0 = 0, gw3_0_1 = 0, gw3_0_2 = 0, gw3_0_3 = 0, gw3_0_4 = 0, gw3_0_5 = 0, gw3_0_6 = 0, gw3_0_7 = 0;
   let gw3_0_8 = 0, gw3_0_9 = 0, gw3_0_10 = 0, gw3_0_11 = 0, gw3_0_12 = 0, gw3_0_13 = 0, gw3_0_14 = 0, gw3_0_15 = 0;
   let gw3_0_16 = 0, gw3_0_17 = 0, gw3_0_18 = 0, gw3_0_19 = 0, gw3_0_20 = 0, gw3_0_21 = 0, gw3_0_22 = 0, gw3_0_23 = 0;
   let gw3_0_24 = 0, gw3_0_25 = 0, gw3_0_26 = 0, gw3_0_27 = 0, gw3_0_28 = 0, gw3_0_29 = 0, gw3_0_30 = 0, gw3_0_31 = 0;
   let gb3_0 = 0;
   for (let r = 0; r < rows; r++) {
-    const io = r * 32, oo = r * 1;
-    const dz3_0 = dz[oo];
-    const a2_0 = input[io], a2_1 = input[io + 1], a2_2 = input[io + 2], a2_3 = input[io + 3], a2_4 = input[io + 4], a2_5 = input[io + 5], a2_6 = input[io + 6], a2_7 = input[io + 7];
-    const a2_8 = input[io + 8], a2_9 = input[io + 9], a2_10 = input[io + 10], a2_11 = input[io + 11], a2_12 = input[io + 12], a2_13 = input[io + 13], a2_14 = input[io + 14], a2_15 = input[io + 15];
-    const a2_16 = input[io + 16], a2_17 = input[io + 17], a2_18 = input[io + 18], a2_19 = input[io + 19], a2_20 = input[io + 20], a2_21 = input[io + 21], a2_22 = input[io + 22], a2_23 = input[io + 23];
-    const a2_24 = input[io + 24], a2_25 = input[io + 25], a2_26 = input[io + 26], a2_27 = input[io + 27], a2_28 = input[io + 28], a2_29 = input[io + 29], a2_30 = input[io + 30], a2_31 = input[io + 31];
+    const io = r * 32;
+    const dz3_0 = dz[r]!;
+    const a2_0 = input[io]!, a2_1 = input[io + 1]!, a2_2 = input[io + 2]!, a2_3 = input[io + 3]!, a2_4 = input[io + 4]!, a2_5 = input[io + 5]!, a2_6 = input[io + 6]!, a2_7 = input[io + 7]!;
+    const a2_8 = input[io + 8]!, a2_9 = input[io + 9]!, a2_10 = input[io + 10]!, a2_11 = input[io + 11]!, a2_12 = input[io + 12]!, a2_13 = input[io + 13]!, a2_14 = input[io + 14]!, a2_15 = input[io + 15]!;
+    const a2_16 = input[io + 16]!, a2_17 = input[io + 17]!, a2_18 = input[io + 18]!, a2_19 = input[io + 19]!, a2_20 = input[io + 20]!, a2_21 = input[io + 21]!, a2_22 = input[io + 22]!, a2_23 = input[io + 23]!;
+    const a2_24 = input[io + 24]!, a2_25 = input[io + 25]!, a2_26 = input[io + 26]!, a2_27 = input[io + 27]!, a2_28 = input[io + 28]!, a2_29 = input[io + 29]!, a2_30 = input[io + 30]!, a2_31 = input[io + 31]!;
     gb3_0 += dz3_0; gw3_0_0 += dz3_0 * a2_0; gw3_0_1 += dz3_0 * a2_1; gw3_0_2 += dz3_0 * a2_2;
     gw3_0_3 += dz3_0 * a2_3; gw3_0_4 += dz3_0 * a2_4; gw3_0_5 += dz3_0 * a2_5; gw3_0_6 += dz3_0 * a2_6;
     gw3_0_7 += dz3_0 * a2_7; gw3_0_8 += dz3_0 * a2_8; gw3_0_9 += dz3_0 * a2_9; gw3_0_10 += dz3_0 * a2_10;
@@ -462,38 +436,38 @@ function backwardDense3(params: Float64Array, grad: Float64Array, input: Float64
     const da2_29 = w3_0_29 * dz3_0;
     const da2_30 = w3_0_30 * dz3_0;
     const da2_31 = w3_0_31 * dz3_0;
-    dzPrev[io] = da2_0 * geluTanhDerivative(zPrev[io]);
-    dzPrev[io + 1] = da2_1 * geluTanhDerivative(zPrev[io + 1]);
-    dzPrev[io + 2] = da2_2 * geluTanhDerivative(zPrev[io + 2]);
-    dzPrev[io + 3] = da2_3 * geluTanhDerivative(zPrev[io + 3]);
-    dzPrev[io + 4] = da2_4 * geluTanhDerivative(zPrev[io + 4]);
-    dzPrev[io + 5] = da2_5 * geluTanhDerivative(zPrev[io + 5]);
-    dzPrev[io + 6] = da2_6 * geluTanhDerivative(zPrev[io + 6]);
-    dzPrev[io + 7] = da2_7 * geluTanhDerivative(zPrev[io + 7]);
-    dzPrev[io + 8] = da2_8 * geluTanhDerivative(zPrev[io + 8]);
-    dzPrev[io + 9] = da2_9 * geluTanhDerivative(zPrev[io + 9]);
-    dzPrev[io + 10] = da2_10 * geluTanhDerivative(zPrev[io + 10]);
-    dzPrev[io + 11] = da2_11 * geluTanhDerivative(zPrev[io + 11]);
-    dzPrev[io + 12] = da2_12 * geluTanhDerivative(zPrev[io + 12]);
-    dzPrev[io + 13] = da2_13 * geluTanhDerivative(zPrev[io + 13]);
-    dzPrev[io + 14] = da2_14 * geluTanhDerivative(zPrev[io + 14]);
-    dzPrev[io + 15] = da2_15 * geluTanhDerivative(zPrev[io + 15]);
-    dzPrev[io + 16] = da2_16 * geluTanhDerivative(zPrev[io + 16]);
-    dzPrev[io + 17] = da2_17 * geluTanhDerivative(zPrev[io + 17]);
-    dzPrev[io + 18] = da2_18 * geluTanhDerivative(zPrev[io + 18]);
-    dzPrev[io + 19] = da2_19 * geluTanhDerivative(zPrev[io + 19]);
-    dzPrev[io + 20] = da2_20 * geluTanhDerivative(zPrev[io + 20]);
-    dzPrev[io + 21] = da2_21 * geluTanhDerivative(zPrev[io + 21]);
-    dzPrev[io + 22] = da2_22 * geluTanhDerivative(zPrev[io + 22]);
-    dzPrev[io + 23] = da2_23 * geluTanhDerivative(zPrev[io + 23]);
-    dzPrev[io + 24] = da2_24 * geluTanhDerivative(zPrev[io + 24]);
-    dzPrev[io + 25] = da2_25 * geluTanhDerivative(zPrev[io + 25]);
-    dzPrev[io + 26] = da2_26 * geluTanhDerivative(zPrev[io + 26]);
-    dzPrev[io + 27] = da2_27 * geluTanhDerivative(zPrev[io + 27]);
-    dzPrev[io + 28] = da2_28 * geluTanhDerivative(zPrev[io + 28]);
-    dzPrev[io + 29] = da2_29 * geluTanhDerivative(zPrev[io + 29]);
-    dzPrev[io + 30] = da2_30 * geluTanhDerivative(zPrev[io + 30]);
-    dzPrev[io + 31] = da2_31 * geluTanhDerivative(zPrev[io + 31]);
+    dzPrev[io] = da2_0 * geluTanhDerivative(zPrev[io]!);
+    dzPrev[io + 1] = da2_1 * geluTanhDerivative(zPrev[io + 1]!);
+    dzPrev[io + 2] = da2_2 * geluTanhDerivative(zPrev[io + 2]!);
+    dzPrev[io + 3] = da2_3 * geluTanhDerivative(zPrev[io + 3]!);
+    dzPrev[io + 4] = da2_4 * geluTanhDerivative(zPrev[io + 4]!);
+    dzPrev[io + 5] = da2_5 * geluTanhDerivative(zPrev[io + 5]!);
+    dzPrev[io + 6] = da2_6 * geluTanhDerivative(zPrev[io + 6]!);
+    dzPrev[io + 7] = da2_7 * geluTanhDerivative(zPrev[io + 7]!);
+    dzPrev[io + 8] = da2_8 * geluTanhDerivative(zPrev[io + 8]!);
+    dzPrev[io + 9] = da2_9 * geluTanhDerivative(zPrev[io + 9]!);
+    dzPrev[io + 10] = da2_10 * geluTanhDerivative(zPrev[io + 10]!);
+    dzPrev[io + 11] = da2_11 * geluTanhDerivative(zPrev[io + 11]!);
+    dzPrev[io + 12] = da2_12 * geluTanhDerivative(zPrev[io + 12]!);
+    dzPrev[io + 13] = da2_13 * geluTanhDerivative(zPrev[io + 13]!);
+    dzPrev[io + 14] = da2_14 * geluTanhDerivative(zPrev[io + 14]!);
+    dzPrev[io + 15] = da2_15 * geluTanhDerivative(zPrev[io + 15]!);
+    dzPrev[io + 16] = da2_16 * geluTanhDerivative(zPrev[io + 16]!);
+    dzPrev[io + 17] = da2_17 * geluTanhDerivative(zPrev[io + 17]!);
+    dzPrev[io + 18] = da2_18 * geluTanhDerivative(zPrev[io + 18]!);
+    dzPrev[io + 19] = da2_19 * geluTanhDerivative(zPrev[io + 19]!);
+    dzPrev[io + 20] = da2_20 * geluTanhDerivative(zPrev[io + 20]!);
+    dzPrev[io + 21] = da2_21 * geluTanhDerivative(zPrev[io + 21]!);
+    dzPrev[io + 22] = da2_22 * geluTanhDerivative(zPrev[io + 22]!);
+    dzPrev[io + 23] = da2_23 * geluTanhDerivative(zPrev[io + 23]!);
+    dzPrev[io + 24] = da2_24 * geluTanhDerivative(zPrev[io + 24]!);
+    dzPrev[io + 25] = da2_25 * geluTanhDerivative(zPrev[io + 25]!);
+    dzPrev[io + 26] = da2_26 * geluTanhDerivative(zPrev[io + 26]!);
+    dzPrev[io + 27] = da2_27 * geluTanhDerivative(zPrev[io + 27]!);
+    dzPrev[io + 28] = da2_28 * geluTanhDerivative(zPrev[io + 28]!);
+    dzPrev[io + 29] = da2_29 * geluTanhDerivative(zPrev[io + 29]!);
+    dzPrev[io + 30] = da2_30 * geluTanhDerivative(zPrev[io + 30]!);
+    dzPrev[io + 31] = da2_31 * geluTanhDerivative(zPrev[io + 31]!);
   }
   grad[1152] = gw3_0_0; grad[1153] = gw3_0_1; grad[1154] = gw3_0_2; grad[1155] = gw3_0_3; grad[1156] = gw3_0_4; grad[1157] = gw3_0_5;
   grad[1158] = gw3_0_6; grad[1159] = gw3_0_7; grad[1160] = gw3_0_8; grad[1161] = gw3_0_9; grad[1162] = gw3_0_10; grad[1163] = gw3_0_11;
@@ -518,8 +492,8 @@ function backwardDense2(params: Float64Array, grad: Float64Array, input: Float64
       let g30 = 0, g31 = 0, g32 = 0, g33 = 0;
       for (let r = 0; r < rows; r++) {
         const d = r * 32 + j, n = r * 32 + i;
-        const d0 = dz[d], d1 = dz[d + 1], d2 = dz[d + 2], d3 = dz[d + 3];
-        const x0 = input[n], x1 = input[n + 1], x2 = input[n + 2], x3 = input[n + 3];
+        const d0 = dz[d]!, d1 = dz[d + 1]!, d2 = dz[d + 2]!, d3 = dz[d + 3]!;
+        const x0 = input[n]!, x1 = input[n + 1]!, x2 = input[n + 2]!, x3 = input[n + 3]!;
         g00 += d0 * x0; g01 += d0 * x1; g02 += d0 * x2; g03 += d0 * x3;
         g10 += d1 * x0; g11 += d1 * x1; g12 += d1 * x2; g13 += d1 * x3;
         g20 += d2 * x0; g21 += d2 * x1; g22 += d2 * x2; g23 += d2 * x3;
@@ -527,22 +501,17 @@ function backwardDense2(params: Float64Array, grad: Float64Array, input: Float64
       }
       const w = 96 + j * 32 + i;
       grad[w] = g00; grad[w + 1] = g01; grad[w + 2] = g02; grad[w + 3] = g03;
-      grad[w + 32] = g10; grad[w + 32 + 1] = g11; grad[w + 32 + 2] = g12; grad[w + 32 + 3] = g13;
-      grad[w + 64] = g20; grad[w + 64 + 1] = g21; grad[w + 64 + 2] = g22; grad[w + 64 + 3] = g23;
-      grad[w + 96] = g30; grad[w + 96 + 1] = g31; grad[w + 96 + 2] = g32; grad[w + 96 + 3] = g33;
+      grad[w + 32] = g10; grad[w + 33] = g11; grad[w + 34] = g12; grad[w + 35] = g13;
+      grad[w + 64] = g20; grad[w + 65] = g21; grad[w + 66] = g22; grad[w + 67] = g23;
+      grad[w + 96] = g30; grad[w + 97] = g31; grad[w + 98] = g32; grad[w + 99] = g33;
     }
   }
-  for (let j = 32; j < 32; j++) {
-    for (let i = 0; i < 32; i++) {
-      let g = 0;
-      for (let r = 0; r < rows; r++) g += dz[r * 32 + j] * input[r * 32 + i];
-      grad[96 + j * 32 + i] = g;
-    }
+  for (let j = 0; j < 32; j += 4) {
   }
   // db[j] = sum over rows of dz[r][j].
   for (let j = 0; j < 32; j++) {
     let g = 0;
-    for (let r = 0; r < rows; r++) g += dz[r * 32 + j];
+    for (let r = 0; r < rows; r++) g += dz[r * 32 + j]!;
     grad[1120 + j] = g;
   }
   {
@@ -551,70 +520,52 @@ function backwardDense2(params: Float64Array, grad: Float64Array, input: Float64
     for (; r + 4 <= rows; r += 4) {
       const d0 = r * 32, d1 = d0 + 32, d2 = d1 + 32, d3 = d2 + 32;
       const n0 = r * 32, n1 = n0 + 32, n2 = n1 + 32, n3 = n2 + 32;
-      let i = 0;
-      for (; i + 4 <= 32; i += 4) {
+      for (let i = 0; i < 32; i += 4) {
         let s00 = 0, s01 = 0, s02 = 0, s03 = 0;
         let s10 = 0, s11 = 0, s12 = 0, s13 = 0;
         let s20 = 0, s21 = 0, s22 = 0, s23 = 0;
         let s30 = 0, s31 = 0, s32 = 0, s33 = 0;
         for (let j = 0; j < 32; j++) {
           const w = 96 + j * 32 + i;
-          const v0 = params[w], v1 = params[w + 1], v2 = params[w + 2], v3 = params[w + 3];
-          const e0 = dz[d0 + j], e1 = dz[d1 + j], e2 = dz[d2 + j], e3 = dz[d3 + j];
+          const v0 = params[w]!, v1 = params[w + 1]!, v2 = params[w + 2]!, v3 = params[w + 3]!;
+          const e0 = dz[d0 + j]!, e1 = dz[d1 + j]!, e2 = dz[d2 + j]!, e3 = dz[d3 + j]!;
           s00 += v0 * e0; s01 += v1 * e0; s02 += v2 * e0; s03 += v3 * e0;
           s10 += v0 * e1; s11 += v1 * e1; s12 += v2 * e1; s13 += v3 * e1;
           s20 += v0 * e2; s21 += v1 * e2; s22 += v2 * e2; s23 += v3 * e2;
           s30 += v0 * e3; s31 += v1 * e3; s32 += v2 * e3; s33 += v3 * e3;
         }
-        dzPrev[n0 + i] = s00 * (1 - input[n0 + i] * input[n0 + i]);
-        dzPrev[n0 + i + 1] = s01 * (1 - input[n0 + i + 1] * input[n0 + i + 1]);
-        dzPrev[n0 + i + 2] = s02 * (1 - input[n0 + i + 2] * input[n0 + i + 2]);
-        dzPrev[n0 + i + 3] = s03 * (1 - input[n0 + i + 3] * input[n0 + i + 3]);
-        dzPrev[n1 + i] = s10 * (1 - input[n1 + i] * input[n1 + i]);
-        dzPrev[n1 + i + 1] = s11 * (1 - input[n1 + i + 1] * input[n1 + i + 1]);
-        dzPrev[n1 + i + 2] = s12 * (1 - input[n1 + i + 2] * input[n1 + i + 2]);
-        dzPrev[n1 + i + 3] = s13 * (1 - input[n1 + i + 3] * input[n1 + i + 3]);
-        dzPrev[n2 + i] = s20 * (1 - input[n2 + i] * input[n2 + i]);
-        dzPrev[n2 + i + 1] = s21 * (1 - input[n2 + i + 1] * input[n2 + i + 1]);
-        dzPrev[n2 + i + 2] = s22 * (1 - input[n2 + i + 2] * input[n2 + i + 2]);
-        dzPrev[n2 + i + 3] = s23 * (1 - input[n2 + i + 3] * input[n2 + i + 3]);
-        dzPrev[n3 + i] = s30 * (1 - input[n3 + i] * input[n3 + i]);
-        dzPrev[n3 + i + 1] = s31 * (1 - input[n3 + i + 1] * input[n3 + i + 1]);
-        dzPrev[n3 + i + 2] = s32 * (1 - input[n3 + i + 2] * input[n3 + i + 2]);
-        dzPrev[n3 + i + 3] = s33 * (1 - input[n3 + i + 3] * input[n3 + i + 3]);
-      }
-      for (; i < 32; i++) {
-        let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        for (let j = 0; j < 32; j++) {
-          const v = params[96 + j * 32 + i];
-          s0 += v * dz[d0 + j]; s1 += v * dz[d1 + j]; s2 += v * dz[d2 + j]; s3 += v * dz[d3 + j];
-        }
-        dzPrev[n0 + i] = s0 * (1 - input[n0 + i] * input[n0 + i]);
-        dzPrev[n1 + i] = s1 * (1 - input[n1 + i] * input[n1 + i]);
-        dzPrev[n2 + i] = s2 * (1 - input[n2 + i] * input[n2 + i]);
-        dzPrev[n3 + i] = s3 * (1 - input[n3 + i] * input[n3 + i]);
+        dzPrev[n0 + i] = s00 * (1 - input[n0 + i]! * input[n0 + i]!);
+        dzPrev[n0 + i + 1] = s01 * (1 - input[n0 + i + 1]! * input[n0 + i + 1]!);
+        dzPrev[n0 + i + 2] = s02 * (1 - input[n0 + i + 2]! * input[n0 + i + 2]!);
+        dzPrev[n0 + i + 3] = s03 * (1 - input[n0 + i + 3]! * input[n0 + i + 3]!);
+        dzPrev[n1 + i] = s10 * (1 - input[n1 + i]! * input[n1 + i]!);
+        dzPrev[n1 + i + 1] = s11 * (1 - input[n1 + i + 1]! * input[n1 + i + 1]!);
+        dzPrev[n1 + i + 2] = s12 * (1 - input[n1 + i + 2]! * input[n1 + i + 2]!);
+        dzPrev[n1 + i + 3] = s13 * (1 - input[n1 + i + 3]! * input[n1 + i + 3]!);
+        dzPrev[n2 + i] = s20 * (1 - input[n2 + i]! * input[n2 + i]!);
+        dzPrev[n2 + i + 1] = s21 * (1 - input[n2 + i + 1]! * input[n2 + i + 1]!);
+        dzPrev[n2 + i + 2] = s22 * (1 - input[n2 + i + 2]! * input[n2 + i + 2]!);
+        dzPrev[n2 + i + 3] = s23 * (1 - input[n2 + i + 3]! * input[n2 + i + 3]!);
+        dzPrev[n3 + i] = s30 * (1 - input[n3 + i]! * input[n3 + i]!);
+        dzPrev[n3 + i + 1] = s31 * (1 - input[n3 + i + 1]! * input[n3 + i + 1]!);
+        dzPrev[n3 + i + 2] = s32 * (1 - input[n3 + i + 2]! * input[n3 + i + 2]!);
+        dzPrev[n3 + i + 3] = s33 * (1 - input[n3 + i + 3]! * input[n3 + i + 3]!);
       }
     }
     // The last rows (fewer than 4), 4 inputs at a time.
     for (; r < rows; r++) {
       const d0 = r * 32, n0 = r * 32;
-      let i = 0;
-      for (; i + 4 <= 32; i += 4) {
+      for (let i = 0; i < 32; i += 4) {
         let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
         for (let j = 0; j < 32; j++) {
           const w = 96 + j * 32 + i;
-          const e = dz[d0 + j];
-          s0 += params[w] * e; s1 += params[w + 1] * e; s2 += params[w + 2] * e; s3 += params[w + 3] * e;
+          const e = dz[d0 + j]!;
+          s0 += params[w]! * e; s1 += params[w + 1]! * e; s2 += params[w + 2]! * e; s3 += params[w + 3]! * e;
         }
-        dzPrev[n0 + i] = s0 * (1 - input[n0 + i] * input[n0 + i]);
-        dzPrev[n0 + i + 1] = s1 * (1 - input[n0 + i + 1] * input[n0 + i + 1]);
-        dzPrev[n0 + i + 2] = s2 * (1 - input[n0 + i + 2] * input[n0 + i + 2]);
-        dzPrev[n0 + i + 3] = s3 * (1 - input[n0 + i + 3] * input[n0 + i + 3]);
-      }
-      for (; i < 32; i++) {
-        let s = 0;
-        for (let j = 0; j < 32; j++) s += params[96 + j * 32 + i] * dz[d0 + j];
-        dzPrev[n0 + i] = s * (1 - input[n0 + i] * input[n0 + i]);
+        dzPrev[n0 + i] = s0 * (1 - input[n0 + i]! * input[n0 + i]!);
+        dzPrev[n0 + i + 1] = s1 * (1 - input[n0 + i + 1]! * input[n0 + i + 1]!);
+        dzPrev[n0 + i + 2] = s2 * (1 - input[n0 + i + 2]! * input[n0 + i + 2]!);
+        dzPrev[n0 + i + 3] = s3 * (1 - input[n0 + i + 3]! * input[n0 + i + 3]!);
       }
     }
   }
@@ -624,7 +575,7 @@ function backwardDense2(params: Float64Array, grad: Float64Array, input: Float64
  * Backward through dense_1 (2 -> 32), unrolled (straight-line code per row):
  * dz holds dJ/dz1 (rows x 32); writes dW1 and db1 into grad.
  */
-function backwardDense1(params: Float64Array, grad: Float64Array, input: ArrayLike<number>, dz: Float64Array, rows: number): void {
+function backwardDense1(grad: Float64Array, input: ArrayLike<number>, dz: Float64Array, rows: number): void {
   let gw1_0_0 = 0, gw1_0_1 = 0, gb1_0 = 0;
   let gw1_1_0 = 0, gw1_1_1 = 0, gb1_1 = 0;
   let gw1_2_0 = 0, gw1_2_1 = 0, gb1_2 = 0;
@@ -659,11 +610,11 @@ function backwardDense1(params: Float64Array, grad: Float64Array, input: ArrayLi
   let gw1_31_0 = 0, gw1_31_1 = 0, gb1_31 = 0;
   for (let r = 0; r < rows; r++) {
     const io = r * 2, oo = r * 32;
-    const dz1_0 = dz[oo], dz1_1 = dz[oo + 1], dz1_2 = dz[oo + 2], dz1_3 = dz[oo + 3], dz1_4 = dz[oo + 4], dz1_5 = dz[oo + 5], dz1_6 = dz[oo + 6], dz1_7 = dz[oo + 7];
-    const dz1_8 = dz[oo + 8], dz1_9 = dz[oo + 9], dz1_10 = dz[oo + 10], dz1_11 = dz[oo + 11], dz1_12 = dz[oo + 12], dz1_13 = dz[oo + 13], dz1_14 = dz[oo + 14], dz1_15 = dz[oo + 15];
-    const dz1_16 = dz[oo + 16], dz1_17 = dz[oo + 17], dz1_18 = dz[oo + 18], dz1_19 = dz[oo + 19], dz1_20 = dz[oo + 20], dz1_21 = dz[oo + 21], dz1_22 = dz[oo + 22], dz1_23 = dz[oo + 23];
-    const dz1_24 = dz[oo + 24], dz1_25 = dz[oo + 25], dz1_26 = dz[oo + 26], dz1_27 = dz[oo + 27], dz1_28 = dz[oo + 28], dz1_29 = dz[oo + 29], dz1_30 = dz[oo + 30], dz1_31 = dz[oo + 31];
-    const x0 = input[io], x1 = input[io + 1];
+    const dz1_0 = dz[oo]!, dz1_1 = dz[oo + 1]!, dz1_2 = dz[oo + 2]!, dz1_3 = dz[oo + 3]!, dz1_4 = dz[oo + 4]!, dz1_5 = dz[oo + 5]!, dz1_6 = dz[oo + 6]!, dz1_7 = dz[oo + 7]!;
+    const dz1_8 = dz[oo + 8]!, dz1_9 = dz[oo + 9]!, dz1_10 = dz[oo + 10]!, dz1_11 = dz[oo + 11]!, dz1_12 = dz[oo + 12]!, dz1_13 = dz[oo + 13]!, dz1_14 = dz[oo + 14]!, dz1_15 = dz[oo + 15]!;
+    const dz1_16 = dz[oo + 16]!, dz1_17 = dz[oo + 17]!, dz1_18 = dz[oo + 18]!, dz1_19 = dz[oo + 19]!, dz1_20 = dz[oo + 20]!, dz1_21 = dz[oo + 21]!, dz1_22 = dz[oo + 22]!, dz1_23 = dz[oo + 23]!;
+    const dz1_24 = dz[oo + 24]!, dz1_25 = dz[oo + 25]!, dz1_26 = dz[oo + 26]!, dz1_27 = dz[oo + 27]!, dz1_28 = dz[oo + 28]!, dz1_29 = dz[oo + 29]!, dz1_30 = dz[oo + 30]!, dz1_31 = dz[oo + 31]!;
+    const x0 = input[io]!, x1 = input[io + 1]!;
     gb1_0 += dz1_0; gw1_0_0 += dz1_0 * x0; gw1_0_1 += dz1_0 * x1;
     gb1_1 += dz1_1; gw1_1_0 += dz1_1 * x0; gw1_1_1 += dz1_1 * x1;
     gb1_2 += dz1_2; gw1_2_0 += dz1_2 * x0; gw1_2_1 += dz1_2 * x1;
@@ -737,8 +688,18 @@ function backwardDense1(params: Float64Array, grad: Float64Array, input: ArrayLi
   grad[94] = gb1_30; grad[95] = gb1_31;
 }
 
+/**
+ * One sample: x holds 2 inputs; returns the 1 outputs after the last activation
+ * (the network's prediction). Allocation-free when `out` is given.
+ */
+export function forward(params: Float64Array, x: ArrayLike<number>, out?: Float64Array): Float64Array {
+  const result = out ?? new Float64Array(1);
+  forwardBatch(params, x, 1, result);
+  return result;
+}
+
 /** Many samples: x is rows x 2 (row-major); writes rows x 1 outputs into `out` and returns it. */
-export function forwardBatch(params: Float64Array, x: ArrayLike<number>, rows: number, out: Float64Array = new Float64Array(rows * 1)): Float64Array {
+export function forwardBatch(params: Float64Array, x: ArrayLike<number>, rows: number, out: Float64Array = new Float64Array(rows)): Float64Array {
   if (params.length !== 1185) throw new RangeError(`expected 1185 parameters, got ${params.length}`);
   if (!Number.isInteger(rows) || rows < 1) throw new RangeError(`rows must be a positive integer, got ${rows}`);
   if (x.length < rows * 2) throw new RangeError(`x holds ${x.length} numbers, expected rows * 2 = ${rows * 2}`);
@@ -759,7 +720,7 @@ export function lossAndGradient(params: Float64Array, x: ArrayLike<number>, y: A
   if (params.length !== 1185) throw new RangeError(`expected 1185 parameters, got ${params.length}`);
   if (!Number.isInteger(rows) || rows < 1) throw new RangeError(`rows must be a positive integer, got ${rows}`);
   if (x.length < rows * 2) throw new RangeError(`x holds ${x.length} numbers, expected rows * 2 = ${rows * 2}`);
-  if (y.length < rows * 1) throw new RangeError(`y holds ${y.length} numbers, expected rows * 1 = ${rows * 1}`);
+  if (y.length < rows) throw new RangeError(`y holds ${y.length} numbers, expected rows = ${rows}`);
   if (grad.length !== 1185) throw new RangeError(`expected a gradient of 1185, got ${grad.length}`);
   ensureCapacity(rows);
   forwardDense1(params, x, rows, scratchA1);
@@ -768,18 +729,36 @@ export function lossAndGradient(params: Float64Array, x: ArrayLike<number>, y: A
   const loss = lossAtLogits(scratchZ3, y, rows, scratchDz3);
   backwardDense3(params, grad, scratchA2, scratchDz3, rows, scratchDz2, scratchZ2);
   backwardDense2(params, grad, scratchA1, scratchDz2, rows, scratchDz1);
-  backwardDense1(params, grad, x, scratchDz1, rows);
+  backwardDense1(grad, x, scratchDz1, rows);
   return loss;
 }
 
 /**
- * One sample: x holds 2 inputs; returns the 1 outputs after the last activation
- * (the network's prediction). Allocation-free when `out` is given.
+ * J on rows as lossAndGradient computes it (data loss, the same sums bit for bit), forward only:
+ * no gradient. Writes the rows x 1 outputs (as forwardBatch) into out.
  */
-export function forward(params: Float64Array, x: ArrayLike<number>, out?: Float64Array): Float64Array {
-  const result = out ?? new Float64Array(1);
-  forwardBatch(params, x, 1, result);
-  return result;
+export function lossOf(params: Float64Array, x: Float64Array, y: Float64Array, rows: number, out: Float64Array): number {
+  if (params.length !== 1185) throw new RangeError(`expected 1185 parameters, got ${params.length}`);
+  if (!Number.isInteger(rows) || rows < 1) throw new RangeError(`rows must be a positive integer, got ${rows}`);
+  if (x.length < rows * 2) throw new RangeError(`x holds ${x.length} numbers, expected rows * 2 = ${rows * 2}`);
+  const lossScale = 1 / rows;
+  let loss = 0;
+  ensureCapacity(Math.min(rows, 256));
+  for (let from = 0; from < rows; from += 256) {
+    const chunk = Math.min(256, rows - from);
+    const xChunk = x.subarray(from * 2, (from + chunk) * 2);
+    forwardDense1(params, xChunk, chunk, scratchA1);
+    forwardDense2(params, scratchA1, chunk, scratchA2, scratchZ2);
+    forwardDense3(params, scratchA2, chunk, scratchZ3);
+    outputActivation(scratchZ3, chunk, out.subarray(from, (from + chunk)));
+    for (let k = 0; k < chunk; k++) {
+      const zk = scratchZ3[k]!;
+      const ak = zk;
+      const err = ak - y[from + k]!;
+      loss += err * err;
+    }
+  }
+  return loss * lossScale;
 }
 
 // -------------------------------------------------------------------------------------------------
@@ -916,6 +895,25 @@ function naturalLog(x: number): number {
   const hfsq = 0.5 * f * f;
   // ln 2 = LN2_HI + LN2_LO; k * LN2_HI is exact (LN2_HI has 32 trailing zero bits).
   return k * 6.93147180369123816490e-1 - (hfsq - (s * (hfsq + r) + k * 1.90821492927058770002e-10) - f);
+}
+
+/**
+ * order[0..n) = 0..n-1, then (seed not null) Fisher-Yates shuffled by a SeededRandom on stream
+ * epoch + 1 of the seed (stream 0 is initialization's): for i = n-1 down to 1, swap i with
+ * j = floor(u * (i + 1)), u uniform in [0, 1).
+ */
+function shuffledOrder(order: Uint32Array, n: number, seed: number | null, epoch: number): Uint32Array {
+  for (let i = 0; i < n; i++) order[i] = i;
+  if (seed !== null) {
+    const random = new SeededRandom(seed, (epoch + 1) >>> 0);
+    for (let i = n - 1; i > 0; i--) {
+      const j = Math.floor(random.float() * (i + 1));
+      const t = order[i]!;
+      order[i] = order[j]!;
+      order[j] = t;
+    }
+  }
+  return order;
 }
 
 /** params[from..to) ~ U(-limit, limit): limit * (2u - 1), u uniform in [0, 1). */
@@ -1062,6 +1060,12 @@ export function trainStep(state: TrainState, x: ArrayLike<number>, y: ArrayLike<
 // Training: the Trainer (Keras-like fit / predict / evaluate, checkpoints)
 // -------------------------------------------------------------------------------------------------
 
+/**
+ * The parameter storage (Float64Array): the type and constructor the Trainer uses.
+ */
+type ParamArray = Float64Array;
+const ParamArray: Float64ArrayConstructor = Float64Array;
+
 /** Each layer's shape and parameter ranges [from, to) (checkpoints, diagnostics). */
 const TRAINING_LAYERS: readonly { readonly name: string; readonly inputs: number; readonly units: number; readonly activation: string; readonly weights: readonly [number, number]; readonly biases: readonly [number, number] }[] = [
   { name: "dense_1", inputs: 2, units: 32, activation: "tanh", weights: [0, 64], biases: [64, 96] },
@@ -1085,30 +1089,6 @@ export interface EpochLogs {
   lr: number;
 }
 
-/** What onBatchEnd receives. */
-export interface BatchLogs {
-  /** 0-based batch index within the epoch. */
-  batch: number;
-  /** Rows in this batch (the last one may be smaller). */
-  size: number;
-  /** J on this batch before the update. */
-  loss: number;
-  /** Learning rate of this update. */
-  lr: number;
-  /** state.step after the update. */
-  step: number;
-}
-
-/**
- * Keras-style callbacks. Return false, or set trainer.stopTraining = true, to stop: after this
- * batch (onBatchEnd; the epoch can then be resumed where it stopped) or after this epoch. fitAsync
- * awaits a returned promise; fit ignores it.
- */
-export interface FitCallbacks {
-  onEpochEnd?: (epoch: number, logs: EpochLogs) => void | boolean | Promise<void | boolean>;
-  onBatchEnd?: (batch: number, logs: BatchLogs) => void | boolean | Promise<void | boolean>;
-}
-
 /** fit options (tfjs/Keras); unset ones come from the program's train line. */
 export interface FitOptions {
   /** Train until this epoch index (exclusive), as Keras: epochs - initialEpoch epochs are run. Default 200. */
@@ -1128,58 +1108,14 @@ export interface FitOptions {
   callbacks?: FitCallbacks;
 }
 
-/** What fit returns (Keras' History): one entry per completed epoch. */
-export interface History {
-  epoch: number[];
-  history: { [K in keyof EpochLogs]-?: number[] };
-}
-
 /** What evaluate returns. */
 export interface Evaluation {
   /** J on all rows: mean data loss + regularization. */
   loss: number;
 }
 
-/** A checkpoint: toJSON's output, fromJSON's input (plain JSON data). */
-export interface TrainerJSON {
-  format: "mlpc-trainer";
-  version: 1;
-  model: string;
-  optimizer: string;
-  layers: { name: string; inputs: number; units: number; activation: string }[];
-  seed: number;
-  step: number;
-  epoch: number;
-  batch: number;
-  /** Running loss sum and rows of an interrupted epoch (batch > 0), and the layout it was run with. */
-  partialEpoch: { lossSum: number; rows: number; trainRows: number; batchSize: number } | null;
-  params: number[];
-  buffers: Record<string, number[]>;
-}
-
-/** Thrown when a batch loss is NaN or infinite; the update of that batch is not applied. */
-export class NonFiniteLossError extends Error {
-  /** 0-based epoch and batch, the state.step of the failed update, and the first layer whose gradient is non-finite. */
-  readonly epoch: number;
-  readonly batch: number;
-  readonly step: number;
-  readonly layer: string | null;
-  readonly loss: number;
-
-  constructor(loss: number, epoch: number, batch: number, step: number, layer: string | null) {
-    super(
-      `training diverged: the loss is ${loss} at epoch ${epoch + 1}, batch ${batch + 1} (update ${step + 1})` +
-        (layer === null ? "" : `; first non-finite gradient in ${layer}`) +
-        ". Try a lower learning rate or gradient clipping (clip=1 on the optimizer line).",
-    );
-    this.name = "NonFiniteLossError";
-    this.loss = loss;
-    this.epoch = epoch;
-    this.batch = batch;
-    this.step = step;
-    this.layer = layer;
-  }
-}
+/** The History keys of this model, in order: Keras' names, the ones its EpochLogs can hold. */
+const HISTORY_KEYS: readonly (keyof EpochLogs)[] = ["loss", "val_loss", "lr"];
 
 /** predict and evaluate run forwardBatch on this many rows at a time: bounded scratch memory, one call a chunk. */
 const PREDICT_CHUNK_ROWS = 256;
@@ -1210,6 +1146,19 @@ function checkRows(m: { values: Float64Array; rows: number }, rows: number, what
   return m;
 }
 
+/** Resolves on a later turn of the event loop (setTimeout 0), so a page can repaint between batches. */
+function yieldToEventLoop(): Promise<void> {
+  const timers = globalThis as unknown as { setTimeout?: (callback: () => void, ms: number) => unknown };
+  return new Promise((resolve) => {
+    if (timers.setTimeout === undefined) resolve();
+    else timers.setTimeout(resolve, 0);
+  });
+}
+
+function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as { then?: unknown } | null | undefined)?.then === "function";
+}
+
 /** x as a flat rows x 2 matrix. */
 function toInputs(data: Rows): { values: Float64Array; rows: number } {
   return toMatrix(data, 2, "x");
@@ -1220,16 +1169,150 @@ function toTargets(data: Rows, rows: number): Float64Array {
   return checkRows(toMatrix(data, 1, "y"), rows, "y").values;
 }
 
-/** Resolves on a later turn of the event loop (setTimeout 0), so a page can repaint between batches. */
-function yieldToEventLoop(): Promise<void> {
-  const timers = globalThis as unknown as { setTimeout?: (callback: () => void, ms: number) => unknown };
-  return new Promise((resolve) => {
-    if (timers.setTimeout === undefined) resolve();
-    else timers.setTimeout(resolve, 0);
-  });
+/**
+ * J on rows (data loss + regularization: lossOf, the same sums as lossAndGradient without the
+ * backward pass).
+ */
+function evaluateRows(params: ParamArray, x: Float64Array, y: Float64Array, rows: number, out: Float64Array): Evaluation {
+  const loss = lossOf(params, x, y, rows, out);
+  return { loss };
 }
 
-/** Everything one fit call works with: the data as flat arrays, batch buffers, its history. */
+/** The end-of-epoch metrics with the epoch's final weights, forward only: loss on the validation rows. */
+function addEpochMetrics(logs: EpochLogs, params: ParamArray, run: FitRun): void {
+  if (run.valX !== null && run.valY !== null && run.valRows > 0) {
+    const v = evaluateRows(params, run.valX, run.valY, run.valRows, run.valOut);
+    logs.val_loss = v.loss;
+  }
+}
+
+/** Bumped whenever the checkpoint layout changes; fromJSON rejects other versions. */
+const CHECKPOINT_VERSION = 1;
+const CHECKPOINT_FORMAT = "mlpc-trainer";
+
+/** A checkpoint: toJSON's output, fromJSON's input (plain JSON data). */
+export interface TrainerJSON {
+  format: typeof CHECKPOINT_FORMAT;
+  version: typeof CHECKPOINT_VERSION;
+  model: string;
+  optimizer: string;
+  layers: { name: string; inputs: number; units: number; activation: string }[];
+  seed: number;
+  step: number;
+  epoch: number;
+  batch: number;
+  /** Running loss sum and rows of an interrupted epoch (batch > 0), and the layout it was run with. */
+  partialEpoch: { lossSum: number; rows: number; trainRows: number; batchSize: number } | null;
+  params: number[];
+  buffers: Record<string, number[]>;
+}
+
+/** The files `mlpc train` writes: a weights file and a training checkpoint, each with the trainer checkpoint under `trainer`. */
+const CLI_FORMATS: readonly string[] = ["mlpc-weights", "mlpc-train-checkpoint"];
+
+/**
+ * The trainer checkpoint in `json`: a checkpoint object or its JSON text, or a file `mlpc train`
+ * wrote (weights or training checkpoint), whose `trainer` part is taken. Checks format and version;
+ * the rest is checked field by field by fromJSON.
+ */
+function readCheckpoint(json: unknown): Partial<TrainerJSON> {
+  let data: unknown = typeof json === "string" ? JSON.parse(json) : json;
+  if (isRecord(data) && typeof data["format"] === "string" && CLI_FORMATS.includes(data["format"])) {
+    if (!isRecord(data["trainer"])) throw new Error(`this ${data["format"]} file has no trainer checkpoint (no "trainer" object)`);
+    data = data["trainer"];
+  }
+  if (!isRecord(data) || data["format"] !== CHECKPOINT_FORMAT) {
+    throw new Error(`not an mlpc trainer checkpoint (format is not ${CHECKPOINT_FORMAT}) nor a weights file of mlpc train (format mlpc-weights)`);
+  }
+  if (data["version"] !== CHECKPOINT_VERSION) {
+    throw new Error(`checkpoint format version ${String(data["version"])} is not supported (this module reads version ${CHECKPOINT_VERSION})`);
+  }
+  return data as Partial<TrainerJSON>;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** "4 -> 16 relu -> 3 softmax": a layer list as text, to compare and to show. */
+function describeLayers(layers: readonly { inputs: number; units: number; activation: string }[]): string {
+  if (layers.length === 0) return "(no layers)";
+  return [String(layers[0]!.inputs), ...layers.map((l) => `${l.units} ${l.activation}`)].join(" -> ");
+}
+
+/** The layer list of a checkpoint as describeLayers text, or "(no layers)" when it is not a list of objects. */
+function describeCheckpointLayers(layers: unknown): string {
+  return Array.isArray(layers) && layers.every((l: unknown) => typeof l === "object" && l !== null) ? describeLayers(layers as TrainerJSON["layers"]) : "(no layers)";
+}
+
+/** A JSON array of `length` finite numbers, or an error naming the field. */
+function checkpointNumbers(value: unknown, length: number, what: string): number[] {
+  if (!Array.isArray(value) || value.length !== length || !value.every((v) => typeof v === "number" && Number.isFinite(v))) {
+    throw new Error(`checkpoint ${what}: expected ${length} finite numbers`);
+  }
+  return value as number[];
+}
+
+function checkpointInteger(value: unknown, what: string): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 0) throw new Error(`checkpoint ${what}: expected a whole number >= 0`);
+  return value;
+}
+
+/** What onBatchEnd receives. */
+export interface BatchLogs {
+  /** 0-based batch index within the epoch. */
+  batch: number;
+  /** Rows in this batch (the last one may be smaller). */
+  size: number;
+  /** J on this batch before the update. */
+  loss: number;
+  /** Learning rate of this update. */
+  lr: number;
+  /** state.step after the update. */
+  step: number;
+}
+
+/**
+ * Keras-style callbacks. Return false, or set trainer.stopTraining = true, to stop: after this
+ * batch (onBatchEnd; the epoch can then be resumed where it stopped) or after this epoch. fitAsync
+ * awaits a returned promise; fit ignores it.
+ */
+export interface FitCallbacks {
+  onEpochEnd?: (epoch: number, logs: EpochLogs) => void | boolean | Promise<void | boolean>;
+  onBatchEnd?: (batch: number, logs: BatchLogs) => void | boolean | Promise<void | boolean>;
+}
+
+/** What fit returns (Keras' History): one entry per completed epoch. */
+export interface History {
+  epoch: number[];
+  history: { [K in keyof EpochLogs]-?: number[] };
+}
+
+/** Thrown when a batch loss is NaN or infinite; the update of that batch is not applied. */
+export class NonFiniteLossError extends Error {
+  /** 0-based epoch and batch, the state.step of the failed update, and the first layer whose gradient is non-finite. */
+  readonly epoch: number;
+  readonly batch: number;
+  readonly step: number;
+  readonly layer: string | null;
+  readonly loss: number;
+
+  constructor(loss: number, epoch: number, batch: number, step: number, layer: string | null) {
+    super(
+      `training diverged: the loss is ${loss} at epoch ${epoch + 1}, batch ${batch + 1} (update ${step + 1})` +
+        (layer === null ? "" : `; first non-finite gradient in ${layer}`) +
+        ". Try a lower learning rate or gradient clipping (clip=1 on the optimizer line).",
+    );
+    this.name = "NonFiniteLossError";
+    this.loss = loss;
+    this.epoch = epoch;
+    this.batch = batch;
+    this.step = step;
+    this.layer = layer;
+  }
+}
+
+/** Everything one fit call works with: the data as flat arrays, batch and output buffers, its history. */
 interface FitRun {
   readonly x: Float64Array;
   readonly y: Float64Array;
@@ -1246,6 +1329,9 @@ interface FitRun {
   readonly order: Uint32Array;
   readonly xb: Float64Array;
   readonly yb: Float64Array;
+  /** Outputs of PREDICT_CHUNK_ROWS rows (training-set metrics), and of every validation row. */
+  readonly chunkOut: Float64Array;
+  readonly valOut: Float64Array;
   readonly callbacks: FitCallbacks;
   readonly history: History;
 }
@@ -1258,7 +1344,11 @@ interface FitRun {
  *     const probabilities = trainer.predict(xNew);
  *
  * Checkpoints: JSON.stringify(trainer) (toJSON), then Trainer.fromJSON(text) and
- * fit(x, y, { epochs, initialEpoch: trainer.epoch }) continues exactly as if never stopped.
+ * fit(x, y, { epochs, initialEpoch: trainer.epoch }) continues exactly as if never stopped, even
+ * in the middle of an epoch. That rests on three facts: the shuffle order of epoch e depends only
+ * on (seed, e) (a fresh SeededRandom stream per epoch, so there is no generator state to save),
+ * the schedule depends only on state.step, and the checkpoint holds params, optimizer buffers,
+ * step, and the position and running loss of an interrupted epoch.
  */
 export class Trainer {
   /** Parameters, gradient, optimizer buffers and step. */
@@ -1276,24 +1366,23 @@ export class Trainer {
   private epochRows = 0;
   /** Layout of the run an interrupted epoch belongs to, checked on resume. */
   private epochLayout: { trainRows: number; batchSize: number } | null = null;
-  /** Gradient sink for evaluate, allocated once. */
-  private scratchGrad: Float64Array | null = null;
 
   constructor(options: { params?: ArrayLike<number>; seed?: number } = {}) {
-    this.seed = options.seed ?? 42;
-    let params: Float64Array;
+    this.seed = options.seed ?? spec.training.seed;
+    const P = spec.paramCount;
+    let params: ParamArray;
     if (options.params === undefined) {
       params = initParams(this.seed);
     } else {
-      if (options.params.length !== 1185) throw new Error(`expected 1185 parameters, got ${options.params.length}`);
-      params = new Float64Array(1185);
-      for (let p = 0; p < 1185; p++) params[p] = options.params[p]!;
+      if (options.params.length !== P) throw new Error(`expected ${P} parameters, got ${options.params.length}`);
+      params = new ParamArray(P);
+      for (let p = 0; p < P; p++) params[p] = options.params[p]!;
     }
     this.state = createTrainState(params);
   }
 
   /** The model's parameters (trained in place). */
-  get params(): Float64Array {
+  get params(): ParamArray {
     return this.state.params;
   }
 
@@ -1341,23 +1430,26 @@ export class Trainer {
     return run.history;
   }
 
-  /** The outputs of every row (forwardBatch, PREDICT_CHUNK_ROWS rows a call): one array of 1 outputs per row (probabilities for sigmoid/softmax). */
+  /** The outputs of every row (forwardBatch, PREDICT_CHUNK_ROWS rows a call): one array of outputs per row (probabilities for sigmoid/softmax). */
   predict(x: Rows): number[][] {
+    const IN = spec.inputSize;
+    const OUT = spec.outputSize;
     const { values, rows } = toInputs(x);
-    const out = new Float64Array(Math.min(rows, PREDICT_CHUNK_ROWS) * 1);
+    const out = new Float64Array(Math.min(rows, PREDICT_CHUNK_ROWS) * OUT);
     const result: number[][] = [];
     for (let from = 0; from < rows; from += PREDICT_CHUNK_ROWS) {
       const n = Math.min(PREDICT_CHUNK_ROWS, rows - from);
-      forwardBatch(this.state.params, values.subarray(from * 2, (from + n) * 2), n, out);
-      for (let r = 0; r < n; r++) result.push(Array.from(out.subarray(r * 1, (r + 1) * 1)));
+      forwardBatch(this.state.params, values.subarray(from * IN, (from + n) * IN), n, out);
+      for (let r = 0; r < n; r++) result.push(Array.from(out.subarray(r * OUT, (r + 1) * OUT)));
     }
     return result;
   }
 
-  /** Loss (data loss + regularization, as trained) on all rows, without changing anything. */
+  /** Loss (data loss + regularization, as trained) and the model's metrics on all rows, forward only, without changing anything. */
   evaluate(x: Rows, y: Rows): Evaluation {
     const inputs = toInputs(x);
-    return this.evaluateFlat(inputs.values, toTargets(y, inputs.rows), inputs.rows);
+    const targets = toTargets(y, inputs.rows);
+    return evaluateRows(this.state.params, inputs.values, targets, inputs.rows, new Float64Array(inputs.rows * spec.outputSize));
   }
 
   /** A versioned checkpoint: shapes, params, optimizer buffers, step and epoch position. */
@@ -1366,10 +1458,10 @@ export class Trainer {
     const own = optimizerBuffers(this.state);
     for (const name of Object.keys(own)) buffers[name] = Array.from(own[name]!);
     return {
-      format: "mlpc-trainer",
-      version: 1,
-      model: "regression",
-      optimizer: "adam",
+      format: CHECKPOINT_FORMAT,
+      version: CHECKPOINT_VERSION,
+      model: spec.name,
+      optimizer: spec.optimizer.kind,
       layers: TRAINING_LAYERS.map((l) => ({ name: l.name, inputs: l.inputs, units: l.units, activation: l.activation })),
       seed: this.seed,
       step: this.state.step,
@@ -1385,33 +1477,28 @@ export class Trainer {
   }
 
   /**
-   * A trainer from a checkpoint (the object or its JSON text). Rejects another format version, other
-   * layer shapes or another optimizer with a message saying what differs. With paramsOnly, only
-   * the parameters are read (e.g. to predict with a model whose optimizer line changed).
+   * A trainer from a checkpoint (the object or its JSON text), or from the weights file (or
+   * training checkpoint) `mlpc train` writes, whose `trainer` part is taken: its `scaling` is NOT
+   * applied, so inputs must be scaled as it says. Rejects another format version, other layer
+   * shapes or another optimizer with a message saying what differs. With paramsOnly, only the
+   * parameters are read (e.g. to predict with a model whose optimizer line changed).
    */
   static fromJSON(json: unknown, options: { paramsOnly?: boolean } = {}): Trainer {
-    const data = (typeof json === "string" ? JSON.parse(json) : json) as Partial<TrainerJSON> | null;
-    if (data === null || typeof data !== "object" || data.format !== "mlpc-trainer") {
-      throw new Error("not an mlpc trainer checkpoint (format is not mlpc-trainer)");
-    }
-    if (data.version !== 1) {
-      throw new Error(`checkpoint format version ${String(data.version)} is not supported (this module reads version 1)`);
-    }
+    const data = readCheckpoint(json);
     const expected = describeLayers(TRAINING_LAYERS);
-    const layers: unknown = data.layers;
-    const found =
-      Array.isArray(layers) && layers.every((l: unknown) => typeof l === "object" && l !== null) ? describeLayers(layers as TrainerJSON["layers"]) : "(no layers)";
+    const found = describeCheckpointLayers(data.layers);
     if (found !== expected) {
-      throw new Error(`checkpoint layers do not match this model: checkpoint ${found}, model regression ${expected}`);
+      throw new Error(`checkpoint layers do not match this model: checkpoint ${found}, model ${spec.name} ${expected}`);
     }
-    const params = checkpointNumbers(data.params, 1185, "params");
+    const P = spec.paramCount;
+    const params = checkpointNumbers(data.params, P, "params");
     const trainer = new Trainer(typeof data.seed === "number" ? { params, seed: data.seed } : { params });
     if (options.paramsOnly === true) return trainer;
-    if (data.optimizer !== "adam") {
-      throw new Error(`checkpoint optimizer ${String(data.optimizer)} does not match this model's adam (load with paramsOnly to keep only the weights)`);
+    if (data.optimizer !== spec.optimizer.kind) {
+      throw new Error(`checkpoint optimizer ${String(data.optimizer)} does not match this model's ${spec.optimizer.kind} (load with paramsOnly to keep only the weights)`);
     }
     const own = optimizerBuffers(trainer.state);
-    for (const name of Object.keys(own)) own[name]!.set(checkpointNumbers(data.buffers?.[name], 1185, `buffers.${name}`));
+    for (const name of Object.keys(own)) own[name]!.set(checkpointNumbers(data.buffers?.[name], P, `buffers.${name}`));
     trainer.state.step = checkpointInteger(data.step, "step");
     trainer.epoch = checkpointInteger(data.epoch, "epoch");
     trainer.batch = checkpointInteger(data.batch, "batch");
@@ -1427,6 +1514,8 @@ export class Trainer {
 
   /** Checks and converts the data and options; places the epoch cursor (resuming when it can). */
   private beginFit(x: Rows, y: Rows, options: FitOptions): FitRun {
+    const IN = spec.inputSize;
+    const OUT = spec.outputSize;
     const inputs = toInputs(x);
     const targets = toTargets(y, inputs.rows);
     let n = inputs.rows;
@@ -1444,15 +1533,15 @@ export class Trainer {
       // Keras: the last rows, before any shuffling.
       n = Math.floor(inputs.rows * (1 - split));
       valRows = inputs.rows - n;
-      valX = inputs.values.subarray(n * 2);
-      valY = targets.subarray(n * 1);
+      valX = inputs.values.subarray(n * IN);
+      valY = targets.subarray(n * OUT);
     }
     if (n === 0) throw new Error("no training rows");
-    const epochs = options.epochs ?? 200;
+    const epochs = options.epochs ?? spec.training.epochs;
     const initialEpoch = options.initialEpoch ?? 0;
     if (!Number.isInteger(epochs) || epochs < 0) throw new Error(`epochs must be a whole number >= 0, got ${epochs}`);
     if (!Number.isInteger(initialEpoch) || initialEpoch < 0) throw new Error(`initialEpoch must be a whole number >= 0, got ${initialEpoch}`);
-    const requested = options.batchSize ?? 32;
+    const requested = options.batchSize ?? spec.training.batch;
     if (requested !== "all" && (!Number.isInteger(requested) || requested < 1)) {
       throw new Error(`batchSize must be a whole number >= 1 or "all", got ${String(requested)}`);
     }
@@ -1470,9 +1559,11 @@ export class Trainer {
       this.batch = 0;
     }
     this.stopTraining = false;
+    const history = {} as History["history"];
+    for (const key of HISTORY_KEYS) history[key] = [];
     return {
-      x: inputs.values.subarray(0, n * 2),
-      y: targets.subarray(0, n * 1),
+      x: inputs.values.subarray(0, n * IN),
+      y: targets.subarray(0, n * OUT),
       n,
       valX,
       valY,
@@ -1480,13 +1571,15 @@ export class Trainer {
       epochs,
       batchSize,
       batches: Math.ceil(n / batchSize),
-      shuffle: options.shuffle ?? true,
+      shuffle: options.shuffle ?? spec.training.shuffle,
       seed: options.seed ?? this.seed,
       order: new Uint32Array(n),
-      xb: new Float64Array(batchSize * 2),
-      yb: new Float64Array(batchSize * 1),
+      xb: new Float64Array(batchSize * IN),
+      yb: new Float64Array(batchSize * OUT),
+      chunkOut: new Float64Array(Math.min(n, PREDICT_CHUNK_ROWS) * OUT),
+      valOut: new Float64Array(valRows * OUT),
       callbacks: options.callbacks ?? {},
-      history: { epoch: [], history: { loss: [], val_loss: [], lr: [] } },
+      history: { epoch: [], history },
     };
   }
 
@@ -1502,29 +1595,20 @@ export class Trainer {
    * SeededRandom on stream epoch + 1 of the seed: a function of (seed, epoch) only.
    */
   private epochOrder(run: FitRun): Uint32Array {
-    const order = run.order;
-    for (let i = 0; i < run.n; i++) order[i] = i;
-    if (run.shuffle) {
-      const random = new SeededRandom(run.seed, (this.epoch + 1) >>> 0);
-      for (let i = run.n - 1; i > 0; i--) {
-        const j = Math.floor(random.float() * (i + 1));
-        const t = order[i]!;
-        order[i] = order[j]!;
-        order[j] = t;
-      }
-    }
-    return order;
+    return shuffledOrder(run.order, run.n, run.shuffle ? run.seed : null, this.epoch);
   }
 
   /** Gathers batch `this.batch`, checks its loss, updates; returns the onBatchEnd result. */
   private trainBatch(run: FitRun, order: Uint32Array): ReturnType<NonNullable<FitCallbacks["onBatchEnd"]>> {
+    const IN = spec.inputSize;
+    const OUT = spec.outputSize;
     const start = this.batch * run.batchSize;
     const rows = Math.min(run.batchSize, run.n - start);
     const { x, y, xb, yb } = run;
     for (let r = 0; r < rows; r++) {
       const i = order[start + r]!;
-      for (let k = 0; k < 2; k++) xb[r * 2 + k] = x[i * 2 + k]!;
-      for (let k = 0; k < 1; k++) yb[r * 1 + k] = y[i * 1 + k]!;
+      for (let k = 0; k < IN; k++) xb[r * IN + k] = x[i * IN + k]!;
+      for (let k = 0; k < OUT; k++) yb[r * OUT + k] = y[i * OUT + k]!;
     }
     const state = this.state;
     const loss = lossAndGradient(state.params, xb, yb, rows, state.grad);
@@ -1540,62 +1624,30 @@ export class Trainer {
     return onBatchEnd === undefined ? undefined : onBatchEnd(batch, { batch, size: rows, loss, lr, step: state.step });
   }
 
-  /** Closes the epoch: its logs (validation included), the history; moves the cursor on. */
+  /** Closes the epoch: its logs (forward-only metrics, validation included), the history; moves the cursor on. */
   private endEpoch(run: FitRun): [number, EpochLogs] {
     const epoch = this.epoch;
-    const rows = this.epochRows;
-    const logs: EpochLogs = { loss: this.epochLossSum / rows, lr: learningRate(this.state.step - 1) };
-    if (run.valX !== null && run.valY !== null && run.valRows > 0) {
-      const v = this.evaluateFlat(run.valX, run.valY, run.valRows);
-      logs.val_loss = v.loss;
-    }
+    const logs: EpochLogs = { loss: this.epochLossSum / this.epochRows, lr: learningRate(this.state.step - 1) };
+    addEpochMetrics(logs, this.state.params, run);
     this.epoch += 1;
     this.batch = 0;
     this.epochLayout = null;
     run.history.epoch.push(epoch);
     const h = run.history.history;
-    if (logs.loss !== undefined) h.loss.push(logs.loss);
-    if (logs.val_loss !== undefined) h.val_loss.push(logs.val_loss);
-    if (logs.lr !== undefined) h.lr.push(logs.lr);
+    for (const key of HISTORY_KEYS) {
+      const value = logs[key];
+      if (value !== undefined) h[key].push(value);
+    }
     return [epoch, logs];
   }
-
-  private evaluateFlat(x: Float64Array, y: Float64Array, rows: number): Evaluation {
-    this.scratchGrad ??= new Float64Array(1185);
-    const loss = lossAndGradient(this.state.params, x, y, rows, this.scratchGrad);
-    return { loss };
-  }
-}
-
-/** "4 -> 16 relu -> 3 softmax": a layer list as text, to compare and to show. */
-function describeLayers(layers: readonly { inputs: number; units: number; activation: string }[]): string {
-  if (layers.length === 0) return "(no layers)";
-  return [String(layers[0]!.inputs), ...layers.map((l) => `${l.units} ${l.activation}`)].join(" -> ");
-}
-
-/** A JSON array of `length` finite numbers, or an error naming the field. */
-function checkpointNumbers(value: unknown, length: number, what: string): number[] {
-  if (!Array.isArray(value) || value.length !== length || !value.every((v) => typeof v === "number" && Number.isFinite(v))) {
-    throw new Error(`checkpoint ${what}: expected ${length} finite numbers`);
-  }
-  return value as number[];
-}
-
-function checkpointInteger(value: unknown, what: string): number {
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 0) throw new Error(`checkpoint ${what}: expected a whole number >= 0`);
-  return value;
 }
 
 /** The first layer with a NaN or infinite gradient (weights or biases), or null. */
-function firstNonFiniteLayer(grad: Float64Array): string | null {
+function firstNonFiniteLayer(grad: ParamArray): string | null {
   for (const layer of TRAINING_LAYERS) {
     for (let p = layer.weights[0]; p < layer.biases[1]; p++) {
       if (!Number.isFinite(grad[p]!)) return layer.name;
     }
   }
   return null;
-}
-
-function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
-  return typeof (value as { then?: unknown } | null | undefined)?.then === "function";
 }

@@ -19,6 +19,7 @@
  *   dense_2 16x3 (48 multiply-adds a row): forward unrolled, backward unrolled
  *   All passes fit one function: each row runs forward, loss and backward in named locals.
  */
+
 /** The program's facts: shapes, parameter offsets and settings. */
 export const spec = {
   name: "wine",
@@ -40,6 +41,7 @@ export const spec = {
   regularization: { l1: 0, l2: 0.001 },
   training: { batch: 16, epochs: 150, shuffle: true, seed: 42 },
 } as const;
+
 /** swish(z) = z sigmoid(z) (also called silu). */
 function swish(z: number): number {
   return z / (1 + Math.exp(-z));
@@ -51,57 +53,67 @@ function swishDerivative(z: number): number {
   return s * (1 + z * (1 - s));
 }
 
+/**
+ * One sample: x holds 13 inputs; returns the 3 outputs after the last activation
+ * (probabilities). Allocation-free when `out` is given.
+ */
+export function forward(params: Float64Array, x: ArrayLike<number>, out?: Float64Array): Float64Array {
+  const result = out ?? new Float64Array(3);
+  forwardBatch(params, x, 1, result);
+  return result;
+}
+
 /** Many samples: x is rows x 13 (row-major); writes rows x 3 outputs into `out` and returns it. */
 export function forwardBatch(params: Float64Array, x: ArrayLike<number>, rows: number, out: Float64Array = new Float64Array(rows * 3)): Float64Array {
   if (params.length !== 275) throw new RangeError(`expected 275 parameters, got ${params.length}`);
   if (!Number.isInteger(rows) || rows < 1) throw new RangeError(`rows must be a positive integer, got ${rows}`);
   if (x.length < rows * 13) throw new RangeError(`x holds ${x.length} numbers, expected rows * 13 = ${rows * 13}`);
   // The weights, read once per call into named constants.
-  const w1_0_0 = params[0], w1_0_1 = params[1], w1_0_2 = params[2], w1_0_3 = params[3], w1_0_4 = params[4], w1_0_5 = params[5], w1_0_6 = params[6], w1_0_7 = params[7];
-  const w1_0_8 = params[8], w1_0_9 = params[9], w1_0_10 = params[10], w1_0_11 = params[11], w1_0_12 = params[12], b1_0 = params[208];
-  const w1_1_0 = params[13], w1_1_1 = params[14], w1_1_2 = params[15], w1_1_3 = params[16], w1_1_4 = params[17], w1_1_5 = params[18], w1_1_6 = params[19], w1_1_7 = params[20];
-  const w1_1_8 = params[21], w1_1_9 = params[22], w1_1_10 = params[23], w1_1_11 = params[24], w1_1_12 = params[25], b1_1 = params[209];
-  const w1_2_0 = params[26], w1_2_1 = params[27], w1_2_2 = params[28], w1_2_3 = params[29], w1_2_4 = params[30], w1_2_5 = params[31], w1_2_6 = params[32], w1_2_7 = params[33];
-  const w1_2_8 = params[34], w1_2_9 = params[35], w1_2_10 = params[36], w1_2_11 = params[37], w1_2_12 = params[38], b1_2 = params[210];
-  const w1_3_0 = params[39], w1_3_1 = params[40], w1_3_2 = params[41], w1_3_3 = params[42], w1_3_4 = params[43], w1_3_5 = params[44], w1_3_6 = params[45], w1_3_7 = params[46];
-  const w1_3_8 = params[47], w1_3_9 = params[48], w1_3_10 = params[49], w1_3_11 = params[50], w1_3_12 = params[51], b1_3 = params[211];
-  const w1_4_0 = params[52], w1_4_1 = params[53], w1_4_2 = params[54], w1_4_3 = params[55], w1_4_4 = params[56], w1_4_5 = params[57], w1_4_6 = params[58], w1_4_7 = params[59];
-  const w1_4_8 = params[60], w1_4_9 = params[61], w1_4_10 = params[62], w1_4_11 = params[63], w1_4_12 = params[64], b1_4 = params[212];
-  const w1_5_0 = params[65], w1_5_1 = params[66], w1_5_2 = params[67], w1_5_3 = params[68], w1_5_4 = params[69], w1_5_5 = params[70], w1_5_6 = params[71], w1_5_7 = params[72];
-  const w1_5_8 = params[73], w1_5_9 = params[74], w1_5_10 = params[75], w1_5_11 = params[76], w1_5_12 = params[77], b1_5 = params[213];
-  const w1_6_0 = params[78], w1_6_1 = params[79], w1_6_2 = params[80], w1_6_3 = params[81], w1_6_4 = params[82], w1_6_5 = params[83], w1_6_6 = params[84], w1_6_7 = params[85];
-  const w1_6_8 = params[86], w1_6_9 = params[87], w1_6_10 = params[88], w1_6_11 = params[89], w1_6_12 = params[90], b1_6 = params[214];
-  const w1_7_0 = params[91], w1_7_1 = params[92], w1_7_2 = params[93], w1_7_3 = params[94], w1_7_4 = params[95], w1_7_5 = params[96], w1_7_6 = params[97], w1_7_7 = params[98];
-  const w1_7_8 = params[99], w1_7_9 = params[100], w1_7_10 = params[101], w1_7_11 = params[102], w1_7_12 = params[103], b1_7 = params[215];
-  const w1_8_0 = params[104], w1_8_1 = params[105], w1_8_2 = params[106], w1_8_3 = params[107], w1_8_4 = params[108], w1_8_5 = params[109], w1_8_6 = params[110], w1_8_7 = params[111];
-  const w1_8_8 = params[112], w1_8_9 = params[113], w1_8_10 = params[114], w1_8_11 = params[115], w1_8_12 = params[116], b1_8 = params[216];
-  const w1_9_0 = params[117], w1_9_1 = params[118], w1_9_2 = params[119], w1_9_3 = params[120], w1_9_4 = params[121], w1_9_5 = params[122], w1_9_6 = params[123], w1_9_7 = params[124];
-  const w1_9_8 = params[125], w1_9_9 = params[126], w1_9_10 = params[127], w1_9_11 = params[128], w1_9_12 = params[129], b1_9 = params[217];
-  const w1_10_0 = params[130], w1_10_1 = params[131], w1_10_2 = params[132], w1_10_3 = params[133], w1_10_4 = params[134], w1_10_5 = params[135], w1_10_6 = params[136], w1_10_7 = params[137];
-  const w1_10_8 = params[138], w1_10_9 = params[139], w1_10_10 = params[140], w1_10_11 = params[141], w1_10_12 = params[142], b1_10 = params[218];
-  const w1_11_0 = params[143], w1_11_1 = params[144], w1_11_2 = params[145], w1_11_3 = params[146], w1_11_4 = params[147], w1_11_5 = params[148], w1_11_6 = params[149], w1_11_7 = params[150];
-  const w1_11_8 = params[151], w1_11_9 = params[152], w1_11_10 = params[153], w1_11_11 = params[154], w1_11_12 = params[155], b1_11 = params[219];
-  const w1_12_0 = params[156], w1_12_1 = params[157], w1_12_2 = params[158], w1_12_3 = params[159], w1_12_4 = params[160], w1_12_5 = params[161], w1_12_6 = params[162], w1_12_7 = params[163];
-  const w1_12_8 = params[164], w1_12_9 = params[165], w1_12_10 = params[166], w1_12_11 = params[167], w1_12_12 = params[168], b1_12 = params[220];
-  const w1_13_0 = params[169], w1_13_1 = params[170], w1_13_2 = params[171], w1_13_3 = params[172], w1_13_4 = params[173], w1_13_5 = params[174], w1_13_6 = params[175], w1_13_7 = params[176];
-  const w1_13_8 = params[177], w1_13_9 = params[178], w1_13_10 = params[179], w1_13_11 = params[180], w1_13_12 = params[181], b1_13 = params[221];
-  const w1_14_0 = params[182], w1_14_1 = params[183], w1_14_2 = params[184], w1_14_3 = params[185], w1_14_4 = params[186], w1_14_5 = params[187], w1_14_6 = params[188], w1_14_7 = params[189];
-  const w1_14_8 = params[190], w1_14_9 = params[191], w1_14_10 = params[192], w1_14_11 = params[193], w1_14_12 = params[194], b1_14 = params[222];
-  const w1_15_0 = params[195], w1_15_1 = params[196], w1_15_2 = params[197], w1_15_3 = params[198], w1_15_4 = params[199], w1_15_5 = params[200], w1_15_6 = params[201], w1_15_7 = params[202];
-  const w1_15_8 = params[203], w1_15_9 = params[204], w1_15_10 = params[205], w1_15_11 = params[206], w1_15_12 = params[207], b1_15 = params[223];
-  const w2_0_0 = params[224], w2_0_1 = params[225], w2_0_2 = params[226], w2_0_3 = params[227], w2_0_4 = params[228], w2_0_5 = params[229], w2_0_6 = params[230], w2_0_7 = params[231];
-  const w2_0_8 = params[232], w2_0_9 = params[233], w2_0_10 = params[234], w2_0_11 = params[235], w2_0_12 = params[236], w2_0_13 = params[237], w2_0_14 = params[238], w2_0_15 = params[239];
-  const b2_0 = params[272];
-  const w2_1_0 = params[240], w2_1_1 = params[241], w2_1_2 = params[242], w2_1_3 = params[243], w2_1_4 = params[244], w2_1_5 = params[245], w2_1_6 = params[246], w2_1_7 = params[247];
-  const w2_1_8 = params[248], w2_1_9 = params[249], w2_1_10 = params[250], w2_1_11 = params[251], w2_1_12 = params[252], w2_1_13 = params[253], w2_1_14 = params[254], w2_1_15 = params[255];
-  const b2_1 = params[273];
-  const w2_2_0 = params[256], w2_2_1 = params[257], w2_2_2 = params[258], w2_2_3 = params[259], w2_2_4 = params[260], w2_2_5 = params[261], w2_2_6 = params[262], w2_2_7 = params[263];
-  const w2_2_8 = params[264], w2_2_9 = params[265], w2_2_10 = params[266], w2_2_11 = params[267], w2_2_12 = params[268], w2_2_13 = params[269], w2_2_14 = params[270], w2_2_15 = params[271];
-  const b2_2 = params[274];
+  const w1_0_0 = params[0]!, w1_0_1 = params[1]!, w1_0_2 = params[2]!, w1_0_3 = params[3]!, w1_0_4 = params[4]!, w1_0_5 = params[5]!, w1_0_6 = params[6]!, w1_0_7 = params[7]!;
+  const w1_0_8 = params[8]!, w1_0_9 = params[9]!, w1_0_10 = params[10]!, w1_0_11 = params[11]!, w1_0_12 = params[12]!, b1_0 = params[208]!;
+  const w1_1_0 = params[13]!, w1_1_1 = params[14]!, w1_1_2 = params[15]!, w1_1_3 = params[16]!, w1_1_4 = params[17]!, w1_1_5 = params[18]!, w1_1_6 = params[19]!, w1_1_7 = params[20]!;
+  const w1_1_8 = params[21]!, w1_1_9 = params[22]!, w1_1_10 = params[23]!, w1_1_11 = params[24]!, w1_1_12 = params[25]!, b1_1 = params[209]!;
+  const w1_2_0 = params[26]!, w1_2_1 = params[27]!, w1_2_2 = params[28]!, w1_2_3 = params[29]!, w1_2_4 = params[30]!, w1_2_5 = params[31]!, w1_2_6 = params[32]!, w1_2_7 = params[33]!;
+  const w1_2_8 = params[34]!, w1_2_9 = params[35]!, w1_2_10 = params[36]!, w1_2_11 = params[37]!, w1_2_12 = params[38]!, b1_2 = params[210]!;
+  const w1_3_0 = params[39]!, w1_3_1 = params[40]!, w1_3_2 = params[41]!, w1_3_3 = params[42]!, w1_3_4 = params[43]!, w1_3_5 = params[44]!, w1_3_6 = params[45]!, w1_3_7 = params[46]!;
+  const w1_3_8 = params[47]!, w1_3_9 = params[48]!, w1_3_10 = params[49]!, w1_3_11 = params[50]!, w1_3_12 = params[51]!, b1_3 = params[211]!;
+  const w1_4_0 = params[52]!, w1_4_1 = params[53]!, w1_4_2 = params[54]!, w1_4_3 = params[55]!, w1_4_4 = params[56]!, w1_4_5 = params[57]!, w1_4_6 = params[58]!, w1_4_7 = params[59]!;
+  const w1_4_8 = params[60]!, w1_4_9 = params[61]!, w1_4_10 = params[62]!, w1_4_11 = params[63]!, w1_4_12 = params[64]!, b1_4 = params[212]!;
+  const w1_5_0 = params[65]!, w1_5_1 = params[66]!, w1_5_2 = params[67]!, w1_5_3 = params[68]!, w1_5_4 = params[69]!, w1_5_5 = params[70]!, w1_5_6 = params[71]!, w1_5_7 = params[72]!;
+  const w1_5_8 = params[73]!, w1_5_9 = params[74]!, w1_5_10 = params[75]!, w1_5_11 = params[76]!, w1_5_12 = params[77]!, b1_5 = params[213]!;
+  const w1_6_0 = params[78]!, w1_6_1 = params[79]!, w1_6_2 = params[80]!, w1_6_3 = params[81]!, w1_6_4 = params[82]!, w1_6_5 = params[83]!, w1_6_6 = params[84]!, w1_6_7 = params[85]!;
+  const w1_6_8 = params[86]!, w1_6_9 = params[87]!, w1_6_10 = params[88]!, w1_6_11 = params[89]!, w1_6_12 = params[90]!, b1_6 = params[214]!;
+  const w1_7_0 = params[91]!, w1_7_1 = params[92]!, w1_7_2 = params[93]!, w1_7_3 = params[94]!, w1_7_4 = params[95]!, w1_7_5 = params[96]!, w1_7_6 = params[97]!, w1_7_7 = params[98]!;
+  const w1_7_8 = params[99]!, w1_7_9 = params[100]!, w1_7_10 = params[101]!, w1_7_11 = params[102]!, w1_7_12 = params[103]!, b1_7 = params[215]!;
+  const w1_8_0 = params[104]!, w1_8_1 = params[105]!, w1_8_2 = params[106]!, w1_8_3 = params[107]!, w1_8_4 = params[108]!, w1_8_5 = params[109]!, w1_8_6 = params[110]!, w1_8_7 = params[111]!;
+  const w1_8_8 = params[112]!, w1_8_9 = params[113]!, w1_8_10 = params[114]!, w1_8_11 = params[115]!, w1_8_12 = params[116]!, b1_8 = params[216]!;
+  const w1_9_0 = params[117]!, w1_9_1 = params[118]!, w1_9_2 = params[119]!, w1_9_3 = params[120]!, w1_9_4 = params[121]!, w1_9_5 = params[122]!, w1_9_6 = params[123]!, w1_9_7 = params[124]!;
+  const w1_9_8 = params[125]!, w1_9_9 = params[126]!, w1_9_10 = params[127]!, w1_9_11 = params[128]!, w1_9_12 = params[129]!, b1_9 = params[217]!;
+  const w1_10_0 = params[130]!, w1_10_1 = params[131]!, w1_10_2 = params[132]!, w1_10_3 = params[133]!, w1_10_4 = params[134]!, w1_10_5 = params[135]!, w1_10_6 = params[136]!, w1_10_7 = params[137]!;
+  const w1_10_8 = params[138]!, w1_10_9 = params[139]!, w1_10_10 = params[140]!, w1_10_11 = params[141]!, w1_10_12 = params[142]!, b1_10 = params[218]!;
+  const w1_11_0 = params[143]!, w1_11_1 = params[144]!, w1_11_2 = params[145]!, w1_11_3 = params[146]!, w1_11_4 = params[147]!, w1_11_5 = params[148]!, w1_11_6 = params[149]!, w1_11_7 = params[150]!;
+  const w1_11_8 = params[151]!, w1_11_9 = params[152]!, w1_11_10 = params[153]!, w1_11_11 = params[154]!, w1_11_12 = params[155]!, b1_11 = params[219]!;
+  const w1_12_0 = params[156]!, w1_12_1 = params[157]!, w1_12_2 = params[158]!, w1_12_3 = params[159]!, w1_12_4 = params[160]!, w1_12_5 = params[161]!, w1_12_6 = params[162]!, w1_12_7 = params[163]!;
+  const w1_12_8 = params[164]!, w1_12_9 = params[165]!, w1_12_10 = params[166]!, w1_12_11 = params[167]!, w1_12_12 = params[168]!, b1_12 = params[220]!;
+  const w1_13_0 = params[169]!, w1_13_1 = params[170]!, w1_13_2 = params[171]!, w1_13_3 = params[172]!, w1_13_4 = params[173]!, w1_13_5 = params[174]!, w1_13_6 = params[175]!, w1_13_7 = params[176]!;
+  const w1_13_8 = params[177]!, w1_13_9 = params[178]!, w1_13_10 = params[179]!, w1_13_11 = params[180]!, w1_13_12 = params[181]!, b1_13 = params[221]!;
+  const w1_14_0 = params[182]!, w1_14_1 = params[183]!, w1_14_2 = params[184]!, w1_14_3 = params[185]!, w1_14_4 = params[186]!, w1_14_5 = params[187]!, w1_14_6 = params[188]!, w1_14_7 = params[189]!;
+  const w1_14_8 = params[190]!, w1_14_9 = params[191]!, w1_14_10 = params[192]!, w1_14_11 = params[193]!, w1_14_12 = params[194]!, b1_14 = params[222]!;
+  const w1_15_0 = params[195]!, w1_15_1 = params[196]!, w1_15_2 = params[197]!, w1_15_3 = params[198]!, w1_15_4 = params[199]!, w1_15_5 = params[200]!, w1_15_6 = params[201]!, w1_15_7 = params[202]!;
+  const w1_15_8 = params[203]!, w1_15_9 = params[204]!, w1_15_10 = params[205]!, w1_15_11 = params[206]!, w1_15_12 = params[207]!, b1_15 = params[223]!;
+  const w2_0_0 = params[224]!, w2_0_1 = params[225]!, w2_0_2 = params[226]!, w2_0_3 = params[227]!, w2_0_4 = params[228]!, w2_0_5 = params[229]!, w2_0_6 = params[230]!, w2_0_7 = params[231]!;
+  const w2_0_8 = params[232]!, w2_0_9 = params[233]!, w2_0_10 = params[234]!, w2_0_11 = params[235]!, w2_0_12 = params[236]!, w2_0_13 = params[237]!, w2_0_14 = params[238]!, w2_0_15 = params[239]!;
+  const b2_0 = params[272]!;
+  const w2_1_0 = params[240]!, w2_1_1 = params[241]!, w2_1_2 = params[242]!, w2_1_3 = params[243]!, w2_1_4 = params[244]!, w2_1_5 = params[245]!, w2_1_6 = params[246]!, w2_1_7 = params[247]!;
+  const w2_1_8 = params[248]!, w2_1_9 = params[249]!, w2_1_10 = params[250]!, w2_1_11 = params[251]!, w2_1_12 = params[252]!, w2_1_13 = params[253]!, w2_1_14 = params[254]!, w2_1_15 = params[255]!;
+  const b2_1 = params[273]!;
+  const w2_2_0 = params[256]!, w2_2_1 = params[257]!, w2_2_2 = params[258]!, w2_2_3 = params[259]!, w2_2_4 = params[260]!, w2_2_5 = params[261]!, w2_2_6 = params[262]!, w2_2_7 = params[263]!;
+  const w2_2_8 = params[264]!, w2_2_9 = params[265]!, w2_2_10 = params[266]!, w2_2_11 = params[267]!, w2_2_12 = params[268]!, w2_2_13 = params[269]!, w2_2_14 = params[270]!, w2_2_15 = params[271]!;
+  const b2_2 = params[274]!;
   for (let r = 0; r < rows; r++) {
     const xo = r * 13;
-    const x0 = x[xo], x1 = x[xo + 1], x2 = x[xo + 2], x3 = x[xo + 3], x4 = x[xo + 4], x5 = x[xo + 5], x6 = x[xo + 6], x7 = x[xo + 7];
-    const x8 = x[xo + 8], x9 = x[xo + 9], x10 = x[xo + 10], x11 = x[xo + 11], x12 = x[xo + 12];
+    const x0 = x[xo]!, x1 = x[xo + 1]!, x2 = x[xo + 2]!, x3 = x[xo + 3]!, x4 = x[xo + 4]!, x5 = x[xo + 5]!, x6 = x[xo + 6]!, x7 = x[xo + 7]!;
+    const x8 = x[xo + 8]!, x9 = x[xo + 9]!, x10 = x[xo + 10]!, x11 = x[xo + 11]!, x12 = x[xo + 12]!;
     // dense_1: 13 -> 16, swish
     const z1_0 = b1_0 + w1_0_0 * x0 + w1_0_1 * x1 + w1_0_2 * x2 + w1_0_3 * x3 + w1_0_4 * x4 + w1_0_5 * x5 + w1_0_6 * x6
       + w1_0_7 * x7 + w1_0_8 * x8 + w1_0_9 * x9 + w1_0_10 * x10 + w1_0_11 * x11 + w1_0_12 * x12;
@@ -184,47 +196,47 @@ export function lossAndGradient(params: Float64Array, x: ArrayLike<number>, y: A
   if (y.length < rows * 3) throw new RangeError(`y holds ${y.length} numbers, expected rows * 3 = ${rows * 3}`);
   if (grad.length !== 275) throw new RangeError(`expected a gradient of 275, got ${grad.length}`);
   // The weights, read once per call into named constants.
-  const w1_0_0 = params[0], w1_0_1 = params[1], w1_0_2 = params[2], w1_0_3 = params[3], w1_0_4 = params[4], w1_0_5 = params[5], w1_0_6 = params[6], w1_0_7 = params[7];
-  const w1_0_8 = params[8], w1_0_9 = params[9], w1_0_10 = params[10], w1_0_11 = params[11], w1_0_12 = params[12], b1_0 = params[208];
-  const w1_1_0 = params[13], w1_1_1 = params[14], w1_1_2 = params[15], w1_1_3 = params[16], w1_1_4 = params[17], w1_1_5 = params[18], w1_1_6 = params[19], w1_1_7 = params[20];
-  const w1_1_8 = params[21], w1_1_9 = params[22], w1_1_10 = params[23], w1_1_11 = params[24], w1_1_12 = params[25], b1_1 = params[209];
-  const w1_2_0 = params[26], w1_2_1 = params[27], w1_2_2 = params[28], w1_2_3 = params[29], w1_2_4 = params[30], w1_2_5 = params[31], w1_2_6 = params[32], w1_2_7 = params[33];
-  const w1_2_8 = params[34], w1_2_9 = params[35], w1_2_10 = params[36], w1_2_11 = params[37], w1_2_12 = params[38], b1_2 = params[210];
-  const w1_3_0 = params[39], w1_3_1 = params[40], w1_3_2 = params[41], w1_3_3 = params[42], w1_3_4 = params[43], w1_3_5 = params[44], w1_3_6 = params[45], w1_3_7 = params[46];
-  const w1_3_8 = params[47], w1_3_9 = params[48], w1_3_10 = params[49], w1_3_11 = params[50], w1_3_12 = params[51], b1_3 = params[211];
-  const w1_4_0 = params[52], w1_4_1 = params[53], w1_4_2 = params[54], w1_4_3 = params[55], w1_4_4 = params[56], w1_4_5 = params[57], w1_4_6 = params[58], w1_4_7 = params[59];
-  const w1_4_8 = params[60], w1_4_9 = params[61], w1_4_10 = params[62], w1_4_11 = params[63], w1_4_12 = params[64], b1_4 = params[212];
-  const w1_5_0 = params[65], w1_5_1 = params[66], w1_5_2 = params[67], w1_5_3 = params[68], w1_5_4 = params[69], w1_5_5 = params[70], w1_5_6 = params[71], w1_5_7 = params[72];
-  const w1_5_8 = params[73], w1_5_9 = params[74], w1_5_10 = params[75], w1_5_11 = params[76], w1_5_12 = params[77], b1_5 = params[213];
-  const w1_6_0 = params[78], w1_6_1 = params[79], w1_6_2 = params[80], w1_6_3 = params[81], w1_6_4 = params[82], w1_6_5 = params[83], w1_6_6 = params[84], w1_6_7 = params[85];
-  const w1_6_8 = params[86], w1_6_9 = params[87], w1_6_10 = params[88], w1_6_11 = params[89], w1_6_12 = params[90], b1_6 = params[214];
-  const w1_7_0 = params[91], w1_7_1 = params[92], w1_7_2 = params[93], w1_7_3 = params[94], w1_7_4 = params[95], w1_7_5 = params[96], w1_7_6 = params[97], w1_7_7 = params[98];
-  const w1_7_8 = params[99], w1_7_9 = params[100], w1_7_10 = params[101], w1_7_11 = params[102], w1_7_12 = params[103], b1_7 = params[215];
-  const w1_8_0 = params[104], w1_8_1 = params[105], w1_8_2 = params[106], w1_8_3 = params[107], w1_8_4 = params[108], w1_8_5 = params[109], w1_8_6 = params[110], w1_8_7 = params[111];
-  const w1_8_8 = params[112], w1_8_9 = params[113], w1_8_10 = params[114], w1_8_11 = params[115], w1_8_12 = params[116], b1_8 = params[216];
-  const w1_9_0 = params[117], w1_9_1 = params[118], w1_9_2 = params[119], w1_9_3 = params[120], w1_9_4 = params[121], w1_9_5 = params[122], w1_9_6 = params[123], w1_9_7 = params[124];
-  const w1_9_8 = params[125], w1_9_9 = params[126], w1_9_10 = params[127], w1_9_11 = params[128], w1_9_12 = params[129], b1_9 = params[217];
-  const w1_10_0 = params[130], w1_10_1 = params[131], w1_10_2 = params[132], w1_10_3 = params[133], w1_10_4 = params[134], w1_10_5 = params[135], w1_10_6 = params[136], w1_10_7 = params[137];
-  const w1_10_8 = params[138], w1_10_9 = params[139], w1_10_10 = params[140], w1_10_11 = params[141], w1_10_12 = params[142], b1_10 = params[218];
-  const w1_11_0 = params[143], w1_11_1 = params[144], w1_11_2 = params[145], w1_11_3 = params[146], w1_11_4 = params[147], w1_11_5 = params[148], w1_11_6 = params[149], w1_11_7 = params[150];
-  const w1_11_8 = params[151], w1_11_9 = params[152], w1_11_10 = params[153], w1_11_11 = params[154], w1_11_12 = params[155], b1_11 = params[219];
-  const w1_12_0 = params[156], w1_12_1 = params[157], w1_12_2 = params[158], w1_12_3 = params[159], w1_12_4 = params[160], w1_12_5 = params[161], w1_12_6 = params[162], w1_12_7 = params[163];
-  const w1_12_8 = params[164], w1_12_9 = params[165], w1_12_10 = params[166], w1_12_11 = params[167], w1_12_12 = params[168], b1_12 = params[220];
-  const w1_13_0 = params[169], w1_13_1 = params[170], w1_13_2 = params[171], w1_13_3 = params[172], w1_13_4 = params[173], w1_13_5 = params[174], w1_13_6 = params[175], w1_13_7 = params[176];
-  const w1_13_8 = params[177], w1_13_9 = params[178], w1_13_10 = params[179], w1_13_11 = params[180], w1_13_12 = params[181], b1_13 = params[221];
-  const w1_14_0 = params[182], w1_14_1 = params[183], w1_14_2 = params[184], w1_14_3 = params[185], w1_14_4 = params[186], w1_14_5 = params[187], w1_14_6 = params[188], w1_14_7 = params[189];
-  const w1_14_8 = params[190], w1_14_9 = params[191], w1_14_10 = params[192], w1_14_11 = params[193], w1_14_12 = params[194], b1_14 = params[222];
-  const w1_15_0 = params[195], w1_15_1 = params[196], w1_15_2 = params[197], w1_15_3 = params[198], w1_15_4 = params[199], w1_15_5 = params[200], w1_15_6 = params[201], w1_15_7 = params[202];
-  const w1_15_8 = params[203], w1_15_9 = params[204], w1_15_10 = params[205], w1_15_11 = params[206], w1_15_12 = params[207], b1_15 = params[223];
-  const w2_0_0 = params[224], w2_0_1 = params[225], w2_0_2 = params[226], w2_0_3 = params[227], w2_0_4 = params[228], w2_0_5 = params[229], w2_0_6 = params[230], w2_0_7 = params[231];
-  const w2_0_8 = params[232], w2_0_9 = params[233], w2_0_10 = params[234], w2_0_11 = params[235], w2_0_12 = params[236], w2_0_13 = params[237], w2_0_14 = params[238], w2_0_15 = params[239];
-  const b2_0 = params[272];
-  const w2_1_0 = params[240], w2_1_1 = params[241], w2_1_2 = params[242], w2_1_3 = params[243], w2_1_4 = params[244], w2_1_5 = params[245], w2_1_6 = params[246], w2_1_7 = params[247];
-  const w2_1_8 = params[248], w2_1_9 = params[249], w2_1_10 = params[250], w2_1_11 = params[251], w2_1_12 = params[252], w2_1_13 = params[253], w2_1_14 = params[254], w2_1_15 = params[255];
-  const b2_1 = params[273];
-  const w2_2_0 = params[256], w2_2_1 = params[257], w2_2_2 = params[258], w2_2_3 = params[259], w2_2_4 = params[260], w2_2_5 = params[261], w2_2_6 = params[262], w2_2_7 = params[263];
-  const w2_2_8 = params[264], w2_2_9 = params[265], w2_2_10 = params[266], w2_2_11 = params[267], w2_2_12 = params[268], w2_2_13 = params[269], w2_2_14 = params[270], w2_2_15 = params[271];
-  const b2_2 = params[274];
+  const w1_0_0 = params[0]!, w1_0_1 = params[1]!, w1_0_2 = params[2]!, w1_0_3 = params[3]!, w1_0_4 = params[4]!, w1_0_5 = params[5]!, w1_0_6 = params[6]!, w1_0_7 = params[7]!;
+  const w1_0_8 = params[8]!, w1_0_9 = params[9]!, w1_0_10 = params[10]!, w1_0_11 = params[11]!, w1_0_12 = params[12]!, b1_0 = params[208]!;
+  const w1_1_0 = params[13]!, w1_1_1 = params[14]!, w1_1_2 = params[15]!, w1_1_3 = params[16]!, w1_1_4 = params[17]!, w1_1_5 = params[18]!, w1_1_6 = params[19]!, w1_1_7 = params[20]!;
+  const w1_1_8 = params[21]!, w1_1_9 = params[22]!, w1_1_10 = params[23]!, w1_1_11 = params[24]!, w1_1_12 = params[25]!, b1_1 = params[209]!;
+  const w1_2_0 = params[26]!, w1_2_1 = params[27]!, w1_2_2 = params[28]!, w1_2_3 = params[29]!, w1_2_4 = params[30]!, w1_2_5 = params[31]!, w1_2_6 = params[32]!, w1_2_7 = params[33]!;
+  const w1_2_8 = params[34]!, w1_2_9 = params[35]!, w1_2_10 = params[36]!, w1_2_11 = params[37]!, w1_2_12 = params[38]!, b1_2 = params[210]!;
+  const w1_3_0 = params[39]!, w1_3_1 = params[40]!, w1_3_2 = params[41]!, w1_3_3 = params[42]!, w1_3_4 = params[43]!, w1_3_5 = params[44]!, w1_3_6 = params[45]!, w1_3_7 = params[46]!;
+  const w1_3_8 = params[47]!, w1_3_9 = params[48]!, w1_3_10 = params[49]!, w1_3_11 = params[50]!, w1_3_12 = params[51]!, b1_3 = params[211]!;
+  const w1_4_0 = params[52]!, w1_4_1 = params[53]!, w1_4_2 = params[54]!, w1_4_3 = params[55]!, w1_4_4 = params[56]!, w1_4_5 = params[57]!, w1_4_6 = params[58]!, w1_4_7 = params[59]!;
+  const w1_4_8 = params[60]!, w1_4_9 = params[61]!, w1_4_10 = params[62]!, w1_4_11 = params[63]!, w1_4_12 = params[64]!, b1_4 = params[212]!;
+  const w1_5_0 = params[65]!, w1_5_1 = params[66]!, w1_5_2 = params[67]!, w1_5_3 = params[68]!, w1_5_4 = params[69]!, w1_5_5 = params[70]!, w1_5_6 = params[71]!, w1_5_7 = params[72]!;
+  const w1_5_8 = params[73]!, w1_5_9 = params[74]!, w1_5_10 = params[75]!, w1_5_11 = params[76]!, w1_5_12 = params[77]!, b1_5 = params[213]!;
+  const w1_6_0 = params[78]!, w1_6_1 = params[79]!, w1_6_2 = params[80]!, w1_6_3 = params[81]!, w1_6_4 = params[82]!, w1_6_5 = params[83]!, w1_6_6 = params[84]!, w1_6_7 = params[85]!;
+  const w1_6_8 = params[86]!, w1_6_9 = params[87]!, w1_6_10 = params[88]!, w1_6_11 = params[89]!, w1_6_12 = params[90]!, b1_6 = params[214]!;
+  const w1_7_0 = params[91]!, w1_7_1 = params[92]!, w1_7_2 = params[93]!, w1_7_3 = params[94]!, w1_7_4 = params[95]!, w1_7_5 = params[96]!, w1_7_6 = params[97]!, w1_7_7 = params[98]!;
+  const w1_7_8 = params[99]!, w1_7_9 = params[100]!, w1_7_10 = params[101]!, w1_7_11 = params[102]!, w1_7_12 = params[103]!, b1_7 = params[215]!;
+  const w1_8_0 = params[104]!, w1_8_1 = params[105]!, w1_8_2 = params[106]!, w1_8_3 = params[107]!, w1_8_4 = params[108]!, w1_8_5 = params[109]!, w1_8_6 = params[110]!, w1_8_7 = params[111]!;
+  const w1_8_8 = params[112]!, w1_8_9 = params[113]!, w1_8_10 = params[114]!, w1_8_11 = params[115]!, w1_8_12 = params[116]!, b1_8 = params[216]!;
+  const w1_9_0 = params[117]!, w1_9_1 = params[118]!, w1_9_2 = params[119]!, w1_9_3 = params[120]!, w1_9_4 = params[121]!, w1_9_5 = params[122]!, w1_9_6 = params[123]!, w1_9_7 = params[124]!;
+  const w1_9_8 = params[125]!, w1_9_9 = params[126]!, w1_9_10 = params[127]!, w1_9_11 = params[128]!, w1_9_12 = params[129]!, b1_9 = params[217]!;
+  const w1_10_0 = params[130]!, w1_10_1 = params[131]!, w1_10_2 = params[132]!, w1_10_3 = params[133]!, w1_10_4 = params[134]!, w1_10_5 = params[135]!, w1_10_6 = params[136]!, w1_10_7 = params[137]!;
+  const w1_10_8 = params[138]!, w1_10_9 = params[139]!, w1_10_10 = params[140]!, w1_10_11 = params[141]!, w1_10_12 = params[142]!, b1_10 = params[218]!;
+  const w1_11_0 = params[143]!, w1_11_1 = params[144]!, w1_11_2 = params[145]!, w1_11_3 = params[146]!, w1_11_4 = params[147]!, w1_11_5 = params[148]!, w1_11_6 = params[149]!, w1_11_7 = params[150]!;
+  const w1_11_8 = params[151]!, w1_11_9 = params[152]!, w1_11_10 = params[153]!, w1_11_11 = params[154]!, w1_11_12 = params[155]!, b1_11 = params[219]!;
+  const w1_12_0 = params[156]!, w1_12_1 = params[157]!, w1_12_2 = params[158]!, w1_12_3 = params[159]!, w1_12_4 = params[160]!, w1_12_5 = params[161]!, w1_12_6 = params[162]!, w1_12_7 = params[163]!;
+  const w1_12_8 = params[164]!, w1_12_9 = params[165]!, w1_12_10 = params[166]!, w1_12_11 = params[167]!, w1_12_12 = params[168]!, b1_12 = params[220]!;
+  const w1_13_0 = params[169]!, w1_13_1 = params[170]!, w1_13_2 = params[171]!, w1_13_3 = params[172]!, w1_13_4 = params[173]!, w1_13_5 = params[174]!, w1_13_6 = params[175]!, w1_13_7 = params[176]!;
+  const w1_13_8 = params[177]!, w1_13_9 = params[178]!, w1_13_10 = params[179]!, w1_13_11 = params[180]!, w1_13_12 = params[181]!, b1_13 = params[221]!;
+  const w1_14_0 = params[182]!, w1_14_1 = params[183]!, w1_14_2 = params[184]!, w1_14_3 = params[185]!, w1_14_4 = params[186]!, w1_14_5 = params[187]!, w1_14_6 = params[188]!, w1_14_7 = params[189]!;
+  const w1_14_8 = params[190]!, w1_14_9 = params[191]!, w1_14_10 = params[192]!, w1_14_11 = params[193]!, w1_14_12 = params[194]!, b1_14 = params[222]!;
+  const w1_15_0 = params[195]!, w1_15_1 = params[196]!, w1_15_2 = params[197]!, w1_15_3 = params[198]!, w1_15_4 = params[199]!, w1_15_5 = params[200]!, w1_15_6 = params[201]!, w1_15_7 = params[202]!;
+  const w1_15_8 = params[203]!, w1_15_9 = params[204]!, w1_15_10 = params[205]!, w1_15_11 = params[206]!, w1_15_12 = params[207]!, b1_15 = params[223]!;
+  const w2_0_0 = params[224]!, w2_0_1 = params[225]!, w2_0_2 = params[226]!, w2_0_3 = params[227]!, w2_0_4 = params[228]!, w2_0_5 = params[229]!, w2_0_6 = params[230]!, w2_0_7 = params[231]!;
+  const w2_0_8 = params[232]!, w2_0_9 = params[233]!, w2_0_10 = params[234]!, w2_0_11 = params[235]!, w2_0_12 = params[236]!, w2_0_13 = params[237]!, w2_0_14 = params[238]!, w2_0_15 = params[239]!;
+  const b2_0 = params[272]!;
+  const w2_1_0 = params[240]!, w2_1_1 = params[241]!, w2_1_2 = params[242]!, w2_1_3 = params[243]!, w2_1_4 = params[244]!, w2_1_5 = params[245]!, w2_1_6 = params[246]!, w2_1_7 = params[247]!;
+  const w2_1_8 = params[248]!, w2_1_9 = params[249]!, w2_1_10 = params[250]!, w2_1_11 = params[251]!, w2_1_12 = params[252]!, w2_1_13 = params[253]!, w2_1_14 = params[254]!, w2_1_15 = params[255]!;
+  const b2_1 = params[273]!;
+  const w2_2_0 = params[256]!, w2_2_1 = params[257]!, w2_2_2 = params[258]!, w2_2_3 = params[259]!, w2_2_4 = params[260]!, w2_2_5 = params[261]!, w2_2_6 = params[262]!, w2_2_7 = params[263]!;
+  const w2_2_8 = params[264]!, w2_2_9 = params[265]!, w2_2_10 = params[266]!, w2_2_11 = params[267]!, w2_2_12 = params[268]!, w2_2_13 = params[269]!, w2_2_14 = params[270]!, w2_2_15 = params[271]!;
+  const b2_2 = params[274]!;
   // dJ/dW and dJ/db, summed over the batch's rows in locals and stored once at the end.
   let gw1_0_0 = 0, gw1_0_1 = 0, gw1_0_2 = 0, gw1_0_3 = 0, gw1_0_4 = 0, gw1_0_5 = 0, gw1_0_6 = 0, gw1_0_7 = 0;
   let gw1_0_8 = 0, gw1_0_9 = 0, gw1_0_10 = 0, gw1_0_11 = 0, gw1_0_12 = 0, gb1_0 = 0;
@@ -271,10 +283,11 @@ export function lossAndGradient(params: Float64Array, x: ArrayLike<number>, y: A
   const gradScale = lossScale;
   let loss = 0;
   for (let r = 0; r < rows; r++) {
-    const xo = r * 13, yo = r * 3;
-    const x0 = x[xo], x1 = x[xo + 1], x2 = x[xo + 2], x3 = x[xo + 3], x4 = x[xo + 4], x5 = x[xo + 5], x6 = x[xo + 6], x7 = x[xo + 7];
-    const x8 = x[xo + 8], x9 = x[xo + 9], x10 = x[xo + 10], x11 = x[xo + 11], x12 = x[xo + 12];
-    const y0 = y[yo], y1 = y[yo + 1], y2 = y[yo + 2];
+    const xo = r * 13;
+    const yo = r * 3;
+    const x0 = x[xo]!, x1 = x[xo + 1]!, x2 = x[xo + 2]!, x3 = x[xo + 3]!, x4 = x[xo + 4]!, x5 = x[xo + 5]!, x6 = x[xo + 6]!, x7 = x[xo + 7]!;
+    const x8 = x[xo + 8]!, x9 = x[xo + 9]!, x10 = x[xo + 10]!, x11 = x[xo + 11]!, x12 = x[xo + 12]!;
+    const y0 = y[yo]!, y1 = y[yo + 1]!, y2 = y[yo + 2]!;
 
     // ---- forward ----
     // dense_1: 13 -> 16, swish.
@@ -543,13 +556,134 @@ export function lossAndGradient(params: Float64Array, x: ArrayLike<number>, y: A
 }
 
 /**
- * One sample: x holds 13 inputs; returns the 3 outputs after the last activation
- * (probabilities). Allocation-free when `out` is given.
+ * J on rows as lossAndGradient computes it (data loss + regularization, the same sums bit for bit), forward only:
+ * no gradient. Writes the rows x 3 outputs (as forwardBatch) into out.
  */
-export function forward(params: Float64Array, x: ArrayLike<number>, out?: Float64Array): Float64Array {
-  const result = out ?? new Float64Array(3);
-  forwardBatch(params, x, 1, result);
-  return result;
+export function lossOf(params: Float64Array, x: Float64Array, y: Float64Array, rows: number, out: Float64Array): number {
+  if (params.length !== 275) throw new RangeError(`expected 275 parameters, got ${params.length}`);
+  if (!Number.isInteger(rows) || rows < 1) throw new RangeError(`rows must be a positive integer, got ${rows}`);
+  if (x.length < rows * 13) throw new RangeError(`x holds ${x.length} numbers, expected rows * 13 = ${rows * 13}`);
+  const lossScale = 1 / rows;
+  let loss = 0;
+  const w1_0_0 = params[0]!, w1_0_1 = params[1]!, w1_0_2 = params[2]!, w1_0_3 = params[3]!, w1_0_4 = params[4]!, w1_0_5 = params[5]!, w1_0_6 = params[6]!, w1_0_7 = params[7]!;
+  const w1_0_8 = params[8]!, w1_0_9 = params[9]!, w1_0_10 = params[10]!, w1_0_11 = params[11]!, w1_0_12 = params[12]!, b1_0 = params[208]!;
+  const w1_1_0 = params[13]!, w1_1_1 = params[14]!, w1_1_2 = params[15]!, w1_1_3 = params[16]!, w1_1_4 = params[17]!, w1_1_5 = params[18]!, w1_1_6 = params[19]!, w1_1_7 = params[20]!;
+  const w1_1_8 = params[21]!, w1_1_9 = params[22]!, w1_1_10 = params[23]!, w1_1_11 = params[24]!, w1_1_12 = params[25]!, b1_1 = params[209]!;
+  const w1_2_0 = params[26]!, w1_2_1 = params[27]!, w1_2_2 = params[28]!, w1_2_3 = params[29]!, w1_2_4 = params[30]!, w1_2_5 = params[31]!, w1_2_6 = params[32]!, w1_2_7 = params[33]!;
+  const w1_2_8 = params[34]!, w1_2_9 = params[35]!, w1_2_10 = params[36]!, w1_2_11 = params[37]!, w1_2_12 = params[38]!, b1_2 = params[210]!;
+  const w1_3_0 = params[39]!, w1_3_1 = params[40]!, w1_3_2 = params[41]!, w1_3_3 = params[42]!, w1_3_4 = params[43]!, w1_3_5 = params[44]!, w1_3_6 = params[45]!, w1_3_7 = params[46]!;
+  const w1_3_8 = params[47]!, w1_3_9 = params[48]!, w1_3_10 = params[49]!, w1_3_11 = params[50]!, w1_3_12 = params[51]!, b1_3 = params[211]!;
+  const w1_4_0 = params[52]!, w1_4_1 = params[53]!, w1_4_2 = params[54]!, w1_4_3 = params[55]!, w1_4_4 = params[56]!, w1_4_5 = params[57]!, w1_4_6 = params[58]!, w1_4_7 = params[59]!;
+  const w1_4_8 = params[60]!, w1_4_9 = params[61]!, w1_4_10 = params[62]!, w1_4_11 = params[63]!, w1_4_12 = params[64]!, b1_4 = params[212]!;
+  const w1_5_0 = params[65]!, w1_5_1 = params[66]!, w1_5_2 = params[67]!, w1_5_3 = params[68]!, w1_5_4 = params[69]!, w1_5_5 = params[70]!, w1_5_6 = params[71]!, w1_5_7 = params[72]!;
+  const w1_5_8 = params[73]!, w1_5_9 = params[74]!, w1_5_10 = params[75]!, w1_5_11 = params[76]!, w1_5_12 = params[77]!, b1_5 = params[213]!;
+  const w1_6_0 = params[78]!, w1_6_1 = params[79]!, w1_6_2 = params[80]!, w1_6_3 = params[81]!, w1_6_4 = params[82]!, w1_6_5 = params[83]!, w1_6_6 = params[84]!, w1_6_7 = params[85]!;
+  const w1_6_8 = params[86]!, w1_6_9 = params[87]!, w1_6_10 = params[88]!, w1_6_11 = params[89]!, w1_6_12 = params[90]!, b1_6 = params[214]!;
+  const w1_7_0 = params[91]!, w1_7_1 = params[92]!, w1_7_2 = params[93]!, w1_7_3 = params[94]!, w1_7_4 = params[95]!, w1_7_5 = params[96]!, w1_7_6 = params[97]!, w1_7_7 = params[98]!;
+  const w1_7_8 = params[99]!, w1_7_9 = params[100]!, w1_7_10 = params[101]!, w1_7_11 = params[102]!, w1_7_12 = params[103]!, b1_7 = params[215]!;
+  const w1_8_0 = params[104]!, w1_8_1 = params[105]!, w1_8_2 = params[106]!, w1_8_3 = params[107]!, w1_8_4 = params[108]!, w1_8_5 = params[109]!, w1_8_6 = params[110]!, w1_8_7 = params[111]!;
+  const w1_8_8 = params[112]!, w1_8_9 = params[113]!, w1_8_10 = params[114]!, w1_8_11 = params[115]!, w1_8_12 = params[116]!, b1_8 = params[216]!;
+  const w1_9_0 = params[117]!, w1_9_1 = params[118]!, w1_9_2 = params[119]!, w1_9_3 = params[120]!, w1_9_4 = params[121]!, w1_9_5 = params[122]!, w1_9_6 = params[123]!, w1_9_7 = params[124]!;
+  const w1_9_8 = params[125]!, w1_9_9 = params[126]!, w1_9_10 = params[127]!, w1_9_11 = params[128]!, w1_9_12 = params[129]!, b1_9 = params[217]!;
+  const w1_10_0 = params[130]!, w1_10_1 = params[131]!, w1_10_2 = params[132]!, w1_10_3 = params[133]!, w1_10_4 = params[134]!, w1_10_5 = params[135]!, w1_10_6 = params[136]!, w1_10_7 = params[137]!;
+  const w1_10_8 = params[138]!, w1_10_9 = params[139]!, w1_10_10 = params[140]!, w1_10_11 = params[141]!, w1_10_12 = params[142]!, b1_10 = params[218]!;
+  const w1_11_0 = params[143]!, w1_11_1 = params[144]!, w1_11_2 = params[145]!, w1_11_3 = params[146]!, w1_11_4 = params[147]!, w1_11_5 = params[148]!, w1_11_6 = params[149]!, w1_11_7 = params[150]!;
+  const w1_11_8 = params[151]!, w1_11_9 = params[152]!, w1_11_10 = params[153]!, w1_11_11 = params[154]!, w1_11_12 = params[155]!, b1_11 = params[219]!;
+  const w1_12_0 = params[156]!, w1_12_1 = params[157]!, w1_12_2 = params[158]!, w1_12_3 = params[159]!, w1_12_4 = params[160]!, w1_12_5 = params[161]!, w1_12_6 = params[162]!, w1_12_7 = params[163]!;
+  const w1_12_8 = params[164]!, w1_12_9 = params[165]!, w1_12_10 = params[166]!, w1_12_11 = params[167]!, w1_12_12 = params[168]!, b1_12 = params[220]!;
+  const w1_13_0 = params[169]!, w1_13_1 = params[170]!, w1_13_2 = params[171]!, w1_13_3 = params[172]!, w1_13_4 = params[173]!, w1_13_5 = params[174]!, w1_13_6 = params[175]!, w1_13_7 = params[176]!;
+  const w1_13_8 = params[177]!, w1_13_9 = params[178]!, w1_13_10 = params[179]!, w1_13_11 = params[180]!, w1_13_12 = params[181]!, b1_13 = params[221]!;
+  const w1_14_0 = params[182]!, w1_14_1 = params[183]!, w1_14_2 = params[184]!, w1_14_3 = params[185]!, w1_14_4 = params[186]!, w1_14_5 = params[187]!, w1_14_6 = params[188]!, w1_14_7 = params[189]!;
+  const w1_14_8 = params[190]!, w1_14_9 = params[191]!, w1_14_10 = params[192]!, w1_14_11 = params[193]!, w1_14_12 = params[194]!, b1_14 = params[222]!;
+  const w1_15_0 = params[195]!, w1_15_1 = params[196]!, w1_15_2 = params[197]!, w1_15_3 = params[198]!, w1_15_4 = params[199]!, w1_15_5 = params[200]!, w1_15_6 = params[201]!, w1_15_7 = params[202]!;
+  const w1_15_8 = params[203]!, w1_15_9 = params[204]!, w1_15_10 = params[205]!, w1_15_11 = params[206]!, w1_15_12 = params[207]!, b1_15 = params[223]!;
+  const w2_0_0 = params[224]!, w2_0_1 = params[225]!, w2_0_2 = params[226]!, w2_0_3 = params[227]!, w2_0_4 = params[228]!, w2_0_5 = params[229]!, w2_0_6 = params[230]!, w2_0_7 = params[231]!;
+  const w2_0_8 = params[232]!, w2_0_9 = params[233]!, w2_0_10 = params[234]!, w2_0_11 = params[235]!, w2_0_12 = params[236]!, w2_0_13 = params[237]!, w2_0_14 = params[238]!, w2_0_15 = params[239]!;
+  const b2_0 = params[272]!;
+  const w2_1_0 = params[240]!, w2_1_1 = params[241]!, w2_1_2 = params[242]!, w2_1_3 = params[243]!, w2_1_4 = params[244]!, w2_1_5 = params[245]!, w2_1_6 = params[246]!, w2_1_7 = params[247]!;
+  const w2_1_8 = params[248]!, w2_1_9 = params[249]!, w2_1_10 = params[250]!, w2_1_11 = params[251]!, w2_1_12 = params[252]!, w2_1_13 = params[253]!, w2_1_14 = params[254]!, w2_1_15 = params[255]!;
+  const b2_1 = params[273]!;
+  const w2_2_0 = params[256]!, w2_2_1 = params[257]!, w2_2_2 = params[258]!, w2_2_3 = params[259]!, w2_2_4 = params[260]!, w2_2_5 = params[261]!, w2_2_6 = params[262]!, w2_2_7 = params[263]!;
+  const w2_2_8 = params[264]!, w2_2_9 = params[265]!, w2_2_10 = params[266]!, w2_2_11 = params[267]!, w2_2_12 = params[268]!, w2_2_13 = params[269]!, w2_2_14 = params[270]!, w2_2_15 = params[271]!;
+  const b2_2 = params[274]!;
+  for (let r = 0; r < rows; r++) {
+    const xo = r * 13;
+    const yo = r * 3;
+    const x0 = x[xo]!, x1 = x[xo + 1]!, x2 = x[xo + 2]!, x3 = x[xo + 3]!, x4 = x[xo + 4]!, x5 = x[xo + 5]!, x6 = x[xo + 6]!, x7 = x[xo + 7]!;
+    const x8 = x[xo + 8]!, x9 = x[xo + 9]!, x10 = x[xo + 10]!, x11 = x[xo + 11]!, x12 = x[xo + 12]!;
+    const y0 = y[yo]!, y1 = y[yo + 1]!, y2 = y[yo + 2]!;
+    const z1_0 = b1_0 + w1_0_0 * x0 + w1_0_1 * x1 + w1_0_2 * x2 + w1_0_3 * x3 + w1_0_4 * x4 + w1_0_5 * x5 + w1_0_6 * x6
+      + w1_0_7 * x7 + w1_0_8 * x8 + w1_0_9 * x9 + w1_0_10 * x10 + w1_0_11 * x11 + w1_0_12 * x12;
+    const a1_0 = swish(z1_0);
+    const z1_1 = b1_1 + w1_1_0 * x0 + w1_1_1 * x1 + w1_1_2 * x2 + w1_1_3 * x3 + w1_1_4 * x4 + w1_1_5 * x5 + w1_1_6 * x6
+      + w1_1_7 * x7 + w1_1_8 * x8 + w1_1_9 * x9 + w1_1_10 * x10 + w1_1_11 * x11 + w1_1_12 * x12;
+    const a1_1 = swish(z1_1);
+    const z1_2 = b1_2 + w1_2_0 * x0 + w1_2_1 * x1 + w1_2_2 * x2 + w1_2_3 * x3 + w1_2_4 * x4 + w1_2_5 * x5 + w1_2_6 * x6
+      + w1_2_7 * x7 + w1_2_8 * x8 + w1_2_9 * x9 + w1_2_10 * x10 + w1_2_11 * x11 + w1_2_12 * x12;
+    const a1_2 = swish(z1_2);
+    const z1_3 = b1_3 + w1_3_0 * x0 + w1_3_1 * x1 + w1_3_2 * x2 + w1_3_3 * x3 + w1_3_4 * x4 + w1_3_5 * x5 + w1_3_6 * x6
+      + w1_3_7 * x7 + w1_3_8 * x8 + w1_3_9 * x9 + w1_3_10 * x10 + w1_3_11 * x11 + w1_3_12 * x12;
+    const a1_3 = swish(z1_3);
+    const z1_4 = b1_4 + w1_4_0 * x0 + w1_4_1 * x1 + w1_4_2 * x2 + w1_4_3 * x3 + w1_4_4 * x4 + w1_4_5 * x5 + w1_4_6 * x6
+      + w1_4_7 * x7 + w1_4_8 * x8 + w1_4_9 * x9 + w1_4_10 * x10 + w1_4_11 * x11 + w1_4_12 * x12;
+    const a1_4 = swish(z1_4);
+    const z1_5 = b1_5 + w1_5_0 * x0 + w1_5_1 * x1 + w1_5_2 * x2 + w1_5_3 * x3 + w1_5_4 * x4 + w1_5_5 * x5 + w1_5_6 * x6
+      + w1_5_7 * x7 + w1_5_8 * x8 + w1_5_9 * x9 + w1_5_10 * x10 + w1_5_11 * x11 + w1_5_12 * x12;
+    const a1_5 = swish(z1_5);
+    const z1_6 = b1_6 + w1_6_0 * x0 + w1_6_1 * x1 + w1_6_2 * x2 + w1_6_3 * x3 + w1_6_4 * x4 + w1_6_5 * x5 + w1_6_6 * x6
+      + w1_6_7 * x7 + w1_6_8 * x8 + w1_6_9 * x9 + w1_6_10 * x10 + w1_6_11 * x11 + w1_6_12 * x12;
+    const a1_6 = swish(z1_6);
+    const z1_7 = b1_7 + w1_7_0 * x0 + w1_7_1 * x1 + w1_7_2 * x2 + w1_7_3 * x3 + w1_7_4 * x4 + w1_7_5 * x5 + w1_7_6 * x6
+      + w1_7_7 * x7 + w1_7_8 * x8 + w1_7_9 * x9 + w1_7_10 * x10 + w1_7_11 * x11 + w1_7_12 * x12;
+    const a1_7 = swish(z1_7);
+    const z1_8 = b1_8 + w1_8_0 * x0 + w1_8_1 * x1 + w1_8_2 * x2 + w1_8_3 * x3 + w1_8_4 * x4 + w1_8_5 * x5 + w1_8_6 * x6
+      + w1_8_7 * x7 + w1_8_8 * x8 + w1_8_9 * x9 + w1_8_10 * x10 + w1_8_11 * x11 + w1_8_12 * x12;
+    const a1_8 = swish(z1_8);
+    const z1_9 = b1_9 + w1_9_0 * x0 + w1_9_1 * x1 + w1_9_2 * x2 + w1_9_3 * x3 + w1_9_4 * x4 + w1_9_5 * x5 + w1_9_6 * x6
+      + w1_9_7 * x7 + w1_9_8 * x8 + w1_9_9 * x9 + w1_9_10 * x10 + w1_9_11 * x11 + w1_9_12 * x12;
+    const a1_9 = swish(z1_9);
+    const z1_10 = b1_10 + w1_10_0 * x0 + w1_10_1 * x1 + w1_10_2 * x2 + w1_10_3 * x3 + w1_10_4 * x4 + w1_10_5 * x5 + w1_10_6 * x6
+      + w1_10_7 * x7 + w1_10_8 * x8 + w1_10_9 * x9 + w1_10_10 * x10 + w1_10_11 * x11 + w1_10_12 * x12;
+    const a1_10 = swish(z1_10);
+    const z1_11 = b1_11 + w1_11_0 * x0 + w1_11_1 * x1 + w1_11_2 * x2 + w1_11_3 * x3 + w1_11_4 * x4 + w1_11_5 * x5 + w1_11_6 * x6
+      + w1_11_7 * x7 + w1_11_8 * x8 + w1_11_9 * x9 + w1_11_10 * x10 + w1_11_11 * x11 + w1_11_12 * x12;
+    const a1_11 = swish(z1_11);
+    const z1_12 = b1_12 + w1_12_0 * x0 + w1_12_1 * x1 + w1_12_2 * x2 + w1_12_3 * x3 + w1_12_4 * x4 + w1_12_5 * x5 + w1_12_6 * x6
+      + w1_12_7 * x7 + w1_12_8 * x8 + w1_12_9 * x9 + w1_12_10 * x10 + w1_12_11 * x11 + w1_12_12 * x12;
+    const a1_12 = swish(z1_12);
+    const z1_13 = b1_13 + w1_13_0 * x0 + w1_13_1 * x1 + w1_13_2 * x2 + w1_13_3 * x3 + w1_13_4 * x4 + w1_13_5 * x5 + w1_13_6 * x6
+      + w1_13_7 * x7 + w1_13_8 * x8 + w1_13_9 * x9 + w1_13_10 * x10 + w1_13_11 * x11 + w1_13_12 * x12;
+    const a1_13 = swish(z1_13);
+    const z1_14 = b1_14 + w1_14_0 * x0 + w1_14_1 * x1 + w1_14_2 * x2 + w1_14_3 * x3 + w1_14_4 * x4 + w1_14_5 * x5 + w1_14_6 * x6
+      + w1_14_7 * x7 + w1_14_8 * x8 + w1_14_9 * x9 + w1_14_10 * x10 + w1_14_11 * x11 + w1_14_12 * x12;
+    const a1_14 = swish(z1_14);
+    const z1_15 = b1_15 + w1_15_0 * x0 + w1_15_1 * x1 + w1_15_2 * x2 + w1_15_3 * x3 + w1_15_4 * x4 + w1_15_5 * x5 + w1_15_6 * x6
+      + w1_15_7 * x7 + w1_15_8 * x8 + w1_15_9 * x9 + w1_15_10 * x10 + w1_15_11 * x11 + w1_15_12 * x12;
+    const a1_15 = swish(z1_15);
+    const z2_0 = b2_0 + w2_0_0 * a1_0 + w2_0_1 * a1_1 + w2_0_2 * a1_2 + w2_0_3 * a1_3 + w2_0_4 * a1_4 + w2_0_5 * a1_5 + w2_0_6 * a1_6
+      + w2_0_7 * a1_7 + w2_0_8 * a1_8 + w2_0_9 * a1_9 + w2_0_10 * a1_10 + w2_0_11 * a1_11 + w2_0_12 * a1_12 + w2_0_13 * a1_13 + w2_0_14 * a1_14
+      + w2_0_15 * a1_15;
+    const z2_1 = b2_1 + w2_1_0 * a1_0 + w2_1_1 * a1_1 + w2_1_2 * a1_2 + w2_1_3 * a1_3 + w2_1_4 * a1_4 + w2_1_5 * a1_5 + w2_1_6 * a1_6
+      + w2_1_7 * a1_7 + w2_1_8 * a1_8 + w2_1_9 * a1_9 + w2_1_10 * a1_10 + w2_1_11 * a1_11 + w2_1_12 * a1_12 + w2_1_13 * a1_13 + w2_1_14 * a1_14
+      + w2_1_15 * a1_15;
+    const z2_2 = b2_2 + w2_2_0 * a1_0 + w2_2_1 * a1_1 + w2_2_2 * a1_2 + w2_2_3 * a1_3 + w2_2_4 * a1_4 + w2_2_5 * a1_5 + w2_2_6 * a1_6
+      + w2_2_7 * a1_7 + w2_2_8 * a1_8 + w2_2_9 * a1_9 + w2_2_10 * a1_10 + w2_2_11 * a1_11 + w2_2_12 * a1_12 + w2_2_13 * a1_13 + w2_2_14 * a1_14
+      + w2_2_15 * a1_15;
+    const max2 = Math.max(z2_0, z2_1, z2_2);
+    const exp2_0 = Math.exp(z2_0 - max2), exp2_1 = Math.exp(z2_1 - max2), exp2_2 = Math.exp(z2_2 - max2);
+    const sum2 = exp2_0 + exp2_1 + exp2_2;
+    const logSumExp2 = max2 + Math.log(sum2);
+    loss -= y0 * (z2_0 - logSumExp2) + y1 * (z2_1 - logSumExp2) + y2 * (z2_2 - logSumExp2);
+    {
+      const max2 = Math.max(z2_0, z2_1, z2_2);
+      const exp2_0 = Math.exp(z2_0 - max2), exp2_1 = Math.exp(z2_1 - max2), exp2_2 = Math.exp(z2_2 - max2);
+      const sum2 = exp2_0 + exp2_1 + exp2_2;
+      out[yo] = exp2_0 / sum2;
+      out[yo + 1] = exp2_1 / sum2;
+      out[yo + 2] = exp2_2 / sum2;
+    }
+  }
+  return loss * lossScale + penalty(params);
 }
 
 /**
@@ -559,14 +693,28 @@ export function forward(params: Float64Array, x: ArrayLike<number>, out?: Float6
 function regularize(params: Float64Array, grad: Float64Array): number {
   let sumSquares = 0;
   for (let p = 0; p < 208; p++) {
-    const w = params[p];
+    const w = params[p]!;
     sumSquares += w * w;
-    grad[p] += 0.001 * w;
+    grad[p]! += 0.001 * w;
   }
   for (let p = 224; p < 272; p++) {
-    const w = params[p];
+    const w = params[p]!;
     sumSquares += w * w;
-    grad[p] += 0.001 * w;
+    grad[p]! += 0.001 * w;
+  }
+  return 0.0005 * sumSquares;
+}
+
+/** R as regularize computes it (the same sums), without the gradient: for lossOf. */
+function penalty(params: Float64Array): number {
+  let sumSquares = 0;
+  for (let p = 0; p < 208; p++) {
+    const w = params[p]!;
+    sumSquares += w * w;
+  }
+  for (let p = 224; p < 272; p++) {
+    const w = params[p]!;
+    sumSquares += w * w;
   }
   return 0.0005 * sumSquares;
 }
@@ -707,6 +855,25 @@ function naturalLog(x: number): number {
   return k * 6.93147180369123816490e-1 - (hfsq - (s * (hfsq + r) + k * 1.90821492927058770002e-10) - f);
 }
 
+/**
+ * order[0..n) = 0..n-1, then (seed not null) Fisher-Yates shuffled by a SeededRandom on stream
+ * epoch + 1 of the seed (stream 0 is initialization's): for i = n-1 down to 1, swap i with
+ * j = floor(u * (i + 1)), u uniform in [0, 1).
+ */
+function shuffledOrder(order: Uint32Array, n: number, seed: number | null, epoch: number): Uint32Array {
+  for (let i = 0; i < n; i++) order[i] = i;
+  if (seed !== null) {
+    const random = new SeededRandom(seed, (epoch + 1) >>> 0);
+    for (let i = n - 1; i > 0; i--) {
+      const j = Math.floor(random.float() * (i + 1));
+      const t = order[i]!;
+      order[i] = order[j]!;
+      order[j] = t;
+    }
+  }
+  return order;
+}
+
 /** params[from..to) ~ U(-limit, limit): limit * (2u - 1), u uniform in [0, 1). */
 function fillUniform(params: Float64Array, from: number, to: number, limit: number, random: SeededRandom): void {
   for (let p = from; p < to; p++) params[p] = limit * (2 * random.float() - 1);
@@ -837,6 +1004,12 @@ export function trainStep(state: TrainState, x: ArrayLike<number>, y: ArrayLike<
 // Training: the Trainer (Keras-like fit / predict / evaluate, checkpoints)
 // -------------------------------------------------------------------------------------------------
 
+/**
+ * The parameter storage (Float64Array): the type and constructor the Trainer uses.
+ */
+type ParamArray = Float64Array;
+const ParamArray: Float64ArrayConstructor = Float64Array;
+
 /** Each layer's shape and parameter ranges [from, to) (checkpoints, diagnostics). */
 const TRAINING_LAYERS: readonly { readonly name: string; readonly inputs: number; readonly units: number; readonly activation: string; readonly weights: readonly [number, number]; readonly biases: readonly [number, number] }[] = [
   { name: "dense_1", inputs: 13, units: 16, activation: "swish", weights: [0, 208], biases: [208, 224] },
@@ -863,30 +1036,6 @@ export interface EpochLogs {
   lr: number;
 }
 
-/** What onBatchEnd receives. */
-export interface BatchLogs {
-  /** 0-based batch index within the epoch. */
-  batch: number;
-  /** Rows in this batch (the last one may be smaller). */
-  size: number;
-  /** J on this batch before the update. */
-  loss: number;
-  /** Learning rate of this update. */
-  lr: number;
-  /** state.step after the update. */
-  step: number;
-}
-
-/**
- * Keras-style callbacks. Return false, or set trainer.stopTraining = true, to stop: after this
- * batch (onBatchEnd; the epoch can then be resumed where it stopped) or after this epoch. fitAsync
- * awaits a returned promise; fit ignores it.
- */
-export interface FitCallbacks {
-  onEpochEnd?: (epoch: number, logs: EpochLogs) => void | boolean | Promise<void | boolean>;
-  onBatchEnd?: (batch: number, logs: BatchLogs) => void | boolean | Promise<void | boolean>;
-}
-
 /** fit options (tfjs/Keras); unset ones come from the program's train line. */
 export interface FitOptions {
   /** Train until this epoch index (exclusive), as Keras: epochs - initialEpoch epochs are run. Default 150. */
@@ -906,12 +1055,6 @@ export interface FitOptions {
   callbacks?: FitCallbacks;
 }
 
-/** What fit returns (Keras' History): one entry per completed epoch. */
-export interface History {
-  epoch: number[];
-  history: { [K in keyof EpochLogs]-?: number[] };
-}
-
 /** What evaluate returns. */
 export interface Evaluation {
   /** J on all rows: mean data loss + regularization. */
@@ -920,46 +1063,8 @@ export interface Evaluation {
   accuracy: number;
 }
 
-/** A checkpoint: toJSON's output, fromJSON's input (plain JSON data). */
-export interface TrainerJSON {
-  format: "mlpc-trainer";
-  version: 1;
-  model: string;
-  optimizer: string;
-  layers: { name: string; inputs: number; units: number; activation: string }[];
-  seed: number;
-  step: number;
-  epoch: number;
-  batch: number;
-  /** Running loss sum and rows of an interrupted epoch (batch > 0), and the layout it was run with. */
-  partialEpoch: { lossSum: number; rows: number; trainRows: number; batchSize: number } | null;
-  params: number[];
-  buffers: Record<string, number[]>;
-}
-
-/** Thrown when a batch loss is NaN or infinite; the update of that batch is not applied. */
-export class NonFiniteLossError extends Error {
-  /** 0-based epoch and batch, the state.step of the failed update, and the first layer whose gradient is non-finite. */
-  readonly epoch: number;
-  readonly batch: number;
-  readonly step: number;
-  readonly layer: string | null;
-  readonly loss: number;
-
-  constructor(loss: number, epoch: number, batch: number, step: number, layer: string | null) {
-    super(
-      `training diverged: the loss is ${loss} at epoch ${epoch + 1}, batch ${batch + 1} (update ${step + 1})` +
-        (layer === null ? "" : `; first non-finite gradient in ${layer}`) +
-        ". Try a lower learning rate or gradient clipping (clip=1 on the optimizer line).",
-    );
-    this.name = "NonFiniteLossError";
-    this.loss = loss;
-    this.epoch = epoch;
-    this.batch = batch;
-    this.step = step;
-    this.layer = layer;
-  }
-}
+/** The History keys of this model, in order: Keras' names, the ones its EpochLogs can hold. */
+const HISTORY_KEYS: readonly (keyof EpochLogs)[] = ["loss", "accuracy", "val_loss", "val_accuracy", "lr"];
 
 /** predict and evaluate run forwardBatch on this many rows at a time: bounded scratch memory, one call a chunk. */
 const PREDICT_CHUNK_ROWS = 256;
@@ -988,6 +1093,19 @@ function toMatrix(data: Rows, width: number, what: string): { values: Float64Arr
 function checkRows(m: { values: Float64Array; rows: number }, rows: number, what: string): { values: Float64Array; rows: number } {
   if (m.rows !== rows) throw new Error(`${what} has ${m.rows} rows but x has ${rows}`);
   return m;
+}
+
+/** Resolves on a later turn of the event loop (setTimeout 0), so a page can repaint between batches. */
+function yieldToEventLoop(): Promise<void> {
+  const timers = globalThis as unknown as { setTimeout?: (callback: () => void, ms: number) => unknown };
+  return new Promise((resolve) => {
+    if (timers.setTimeout === undefined) resolve();
+    else timers.setTimeout(resolve, 0);
+  });
+}
+
+function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as { then?: unknown } | null | undefined)?.then === "function";
 }
 
 /** x as a flat rows x 13 matrix. */
@@ -1028,16 +1146,169 @@ function countCorrect(out: Float64Array, o: number, y: Float64Array, r: number, 
   if (best === target) correct[0]! += 1;
 }
 
-/** Resolves on a later turn of the event loop (setTimeout 0), so a page can repaint between batches. */
-function yieldToEventLoop(): Promise<void> {
-  const timers = globalThis as unknown as { setTimeout?: (callback: () => void, ms: number) => unknown };
-  return new Promise((resolve) => {
-    if (timers.setTimeout === undefined) resolve();
-    else timers.setTimeout(resolve, 0);
-  });
+/** Accuracy on rows (training rows at the end of an epoch), forward only: forwardBatch on PREDICT_CHUNK_ROWS rows at a time into out. */
+function accuracyOf(params: ParamArray, x: Float64Array, y: Float64Array, rows: number, out: Float64Array): number {
+  const correct = new Float64Array(1);
+  for (let from = 0; from < rows; from += PREDICT_CHUNK_ROWS) {
+    const n = Math.min(PREDICT_CHUNK_ROWS, rows - from);
+    forwardBatch(params, x.subarray(from * 13, (from + n) * 13), n, out);
+    for (let r = 0; r < n; r++) countCorrect(out, r * 3, y, from + r, correct);
+  }
+  let total = 0;
+  for (let j = 0; j < correct.length; j++) total += correct[j]!;
+  return total / rows;
 }
 
-/** Everything one fit call works with: the data as flat arrays, batch buffers, its history. */
+/**
+ * J on rows (data loss + regularization: lossOf, the same sums as lossAndGradient without the
+ * backward pass) and the accuracy of the outputs lossOf writes into out (rows x 3).
+ */
+function evaluateRows(params: ParamArray, x: Float64Array, y: Float64Array, rows: number, out: Float64Array): Evaluation {
+  const loss = lossOf(params, x, y, rows, out);
+  const correct = new Float64Array(1);
+  for (let r = 0; r < rows; r++) countCorrect(out, r * 3, y, r, correct);
+  let total = 0;
+  for (let j = 0; j < correct.length; j++) total += correct[j]!;
+  return { loss, accuracy: total / rows };
+}
+
+/** The end-of-epoch metrics with the epoch's final weights, forward only: accuracy on the training rows, loss and accuracy on the validation rows. */
+function addEpochMetrics(logs: EpochLogs, params: ParamArray, run: FitRun): void {
+  logs.accuracy = accuracyOf(params, run.x, run.y, run.n, run.chunkOut);
+  if (run.valX !== null && run.valY !== null && run.valRows > 0) {
+    const v = evaluateRows(params, run.valX, run.valY, run.valRows, run.valOut);
+    logs.val_loss = v.loss;
+    logs.val_accuracy = v.accuracy;
+  }
+}
+
+/** Bumped whenever the checkpoint layout changes; fromJSON rejects other versions. */
+const CHECKPOINT_VERSION = 1;
+const CHECKPOINT_FORMAT = "mlpc-trainer";
+
+/** A checkpoint: toJSON's output, fromJSON's input (plain JSON data). */
+export interface TrainerJSON {
+  format: typeof CHECKPOINT_FORMAT;
+  version: typeof CHECKPOINT_VERSION;
+  model: string;
+  optimizer: string;
+  layers: { name: string; inputs: number; units: number; activation: string }[];
+  seed: number;
+  step: number;
+  epoch: number;
+  batch: number;
+  /** Running loss sum and rows of an interrupted epoch (batch > 0), and the layout it was run with. */
+  partialEpoch: { lossSum: number; rows: number; trainRows: number; batchSize: number } | null;
+  params: number[];
+  buffers: Record<string, number[]>;
+}
+
+/** The files `mlpc train` writes: a weights file and a training checkpoint, each with the trainer checkpoint under `trainer`. */
+const CLI_FORMATS: readonly string[] = ["mlpc-weights", "mlpc-train-checkpoint"];
+
+/**
+ * The trainer checkpoint in `json`: a checkpoint object or its JSON text, or a file `mlpc train`
+ * wrote (weights or training checkpoint), whose `trainer` part is taken. Checks format and version;
+ * the rest is checked field by field by fromJSON.
+ */
+function readCheckpoint(json: unknown): Partial<TrainerJSON> {
+  let data: unknown = typeof json === "string" ? JSON.parse(json) : json;
+  if (isRecord(data) && typeof data["format"] === "string" && CLI_FORMATS.includes(data["format"])) {
+    if (!isRecord(data["trainer"])) throw new Error(`this ${data["format"]} file has no trainer checkpoint (no "trainer" object)`);
+    data = data["trainer"];
+  }
+  if (!isRecord(data) || data["format"] !== CHECKPOINT_FORMAT) {
+    throw new Error(`not an mlpc trainer checkpoint (format is not ${CHECKPOINT_FORMAT}) nor a weights file of mlpc train (format mlpc-weights)`);
+  }
+  if (data["version"] !== CHECKPOINT_VERSION) {
+    throw new Error(`checkpoint format version ${String(data["version"])} is not supported (this module reads version ${CHECKPOINT_VERSION})`);
+  }
+  return data as Partial<TrainerJSON>;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** "4 -> 16 relu -> 3 softmax": a layer list as text, to compare and to show. */
+function describeLayers(layers: readonly { inputs: number; units: number; activation: string }[]): string {
+  if (layers.length === 0) return "(no layers)";
+  return [String(layers[0]!.inputs), ...layers.map((l) => `${l.units} ${l.activation}`)].join(" -> ");
+}
+
+/** The layer list of a checkpoint as describeLayers text, or "(no layers)" when it is not a list of objects. */
+function describeCheckpointLayers(layers: unknown): string {
+  return Array.isArray(layers) && layers.every((l: unknown) => typeof l === "object" && l !== null) ? describeLayers(layers as TrainerJSON["layers"]) : "(no layers)";
+}
+
+/** A JSON array of `length` finite numbers, or an error naming the field. */
+function checkpointNumbers(value: unknown, length: number, what: string): number[] {
+  if (!Array.isArray(value) || value.length !== length || !value.every((v) => typeof v === "number" && Number.isFinite(v))) {
+    throw new Error(`checkpoint ${what}: expected ${length} finite numbers`);
+  }
+  return value as number[];
+}
+
+function checkpointInteger(value: unknown, what: string): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 0) throw new Error(`checkpoint ${what}: expected a whole number >= 0`);
+  return value;
+}
+
+/** What onBatchEnd receives. */
+export interface BatchLogs {
+  /** 0-based batch index within the epoch. */
+  batch: number;
+  /** Rows in this batch (the last one may be smaller). */
+  size: number;
+  /** J on this batch before the update. */
+  loss: number;
+  /** Learning rate of this update. */
+  lr: number;
+  /** state.step after the update. */
+  step: number;
+}
+
+/**
+ * Keras-style callbacks. Return false, or set trainer.stopTraining = true, to stop: after this
+ * batch (onBatchEnd; the epoch can then be resumed where it stopped) or after this epoch. fitAsync
+ * awaits a returned promise; fit ignores it.
+ */
+export interface FitCallbacks {
+  onEpochEnd?: (epoch: number, logs: EpochLogs) => void | boolean | Promise<void | boolean>;
+  onBatchEnd?: (batch: number, logs: BatchLogs) => void | boolean | Promise<void | boolean>;
+}
+
+/** What fit returns (Keras' History): one entry per completed epoch. */
+export interface History {
+  epoch: number[];
+  history: { [K in keyof EpochLogs]-?: number[] };
+}
+
+/** Thrown when a batch loss is NaN or infinite; the update of that batch is not applied. */
+export class NonFiniteLossError extends Error {
+  /** 0-based epoch and batch, the state.step of the failed update, and the first layer whose gradient is non-finite. */
+  readonly epoch: number;
+  readonly batch: number;
+  readonly step: number;
+  readonly layer: string | null;
+  readonly loss: number;
+
+  constructor(loss: number, epoch: number, batch: number, step: number, layer: string | null) {
+    super(
+      `training diverged: the loss is ${loss} at epoch ${epoch + 1}, batch ${batch + 1} (update ${step + 1})` +
+        (layer === null ? "" : `; first non-finite gradient in ${layer}`) +
+        ". Try a lower learning rate or gradient clipping (clip=1 on the optimizer line).",
+    );
+    this.name = "NonFiniteLossError";
+    this.loss = loss;
+    this.epoch = epoch;
+    this.batch = batch;
+    this.step = step;
+    this.layer = layer;
+  }
+}
+
+/** Everything one fit call works with: the data as flat arrays, batch and output buffers, its history. */
 interface FitRun {
   readonly x: Float64Array;
   readonly y: Float64Array;
@@ -1054,6 +1325,9 @@ interface FitRun {
   readonly order: Uint32Array;
   readonly xb: Float64Array;
   readonly yb: Float64Array;
+  /** Outputs of PREDICT_CHUNK_ROWS rows (training-set metrics), and of every validation row. */
+  readonly chunkOut: Float64Array;
+  readonly valOut: Float64Array;
   readonly callbacks: FitCallbacks;
   readonly history: History;
 }
@@ -1066,7 +1340,11 @@ interface FitRun {
  *     const probabilities = trainer.predict(xNew);
  *
  * Checkpoints: JSON.stringify(trainer) (toJSON), then Trainer.fromJSON(text) and
- * fit(x, y, { epochs, initialEpoch: trainer.epoch }) continues exactly as if never stopped.
+ * fit(x, y, { epochs, initialEpoch: trainer.epoch }) continues exactly as if never stopped, even
+ * in the middle of an epoch. That rests on three facts: the shuffle order of epoch e depends only
+ * on (seed, e) (a fresh SeededRandom stream per epoch, so there is no generator state to save),
+ * the schedule depends only on state.step, and the checkpoint holds params, optimizer buffers,
+ * step, and the position and running loss of an interrupted epoch.
  */
 export class Trainer {
   /** Parameters, gradient, optimizer buffers and step. */
@@ -1084,24 +1362,23 @@ export class Trainer {
   private epochRows = 0;
   /** Layout of the run an interrupted epoch belongs to, checked on resume. */
   private epochLayout: { trainRows: number; batchSize: number } | null = null;
-  /** Gradient sink for evaluate, allocated once. */
-  private scratchGrad: Float64Array | null = null;
 
   constructor(options: { params?: ArrayLike<number>; seed?: number } = {}) {
-    this.seed = options.seed ?? 42;
-    let params: Float64Array;
+    this.seed = options.seed ?? spec.training.seed;
+    const P = spec.paramCount;
+    let params: ParamArray;
     if (options.params === undefined) {
       params = initParams(this.seed);
     } else {
-      if (options.params.length !== 275) throw new Error(`expected 275 parameters, got ${options.params.length}`);
-      params = new Float64Array(275);
-      for (let p = 0; p < 275; p++) params[p] = options.params[p]!;
+      if (options.params.length !== P) throw new Error(`expected ${P} parameters, got ${options.params.length}`);
+      params = new ParamArray(P);
+      for (let p = 0; p < P; p++) params[p] = options.params[p]!;
     }
     this.state = createTrainState(params);
   }
 
   /** The model's parameters (trained in place). */
-  get params(): Float64Array {
+  get params(): ParamArray {
     return this.state.params;
   }
 
@@ -1149,23 +1426,26 @@ export class Trainer {
     return run.history;
   }
 
-  /** The outputs of every row (forwardBatch, PREDICT_CHUNK_ROWS rows a call): one array of 3 outputs per row (probabilities for sigmoid/softmax). */
+  /** The outputs of every row (forwardBatch, PREDICT_CHUNK_ROWS rows a call): one array of outputs per row (probabilities for sigmoid/softmax). */
   predict(x: Rows): number[][] {
+    const IN = spec.inputSize;
+    const OUT = spec.outputSize;
     const { values, rows } = toInputs(x);
-    const out = new Float64Array(Math.min(rows, PREDICT_CHUNK_ROWS) * 3);
+    const out = new Float64Array(Math.min(rows, PREDICT_CHUNK_ROWS) * OUT);
     const result: number[][] = [];
     for (let from = 0; from < rows; from += PREDICT_CHUNK_ROWS) {
       const n = Math.min(PREDICT_CHUNK_ROWS, rows - from);
-      forwardBatch(this.state.params, values.subarray(from * 13, (from + n) * 13), n, out);
-      for (let r = 0; r < n; r++) result.push(Array.from(out.subarray(r * 3, (r + 1) * 3)));
+      forwardBatch(this.state.params, values.subarray(from * IN, (from + n) * IN), n, out);
+      for (let r = 0; r < n; r++) result.push(Array.from(out.subarray(r * OUT, (r + 1) * OUT)));
     }
     return result;
   }
 
-  /** Loss (data loss + regularization, as trained) and accuracy on all rows, without changing anything. */
+  /** Loss (data loss + regularization, as trained) and the model's metrics on all rows, forward only, without changing anything. */
   evaluate(x: Rows, y: Rows): Evaluation {
     const inputs = toInputs(x);
-    return this.evaluateFlat(inputs.values, toTargets(y, inputs.rows), inputs.rows);
+    const targets = toTargets(y, inputs.rows);
+    return evaluateRows(this.state.params, inputs.values, targets, inputs.rows, new Float64Array(inputs.rows * spec.outputSize));
   }
 
   /** A versioned checkpoint: shapes, params, optimizer buffers, step and epoch position. */
@@ -1174,10 +1454,10 @@ export class Trainer {
     const own = optimizerBuffers(this.state);
     for (const name of Object.keys(own)) buffers[name] = Array.from(own[name]!);
     return {
-      format: "mlpc-trainer",
-      version: 1,
-      model: "wine",
-      optimizer: "adam",
+      format: CHECKPOINT_FORMAT,
+      version: CHECKPOINT_VERSION,
+      model: spec.name,
+      optimizer: spec.optimizer.kind,
       layers: TRAINING_LAYERS.map((l) => ({ name: l.name, inputs: l.inputs, units: l.units, activation: l.activation })),
       seed: this.seed,
       step: this.state.step,
@@ -1193,33 +1473,28 @@ export class Trainer {
   }
 
   /**
-   * A trainer from a checkpoint (the object or its JSON text). Rejects another format version, other
-   * layer shapes or another optimizer with a message saying what differs. With paramsOnly, only
-   * the parameters are read (e.g. to predict with a model whose optimizer line changed).
+   * A trainer from a checkpoint (the object or its JSON text), or from the weights file (or
+   * training checkpoint) `mlpc train` writes, whose `trainer` part is taken: its `scaling` is NOT
+   * applied, so inputs must be scaled as it says. Rejects another format version, other layer
+   * shapes or another optimizer with a message saying what differs. With paramsOnly, only the
+   * parameters are read (e.g. to predict with a model whose optimizer line changed).
    */
   static fromJSON(json: unknown, options: { paramsOnly?: boolean } = {}): Trainer {
-    const data = (typeof json === "string" ? JSON.parse(json) : json) as Partial<TrainerJSON> | null;
-    if (data === null || typeof data !== "object" || data.format !== "mlpc-trainer") {
-      throw new Error("not an mlpc trainer checkpoint (format is not mlpc-trainer)");
-    }
-    if (data.version !== 1) {
-      throw new Error(`checkpoint format version ${String(data.version)} is not supported (this module reads version 1)`);
-    }
+    const data = readCheckpoint(json);
     const expected = describeLayers(TRAINING_LAYERS);
-    const layers: unknown = data.layers;
-    const found =
-      Array.isArray(layers) && layers.every((l: unknown) => typeof l === "object" && l !== null) ? describeLayers(layers as TrainerJSON["layers"]) : "(no layers)";
+    const found = describeCheckpointLayers(data.layers);
     if (found !== expected) {
-      throw new Error(`checkpoint layers do not match this model: checkpoint ${found}, model wine ${expected}`);
+      throw new Error(`checkpoint layers do not match this model: checkpoint ${found}, model ${spec.name} ${expected}`);
     }
-    const params = checkpointNumbers(data.params, 275, "params");
+    const P = spec.paramCount;
+    const params = checkpointNumbers(data.params, P, "params");
     const trainer = new Trainer(typeof data.seed === "number" ? { params, seed: data.seed } : { params });
     if (options.paramsOnly === true) return trainer;
-    if (data.optimizer !== "adam") {
-      throw new Error(`checkpoint optimizer ${String(data.optimizer)} does not match this model's adam (load with paramsOnly to keep only the weights)`);
+    if (data.optimizer !== spec.optimizer.kind) {
+      throw new Error(`checkpoint optimizer ${String(data.optimizer)} does not match this model's ${spec.optimizer.kind} (load with paramsOnly to keep only the weights)`);
     }
     const own = optimizerBuffers(trainer.state);
-    for (const name of Object.keys(own)) own[name]!.set(checkpointNumbers(data.buffers?.[name], 275, `buffers.${name}`));
+    for (const name of Object.keys(own)) own[name]!.set(checkpointNumbers(data.buffers?.[name], P, `buffers.${name}`));
     trainer.state.step = checkpointInteger(data.step, "step");
     trainer.epoch = checkpointInteger(data.epoch, "epoch");
     trainer.batch = checkpointInteger(data.batch, "batch");
@@ -1235,6 +1510,8 @@ export class Trainer {
 
   /** Checks and converts the data and options; places the epoch cursor (resuming when it can). */
   private beginFit(x: Rows, y: Rows, options: FitOptions): FitRun {
+    const IN = spec.inputSize;
+    const OUT = spec.outputSize;
     const inputs = toInputs(x);
     const targets = toTargets(y, inputs.rows);
     let n = inputs.rows;
@@ -1252,15 +1529,15 @@ export class Trainer {
       // Keras: the last rows, before any shuffling.
       n = Math.floor(inputs.rows * (1 - split));
       valRows = inputs.rows - n;
-      valX = inputs.values.subarray(n * 13);
-      valY = targets.subarray(n * 3);
+      valX = inputs.values.subarray(n * IN);
+      valY = targets.subarray(n * OUT);
     }
     if (n === 0) throw new Error("no training rows");
-    const epochs = options.epochs ?? 150;
+    const epochs = options.epochs ?? spec.training.epochs;
     const initialEpoch = options.initialEpoch ?? 0;
     if (!Number.isInteger(epochs) || epochs < 0) throw new Error(`epochs must be a whole number >= 0, got ${epochs}`);
     if (!Number.isInteger(initialEpoch) || initialEpoch < 0) throw new Error(`initialEpoch must be a whole number >= 0, got ${initialEpoch}`);
-    const requested = options.batchSize ?? 16;
+    const requested = options.batchSize ?? spec.training.batch;
     if (requested !== "all" && (!Number.isInteger(requested) || requested < 1)) {
       throw new Error(`batchSize must be a whole number >= 1 or "all", got ${String(requested)}`);
     }
@@ -1278,9 +1555,11 @@ export class Trainer {
       this.batch = 0;
     }
     this.stopTraining = false;
+    const history = {} as History["history"];
+    for (const key of HISTORY_KEYS) history[key] = [];
     return {
-      x: inputs.values.subarray(0, n * 13),
-      y: targets.subarray(0, n * 3),
+      x: inputs.values.subarray(0, n * IN),
+      y: targets.subarray(0, n * OUT),
       n,
       valX,
       valY,
@@ -1288,13 +1567,15 @@ export class Trainer {
       epochs,
       batchSize,
       batches: Math.ceil(n / batchSize),
-      shuffle: options.shuffle ?? true,
+      shuffle: options.shuffle ?? spec.training.shuffle,
       seed: options.seed ?? this.seed,
       order: new Uint32Array(n),
-      xb: new Float64Array(batchSize * 13),
-      yb: new Float64Array(batchSize * 3),
+      xb: new Float64Array(batchSize * IN),
+      yb: new Float64Array(batchSize * OUT),
+      chunkOut: new Float64Array(Math.min(n, PREDICT_CHUNK_ROWS) * OUT),
+      valOut: new Float64Array(valRows * OUT),
       callbacks: options.callbacks ?? {},
-      history: { epoch: [], history: { loss: [], accuracy: [], val_loss: [], val_accuracy: [], lr: [] } },
+      history: { epoch: [], history },
     };
   }
 
@@ -1310,29 +1591,20 @@ export class Trainer {
    * SeededRandom on stream epoch + 1 of the seed: a function of (seed, epoch) only.
    */
   private epochOrder(run: FitRun): Uint32Array {
-    const order = run.order;
-    for (let i = 0; i < run.n; i++) order[i] = i;
-    if (run.shuffle) {
-      const random = new SeededRandom(run.seed, (this.epoch + 1) >>> 0);
-      for (let i = run.n - 1; i > 0; i--) {
-        const j = Math.floor(random.float() * (i + 1));
-        const t = order[i]!;
-        order[i] = order[j]!;
-        order[j] = t;
-      }
-    }
-    return order;
+    return shuffledOrder(run.order, run.n, run.shuffle ? run.seed : null, this.epoch);
   }
 
   /** Gathers batch `this.batch`, checks its loss, updates; returns the onBatchEnd result. */
   private trainBatch(run: FitRun, order: Uint32Array): ReturnType<NonNullable<FitCallbacks["onBatchEnd"]>> {
+    const IN = spec.inputSize;
+    const OUT = spec.outputSize;
     const start = this.batch * run.batchSize;
     const rows = Math.min(run.batchSize, run.n - start);
     const { x, y, xb, yb } = run;
     for (let r = 0; r < rows; r++) {
       const i = order[start + r]!;
-      for (let k = 0; k < 13; k++) xb[r * 13 + k] = x[i * 13 + k]!;
-      for (let k = 0; k < 3; k++) yb[r * 3 + k] = y[i * 3 + k]!;
+      for (let k = 0; k < IN; k++) xb[r * IN + k] = x[i * IN + k]!;
+      for (let k = 0; k < OUT; k++) yb[r * OUT + k] = y[i * OUT + k]!;
     }
     const state = this.state;
     const loss = lossAndGradient(state.params, xb, yb, rows, state.grad);
@@ -1348,75 +1620,30 @@ export class Trainer {
     return onBatchEnd === undefined ? undefined : onBatchEnd(batch, { batch, size: rows, loss, lr, step: state.step });
   }
 
-  /** Closes the epoch: its logs (validation included), the history; moves the cursor on. */
+  /** Closes the epoch: its logs (forward-only metrics, validation included), the history; moves the cursor on. */
   private endEpoch(run: FitRun): [number, EpochLogs] {
     const epoch = this.epoch;
-    const rows = this.epochRows;
-    const logs: EpochLogs = { loss: this.epochLossSum / rows, lr: learningRate(this.state.step - 1) };
-    if (rows > 0) logs.accuracy = this.evaluateFlat(run.x, run.y, run.n).accuracy;
-    if (run.valX !== null && run.valY !== null && run.valRows > 0) {
-      const v = this.evaluateFlat(run.valX, run.valY, run.valRows);
-      logs.val_loss = v.loss;
-      logs.val_accuracy = v.accuracy;
-    }
+    const logs: EpochLogs = { loss: this.epochLossSum / this.epochRows, lr: learningRate(this.state.step - 1) };
+    addEpochMetrics(logs, this.state.params, run);
     this.epoch += 1;
     this.batch = 0;
     this.epochLayout = null;
     run.history.epoch.push(epoch);
     const h = run.history.history;
-    if (logs.loss !== undefined) h.loss.push(logs.loss);
-    if (logs.accuracy !== undefined) h.accuracy.push(logs.accuracy);
-    if (logs.val_loss !== undefined) h.val_loss.push(logs.val_loss);
-    if (logs.val_accuracy !== undefined) h.val_accuracy.push(logs.val_accuracy);
-    if (logs.lr !== undefined) h.lr.push(logs.lr);
+    for (const key of HISTORY_KEYS) {
+      const value = logs[key];
+      if (value !== undefined) h[key].push(value);
+    }
     return [epoch, logs];
   }
-
-  private evaluateFlat(x: Float64Array, y: Float64Array, rows: number): Evaluation {
-    this.scratchGrad ??= new Float64Array(275);
-    const loss = lossAndGradient(this.state.params, x, y, rows, this.scratchGrad);
-    const correct = new Float64Array(1);
-    const out = new Float64Array(Math.min(rows, PREDICT_CHUNK_ROWS) * 3);
-    for (let from = 0; from < rows; from += PREDICT_CHUNK_ROWS) {
-      const n = Math.min(PREDICT_CHUNK_ROWS, rows - from);
-      forwardBatch(this.state.params, x.subarray(from * 13, (from + n) * 13), n, out);
-      for (let r = 0; r < n; r++) countCorrect(out, r * 3, y, from + r, correct);
-    }
-    let total = 0;
-    for (let j = 0; j < correct.length; j++) total += correct[j]!;
-    return { loss, accuracy: total / rows };
-  }
-}
-
-/** "4 -> 16 relu -> 3 softmax": a layer list as text, to compare and to show. */
-function describeLayers(layers: readonly { inputs: number; units: number; activation: string }[]): string {
-  if (layers.length === 0) return "(no layers)";
-  return [String(layers[0]!.inputs), ...layers.map((l) => `${l.units} ${l.activation}`)].join(" -> ");
-}
-
-/** A JSON array of `length` finite numbers, or an error naming the field. */
-function checkpointNumbers(value: unknown, length: number, what: string): number[] {
-  if (!Array.isArray(value) || value.length !== length || !value.every((v) => typeof v === "number" && Number.isFinite(v))) {
-    throw new Error(`checkpoint ${what}: expected ${length} finite numbers`);
-  }
-  return value as number[];
-}
-
-function checkpointInteger(value: unknown, what: string): number {
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 0) throw new Error(`checkpoint ${what}: expected a whole number >= 0`);
-  return value;
 }
 
 /** The first layer with a NaN or infinite gradient (weights or biases), or null. */
-function firstNonFiniteLayer(grad: Float64Array): string | null {
+function firstNonFiniteLayer(grad: ParamArray): string | null {
   for (const layer of TRAINING_LAYERS) {
     for (let p = layer.weights[0]; p < layer.biases[1]; p++) {
       if (!Number.isFinite(grad[p]!)) return layer.name;
     }
   }
   return null;
-}
-
-function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
-  return typeof (value as { then?: unknown } | null | undefined)?.then === "function";
 }

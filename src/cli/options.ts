@@ -19,8 +19,14 @@ export function parsePositiveNumber(value: string): number {
   return n;
 }
 
-export function parseFraction(value: string): number {
+/** A validation fraction: 0 (none) up to, not including, 1. */
+export function parseValidationFraction(value: string): number {
   const n = Number(value);
-  if (value.trim() === "" || !Number.isFinite(n) || n <= 0 || n >= 1) throw new InvalidArgumentError("expected a fraction in (0, 1)");
+  if (value.trim() === "" || !Number.isFinite(n) || n < 0 || n >= 1) throw new InvalidArgumentError("expected a fraction in [0, 1), e.g. 0.2");
   return n;
+}
+
+/** Rows per update: a positive integer or "all". */
+export function parseBatch(value: string): number | "all" {
+  return value === "all" ? "all" : parseCount(value);
 }

@@ -45,7 +45,7 @@ export function register(program: Command, io: Io): void {
     });
 }
 
-function readWeights(io: Io, file: string): WeightsFile {
+export function readWeights(io: Io, file: string): WeightsFile {
   let text: string;
   try {
     text = readFileSync(resolve(io.cwd, file), "utf8");

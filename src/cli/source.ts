@@ -1,15 +1,14 @@
 /** Reading a program from disk and turning the front end's findings into terminal text. */
 import { readFileSync, statSync } from "node:fs";
-import { analyze, modelNameFromFile, type AnalyzeResult } from "../analyze.js";
+import { analyze, modelNameFromFile } from "../analyze.js";
 import type { ModelIR } from "../ir/types.js";
 import { renderDiagnostics } from "../report/diagnostics.js";
 import { MAX_SOURCE_CHARS } from "../syntax/parse.js";
 import { CliError, EXIT_PROGRAM_ERROR, EXIT_USAGE, type Io } from "./io.js";
 
 export interface LoadedProgram {
-  readonly file: string;
   readonly source: string;
-  readonly result: AnalyzeResult;
+  readonly ir: ModelIR;
 }
 
 export function readSource(file: string): string {
@@ -27,11 +26,11 @@ export function readSource(file: string): string {
 }
 
 /** Reads and analyzes; prints warnings; throws a CliError with the rendered errors. */
-export function loadProgram(file: string, io: Io, options: { maxParams?: number } = {}): LoadedProgram & { ir: ModelIR } {
+export function loadProgram(file: string, io: Io, options: { maxParams?: number } = {}): LoadedProgram {
   const source = readSource(file);
   const result = analyze(source, { defaultName: modelNameFromFile(file), ...(options.maxParams === undefined ? {} : { maxParams: options.maxParams }) });
   const text = renderDiagnostics(result.diagnostics, file, source, { color: io.color });
   if (result.ir === null) throw new CliError(text.trimEnd(), EXIT_PROGRAM_ERROR);
   if (text !== "") io.stderr(text);
-  return { file, source, result, ir: result.ir };
+  return { source, ir: result.ir };
 }

@@ -2,58 +2,36 @@
  * `mlpc train FILE --data CSV`: compiles the program in memory, trains it with the generated
  * Trainer on the CSV, and writes the weights (and optionally a report and checkpoints).
  *
- *   read + split + scale (dataset.ts) -> generated module (runtime.ts) -> Trainer.fitAsync with
- *   callbacks (progress, diagnostics, early stopping, checkpoints, Ctrl-C) -> metrics, tables,
- *   weights file, HTML report.
+ *   this file: the command line, the run's settings (program, flags or checkpoint)
+ *   -> read + split + scale (dataset.ts) -> generated module (runtime.ts)
+ *   -> Trainer.fitAsync (train-run.ts) with the epoch callbacks (train-callbacks.ts)
+ *   -> metrics, tables, weights file, HTML report (train-report.ts).
  *
  * Exit codes: 0 trained; 1 bad program or data, or training diverged; 2 bad command line;
  * 130 interrupted (Ctrl-C) after saving a checkpoint.
  */
 import { readFileSync } from "node:fs";
 import { basename, resolve } from "node:path";
-import { InvalidArgumentError, type Command } from "commander";
-import { writeFileAtomic, writeFileAtomicSync } from "../data/atomic.js";
-import { permutation } from "../data/split.js";
+import type { Command } from "commander";
 import type { ModelIR } from "../ir/types.js";
-import { renderReport, type ReportData } from "../report/html.js";
-import { classificationMetrics, multilabelMetrics, predictedClasses, regressionMetrics, type TaskMetrics } from "../report/metrics.js";
-import { summarize } from "../report/summary.js";
-import { diagnosticsTable, lossTable, metricsTables, type LossRow } from "../report/table.js";
-import {
-  deadReluUnits,
-  diagnosticWarnings,
-  layerGradientNorms,
-  type LayerShape,
-  type TrainingDiagnostics,
-} from "../report/training-diagnostics.js";
-import { VERSION } from "../version.js";
-import { checksum, prepare, readDataset, savedTarget, type Part, type Prepared } from "./dataset.js";
-import { CliError, colorsFor, EXIT_PROGRAM_ERROR, EXIT_USAGE, type Colors, type Io } from "./io.js";
-import { parseCount, parseNonNegativeInt, parsePositiveNumber } from "./options.js";
-import { createProgress, duration, type Progress } from "./progress.js";
-import { loadGeneratedModule, type GeneratedModule, type GeneratedTrainer } from "./runtime.js";
-import {
-  CHECKPOINT_FORMAT,
-  CHECKPOINT_VERSION,
-  parseCheckpoint,
-  WEIGHTS_FORMAT,
-  WEIGHTS_VERSION,
-  type CheckpointFile,
-  type EarlyStoppingState,
-  type RunHistory,
-  type RunSettings,
-  type WeightsFile,
-} from "./saved.js";
+import { checksum, prepare, readDataset, savedTarget } from "./dataset.js";
+import { CliError, colorsFor, EXIT_PROGRAM_ERROR, EXIT_USAGE, type Io } from "./io.js";
+import { parseBatch, parseCount, parseNonNegativeInt, parsePositiveNumber, parseValidationFraction } from "./options.js";
+import { createProgress } from "./progress.js";
+import { loadGeneratedModule, type GeneratedTrainer } from "./runtime.js";
+import { parseCheckpoint, type CheckpointFile, type RunSettings } from "./saved.js";
 import { loadProgram } from "./source.js";
 import { targetSpecFor } from "./targets.js";
-import { denseLayers } from "../ir/layers.js";
+import { emptyHistory } from "./train-callbacks.js";
+import { finish, type TrainResult } from "./train-report.js";
+import { processSignals, runTraining, type InterruptSource } from "./train-run.js";
+
+export type { InterruptSource, TrainResult };
 
 /** Exit code after Ctrl-C, as shells report a process ended by SIGINT. */
 export const EXIT_INTERRUPTED = 130;
 /** Below this many rows the default is no validation split (XOR has 4). */
 const SMALL_DATA_ROWS = 20;
-/** Rows of the training split used for gradient norms after each epoch and for dead-unit counts. */
-const DIAGNOSTIC_ROWS = 1024;
 
 export interface TrainFlags {
   data: string;
@@ -77,34 +55,6 @@ export interface TrainFlags {
   maxParams: number;
 }
 
-/** Stops training from outside (Ctrl-C); process signals by default, injectable for tests. */
-export interface InterruptSource {
-  listen(handler: () => void): () => void;
-  /** Called after every batch (tests press a fake Ctrl-C at an exact batch). */
-  afterBatch?(): void;
-}
-
-export const processSignals: InterruptSource = {
-  listen(handler) {
-    process.on("SIGINT", handler);
-    process.on("SIGTERM", handler);
-    return () => {
-      process.off("SIGINT", handler);
-      process.off("SIGTERM", handler);
-    };
-  },
-};
-
-function parseBatch(value: string): number | "all" {
-  return value === "all" ? "all" : parseCount(value);
-}
-
-function parseValidation(value: string): number {
-  const n = Number(value);
-  if (value.trim() === "" || !Number.isFinite(n) || n < 0 || n >= 1) throw new InvalidArgumentError("expected a fraction in [0, 1), e.g. 0.2");
-  return n;
-}
-
 export function register(program: Command, io: Io, interrupts: InterruptSource = processSignals): void {
   program
     .command("train")
@@ -118,7 +68,7 @@ export function register(program: Command, io: Io, interrupts: InterruptSource =
     .option("--batch <n|all>", "rows per update (overrides the program)", parseBatch)
     .option("--lr <rate>", "learning rate (overrides the program)", parsePositiveNumber)
     .option("--seed <n>", "seed of the split, init and shuffling (overrides the program)", parseNonNegativeInt)
-    .option("--val <fraction>", `validation fraction, stratified for classes (default 0.2; 0 below ${SMALL_DATA_ROWS} rows)`, parseValidation)
+    .option("--val <fraction>", `validation fraction, stratified for classes (default 0.2; 0 below ${SMALL_DATA_ROWS} rows)`, parseValidationFraction)
     .option("--early-stopping <patience>", "stop after this many epochs without a better validation loss; keep the best weights", parseCount)
     .option("--standardize", "scale features to mean 0, std 1 (fitted on the training split, saved with the weights)")
     .option("-o, --out <file>", "weights file (default: NAME.weights.json)")
@@ -194,34 +144,6 @@ function readCheckpointFile(io: Io, file: string): CheckpointFile {
   return parseCheckpoint(text, file);
 }
 
-function layerShapes(ir: ModelIR): LayerShape[] {
-  return denseLayers(ir).map((l) => ({ name: l.name, activation: l.activation.kind, inputs: l.inputs, units: l.units, weightOffset: l.weightOffset, biasOffset: l.biasOffset }));
-}
-
-function emptyHistory(): RunHistory {
-  return { loss: [], accuracy: [], val_loss: [], val_accuracy: [], lr: [], gradientNorms: [] };
-}
-
-/** A fixed sample of training rows for diagnostics (the same every epoch, so norms compare). */
-function diagnosticSample(train: Part, ir: ModelIR, seed: number): { x: Float64Array; y: Float64Array; rows: number } {
-  if (train.rows <= DIAGNOSTIC_ROWS) return { x: train.x, y: train.y, rows: train.rows };
-  const pick = permutation(train.rows, seed ^ 0x5eed).subarray(0, DIAGNOSTIC_ROWS);
-  const x = new Float64Array(DIAGNOSTIC_ROWS * ir.inputSize);
-  const y = new Float64Array(DIAGNOSTIC_ROWS * ir.outputSize);
-  pick.forEach((r, i) => {
-    x.set(train.x.subarray(r * ir.inputSize, (r + 1) * ir.inputSize), i * ir.inputSize);
-    y.set(train.y.subarray(r * ir.outputSize, (r + 1) * ir.outputSize), i * ir.outputSize);
-  });
-  return { x, y, rows: DIAGNOSTIC_ROWS };
-}
-
-interface Outcome {
-  readonly interrupted: boolean;
-  readonly stoppedEarly: string | null;
-  readonly seconds: number;
-  readonly rowsPerSecond: number;
-}
-
 /** The command itself; also used by `mlpc demo`. Resolves when the weights (and report) are written. */
 export async function train(file: string, flags: TrainFlags, io: Io, interrupts: InterruptSource = processSignals, explicit: ReadonlySet<string> = new Set()): Promise<TrainResult> {
   const c = colorsFor(io);
@@ -274,293 +196,22 @@ export async function train(file: string, flags: TrainFlags, io: Io, interrupts:
       EXIT_INTERRUPTED,
     );
   }
-  return finish({ io, c, file, flags, ir, mod, trainer, prepared, settings, history, source: loaded.source, outcome: run.outcome, early: run.early });
-}
-
-export interface TrainResult {
-  readonly metrics: { readonly train: TaskMetrics; readonly validation: TaskMetrics | null };
-  readonly weightsPath: string;
-  readonly epochs: number;
-}
-
-interface TrainingRun {
-  readonly io: Io;
-  readonly ir: ModelIR;
-  readonly mod: GeneratedModule;
-  readonly trainer: GeneratedTrainer;
-  readonly prepared: Prepared;
-  readonly settings: RunSettings;
-  readonly history: RunHistory;
-  readonly early: EarlyStoppingState | null;
-  readonly progress: Progress;
-  readonly interrupts: InterruptSource;
-  readonly checkpointPath: string;
-  readonly saveEveryEpoch: boolean;
-  readonly elapsedBefore: number;
-}
-
-/** fitAsync with the callbacks that make it a command-line tool. */
-async function runTraining(r: TrainingRun): Promise<{ outcome: Outcome; early: EarlyStoppingState | null }> {
-  const { ir, mod, trainer, prepared, settings, history, progress } = r;
-  const { train, validation } = prepared;
-  const batchSize = settings.batch === "all" ? train.rows : Math.min(settings.batch, train.rows);
-  const batches = Math.ceil(train.rows / batchSize);
-  const shapes = layerShapes(ir);
-  const sample = diagnosticSample(train, ir, settings.seed);
-  const grad = new Float64Array(ir.paramCount);
-  let early = r.early;
-  let stoppedEarly: string | null = null;
-  let interrupted = false;
-  let forced = false;
-  const started = performance.now();
-  let rowsSeen = 0;
-  const totalBatches = (settings.epochs - trainer.epoch) * batches - trainer.batch;
-  let batchesDone = 0;
-  const elapsed = (): number => (performance.now() - started) / 1000;
-  const eta = (): number => (batchesDone === 0 ? NaN : (elapsed() / batchesDone) * (totalBatches - batchesDone));
-
-  const checkpointJSON = (): string =>
-    JSON.stringify({
-      format: CHECKPOINT_FORMAT,
-      version: CHECKPOINT_VERSION,
-      mlpc: VERSION,
-      model: ir.name,
-      savedAt: new Date().toISOString(),
-      settings,
-      trainer: trainer.toJSON(),
-      history,
-      early,
-      elapsedSeconds: r.elapsedBefore + elapsed(),
-    } satisfies CheckpointFile);
-
-  const stopListening = r.interrupts.listen(() => {
-    if (interrupted) {
-      // A second Ctrl-C while the checkpoint is being written: give up waiting, the write is atomic.
-      forced = true;
-      return;
-    }
-    interrupted = true;
-    trainer.stopTraining = true;
+  return finish({
+    io,
+    c,
+    file,
+    data: flags.data,
+    out: flags.out,
+    report: flags.report,
+    output: flags.json === true ? "json" : flags.quiet === true ? "quiet" : "text",
+    ir,
+    mod,
+    trainer,
+    prepared,
+    settings,
+    history,
+    source: loaded.source,
+    outcome: run.outcome,
+    early: run.early,
   });
-  progress.start({ model: ir.name, epochs: settings.epochs, initialEpoch: trainer.epoch, batchesPerEpoch: batches, trainRows: train.rows, validationRows: validation.rows });
-  try {
-    await trainer.fitAsync(train.x, train.y, {
-      epochs: settings.epochs,
-      initialEpoch: trainer.epoch,
-      batchSize: settings.batch,
-      shuffle: settings.shuffle,
-      seed: settings.seed,
-      ...(validation.rows > 0 ? { validationData: [validation.x, validation.y] as const } : {}),
-      callbacks: {
-        onBatchEnd: (batch, logs) => {
-          rowsSeen += logs.size;
-          batchesDone++;
-          r.interrupts.afterBatch?.();
-          progress.batch({ epoch: trainer.epoch + 1, batch: batch + 1, loss: logs.loss, lr: logs.lr, rowsPerSecond: rowsSeen / Math.max(elapsed(), 1e-9), etaSeconds: eta() });
-          return interrupted ? false : undefined;
-        },
-        onEpochEnd: async (epoch, logs) => {
-          history.loss.push(logs.loss);
-          history.lr.push(logs.lr);
-          if (logs.accuracy !== undefined) history.accuracy.push(logs.accuracy);
-          if (logs.val_loss !== undefined) history.val_loss.push(logs.val_loss);
-          if (logs.val_accuracy !== undefined) history.val_accuracy.push(logs.val_accuracy);
-          mod.lossAndGradient(trainer.params, sample.x, sample.y, sample.rows, grad);
-          history.gradientNorms.push(layerGradientNorms(grad, shapes));
-          let best = false;
-          let stop = false;
-          if (settings.patience !== null) {
-            const monitored = logs.val_loss ?? logs.loss;
-            if (early === null || monitored < early.best) {
-              early = { best: monitored, bestEpoch: epoch, wait: 0, bestParams: Array.from(trainer.params) };
-              best = true;
-            } else {
-              early = { ...early, wait: early.wait + 1 };
-              if (early.wait >= settings.patience) {
-                stop = true;
-                stoppedEarly = `Stopped early after epoch ${epoch + 1}: no better ${logs.val_loss === undefined ? "training" : "validation"} loss for ${settings.patience} epochs; kept the weights of epoch ${early.bestEpoch + 1} (loss ${early.best.toPrecision(4)}).`;
-              }
-            }
-          }
-          progress.epoch({ epoch: epoch + 1, epochs: settings.epochs, ...logs, rowsPerSecond: rowsSeen / Math.max(elapsed(), 1e-9), etaSeconds: eta(), best });
-          if (r.saveEveryEpoch) await writeFileAtomic(resolve(r.io.cwd, r.checkpointPath), checkpointJSON());
-          return stop ? false : undefined;
-        },
-      },
-    });
-  } catch (e) {
-    progress.stop();
-    if (e instanceof mod.NonFiniteLossError) {
-      throw new CliError(`mlpc: ${e.message}`, EXIT_PROGRAM_ERROR);
-    }
-    throw e;
-  } finally {
-    stopListening();
-  }
-  if (interrupted) {
-    progress.stop();
-    writeFileAtomicSync(resolve(r.io.cwd, r.checkpointPath), checkpointJSON());
-    void forced;
-  }
-  const seconds = elapsed();
-  return { outcome: { interrupted, stoppedEarly, seconds: r.elapsedBefore + seconds, rowsPerSecond: rowsSeen / Math.max(seconds, 1e-9) }, early };
-}
-
-interface Finish {
-  readonly io: Io;
-  readonly c: Colors;
-  readonly file: string;
-  readonly flags: TrainFlags;
-  readonly ir: ModelIR;
-  readonly mod: GeneratedModule;
-  readonly trainer: GeneratedTrainer;
-  readonly prepared: Prepared;
-  readonly settings: RunSettings;
-  readonly history: RunHistory;
-  readonly source: string;
-  readonly outcome: Outcome;
-  readonly early: EarlyStoppingState | null;
-}
-
-/** Metrics of the final weights on one part of the data. */
-function taskMetrics(trainer: GeneratedTrainer, ir: ModelIR, part: Part, prepared: Prepared): TaskMetrics {
-  const outputs = trainer.predict(part.x).flat();
-  const t = prepared.dataset.targets;
-  switch (t.kind) {
-    case "class": {
-      const names = t.classNames ?? Array.from({ length: t.classCount }, (_, k) => String(k));
-      return classificationMetrics(part.ids!, predictedClasses(outputs, part.rows, ir.outputSize), names);
-    }
-    case "multilabel":
-      return multilabelMetrics(part.y, outputs, part.rows, t.columns);
-    case "regression":
-      return regressionMetrics(part.y, outputs, part.rows, t.columns);
-    case "none":
-      throw new Error("training data has targets");
-  }
-}
-
-function lossRow(trainer: GeneratedTrainer, split: string, part: Part): LossRow {
-  const e = trainer.evaluate(part.x, part.y);
-  return { split, rows: part.rows, loss: e.loss, accuracy: e.accuracy ?? null };
-}
-
-function diagnose(f: Finish): TrainingDiagnostics {
-  const { ir, mod, trainer, prepared } = f;
-  const shapes = layerShapes(ir);
-  const sample = diagnosticSample(prepared.train, ir, f.settings.seed);
-  const grad = new Float64Array(ir.paramCount);
-  const xRow = new Float64Array(ir.inputSize);
-  const yRow = new Float64Array(ir.outputSize);
-  const dead = deadReluUnits(shapes, sample.rows, (r) => {
-    xRow.set(sample.x.subarray(r * ir.inputSize, (r + 1) * ir.inputSize));
-    yRow.set(sample.y.subarray(r * ir.outputSize, (r + 1) * ir.outputSize));
-    mod.lossAndGradient(trainer.params, xRow, yRow, 1, grad);
-    return grad;
-  });
-  const norms = f.history.gradientNorms;
-  return { gradientNorms: norms, deadUnits: dead, sampledRows: sample.rows, warnings: diagnosticWarnings(norms, dead) };
-}
-
-/** Learning rate of each update of the run, at most ~600 points. */
-function scheduleSamples(mod: GeneratedModule, totalSteps: number): { steps: number[]; lr: number[] } {
-  const every = Math.max(1, Math.ceil(totalSteps / 600));
-  const steps: number[] = [];
-  for (let t = 0; t < totalSteps; t += every) steps.push(t);
-  if (steps[steps.length - 1] !== totalSteps - 1 && totalSteps > 0) steps.push(totalSteps - 1);
-  return { steps, lr: steps.map((t) => mod.learningRate(t)) };
-}
-
-function describeTarget(s: RunSettings): string {
-  const t = s.target;
-  if (t.kind === "class") return `${t.column} (${t.classCount} classes${t.classNames === null ? "" : `: ${t.classNames.join(", ")}`})`;
-  return t.columns.join(", ");
-}
-
-async function finish(f: Finish): Promise<TrainResult> {
-  const { io, c, ir, trainer, prepared, settings, flags } = f;
-  if (settings.patience !== null && f.early !== null) trainer.params.set(f.early.bestParams);
-  const hasVal = prepared.validation.rows > 0;
-  const losses = [lossRow(trainer, "train", prepared.train), ...(hasVal ? [lossRow(trainer, "validation", prepared.validation)] : [])];
-  const metrics = { train: taskMetrics(trainer, ir, prepared.train, prepared), validation: hasVal ? taskMetrics(trainer, ir, prepared.validation, prepared) : null };
-  const diagnostics = diagnose(f);
-
-  const weightsPath = flags.out ?? `${ir.name}.weights.json`;
-  const weights: WeightsFile = {
-    format: WEIGHTS_FORMAT,
-    version: WEIGHTS_VERSION,
-    mlpc: VERSION,
-    model: ir.name,
-    createdAt: new Date().toISOString(),
-    features: prepared.dataset.featureNames,
-    target: settings.target,
-    scaling: prepared.scaling,
-    trainer: trainer.toJSON(),
-  };
-  await writeOut(io, weightsPath, JSON.stringify(weights) + "\n");
-  const result: TrainResult = { metrics, weightsPath, epochs: f.history.loss.length };
-
-  const batchSize = settings.batch === "all" ? prepared.train.rows : Math.min(settings.batch, prepared.train.rows);
-  const totalSteps = settings.epochs * Math.ceil(prepared.train.rows / batchSize);
-  if (flags.report !== undefined) {
-    const data: ReportData = {
-      model: ir.name,
-      createdAt: weights.createdAt,
-      version: VERSION,
-      programFile: f.file,
-      program: f.source,
-      dataFile: flags.data,
-      summary: summarize(ir),
-      settings: [
-        ["data", `${flags.data} (${prepared.dataset.rows} rows, ${prepared.dataset.featureNames.length} features)`],
-        ["target", describeTarget(settings)],
-        ["validation", hasVal ? `${Math.round(settings.validation * 100)}%${settings.target.kind === "class" ? " stratified" : ""} (${prepared.validation.rows} rows)` : "none"],
-        ["scaling", settings.standardize ? "standardize (fitted on the training split)" : "none"],
-        ["early stopping", settings.patience === null ? "off" : `patience ${settings.patience}`],
-        ["seed", String(settings.seed)],
-        ["weights", weightsPath],
-      ],
-      history: {
-        loss: f.history.loss,
-        lr: f.history.lr,
-        ...(f.history.accuracy.length > 0 ? { accuracy: f.history.accuracy } : {}),
-        ...(f.history.val_loss.length > 0 ? { val_loss: f.history.val_loss } : {}),
-        ...(f.history.val_accuracy.length > 0 ? { val_accuracy: f.history.val_accuracy } : {}),
-      },
-      schedule: scheduleSamples(f.mod, Math.min(totalSteps, trainer.state.step)),
-      losses,
-      metrics,
-      diagnostics,
-      outcome: { epochs: f.history.loss.length, seconds: f.outcome.seconds, rowsPerSecond: f.outcome.rowsPerSecond, note: f.outcome.stoppedEarly, weightsFile: weightsPath },
-    };
-    await writeOut(io, flags.report, renderReport(data));
-  }
-
-  if (flags.json === true) {
-    io.stdout(JSON.stringify({ event: "result", epochs: f.history.loss.length, losses, metrics, diagnostics: { ...diagnostics, gradientNorms: diagnostics.gradientNorms.at(-1) ?? [] }, stoppedEarly: f.outcome.stoppedEarly, weights: weightsPath, report: flags.report ?? null }) + "\n");
-    return result;
-  }
-  if (flags.quiet === true) return result;
-  const out: string[] = [""];
-  if (f.outcome.stoppedEarly !== null) out.push(c.cyan(f.outcome.stoppedEarly), "");
-  out.push(c.bold(`Final weights${settings.patience !== null ? " (best epoch)" : ""}`), ...lossTable(losses), "");
-  const shown = metrics.validation ?? metrics.train;
-  out.push(c.bold(`On the ${hasVal ? "validation" : "training"} rows`), ...metricsTables(shown), "");
-  // Gradient norms are taken on a fixed training sample after each epoch (the table shows the last
-  // epoch's); dead units are counted at the weights kept, which differ after early stopping.
-  const afterEarlyStop = f.outcome.stoppedEarly !== null ? ` (gradient norms after epoch ${f.history.loss.length}; dead units at the kept weights)` : "";
-  out.push(c.bold(`Diagnostics${afterEarlyStop}`), ...diagnosticsTable(diagnostics));
-  for (const w of diagnostics.warnings) out.push(c.yellow(`warning: ${w.message}`));
-  out.push("");
-  out.push(`trained ${f.history.loss.length} epochs in ${duration(f.outcome.seconds)}; wrote ${weightsPath}${flags.report === undefined ? "" : ` and ${flags.report}`}`);
-  io.stdout(out.join("\n") + "\n");
-  return result;
-}
-
-async function writeOut(io: Io, path: string, text: string): Promise<void> {
-  try {
-    await writeFileAtomic(resolve(io.cwd, path), text);
-  } catch (e) {
-    throw new CliError(`mlpc: cannot write ${path}: ${(e as Error).message}`, EXIT_PROGRAM_ERROR);
-  }
 }

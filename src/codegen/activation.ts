@@ -3,7 +3,7 @@
  * that derivative needs z (or can be had from a alone, which saves storing z), the module-level
  * helpers each one calls, and the textbook formulas printed in the layer comments.
  *
- * Conventions (issue 2/6): relu'(0) = 0; leaky_relu'(0) = alpha; gelu with an erf accurate to
+ * Conventions: relu'(0) = 0; leaky_relu'(0) = alpha; gelu with an erf accurate to
  * ~1e-15 (fdlibm's algorithm); softmax is only ever an output and is handled with the loss.
  */
 import type { Activation } from "../ir/types.js";
@@ -135,10 +135,8 @@ function requireZ(z: string | null): string {
   return z;
 }
 
-/** Human name of an activation with its parameter, e.g. `leaky_relu(alpha=0.1)`. */
-export function activationName(activation: Activation): string {
-  return activation.kind === "leaky_relu" ? `leaky_relu(alpha=${activation.alpha})` : activation.kind;
-}
+/** Human name of an activation with its parameter, e.g. `leaky_relu(alpha=0.1)` (the IR's spelling). */
+export { activationName } from "../ir/activations.js";
 
 /** Helpers in a fixed order, each with the helpers it depends on first. */
 const HELPER_ORDER: readonly Helper[] = ["erf", "gelu", "geluDerivative", "geluTanh", "geluTanhDerivative", "swish", "swishDerivative"];

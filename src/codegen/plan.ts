@@ -54,7 +54,7 @@ export const AUTO_FORWARD_MAX_MACS = 576;
 export const AUTO_BACKWARD_MAX_MACS = 256;
 
 /**
- * Measured bytecode per unrolled multiply-add (issue 2/6): forward ~29 B, backward ~65 B.
+ * Measured bytecode per unrolled multiply-add: forward ~29 B, backward ~65 B.
  * V8 optimizes functions up to 61,440 B; we keep a margin for loads, stores and the loop.
  */
 export const BYTECODE_PER_FORWARD_MAC = 29;

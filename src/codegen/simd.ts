@@ -16,7 +16,8 @@
 import type { ModelIR } from "../ir/types.js";
 import { activationCode, activationName } from "./activation.js";
 import type { LayerPlan } from "./plan.js";
-import { CodeLines, int } from "./text.js";
+import { printFunction } from "./declaration.js";
+import { countedLoop, int, place, read, times, type CodeLines } from "./text.js";
 import { ADAM_SCALARS, kernelModuleBytes, lanesOf, type Lane } from "./wasm/kernels.js";
 
 /** Elements a heap region is aligned to: 16 bytes for f32, 32 for f64 (whole v128 loads). */
@@ -76,8 +77,8 @@ function hexLines(bytes: Uint8Array): string[] {
   return lines;
 }
 
-/** The runtime the wasm layers need: bytes, types, instantiation, heap, staging. Module-level statements. */
-export function simdRuntimeStatements(sx: SimdContext, arrays: readonly ScratchArray[]): string[] {
+/** The runtime the wasm layers need: bytes, types, instantiation, heap, staging. Module-level declarations. */
+export function simdRuntimeDeclarations(sx: SimdContext, arrays: readonly ScratchArray[]): string[] {
   const { ir, lane, S } = sx;
   const bytes = kernelModuleBytes(lane);
   const E = bytesOf(lane);
@@ -128,10 +129,12 @@ export function simdRuntimeStatements(sx: SimdContext, arrays: readonly ScratchA
     ...arrays.map((s) => `/** ${s.layer}, rows x ${s.units}. */\nlet ${s.name} = new ${S}(0);`),
   ].join("\n");
 
-  const compileKernels = fnText(
-    "/** The WebAssembly API, with the kernels compiled on first use (synchronously: they are under the 4 KB browsers allow on the main thread). */",
-    "function wasmApi(): WasmApi",
-    (out) => {
+  const compileKernels = printFunction({
+    name: "wasmApi",
+    parameters: [],
+    returnType: "WasmApi",
+    docs: ["The WebAssembly API, with the kernels compiled on first use (synchronously: they are under the 4 KB browsers allow on the main thread)."],
+    body: (out) => {
       out.line("const api = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;");
       out.line('if (api === undefined) throw new Error("this module was compiled with --simd and needs WebAssembly, which this runtime lacks: recompile without --simd");');
       out.block("if (kernelModule === null)", () => {
@@ -146,13 +149,15 @@ export function simdRuntimeStatements(sx: SimdContext, arrays: readonly ScratchA
       });
       out.line("return api;");
     },
-  );
+  });
 
   const perRow = [ir.inputSize, ...arrays.map((s) => s.units)];
-  const ensure = fnText(
-    "/** Makes a heap for `rows` rows when a batch is bigger than any before (a new Memory: never grown, never detached). */",
-    "function ensureCapacity(rows: number): void",
-    (out) => {
+  const ensure = printFunction({
+    name: "ensureCapacity",
+    parameters: [{ name: "rows", type: "number" }],
+    returnType: "void",
+    docs: ["Makes a heap for `rows` rows when a batch is bigger than any before (a new Memory: never grown, never detached)."],
+    body: (out) => {
       out.line("if (rows <= capacity) return;");
       out.line(`const elements = ${int(fixed)} + rows * ${int(perRow.reduce((s, n) => s + n, 0))} + ${int(perRow.length * ALIGN)};`);
       out.line(`const pages = Math.ceil((elements * ${E}) / 65536);`);
@@ -165,35 +170,39 @@ export function simdRuntimeStatements(sx: SimdContext, arrays: readonly ScratchA
       out.line(`let at = ${int(fixed)};`);
       const names = [{ name: STAGED_X, units: ir.inputSize }, ...arrays];
       for (const s of names) {
-        out.line(`${s.name} = heap.subarray(at, at + rows * ${int(s.units)});`);
-        out.line(`at = Math.ceil((at + rows * ${int(s.units)}) / ${ALIGN}) * ${ALIGN};`);
+        out.line(`${s.name} = heap.subarray(at, at + ${times("rows", s.units)});`);
+        out.line(`at = Math.ceil((at + ${times("rows", s.units)}) / ${ALIGN}) * ${ALIGN};`);
       }
     },
-  );
+  });
 
-  const stageParams = fnText(
-    "/** Copies the wasm layers' parameters into the heap, where the kernels read them (the caller's array stays theirs). */",
-    `function stageParams(params: ${sx.P}): void`,
-    (out) => {
+  const stageParams = printFunction({
+    name: "stageParams",
+    parameters: [{ name: "params", type: sx.P }],
+    returnType: "void",
+    docs: ["Copies the wasm layers' parameters into the heap, where the kernels read them (the caller's array stays theirs)."],
+    body: (out) => {
       for (const [from, to] of wasmRanges) out.line(`heap.set(params.subarray(${int(from)}, ${int(to)}), ${int(from)});`);
     },
-  );
+  });
 
-  return [
-    declarations,
-    compileKernels,
-    ensure,
-    stageParams,
-    fnText(
-        `/** Copies rows [from, from + rows) of x into ${STAGED_X}. */`,
-        "function stageInput(x: ArrayLike<number>, from: number, rows: number): void",
-        (out) => {
-          out.line(`const start = from * ${int(ir.inputSize)}, n = rows * ${int(ir.inputSize)};`);
-          out.line(`if (x instanceof Float64Array || x instanceof Float32Array) ${STAGED_X}.set(x.subarray(start, start + n));`);
-          out.line(`else for (let i = 0; i < n; i++) ${STAGED_X}[i] = x[start + i];`);
-        },
-      ),
-  ];
+  const stageInput = printFunction({
+    name: "stageInput",
+    parameters: [
+      { name: "x", type: "ArrayLike<number>" },
+      { name: "from", type: "number" },
+      { name: "rows", type: "number" },
+    ],
+    returnType: "void",
+    docs: [`Copies rows [from, from + rows) of x into ${STAGED_X}.`],
+    body: (out) => {
+      out.line(`const start = ${times("from", ir.inputSize)}, n = ${times("rows", ir.inputSize)};`);
+      out.line(`if (x instanceof Float64Array || x instanceof Float32Array) ${STAGED_X}.set(x.subarray(start, start + n));`);
+      out.line(`else for (let i = 0; i < n; i++) ${STAGED_X}[i] = ${read("x", "start", "i")};`);
+    },
+  });
+
+  return [declarations, compileKernels, ensure, stageParams, stageInput];
 }
 
 /** Contiguous params ranges of the wasm layers (consecutive layers merged). */
@@ -208,12 +217,6 @@ function wasmParamRanges(layers: readonly LayerPlan[]): [number, number][] {
     else ranges.push([from, to]);
   }
   return ranges;
-}
-
-function fnText(doc: string, signature: string, body: (out: CodeLines) => void): string {
-  const out = new CodeLines();
-  out.block(signature, () => body(out));
-  return `${doc}\n${out.toString()}`;
 }
 
 /** Byte offset of a params-layout element in the heap. */
@@ -231,13 +234,13 @@ export function emitWasmForwardBody(out: CodeLines, sx: SimdContext, p: LayerPla
   out.line(`kernels.dense(input.byteOffset, ${paramPtr(sx.lane, layer.weightOffset)}, ${paramPtr(sx.lane, layer.biasOffset)}, ${target}.byteOffset, rows, ${I}, ${U});`);
   if (p.isOutput) return;
   const act = activationCode(layer.activation);
-  const value = act.forward(p.keepsZ ? "z[i]" : "s");
+  const value = act.forward(p.keepsZ ? read("z", "i") : "s");
   if (value === "s" && !p.keepsZ) return; // linear: a = z already
   out.comment(`a = ${activationName(layer.activation)}(z)${p.keepsZ ? "" : ", in place"}.`);
   out.block(`for (let i = 0, n = rows * ${U}; i < n; i++)`, () => {
     if (p.keepsZ) out.line(`a[i] = ${value};`);
     else {
-      out.line("const s = a[i];");
+      out.line(`const s = ${read("a", "i")};`);
       out.line(`a[i] = ${value};`);
     }
   });
@@ -254,18 +257,18 @@ export function emitWasmBackwardBody(out: CodeLines, sx: SimdContext, p: LayerPl
   out.line(`kernels.gemm(dz.byteOffset, 1, ${U}, input.byteOffset, ${paramPtr(sx.lane, gradAt + W)}, ${U}, rows, ${I}, 0);`);
   out.line(`grad.set(heap.subarray(${int(gradAt + W)}, ${int(gradAt + layer.biasOffset)}), ${int(W)});`);
   out.comment(`db${layer.index}[j] = sum over rows of dz[r][j].`);
-  out.block(`for (let j = 0; j < ${U}; j++)`, () => {
+  countedLoop(out, "j", 0, layer.units, 1, (j) => {
     out.line("let g = 0;");
-    out.line(`for (let r = 0; r < rows; r++) g += dz[r * ${U} + j];`);
-    out.line(`grad[${int(layer.biasOffset)} + j] = g;`);
+    out.line(`for (let r = 0; r < rows; r++) g += ${read("dz", times("r", layer.units), j)};`);
+    out.line(`${place("grad", layer.biasOffset, j)} = g;`);
   });
   if (prev === undefined) return;
   const act = activationCode(prev.layer.activation);
   out.comment(`dz${prev.layer.index} = (dz W${layer.index}) * f'(z${prev.layer.index}): the sums in the gemm kernel, the derivative here.`);
   out.line(`kernels.gemm(dz.byteOffset, ${U}, 1, ${paramPtr(sx.lane, W)}, dzPrev.byteOffset, rows, ${U}, ${I}, 0);`);
   out.block(`for (let i = 0, n = rows * ${I}; i < n; i++)`, () => {
-    out.line("const s = dzPrev[i];");
-    out.line(`dzPrev[i] = ${act.derivative("s", "input[i]", prev.keepsZ ? "zPrev[i]" : null)};`);
+    out.line(`const s = ${read("dzPrev", "i")};`);
+    out.line(`dzPrev[i] = ${act.derivative("s", read("input", "i"), prev.keepsZ ? read("zPrev", "i") : null)};`);
   });
 }
 

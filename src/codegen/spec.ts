@@ -3,6 +3,7 @@
  * read shapes, offsets and settings without parsing anything. Printed by hand from validated
  * identifiers, fixed keywords and numbers.
  */
+import { optimizerSettings } from "../ir/optimizers.js";
 import type { Decay, DenseLayer, ModelIR, Optimizer } from "../ir/types.js";
 import { identifier, int, num } from "./text.js";
 
@@ -32,19 +33,10 @@ function layerValue(l: DenseLayer): Value {
   };
 }
 
+/** kind, lr, the optimizer's own settings by IR field (from its record), clip. */
 function optimizerValue(o: Optimizer): Value {
-  const common = { kind: kw(o.kind), lr: o.lr };
-  const clip = { clip: o.clip };
-  switch (o.kind) {
-    case "sgd":
-      return { ...common, ...clip };
-    case "momentum":
-      return { ...common, beta: o.beta, nesterov: o.nesterov, ...clip };
-    case "adam":
-      return { ...common, beta1: o.beta1, beta2: o.beta2, eps: o.eps, ...clip };
-    case "adamw":
-      return { ...common, beta1: o.beta1, beta2: o.beta2, eps: o.eps, weightDecay: o.weightDecay, ...clip };
-  }
+  const own = Object.fromEntries(optimizerSettings(o).map((s) => [s.field, s.value]));
+  return { kind: kw(o.kind), lr: o.lr, ...own, clip: o.clip };
 }
 
 function decayValue(d: Decay): Value {

@@ -1,6 +1,6 @@
 /**
- * Text helpers for the emitter: number literals, validated identifiers, comment-safe text and a
- * line builder that does its own indentation (ts-morph's formatText is too slow for big bodies).
+ * Text helpers for the emitter: number literals, validated identifiers, comment-safe text, folded
+ * integer index expressions and a line builder that does its own indentation.
  *
  * Security rule of the emitter: nothing from the source program reaches the generated code except
  * identifiers checked here and numbers printed here. Comments are guarded against `*\/`.
@@ -21,6 +21,79 @@ export function num(value: number): string {
 export function int(value: number): string {
   if (!Number.isSafeInteger(value) || value < 0) throw new Error(`mlpc codegen: expected a non-negative integer, got ${value}`);
   return String(value);
+}
+
+/**
+ * `name * k` for an integer k, folded: `name` when k is 1, `0` when k is 0. Only for integer index
+ * arithmetic, where the fold is exact.
+ */
+export function times(name: string, k: number): string {
+  if (k === 0) return "0";
+  return k === 1 ? name : `${name} * ${int(k)}`;
+}
+
+/**
+ * An integer index expression: the symbolic terms in order, the integer constants summed into one
+ * where the first of them stands (`index("w", 128, 1)` is `w + 129`, `index(320, "j")` is
+ * `320 + j`); zero terms and a zero constant are dropped. Integer sums below 2^53 are exact, so
+ * folding them never changes a result (float sums are never folded).
+ */
+export function index(...parts: readonly (string | number)[]): string {
+  let constant = 0;
+  let constantAt = -1;
+  const terms: string[] = [];
+  for (const part of parts) {
+    if (typeof part === "string") {
+      if (part !== "0") terms.push(part);
+      continue;
+    }
+    if (constantAt < 0) constantAt = terms.length;
+    constant += part;
+  }
+  if (constant !== 0) terms.splice(constantAt, 0, int(constant));
+  return terms.length === 0 ? "0" : terms.join(" + ");
+}
+
+/**
+ * A read `array[index]!` of an element the code knows is in bounds (the entry points check the
+ * lengths): the `!` tells noUncheckedIndexedAccess so, and is erased in JavaScript.
+ */
+export function read(array: string, ...at: readonly (string | number)[]): string {
+  return `${array}[${index(...at)}]!`;
+}
+
+/** The place `array[index]`, to assign to. */
+export function place(array: string, ...at: readonly (string | number)[]): string {
+  return `${array}[${index(...at)}]`;
+}
+
+/** A loop index: the loop variable's name, or its one value when the loop runs once. */
+export type Counter = string | number;
+
+/** `v * k` for a counter: folded to a number when the counter is one. */
+export function scaled(v: Counter, k: number): Counter {
+  return typeof v === "number" ? v * k : times(v, k);
+}
+
+/**
+ * `for (let v = from; v < to; v += step) { body }` over constant bounds: nothing when it would
+ * never run, the body in a block with v folded to `from` when it would run once.
+ */
+export function countedLoop(out: CodeLines, v: string, from: number, to: number, step: number, body: (v: Counter) => void): void {
+  const runs = Math.ceil((to - from) / step);
+  if (runs <= 0) return;
+  if (runs === 1) {
+    out.block("", () => body(from));
+    return;
+  }
+  out.block(`for (let ${v} = ${int(from)}; ${v} < ${int(to)}; ${v}${step === 1 ? "++" : ` += ${int(step)}`})`, () => body(v));
+}
+
+/** A one-statement counted loop on one line; the bare statement when it would run once. */
+export function countedLine(out: CodeLines, v: string, from: number, to: number, statement: (v: Counter) => string): void {
+  if (to - from <= 0) return;
+  if (to - from === 1) out.line(statement(from));
+  else out.line(`for (let ${v} = ${int(from)}; ${v} < ${int(to)}; ${v}++) ${statement(v)}`);
 }
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;

@@ -4,27 +4,12 @@
  * gradient already holds the L1/L2 terms (lossAndGradient adds them), so regularization needs no
  * extra pass. Global-norm clipping needs the norm first, hence one extra read-only pass when on.
  */
-import type { ModelIR, Optimizer } from "../ir/types.js";
+import { optimizerState } from "../ir/optimizers.js";
+import type { ModelIR, Optimizer, OptimizerKind, OptimizerOf } from "../ir/types.js";
 import { docComment, num } from "./training-text.js";
 
-/** Per-parameter optimizer buffers by field name, with what they hold. */
-export function momentFields(opt: Optimizer): readonly { name: string; doc: string }[] {
-  switch (opt.kind) {
-    case "sgd":
-      return [];
-    case "momentum":
-      return [{ name: "buf", doc: "Momentum buffer (PyTorch's momentum_buffer): buf = beta * buf + g." }];
-    case "adam":
-    case "adamw":
-      return [
-        { name: "m", doc: "Adam's first moment: m = beta1 * m + (1 - beta1) * g." },
-        { name: "v", doc: "Adam's second moment: v = beta2 * v + (1 - beta2) * g^2." },
-      ];
-  }
-}
-
 export function emitTrainStateInterface(ir: ModelIR, array: string): string {
-  const fields = momentFields(ir.optimizer);
+  const fields = optimizerState(ir.optimizer);
   return `${docComment([
     `Everything one training run changes, for ${ir.optimizer.kind}. Arrays have the parameter layout.`,
   ])}
@@ -45,7 +30,7 @@ ${fields.map((f) => `  /** ${f.doc} */\n  readonly ${f.name}: ${array};`).join("
 }
 
 export function emitCreateTrainState(ir: ModelIR, array: string): string {
-  const fields = momentFields(ir.optimizer);
+  const fields = optimizerState(ir.optimizer);
   const P = ir.paramCount;
   const init = [
     "params",
@@ -78,7 +63,7 @@ function clipParam(opt: Optimizer): string {
   return opt.clip === null ? "" : ", clipScale: number";
 }
 
-export function emitSgdUpdate(opt: Optimizer): string {
+function emitSgdUpdate(opt: Optimizer): string {
   return `/** SGD on params[from..to): w = w - lr * g. */
 function sgdRange(state: TrainState, from: number, to: number, lr: number${clipParam(opt)}): void {
   const params = state.params;
@@ -89,7 +74,7 @@ function sgdRange(state: TrainState, from: number, to: number, lr: number${clipP
 }`;
 }
 
-export function emitMomentumUpdate(opt: Extract<Optimizer, { kind: "momentum" }>): string {
+function emitMomentumUpdate(opt: OptimizerOf<"momentum">): string {
   const update = opt.nesterov
     ? "    // Nesterov: step along g + beta * buf (the gradient plus the look-ahead momentum).\n    params[p] = params[p]! - lr * (g + beta * b);"
     : "    params[p] = params[p]! - lr * b;";
@@ -114,7 +99,7 @@ ${update}
 }
 
 /** wasmLoop: with --simd, the lines that replace the loop (simd.ts: the adam kernel). */
-export function emitAdamUpdate(opt: Extract<Optimizer, { kind: "adam" | "adamw" }>, wasmLoop: readonly string[] | null = null): string {
+function emitAdamUpdate(opt: OptimizerOf<"adam"> | OptimizerOf<"adamw">, wasmLoop: readonly string[] | null): string {
   const decoupled = opt.kind === "adamw";
   const formula = [
     ...(decoupled ? [" *   w = w * decay            decay = 1 - lr * weight_decay on weights, 1 on biases"] : []),
@@ -170,53 +155,70 @@ export function emitClipScale(ir: ModelIR): string {
 `;
 }
 
-/** The calls of applyUpdate: one range, or per layer for AdamW (weights decay, biases do not). */
-function emitRangeCalls(ir: ModelIR): string {
-  const opt = ir.optimizer;
-  const clip = opt.clip === null ? "" : ", clipScale";
-  const P = ir.paramCount;
-  switch (opt.kind) {
-    case "sgd":
-      return `  sgdRange(state, 0, ${P}, lr${clip});`;
-    case "momentum":
-      return `  momentumRange(state, 0, ${P}, lr, t === 0${clip}); // buf = g at the first update`;
-    case "adam":
-      return [
-        "  // Bias corrections, once per update.",
-        "  const bc1 = 1 - Math.pow(" + num(opt.beta1) + ", n);",
-        "  const bc2 = 1 - Math.pow(" + num(opt.beta2) + ", n);",
-        `  adamRange(state, 0, ${P}, lr, bc1, bc2${clip});`,
-      ].join("\n");
-    case "adamw":
-      return [
-        "  // Bias corrections, once per update.",
-        "  const bc1 = 1 - Math.pow(" + num(opt.beta1) + ", n);",
-        "  const bc2 = 1 - Math.pow(" + num(opt.beta2) + ", n);",
+/** The bias corrections Adam and AdamW take once per update. */
+function adamBiasCorrections(opt: OptimizerOf<"adam"> | OptimizerOf<"adamw">): string[] {
+  return ["  // Bias corrections, once per update.", "  const bc1 = 1 - Math.pow(" + num(opt.beta1) + ", n);", "  const bc2 = 1 - Math.pow(" + num(opt.beta2) + ", n);"];
+}
+
+/** `, clipScale` when clipping is on: the last argument of every range call. */
+function clipArg(opt: Optimizer): string {
+  return opt.clip === null ? "" : ", clipScale";
+}
+
+/** How one optimizer's update is emitted; its settings and state are its record in src/ir/optimizers.ts. */
+interface OptimizerCode<K extends OptimizerKind> {
+  /**
+   * The per-range update function: formulas as comments, then one fused loop. `wasmLoop`, with
+   * --simd, is the lines that replace the loop for an optimizer with a kernel (simd.ts), else null.
+   */
+  range(opt: OptimizerOf<K>, wasmLoop: readonly string[] | null): string;
+  /** applyUpdate's calls of the range function, once t, n, lr (and clipScale) are known. */
+  calls(opt: OptimizerOf<K>, ir: ModelIR): string;
+}
+
+const OPTIMIZER_CODE: { readonly [K in OptimizerKind]: OptimizerCode<K> } = {
+  sgd: {
+    range: (opt) => emitSgdUpdate(opt),
+    calls: (opt, ir) => `  sgdRange(state, 0, ${ir.paramCount}, lr${clipArg(opt)});`,
+  },
+  momentum: {
+    range: (opt) => emitMomentumUpdate(opt),
+    calls: (opt, ir) => `  momentumRange(state, 0, ${ir.paramCount}, lr, t === 0${clipArg(opt)}); // buf = g at the first update`,
+  },
+  adam: {
+    range: (opt, wasmLoop) => emitAdamUpdate(opt, wasmLoop),
+    calls: (opt, ir) => [...adamBiasCorrections(opt), `  adamRange(state, 0, ${ir.paramCount}, lr, bc1, bc2${clipArg(opt)});`].join("\n"),
+  },
+  adamw: {
+    range: (opt, wasmLoop) => emitAdamUpdate(opt, wasmLoop),
+    // One range a layer's weights and one its biases: weights decay, biases do not.
+    calls: (opt, ir) =>
+      [
+        ...adamBiasCorrections(opt),
         `  // Decoupled weight decay (weight_decay = ${opt.weightDecay}) shrinks weights only, never biases.`,
         `  const decay = 1 - lr * ${num(opt.weightDecay)};`,
         ...ir.layers.flatMap((l) => {
           const wEnd = l.weightOffset + l.inputs * l.units;
           return [
-            `  adamwRange(state, ${l.weightOffset}, ${wEnd}, lr, bc1, bc2, decay${clip}); // ${l.name} weights`,
-            `  adamwRange(state, ${l.biasOffset}, ${l.biasOffset + l.units}, lr, bc1, bc2, 1${clip}); // ${l.name} biases`,
+            `  adamwRange(state, ${l.weightOffset}, ${wEnd}, lr, bc1, bc2, decay${clipArg(opt)}); // ${l.name} weights`,
+            `  adamwRange(state, ${l.biasOffset}, ${l.biasOffset + l.units}, lr, bc1, bc2, 1${clipArg(opt)}); // ${l.name} biases`,
           ];
         }),
-      ].join("\n");
-  }
+      ].join("\n"),
+  },
+};
+
+function rangeOf<K extends OptimizerKind>(opt: OptimizerOf<K>, wasmLoop: readonly string[] | null): string {
+  return OPTIMIZER_CODE[opt.kind].range(opt, wasmLoop);
+}
+
+function callsOf<K extends OptimizerKind>(opt: OptimizerOf<K>, ir: ModelIR): string {
+  return OPTIMIZER_CODE[opt.kind].calls(opt, ir);
 }
 
 /** The per-range update function; `adamLoop` replaces Adam's loop with --simd (simd.ts). */
 export function emitOptimizerRange(ir: ModelIR, adamLoop: readonly string[] | null = null): string {
-  const opt = ir.optimizer;
-  switch (opt.kind) {
-    case "sgd":
-      return emitSgdUpdate(opt);
-    case "momentum":
-      return emitMomentumUpdate(opt);
-    case "adam":
-    case "adamw":
-      return emitAdamUpdate(opt, adamLoop);
-  }
+  return rangeOf(ir.optimizer, adamLoop);
 }
 
 export function emitApplyUpdate(ir: ModelIR): string {
@@ -229,7 +231,7 @@ export function applyUpdate(state: TrainState): void {
   const t = state.step;
   const n = t + 1;
   const lr = learningRate(t);
-${emitClipScale(ir)}${emitRangeCalls(ir)}
+${emitClipScale(ir)}${callsOf(ir.optimizer, ir)}
   state.step = n;
 }`;
 }

@@ -1,17 +1,20 @@
 /**
- * Training section of the generated module (issue 4): seeded initialization, the learning-rate
- * schedule, the fused optimizer update, trainStep and the Keras-like Trainer. Appended after
- * lossAndGradient; uses only forward and lossAndGradient from the rest of the module.
+ * Training section of the generated module: seeded initialization, the learning-rate schedule,
+ * the fused optimizer update, trainStep and the Keras-like Trainer. Appended after
+ * lossAndGradient; uses forwardBatch, lossAndGradient and lossOf from the rest of the module.
  *
- * Each part has its own emitter file (training-init, -schedule, -optimizer, -trainer); this one
- * puts them in reading order: random numbers, init, schedule, state, update, trainer.
+ * What is the same for every model is the runtime (src/codegen/runtime/*.ts), pasted as text
+ * from runtime-embedded.ts; the emitter files (training-init, -schedule, -optimizer, -trainer)
+ * write what varies. This file puts both in reading order: random numbers, init, schedule,
+ * state, update, trainer.
  */
 import type { ModelIR } from "../ir/types.js";
+import { RUNTIME_CHECKPOINT, RUNTIME_DATA, RUNTIME_TRAINER } from "./runtime-embedded.js";
 import { emitInitParams, emitSeededRandom } from "./training-init.js";
 import { emitApplyUpdate, emitCreateTrainState, emitOptimizerRange, emitTrainStateInterface, emitTrainStep } from "./training-optimizer.js";
 import { emitLearningRate } from "./training-schedule.js";
-import { arrayType } from "./training-text.js";
-import { emitDataHelpers, emitLayerTable, emitTrainerClass, emitTrainerTypes } from "./training-trainer.js";
+import { arrayType, docComment } from "./training-text.js";
+import { emitDataHelpers, emitLayerTable, emitTrainerTypes } from "./training-trainer.js";
 
 export interface TrainingEmitOptions {
   readonly dtype: "f64" | "f32";
@@ -24,12 +27,19 @@ function banner(title: string): string {
   return `${rule}\n// ${title}\n${rule}`;
 }
 
+/** ParamArray, the runtime's name for the parameter storage: a type and its constructor. */
+function emitParamArray(array: string): string {
+  return `${docComment([`The parameter storage (${array}${array === "Float32Array" ? ", --dtype f32" : ""}): the type and constructor the Trainer uses.`])}
+type ParamArray = ${array};
+const ParamArray: ${array}Constructor = ${array};`;
+}
+
 /** Top-level TypeScript declarations appended to the module after lossAndGradient. */
 export function emitTrainingSection(ir: ModelIR, options: TrainingEmitOptions): string {
   const array = arrayType(options.dtype);
   const parts = [
     banner("Training: seeded initialization"),
-    emitSeededRandom(),
+    emitSeededRandom().trimEnd(),
     emitInitParams(ir, array),
     banner("Training: learning-rate schedule"),
     emitLearningRate(ir),
@@ -40,10 +50,13 @@ export function emitTrainingSection(ir: ModelIR, options: TrainingEmitOptions): 
     emitApplyUpdate(ir),
     emitTrainStep(),
     banner("Training: the Trainer (Keras-like fit / predict / evaluate, checkpoints)"),
+    emitParamArray(array),
     emitLayerTable(ir),
     emitTrainerTypes(ir),
+    RUNTIME_DATA.trimEnd(),
     emitDataHelpers(ir),
-    emitTrainerClass(ir, array),
+    RUNTIME_CHECKPOINT.trimEnd(),
+    RUNTIME_TRAINER.trimEnd(),
   ];
   return parts.join("\n\n") + "\n";
 }

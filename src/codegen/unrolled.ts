@@ -5,7 +5,7 @@
  */
 import type { DenseLayer } from "../ir/types.js";
 import { activationCode } from "./activation.js";
-import { int, type CodeLines } from "./text.js";
+import { int, read, type CodeLines } from "./text.js";
 
 /** Local names, the same in every function so the code reads like one derivation. */
 export const local = {
@@ -30,12 +30,12 @@ export function range(n: number): number[] {
   return Array.from({ length: n }, (_, i) => i);
 }
 
-/** `const w2_0_0 = params[49], ..., b2_0 = params[77];` one statement group per unit. */
+/** `const w2_0_0 = params[49]!, ..., b2_0 = params[77]!;` one statement group per unit. */
 export function declareWeights(out: CodeLines, layer: DenseLayer, withBiases = true): void {
   const k = layer.index;
   for (let j = 0; j < layer.units; j++) {
-    const decls = range(layer.inputs).map((i) => `${local.w(k, j, i)} = params[${int(layer.weightOffset + j * layer.inputs + i)}]`);
-    if (withBiases) decls.push(`${local.b(k, j)} = params[${int(layer.biasOffset + j)}]`);
+    const decls = range(layer.inputs).map((i) => `${local.w(k, j, i)} = ${read("params", layer.weightOffset + j * layer.inputs + i)}`);
+    if (withBiases) decls.push(`${local.b(k, j)} = ${read("params", layer.biasOffset + j)}`);
     out.declare("const", decls);
   }
 }
@@ -63,11 +63,11 @@ export function storeGradientSums(out: CodeLines, layer: DenseLayer): void {
   );
 }
 
-/** `const x0 = source[base], x1 = source[base + 1], ...;` */
+/** `const x0 = source[base]!, x1 = source[base + 1]!, ...;` */
 export function loadRow(out: CodeLines, names: readonly string[], source: string, base: string): void {
   out.declare(
     "const",
-    names.map((n, i) => `${n} = ${source}[${i === 0 ? base : `${base} + ${i}`}]`),
+    names.map((n, i) => `${n} = ${read(source, base, i)}`),
   );
 }
 

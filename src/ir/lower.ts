@@ -10,21 +10,18 @@ import { denseLayers } from "./layers.js";
 import { layoutLayers, type DropoutShape, type NetworkShape } from "./layout.js";
 import { lowerMessages as m } from "./messages.js";
 import { didYouMean } from "./suggest.js";
-import type { Activation, Decay, InitKind, Loss, LossKind, ModelIR, Optimizer, OptimizerKind, Task } from "./types.js";
+import { inferLoss, LOSS_KINDS, LOSSES, lossOfWord, taskOf } from "./losses.js";
+import { lowerOptimizerSettings, optimizerOfWord, optimizerOptions, OPTIMIZER_WORDS, OPTIMIZERS } from "./optimizers.js";
+import type { Activation, Decay, InitKind, Loss, LossKind, ModelIR, Optimizer, OptimizerKind } from "./types.js";
 import {
   ACTIVATIONS,
   DECAY_OPTIONS,
   DECAYS,
-  DEFAULT_LR,
   INIT_ALIASES,
   INITS,
   LAYER_WORDS,
   LEAKY_RELU_DEFAULT_ALPHA,
-  LOSSES,
   MAX_NAME_LENGTH,
-  OPTIMIZER_DEFAULTS,
-  OPTIMIZER_OPTIONS,
-  OPTIMIZERS,
   REGULARIZE_OPTIONS,
   SCHEDULE_DEFAULTS,
   SCHEDULE_OPTIONS,
@@ -196,8 +193,8 @@ function lowerStatement(cx: Lowering, c: Collected, stmt: Statement): void {
     case "init":
       return lowerInit(cx, c, first);
     default:
-      if ((OPTIMIZERS as readonly string[]).includes(word)) return lowerOptimizer(cx, c, first, 0);
-      cx.report(m.unknownStatement(first.head.span, word, didYouMean(word, [...STATEMENT_WORDS, ...OPTIMIZERS])));
+      if (optimizerOfWord(word) !== undefined) return lowerOptimizer(cx, c, first, 0);
+      cx.report(m.unknownStatement(first.head.span, word, didYouMean(word, [...STATEMENT_WORDS, ...Object.keys(OPTIMIZER_WORDS)])));
   }
 }
 
@@ -238,9 +235,9 @@ function lowerLoss(cx: Lowering, c: Collected, item: Item): void {
   if (!firstOfKind(cx, c, "loss", item.head.span)) return;
   const word = singleWordArg(cx, item, "a loss name");
   if (word === undefined) return;
-  const kind = LOSSES[word.name];
-  if (kind === undefined || !Object.hasOwn(LOSSES, word.name)) {
-    cx.report(m.unknownName(word.span, "loss", word.name, didYouMean(word.name, Object.keys(LOSSES)) ?? oneOf(["mse", "bce", "multilabel_bce", "softmax_ce"])));
+  const kind = lossOfWord(word.name);
+  if (kind === undefined) {
+    cx.report(m.unknownName(word.span, "loss", word.name, didYouMean(word.name, Object.keys(LOSSES)) ?? oneOf(LOSS_KINDS)));
     return;
   }
   c.loss = { kind, span: word.span };
@@ -274,13 +271,13 @@ function lowerOptimizer(cx: Lowering, c: Collected, item: Item, kindArg: 0 | 1):
     }
     kindWord = arg;
   }
-  const kind = OPTIMIZERS.find((o) => o === kindWord.name);
+  const kind = optimizerOfWord(kindWord.name);
   if (kind === undefined) {
-    cx.report(m.unknownName(kindWord.span, "optimizer", kindWord.name, didYouMean(kindWord.name, OPTIMIZERS) ?? oneOf(OPTIMIZERS)));
+    cx.report(m.unknownName(kindWord.span, "optimizer", kindWord.name, didYouMean(kindWord.name, Object.keys(OPTIMIZER_WORDS)) ?? oneOf(OPTIMIZERS)));
     return;
   }
   cx.origins["optimizer"] = kindWord.span;
-  const own = OPTIMIZER_OPTIONS[kind];
+  const own = optimizerOptions(kind);
   const options: OptionMap = new Map();
   for (const arg of item.args.slice(kindArg)) {
     if (arg.kind !== "Option") {
@@ -419,63 +416,18 @@ function buildIR(cx: Lowering, c: Collected, program: Program, defaultName: stri
   };
 }
 
-/** Default loss follows the last activation: sigmoid -> bce, softmax -> softmax_ce, else mse. */
-export function inferLoss(activation: Activation | undefined, outputSize: number): LossKind {
-  if (activation?.kind === "sigmoid") return outputSize > 1 ? "multilabel_bce" : "bce";
-  if (activation?.kind === "softmax") return "softmax_ce";
-  return "mse";
-}
-
-export function taskOf(loss: LossKind, outputSize: number): Task {
-  switch (loss) {
-    case "mse":
-      return "regression";
-    case "bce":
-      return outputSize > 1 ? "multilabel" : "binary";
-    case "multilabel_bce":
-      return "multilabel";
-    case "softmax_ce":
-      return "multiclass";
-  }
-}
-
 function buildLoss(c: Collected, lastActivation: Activation | undefined, outputSize: number): Loss {
   const kind = c.loss?.kind ?? inferLoss(lastActivation, outputSize);
   return { kind, task: taskOf(kind, outputSize), explicit: c.loss !== undefined };
 }
 
 function buildOptimizer(cx: Lowering, c: Collected): { optimizer: Optimizer; coupledWeightDecay: number } {
-  const kind = c.optimizer?.kind ?? "adam";
   const o = c.optimizer?.options ?? new Map<string, OptionNode>();
-  const num = (name: string, fallback: number): number => cx.numberOption(o, name, `optimizer.${name}`, fallback);
-  const lr = num("lr", DEFAULT_LR[kind]);
-  const clipOpt = o.get("clip");
-  const clip = clipOpt === undefined ? null : num("clip", NaN);
-  const weightDecay = num("weight_decay", kind === "adamw" ? OPTIMIZER_DEFAULTS.adamwWeightDecay : 0);
-  switch (kind) {
-    case "sgd":
-      return { optimizer: { kind, lr, clip }, coupledWeightDecay: weightDecay };
-    case "momentum":
-      return {
-        optimizer: {
-          kind,
-          lr,
-          clip,
-          beta: num("beta", OPTIMIZER_DEFAULTS.beta),
-          nesterov: cx.booleanOption(o, "nesterov", "optimizer.nesterov", OPTIMIZER_DEFAULTS.nesterov),
-        },
-        coupledWeightDecay: weightDecay,
-      };
-    case "adam":
-    case "adamw": {
-      const beta1 = num("beta1", OPTIMIZER_DEFAULTS.beta1);
-      const beta2 = num("beta2", OPTIMIZER_DEFAULTS.beta2);
-      const eps = num("eps", OPTIMIZER_DEFAULTS.eps);
-      return kind === "adam"
-        ? { optimizer: { kind, lr, clip, beta1, beta2, eps }, coupledWeightDecay: weightDecay }
-        : { optimizer: { kind, lr, clip, beta1, beta2, eps, weightDecay }, coupledWeightDecay: 0 };
-    }
-  }
+  return lowerOptimizerSettings(c.optimizer?.kind ?? "adam", {
+    has: (option) => o.has(option),
+    number: (option, fallback) => cx.numberOption(o, option, `optimizer.${option}`, fallback),
+    boolean: (option, fallback) => cx.booleanOption(o, option, `optimizer.${option}`, fallback),
+  });
 }
 
 function buildDecay(cx: Lowering, c: Collected): Decay {

@@ -6,9 +6,11 @@
  *   resolved defaults, parameter offsets and which settings the source wrote.
  * Only validated identifiers, fixed keywords and numbers printed here appear in the output.
  */
+import { activationName } from "./activations.js";
 import { defaultInit } from "./layout.js";
 import { denseLayers } from "./layers.js";
-import type { Activation, Decay, DenseLayer, Layer, ModelIR, Optimizer } from "./types.js";
+import { optimizerSettings } from "./optimizers.js";
+import type { Decay, DenseLayer, Layer, ModelIR, Optimizer } from "./types.js";
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -23,27 +25,9 @@ function n(value: number): string {
   return Object.is(value, -0) ? "0" : String(value);
 }
 
-function activationText(a: Activation): string {
-  return a.kind === "leaky_relu" ? `leaky_relu(alpha=${n(a.alpha)})` : a.kind;
-}
-
 function optimizerOptions(o: Optimizer): string[] {
-  const opts = [`lr=${n(o.lr)}`];
-  switch (o.kind) {
-    case "sgd":
-      break;
-    case "momentum":
-      opts.push(`beta=${n(o.beta)}`, `nesterov=${o.nesterov}`);
-      break;
-    case "adam":
-      opts.push(`beta1=${n(o.beta1)}`, `beta2=${n(o.beta2)}`, `eps=${n(o.eps)}`);
-      break;
-    case "adamw":
-      opts.push(`beta1=${n(o.beta1)}`, `beta2=${n(o.beta2)}`, `eps=${n(o.eps)}`, `weight_decay=${n(o.weightDecay)}`);
-      break;
-  }
-  if (o.clip !== null) opts.push(`clip=${n(o.clip)}`);
-  return opts;
+  const own = optimizerSettings(o).map((s) => `${s.option}=${s.type === "number" ? n(s.value) : String(s.value)}`);
+  return [`lr=${n(o.lr)}`, ...own, ...(o.clip === null ? [] : [`clip=${n(o.clip)}`])];
 }
 
 function decayOptions(d: Decay): string[] {
@@ -89,13 +73,13 @@ export function formatProgram(ir: ModelIR): string {
 }
 
 function layerSource(l: Layer): string {
-  return l.kind === "dropout" ? `dropout ${n(l.rate)}` : `dense ${n(l.units)} ${activationText(l.activation)}`;
+  return l.kind === "dropout" ? `dropout ${n(l.rate)}` : `dense ${n(l.units)} ${activationName(l.activation)}`;
 }
 
 function layerLine(l: Layer): string {
   if (l.kind === "dropout") return `${ident(l.name)}: dropout ${l.units} rate=${n(l.rate)}  (identity outside training; kept units scaled by 1/(1-rate))`;
   return [
-    `${ident(l.name)}: dense ${l.inputs} -> ${l.units} ${activationText(l.activation)}`,
+    `${ident(l.name)}: dense ${l.inputs} -> ${l.units} ${activationName(l.activation)}`,
     `init=${l.init}`,
     `W=params[${l.weightOffset}..${l.biasOffset}) (${l.units}x${l.inputs})`,
     `b=params[${l.biasOffset}..${l.biasOffset + l.units})`,

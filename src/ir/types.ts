@@ -75,29 +75,32 @@ export interface Loss {
   readonly explicit: boolean;
 }
 
-interface OptimizerCommon {
+/** Settings every optimizer has. */
+export type OptimizerCommon = {
   readonly lr: number;
   /** Global gradient-norm clipping threshold, or null for none. */
   readonly clip: number | null;
-}
+};
 
 /**
+ * Each optimizer's own settings, by kind: the one list of optimizer kinds. Its record in
+ * ./optimizers.ts says how each setting is written, defaulted, checked and printed.
  * `weight_decay` on sgd, momentum and adam is coupled L2 and is folded into
  * `Regularization.l2` by lowering; only adamw keeps a decoupled `weightDecay`.
  */
-export type Optimizer =
-  | ({ readonly kind: "sgd" } & OptimizerCommon)
-  | ({ readonly kind: "momentum"; readonly beta: number; readonly nesterov: boolean } & OptimizerCommon)
-  | ({ readonly kind: "adam"; readonly beta1: number; readonly beta2: number; readonly eps: number } & OptimizerCommon)
-  | ({
-      readonly kind: "adamw";
-      readonly beta1: number;
-      readonly beta2: number;
-      readonly eps: number;
-      readonly weightDecay: number;
-    } & OptimizerCommon);
+export interface OptimizerSettings {
+  readonly sgd: Record<never, never>;
+  readonly momentum: { readonly beta: number; readonly nesterov: boolean };
+  readonly adam: { readonly beta1: number; readonly beta2: number; readonly eps: number };
+  readonly adamw: { readonly beta1: number; readonly beta2: number; readonly eps: number; readonly weightDecay: number };
+}
 
-export type OptimizerKind = Optimizer["kind"];
+export type OptimizerKind = keyof OptimizerSettings;
+
+/** The optimizer of kind K: its kind, the common settings and its own. */
+export type OptimizerOf<K extends OptimizerKind> = { readonly kind: K } & OptimizerCommon & OptimizerSettings[K];
+
+export type Optimizer = { readonly [K in OptimizerKind]: OptimizerOf<K> }[OptimizerKind];
 
 export type Decay =
   | { readonly kind: "none" }

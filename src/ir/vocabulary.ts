@@ -1,9 +1,13 @@
 /**
  * Every word of the language, in one place: statements, layer types, activations, losses,
- * optimizers, initializers and the options each statement takes, with defaults.
+ * optimizers, initializers and the options each statement takes, with defaults. Losses and
+ * optimizers have a record each (./losses.ts, ./optimizers.ts); their words are re-exported here.
  * Lowering reads these tables; docs/language.md documents them; a test keeps the two in step.
  */
-import type { ActivationKind, InitKind, LossKind, OptimizerKind } from "./types.js";
+import type { ActivationKind, InitKind } from "./types.js";
+
+export { LOSSES } from "./losses.js";
+export { OPTIMIZERS, OPTIMIZER_WORDS } from "./optimizers.js";
 
 export const STATEMENT_WORDS = ["model", "input", "dense", "loss", "optimizer", "schedule", "regularize", "train", "init"] as const;
 
@@ -25,18 +29,6 @@ export const ACTIVATIONS: Readonly<Record<string, ActivationKind>> = {
 
 export const LEAKY_RELU_DEFAULT_ALPHA = 0.01;
 
-export const LOSSES: Readonly<Record<string, LossKind>> = {
-  mse: "mse",
-  mean_squared_error: "mse",
-  bce: "bce",
-  binary_crossentropy: "bce",
-  multilabel_bce: "multilabel_bce",
-  softmax_ce: "softmax_ce",
-  ce: "softmax_ce",
-  cross_entropy: "softmax_ce",
-  categorical_crossentropy: "softmax_ce",
-};
-
 export const INITS: readonly InitKind[] = ["he_uniform", "he_normal", "xavier_uniform", "xavier_normal"];
 export const INIT_ALIASES: Readonly<Record<string, InitKind>> = {
   glorot_uniform: "xavier_uniform",
@@ -44,29 +36,6 @@ export const INIT_ALIASES: Readonly<Record<string, InitKind>> = {
   kaiming_uniform: "he_uniform",
   kaiming_normal: "he_normal",
 };
-
-export const OPTIMIZERS: readonly OptimizerKind[] = ["sgd", "momentum", "adam", "adamw"];
-
-/** Keras' defaults: SGD 0.01, Adam 0.001. */
-export const DEFAULT_LR: Readonly<Record<OptimizerKind, number>> = { sgd: 0.01, momentum: 0.01, adam: 0.001, adamw: 0.001 };
-
-/** Options each optimizer takes (besides the schedule options, which may share its line). */
-export const OPTIMIZER_OPTIONS: Readonly<Record<OptimizerKind, readonly string[]>> = {
-  sgd: ["lr", "weight_decay", "clip"],
-  momentum: ["lr", "beta", "nesterov", "weight_decay", "clip"],
-  adam: ["lr", "beta1", "beta2", "eps", "weight_decay", "clip"],
-  adamw: ["lr", "beta1", "beta2", "eps", "weight_decay", "clip"],
-};
-
-export const OPTIMIZER_DEFAULTS = {
-  beta: 0.9,
-  nesterov: false,
-  beta1: 0.9,
-  beta2: 0.999,
-  eps: 1e-8,
-  /** PyTorch's AdamW default; 0 for the others. */
-  adamwWeightDecay: 0.01,
-} as const;
 
 export const DECAYS = ["none", "step", "exponential", "cosine"] as const;
 export type DecayWord = (typeof DECAYS)[number];

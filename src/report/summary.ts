@@ -3,7 +3,9 @@
  * the (C[i-1] + 1) * C[i] formula, then totals, optimizer state and the training recipe.
  * summarize() is data (also printed by --json); renderSummary() lays it out.
  */
-import type { Activation, Decay, Layer, ModelIR, Optimizer } from "../ir/types.js";
+import { activationName } from "../ir/activations.js";
+import { OPTIMIZER_RECORDS, optimizerSettings } from "../ir/optimizers.js";
+import type { Decay, Layer, ModelIR, Optimizer } from "../ir/types.js";
 
 export interface LayerSummary {
   readonly name: string;
@@ -32,31 +34,17 @@ export interface ModelSummary {
   readonly training: string;
 }
 
-export function activationName(a: Activation): string {
-  return a.kind === "leaky_relu" ? `leaky_relu(alpha=${a.alpha})` : a.kind;
-}
+export { activationName };
 
-/** Slots of optimizer state per parameter, and what they hold. */
+/** Slots of optimizer state per parameter, and what they hold (the optimizer's record). */
 export function optimizerStateSlots(o: Optimizer): { slots: number; description: string } {
-  switch (o.kind) {
-    case "sgd":
-      return { slots: 0, description: "SGD keeps none" };
-    case "momentum":
-      return { slots: 1, description: "momentum buffer" };
-    case "adam":
-      return { slots: 2, description: "Adam m, v" };
-    case "adamw":
-      return { slots: 2, description: "AdamW m, v" };
-  }
+  const record = OPTIMIZER_RECORDS[o.kind];
+  return { slots: record.state.length, description: record.stateSummary };
 }
 
 export function describeOptimizer(o: Optimizer): string {
-  const parts: string[] = [o.kind, `lr=${o.lr}`];
-  if (o.kind === "momentum") parts.push(`beta=${o.beta}`, `nesterov=${o.nesterov}`);
-  if (o.kind === "adam" || o.kind === "adamw") parts.push(`beta1=${o.beta1}`, `beta2=${o.beta2}`, `eps=${o.eps}`);
-  if (o.kind === "adamw") parts.push(`weight_decay=${o.weightDecay}`);
-  if (o.clip !== null) parts.push(`clip=${o.clip}`);
-  return parts.join(" ");
+  const own = optimizerSettings(o).map((s) => `${s.option}=${s.value}`);
+  return [o.kind, `lr=${o.lr}`, ...own, ...(o.clip === null ? [] : [`clip=${o.clip}`])].join(" ");
 }
 
 function describeDecay(d: Decay): string {

@@ -33,21 +33,39 @@ function interruptAfter(extra: readonly string[], epochs: number, cwd: string): 
   });
 }
 
-describe("Ctrl-C in a real process", () => {
-  it("saves the checkpoint, exits 130, and --resume continues at the next epoch", async () => {
+type Run = Awaited<ReturnType<typeof interruptAfter>>;
+
+let interrupted: Promise<{ cwd: string; first: Run }> | undefined;
+
+/** The first, interrupted run: shared by the two tests (one test each stays short), the second resumes its checkpoint. */
+function interruptedRun(): Promise<{ cwd: string; first: Run }> {
+  interrupted ??= (async () => {
     const cwd = mkdtempSync(join(tmpdir(), "mlpc-sigint-"));
-    const first = await interruptAfter(["--checkpoint", "ck.json"], 2, cwd);
+    return { cwd, first: await interruptAfter(["--checkpoint", "ck.json"], 2, cwd) };
+  })();
+  return interrupted;
+}
+
+const STOPPED = /^mlpc: interrupted after epoch (\d+); checkpoint saved to ck\.json$/m;
+
+describe("Ctrl-C in a real process", () => {
+  it("saves the checkpoint, says how to resume and exits 130", async () => {
+    const { cwd, first } = await interruptedRun();
     expect(first.code).toBe(130);
-    const stopped = /^mlpc: interrupted after epoch (\d+); checkpoint saved to ck\.json$/m.exec(first.stderr);
+    const stopped = STOPPED.exec(first.stderr);
     expect(stopped, first.stderr).not.toBeNull();
     expect(first.stderr).toContain("--resume ck.json");
     expect(first.stderr).not.toMatch(/\n\s+at /); // no stack trace
     const saved = JSON.parse(readFileSync(join(cwd, "ck.json"), "utf8")) as { history: { loss: unknown[] } };
     expect(saved.history.loss).toHaveLength(Number(stopped![1]));
+  }, 60_000);
 
+  it("--resume continues at the next epoch", async () => {
+    const { cwd, first } = await interruptedRun();
+    const epoch = Number(STOPPED.exec(first.stderr)![1]);
     const second = await interruptAfter(["--resume", "ck.json"], 1, cwd);
     expect(second.code).toBe(130);
-    expect(second.stdout).toContain(`resuming ck.json at epoch ${Number(stopped![1]) + 1}`);
-    expect(second.stdout).toMatch(new RegExp(`^epoch +${Number(stopped![1]) + 1}/400 `, "m"));
+    expect(second.stdout).toContain(`resuming ck.json at epoch ${epoch + 1}`);
+    expect(second.stdout).toMatch(new RegExp(`^epoch +${epoch + 1}/400 `, "m"));
   }, 60_000);
 });

@@ -15,7 +15,20 @@ interface Result {
   readonly metrics: { readonly validation: { readonly accuracy?: number; readonly labels?: readonly { readonly accuracy: number }[]; readonly r2?: number } };
 }
 
-async function trainExample(name: string, target: readonly string[], extra: readonly string[] = []): Promise<Result> {
+const runs = new Map<string, Promise<Result>>();
+
+/** One run per command line: the --simd test reuses the plain digits run of the test before it (a test each stays short). */
+function trainExample(name: string, target: readonly string[], extra: readonly string[] = []): Promise<Result> {
+  const key = JSON.stringify([name, target, extra]);
+  let run = runs.get(key);
+  if (run === undefined) {
+    run = runExample(name, target, extra);
+    runs.set(key, run);
+  }
+  return run;
+}
+
+async function runExample(name: string, target: readonly string[], extra: readonly string[]): Promise<Result> {
   const cwd = mkdtempSync(join(tmpdir(), "mlpc-examples-"));
   const r = await runCli(["train", join(root, "examples", `${name}.mlp`), "--data", join(root, "examples/data", `${name}.csv`), ...target, "--standardize", "--json", ...extra], { cwd });
   expect(r.stderr).toBe("");

@@ -133,13 +133,14 @@ const matrix = HIDDEN.flatMap((hidden, h) =>
   ),
 );
 
-describe("gradient checks: every hidden activation x every output/loss pair", () => {
+/** One test per net (its index seeds its batch), so no test runs long. */
+const cases = matrix.map((ir, n) => [describeNet(ir), ir, n] as const);
+
+describe(`gradient checks: every hidden activation x every output/loss pair (${matrix.length} nets), relative error < 1e-6`, () => {
   for (const unroll of ["full", "none"] as const) {
-    it(`unroll=${unroll}: ${matrix.length} nets, relative error < 1e-6`, async () => {
-      for (const [n, ir] of matrix.entries()) {
-        expect(planEmission(ir, unroll).layers.every((l) => l.forward === (unroll === "full" ? "unrolled" : "loop"))).toBe(true);
-        await checkGradient(ir, unroll, 5, n);
-      }
+    it.each(cases)(`unroll=${unroll}: %s`, async (_, ir, n) => {
+      expect(planEmission(ir, unroll).layers.every((l) => l.forward === (unroll === "full" ? "unrolled" : "loop"))).toBe(true);
+      await checkGradient(ir, unroll, 5, n);
     });
   }
 });
@@ -150,45 +151,48 @@ const LAYERED: readonly [string, "full" | "auto", PlanTuning][] = [
   ["layered, mixed (forward unrolled <= 100 MACs, backward <= 20)", "auto", { fuse: false, forwardMaxMacs: 100, backwardMaxMacs: 20 }],
 ];
 
+/** 9-13-6-3 nets: 9 inputs and 13/6 units leave tails in every tile direction; 7 rows = one 4-row tile + 3. */
+function blockedNet(h: number): ModelIR {
+  return buildIR({
+    inputs: 9,
+    layers: [
+      [13, HIDDEN[h]!],
+      [6, HIDDEN[(h + 3) % HIDDEN.length]!],
+      [3, h % 2 === 0 ? "softmax" : "sigmoid"],
+    ],
+    regularization: h % 3 === 0 ? {} : { l1: 0.001, l2: 0.01 },
+  });
+}
+
 describe("gradient checks: register-blocked loops (full 4x4 tiles and every tail)", () => {
-  // 9 inputs and 13/6 units leave tails in every tile direction; 7 rows = one 4-row tile + 3.
+  // One test per net and code shape, so none runs long.
   for (const [h, hidden] of HIDDEN.entries()) {
-    it(`9-13-6-3 with ${hidden.kind} hidden layers`, async () => {
-      const ir = buildIR({
-        inputs: 9,
-        layers: [
-          [13, hidden],
-          [6, HIDDEN[(h + 3) % HIDDEN.length]!],
-          [3, h % 2 === 0 ? "softmax" : "sigmoid"],
-        ],
-        regularization: h % 3 === 0 ? {} : { l1: 0.001, l2: 0.01 },
-      });
-      await checkGradient(ir, "none", 7, 100 + h);
-      for (const [what, unroll, tuning] of LAYERED) {
-        const plan = planEmission(ir, unroll, tuning);
-        expect(plan.strategy, what).toBe("layered");
-        await checkGradient(ir, unroll, 7, 100 + h, tuning);
-      }
+    it(`9-13-6-3 with ${hidden.kind} hidden layers: loops`, async () => {
+      await checkGradient(blockedNet(h), "none", 7, 100 + h);
+    });
+    it.each(LAYERED)(`9-13-6-3 with ${hidden.kind} hidden layers: %s`, async (what, unroll, tuning) => {
+      const ir = blockedNet(h);
+      const plan = planEmission(ir, unroll, tuning);
+      expect(plan.strategy, what).toBe("layered");
+      await checkGradient(ir, unroll, 7, 100 + h, tuning);
     });
   }
 });
 
 describe("unrolled and loop code compute the same function", () => {
-  it("forwardBatch and lossAndGradient agree to 1e-12 between unroll=full and unroll=none", async () => {
-    for (const [n, ir] of matrix.entries()) {
-      const full = (await compileAndLoad(ir, { unroll: "full" })).module;
-      const none = (await compileAndLoad(ir, { unroll: "none" })).module;
-      const b = randomBatch(ir, 6, 500 + n);
-      const a1 = full.forwardBatch(b.params, b.x, b.rows);
-      const a2 = none.forwardBatch(b.params, b.x, b.rows);
-      for (let k = 0; k < a1.length; k++) expect(Math.abs(a1[k]! - a2[k]!)).toBeLessThanOrEqual(1e-12);
-      const g1 = new Float64Array(ir.paramCount);
-      const g2 = new Float64Array(ir.paramCount);
-      expect(Math.abs(full.lossAndGradient(b.params, b.x, b.y, b.rows, g1) - none.lossAndGradient(b.params, b.x, b.y, b.rows, g2))).toBeLessThanOrEqual(1e-12);
-      for (let k = 0; k < g1.length; k++) expect(Math.abs(g1[k]! - g2[k]!)).toBeLessThanOrEqual(1e-12);
-      // forward (one sample) is forwardBatch's first row
-      const one = full.forward(b.params, b.x.subarray(0, ir.inputSize));
-      for (let j = 0; j < ir.outputSize; j++) expect(one[j]).toBe(a1[j]);
-    }
+  it.each(cases)("%s: forwardBatch and lossAndGradient agree to 1e-12 between unroll=full and unroll=none", async (_, ir, n) => {
+    const full = (await compileAndLoad(ir, { unroll: "full" })).module;
+    const none = (await compileAndLoad(ir, { unroll: "none" })).module;
+    const b = randomBatch(ir, 6, 500 + n);
+    const a1 = full.forwardBatch(b.params, b.x, b.rows);
+    const a2 = none.forwardBatch(b.params, b.x, b.rows);
+    for (let k = 0; k < a1.length; k++) expect(Math.abs(a1[k]! - a2[k]!)).toBeLessThanOrEqual(1e-12);
+    const g1 = new Float64Array(ir.paramCount);
+    const g2 = new Float64Array(ir.paramCount);
+    expect(Math.abs(full.lossAndGradient(b.params, b.x, b.y, b.rows, g1) - none.lossAndGradient(b.params, b.x, b.y, b.rows, g2))).toBeLessThanOrEqual(1e-12);
+    for (let k = 0; k < g1.length; k++) expect(Math.abs(g1[k]! - g2[k]!)).toBeLessThanOrEqual(1e-12);
+    // forward (one sample) is forwardBatch's first row
+    const one = full.forward(b.params, b.x.subarray(0, ir.inputSize));
+    for (let j = 0; j < ir.outputSize; j++) expect(one[j]).toBe(a1[j]);
   });
 });

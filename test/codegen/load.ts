@@ -63,11 +63,34 @@ export function compileAndLoad(ir: ModelIR, options: Partial<EmitOptions> = {}):
 
 const libCache = new Map<string, ts.SourceFile>();
 
+/** The flags of the strictest projects the generated module must drop into (on top of `strict`). */
+export const STRICTEST_FLAGS: ts.CompilerOptions = {
+  noUncheckedIndexedAccess: true,
+  exactOptionalPropertyTypes: true,
+  noImplicitOverride: true,
+  noPropertyAccessFromIndexSignature: true,
+  noUnusedLocals: true,
+  noUnusedParameters: true,
+};
+
+/** One diagnostic of a type-check: the file, the offset in it, the code and the message. */
+export interface TypeDiagnostic {
+  readonly file: string;
+  readonly start: number;
+  readonly code: number;
+  readonly message: string;
+}
+
 /**
  * Type-checks modules with `strict` and no ambient types (as a user's browser project would see
  * them: ES2022 lib only), each as its own file of one program. Returns the diagnostics as text.
  */
-export function typeCheck(sources: Readonly<Record<string, string>>): string[] {
+export function typeCheck(sources: Readonly<Record<string, string>>, flags: ts.CompilerOptions = {}): string[] {
+  return typeDiagnostics(sources, flags).map((d) => `${d.file}: ${d.message}`);
+}
+
+/** typeCheck's diagnostics with their places, for tests that sort them by where they are. */
+export function typeDiagnostics(sources: Readonly<Record<string, string>>, flags: ts.CompilerOptions = {}): TypeDiagnostic[] {
   const options: ts.CompilerOptions = {
     strict: true,
     noEmit: true,
@@ -79,6 +102,7 @@ export function typeCheck(sources: Readonly<Record<string, string>>): string[] {
     noUnusedLocals: false,
     isolatedDeclarations: true,
     declaration: true,
+    ...flags,
   };
   const host = ts.createCompilerHost(options);
   const readLib = host.getSourceFile.bind(host);
@@ -97,5 +121,10 @@ export function typeCheck(sources: Readonly<Record<string, string>>): string[] {
     host,
   );
   const diagnostics = [...program.getSyntacticDiagnostics(), ...program.getSemanticDiagnostics(), ...program.getDeclarationDiagnostics()];
-  return diagnostics.map((d) => `${d.file?.fileName ?? ""}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`);
+  return diagnostics.map((d) => ({
+    file: d.file?.fileName ?? "",
+    start: d.start ?? 0,
+    code: d.code,
+    message: ts.flattenDiagnosticMessageText(d.messageText, "\n"),
+  }));
 }

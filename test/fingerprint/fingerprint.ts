@@ -32,11 +32,19 @@ export function modeName(mode: EmitMode): string {
   return `unroll=${mode.unroll} ${mode.dtype}${mode.simd ? " simd" : ""}`;
 }
 
-/** A program's source -> the live generated module (through the public compile()). */
-export async function loadProgram(source: string, options: CompileOptions & Partial<EmitMode> = {}): Promise<TrainingModule> {
-  const result = compile(source, { defaultName: "fingerprint", ...options });
-  if (result.typescript === null) throw new Error(`fingerprint program does not compile: ${result.diagnostics.map((d) => d.message).join("; ")}\n${source}`);
-  return importTypeScript<TrainingModule>(result.typescript);
+const loaded = new Map<string, Promise<TrainingModule>>();
+
+/** A program's source -> the live generated module (through the public compile()), cached per source and options. */
+export function loadProgram(source: string, options: CompileOptions & Partial<EmitMode> = {}): Promise<TrainingModule> {
+  const key = JSON.stringify([source, options]);
+  let module = loaded.get(key);
+  if (module === undefined) {
+    const result = compile(source, { defaultName: "fingerprint", ...options });
+    if (result.typescript === null) throw new Error(`fingerprint program does not compile: ${result.diagnostics.map((d) => d.message).join("; ")}\n${source}`);
+    module = importTypeScript<TrainingModule>(result.typescript);
+    loaded.set(key, module);
+  }
+  return module;
 }
 
 /** SHA-256 of a typed array's bytes, prefixed by its element type (f32 and f64 storage differ). */

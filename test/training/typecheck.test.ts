@@ -5,15 +5,18 @@
  */
 import { describe, expect, test } from "vitest";
 import ts from "typescript";
+import { printValue, specValue } from "../../src/codegen/spec.js";
 import { emitTrainingSection } from "../../src/codegen/training.js";
 import type { ModelIR } from "../../src/ir/types.js";
 import { makeIR } from "./support.js";
 import { CASE_OPTIMIZERS } from "./cases.js";
 
-/** What the training section needs from the rest of the module, as declarations. */
-function header(dtype: "f64" | "f32"): string {
+/** What the training section needs from the rest of the module: spec, and the rest as declarations. */
+function header(ir: ModelIR, dtype: "f64" | "f32"): string {
   const array = dtype === "f32" ? "Float32Array" : "Float64Array";
-  return `declare function forward(params: ${array}, x: ArrayLike<number>, out?: Float64Array): Float64Array;
+  return `const spec = ${printValue(specValue(ir, dtype))} as const;
+declare function lossOf(params: ${array}, x: Float64Array, y: Float64Array, rows: number, out: Float64Array): number;
+declare function forward(params: ${array}, x: ArrayLike<number>, out?: Float64Array): Float64Array;
 declare function forwardBatch(params: ${array}, x: ArrayLike<number>, rows: number, out?: Float64Array): Float64Array;
 declare function lossAndGradient(params: ${array}, x: ArrayLike<number>, y: ArrayLike<number>, rows: number, grad: ${array}): number;
 `;
@@ -83,7 +86,7 @@ function irs(): [string, ModelIR, "f64" | "f32"][] {
 
 describe("the training section type-checks strictly on its own", () => {
   const cases = irs();
-  const errors = typeErrors(cases.map(([, ir, dtype]) => header(dtype) + emitTrainingSection(ir, { dtype })));
+  const errors = typeErrors(cases.map(([, ir, dtype]) => header(ir, dtype) + emitTrainingSection(ir, { dtype })));
   test.each(cases.map(([name], i) => [name, i] as const))("%s", (_name, i) => {
     expect(errors[i]).toEqual([]);
   });

@@ -1,7 +1,9 @@
 /**
- * The loss fits the output layer: bce and multilabel_bce read sigmoid probabilities, softmax_ce
- * reads a softmax; the gradient fused at the logits (p - y) is only right for those pairs.
+ * The loss fits the output layer: each loss's record names the output activation it reads (bce
+ * and multilabel_bce a sigmoid, softmax_ce a softmax); the gradient fused at the logits (p - y) is
+ * only right for those pairs. A loss that reads any output still cannot follow a softmax.
  */
+import { LOSS_RECORDS } from "../../ir/losses.js";
 import type { Diagnostic } from "../../syntax/diagnostic.js";
 import type { CheckContext } from "../context.js";
 import { originOf } from "../context.js";
@@ -13,13 +15,7 @@ export function checkLossCompatibility({ ir }: CheckContext): Diagnostic[] {
   if (last === undefined) return [];
   const span = originOf(ir, "loss", last.span);
   const found = last.activation.kind;
-  switch (ir.loss.kind) {
-    case "bce":
-    case "multilabel_bce":
-      return found === "sigmoid" ? [] : [m.lossNeedsActivation(span, ir.loss.kind, "sigmoid", found)];
-    case "softmax_ce":
-      return found === "softmax" ? [] : [m.lossNeedsActivation(span, ir.loss.kind, "softmax", found)];
-    case "mse":
-      return found === "softmax" ? [m.softmaxLossMismatch(span, ir.loss.kind)] : [];
-  }
+  const needs = LOSS_RECORDS[ir.loss.kind].output;
+  if (needs !== null) return found === needs ? [] : [m.lossNeedsActivation(span, ir.loss.kind, needs, found)];
+  return found === "softmax" ? [m.softmaxLossMismatch(span, ir.loss.kind)] : [];
 }

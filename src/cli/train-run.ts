@@ -1,0 +1,135 @@
+/**
+ * The training run of `mlpc train`: the generated Trainer's fitAsync with the callbacks that make
+ * it a command-line tool (progress, gradient norms, early stopping, checkpoints, Ctrl-C).
+ */
+import { resolve } from "node:path";
+import { writeFileAtomic, writeFileAtomicSync } from "../data/atomic.js";
+import type { ModelIR } from "../ir/types.js";
+import type { Prepared } from "./dataset.js";
+import { CliError, EXIT_PROGRAM_ERROR, type Io } from "./io.js";
+import type { Progress } from "./progress.js";
+import type { GeneratedModule, GeneratedTrainer } from "./runtime.js";
+import type { EarlyStoppingState, RunHistory, RunSettings } from "./saved.js";
+import { checkpointText, earlyStoppingStep, recordEpoch } from "./train-callbacks.js";
+import { gradientNormProbe } from "./train-diagnostics.js";
+
+/** Stops training from outside (Ctrl-C); process signals by default, injectable for tests. */
+export interface InterruptSource {
+  listen(handler: () => void): () => void;
+  /** Called after every batch (tests press a fake Ctrl-C at an exact batch). */
+  afterBatch?(): void;
+}
+
+export const processSignals: InterruptSource = {
+  listen(handler) {
+    process.on("SIGINT", handler);
+    process.on("SIGTERM", handler);
+    return () => {
+      process.off("SIGINT", handler);
+      process.off("SIGTERM", handler);
+    };
+  },
+};
+
+export interface TrainingRun {
+  readonly io: Io;
+  readonly ir: ModelIR;
+  readonly mod: GeneratedModule;
+  readonly trainer: GeneratedTrainer;
+  readonly prepared: Prepared;
+  readonly settings: RunSettings;
+  readonly history: RunHistory;
+  readonly early: EarlyStoppingState | null;
+  readonly progress: Progress;
+  readonly interrupts: InterruptSource;
+  readonly checkpointPath: string;
+  readonly saveEveryEpoch: boolean;
+  readonly elapsedBefore: number;
+}
+
+export interface Outcome {
+  readonly interrupted: boolean;
+  readonly stoppedEarly: string | null;
+  readonly seconds: number;
+  readonly rowsPerSecond: number;
+}
+
+/** The rows of one update: the whole training split for "all", never more than it. */
+export function batchSizeOf(settings: RunSettings, trainRows: number): number {
+  return settings.batch === "all" ? trainRows : Math.min(settings.batch, trainRows);
+}
+
+/** fitAsync with the callbacks that make it a command-line tool. */
+export async function runTraining(r: TrainingRun): Promise<{ outcome: Outcome; early: EarlyStoppingState | null }> {
+  const { ir, mod, trainer, prepared, settings, history, progress } = r;
+  const { train, validation } = prepared;
+  const batches = Math.ceil(train.rows / batchSizeOf(settings, train.rows));
+  const gradientNorms = gradientNormProbe(ir, mod, trainer, train, settings.seed);
+  let early = r.early;
+  let stoppedEarly: string | null = null;
+  let interrupted = false;
+  const started = performance.now();
+  let rowsSeen = 0;
+  const totalBatches = (settings.epochs - trainer.epoch) * batches - trainer.batch;
+  let batchesDone = 0;
+  const elapsed = (): number => (performance.now() - started) / 1000;
+  const eta = (): number => (batchesDone === 0 ? NaN : (elapsed() / batchesDone) * (totalBatches - batchesDone));
+  const checkpoint = (): string => checkpointText({ model: ir.name, settings, trainer, history, early, elapsedSeconds: r.elapsedBefore + elapsed() });
+
+  // Ctrl-C again changes nothing: the run is already stopping, and the checkpoint is written atomically.
+  const stopListening = r.interrupts.listen(() => {
+    interrupted = true;
+    trainer.stopTraining = true;
+  });
+  progress.start({ model: ir.name, epochs: settings.epochs, initialEpoch: trainer.epoch, batchesPerEpoch: batches, trainRows: train.rows, validationRows: validation.rows });
+  try {
+    await trainer.fitAsync(train.x, train.y, {
+      epochs: settings.epochs,
+      initialEpoch: trainer.epoch,
+      batchSize: settings.batch,
+      shuffle: settings.shuffle,
+      seed: settings.seed,
+      ...(validation.rows > 0 ? { validationData: [validation.x, validation.y] as const } : {}),
+      callbacks: {
+        onBatchEnd: (batch, logs) => {
+          rowsSeen += logs.size;
+          batchesDone++;
+          r.interrupts.afterBatch?.();
+          progress.batch({ epoch: trainer.epoch + 1, batch: batch + 1, loss: logs.loss, lr: logs.lr, rowsPerSecond: rowsSeen / Math.max(elapsed(), 1e-9), etaSeconds: eta() });
+          return interrupted ? false : undefined;
+        },
+        onEpochEnd: async (epoch, logs) => {
+          recordEpoch(history, logs, gradientNorms());
+          let best = false;
+          let stop = false;
+          if (settings.patience !== null) {
+            const step = earlyStoppingStep(early, logs, epoch, trainer.params, settings.patience);
+            early = step.early;
+            best = step.improved;
+            if (step.stopNote !== null) {
+              stop = true;
+              stoppedEarly = step.stopNote;
+            }
+          }
+          progress.epoch({ epoch: epoch + 1, epochs: settings.epochs, ...logs, rowsPerSecond: rowsSeen / Math.max(elapsed(), 1e-9), etaSeconds: eta(), best });
+          if (r.saveEveryEpoch) await writeFileAtomic(resolve(r.io.cwd, r.checkpointPath), checkpoint());
+          return stop ? false : undefined;
+        },
+      },
+    });
+  } catch (e) {
+    progress.stop();
+    if (e instanceof mod.NonFiniteLossError) {
+      throw new CliError(`mlpc: ${e.message}`, EXIT_PROGRAM_ERROR);
+    }
+    throw e;
+  } finally {
+    stopListening();
+  }
+  if (interrupted) {
+    progress.stop();
+    writeFileAtomicSync(resolve(r.io.cwd, r.checkpointPath), checkpoint());
+  }
+  const seconds = elapsed();
+  return { outcome: { interrupted, stoppedEarly, seconds: r.elapsedBefore + seconds, rowsPerSecond: rowsSeen / Math.max(seconds, 1e-9) }, early };
+}

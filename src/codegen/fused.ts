@@ -1,0 +1,157 @@
+/**
+ * The fused shape (small networks): every pass unrolled, one straight-line function per entry
+ * point. Each row runs forward, loss and backward in named locals; nothing is stored between.
+ */
+import { activationCode, activationName } from "./activation.js";
+import { printFunction } from "./declaration.js";
+import { emitLossScales, emitUnrolledLossRow, emitUnrolledOutput, lossComment } from "./loss.js";
+import {
+  commentBlock,
+  emitBatchChecks,
+  forwardBatchDocs,
+  forwardBatchParameters,
+  layerNote,
+  lossDocs,
+  lossOfDocs,
+  lossOfParameters,
+  lossParameters,
+  returnLoss,
+  returnLossOf,
+  type Context,
+} from "./network.js";
+import { times } from "./text.js";
+import {
+  declareGradientSums,
+  declareWeights,
+  emitUnrolledBackward,
+  emitUnrolledDeltaLocals,
+  emitUnrolledForward,
+  inputNames,
+  loadRow,
+  local,
+  range,
+  storeGradientSums,
+} from "./unrolled.js";
+
+/** forwardBatch, lossAndGradient and lossOf of the fused shape. */
+export function fusedDeclarations(cx: Context): string[] {
+  return [fusedForwardBatch(cx), fusedLossAndGradient(cx), fusedLossOf(cx)];
+}
+
+/** lossOf: one straight pass over the rows, the loss terms of lossAndGradient without dz. */
+function fusedLossOf(cx: Context): string {
+  const { ir } = cx;
+  return printFunction({
+    name: "lossOf",
+    exported: true,
+    parameters: lossOfParameters(cx),
+    returnType: "number",
+    docs: lossOfDocs(cx),
+    body: (out) => {
+      emitBatchChecks(out, cx, false);
+      emitLossScales(out, ir, false);
+      out.line("let loss = 0;");
+      for (const l of ir.layers) declareWeights(out, l);
+      out.block("for (let r = 0; r < rows; r++)", () => {
+        out.line(`const xo = ${times("r", ir.inputSize)};`);
+        const yo = ir.outputSize === 1 ? "r" : "yo";
+        if (yo === "yo") out.line(`const yo = ${times("r", ir.outputSize)};`);
+        loadRow(out, range(ir.inputSize).map(local.x), "x", "xo");
+        loadRow(out, range(ir.outputSize).map(local.y), "y", yo);
+        for (const p of cx.plan.layers) emitUnrolledForward(out, p.layer, inputNames(p.layer), p.isOutput);
+        emitUnrolledLossRow(out, ir, cx.output, false);
+        out.block("", () => emitUnrolledOutput(out, cx.output, yo));
+      });
+      out.line(returnLossOf(cx));
+    },
+  });
+}
+
+function fusedForwardBatch(cx: Context): string {
+  const { ir } = cx;
+  return printFunction({
+    name: "forwardBatch",
+    exported: true,
+    parameters: forwardBatchParameters(cx),
+    returnType: "Float64Array",
+    docs: forwardBatchDocs(cx),
+    body: (out) => {
+      emitBatchChecks(out, cx, false);
+      out.comment("The weights, read once per call into named constants.");
+      for (const l of ir.layers) declareWeights(out, l);
+      out.block("for (let r = 0; r < rows; r++)", () => {
+        out.line(`const xo = ${times("r", ir.inputSize)};`);
+        loadRow(out, range(ir.inputSize).map(local.x), "x", "xo");
+        for (const p of cx.plan.layers) {
+          out.comment(`${p.layer.name}: ${p.layer.inputs} -> ${p.layer.units}, ${activationName(p.layer.activation)}`);
+          emitUnrolledForward(out, p.layer, inputNames(p.layer), p.isOutput);
+        }
+        if (ir.outputSize === 1) emitUnrolledOutput(out, cx.output, "r");
+        else {
+          out.line(`const oo = ${times("r", ir.outputSize)};`);
+          emitUnrolledOutput(out, cx.output, "oo");
+        }
+      });
+      out.line("return out;");
+    },
+  });
+}
+
+function fusedLossAndGradient(cx: Context): string {
+  const { ir } = cx;
+  const layers = cx.plan.layers;
+  return printFunction({
+    name: "lossAndGradient",
+    exported: true,
+    parameters: lossParameters(cx),
+    returnType: "number",
+    docs: lossDocs(cx),
+    body: (out) => {
+      emitBatchChecks(out, cx, true);
+      out.comment("The weights, read once per call into named constants.");
+      for (const l of ir.layers) declareWeights(out, l);
+      out.comment("dJ/dW and dJ/db, summed over the batch's rows in locals and stored once at the end.");
+      for (const l of ir.layers) declareGradientSums(out, l);
+      emitLossScales(out, ir);
+      out.line("let loss = 0;");
+      out.block("for (let r = 0; r < rows; r++)", () => {
+        out.line(`const xo = ${times("r", ir.inputSize)};`);
+        const yo = ir.outputSize === 1 ? "r" : "yo";
+        if (yo === "yo") out.line(`const yo = ${times("r", ir.outputSize)};`);
+        loadRow(out, range(ir.inputSize).map(local.x), "x", "xo");
+        loadRow(out, range(ir.outputSize).map(local.y), "y", yo);
+        out.blank();
+        out.comment("---- forward ----");
+        for (const p of layers) {
+          commentBlock(out, layerNote(p.layer, p.isOutput, cx.ir.loss.kind));
+          emitUnrolledForward(out, p.layer, inputNames(p.layer), p.isOutput);
+          out.blank();
+        }
+        out.comment("---- loss, and dJ/dz at the output ----");
+        commentBlock(out, lossComment(ir));
+        emitUnrolledLossRow(out, ir, cx.output);
+        out.blank();
+        out.comment("---- backward ----");
+        for (let k = layers.length - 1; k >= 0; k--) {
+          const p = layers[k]!;
+          const prev = k > 0 ? layers[k - 1]!.layer : null;
+          out.comment(`${p.layer.name}: dW${p.layer.index} += dz${p.layer.index} ${k === 0 ? "x" : `a${k}`}^T, db${p.layer.index} += dz${p.layer.index}`);
+          emitUnrolledBackward(
+            out,
+            p.layer,
+            inputNames(p.layer),
+            range(p.layer.units).map((j) => local.dz(p.layer.index, j)),
+            prev !== null,
+          );
+          if (prev !== null) {
+            out.comment(`${prev.name}: dz${prev.index} = da${prev.index} * ${activationCode(prev.activation).localDerivative}`);
+            emitUnrolledDeltaLocals(out, prev);
+          }
+          out.blank();
+        }
+      });
+      for (const l of ir.layers) storeGradientSums(out, l);
+      out.line(returnLoss(cx, "loss * lossScale"));
+    },
+  });
+}

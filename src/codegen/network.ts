@@ -1,0 +1,189 @@
+/**
+ * What the fused and the layered shape share: the emit context, the textbook note on a layer,
+ * the public entry points' shape checks and doc comments, `forward` (one sample through
+ * forwardBatch) and `regularize`.
+ */
+import type { DenseLayer, LossKind, ModelIR } from "../ir/types.js";
+import { activationCode, activationName } from "./activation.js";
+import { printFunction, type FunctionDeclaration, type Parameter } from "./declaration.js";
+import type { EmitPlan } from "./plan.js";
+import type { SimdContext } from "./simd.js";
+import { int, num, place, read, times, type CodeLines } from "./text.js";
+
+/** Everything the function emitters share. */
+export interface Context {
+  readonly ir: ModelIR;
+  readonly plan: EmitPlan;
+  /** "Float64Array" | "Float32Array": the parameter and gradient type. */
+  readonly P: string;
+  readonly output: DenseLayer;
+  /** The scratch arrays' type: Float64Array, or with --simd the heap's (the dtype's) type. */
+  readonly S: string;
+  /** Set when some layer runs in the WebAssembly kernels. */
+  readonly sx: SimdContext | null;
+}
+
+/** The textbook note on one layer: shape, parameter count, forward rule and local derivative. */
+export function layerNote(layer: DenseLayer, isOutput: boolean, loss: LossKind): string[] {
+  const k = layer.index;
+  const act = activationCode(layer.activation);
+  // bce and softmax_ce absorb the output activation's derivative: dJ/dz = p - y, scaled.
+  const fusedWithLoss = isOutput && loss !== "mse";
+  const backward = fusedWithLoss
+    ? `dz${k}_j = (p_j - y_j) scaled, from ${loss} (below): the ${layer.activation.kind} derivative is fused into the loss`
+    : `${act.localDerivative};  dz${k}_j = ${isOutput ? `dJ/da${k}_j` : `da${k}_j`} * da/dz`;
+  const input = k === 1 ? "x" : `a${k - 1}`;
+  return [
+    `${layer.name}: ${layer.inputs} -> ${layer.units}, ${activationName(layer.activation)}.`,
+    `  Parameters (C${k - 1} + 1) * C${k} = (${layer.inputs} + 1) * ${layer.units} = ${layer.paramCount}: ` +
+      `W${k} (${layer.units}x${layer.inputs}) at params[${layer.weightOffset}..${layer.biasOffset}), b${k} at params[${layer.biasOffset}..${layer.biasOffset + layer.units}).`,
+    `  Forward:  z${k}_j = b${k}_j + sum_i W${k}[j][i] ${input}_i;  ${act.formula(k)}${isOutput ? " (with the loss)" : ""}`,
+    `  Backward: ${backward}`,
+    `            dW${k}[j][i] += dz${k}_j ${input}_i;  db${k}_j += dz${k}_j${k > 1 ? `;  da${k - 1}_i = sum_j W${k}[j][i] dz${k}_j` : ""}`,
+  ];
+}
+
+export function commentBlock(out: CodeLines, lines: readonly string[]): void {
+  for (const l of lines) out.comment(l);
+}
+
+export function hasRegularization(ir: ModelIR): boolean {
+  return ir.regularization.l1 !== 0 || ir.regularization.l2 !== 0;
+}
+
+/** Shape checks at the public entry points: a wrong length would otherwise read undefined as NaN. */
+export function emitBatchChecks(out: CodeLines, cx: Context, withY: boolean): void {
+  const { ir } = cx;
+  const P = int(ir.paramCount);
+  const sized = (name: string, width: number): void => {
+    const need = times("rows", width);
+    out.line(`if (${name}.length < ${need}) throw new RangeError(\`${name} holds \${${name}.length} numbers, expected ${need} = \${${need}}\`);`);
+  };
+  out.line(`if (params.length !== ${P}) throw new RangeError(\`expected ${P} parameters, got \${params.length}\`);`);
+  out.line('if (!Number.isInteger(rows) || rows < 1) throw new RangeError(`rows must be a positive integer, got ${rows}`);');
+  sized("x", ir.inputSize);
+  if (withY) {
+    sized("y", ir.outputSize);
+    out.line(`if (grad.length !== ${P}) throw new RangeError(\`expected a gradient of ${P}, got \${grad.length}\`);`);
+  }
+}
+
+/** The parameters every lossAndGradient takes. */
+export function lossParameters(cx: Context): Parameter[] {
+  return [
+    { name: "params", type: cx.P },
+    { name: "x", type: "ArrayLike<number>" },
+    { name: "y", type: "ArrayLike<number>" },
+    { name: "rows", type: "number" },
+    { name: "grad", type: cx.P },
+  ];
+}
+
+/** The parameters every forwardBatch takes. */
+export function forwardBatchParameters(cx: Context): Parameter[] {
+  return [
+    { name: "params", type: cx.P },
+    { name: "x", type: "ArrayLike<number>" },
+    { name: "rows", type: "number" },
+    { name: "out", type: "Float64Array", initializer: `new Float64Array(${times("rows", cx.ir.outputSize)})` },
+  ];
+}
+
+export function forwardBatchDocs(cx: Context): string[] {
+  return [`Many samples: x is rows x ${cx.ir.inputSize} (row-major); writes rows x ${cx.ir.outputSize} outputs into \`out\` and returns it.`];
+}
+
+export function lossDocs(cx: Context): string[] {
+  return [
+    `The batch's loss J (data loss${hasRegularization(cx.ir) ? " + regularization" : ""}) and its gradient.`,
+    `x is rows x ${cx.ir.inputSize}, y is rows x ${cx.ir.outputSize} (row-major${cx.ir.loss.kind === "softmax_ce" ? ", one-hot rows" : ""}).`,
+    "Overwrites `grad` (the parameter layout) with dJ/dparams. Allocates nothing once warm.",
+  ];
+}
+
+/** lossOf's parameters: x and y as the Trainer's Float64Array rows, and the outputs' array. */
+export function lossOfParameters(cx: Context): Parameter[] {
+  return [
+    { name: "params", type: cx.P },
+    { name: "x", type: "Float64Array" },
+    { name: "y", type: "Float64Array" },
+    { name: "rows", type: "number" },
+    { name: "out", type: "Float64Array" },
+  ];
+}
+
+export function lossOfDocs(cx: Context): string[] {
+  return [
+    `J on rows as lossAndGradient computes it (data loss${hasRegularization(cx.ir) ? " + regularization" : ""}, the same sums bit for bit), forward only:`,
+    `no gradient. Writes the rows x ${cx.ir.outputSize} outputs (as forwardBatch) into out.`,
+  ];
+}
+
+/** lossOf's last line: the scaled data loss, plus the penalty when regularized. */
+export function returnLossOf(cx: Context): string {
+  return hasRegularization(cx.ir) ? "return loss * lossScale + penalty(params);" : "return loss * lossScale;";
+}
+
+export function returnLoss(cx: Context, expr: string): string {
+  return hasRegularization(cx.ir) ? `return ${expr} + regularize(params, grad);` : `return ${expr};`;
+}
+
+export function forwardFunction(cx: Context): string {
+  const probabilities = cx.output.activation.kind === "softmax" || cx.output.activation.kind === "sigmoid";
+  const decl: FunctionDeclaration = {
+    name: "forward",
+    exported: true,
+    parameters: [
+      { name: "params", type: cx.P },
+      { name: "x", type: "ArrayLike<number>" },
+      { name: "out", type: "Float64Array", optional: true },
+    ],
+    returnType: "Float64Array",
+    docs: [
+      `One sample: x holds ${cx.ir.inputSize} inputs; returns the ${cx.ir.outputSize} outputs after the last activation`,
+      `(${probabilities ? "probabilities" : "the network's prediction"}). Allocation-free when \`out\` is given.`,
+    ],
+    body: (out) => {
+      out.line(`const result = out ?? new Float64Array(${int(cx.ir.outputSize)});`);
+      out.line("forwardBatch(params, x, 1, result);");
+      out.line("return result;");
+    },
+  };
+  return printFunction(decl);
+}
+
+/** regularize(params, grad): R and dR/dW added to grad; "" without regularization. */
+/**
+ * regularize(params, grad): R, with dR/dW added to grad; without `gradient`, penalty(params): R
+ * alone (the same sums, for lossOf).
+ */
+export function regularizeFunction(cx: Context, gradient = true): string {
+  if (!hasRegularization(cx.ir)) return "";
+  const { l1, l2 } = cx.ir.regularization;
+  return printFunction({
+    name: gradient ? "regularize" : "penalty",
+    parameters: [{ name: "params", type: cx.P }, ...(gradient ? [{ name: "grad", type: cx.P }] : [])],
+    returnType: "number",
+    docs: gradient
+      ? [
+          `R = l1 sum|W| + (l2/2) sum W^2 with l1 = ${l1}, l2 = ${l2}, over weights only (never biases), not divided by rows.`,
+          "Adds dR/dW = l1 sign(W) + l2 W to grad (sign(0) = 0) and returns R.",
+        ]
+      : ["R as regularize computes it (the same sums), without the gradient: for lossOf."],
+    body: (out) => {
+      if (l1 !== 0) out.line("let sumAbs = 0;");
+      if (l2 !== 0) out.line("let sumSquares = 0;");
+      for (const l of cx.ir.layers) {
+        out.block(`for (let p = ${int(l.weightOffset)}; p < ${int(l.biasOffset)}; p++)`, () => {
+          out.line(`const w = ${read("params", "p")};`);
+          if (l1 !== 0) out.line("sumAbs += Math.abs(w);");
+          if (l2 !== 0) out.line("sumSquares += w * w;");
+          const terms = [...(l1 !== 0 ? [`${num(l1)} * Math.sign(w)`] : []), ...(l2 !== 0 ? [`${num(l2)} * w`] : [])];
+          if (gradient) out.line(`${place("grad", "p")}! += ${terms.join(" + ")};`);
+        });
+      }
+      const total = [...(l1 !== 0 ? [`${num(l1)} * sumAbs`] : []), ...(l2 !== 0 ? [`${num(l2 / 2)} * sumSquares`] : [])];
+      out.line(`return ${total.join(" + ")};`);
+    },
+  });
+}

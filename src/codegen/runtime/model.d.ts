@@ -1,0 +1,75 @@
+/**
+ * What the runtime files use from the rest of the generated module, as declarations only: the
+ * emitter writes the real ones for each model (sizes, kernels, loss, optimizer). This file is never
+ * embedded; scripts/embed-runtime.mjs strips the imports of it. The types here are the part of the
+ * generated types the runtime relies on (the emitted ones may have more members).
+ */
+import type { FitRun } from "./trainer.js";
+
+/** The parameter storage of this model: Float64Array, or Float32Array with --dtype f32 (type and constructor). */
+export type ParamArray = Float64Array;
+export declare const ParamArray: Float64ArrayConstructor;
+
+/** The program's facts (the generated `spec`, `as const` there). */
+export declare const spec: {
+  readonly name: string;
+  readonly inputSize: number;
+  readonly outputSize: number;
+  readonly paramCount: number;
+  readonly optimizer: { readonly kind: string };
+  readonly training: { readonly batch: number | "all"; readonly epochs: number; readonly shuffle: boolean; readonly seed: number };
+};
+
+export declare function forwardBatch(params: ParamArray, x: ArrayLike<number>, rows: number, out?: Float64Array): Float64Array;
+export declare function lossAndGradient(params: ParamArray, x: ArrayLike<number>, y: ArrayLike<number>, rows: number, grad: ParamArray): number;
+export declare function initParams(seed?: number): ParamArray;
+export declare function learningRate(step: number): number;
+
+export interface TrainState {
+  readonly params: ParamArray;
+  readonly grad: ParamArray;
+  step: number;
+}
+export declare function createTrainState(params: ParamArray): TrainState;
+export declare function applyUpdate(state: TrainState): void;
+export declare function optimizerBuffers(state: TrainState): Record<string, ParamArray>;
+
+/** Rows of numbers (the emitted type documents the model's target forms). */
+export type Rows = ReadonlyArray<ArrayLike<number>> | ArrayLike<number>;
+
+export interface EpochLogs {
+  loss: number;
+  val_loss?: number;
+  lr: number;
+}
+export interface Evaluation {
+  loss: number;
+}
+export interface FitOptions {
+  epochs?: number;
+  initialEpoch?: number;
+  batchSize?: number | "all";
+  shuffle?: boolean;
+  seed?: number;
+  validationSplit?: number;
+  validationData?: readonly [Rows, Rows];
+  callbacks?: import("./trainer.js").FitCallbacks;
+}
+
+export declare const TRAINING_LAYERS: readonly {
+  readonly name: string;
+  readonly inputs: number;
+  readonly units: number;
+  readonly activation: string;
+  readonly weights: readonly [number, number];
+  readonly biases: readonly [number, number];
+}[];
+/** The History keys of this model, in order. */
+export declare const HISTORY_KEYS: readonly (keyof EpochLogs)[];
+
+export declare function toInputs(data: Rows): { values: Float64Array; rows: number };
+export declare function toTargets(data: Rows, rows: number): Float64Array;
+/** J and the metrics of `rows` rows, forward only; `out` receives rows x outputs. */
+export declare function evaluateRows(params: ParamArray, x: Float64Array, y: Float64Array, rows: number, out: Float64Array): Evaluation;
+/** The end-of-epoch metrics (training accuracy, validation) into logs. */
+export declare function addEpochMetrics(logs: EpochLogs, params: ParamArray, run: FitRun): void;

@@ -1,0 +1,427 @@
+/**
+ * Runtime: the Trainer class of every generated module (Keras-like fit / fitAsync / predict /
+ * evaluate, versioned checkpoints). Embedded verbatim by scripts/embed-runtime.mjs, without this
+ * header and the imports; what varies with the model (sizes, loss, metrics, optimizer) is
+ * declared in model.d.ts and emitted per model.
+ */
+import { checkpointInteger, checkpointNumbers, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, describeCheckpointLayers, describeLayers, readCheckpoint, type TrainerJSON } from "./checkpoint.js";
+import { isPromise, PREDICT_CHUNK_ROWS, yieldToEventLoop } from "./data.js";
+import {
+  addEpochMetrics,
+  applyUpdate,
+  createTrainState,
+  evaluateRows,
+  forwardBatch,
+  HISTORY_KEYS,
+  initParams,
+  learningRate,
+  lossAndGradient,
+  optimizerBuffers,
+  ParamArray,
+  spec,
+  toInputs,
+  toTargets,
+  TRAINING_LAYERS,
+  type EpochLogs,
+  type Evaluation,
+  type FitOptions,
+  type Rows,
+  type TrainState,
+} from "./model.js";
+import { shuffledOrder } from "./random.js";
+
+/** What onBatchEnd receives. */
+export interface BatchLogs {
+  /** 0-based batch index within the epoch. */
+  batch: number;
+  /** Rows in this batch (the last one may be smaller). */
+  size: number;
+  /** J on this batch before the update. */
+  loss: number;
+  /** Learning rate of this update. */
+  lr: number;
+  /** state.step after the update. */
+  step: number;
+}
+
+/**
+ * Keras-style callbacks. Return false, or set trainer.stopTraining = true, to stop: after this
+ * batch (onBatchEnd; the epoch can then be resumed where it stopped) or after this epoch. fitAsync
+ * awaits a returned promise; fit ignores it.
+ */
+export interface FitCallbacks {
+  onEpochEnd?: (epoch: number, logs: EpochLogs) => void | boolean | Promise<void | boolean>;
+  onBatchEnd?: (batch: number, logs: BatchLogs) => void | boolean | Promise<void | boolean>;
+}
+
+/** What fit returns (Keras' History): one entry per completed epoch. */
+export interface History {
+  epoch: number[];
+  history: { [K in keyof EpochLogs]-?: number[] };
+}
+
+/** Thrown when a batch loss is NaN or infinite; the update of that batch is not applied. */
+export class NonFiniteLossError extends Error {
+  /** 0-based epoch and batch, the state.step of the failed update, and the first layer whose gradient is non-finite. */
+  readonly epoch: number;
+  readonly batch: number;
+  readonly step: number;
+  readonly layer: string | null;
+  readonly loss: number;
+
+  constructor(loss: number, epoch: number, batch: number, step: number, layer: string | null) {
+    super(
+      `training diverged: the loss is ${loss} at epoch ${epoch + 1}, batch ${batch + 1} (update ${step + 1})` +
+        (layer === null ? "" : `; first non-finite gradient in ${layer}`) +
+        ". Try a lower learning rate or gradient clipping (clip=1 on the optimizer line).",
+    );
+    this.name = "NonFiniteLossError";
+    this.loss = loss;
+    this.epoch = epoch;
+    this.batch = batch;
+    this.step = step;
+    this.layer = layer;
+  }
+}
+
+/** Everything one fit call works with: the data as flat arrays, batch and output buffers, its history. */
+interface FitRun {
+  readonly x: Float64Array;
+  readonly y: Float64Array;
+  /** Training rows. */
+  readonly n: number;
+  readonly valX: Float64Array | null;
+  readonly valY: Float64Array | null;
+  readonly valRows: number;
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly batches: number;
+  readonly shuffle: boolean;
+  readonly seed: number;
+  readonly order: Uint32Array;
+  readonly xb: Float64Array;
+  readonly yb: Float64Array;
+  /** Outputs of PREDICT_CHUNK_ROWS rows (training-set metrics), and of every validation row. */
+  readonly chunkOut: Float64Array;
+  readonly valOut: Float64Array;
+  readonly callbacks: FitCallbacks;
+  readonly history: History;
+}
+
+/**
+ * Trains this model with Keras-like calls:
+ *
+ *     const trainer = new Trainer({ seed: 42 });
+ *     const history = trainer.fit(x, y, { epochs: 100, batchSize: 32, validationSplit: 0.2 });
+ *     const probabilities = trainer.predict(xNew);
+ *
+ * Checkpoints: JSON.stringify(trainer) (toJSON), then Trainer.fromJSON(text) and
+ * fit(x, y, { epochs, initialEpoch: trainer.epoch }) continues exactly as if never stopped, even
+ * in the middle of an epoch. That rests on three facts: the shuffle order of epoch e depends only
+ * on (seed, e) (a fresh SeededRandom stream per epoch, so there is no generator state to save),
+ * the schedule depends only on state.step, and the checkpoint holds params, optimizer buffers,
+ * step, and the position and running loss of an interrupted epoch.
+ */
+export class Trainer {
+  /** Parameters, gradient, optimizer buffers and step. */
+  readonly state: TrainState;
+  /** Seed of initParams (when no params were given) and default seed of the per-epoch shuffle. */
+  readonly seed: number;
+  /** Index of the epoch to run next (or in progress when batch > 0). */
+  epoch = 0;
+  /** Batches done in epoch `epoch` when training stopped inside it, else 0. */
+  batch = 0;
+  /** Set to true (e.g. from a callback) to stop after the current batch; each fit starts with false. */
+  stopTraining = false;
+  /** Running loss sum (loss x rows) and rows of the current epoch. */
+  private epochLossSum = 0;
+  private epochRows = 0;
+  /** Layout of the run an interrupted epoch belongs to, checked on resume. */
+  private epochLayout: { trainRows: number; batchSize: number } | null = null;
+
+  constructor(options: { params?: ArrayLike<number>; seed?: number } = {}) {
+    this.seed = options.seed ?? spec.training.seed;
+    const P = spec.paramCount;
+    let params: ParamArray;
+    if (options.params === undefined) {
+      params = initParams(this.seed);
+    } else {
+      if (options.params.length !== P) throw new Error(`expected ${P} parameters, got ${options.params.length}`);
+      params = new ParamArray(P);
+      for (let p = 0; p < P; p++) params[p] = options.params[p]!;
+    }
+    this.state = createTrainState(params);
+  }
+
+  /** The model's parameters (trained in place). */
+  get params(): ParamArray {
+    return this.state.params;
+  }
+
+  /** Trains synchronously; see FitOptions. Returns the History of the epochs it completed. */
+  fit(x: Rows, y: Rows, options: FitOptions = {}): History {
+    const run = this.beginFit(x, y, options);
+    while (this.epoch < run.epochs && !this.stopTraining) {
+      if (this.batch === 0) this.startEpoch(run);
+      const order = this.epochOrder(run);
+      while (this.batch < run.batches && !this.stopTraining) {
+        if (this.trainBatch(run, order) === false) this.stopTraining = true;
+      }
+      if (this.batch < run.batches) break; // stopped inside the epoch: resumable there
+      const [epoch, logs] = this.endEpoch(run);
+      if (run.callbacks.onEpochEnd?.(epoch, logs) === false) this.stopTraining = true;
+    }
+    return run.history;
+  }
+
+  /**
+   * As fit, but yields to the event loop about every 15 ms between batches (and after each
+   * epoch), so a page stays responsive; awaits callbacks that return promises.
+   */
+  async fitAsync(x: Rows, y: Rows, options: FitOptions = {}): Promise<History> {
+    const run = this.beginFit(x, y, options);
+    let lastYield = Date.now();
+    while (this.epoch < run.epochs && !this.stopTraining) {
+      if (this.batch === 0) this.startEpoch(run);
+      const order = this.epochOrder(run);
+      while (this.batch < run.batches && !this.stopTraining) {
+        let result = this.trainBatch(run, order);
+        if (isPromise(result)) result = await result; // only a promise costs a turn of the loop
+        if (result === false) this.stopTraining = true;
+        if (Date.now() - lastYield >= 15) {
+          await yieldToEventLoop();
+          lastYield = Date.now();
+        }
+      }
+      if (this.batch < run.batches) break;
+      const [epoch, logs] = this.endEpoch(run);
+      if ((await run.callbacks.onEpochEnd?.(epoch, logs)) === false) this.stopTraining = true;
+      await yieldToEventLoop();
+      lastYield = Date.now();
+    }
+    return run.history;
+  }
+
+  /** The outputs of every row (forwardBatch, PREDICT_CHUNK_ROWS rows a call): one array of outputs per row (probabilities for sigmoid/softmax). */
+  predict(x: Rows): number[][] {
+    const IN = spec.inputSize;
+    const OUT = spec.outputSize;
+    const { values, rows } = toInputs(x);
+    const out = new Float64Array(Math.min(rows, PREDICT_CHUNK_ROWS) * OUT);
+    const result: number[][] = [];
+    for (let from = 0; from < rows; from += PREDICT_CHUNK_ROWS) {
+      const n = Math.min(PREDICT_CHUNK_ROWS, rows - from);
+      forwardBatch(this.state.params, values.subarray(from * IN, (from + n) * IN), n, out);
+      for (let r = 0; r < n; r++) result.push(Array.from(out.subarray(r * OUT, (r + 1) * OUT)));
+    }
+    return result;
+  }
+
+  /** Loss (data loss + regularization, as trained) and the model's metrics on all rows, forward only, without changing anything. */
+  evaluate(x: Rows, y: Rows): Evaluation {
+    const inputs = toInputs(x);
+    const targets = toTargets(y, inputs.rows);
+    return evaluateRows(this.state.params, inputs.values, targets, inputs.rows, new Float64Array(inputs.rows * spec.outputSize));
+  }
+
+  /** A versioned checkpoint: shapes, params, optimizer buffers, step and epoch position. */
+  toJSON(): TrainerJSON {
+    const buffers: Record<string, number[]> = {};
+    const own = optimizerBuffers(this.state);
+    for (const name of Object.keys(own)) buffers[name] = Array.from(own[name]!);
+    return {
+      format: CHECKPOINT_FORMAT,
+      version: CHECKPOINT_VERSION,
+      model: spec.name,
+      optimizer: spec.optimizer.kind,
+      layers: TRAINING_LAYERS.map((l) => ({ name: l.name, inputs: l.inputs, units: l.units, activation: l.activation })),
+      seed: this.seed,
+      step: this.state.step,
+      epoch: this.epoch,
+      batch: this.batch,
+      partialEpoch:
+        this.batch > 0 && this.epochLayout !== null
+          ? { lossSum: this.epochLossSum, rows: this.epochRows, trainRows: this.epochLayout.trainRows, batchSize: this.epochLayout.batchSize }
+          : null,
+      params: Array.from(this.state.params),
+      buffers,
+    };
+  }
+
+  /**
+   * A trainer from a checkpoint (the object or its JSON text), or from the weights file (or
+   * training checkpoint) `mlpc train` writes, whose `trainer` part is taken: its `scaling` is NOT
+   * applied, so inputs must be scaled as it says. Rejects another format version, other layer
+   * shapes or another optimizer with a message saying what differs. With paramsOnly, only the
+   * parameters are read (e.g. to predict with a model whose optimizer line changed).
+   */
+  static fromJSON(json: unknown, options: { paramsOnly?: boolean } = {}): Trainer {
+    const data = readCheckpoint(json);
+    const expected = describeLayers(TRAINING_LAYERS);
+    const found = describeCheckpointLayers(data.layers);
+    if (found !== expected) {
+      throw new Error(`checkpoint layers do not match this model: checkpoint ${found}, model ${spec.name} ${expected}`);
+    }
+    const P = spec.paramCount;
+    const params = checkpointNumbers(data.params, P, "params");
+    const trainer = new Trainer(typeof data.seed === "number" ? { params, seed: data.seed } : { params });
+    if (options.paramsOnly === true) return trainer;
+    if (data.optimizer !== spec.optimizer.kind) {
+      throw new Error(`checkpoint optimizer ${String(data.optimizer)} does not match this model's ${spec.optimizer.kind} (load with paramsOnly to keep only the weights)`);
+    }
+    const own = optimizerBuffers(trainer.state);
+    for (const name of Object.keys(own)) own[name]!.set(checkpointNumbers(data.buffers?.[name], P, `buffers.${name}`));
+    trainer.state.step = checkpointInteger(data.step, "step");
+    trainer.epoch = checkpointInteger(data.epoch, "epoch");
+    trainer.batch = checkpointInteger(data.batch, "batch");
+    const partial = data.partialEpoch;
+    if (trainer.batch > 0) {
+      if (partial === null || partial === undefined) throw new Error("checkpoint stopped inside an epoch but has no partialEpoch");
+      trainer.epochLossSum = checkpointNumbers([partial.lossSum], 1, "partialEpoch.lossSum")[0]!;
+      trainer.epochRows = checkpointInteger(partial.rows, "partialEpoch.rows");
+      trainer.epochLayout = { trainRows: checkpointInteger(partial.trainRows, "partialEpoch.trainRows"), batchSize: checkpointInteger(partial.batchSize, "partialEpoch.batchSize") };
+    }
+    return trainer;
+  }
+
+  /** Checks and converts the data and options; places the epoch cursor (resuming when it can). */
+  private beginFit(x: Rows, y: Rows, options: FitOptions): FitRun {
+    const IN = spec.inputSize;
+    const OUT = spec.outputSize;
+    const inputs = toInputs(x);
+    const targets = toTargets(y, inputs.rows);
+    let n = inputs.rows;
+    let valX: Float64Array | null = null;
+    let valY: Float64Array | null = null;
+    let valRows = 0;
+    if (options.validationData !== undefined) {
+      const vx = toInputs(options.validationData[0]);
+      valX = vx.values;
+      valY = toTargets(options.validationData[1], vx.rows);
+      valRows = vx.rows;
+    } else if (options.validationSplit !== undefined && options.validationSplit > 0) {
+      const split = options.validationSplit;
+      if (!(split < 1)) throw new Error(`validationSplit must be in [0, 1), got ${split}`);
+      // Keras: the last rows, before any shuffling.
+      n = Math.floor(inputs.rows * (1 - split));
+      valRows = inputs.rows - n;
+      valX = inputs.values.subarray(n * IN);
+      valY = targets.subarray(n * OUT);
+    }
+    if (n === 0) throw new Error("no training rows");
+    const epochs = options.epochs ?? spec.training.epochs;
+    const initialEpoch = options.initialEpoch ?? 0;
+    if (!Number.isInteger(epochs) || epochs < 0) throw new Error(`epochs must be a whole number >= 0, got ${epochs}`);
+    if (!Number.isInteger(initialEpoch) || initialEpoch < 0) throw new Error(`initialEpoch must be a whole number >= 0, got ${initialEpoch}`);
+    const requested = options.batchSize ?? spec.training.batch;
+    if (requested !== "all" && (!Number.isInteger(requested) || requested < 1)) {
+      throw new Error(`batchSize must be a whole number >= 1 or "all", got ${String(requested)}`);
+    }
+    const batchSize = requested === "all" ? n : Math.min(requested, n);
+    const resume = initialEpoch === this.epoch && this.batch > 0;
+    if (resume) {
+      const layout = this.epochLayout;
+      if (layout === null || layout.trainRows !== n || layout.batchSize !== batchSize) {
+        throw new Error(
+          `cannot resume epoch ${this.epoch + 1} at batch ${this.batch + 1}: it was started with ${layout?.trainRows} training rows in batches of ${layout?.batchSize}, this fit has ${n} in batches of ${batchSize}`,
+        );
+      }
+    } else {
+      this.epoch = initialEpoch;
+      this.batch = 0;
+    }
+    this.stopTraining = false;
+    const history = {} as History["history"];
+    for (const key of HISTORY_KEYS) history[key] = [];
+    return {
+      x: inputs.values.subarray(0, n * IN),
+      y: targets.subarray(0, n * OUT),
+      n,
+      valX,
+      valY,
+      valRows,
+      epochs,
+      batchSize,
+      batches: Math.ceil(n / batchSize),
+      shuffle: options.shuffle ?? spec.training.shuffle,
+      seed: options.seed ?? this.seed,
+      order: new Uint32Array(n),
+      xb: new Float64Array(batchSize * IN),
+      yb: new Float64Array(batchSize * OUT),
+      chunkOut: new Float64Array(Math.min(n, PREDICT_CHUNK_ROWS) * OUT),
+      valOut: new Float64Array(valRows * OUT),
+      callbacks: options.callbacks ?? {},
+      history: { epoch: [], history },
+    };
+  }
+
+  /** Resets the running loss of a new epoch. */
+  private startEpoch(run: FitRun): void {
+    this.epochLossSum = 0;
+    this.epochRows = 0;
+    this.epochLayout = { trainRows: run.n, batchSize: run.batchSize };
+  }
+
+  /**
+   * The row order of epoch `this.epoch`: 0..n-1, Fisher-Yates shuffled (when shuffling) by a
+   * SeededRandom on stream epoch + 1 of the seed: a function of (seed, epoch) only.
+   */
+  private epochOrder(run: FitRun): Uint32Array {
+    return shuffledOrder(run.order, run.n, run.shuffle ? run.seed : null, this.epoch);
+  }
+
+  /** Gathers batch `this.batch`, checks its loss, updates; returns the onBatchEnd result. */
+  private trainBatch(run: FitRun, order: Uint32Array): ReturnType<NonNullable<FitCallbacks["onBatchEnd"]>> {
+    const IN = spec.inputSize;
+    const OUT = spec.outputSize;
+    const start = this.batch * run.batchSize;
+    const rows = Math.min(run.batchSize, run.n - start);
+    const { x, y, xb, yb } = run;
+    for (let r = 0; r < rows; r++) {
+      const i = order[start + r]!;
+      for (let k = 0; k < IN; k++) xb[r * IN + k] = x[i * IN + k]!;
+      for (let k = 0; k < OUT; k++) yb[r * OUT + k] = y[i * OUT + k]!;
+    }
+    const state = this.state;
+    const loss = lossAndGradient(state.params, xb, yb, rows, state.grad);
+    // Checked before the update, so params stay those of the last good step.
+    if (!Number.isFinite(loss)) throw new NonFiniteLossError(loss, this.epoch, this.batch, state.step, firstNonFiniteLayer(state.grad));
+    const lr = learningRate(state.step);
+    applyUpdate(state);
+    this.epochLossSum += loss * rows;
+    this.epochRows += rows;
+    const batch = this.batch;
+    this.batch += 1;
+    const onBatchEnd = run.callbacks.onBatchEnd;
+    return onBatchEnd === undefined ? undefined : onBatchEnd(batch, { batch, size: rows, loss, lr, step: state.step });
+  }
+
+  /** Closes the epoch: its logs (forward-only metrics, validation included), the history; moves the cursor on. */
+  private endEpoch(run: FitRun): [number, EpochLogs] {
+    const epoch = this.epoch;
+    const logs: EpochLogs = { loss: this.epochLossSum / this.epochRows, lr: learningRate(this.state.step - 1) };
+    addEpochMetrics(logs, this.state.params, run);
+    this.epoch += 1;
+    this.batch = 0;
+    this.epochLayout = null;
+    run.history.epoch.push(epoch);
+    const h = run.history.history;
+    for (const key of HISTORY_KEYS) {
+      const value = logs[key];
+      if (value !== undefined) h[key].push(value);
+    }
+    return [epoch, logs];
+  }
+}
+
+/** The first layer with a NaN or infinite gradient (weights or biases), or null. */
+function firstNonFiniteLayer(grad: ParamArray): string | null {
+  for (const layer of TRAINING_LAYERS) {
+    for (let p = layer.weights[0]; p < layer.biases[1]; p++) {
+      if (!Number.isFinite(grad[p]!)) return layer.name;
+    }
+  }
+  return null;
+}
+
+export type { FitRun };

@@ -1,0 +1,187 @@
+/**
+ * `mlpc export --to ts|js`: an inference-only module with everything a trained model needs baked
+ * in (parameters, input scaling, feature and class names) and nothing else: no trainer, no
+ * imports, no globals beyond Math. `predict(row)` takes raw feature values, so nobody can forget
+ * the scaling.
+ *
+ * Bit for bit the generated training module's forwardBatch (what `mlpc predict` runs): the scaling
+ * is applyStandardizer's `(x - mean) / std`, every unit sums bias first and then w_i x_i in input
+ * order (as unrolled.ts and loops.ts do), the activations are activationCode's expressions with
+ * helperSource's helpers (fdlibm erf for gelu), and softmax subtracts the row max and sums the
+ * exponentials in order. One compact loop serves every layer: the size budget is the weights.
+ */
+import { activationCode, activationName, helperSource, orderHelpers, type Helper } from "../codegen/activation.js";
+import { emitJavaScript } from "../codegen/module.js";
+import { CodeLines, int, num, safeFileName } from "../codegen/text.js";
+import { VERSION } from "../version.js";
+import { describeLayers, outputNames, type TrainedModel } from "./model.js";
+import { encodeBase64 } from "./base64.js";
+
+export type ExportDtype = "f64" | "f32";
+
+export interface ExportOptions {
+  /** How the parameters are stored in the module: f64 exactly, or f32 at half the size. */
+  readonly dtype: ExportDtype;
+  /** The program's file name, for the header. */
+  readonly sourceName: string;
+}
+
+/** Characters of base64 a line, so the weights do not become one enormous line. */
+const BASE64_LINE = 96;
+
+/** A string literal safe anywhere, even inlined in an HTML <script>. */
+function str(text: string): string {
+  return JSON.stringify(text).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+}
+
+function numberList(values: readonly number[]): string {
+  return `[${values.map(num).join(", ")}]`;
+}
+
+/** The parameters as little-endian float64 (or float32) bytes in base64, without padding. */
+export function encodeParams(params: ArrayLike<number>, dtype: ExportDtype): string {
+  const size = dtype === "f64" ? 8 : 4;
+  const view = new DataView(new ArrayBuffer(params.length * size));
+  for (let i = 0; i < params.length; i++) {
+    if (dtype === "f64") view.setFloat64(i * size, params[i]!, true);
+    else view.setFloat32(i * size, params[i]!, true);
+  }
+  return encodeBase64(new Uint8Array(view.buffer));
+}
+
+function task(model: TrainedModel): "binary" | "multiclass" | "multilabel" | "regression" {
+  if (model.target.kind === "class") return model.ir.outputSize === 1 ? "binary" : "multiclass";
+  return model.target.kind;
+}
+
+/** The forward helpers the hidden and output activations call (derivatives are never needed). */
+function forwardHelpers(forwards: readonly string[]): Helper[] {
+  const all: Helper[] = ["erf", "gelu", "geluDerivative", "geluTanh", "geluTanhDerivative", "swish", "swishDerivative"];
+  return orderHelpers(new Set(all.filter((h) => forwards.some((f) => f.includes(`${h}(`)))));
+}
+
+/** The exported module's TypeScript source. Deterministic: the same inputs give the same bytes. */
+export function emitInferenceModule(model: TrainedModel, options: ExportOptions): string {
+  const { ir, scaling } = model;
+  const kind = task(model);
+  const N = int(ir.inputSize);
+  const names = outputNames(model.target);
+  const layers = ir.layers;
+  const output = layers[layers.length - 1]!;
+  const softmax = output.activation.kind === "softmax";
+  const forwards = layers.map((l) => (l === output && softmax ? "z" : activationCode(l.activation).forward("z")));
+  const out = new CodeLines();
+
+  const dims = describeLayers(layers.map((l) => ({ inputs: l.inputs, units: l.units, activation: activationName(l.activation) })));
+  out.line(`// ${safeFileName(ir.name)} (${dims}, ${ir.paramCount} parameters, ${options.dtype}): inference only, exported by mlpc ${VERSION}`);
+  out.line(`// from ${safeFileName(options.sourceName)}; do not edit. predict() takes raw feature values${scaling === null ? "" : " and applies the training scaling"}.`);
+  out.line("/** The input columns, in the order a number array follows. */");
+  out.line(`export const featureNames = [${model.features.map(str).join(", ")}] as const;`);
+  out.line(`/** ${kind === "regression" ? "The target columns" : kind === "multilabel" ? "The label columns" : "The class names as in the training CSV"}, in output order. */`);
+  out.line(`export const ${kind === "regression" ? "targetNames" : "classNames"} = [${names.map(str).join(", ")}] as const;`);
+  if (kind === "regression") out.line("export const classNames = [] as const;");
+  out.line("export type FeatureName = (typeof featureNames)[number];");
+  if (kind !== "regression") out.line("export type ClassName = (typeof classNames)[number];");
+  out.line("/** Numbers in featureNames order, or an object keyed by feature name. */");
+  out.line("export type Row = ArrayLike<number> | { readonly [name in FeatureName]: number };");
+  if (kind === "binary" || kind === "multiclass") out.line("export interface Prediction { readonly label: ClassName; readonly index: number; readonly probabilities: number[] }");
+  else if (kind === "multilabel") out.line("/** labels: those with probability >= 0.5. */\nexport interface Prediction { readonly labels: ClassName[]; readonly probabilities: number[] }");
+  else out.line("export interface Prediction { readonly values: number[] }");
+  if (scaling !== null) {
+    out.line(`const MEAN = ${numberList(scaling.mean)};`);
+    out.line(`const STD = ${numberList(scaling.std)};`);
+  }
+  out.line("// inputs, units, offset of W (row-major), offset of b");
+  out.line(`const LAYERS = [${layers.map((l) => `[${int(l.inputs)}, ${int(l.units)}, ${int(l.weightOffset)}, ${int(l.biasOffset)}]`).join(", ")}] as const;`);
+  out.line(`const ACT: readonly ((z: number) => number)[] = [${forwards.map((f) => `(z) => ${f === "z" ? "z" : `(${f})`}`).join(", ")}];`);
+  const base64 = encodeParams(model.params, options.dtype);
+  const chunks: string[] = [];
+  for (let k = 0; k < base64.length; k += BASE64_LINE) chunks.push(str(base64.slice(k, k + BASE64_LINE)));
+  const size = options.dtype === "f64" ? 8 : 4;
+  out.line(`// little-endian float${size * 8}, base64`);
+  out.line(`const PARAMS = decode(${int(ir.paramCount)},`);
+  out.line(`  ${chunks.join(" +\n  ")});`);
+  for (const h of forwardHelpers(forwards)) out.append(helperSource(h).split("\n"));
+  out.line("function fail(at: string, message: string): never {");
+  out.line("  throw new TypeError(`${at}: ${message}`);");
+  out.line("}");
+  out.line("function decode(count: number, text: string): Float64Array {");
+  out.line(`  const bytes = new Uint8Array(count * ${size});`);
+  out.line("  let bits = 0, held = 0, k = 0;");
+  out.line("  for (const c of text) {");
+  out.line('    bits = (bits << 6) | "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".indexOf(c);');
+  out.line("    held += 6;");
+  out.line("    if (held >= 8) bytes[k++] = (bits >> (held -= 8)) & 255;");
+  out.line("  }");
+  out.line("  const view = new DataView(bytes.buffer);");
+  out.line(`  return Float64Array.from({ length: count }, (_, i) => view.getFloat${size * 8}(i * ${size}, true));`);
+  out.line("}");
+  out.line("function input(row: Row, at: string): Float64Array {");
+  out.line('  if (typeof row !== "object" || row === null) fail(at, `expected an array or an object, got ${String(row)}`);');
+  out.line("  const list = Array.isArray(row) || ArrayBuffer.isView(row);");
+  out.line("  const values = row as ArrayLike<unknown> & Readonly<Record<string, unknown>>;");
+  out.line(`  if (list && values.length !== ${N}) fail(at, \`expected ${N} numbers (\${featureNames.join(", ")}), got \${values.length}\`);`);
+  out.line("  if (!list) for (const key of Object.keys(values)) if (!(featureNames as readonly string[]).includes(key)) fail(at, `unknown feature ${JSON.stringify(key)}`);");
+  out.line(`  const x = new Float64Array(${N});`);
+  out.line(`  for (let i = 0; i < ${N}; i++) {`);
+  out.line("    const name = featureNames[i]!;");
+  out.line("    const v = list ? values[i] : values[name];");
+  out.line("    if (v === undefined) fail(at, `missing feature ${JSON.stringify(name)}`);");
+  out.line('    if (typeof v !== "number" || !Number.isFinite(v)) fail(at, `${JSON.stringify(name)} must be a finite number, got ${String(v)}`);');
+  out.line(`    x[i] = ${scaling === null ? "v" : "(v - MEAN[i]!) / STD[i]!"};`);
+  out.line("  }");
+  out.line("  return x;");
+  out.line("}");
+  out.line("// Sums bias first, then w_i x_i in input order, as the training module does (same numbers).");
+  out.line("function outputs(x: Float64Array): number[] {");
+  out.line("  let a = x;");
+  out.line("  LAYERS.forEach(([inputs, units, w, b], k) => {");
+  out.line("    const next = new Float64Array(units);");
+  out.line("    for (let j = 0; j < units; j++) {");
+  out.line("      let s = PARAMS[b + j]!;");
+  out.line("      for (let i = 0, o = w + j * inputs; i < inputs; i++) s += PARAMS[o + i]! * a[i]!;");
+  out.line("      next[j] = ACT[k]!(s);");
+  out.line("    }");
+  out.line("    a = next;");
+  out.line("  });");
+  if (softmax) {
+    out.line("  const max = Math.max(...a);");
+    out.line("  const e = Array.from(a, (z) => Math.exp(z - max));");
+    out.line("  let sum = 0;");
+    out.line("  for (const v of e) sum += v;");
+    out.line("  return e.map((v) => v / sum);");
+  } else {
+    out.line("  return Array.from(a);");
+  }
+  out.line("}");
+  out.line("function predictRow(row: Row, at: string): Prediction {");
+  out.line("  const p = outputs(input(row, at));");
+  if (kind === "binary") {
+    out.line(`  // one sigmoid: p of ${str(names[1]!)}, chosen from 0.5 up as mlpc predict does`);
+    out.line("  const index = p[0]! >= 0.5 ? 1 : 0;");
+    out.line("  return { label: classNames[index]!, index, probabilities: [1 - p[0]!, p[0]!] };");
+  } else if (kind === "multiclass") {
+    out.line("  let index = 0;");
+    out.line("  for (let j = 1; j < p.length; j++) if (p[j]! > p[index]!) index = j;");
+    out.line("  return { label: classNames[index]!, index, probabilities: p };");
+  } else if (kind === "multilabel") {
+    out.line("  return { labels: classNames.filter((_, j) => p[j]! >= 0.5), probabilities: p };");
+  } else {
+    out.line("  return { values: p };");
+  }
+  out.line("}");
+  out.line("/** One row of raw feature values; throws a TypeError saying what is wrong with a bad row. */");
+  out.line("export function predict(row: Row): Prediction {");
+  out.line('  return predictRow(row, "predict");');
+  out.line("}");
+  out.line("/** Every row; an error names the row. */");
+  out.line("export function predictBatch(rows: readonly Row[]): Prediction[] {");
+  out.line("  return rows.map((row, r) => predictRow(row, `predictBatch: row ${r}`));");
+  out.line("}");
+  return out.toString() + "\n";
+}
+
+/** The same module as ESM JavaScript plus its declarations. */
+export function emitInferenceJavaScript(model: TrainedModel, options: ExportOptions): { js: string; dts: string } {
+  return emitJavaScript(emitInferenceModule(model, options));
+}
