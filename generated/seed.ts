@@ -632,6 +632,14 @@ export function trainStep(state: TrainState, x: ArrayLike<number>, y: ArrayLike<
   return loss;
 }
 
+/**
+ * J and dJ/dparams (into state.grad) of one training batch: what the Trainer computes before each update.
+ * This model has no dropout: the seed is not needed.
+ */
+function batchGradient(state: TrainState, x: Float64Array, y: Float64Array, rows: number, _seed: number): number {
+  return lossAndGradient(state.params, x, y, rows, state.grad);
+}
+
 // -------------------------------------------------------------------------------------------------
 // Training: the Trainer (Keras-like fit / predict / evaluate, checkpoints)
 // -------------------------------------------------------------------------------------------------
@@ -1219,7 +1227,7 @@ export class Trainer {
       for (let k = 0; k < OUT; k++) yb[r * OUT + k] = y[i * OUT + k]!;
     }
     const state = this.state;
-    const loss = lossAndGradient(state.params, xb, yb, rows, state.grad);
+    const loss = batchGradient(state, xb, yb, rows, run.seed);
     // Checked before the update, so params stay those of the last good step.
     if (!Number.isFinite(loss)) throw new NonFiniteLossError(loss, this.epoch, this.batch, state.step, firstNonFiniteLayer(state.grad));
     const lr = learningRate(state.step);

@@ -7,6 +7,7 @@ import { printFunction } from "./declaration.js";
 import { emitLossScales, emitUnrolledLossRow, emitUnrolledOutput, lossComment } from "./loss.js";
 import {
   commentBlock,
+  dropoutDeclarations,
   emitBatchChecks,
   forwardBatchDocs,
   forwardBatchParameters,
@@ -19,12 +20,15 @@ import {
   returnLossOf,
   type Context,
 } from "./network.js";
+import type { LayerPlan } from "./plan.js";
 import { times } from "./text.js";
 import {
   declareGradientSums,
   declareWeights,
   emitUnrolledBackward,
   emitUnrolledDeltaLocals,
+  droppedInputNames,
+  emitUnrolledDropout,
   emitUnrolledForward,
   inputNames,
   loadRow,
@@ -32,10 +36,11 @@ import {
   range,
   storeGradientSums,
 } from "./unrolled.js";
+import { denseLayers } from "../ir/layers.js";
 
-/** forwardBatch, lossAndGradient and lossOf of the fused shape. */
+/** forwardBatch, lossAndGradient and lossOf of the fused shape (and the dropout masks, if any). */
 export function fusedDeclarations(cx: Context): string[] {
-  return [fusedForwardBatch(cx), fusedLossAndGradient(cx), fusedLossOf(cx)];
+  return [fusedForwardBatch(cx), ...dropoutDeclarations(cx), fusedLossAndGradient(cx), fusedLossOf(cx)];
 }
 
 /** lossOf: one straight pass over the rows, the loss terms of lossAndGradient without dz. */
@@ -51,7 +56,7 @@ function fusedLossOf(cx: Context): string {
       emitBatchChecks(out, cx, false);
       emitLossScales(out, ir, false);
       out.line("let loss = 0;");
-      for (const l of ir.layers) declareWeights(out, l);
+      for (const l of denseLayers(ir)) declareWeights(out, l);
       out.block("for (let r = 0; r < rows; r++)", () => {
         out.line(`const xo = ${times("r", ir.inputSize)};`);
         const yo = ir.outputSize === 1 ? "r" : "yo";
@@ -78,7 +83,7 @@ function fusedForwardBatch(cx: Context): string {
     body: (out) => {
       emitBatchChecks(out, cx, false);
       out.comment("The weights, read once per call into named constants.");
-      for (const l of ir.layers) declareWeights(out, l);
+      for (const l of denseLayers(ir)) declareWeights(out, l);
       out.block("for (let r = 0; r < rows; r++)", () => {
         out.line(`const xo = ${times("r", ir.inputSize)};`);
         loadRow(out, range(ir.inputSize).map(local.x), "x", "xo");
@@ -97,6 +102,11 @@ function fusedForwardBatch(cx: Context): string {
   });
 }
 
+/** A layer's inputs while training: after its dropout, the kept values d; otherwise a (or x). */
+function trainingInputs(p: LayerPlan): string[] {
+  return p.dropout === null ? inputNames(p.layer) : droppedInputNames(p.layer);
+}
+
 function fusedLossAndGradient(cx: Context): string {
   const { ir } = cx;
   const layers = cx.plan.layers;
@@ -109,10 +119,11 @@ function fusedLossAndGradient(cx: Context): string {
     body: (out) => {
       emitBatchChecks(out, cx, true);
       out.comment("The weights, read once per call into named constants.");
-      for (const l of ir.layers) declareWeights(out, l);
+      for (const l of denseLayers(ir)) declareWeights(out, l);
       out.comment("dJ/dW and dJ/db, summed over the batch's rows in locals and stored once at the end.");
-      for (const l of ir.layers) declareGradientSums(out, l);
+      for (const l of denseLayers(ir)) declareGradientSums(out, l);
       emitLossScales(out, ir);
+      if (layers.some((p) => p.dropout !== null)) out.line("drawDropoutMasks(rows, random);");
       out.line("let loss = 0;");
       out.block("for (let r = 0; r < rows; r++)", () => {
         out.line(`const xo = ${times("r", ir.inputSize)};`);
@@ -123,8 +134,13 @@ function fusedLossAndGradient(cx: Context): string {
         out.blank();
         out.comment("---- forward ----");
         for (const p of layers) {
+          if (p.dropout !== null) {
+            out.comment(`${p.dropout.name}: d = ${p.layer.index === 1 ? "x" : `a${p.layer.index - 1}`} * m, the row's mask (0 or 1 / (1 - ${p.dropout.rate}))`);
+            emitUnrolledDropout(out, p.layer, p.dropout.index, times("r", p.layer.inputs));
+            out.blank();
+          }
           commentBlock(out, layerNote(p.layer, p.isOutput, cx.ir.loss.kind));
-          emitUnrolledForward(out, p.layer, inputNames(p.layer), p.isOutput);
+          emitUnrolledForward(out, p.layer, trainingInputs(p), p.isOutput);
           out.blank();
         }
         out.comment("---- loss, and dJ/dz at the output ----");
@@ -135,22 +151,23 @@ function fusedLossAndGradient(cx: Context): string {
         for (let k = layers.length - 1; k >= 0; k--) {
           const p = layers[k]!;
           const prev = k > 0 ? layers[k - 1]!.layer : null;
-          out.comment(`${p.layer.name}: dW${p.layer.index} += dz${p.layer.index} ${k === 0 ? "x" : `a${k}`}^T, db${p.layer.index} += dz${p.layer.index}`);
+          out.comment(`${p.layer.name}: dW${p.layer.index} += dz${p.layer.index} ${p.dropout !== null ? `d${k}` : k === 0 ? "x" : `a${k}`}^T, db${p.layer.index} += dz${p.layer.index}`);
           emitUnrolledBackward(
             out,
             p.layer,
-            inputNames(p.layer),
+            trainingInputs(p),
             range(p.layer.units).map((j) => local.dz(p.layer.index, j)),
             prev !== null,
           );
           if (prev !== null) {
-            out.comment(`${prev.name}: dz${prev.index} = da${prev.index} * ${activationCode(prev.activation).localDerivative}`);
-            emitUnrolledDeltaLocals(out, prev);
+            const masked = p.dropout !== null;
+            out.comment(`${prev.name}: dz${prev.index} = da${prev.index}${masked ? ` * m${prev.index}` : ""} * ${activationCode(prev.activation).localDerivative}`);
+            emitUnrolledDeltaLocals(out, prev, masked);
           }
           out.blank();
         }
       });
-      for (const l of ir.layers) storeGradientSums(out, l);
+      for (const l of denseLayers(ir)) storeGradientSums(out, l);
       out.line(returnLoss(cx, "loss * lossScale"));
     },
   });

@@ -8,6 +8,7 @@ import { printFunction, withDocs, type Parameter } from "./declaration.js";
 import { emitBlockedForwardBody, emitBlockedInputDelta, emitBlockedWeightGradient, forwardStore } from "./loops.js";
 import { emitLossAtLogitsBody, emitLossLoop, emitLossScales, emitOutputActivationBody, lossComment } from "./loss.js";
 import {
+  dropoutDeclarations,
   emitBatchChecks,
   forwardBatchDocs,
   forwardBatchParameters,
@@ -30,21 +31,31 @@ const scratch = {
   a: (k: number): string => `scratchA${k}`,
   z: (k: number): string => `scratchZ${k}`,
   dz: (k: number): string => `scratchDz${k}`,
+  /** After a dropout on layer k's output (k = 0: the input): the kept values d, and dJ/dd. */
+  d: (k: number): string => `scratchD${k}`,
+  dd: (k: number): string => `scratchDd${k}`,
 };
 
 /** Which scratch arrays a layer needs: a for hidden layers, z where kept, dz for every layer. */
-function scratchArrays(p: LayerPlan): string[] {
+function scratchArrays(p: LayerPlan): ScratchArray[] {
   const k = p.layer.index;
-  return [...(p.isOutput ? [] : [scratch.a(k)]), ...(p.isOutput || p.keepsZ ? [scratch.z(k)] : []), scratch.dz(k)];
+  const own = [...(p.isOutput ? [] : [scratch.a(k)]), ...(p.isOutput || p.keepsZ ? [scratch.z(k)] : []), scratch.dz(k)];
+  // A dropout before the layer keeps its input's kept values (and, inside the network, their delta).
+  const dropped = p.dropout === null ? [] : [scratch.d(k - 1), ...(k > 1 ? [scratch.dd(k - 1)] : [])];
+  return [
+    ...dropped.map((name) => ({ name, units: p.layer.inputs, layer: p.dropout!.name })),
+    ...own.map((name) => ({ name, units: p.layer.units, layer: p.layer.name })),
+  ];
 }
 
 /** The layered network in reading order: storage, forward by layer, loss, backward by layer, entry points. */
 export function layeredDeclarations(cx: Context): string[] {
   const layers = cx.plan.layers;
-  const arrays: ScratchArray[] = layers.flatMap((p) => scratchArrays(p).map((name) => ({ name, units: p.layer.units, layer: p.layer.name })));
+  const arrays: ScratchArray[] = layers.flatMap(scratchArrays);
   return [
     ...(cx.sx === null ? scratchDeclarations(arrays) : simdRuntimeDeclarations(cx.sx, arrays)),
-    ...layers.map((p) => layerForward(cx, p)),
+    ...dropoutDeclarations(cx),
+    ...layers.flatMap((p) => (p.dropout === null ? [layerForward(cx, p)] : [dropoutForward(cx, p), layerForward(cx, p)])),
     printFunction({
       name: "outputActivation",
       parameters: [
@@ -68,7 +79,7 @@ export function layeredDeclarations(cx: Context): string[] {
       docs: [...lossComment(cx.ir), "Returns the batch's mean data loss; writes dJ/dz into dz."],
       body: (out) => emitLossAtLogitsBody(out, cx.ir, cx.output),
     }),
-    ...[...layers].reverse().map((p) => layerBackward(cx, p)),
+    ...[...layers].reverse().flatMap((p) => (p.dropout === null || p.layer.index === 1 ? [layerBackward(cx, p)] : [layerBackward(cx, p), dropoutBackward(cx, p)])),
     forwardFunction(cx),
     layeredForwardBatch(cx),
     layeredLossAndGradient(cx),
@@ -194,9 +205,69 @@ function emitUnrolledForwardFunctionBody(out: CodeLines, p: LayerPlan): void {
   });
 }
 
+/**
+ * dropoutForward{d}: the kept values d = input * mask of a batch (training only; forwardBatch and
+ * lossOf skip it, so prediction sees every unit unscaled).
+ */
+function dropoutForward(cx: Context, p: LayerPlan): string {
+  const d = p.dropout!;
+  return printFunction({
+    name: `dropoutForward${d.index}`,
+    parameters: [
+      { name: "input", type: inputType(cx, p) },
+      { name: "rows", type: "number" },
+      { name: "kept", type: cx.S },
+    ],
+    returnType: "void",
+    docs: [`${d.name} (rate ${d.rate}) on ${p.layer.name}'s input: kept = input * mask, mask from drawDropoutMasks (0 or 1 / (1 - ${d.rate})).`],
+    body: (out) => {
+      out.line(`const n = ${times("rows", p.layer.inputs)};`);
+      out.line(`for (let k = 0; k < n; k++) kept[k] = ${read("input", "k")} * ${read(`dropoutMask${d.index}`, "k")};`);
+    },
+  });
+}
+
+/**
+ * dropoutBackward{d}: dJ/dz of the layer before the dropout, from dJ/dd (what the next layer's
+ * backward wrote): dJ/da = dJ/dd * mask, then the activation's local derivative.
+ */
+function dropoutBackward(cx: Context, p: LayerPlan): string {
+  const d = p.dropout!;
+  const prevPlan = cx.plan.layers[p.layer.index - 2]!;
+  const act = activationCode(prevPlan.layer.activation);
+  return printFunction({
+    name: `dropoutBackward${d.index}`,
+    parameters: [
+      { name: "dKept", type: cx.S },
+      { name: "a", type: cx.S },
+      { name: "rows", type: "number" },
+      { name: "dz", type: cx.S },
+      ...(prevPlan.keepsZ ? [{ name: "z", type: cx.S }] : []),
+    ],
+    returnType: "void",
+    docs: [`Backward through ${d.name}: dJ/dz${prevPlan.layer.index} = dJ/dd * mask * ${act.localDerivative}.`],
+    body: (out) => {
+      out.line(`const n = ${times("rows", p.layer.inputs)};`);
+      out.block("for (let k = 0; k < n; k++)", () => {
+        const da = `${read("dKept", "k")} * ${read(`dropoutMask${d.index}`, "k")}`;
+        out.line(`dz[k] = ${act.derivative(da, read("a", "k"), prevPlan.keepsZ ? read("z", "k") : null)};`);
+      });
+    },
+  });
+}
+
+/**
+ * The layer before a dropout as the next layer's backward sees it: the delta it writes is dJ/dd
+ * (the derivative is the dropout's backward's job), so it passes as linear with no z.
+ */
+function deltaTarget(prevPlan: LayerPlan | undefined, p: LayerPlan): LayerPlan | undefined {
+  if (prevPlan === undefined || p.dropout === null) return prevPlan;
+  return { ...prevPlan, layer: { ...prevPlan.layer, activation: { kind: "linear" } }, keepsZ: false };
+}
+
 function layerBackward(cx: Context, p: LayerPlan): string {
   const { layer } = p;
-  const prevPlan = cx.plan.layers[layer.index - 2];
+  const prevPlan = deltaTarget(cx.plan.layers[layer.index - 2], p);
   // Only the input delta reads weights: the first layer's backward (and a wasm layer's) needs no params.
   const readsParams = !p.wasm && prevPlan !== undefined;
   const parameters: Parameter[] = [
@@ -215,7 +286,11 @@ function layerBackward(cx: Context, p: LayerPlan): string {
     docs: [
       `Backward through ${layer.name} (${layer.inputs} -> ${layer.units}), ${passDescription(p, p.backward)}:`,
       `dz holds dJ/dz${layer.index} (rows x ${layer.units}); writes dW${layer.index} and db${layer.index} into grad` +
-        (prevPlan !== undefined ? `, and dJ/dz${layer.index - 1} = (sum_j W[j][i] dz[r][j]) * f'(z${layer.index - 1}) into dzPrev.` : "."),
+        (prevPlan === undefined
+          ? "."
+          : p.dropout !== null
+            ? `, and dJ/dd${layer.index - 1} = sum_j W[j][i] dz[r][j] (d: the input after ${p.dropout.name}) into dzPrev.`
+            : `, and dJ/dz${layer.index - 1} = (sum_j W[j][i] dz[r][j]) * f'(z${layer.index - 1}) into dzPrev.`),
     ],
     body: (out) => {
       if (p.wasm && cx.sx !== null) emitWasmBackwardBody(out, cx.sx, p, prevPlan);
@@ -255,10 +330,15 @@ function firstInput(cx: Context): string {
   return cx.sx !== null ? STAGED_X : "x";
 }
 
-function forwardCalls(out: CodeLines, cx: Context, rows = "rows", x = firstInput(cx)): void {
+/** The forward calls in order; `training` puts each dropout's kept values between its layers. */
+function forwardCalls(out: CodeLines, cx: Context, rows = "rows", x = firstInput(cx), training = false): void {
   for (const p of cx.plan.layers) {
     const k = p.layer.index;
-    const input = k === 1 ? x : scratch.a(k - 1);
+    let input = k === 1 ? x : scratch.a(k - 1);
+    if (training && p.dropout !== null) {
+      out.line(`dropoutForward${p.dropout.index}(${input}, ${rows}, ${scratch.d(k - 1)});`);
+      input = scratch.d(k - 1);
+    }
     const outputs = forwardOutputs(p).map((name) => (name === "a" ? scratch.a(k) : scratch.z(k)));
     out.line(`forwardDense${k}(${[...(p.wasm ? [] : ["params"]), input, rows, ...outputs].join(", ")});`);
   }
@@ -296,19 +376,26 @@ function layeredLossAndGradient(cx: Context): string {
     body: (out) => {
       emitBatchChecks(out, cx, true);
       out.line("ensureCapacity(rows);");
+      if (cx.plan.layers.some((p) => p.dropout !== null)) out.line("drawDropoutMasks(rows, random);");
       if (cx.sx !== null) {
         out.line("stageParams(params);");
         out.line("stageInput(x, 0, rows);");
       }
-      forwardCalls(out, cx);
+      forwardCalls(out, cx, "rows", firstInput(cx), true);
       out.line(`const loss = lossAtLogits(${scratch.z(L)}, y, rows, ${scratch.dz(L)});`);
       for (let k = L; k >= 1; k--) {
         const p = cx.plan.layers[k - 1]!;
         const prev = cx.plan.layers[k - 2];
-        const args = [...(!p.wasm && prev !== undefined ? ["params"] : []), "grad", k === 1 ? firstInput(cx) : scratch.a(k - 1), scratch.dz(k), "rows"];
-        if (prev !== undefined) args.push(scratch.dz(k - 1));
-        if (prev?.keepsZ === true) args.push(scratch.z(k - 1));
+        const dropped = p.dropout !== null;
+        const input = dropped ? scratch.d(k - 1) : k === 1 ? firstInput(cx) : scratch.a(k - 1);
+        const args = [...(!p.wasm && prev !== undefined ? ["params"] : []), "grad", input, scratch.dz(k), "rows"];
+        if (prev !== undefined) args.push(dropped ? scratch.dd(k - 1) : scratch.dz(k - 1));
+        if (prev?.keepsZ === true && !dropped) args.push(scratch.z(k - 1));
         out.line(`backwardDense${k}(${args.join(", ")});`);
+        if (dropped && prev !== undefined) {
+          const zArg = prev.keepsZ ? [scratch.z(k - 1)] : [];
+          out.line(`dropoutBackward${p.dropout!.index}(${[scratch.dd(k - 1), scratch.a(k - 1), "rows", scratch.dz(k - 1), ...zArg].join(", ")});`);
+        }
       }
       out.line(returnLoss(cx, "loss"));
     },

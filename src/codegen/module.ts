@@ -22,6 +22,7 @@ import { printValue, specValue } from "./spec.js";
 import { identifier, paramArrayType, safeFileName } from "./text.js";
 import { emitTrainingSection } from "./training.js";
 import { lanesOf } from "./wasm/kernels.js";
+import { denseLayers } from "../ir/layers.js";
 
 export interface EmitOptions {
   /** Per-layer unrolled or loop code: "auto" decides by measured size thresholds. */
@@ -51,7 +52,7 @@ export function emitModule(ir: ModelIR, options: EmitOptions): string {
   const simd = plan.layers.some((l) => l.wasm);
   const S = simd ? P : "Float64Array";
   const sx: SimdContext | null = simd ? { ir, lane: options.dtype, S, P, layers: plan.layers } : null;
-  const cx: Context = { ir, plan, P, output: ir.layers[ir.layers.length - 1]!, S, sx };
+  const cx: Context = { ir, plan, P, output: denseLayers(ir)[denseLayers(ir).length - 1]!, S, sx };
   const adamLoop = sx === null ? null : emitWasmAdamLoop(sx, ir.optimizer.kind === "adamw", ir.optimizer.clip !== null);
   return printModule([
     headerComment(cx, options),
@@ -66,10 +67,10 @@ export function emitModule(ir: ModelIR, options: EmitOptions): string {
 
 /** The checker guarantees all of this; the emitter refuses to write wrong code if it is bypassed. */
 function validateIR(ir: ModelIR): void {
-  if (ir.layers.length === 0) throw new Error("mlpc codegen: a model needs at least one layer");
+  if (denseLayers(ir).length === 0) throw new Error("mlpc codegen: a model needs at least one layer");
   let expectedInputs = ir.inputSize;
   let offset = 0;
-  for (const l of ir.layers) {
+  for (const l of denseLayers(ir)) {
     for (const v of [l.inputs, l.units]) if (!Number.isSafeInteger(v) || v < 1) throw new Error(`mlpc codegen: bad size ${v} in ${l.name}`);
     if (l.inputs !== expectedInputs) throw new Error(`mlpc codegen: ${l.name} has ${l.inputs} inputs, expected ${expectedInputs}`);
     if (l.weightOffset !== offset || l.biasOffset !== offset + l.inputs * l.units || l.paramCount !== (l.inputs + 1) * l.units) {
@@ -79,14 +80,14 @@ function validateIR(ir: ModelIR): void {
     expectedInputs = l.units;
   }
   if (offset !== ir.paramCount || expectedInputs !== ir.outputSize) throw new Error("mlpc codegen: paramCount or outputSize disagrees with the layers");
-  assertLossFitsOutput(ir.loss.kind, ir.layers[ir.layers.length - 1]!, ir.layers);
+  assertLossFitsOutput(ir.loss.kind, denseLayers(ir)[denseLayers(ir).length - 1]!, denseLayers(ir));
   for (const v of [ir.regularization.l1, ir.regularization.l2]) if (!(v >= 0) || !Number.isFinite(v)) throw new Error("mlpc codegen: bad regularization");
 }
 
 /** The header: what the module is, the program, the parameter layout and the code shape. */
 function headerComment(cx: Context, options: EmitOptions): string {
   const { ir } = cx;
-  const counts = ir.layers.map((l) => `(${l.inputs}+1)*${l.units}`).join(" + ");
+  const counts = denseLayers(ir).map((l) => `(${l.inputs}+1)*${l.units}`).join(" + ");
   return docComment([
     `${identifier(ir.name)}: a multi-layer perceptron compiled by mlpc ${safeVersion(options.version)} from ${safeFileName(options.sourceName)}.`,
     "Generated code: do not edit; change the program and recompile. No imports, no globals.",
@@ -113,6 +114,6 @@ function safeVersion(version: string): string {
 /** The helper functions (erf, gelu, ...) the activations call, in dependency order. */
 function helperDeclarations(ir: ModelIR): string[] {
   const used = new Set<Helper>();
-  for (const l of ir.layers) for (const h of activationCode(l.activation).helpers) used.add(h);
+  for (const l of denseLayers(ir)) for (const h of activationCode(l.activation).helpers) used.add(h);
   return orderHelpers(used).map(helperSource);
 }

@@ -9,6 +9,8 @@ import { printFunction, type FunctionDeclaration, type Parameter } from "./decla
 import type { EmitPlan } from "./plan.js";
 import type { SimdContext } from "./simd.js";
 import { int, num, place, read, times, type CodeLines } from "./text.js";
+import { denseLayers, hasDropout } from "../ir/layers.js";
+import { withDocs } from "./declaration.js";
 
 /** Everything the function emitters share. */
 export interface Context {
@@ -76,7 +78,56 @@ export function lossParameters(cx: Context): Parameter[] {
     { name: "y", type: "ArrayLike<number>" },
     { name: "rows", type: "number" },
     { name: "grad", type: cx.P },
+    ...(hasDropout(cx.ir) ? [{ name: "random", type: "() => number", optional: true }] : []),
   ];
+}
+
+/**
+ * The dropout masks of a batch: one module-level array a dropout (rows x units, each 0 when the
+ * unit is dropped or 1 / (1 - rate) when kept) and drawDropoutMasks, which fills them in a fixed
+ * order (dropout_1 row by row, then dropout_2, ...) so both code shapes draw the same masks.
+ */
+export function dropoutDeclarations(cx: Context): string[] {
+  const drops = cx.plan.layers.flatMap((p) => (p.dropout === null ? [] : [{ d: p.dropout, before: p.layer }]));
+  if (drops.length === 0) return [];
+  const state = [
+    withDocs(["Rows the dropout masks below can hold; grown (never shrunk) by drawDropoutMasks."], "let dropoutCapacity = 0;"),
+    ...drops.map(({ d, before }) =>
+      withDocs(
+        [`${d.name} (rate ${num(d.rate)}) on ${before.name}'s input: rows x ${d.units} of 0 (dropped) or 1 / (1 - ${num(d.rate)}) (kept).`],
+        `let dropoutMask${d.index} = new Float64Array(0);`,
+      ),
+    ),
+  ].join("\n");
+  const draw = printFunction({
+    name: "drawDropoutMasks",
+    parameters: [
+      { name: "rows", type: "number" },
+      { name: "random", type: "(() => number) | undefined" },
+    ],
+    returnType: "void",
+    docs: [
+      "Inverted dropout while training: each unit is kept with probability 1 - rate and then scaled by",
+      "1 / (1 - rate), so its expected value is unchanged and nothing needs rescaling at prediction time.",
+      "random() is uniform in [0, 1): a unit is dropped when random() < rate. Without random (no",
+      "generator given) every mask is 1: the batch trains without dropout.",
+    ],
+    body: (out) => {
+      out.block("if (rows > dropoutCapacity)", () => {
+        out.line("dropoutCapacity = rows;");
+        for (const { d } of drops) out.line(`dropoutMask${d.index} = new Float64Array(${times("rows", d.units)});`);
+      });
+      for (const { d } of drops) {
+        const n = times("rows", d.units);
+        const mask = `dropoutMask${d.index}`;
+        out.block("if (random === undefined)", () => out.line(`${mask}.fill(1, 0, ${n});`));
+        out.block("else", () => {
+          out.line(`for (let k = 0; k < ${n}; k++) ${mask}[k] = random() < ${num(d.rate)} ? 0 : ${num(1 / (1 - d.rate))};`);
+        });
+      }
+    },
+  });
+  return [state, draw];
 }
 
 /** The parameters every forwardBatch takes. */
@@ -98,6 +149,9 @@ export function lossDocs(cx: Context): string[] {
     `The batch's loss J (data loss${hasRegularization(cx.ir) ? " + regularization" : ""}) and its gradient.`,
     `x is rows x ${cx.ir.inputSize}, y is rows x ${cx.ir.outputSize} (row-major${cx.ir.loss.kind === "softmax_ce" ? ", one-hot rows" : ""}).`,
     "Overwrites `grad` (the parameter layout) with dJ/dparams. Allocates nothing once warm.",
+    ...(hasDropout(cx.ir)
+      ? ["random (uniform in [0, 1)) draws this batch's dropout masks; without it dropout is off (identity)."]
+      : []),
   ];
 }
 
@@ -173,7 +227,7 @@ export function regularizeFunction(cx: Context, gradient = true): string {
     body: (out) => {
       if (l1 !== 0) out.line("let sumAbs = 0;");
       if (l2 !== 0) out.line("let sumSquares = 0;");
-      for (const l of cx.ir.layers) {
+      for (const l of denseLayers(cx.ir)) {
         out.block(`for (let p = ${int(l.weightOffset)}; p < ${int(l.biasOffset)}; p++)`, () => {
           out.line(`const w = ${read("params", "p")};`);
           if (l1 !== 0) out.line("sumAbs += Math.abs(w);");

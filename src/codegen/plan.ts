@@ -8,7 +8,8 @@
  * 30-175x slower than a loop. The thresholds below were chosen by bench/unroll-threshold.mjs;
  * docs/architecture.md has the numbers.
  */
-import type { DenseLayer, ModelIR } from "../ir/types.js";
+import { denseLayers, inputDropout } from "../ir/layers.js";
+import type { DenseLayer, DropoutLayer, ModelIR } from "../ir/types.js";
 import { activationCode } from "./activation.js";
 
 export type UnrollMode = "auto" | "full" | "none";
@@ -29,6 +30,8 @@ export interface LayerPlan {
    * (simd.ts). Only for layers that would otherwise loop, and whose inputs fill whole vectors.
    */
   readonly wasm: boolean;
+  /** The dropout on this layer's input while training (rate > 0), or null. */
+  readonly dropout: DropoutLayer | null;
 }
 
 export interface EmitPlan {
@@ -96,13 +99,13 @@ export interface PlanTuning {
  * everywhere; `auto` unrolls passes up to the measured thresholds.
  */
 export function planEmission(ir: ModelIR, unroll: UnrollMode, tuning: PlanTuning = {}, simdLanes: number | null = null): EmitPlan {
-  const last = ir.layers.length - 1;
-  const totalMacs = ir.layers.reduce((s, l) => s + l.inputs * l.units, 0);
+  const last = denseLayers(ir).length - 1;
+  const totalMacs = denseLayers(ir).reduce((s, l) => s + l.inputs * l.units, 0);
   // auto fuses a small enough network outright: every pass unrolled, whatever the layer sizes.
   const fuseAll = unroll === "auto" && tuning.fuse !== false && totalMacs <= (tuning.fusedMaxMacs ?? AUTO_FUSED_MAX_MACS) && fusedFits(totalMacs);
   const forwardMax = fuseAll ? Infinity : (tuning.forwardMaxMacs ?? AUTO_FORWARD_MAX_MACS);
   const backwardMax = fuseAll ? Infinity : (tuning.backwardMaxMacs ?? AUTO_BACKWARD_MAX_MACS);
-  const layers = ir.layers.map((layer, k): LayerPlan => {
+  const layers = denseLayers(ir).map((layer, k): LayerPlan => {
     const macs = layer.inputs * layer.units;
     // Even a tuned threshold never unrolls past what one function can hold (forwardFits, backwardFits).
     const forwardUnrolled = unroll === "full" ? forwardFits(macs) : unroll === "auto" ? macs <= forwardMax && forwardFits(macs) : false;
@@ -118,6 +121,7 @@ export function planEmission(ir: ModelIR, unroll: UnrollMode, tuning: PlanTuning
       keepsZ: !isOutput && activationCode(layer.activation).needsZ,
       // The kernels read whole vectors along the inputs (no tail code): inputs % lanes must be 0.
       wasm: simdLanes !== null && !fuseAll && forward === "loop" && layer.inputs % simdLanes === 0,
+      dropout: inputDropout(ir, layer),
     };
   });
   const allUnrolled = layers.every((l) => l.forward === "unrolled" && l.backward === "unrolled");

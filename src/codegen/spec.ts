@@ -6,6 +6,7 @@
 import { optimizerSettings } from "../ir/optimizers.js";
 import type { Decay, DenseLayer, ModelIR, Optimizer } from "../ir/types.js";
 import { identifier, int, num } from "./text.js";
+import { denseLayers } from "../ir/layers.js";
 
 type Value = number | boolean | null | { readonly keyword: string } | readonly Value[] | { readonly [key: string]: Value };
 
@@ -66,7 +67,7 @@ export function specValue(ir: ModelIR, dtype: "f64" | "f32"): Value {
     dtype: kw(dtype),
     loss: kw(ir.loss.kind),
     task: kw(ir.loss.task),
-    layers: ir.layers.map(layerValue),
+    layers: denseLayers(ir).map(layerValue),
     optimizer: optimizerValue(ir.optimizer),
     schedule: { warmup: ir.schedule.warmup, decay: decayValue(ir.schedule.decay) },
     regularization: { l1: ir.regularization.l1, l2: ir.regularization.l2 },

@@ -11,6 +11,7 @@
 import type { DenseLayer, InitKind, ModelIR } from "../ir/types.js";
 import { RUNTIME_RANDOM } from "./runtime-embedded.js";
 import { docComment } from "./training-text.js";
+import { denseLayers } from "../ir/layers.js";
 
 /** Stream numbers keep initialization and each epoch's shuffle statistically independent. */
 export const INIT_STREAM = 0;
@@ -60,7 +61,7 @@ function emitLayerInit(layer: DenseLayer): string {
 
 /** initParams(seed?): the weights drawn layer by layer in layout order, biases left at 0. */
 export function emitInitParams(ir: ModelIR, array: string): string {
-  const used = new Set(ir.layers.map((l) => initRule(l.init, l.inputs, l.units).fill));
+  const used = new Set(denseLayers(ir).map((l) => initRule(l.init, l.inputs, l.units).fill));
   const helpers: string[] = [];
   if (used.has("fillUniform")) {
     helpers.push(`/** params[from..to) ~ U(-limit, limit): limit * (2u - 1), u uniform in [0, 1). */
@@ -84,7 +85,7 @@ function fillNormal(params: ${array}, from: number, to: number, std: number, ran
     `export function initParams(seed: number = ${ir.training.seed}): ${array} {`,
     `  const params = new ${array}(${ir.paramCount}); // zero-filled: the biases start at 0`,
     `  const random = new SeededRandom(seed, ${INIT_STREAM});`,
-    ...ir.layers.map(emitLayerInit),
+    ...denseLayers(ir).map(emitLayerInit),
     "  return params;",
     "}",
   ].join("\n");

@@ -4,6 +4,7 @@
  * gradient already holds the L1/L2 terms (lossAndGradient adds them), so regularization needs no
  * extra pass. Global-norm clipping needs the norm first, hence one extra read-only pass when on.
  */
+import { denseLayers, hasDropout } from "../ir/layers.js";
 import { optimizerState } from "../ir/optimizers.js";
 import type { ModelIR, Optimizer, OptimizerKind, OptimizerOf } from "../ir/types.js";
 import { docComment, num } from "./training-text.js";
@@ -197,7 +198,7 @@ const OPTIMIZER_CODE: { readonly [K in OptimizerKind]: OptimizerCode<K> } = {
         ...adamBiasCorrections(opt),
         `  // Decoupled weight decay (weight_decay = ${opt.weightDecay}) shrinks weights only, never biases.`,
         `  const decay = 1 - lr * ${num(opt.weightDecay)};`,
-        ...ir.layers.flatMap((l) => {
+        ...denseLayers(ir).flatMap((l) => {
           const wEnd = l.weightOffset + l.inputs * l.units;
           return [
             `  adamwRange(state, ${l.weightOffset}, ${wEnd}, lr, bc1, bc2, decay${clipArg(opt)}); // ${l.name} weights`,
@@ -236,15 +237,45 @@ ${emitClipScale(ir)}${callsOf(ir.optimizer, ir)}
 }`;
 }
 
-export function emitTrainStep(): string {
+export function emitTrainStep(ir: ModelIR): string {
+  const dropout = hasDropout(ir);
   return `${docComment([
     "One training update on one batch (x: rows x inputs, y: rows x outputs, row-major, as",
     "lossAndGradient): computes J and the gradient, applies the update with learningRate(state.step),",
     "increments state.step and returns J as measured before the update.",
+    ...(dropout ? ["random (uniform in [0, 1)) draws the dropout masks; without it the batch trains without dropout."] : []),
   ])}
-export function trainStep(state: TrainState, x: ArrayLike<number>, y: ArrayLike<number>, rows: number): number {
-  const loss = lossAndGradient(state.params, x, y, rows, state.grad);
+export function trainStep(state: TrainState, x: ArrayLike<number>, y: ArrayLike<number>, rows: number${dropout ? ", random?: () => number" : ""}): number {
+  const loss = lossAndGradient(state.params, x, y, rows, state.grad${dropout ? ", random" : ""});
   applyUpdate(state);
   return loss;
+}`;
+}
+
+/** First stream of the dropout masks: update t draws from stream DROPOUT_STREAM + t (init is 0, epoch e's shuffle e + 1). */
+export const DROPOUT_STREAM = 0x80000000;
+
+/**
+ * batchGradient, the Trainer's J and gradient of one batch. With dropout, the masks of update t
+ * come from a SeededRandom on stream DROPOUT_STREAM + t of the run's seed: a function of (seed, t)
+ * only, so a resumed run draws exactly the masks it would have drawn, with no generator state saved.
+ */
+export function emitBatchGradient(ir: ModelIR): string {
+  const docs = docComment([
+    "J and dJ/dparams (into state.grad) of one training batch: what the Trainer computes before each update.",
+    ...(hasDropout(ir)
+      ? [`The dropout masks of update t come from stream ${DROPOUT_STREAM} + t of the seed, so resuming draws them again exactly.`]
+      : ["This model has no dropout: the seed is not needed."]),
+  ]);
+  if (!hasDropout(ir)) {
+    return `${docs}
+function batchGradient(state: TrainState, x: Float64Array, y: Float64Array, rows: number, _seed: number): number {
+  return lossAndGradient(state.params, x, y, rows, state.grad);
+}`;
+  }
+  return `${docs}
+function batchGradient(state: TrainState, x: Float64Array, y: Float64Array, rows: number, seed: number): number {
+  const random = new SeededRandom(seed, (${DROPOUT_STREAM} + state.step) >>> 0);
+  return lossAndGradient(state.params, x, y, rows, state.grad, () => random.float());
 }`;
 }

@@ -5,6 +5,7 @@
  * runtime (src/codegen/runtime/), embedded as text (runtime-embedded.ts) and added by training.ts.
  */
 import type { ModelIR } from "../ir/types.js";
+import { denseLayers } from "../ir/layers.js";
 
 /** How accuracy is counted for the loss: none for regression. */
 export type AccuracyKind = "argmax" | "threshold" | "none";
@@ -22,13 +23,13 @@ export function accuracyKind(ir: ModelIR): AccuracyKind {
 }
 
 function activationText(ir: ModelIR, index: number): string {
-  const a = ir.layers[index]!.activation;
+  const a = denseLayers(ir)[index]!.activation;
   return a.kind === "leaky_relu" ? `leaky_relu(alpha=${a.alpha})` : a.kind;
 }
 
 /** Names, shapes and parameter ranges of the layers: checkpoint validation and diagnostics. */
 export function emitLayerTable(ir: ModelIR): string {
-  const rows = ir.layers.map(
+  const rows = denseLayers(ir).map(
     (l, k) =>
       `  { name: ${JSON.stringify(l.name)}, inputs: ${l.inputs}, units: ${l.units}, activation: ${JSON.stringify(activationText(ir, k))}, ` +
       `weights: [${l.weightOffset}, ${l.weightOffset + l.inputs * l.units}], biases: [${l.biasOffset}, ${l.biasOffset + l.units}] },`,

@@ -11,7 +11,7 @@
 import type { ModelIR } from "../ir/types.js";
 import { RUNTIME_CHECKPOINT, RUNTIME_DATA, RUNTIME_TRAINER } from "./runtime-embedded.js";
 import { emitInitParams, emitSeededRandom } from "./training-init.js";
-import { emitApplyUpdate, emitCreateTrainState, emitOptimizerRange, emitTrainStateInterface, emitTrainStep } from "./training-optimizer.js";
+import { emitApplyUpdate, emitBatchGradient, emitCreateTrainState, emitOptimizerRange, emitTrainStateInterface, emitTrainStep } from "./training-optimizer.js";
 import { emitLearningRate } from "./training-schedule.js";
 import { arrayType, docComment } from "./training-text.js";
 import { emitDataHelpers, emitLayerTable, emitTrainerTypes } from "./training-trainer.js";
@@ -48,7 +48,8 @@ export function emitTrainingSection(ir: ModelIR, options: TrainingEmitOptions): 
     emitCreateTrainState(ir, array),
     emitOptimizerRange(ir, options.adamLoop ?? null),
     emitApplyUpdate(ir),
-    emitTrainStep(),
+    emitTrainStep(ir),
+    emitBatchGradient(ir),
     banner("Training: the Trainer (Keras-like fit / predict / evaluate, checkpoints)"),
     emitParamArray(array),
     emitLayerTable(ir),

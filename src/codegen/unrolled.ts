@@ -19,6 +19,9 @@ export const local = {
   b: (k: number, j: number): string => `b${k}_${j}`,
   gw: (k: number, j: number, i: number): string => `gw${k}_${j}_${i}`,
   gb: (k: number, j: number): string => `gb${k}_${j}`,
+  /** Dropout on layer k's output (k = 0: the input): the row's mask m and the kept values d = a * m. */
+  m: (k: number, i: number): string => `m${k}_${i}`,
+  d: (k: number, i: number): string => `d${k}_${i}`,
 };
 
 /** The names of a layer's inputs: x0.. for the first layer, a{k-1}_i after. */
@@ -103,10 +106,31 @@ export function emitUnrolledBackward(out: CodeLines, layer: DenseLayer, inputs: 
 }
 
 /** dz_{k-1},i = da_{k-1},i * f'(z_{k-1},i), as named locals (fused code). */
-export function emitUnrolledDeltaLocals(out: CodeLines, prev: DenseLayer): void {
+export function emitUnrolledDeltaLocals(out: CodeLines, prev: DenseLayer, masked = false): void {
   const k = prev.index;
   const act = activationCode(prev.activation);
   for (let i = 0; i < prev.units; i++) {
-    out.line(`const ${local.dz(k, i)} = ${act.derivative(local.da(k, i), local.a(k, i), local.z(k, i))};`);
+    // After a dropout, da is dJ/dd for d = a * m: dJ/da = da * m.
+    const da = masked ? `${local.da(k, i)} * ${local.m(k, i)}` : local.da(k, i);
+    out.line(`const ${local.dz(k, i)} = ${act.derivative(da, local.a(k, i), local.z(k, i))};`);
   }
+}
+
+/** The names of a layer's inputs after its dropout (d{k-1}_i) while training. */
+export function droppedInputNames(layer: DenseLayer): string[] {
+  return range(layer.inputs).map((i) => local.d(layer.index - 1, i));
+}
+
+/** `const m1_0 = dropoutMask1[mo]!, ...; const d1_0 = a1_0 * m1_0, ...;` one row of a dropout (fused code). */
+export function emitUnrolledDropout(out: CodeLines, layer: DenseLayer, dropoutIndex: number, maskBase: string): void {
+  const k = layer.index - 1;
+  const inputs = inputNames(layer);
+  out.declare(
+    "const",
+    range(layer.inputs).map((i) => `${local.m(k, i)} = ${read(`dropoutMask${dropoutIndex}`, maskBase, i)}`),
+  );
+  out.declare(
+    "const",
+    range(layer.inputs).map((i) => `${local.d(k, i)} = ${inputs[i]} * ${local.m(k, i)}`),
+  );
 }

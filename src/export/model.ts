@@ -7,6 +7,7 @@ import { activationName } from "../codegen/activation.js";
 import type { Standardizer } from "../data/scale.js";
 import { fail, ok, type Result } from "../data/errors.js";
 import type { ModelIR } from "../ir/types.js";
+import { denseLayers } from "../ir/layers.js";
 
 /** The label columns as training saw them (the shape of the weights file's `target`). */
 export type ExportTarget =
@@ -47,7 +48,7 @@ function isSavedLayer(v: unknown): v is SavedLayer {
  * what differs. `params` must be exactly `ir.paramCount` finite numbers.
  */
 export function checkTrainedModel(ir: ModelIR, saved: { readonly layers: unknown; readonly params: unknown; readonly features: readonly string[]; readonly target: ExportTarget }): Result<readonly number[], string> {
-  const expected = describeLayers(ir.layers.map((l) => ({ inputs: l.inputs, units: l.units, activation: activationName(l.activation) })));
+  const expected = describeLayers(denseLayers(ir).map((l) => ({ inputs: l.inputs, units: l.units, activation: activationName(l.activation) })));
   const found = Array.isArray(saved.layers) && saved.layers.every(isSavedLayer) ? describeLayers(saved.layers) : "(no layers)";
   if (found !== expected) return fail(`the weights are for another network: ${found}, but ${ir.name} is ${expected}`);
   const params = saved.params;

@@ -16,6 +16,7 @@ import { CodeLines, int, num, safeFileName } from "../codegen/text.js";
 import { VERSION } from "../version.js";
 import { describeLayers, outputNames, type TrainedModel } from "./model.js";
 import { encodeBase64 } from "./base64.js";
+import { denseLayers } from "../ir/layers.js";
 
 export type ExportDtype = "f64" | "f32";
 
@@ -66,7 +67,7 @@ export function emitInferenceModule(model: TrainedModel, options: ExportOptions)
   const kind = task(model);
   const N = int(ir.inputSize);
   const names = outputNames(model.target);
-  const layers = ir.layers;
+  const layers = denseLayers(ir);
   const output = layers[layers.length - 1]!;
   const softmax = output.activation.kind === "softmax";
   const forwards = layers.map((l) => (l === output && softmax ? "z" : activationCode(l.activation).forward("z")));

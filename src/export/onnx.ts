@@ -12,6 +12,7 @@ import onnxProto, { type onnx } from "onnx-proto";
 import type { Activation, DenseLayer, ModelIR } from "../ir/types.js";
 import { SQRT_2_OVER_PI } from "../codegen/activation.js";
 import { formatProgram } from "../ir/print.js";
+import { denseLayers } from "../ir/layers.js";
 
 // onnx-proto is CommonJS (module.exports is its root), so its classes come from the default import.
 const { AttributeProto, ModelProto, TensorProto } = onnxProto.onnx;
@@ -74,8 +75,8 @@ export function exportOnnx(ir: ModelIR, params: ArrayLike<number>, scaling: Onnx
     x = graph.binary("Div", "scaling/div", centred, graph.constant("scaling.std", [ir.inputSize], scaling.std), "scaling.output");
   }
   const output = onnxOutputName(ir);
-  ir.layers.forEach((layer, k) => {
-    const last = k === ir.layers.length - 1;
+  denseLayers(ir).forEach((layer, k) => {
+    const last = k === denseLayers(ir).length - 1;
     x = denseLayer(graph, layer, params, x, last ? output : `${layer.name}.output`, opset);
   });
 
@@ -115,7 +116,7 @@ function checkNumbers(values: ArrayLike<number>, dtype: "f32" | "f64", what: (i:
 }
 
 function checkParams(ir: ModelIR, params: ArrayLike<number>, dtype: "f32" | "f64"): void {
-  if (ir.layers.length === 0) throw new OnnxExportError(`model ${ir.name} has no layers`);
+  if (denseLayers(ir).length === 0) throw new OnnxExportError(`model ${ir.name} has no layers`);
   if (params.length !== ir.paramCount) {
     throw new OnnxExportError(`model ${ir.name} has ${ir.paramCount} parameters but ${params.length} were given`);
   }

@@ -42,6 +42,7 @@ describe("mlpc train reaches the convergence figures on every bundled example", 
     ["wine", 0.95],
     ["breast_cancer", 0.95],
     ["digits", 0.95],
+    ["digits_dropout", 0.95],
   ])("%s: validation accuracy >= %d", async (name, min) => {
     const r = await trainExample(name, ["--label", "label"]);
     expect(r.metrics.validation.accuracy).toBeGreaterThanOrEqual(min);

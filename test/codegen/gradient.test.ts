@@ -10,6 +10,7 @@ import { planEmission, type PlanTuning } from "../../src/codegen/plan.js";
 import { buildIR } from "../support/ir.js";
 import { prng, refForward, refLossAndGradient, type RefNet } from "../support/reference.js";
 import { compileAndLoad, type GeneratedModule } from "./load.js";
+import { denseLayers } from "../../src/ir/layers.js";
 
 const HIDDEN: readonly Activation[] = [
   { kind: "linear" },
@@ -33,7 +34,7 @@ const OUTPUTS: readonly { activation: Activation; loss: LossKind; units: number 
 function refNetOf(ir: ModelIR): RefNet {
   return {
     inputs: ir.inputSize,
-    layers: ir.layers.map((l) => ({ units: l.units, activation: l.activation })),
+    layers: denseLayers(ir).map((l) => ({ units: l.units, activation: l.activation })),
     loss: ir.loss.kind,
     l1: ir.regularization.l1,
     l2: ir.regularization.l2,
@@ -64,7 +65,7 @@ function randomBatch(ir: ModelIR, rows: number, seed: number): Batch {
       else for (let j = 0; j < ir.outputSize; j++) y[r * ir.outputSize + j] = rand() < 0.5 ? 0 : 1;
     }
     const nearKink = Array.from({ length: rows }, (_, r) => refForward(net, params, Array.from(x.subarray(r * ir.inputSize, (r + 1) * ir.inputSize))))
-      .some((t) => t.zs.some((z, k) => ["relu", "leaky_relu"].includes(ir.layers[k]!.activation.kind) && z.some((v) => Math.abs(v) < 1e-3)));
+      .some((t) => t.zs.some((z, k) => ["relu", "leaky_relu"].includes(denseLayers(ir)[k]!.activation.kind) && z.some((v) => Math.abs(v) < 1e-3)));
     const nearZeroWeight = params.some((w) => Math.abs(w) < 1e-3);
     if (!nearKink && !nearZeroWeight) return { params, x, y, rows };
     if (attempt > 200) throw new Error("no kink-free batch found");
@@ -100,7 +101,7 @@ function maxRelativeError(g: ArrayLike<number>, fd: ArrayLike<number>): number {
 
 function describeNet(ir: ModelIR): string {
   const reg = ir.regularization.l1 !== 0 || ir.regularization.l2 !== 0 ? " +L1/L2" : "";
-  return `${ir.inputSize}-${ir.layers.map((l) => `${l.units}${l.activation.kind}`).join("-")} ${ir.loss.kind}${reg}`;
+  return `${ir.inputSize}-${denseLayers(ir).map((l) => `${l.units}${l.activation.kind}`).join("-")} ${ir.loss.kind}${reg}`;
 }
 
 async function checkGradient(ir: ModelIR, unroll: "full" | "none" | "auto", rows: number, seed: number, tuning?: PlanTuning): Promise<void> {

@@ -13,6 +13,7 @@ import type { ModelIR } from "../../src/ir/types.js";
 import { buildIR, seedIR } from "../support/ir.js";
 import { prng, refLossAndGradient } from "../support/reference.js";
 import { DEFAULT_EMIT, importJavaScript, loadGenerated, typeCheck, type GeneratedModule } from "./load.js";
+import { denseLayers } from "../../src/ir/layers.js";
 
 const root = join(import.meta.dirname, "../..");
 
@@ -143,7 +144,7 @@ describe("batches, scratch growth and f32 storage", () => {
   });
   const ref = (b: { x: Float64Array; y: Float64Array }, rows: number): number =>
     refLossAndGradient(
-      { inputs: 5, layers: ir.layers.map((l) => ({ units: l.units, activation: l.activation })), loss: "softmax_ce" },
+      { inputs: 5, layers: denseLayers(ir).map((l) => ({ units: l.units, activation: l.activation })), loss: "softmax_ce" },
       params,
       Array.from({ length: rows }, (_, r) => Array.from(b.x.subarray(r * 5, r * 5 + 5))),
       Array.from({ length: rows }, (_, r) => Array.from(b.y.subarray(r * 3, r * 3 + 3))),

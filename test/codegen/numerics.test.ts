@@ -9,11 +9,12 @@ import type { ModelIR } from "../../src/ir/types.js";
 import { buildIR, seedIR } from "../support/ir.js";
 import { refErf, refForward, refLossAndGradient, type RefNet } from "../support/reference.js";
 import { compileAndLoad, importJavaScript, transpile } from "./load.js";
+import { denseLayers } from "../../src/ir/layers.js";
 
 const MODES = ["full", "none"] as const;
 
 function refNet(ir: ModelIR): RefNet {
-  return { inputs: ir.inputSize, layers: ir.layers.map((l) => ({ units: l.units, activation: l.activation })), loss: ir.loss.kind, l1: ir.regularization.l1, l2: ir.regularization.l2 };
+  return { inputs: ir.inputSize, layers: denseLayers(ir).map((l) => ({ units: l.units, activation: l.activation })), loss: ir.loss.kind, l1: ir.regularization.l1, l2: ir.regularization.l2 };
 }
 
 describe("a 1-1-1 net differentiated by hand", () => {

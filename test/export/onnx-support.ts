@@ -11,6 +11,7 @@ import type { Activation, ModelIR } from "../../src/ir/types.js";
 import { compileAndLoad } from "../codegen/load.js";
 import { mulberry32 } from "../support/datasets.js";
 import { buildIR } from "../support/ir.js";
+import { denseLayers } from "../../src/ir/layers.js";
 
 // One thread: no worker pool on a shared two-core machine, and the same answer every run.
 ort.env.wasm.numThreads = 1;
@@ -47,7 +48,7 @@ export function netFor(activation: Activation, task: TaskName): ModelIR {
 export function randomParams(ir: ModelIR, seed: number): Float64Array {
   const random = mulberry32(seed);
   const params = new Float64Array(ir.paramCount);
-  for (const layer of ir.layers) {
+  for (const layer of denseLayers(ir)) {
     const scale = 2 / Math.sqrt(layer.inputs);
     for (let i = 0; i < layer.paramCount; i++) params[layer.weightOffset + i] = (2 * random() - 1) * scale;
   }

@@ -24,6 +24,7 @@ import {
   runOnnx,
   TASKS,
 } from "./onnx-support.js";
+import { denseLayers } from "../../src/ir/layers.js";
 
 const ROWS = 256;
 const TOLERANCE = { f32: 1e-5, f64: 1e-12 } as const;
@@ -191,7 +192,7 @@ describe("graph layout", () => {
       const w = g.initializer[2]!.rawData;
       const view = new DataView(w.buffer, w.byteOffset, w.byteLength);
       const read = (i: number): number => (dtype === "f32" ? view.getFloat32(4 * i, true) : view.getFloat64(8 * i, true));
-      const layer = ir.layers[0]!;
+      const layer = denseLayers(ir)[0]!;
       expect(read(5 * 4 + 2)).toBe(dtype === "f32" ? Math.fround(params[layer.weightOffset + 5 * 4 + 2]!) : params[layer.weightOffset + 5 * 4 + 2]);
     }
   });

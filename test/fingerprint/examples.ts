@@ -34,6 +34,7 @@ const PROGRAMS: Readonly<Record<string, string>> = {
     "optimizer adam lr=0.01",
     "train batch=8 seed=3",
   ].join("\n"),
+  dropout: "input 6 -> dropout 0.1 -> dense 10 relu -> dropout 0.3 -> dense 6 tanh -> dropout 0.5 -> dense 3 softmax\ntrain batch=8 seed=5",
   ...Object.fromEntries(
     ["he_uniform", "he_normal", "xavier_uniform", "xavier_normal"].map((init) => [`init ${init}`, `input 8 -> dense 8 relu -> dense 2 sigmoid\ninit ${init}\ntrain batch=16`]),
   ),

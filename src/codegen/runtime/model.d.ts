@@ -23,6 +23,8 @@ export declare const spec: {
 export declare function forwardBatch(params: ParamArray, x: ArrayLike<number>, rows: number, out?: Float64Array): Float64Array;
 export declare function lossAndGradient(params: ParamArray, x: ArrayLike<number>, y: ArrayLike<number>, rows: number, grad: ParamArray): number;
 export declare function initParams(seed?: number): ParamArray;
+/** J and the gradient of one training batch into state.grad (with dropout, masks drawn from (seed, state.step)). */
+export declare function batchGradient(state: TrainState, x: Float64Array, y: Float64Array, rows: number, seed: number): number;
 export declare function learningRate(step: number): number;
 
 export interface TrainState {

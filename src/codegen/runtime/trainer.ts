@@ -9,13 +9,13 @@ import { isPromise, PREDICT_CHUNK_ROWS, yieldToEventLoop } from "./data.js";
 import {
   addEpochMetrics,
   applyUpdate,
+  batchGradient,
   createTrainState,
   evaluateRows,
   forwardBatch,
   HISTORY_KEYS,
   initParams,
   learningRate,
-  lossAndGradient,
   optimizerBuffers,
   ParamArray,
   spec,
@@ -383,7 +383,7 @@ export class Trainer {
       for (let k = 0; k < OUT; k++) yb[r * OUT + k] = y[i * OUT + k]!;
     }
     const state = this.state;
-    const loss = lossAndGradient(state.params, xb, yb, rows, state.grad);
+    const loss = batchGradient(state, xb, yb, rows, run.seed);
     // Checked before the update, so params stay those of the last good step.
     if (!Number.isFinite(loss)) throw new NonFiniteLossError(loss, this.epoch, this.batch, state.step, firstNonFiniteLayer(state.grad));
     const lr = learningRate(state.step);

@@ -1,0 +1,1460 @@
+/**
+ * digits_dropout: a multi-layer perceptron compiled by mlpc 0.1.0 from digits_dropout.mlp.
+ * Generated code: do not edit; change the program and recompile. No imports, no globals.
+ *
+ * The program (canonical form):
+ *   model digits_dropout
+ *   input 64 -> dense 128 relu -> dropout 0.2 -> dense 10 softmax
+ *   loss softmax_ce
+ *   optimizer adam lr=0.002 beta1=0.9 beta2=0.999 eps=1e-8
+ *   schedule warmup=0 decay=cosine t_max=3000 eta_min=0.00001
+ *   regularize l1=0 l2=0
+ *   train batch=32 epochs=40 shuffle=true seed=42
+ *
+ * Parameters: (64+1)*128 + (128+1)*10 = 9610, in one Float64Array, layer by layer:
+ * W (units x inputs, row-major: W[j][i] at weightOffset + j*inputs + i), then b.
+ *
+ * Code shape (--unroll=auto):
+ *   dense_1 64x128 (8192 multiply-adds a row): forward loop, backward loop
+ *   dense_2 128x10 (1280 multiply-adds a row): forward loop, backward loop
+ *   Layer by layer: one function per layer and pass; a batch's activations live in scratch arrays.
+ */
+
+/** The program's facts: shapes, parameter offsets and settings. */
+export const spec = {
+  name: "digits_dropout",
+  inputSize: 64,
+  outputSize: 10,
+  paramCount: 9610,
+  dtype: "f64",
+  loss: "softmax_ce",
+  task: "multiclass",
+  layers: [
+    { name: "dense_1", inputs: 64, units: 128, activation: "relu", init: "he_uniform", weightOffset: 0, biasOffset: 8192, paramCount: 8320 },
+    { name: "dense_2", inputs: 128, units: 10, activation: "softmax", init: "xavier_uniform", weightOffset: 8320, biasOffset: 9600, paramCount: 1290 },
+  ],
+  optimizer: { kind: "adam", lr: 0.002, beta1: 0.9, beta2: 0.999, eps: 1e-8, clip: null },
+  schedule: {
+    warmup: 0,
+    decay: { kind: "cosine", tMax: 3000, etaMin: 0.00001, restart: null },
+  },
+  regularization: { l1: 0, l2: 0 },
+  training: { batch: 32, epochs: 40, shuffle: true, seed: 42 },
+} as const;
+
+/** Rows the scratch arrays below can hold; grown (never shrunk) by ensureCapacity. */
+let capacity = 0;
+/** dense_1, rows x 128. */
+let scratchA1 = new Float64Array(0);
+/** dense_1, rows x 128. */
+let scratchDz1 = new Float64Array(0);
+/** dropout_1, rows x 128. */
+let scratchD1 = new Float64Array(0);
+/** dropout_1, rows x 128. */
+let scratchDd1 = new Float64Array(0);
+/** dense_2, rows x 10. */
+let scratchZ2 = new Float64Array(0);
+/** dense_2, rows x 10. */
+let scratchDz2 = new Float64Array(0);
+
+/** Grows the scratch arrays to `rows` rows: training allocates only when a batch is bigger than any before. */
+function ensureCapacity(rows: number): void {
+  if (rows <= capacity) return;
+  capacity = rows;
+  scratchA1 = new Float64Array(rows * 128);
+  scratchDz1 = new Float64Array(rows * 128);
+  scratchD1 = new Float64Array(rows * 128);
+  scratchDd1 = new Float64Array(rows * 128);
+  scratchZ2 = new Float64Array(rows * 10);
+  scratchDz2 = new Float64Array(rows * 10);
+}
+
+/** Rows the dropout masks below can hold; grown (never shrunk) by drawDropoutMasks. */
+let dropoutCapacity = 0;
+/** dropout_1 (rate 0.2) on dense_2's input: rows x 128 of 0 (dropped) or 1 / (1 - 0.2) (kept). */
+let dropoutMask1 = new Float64Array(0);
+
+/**
+ * Inverted dropout while training: each unit is kept with probability 1 - rate and then scaled by
+ * 1 / (1 - rate), so its expected value is unchanged and nothing needs rescaling at prediction time.
+ * random() is uniform in [0, 1): a unit is dropped when random() < rate. Without random (no
+ * generator given) every mask is 1: the batch trains without dropout.
+ */
+function drawDropoutMasks(rows: number, random: (() => number) | undefined): void {
+  if (rows > dropoutCapacity) {
+    dropoutCapacity = rows;
+    dropoutMask1 = new Float64Array(rows * 128);
+  }
+  if (random === undefined) {
+    dropoutMask1.fill(1, 0, rows * 128);
+  }
+  else {
+    for (let k = 0; k < rows * 128; k++) dropoutMask1[k] = random() < 0.2 ? 0 : 1.25;
+  }
+}
+
+/**
+ * dense_1: 64 -> 128, relu.
+ *   Parameters (C0 + 1) * C1 = (64 + 1) * 128 = 8320: W1 (128x64) at params[0..8192), b1 at params[8192..8320).
+ *   Forward:  z1_j = b1_j + sum_i W1[j][i] x_i;  a1_j = max(0, z1_j)
+ *   Backward: da/dz = z > 0 ? 1 : 0 (0 at z = 0);  dz1_j = da1_j * da/dz
+ *             dW1[j][i] += dz1_j x_i;  db1_j += dz1_j
+ * Forward pass over rows, register-blocked loops; writes a.
+ */
+function forwardDense1(params: Float64Array, input: ArrayLike<number>, rows: number, a: Float64Array): void {
+  let r = 0;
+  // 4 rows x 4 units at a time: each loaded weight and input feeds 4 multiply-adds.
+  for (; r + 4 <= rows; r += 4) {
+    const in0 = r * 64, in1 = in0 + 64, in2 = in1 + 64, in3 = in2 + 64;
+    const out0 = r * 128, out1 = out0 + 128, out2 = out1 + 128, out3 = out2 + 128;
+    for (let j = 0; j < 128; j += 4) {
+      const w0 = j * 64, w1 = w0 + 64, w2 = w1 + 64, w3 = w2 + 64;
+      const b0 = params[8192 + j]!, b1 = params[8193 + j]!, b2 = params[8194 + j]!, b3 = params[8195 + j]!;
+      let s00 = b0, s01 = b1, s02 = b2, s03 = b3;
+      let s10 = b0, s11 = b1, s12 = b2, s13 = b3;
+      let s20 = b0, s21 = b1, s22 = b2, s23 = b3;
+      let s30 = b0, s31 = b1, s32 = b2, s33 = b3;
+      for (let i = 0; i < 64; i++) {
+        const x0 = input[in0 + i]!, x1 = input[in1 + i]!, x2 = input[in2 + i]!, x3 = input[in3 + i]!;
+        const v0 = params[w0 + i]!, v1 = params[w1 + i]!, v2 = params[w2 + i]!, v3 = params[w3 + i]!;
+        s00 += v0 * x0; s01 += v1 * x0; s02 += v2 * x0; s03 += v3 * x0;
+        s10 += v0 * x1; s11 += v1 * x1; s12 += v2 * x1; s13 += v3 * x1;
+        s20 += v0 * x2; s21 += v1 * x2; s22 += v2 * x2; s23 += v3 * x2;
+        s30 += v0 * x3; s31 += v1 * x3; s32 += v2 * x3; s33 += v3 * x3;
+      }
+      a[out0 + j] = s00 > 0 ? s00 : 0;
+      a[out0 + j + 1] = s01 > 0 ? s01 : 0;
+      a[out0 + j + 2] = s02 > 0 ? s02 : 0;
+      a[out0 + j + 3] = s03 > 0 ? s03 : 0;
+      a[out1 + j] = s10 > 0 ? s10 : 0;
+      a[out1 + j + 1] = s11 > 0 ? s11 : 0;
+      a[out1 + j + 2] = s12 > 0 ? s12 : 0;
+      a[out1 + j + 3] = s13 > 0 ? s13 : 0;
+      a[out2 + j] = s20 > 0 ? s20 : 0;
+      a[out2 + j + 1] = s21 > 0 ? s21 : 0;
+      a[out2 + j + 2] = s22 > 0 ? s22 : 0;
+      a[out2 + j + 3] = s23 > 0 ? s23 : 0;
+      a[out3 + j] = s30 > 0 ? s30 : 0;
+      a[out3 + j + 1] = s31 > 0 ? s31 : 0;
+      a[out3 + j + 2] = s32 > 0 ? s32 : 0;
+      a[out3 + j + 3] = s33 > 0 ? s33 : 0;
+    }
+  }
+  // The last rows (fewer than 4), 4 units at a time.
+  for (; r < rows; r++) {
+    const in0 = r * 64, out0 = r * 128;
+    for (let j = 0; j < 128; j += 4) {
+      const w0 = j * 64, w1 = w0 + 64, w2 = w1 + 64, w3 = w2 + 64;
+      let s0 = params[8192 + j]!, s1 = params[8193 + j]!, s2 = params[8194 + j]!, s3 = params[8195 + j]!;
+      for (let i = 0; i < 64; i++) {
+        const x = input[in0 + i]!;
+        s0 += params[w0 + i]! * x; s1 += params[w1 + i]! * x; s2 += params[w2 + i]! * x; s3 += params[w3 + i]! * x;
+      }
+      a[out0 + j] = s0 > 0 ? s0 : 0;
+      a[out0 + j + 1] = s1 > 0 ? s1 : 0;
+      a[out0 + j + 2] = s2 > 0 ? s2 : 0;
+      a[out0 + j + 3] = s3 > 0 ? s3 : 0;
+    }
+  }
+}
+
+/** dropout_1 (rate 0.2) on dense_2's input: kept = input * mask, mask from drawDropoutMasks (0 or 1 / (1 - 0.2)). */
+function dropoutForward1(input: Float64Array, rows: number, kept: Float64Array): void {
+  const n = rows * 128;
+  for (let k = 0; k < n; k++) kept[k] = input[k]! * dropoutMask1[k]!;
+}
+
+/**
+ * dense_2: 128 -> 10, softmax.
+ *   Parameters (C1 + 1) * C2 = (128 + 1) * 10 = 1290: W2 (10x128) at params[8320..9600), b2 at params[9600..9610).
+ *   Forward:  z2_j = b2_j + sum_i W2[j][i] a1_i;  a2_j = e^(z2_j - m) / sum_c e^(z2_c - m), m = max_c z2_c (with the loss)
+ *   Backward: dz2_j = (p_j - y_j) scaled, from softmax_ce (below): the softmax derivative is fused into the loss
+ *             dW2[j][i] += dz2_j a1_i;  db2_j += dz2_j;  da1_i = sum_j W2[j][i] dz2_j
+ * Forward pass over rows, register-blocked loops; writes the logits z.
+ */
+function forwardDense2(params: Float64Array, input: Float64Array, rows: number, z: Float64Array): void {
+  let r = 0;
+  // 4 rows x 4 units at a time: each loaded weight and input feeds 4 multiply-adds.
+  for (; r + 4 <= rows; r += 4) {
+    const in0 = r * 128, in1 = in0 + 128, in2 = in1 + 128, in3 = in2 + 128;
+    const out0 = r * 10, out1 = out0 + 10, out2 = out1 + 10, out3 = out2 + 10;
+    for (let j = 0; j < 8; j += 4) {
+      const w0 = 8320 + j * 128, w1 = w0 + 128, w2 = w1 + 128, w3 = w2 + 128;
+      const b0 = params[9600 + j]!, b1 = params[9601 + j]!, b2 = params[9602 + j]!, b3 = params[9603 + j]!;
+      let s00 = b0, s01 = b1, s02 = b2, s03 = b3;
+      let s10 = b0, s11 = b1, s12 = b2, s13 = b3;
+      let s20 = b0, s21 = b1, s22 = b2, s23 = b3;
+      let s30 = b0, s31 = b1, s32 = b2, s33 = b3;
+      for (let i = 0; i < 128; i++) {
+        const x0 = input[in0 + i]!, x1 = input[in1 + i]!, x2 = input[in2 + i]!, x3 = input[in3 + i]!;
+        const v0 = params[w0 + i]!, v1 = params[w1 + i]!, v2 = params[w2 + i]!, v3 = params[w3 + i]!;
+        s00 += v0 * x0; s01 += v1 * x0; s02 += v2 * x0; s03 += v3 * x0;
+        s10 += v0 * x1; s11 += v1 * x1; s12 += v2 * x1; s13 += v3 * x1;
+        s20 += v0 * x2; s21 += v1 * x2; s22 += v2 * x2; s23 += v3 * x2;
+        s30 += v0 * x3; s31 += v1 * x3; s32 += v2 * x3; s33 += v3 * x3;
+      }
+      z[out0 + j] = s00;
+      z[out0 + j + 1] = s01;
+      z[out0 + j + 2] = s02;
+      z[out0 + j + 3] = s03;
+      z[out1 + j] = s10;
+      z[out1 + j + 1] = s11;
+      z[out1 + j + 2] = s12;
+      z[out1 + j + 3] = s13;
+      z[out2 + j] = s20;
+      z[out2 + j + 1] = s21;
+      z[out2 + j + 2] = s22;
+      z[out2 + j + 3] = s23;
+      z[out3 + j] = s30;
+      z[out3 + j + 1] = s31;
+      z[out3 + j + 2] = s32;
+      z[out3 + j + 3] = s33;
+    }
+    for (let j = 8; j < 10; j++) {
+      const w0 = 8320 + j * 128;
+      const b = params[9600 + j]!;
+      let s0 = b, s1 = b, s2 = b, s3 = b;
+      for (let i = 0; i < 128; i++) {
+        const v = params[w0 + i]!;
+        s0 += v * input[in0 + i]!; s1 += v * input[in1 + i]!; s2 += v * input[in2 + i]!; s3 += v * input[in3 + i]!;
+      }
+      z[out0 + j] = s0;
+      z[out1 + j] = s1;
+      z[out2 + j] = s2;
+      z[out3 + j] = s3;
+    }
+  }
+  // The last rows (fewer than 4), 4 units at a time.
+  for (; r < rows; r++) {
+    const in0 = r * 128, out0 = r * 10;
+    for (let j = 0; j < 8; j += 4) {
+      const w0 = 8320 + j * 128, w1 = w0 + 128, w2 = w1 + 128, w3 = w2 + 128;
+      let s0 = params[9600 + j]!, s1 = params[9601 + j]!, s2 = params[9602 + j]!, s3 = params[9603 + j]!;
+      for (let i = 0; i < 128; i++) {
+        const x = input[in0 + i]!;
+        s0 += params[w0 + i]! * x; s1 += params[w1 + i]! * x; s2 += params[w2 + i]! * x; s3 += params[w3 + i]! * x;
+      }
+      z[out0 + j] = s0;
+      z[out0 + j + 1] = s1;
+      z[out0 + j + 2] = s2;
+      z[out0 + j + 3] = s3;
+    }
+    for (let j = 8; j < 10; j++) {
+      const w0 = 8320 + j * 128;
+      let s = params[9600 + j]!;
+      for (let i = 0; i < 128; i++) s += params[w0 + i]! * input[in0 + i]!;
+      z[out0 + j] = s;
+    }
+  }
+}
+
+/** The output activation (softmax) of the logits z, rows x 10. */
+function outputActivation(z: Float64Array, rows: number, out: Float64Array): void {
+  for (let r = 0; r < rows; r++) {
+    const o = r * 10;
+    let max = z[o]!;
+    for (let j = 1; j < 10; j++) if (z[o + j]! > max) max = z[o + j]!;
+    let sum = 0;
+    for (let j = 0; j < 10; j++) {
+      const e = Math.exp(z[o + j]! - max);
+      out[o + j] = e;
+      sum += e;
+    }
+    for (let j = 0; j < 10; j++) out[o + j]! /= sum;
+  }
+}
+
+/**
+ * Loss softmax_ce: J = 1/rows sum_r -sum_j y_j log p_j, log p_j = z_j - logsumexp(z),
+ * logsumexp(z) = max z + log sum_k e^(z_k - max z), which never overflows.
+ * At the logits (softmax and loss fused): dJ/dz_j = (p_j sum_k y_k - y_j) / rows = (p_j - y_j) / rows for one-hot y.
+ * Returns the batch's mean data loss; writes dJ/dz into dz.
+ */
+function lossAtLogits(z: Float64Array, y: ArrayLike<number>, rows: number, dz: Float64Array): number {
+  const lossScale = 1 / rows;
+  const gradScale = lossScale;
+  let loss = 0;
+  for (let r = 0; r < rows; r++) {
+    const o = r * 10;
+    let max = z[o]!;
+    for (let j = 1; j < 10; j++) if (z[o + j]! > max) max = z[o + j]!;
+    let sum = 0;
+    for (let j = 0; j < 10; j++) sum += Math.exp(z[o + j]! - max);
+    const logSumExp = max + Math.log(sum);
+    let ySum = 0;
+    for (let j = 0; j < 10; j++) {
+      const yj = y[o + j]!;
+      ySum += yj;
+      loss -= yj * (z[o + j]! - logSumExp);
+    }
+    for (let j = 0; j < 10; j++) dz[o + j] = (Math.exp(z[o + j]! - logSumExp) * ySum - y[o + j]!) * gradScale;
+  }
+  return loss * lossScale;
+}
+
+/**
+ * Backward through dense_2 (128 -> 10), register-blocked loops:
+ * dz holds dJ/dz2 (rows x 10); writes dW2 and db2 into grad, and dJ/dd1 = sum_j W[j][i] dz[r][j] (d: the input after dropout_1) into dzPrev.
+ */
+function backwardDense2(params: Float64Array, grad: Float64Array, input: Float64Array, dz: Float64Array, rows: number, dzPrev: Float64Array): void {
+  // dW[j][i] = sum over rows of dz[r][j] in[r][i]: 4 units x 4 inputs of sums, rows streamed.
+  for (let i = 0; i < 128; i += 4) {
+    for (let j = 0; j < 8; j += 4) {
+      let g00 = 0, g01 = 0, g02 = 0, g03 = 0;
+      let g10 = 0, g11 = 0, g12 = 0, g13 = 0;
+      let g20 = 0, g21 = 0, g22 = 0, g23 = 0;
+      let g30 = 0, g31 = 0, g32 = 0, g33 = 0;
+      for (let r = 0; r < rows; r++) {
+        const d = r * 10 + j, n = r * 128 + i;
+        const d0 = dz[d]!, d1 = dz[d + 1]!, d2 = dz[d + 2]!, d3 = dz[d + 3]!;
+        const x0 = input[n]!, x1 = input[n + 1]!, x2 = input[n + 2]!, x3 = input[n + 3]!;
+        g00 += d0 * x0; g01 += d0 * x1; g02 += d0 * x2; g03 += d0 * x3;
+        g10 += d1 * x0; g11 += d1 * x1; g12 += d1 * x2; g13 += d1 * x3;
+        g20 += d2 * x0; g21 += d2 * x1; g22 += d2 * x2; g23 += d2 * x3;
+        g30 += d3 * x0; g31 += d3 * x1; g32 += d3 * x2; g33 += d3 * x3;
+      }
+      const w = 8320 + j * 128 + i;
+      grad[w] = g00; grad[w + 1] = g01; grad[w + 2] = g02; grad[w + 3] = g03;
+      grad[w + 128] = g10; grad[w + 129] = g11; grad[w + 130] = g12; grad[w + 131] = g13;
+      grad[w + 256] = g20; grad[w + 257] = g21; grad[w + 258] = g22; grad[w + 259] = g23;
+      grad[w + 384] = g30; grad[w + 385] = g31; grad[w + 386] = g32; grad[w + 387] = g33;
+    }
+  }
+  for (let j = 0; j < 8; j += 4) {
+  }
+  for (let j = 8; j < 10; j++) {
+    for (let i = 0; i < 128; i++) {
+      let g = 0;
+      for (let r = 0; r < rows; r++) g += dz[r * 10 + j]! * input[r * 128 + i]!;
+      grad[8320 + j * 128 + i] = g;
+    }
+  }
+  // db[j] = sum over rows of dz[r][j].
+  for (let j = 0; j < 10; j++) {
+    let g = 0;
+    for (let r = 0; r < rows; r++) g += dz[r * 10 + j]!;
+    grad[9600 + j] = g;
+  }
+  {
+    // dz1[r][i] = f'(z1[r][i]) sum_j W[j][i] dz[r][j]: 4 rows x 4 inputs of sums, units streamed.
+    let r = 0;
+    for (; r + 4 <= rows; r += 4) {
+      const d0 = r * 10, d1 = d0 + 10, d2 = d1 + 10, d3 = d2 + 10;
+      const n0 = r * 128, n1 = n0 + 128, n2 = n1 + 128, n3 = n2 + 128;
+      for (let i = 0; i < 128; i += 4) {
+        let s00 = 0, s01 = 0, s02 = 0, s03 = 0;
+        let s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+        let s20 = 0, s21 = 0, s22 = 0, s23 = 0;
+        let s30 = 0, s31 = 0, s32 = 0, s33 = 0;
+        for (let j = 0; j < 10; j++) {
+          const w = 8320 + j * 128 + i;
+          const v0 = params[w]!, v1 = params[w + 1]!, v2 = params[w + 2]!, v3 = params[w + 3]!;
+          const e0 = dz[d0 + j]!, e1 = dz[d1 + j]!, e2 = dz[d2 + j]!, e3 = dz[d3 + j]!;
+          s00 += v0 * e0; s01 += v1 * e0; s02 += v2 * e0; s03 += v3 * e0;
+          s10 += v0 * e1; s11 += v1 * e1; s12 += v2 * e1; s13 += v3 * e1;
+          s20 += v0 * e2; s21 += v1 * e2; s22 += v2 * e2; s23 += v3 * e2;
+          s30 += v0 * e3; s31 += v1 * e3; s32 += v2 * e3; s33 += v3 * e3;
+        }
+        dzPrev[n0 + i] = s00;
+        dzPrev[n0 + i + 1] = s01;
+        dzPrev[n0 + i + 2] = s02;
+        dzPrev[n0 + i + 3] = s03;
+        dzPrev[n1 + i] = s10;
+        dzPrev[n1 + i + 1] = s11;
+        dzPrev[n1 + i + 2] = s12;
+        dzPrev[n1 + i + 3] = s13;
+        dzPrev[n2 + i] = s20;
+        dzPrev[n2 + i + 1] = s21;
+        dzPrev[n2 + i + 2] = s22;
+        dzPrev[n2 + i + 3] = s23;
+        dzPrev[n3 + i] = s30;
+        dzPrev[n3 + i + 1] = s31;
+        dzPrev[n3 + i + 2] = s32;
+        dzPrev[n3 + i + 3] = s33;
+      }
+    }
+    // The last rows (fewer than 4), 4 inputs at a time.
+    for (; r < rows; r++) {
+      const d0 = r * 10, n0 = r * 128;
+      for (let i = 0; i < 128; i += 4) {
+        let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        for (let j = 0; j < 10; j++) {
+          const w = 8320 + j * 128 + i;
+          const e = dz[d0 + j]!;
+          s0 += params[w]! * e; s1 += params[w + 1]! * e; s2 += params[w + 2]! * e; s3 += params[w + 3]! * e;
+        }
+        dzPrev[n0 + i] = s0;
+        dzPrev[n0 + i + 1] = s1;
+        dzPrev[n0 + i + 2] = s2;
+        dzPrev[n0 + i + 3] = s3;
+      }
+    }
+  }
+}
+
+/** Backward through dropout_1: dJ/dz1 = dJ/dd * mask * da/dz = z > 0 ? 1 : 0 (0 at z = 0). */
+function dropoutBackward1(dKept: Float64Array, a: Float64Array, rows: number, dz: Float64Array): void {
+  const n = rows * 128;
+  for (let k = 0; k < n; k++) {
+    dz[k] = a[k]! > 0 ? dKept[k]! * dropoutMask1[k]! : 0;
+  }
+}
+
+/**
+ * Backward through dense_1 (64 -> 128), register-blocked loops:
+ * dz holds dJ/dz1 (rows x 128); writes dW1 and db1 into grad.
+ */
+function backwardDense1(grad: Float64Array, input: ArrayLike<number>, dz: Float64Array, rows: number): void {
+  // dW[j][i] = sum over rows of dz[r][j] in[r][i]: 4 units x 4 inputs of sums, rows streamed.
+  for (let i = 0; i < 64; i += 4) {
+    for (let j = 0; j < 128; j += 4) {
+      let g00 = 0, g01 = 0, g02 = 0, g03 = 0;
+      let g10 = 0, g11 = 0, g12 = 0, g13 = 0;
+      let g20 = 0, g21 = 0, g22 = 0, g23 = 0;
+      let g30 = 0, g31 = 0, g32 = 0, g33 = 0;
+      for (let r = 0; r < rows; r++) {
+        const d = r * 128 + j, n = r * 64 + i;
+        const d0 = dz[d]!, d1 = dz[d + 1]!, d2 = dz[d + 2]!, d3 = dz[d + 3]!;
+        const x0 = input[n]!, x1 = input[n + 1]!, x2 = input[n + 2]!, x3 = input[n + 3]!;
+        g00 += d0 * x0; g01 += d0 * x1; g02 += d0 * x2; g03 += d0 * x3;
+        g10 += d1 * x0; g11 += d1 * x1; g12 += d1 * x2; g13 += d1 * x3;
+        g20 += d2 * x0; g21 += d2 * x1; g22 += d2 * x2; g23 += d2 * x3;
+        g30 += d3 * x0; g31 += d3 * x1; g32 += d3 * x2; g33 += d3 * x3;
+      }
+      const w = j * 64 + i;
+      grad[w] = g00; grad[w + 1] = g01; grad[w + 2] = g02; grad[w + 3] = g03;
+      grad[w + 64] = g10; grad[w + 65] = g11; grad[w + 66] = g12; grad[w + 67] = g13;
+      grad[w + 128] = g20; grad[w + 129] = g21; grad[w + 130] = g22; grad[w + 131] = g23;
+      grad[w + 192] = g30; grad[w + 193] = g31; grad[w + 194] = g32; grad[w + 195] = g33;
+    }
+  }
+  for (let j = 0; j < 128; j += 4) {
+  }
+  // db[j] = sum over rows of dz[r][j].
+  for (let j = 0; j < 128; j++) {
+    let g = 0;
+    for (let r = 0; r < rows; r++) g += dz[r * 128 + j]!;
+    grad[8192 + j] = g;
+  }
+}
+
+/**
+ * One sample: x holds 64 inputs; returns the 10 outputs after the last activation
+ * (probabilities). Allocation-free when `out` is given.
+ */
+export function forward(params: Float64Array, x: ArrayLike<number>, out?: Float64Array): Float64Array {
+  const result = out ?? new Float64Array(10);
+  forwardBatch(params, x, 1, result);
+  return result;
+}
+
+/** Many samples: x is rows x 64 (row-major); writes rows x 10 outputs into `out` and returns it. */
+export function forwardBatch(params: Float64Array, x: ArrayLike<number>, rows: number, out: Float64Array = new Float64Array(rows * 10)): Float64Array {
+  if (params.length !== 9610) throw new RangeError(`expected 9610 parameters, got ${params.length}`);
+  if (!Number.isInteger(rows) || rows < 1) throw new RangeError(`rows must be a positive integer, got ${rows}`);
+  if (x.length < rows * 64) throw new RangeError(`x holds ${x.length} numbers, expected rows * 64 = ${rows * 64}`);
+  ensureCapacity(rows);
+  forwardDense1(params, x, rows, scratchA1);
+  forwardDense2(params, scratchA1, rows, scratchZ2);
+  outputActivation(scratchZ2, rows, out);
+  return out;
+}
+
+/**
+ * The batch's loss J (data loss) and its gradient.
+ * x is rows x 64, y is rows x 10 (row-major, one-hot rows).
+ * Overwrites `grad` (the parameter layout) with dJ/dparams. Allocates nothing once warm.
+ * random (uniform in [0, 1)) draws this batch's dropout masks; without it dropout is off (identity).
+ */
+export function lossAndGradient(params: Float64Array, x: ArrayLike<number>, y: ArrayLike<number>, rows: number, grad: Float64Array, random?: () => number): number {
+  if (params.length !== 9610) throw new RangeError(`expected 9610 parameters, got ${params.length}`);
+  if (!Number.isInteger(rows) || rows < 1) throw new RangeError(`rows must be a positive integer, got ${rows}`);
+  if (x.length < rows * 64) throw new RangeError(`x holds ${x.length} numbers, expected rows * 64 = ${rows * 64}`);
+  if (y.length < rows * 10) throw new RangeError(`y holds ${y.length} numbers, expected rows * 10 = ${rows * 10}`);
+  if (grad.length !== 9610) throw new RangeError(`expected a gradient of 9610, got ${grad.length}`);
+  ensureCapacity(rows);
+  drawDropoutMasks(rows, random);
+  forwardDense1(params, x, rows, scratchA1);
+  dropoutForward1(scratchA1, rows, scratchD1);
+  forwardDense2(params, scratchD1, rows, scratchZ2);
+  const loss = lossAtLogits(scratchZ2, y, rows, scratchDz2);
+  backwardDense2(params, grad, scratchD1, scratchDz2, rows, scratchDd1);
+  dropoutBackward1(scratchDd1, scratchA1, rows, scratchDz1);
+  backwardDense1(grad, x, scratchDz1, rows);
+  return loss;
+}
+
+/**
+ * J on rows as lossAndGradient computes it (data loss, the same sums bit for bit), forward only:
+ * no gradient. Writes the rows x 10 outputs (as forwardBatch) into out.
+ */
+export function lossOf(params: Float64Array, x: Float64Array, y: Float64Array, rows: number, out: Float64Array): number {
+  if (params.length !== 9610) throw new RangeError(`expected 9610 parameters, got ${params.length}`);
+  if (!Number.isInteger(rows) || rows < 1) throw new RangeError(`rows must be a positive integer, got ${rows}`);
+  if (x.length < rows * 64) throw new RangeError(`x holds ${x.length} numbers, expected rows * 64 = ${rows * 64}`);
+  const lossScale = 1 / rows;
+  let loss = 0;
+  ensureCapacity(Math.min(rows, 256));
+  for (let from = 0; from < rows; from += 256) {
+    const chunk = Math.min(256, rows - from);
+    const xChunk = x.subarray(from * 64, (from + chunk) * 64);
+    forwardDense1(params, xChunk, chunk, scratchA1);
+    forwardDense2(params, scratchA1, chunk, scratchZ2);
+    outputActivation(scratchZ2, chunk, out.subarray(from * 10, (from + chunk) * 10));
+    for (let r = 0; r < chunk; r++) {
+      const o = r * 10;
+      let max = scratchZ2[o]!;
+      for (let j = 1; j < 10; j++) if (scratchZ2[o + j]! > max) max = scratchZ2[o + j]!;
+      let sum = 0;
+      for (let j = 0; j < 10; j++) sum += Math.exp(scratchZ2[o + j]! - max);
+      const logSumExp = max + Math.log(sum);
+      for (let j = 0; j < 10; j++) {
+        const yj = y[from * 10 + o + j]!;
+        loss -= yj * (scratchZ2[o + j]! - logSumExp);
+      }
+    }
+  }
+  return loss * lossScale;
+}
+
+// -------------------------------------------------------------------------------------------------
+// Training: seeded initialization
+// -------------------------------------------------------------------------------------------------
+
+/**
+ * Seeded pseudo-random numbers for initialization and shuffling: xoshiro128** (Blackman & Vigna,
+ * 2018), 128 bits of state, seeded from (seed, stream) through the MurmurHash3 finalizer fmix32.
+ * Only 32-bit integer arithmetic and exact double arithmetic (plus naturalLog below), so the same
+ * seed gives bit-identical numbers on every machine and JavaScript engine.
+ */
+class SeededRandom {
+  private s0: number;
+  private s1: number;
+  private s2: number;
+  private s3: number;
+  /** The second deviate of the last polar pair, returned by the next normal(). */
+  private spare = 0;
+  private hasSpare = false;
+
+  /**
+   * seed: any number; its integer part is taken as a 64-bit two's-complement integer (so every
+   * integer of magnitude below 2^53 is a different seed). stream: a 32-bit word that selects an
+   * independent sequence for the same seed.
+   */
+  constructor(seed: number, stream: number) {
+    const whole = Number.isFinite(seed) ? Math.floor(seed) : 0;
+    const lo = whole % 4294967296 >>> 0;
+    const hi = Math.floor(whole / 4294967296) >>> 0;
+    // Hash the three words; fmix32 is a bijection, so distinct lo (for fixed hi, stream) differ.
+    let h = fmix32((lo ^ 0x9e3779b9) >>> 0);
+    h = fmix32((h ^ hi) >>> 0);
+    h = fmix32((h ^ (stream >>> 0)) >>> 0);
+    // Four distinct inputs to a bijection: the state can never be all zero.
+    this.s0 = fmix32((h + 0x9e3779b9) >>> 0);
+    this.s1 = fmix32((h + 0x3c6ef372) >>> 0);
+    this.s2 = fmix32((h + 0xdaa66d2b) >>> 0);
+    this.s3 = fmix32((h + 0x78dde6e4) >>> 0);
+  }
+
+  /** The next 32-bit output: result = rotl(s1 * 5, 7) * 9, then the xoshiro state transition. */
+  nextUint32(): number {
+    const result = Math.imul(rotl32(Math.imul(this.s1, 5), 7), 9) >>> 0;
+    const t = this.s1 << 9;
+    this.s2 ^= this.s0;
+    this.s3 ^= this.s1;
+    this.s1 ^= this.s2;
+    this.s0 ^= this.s3;
+    this.s2 ^= t;
+    this.s3 = rotl32(this.s3, 11);
+    return result;
+  }
+
+  /** Uniform in [0, 1) with 53 random bits: (27 high bits of a * 2^26 + 26 high bits of b) / 2^53. */
+  float(): number {
+    const a = this.nextUint32() >>> 5;
+    const b = this.nextUint32() >>> 6;
+    return (a * 67108864 + b) / 9007199254740992;
+  }
+
+  /**
+   * Standard normal N(0, 1) by Marsaglia's polar method: draw (u, v) uniform in the unit disc
+   * (s = u^2 + v^2 in (0, 1)), then u * f and v * f with f = sqrt(-2 ln(s) / s) are two
+   * independent normal deviates.
+   */
+  normal(): number {
+    if (this.hasSpare) {
+      this.hasSpare = false;
+      return this.spare;
+    }
+    let u: number;
+    let v: number;
+    let s: number;
+    do {
+      u = 2 * this.float() - 1;
+      v = 2 * this.float() - 1;
+      s = u * u + v * v;
+    } while (s >= 1 || s === 0);
+    const f = Math.sqrt((-2 * naturalLog(s)) / s);
+    this.spare = v * f;
+    this.hasSpare = true;
+    return u * f;
+  }
+}
+
+/** MurmurHash3's 32-bit finalizer: a bijection on 32-bit words with full avalanche. */
+function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** Rotates a 32-bit word left by k bits. */
+function rotl32(x: number, k: number): number {
+  return (x << k) | (x >>> (32 - k));
+}
+
+/**
+ * Natural logarithm of a positive finite x, written out so every engine gives the same bits
+ * (fdlibm's e_log.c algorithm, error below 1 ulp): x = 2^k * m with m in [sqrt(1/2), sqrt(2))
+ * by exact scaling, f = m - 1 (exact), s = f / (2 + f), and
+ * ln(1 + f) = f - (f^2/2 - s (f^2/2 + R(s^2))), R a minimax polynomial; ln 2 split in hi + lo.
+ */
+function naturalLog(x: number): number {
+  let k = 0;
+  let m = x;
+  while (m < 2.3283064365386963e-10) {
+    m *= 4294967296; // 2^32: exact, also for subnormal m
+    k -= 32;
+  }
+  while (m >= 4294967296) {
+    m /= 4294967296;
+    k += 32;
+  }
+  while (m < Math.SQRT1_2) {
+    m *= 2;
+    k -= 1;
+  }
+  while (m >= Math.SQRT2) {
+    m /= 2;
+    k += 1;
+  }
+  const f = m - 1; // exact (Sterbenz: m is within a factor 2 of 1)
+  const s = f / (2 + f);
+  const z = s * s;
+  const w = z * z;
+  const t1 = w * (3.999999999940941908e-1 + w * (2.222219843214978396e-1 + w * 1.531383769920937332e-1));
+  const t2 = z * (6.666666666666735130e-1 + w * (2.857142874366239149e-1 + w * (1.818357216161805012e-1 + w * 1.479819860511658591e-1)));
+  const r = t2 + t1;
+  const hfsq = 0.5 * f * f;
+  // ln 2 = LN2_HI + LN2_LO; k * LN2_HI is exact (LN2_HI has 32 trailing zero bits).
+  return k * 6.93147180369123816490e-1 - (hfsq - (s * (hfsq + r) + k * 1.90821492927058770002e-10) - f);
+}
+
+/**
+ * order[0..n) = 0..n-1, then (seed not null) Fisher-Yates shuffled by a SeededRandom on stream
+ * epoch + 1 of the seed (stream 0 is initialization's): for i = n-1 down to 1, swap i with
+ * j = floor(u * (i + 1)), u uniform in [0, 1).
+ */
+function shuffledOrder(order: Uint32Array, n: number, seed: number | null, epoch: number): Uint32Array {
+  for (let i = 0; i < n; i++) order[i] = i;
+  if (seed !== null) {
+    const random = new SeededRandom(seed, (epoch + 1) >>> 0);
+    for (let i = n - 1; i > 0; i--) {
+      const j = Math.floor(random.float() * (i + 1));
+      const t = order[i]!;
+      order[i] = order[j]!;
+      order[j] = t;
+    }
+  }
+  return order;
+}
+
+/** params[from..to) ~ U(-limit, limit): limit * (2u - 1), u uniform in [0, 1). */
+function fillUniform(params: Float64Array, from: number, to: number, limit: number, random: SeededRandom): void {
+  for (let p = from; p < to; p++) params[p] = limit * (2 * random.float() - 1);
+}
+
+/**
+ * Fresh parameters for training: every weight drawn from the layer's initializer with the
+ * seeded generator (one stream, layers in layout order, W row by row), every bias 0.
+ * He for relu/leaky_relu/gelu/swish, Xavier/Glorot for sigmoid/tanh/linear/softmax, unless the
+ * program says `init ...`. Same seed, same bits, on any machine.
+ */
+export function initParams(seed: number = 42): Float64Array {
+  const params = new Float64Array(9610); // zero-filled: the biases start at 0
+  const random = new SeededRandom(seed, 0);
+  // dense_1 (64 -> 128, relu): he_uniform: W ~ U(-a, a), a = sqrt(6 / fan_in), fan_in = 64
+  fillUniform(params, 0, 8192, Math.sqrt(6 / 64), random);
+  // dense_2 (128 -> 10, softmax): xavier_uniform: W ~ U(-a, a), a = sqrt(6 / (fan_in + fan_out)), fan_in = 128, fan_out = 10
+  fillUniform(params, 8320, 9600, Math.sqrt(6 / (128 + 10)), random);
+  return params;
+}
+
+// -------------------------------------------------------------------------------------------------
+// Training: learning-rate schedule
+// -------------------------------------------------------------------------------------------------
+
+/**
+ * The learning rate of update `step` (0-based: the first update uses learningRate(0)).
+ * See docs/training.md for the formulas; the step counter lives in TrainState.
+ */
+export function learningRate(step: number): number {
+  const lr0 = 0.002;
+  const s = step;
+  // Cosine annealing: eta_min + (lr0 - eta_min) * (1 + cos(pi * min(s, t_max) / t_max)) / 2,
+  // t_max = 3000, eta_min = 0.00001; held at eta_min after t_max.
+  const etaMin = 0.00001;
+  return etaMin + ((lr0 - etaMin) * (1 + Math.cos((Math.PI * Math.min(s, 3000)) / 3000))) / 2;
+}
+
+// -------------------------------------------------------------------------------------------------
+// Training: optimizer (adam)
+// -------------------------------------------------------------------------------------------------
+
+/**
+ * Everything one training run changes, for adam. Arrays have the parameter layout.
+ */
+export interface TrainState {
+  /** The parameters, updated in place by applyUpdate. */
+  readonly params: Float64Array;
+  /** dJ/dparams of the last batch, as lossAndGradient wrote it (before clipping). */
+  readonly grad: Float64Array;
+  /** Adam's first moment: m = beta1 * m + (1 - beta1) * g. */
+  readonly m: Float64Array;
+  /** Adam's second moment: v = beta2 * v + (1 - beta2) * g^2. */
+  readonly v: Float64Array;
+  /** Updates applied so far: t in the formulas (0 before the first update). */
+  step: number;
+}
+
+/**
+ * A fresh training state around `params` (kept, not copied: training updates it in place).
+ * Optimizer buffers start at 0 and step at 0.
+ */
+export function createTrainState(params: Float64Array): TrainState {
+  if (params.length !== 9610) throw new Error(`expected 9610 parameters, got ${params.length}`);
+  return { params, grad: new Float64Array(9610), m: new Float64Array(9610), v: new Float64Array(9610), step: 0 };
+}
+
+/** The optimizer buffers by name (what a checkpoint must save besides params and step). */
+function optimizerBuffers(state: TrainState): Record<string, Float64Array> {
+  return { m: state.m, v: state.v };
+}
+
+/**
+ * Adam (Kingma & Ba, 2015; PyTorch's Adam) on params[from..to),
+ * beta1 = 0.9, beta2 = 0.999, eps = 1e-8:
+ *   m = beta1 * m + (1 - beta1) * g
+ *   v = beta2 * v + (1 - beta2) * g^2
+ *   w = w - lr * (m / bc1) / (sqrt(v / bc2) + eps)    bc1 = 1 - beta1^n, bc2 = 1 - beta2^n
+ * computed as w - stepSize * m / (sqrt(v) * rootScale + eps) with stepSize = lr / bc1 and
+ * rootScale = 1 / sqrt(bc2) taken once per call (as PyTorch does): the same value up to
+ * rounding, with one division a parameter instead of three (the update is most of a small net's step).
+ */
+function adamRange(state: TrainState, from: number, to: number, lr: number, bc1: number, bc2: number): void {
+  const params = state.params;
+  const grad = state.grad;
+  const m = state.m;
+  const v = state.v;
+  const beta1 = 0.9;
+  const beta2 = 0.999;
+  const eps = 1e-8;
+  const stepSize = lr / bc1;
+  const rootScale = 1 / Math.sqrt(bc2);
+  for (let p = from; p < to; p++) {
+    const g = grad[p]!;
+    const mp = beta1 * m[p]! + (1 - beta1) * g;
+    const vp = beta2 * v[p]! + (1 - beta2) * g * g;
+    m[p] = mp;
+    v[p] = vp;
+    params[p] = params[p]! - (stepSize * mp) / (Math.sqrt(vp) * rootScale + eps);
+  }
+}
+
+/**
+ * One optimizer update from state.grad (filled by lossAndGradient, L1/L2 included):
+ * t = state.step, n = t + 1, lr = learningRate(t); then state.step = n.
+ * Allocation-free. Buffers are updated even when lr is 0 (warmup from 0, or a schedule at 0).
+ */
+export function applyUpdate(state: TrainState): void {
+  const t = state.step;
+  const n = t + 1;
+  const lr = learningRate(t);
+  // Bias corrections, once per update.
+  const bc1 = 1 - Math.pow(0.9, n);
+  const bc2 = 1 - Math.pow(0.999, n);
+  adamRange(state, 0, 9610, lr, bc1, bc2);
+  state.step = n;
+}
+
+/**
+ * One training update on one batch (x: rows x inputs, y: rows x outputs, row-major, as
+ * lossAndGradient): computes J and the gradient, applies the update with learningRate(state.step),
+ * increments state.step and returns J as measured before the update.
+ * random (uniform in [0, 1)) draws the dropout masks; without it the batch trains without dropout.
+ */
+export function trainStep(state: TrainState, x: ArrayLike<number>, y: ArrayLike<number>, rows: number, random?: () => number): number {
+  const loss = lossAndGradient(state.params, x, y, rows, state.grad, random);
+  applyUpdate(state);
+  return loss;
+}
+
+/**
+ * J and dJ/dparams (into state.grad) of one training batch: what the Trainer computes before each update.
+ * The dropout masks of update t come from stream 2147483648 + t of the seed, so resuming draws them again exactly.
+ */
+function batchGradient(state: TrainState, x: Float64Array, y: Float64Array, rows: number, seed: number): number {
+  const random = new SeededRandom(seed, (2147483648 + state.step) >>> 0);
+  return lossAndGradient(state.params, x, y, rows, state.grad, () => random.float());
+}
+
+// -------------------------------------------------------------------------------------------------
+// Training: the Trainer (Keras-like fit / predict / evaluate, checkpoints)
+// -------------------------------------------------------------------------------------------------
+
+/**
+ * The parameter storage (Float64Array): the type and constructor the Trainer uses.
+ */
+type ParamArray = Float64Array;
+const ParamArray: Float64ArrayConstructor = Float64Array;
+
+/** Each layer's shape and parameter ranges [from, to) (checkpoints, diagnostics). */
+const TRAINING_LAYERS: readonly { readonly name: string; readonly inputs: number; readonly units: number; readonly activation: string; readonly weights: readonly [number, number]; readonly biases: readonly [number, number] }[] = [
+  { name: "dense_1", inputs: 64, units: 128, activation: "relu", weights: [0, 8192], biases: [8192, 8320] },
+  { name: "dense_2", inputs: 128, units: 10, activation: "softmax", weights: [8320, 9600], biases: [9600, 9610] },
+];
+
+/**
+ * Rows of numbers: number[][] (one array per row) or one flat row-major array (number[] or
+ * Float64Array, rows x width). For softmax_ce, y may also be class ids (number[], or one value per row).
+ */
+export type Rows = ReadonlyArray<ArrayLike<number>> | ArrayLike<number>;
+
+/** What onEpochEnd receives and History records (Keras' names). */
+export interface EpochLogs {
+  /** Mean batch loss of the epoch, weighted by batch rows, each measured before its update (as Keras). */
+  loss: number;
+  /** Accuracy of the weights at the end of the epoch on the training rows. */
+  accuracy?: number;
+  /** Loss on the validation rows with the weights at the end of the epoch. */
+  val_loss?: number;
+  /** Accuracy on the validation rows. */
+  val_accuracy?: number;
+  /** Learning rate of the epoch's last update. */
+  lr: number;
+}
+
+/** fit options (tfjs/Keras); unset ones come from the program's train line. */
+export interface FitOptions {
+  /** Train until this epoch index (exclusive), as Keras: epochs - initialEpoch epochs are run. Default 40. */
+  epochs?: number;
+  /** First epoch index (Keras' initial_epoch); pass trainer.epoch to resume a checkpoint. Default 0. */
+  initialEpoch?: number;
+  /** Rows per update: 1 (stochastic), N (mini-batch, the last one may be smaller) or "all". Default 32. */
+  batchSize?: number | "all";
+  /** Reshuffle the training rows each epoch. Default true. */
+  shuffle?: boolean;
+  /** Seed of the per-epoch shuffle. Default: the trainer's seed. */
+  seed?: number;
+  /** Fraction of rows held out for validation: the LAST rows, taken before shuffling (as Keras). */
+  validationSplit?: number;
+  /** Validation rows [x, y]; takes precedence over validationSplit. */
+  validationData?: readonly [Rows, Rows];
+  callbacks?: FitCallbacks;
+}
+
+/** What evaluate returns. */
+export interface Evaluation {
+  /** J on all rows: mean data loss + regularization. */
+  loss: number;
+  /** Share of rows whose largest output is the target class. */
+  accuracy: number;
+}
+
+/** The History keys of this model, in order: Keras' names, the ones its EpochLogs can hold. */
+const HISTORY_KEYS: readonly (keyof EpochLogs)[] = ["loss", "accuracy", "val_loss", "val_accuracy", "lr"];
+
+/** predict and evaluate run forwardBatch on this many rows at a time: bounded scratch memory, one call a chunk. */
+const PREDICT_CHUNK_ROWS = 256;
+
+/** True for number[][] (rows as arrays), false for a flat array of numbers. */
+function isNested(data: Rows): data is ReadonlyArray<ArrayLike<number>> {
+  return data.length > 0 && typeof (data as ArrayLike<unknown>)[0] !== "number";
+}
+
+/** Any Rows as a flat row-major copy, checking the width of every row. */
+function toMatrix(data: Rows, width: number, what: string): { values: Float64Array; rows: number } {
+  if (isNested(data)) {
+    const rows = data.length;
+    const values = new Float64Array(rows * width);
+    for (let r = 0; r < rows; r++) {
+      const row = data[r]!;
+      if (row.length !== width) throw new Error(`${what} row ${r} has ${row.length} values, expected ${width}`);
+      for (let k = 0; k < width; k++) values[r * width + k] = row[k]!;
+    }
+    return { values, rows };
+  }
+  if (data.length % width !== 0) throw new Error(`${what} has ${data.length} values, not a multiple of ${width} per row`);
+  return { values: Float64Array.from(data), rows: data.length / width };
+}
+
+function checkRows(m: { values: Float64Array; rows: number }, rows: number, what: string): { values: Float64Array; rows: number } {
+  if (m.rows !== rows) throw new Error(`${what} has ${m.rows} rows but x has ${rows}`);
+  return m;
+}
+
+/** Resolves on a later turn of the event loop (setTimeout 0), so a page can repaint between batches. */
+function yieldToEventLoop(): Promise<void> {
+  const timers = globalThis as unknown as { setTimeout?: (callback: () => void, ms: number) => unknown };
+  return new Promise((resolve) => {
+    if (timers.setTimeout === undefined) resolve();
+    else timers.setTimeout(resolve, 0);
+  });
+}
+
+function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as { then?: unknown } | null | undefined)?.then === "function";
+}
+
+/** x as a flat rows x 64 matrix. */
+function toInputs(data: Rows): { values: Float64Array; rows: number } {
+  return toMatrix(data, 64, "x");
+}
+
+/**
+ * Targets as a flat rows x 10 matrix. Class ids (one number per row: a flat array of length
+ * rows, or rows of length 1) become one-hot rows; rows of length 10 are taken as they are.
+ */
+function toTargets(data: Rows, rows: number): Float64Array {
+  if (isNested(data)) {
+    if (data.length > 0 && data[0]!.length !== 1) return checkRows(toMatrix(data, 10, "y"), rows, "y").values;
+  } else if (data.length !== rows) {
+    if (data.length === rows * 10) return Float64Array.from(data);
+    throw new Error(`y has ${data.length} values: expected ${rows} class ids or ${rows} x 10 values for ${rows} rows of x`);
+  }
+  const ids = toMatrix(data, 1, "y");
+  checkRows(ids, rows, "y");
+  const oneHot = new Float64Array(rows * 10);
+  for (let r = 0; r < rows; r++) {
+    const id = ids.values[r]!;
+    if (!Number.isInteger(id) || id < 0 || id >= 10) throw new Error(`y row ${r}: class id ${id} is not an integer in 0..9`);
+    oneHot[r * 10 + id] = 1;
+  }
+  return oneHot;
+}
+
+/** correct[0] += rows whose largest output (row r's outputs at out[o..]) (first on ties) is the largest target. */
+function countCorrect(out: Float64Array, o: number, y: Float64Array, r: number, correct: Float64Array): void {
+  let best = 0;
+  let target = 0;
+  for (let j = 1; j < 10; j++) {
+    if (out[o + j]! > out[o + best]!) best = j;
+    if (y[r * 10 + j]! > y[r * 10 + target]!) target = j;
+  }
+  if (best === target) correct[0]! += 1;
+}
+
+/** Accuracy on rows (training rows at the end of an epoch), forward only: forwardBatch on PREDICT_CHUNK_ROWS rows at a time into out. */
+function accuracyOf(params: ParamArray, x: Float64Array, y: Float64Array, rows: number, out: Float64Array): number {
+  const correct = new Float64Array(1);
+  for (let from = 0; from < rows; from += PREDICT_CHUNK_ROWS) {
+    const n = Math.min(PREDICT_CHUNK_ROWS, rows - from);
+    forwardBatch(params, x.subarray(from * 64, (from + n) * 64), n, out);
+    for (let r = 0; r < n; r++) countCorrect(out, r * 10, y, from + r, correct);
+  }
+  let total = 0;
+  for (let j = 0; j < correct.length; j++) total += correct[j]!;
+  return total / rows;
+}
+
+/**
+ * J on rows (data loss + regularization: lossOf, the same sums as lossAndGradient without the
+ * backward pass) and the accuracy of the outputs lossOf writes into out (rows x 10).
+ */
+function evaluateRows(params: ParamArray, x: Float64Array, y: Float64Array, rows: number, out: Float64Array): Evaluation {
+  const loss = lossOf(params, x, y, rows, out);
+  const correct = new Float64Array(1);
+  for (let r = 0; r < rows; r++) countCorrect(out, r * 10, y, r, correct);
+  let total = 0;
+  for (let j = 0; j < correct.length; j++) total += correct[j]!;
+  return { loss, accuracy: total / rows };
+}
+
+/** The end-of-epoch metrics with the epoch's final weights, forward only: accuracy on the training rows, loss and accuracy on the validation rows. */
+function addEpochMetrics(logs: EpochLogs, params: ParamArray, run: FitRun): void {
+  logs.accuracy = accuracyOf(params, run.x, run.y, run.n, run.chunkOut);
+  if (run.valX !== null && run.valY !== null && run.valRows > 0) {
+    const v = evaluateRows(params, run.valX, run.valY, run.valRows, run.valOut);
+    logs.val_loss = v.loss;
+    logs.val_accuracy = v.accuracy;
+  }
+}
+
+/** Bumped whenever the checkpoint layout changes; fromJSON rejects other versions. */
+const CHECKPOINT_VERSION = 1;
+const CHECKPOINT_FORMAT = "mlpc-trainer";
+
+/** A checkpoint: toJSON's output, fromJSON's input (plain JSON data). */
+export interface TrainerJSON {
+  format: typeof CHECKPOINT_FORMAT;
+  version: typeof CHECKPOINT_VERSION;
+  model: string;
+  optimizer: string;
+  layers: { name: string; inputs: number; units: number; activation: string }[];
+  seed: number;
+  step: number;
+  epoch: number;
+  batch: number;
+  /** Running loss sum and rows of an interrupted epoch (batch > 0), and the layout it was run with. */
+  partialEpoch: { lossSum: number; rows: number; trainRows: number; batchSize: number } | null;
+  params: number[];
+  buffers: Record<string, number[]>;
+}
+
+/** The files `mlpc train` writes: a weights file and a training checkpoint, each with the trainer checkpoint under `trainer`. */
+const CLI_FORMATS: readonly string[] = ["mlpc-weights", "mlpc-train-checkpoint"];
+
+/**
+ * The trainer checkpoint in `json`: a checkpoint object or its JSON text, or a file `mlpc train`
+ * wrote (weights or training checkpoint), whose `trainer` part is taken. Checks format and version;
+ * the rest is checked field by field by fromJSON.
+ */
+function readCheckpoint(json: unknown): Partial<TrainerJSON> {
+  let data: unknown = typeof json === "string" ? JSON.parse(json) : json;
+  if (isRecord(data) && typeof data["format"] === "string" && CLI_FORMATS.includes(data["format"])) {
+    if (!isRecord(data["trainer"])) throw new Error(`this ${data["format"]} file has no trainer checkpoint (no "trainer" object)`);
+    data = data["trainer"];
+  }
+  if (!isRecord(data) || data["format"] !== CHECKPOINT_FORMAT) {
+    throw new Error(`not an mlpc trainer checkpoint (format is not ${CHECKPOINT_FORMAT}) nor a weights file of mlpc train (format mlpc-weights)`);
+  }
+  if (data["version"] !== CHECKPOINT_VERSION) {
+    throw new Error(`checkpoint format version ${String(data["version"])} is not supported (this module reads version ${CHECKPOINT_VERSION})`);
+  }
+  return data as Partial<TrainerJSON>;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** "4 -> 16 relu -> 3 softmax": a layer list as text, to compare and to show. */
+function describeLayers(layers: readonly { inputs: number; units: number; activation: string }[]): string {
+  if (layers.length === 0) return "(no layers)";
+  return [String(layers[0]!.inputs), ...layers.map((l) => `${l.units} ${l.activation}`)].join(" -> ");
+}
+
+/** The layer list of a checkpoint as describeLayers text, or "(no layers)" when it is not a list of objects. */
+function describeCheckpointLayers(layers: unknown): string {
+  return Array.isArray(layers) && layers.every((l: unknown) => typeof l === "object" && l !== null) ? describeLayers(layers as TrainerJSON["layers"]) : "(no layers)";
+}
+
+/** A JSON array of `length` finite numbers, or an error naming the field. */
+function checkpointNumbers(value: unknown, length: number, what: string): number[] {
+  if (!Array.isArray(value) || value.length !== length || !value.every((v) => typeof v === "number" && Number.isFinite(v))) {
+    throw new Error(`checkpoint ${what}: expected ${length} finite numbers`);
+  }
+  return value as number[];
+}
+
+function checkpointInteger(value: unknown, what: string): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 0) throw new Error(`checkpoint ${what}: expected a whole number >= 0`);
+  return value;
+}
+
+/** What onBatchEnd receives. */
+export interface BatchLogs {
+  /** 0-based batch index within the epoch. */
+  batch: number;
+  /** Rows in this batch (the last one may be smaller). */
+  size: number;
+  /** J on this batch before the update. */
+  loss: number;
+  /** Learning rate of this update. */
+  lr: number;
+  /** state.step after the update. */
+  step: number;
+}
+
+/**
+ * Keras-style callbacks. Return false, or set trainer.stopTraining = true, to stop: after this
+ * batch (onBatchEnd; the epoch can then be resumed where it stopped) or after this epoch. fitAsync
+ * awaits a returned promise; fit ignores it.
+ */
+export interface FitCallbacks {
+  onEpochEnd?: (epoch: number, logs: EpochLogs) => void | boolean | Promise<void | boolean>;
+  onBatchEnd?: (batch: number, logs: BatchLogs) => void | boolean | Promise<void | boolean>;
+}
+
+/** What fit returns (Keras' History): one entry per completed epoch. */
+export interface History {
+  epoch: number[];
+  history: { [K in keyof EpochLogs]-?: number[] };
+}
+
+/** Thrown when a batch loss is NaN or infinite; the update of that batch is not applied. */
+export class NonFiniteLossError extends Error {
+  /** 0-based epoch and batch, the state.step of the failed update, and the first layer whose gradient is non-finite. */
+  readonly epoch: number;
+  readonly batch: number;
+  readonly step: number;
+  readonly layer: string | null;
+  readonly loss: number;
+
+  constructor(loss: number, epoch: number, batch: number, step: number, layer: string | null) {
+    super(
+      `training diverged: the loss is ${loss} at epoch ${epoch + 1}, batch ${batch + 1} (update ${step + 1})` +
+        (layer === null ? "" : `; first non-finite gradient in ${layer}`) +
+        ". Try a lower learning rate or gradient clipping (clip=1 on the optimizer line).",
+    );
+    this.name = "NonFiniteLossError";
+    this.loss = loss;
+    this.epoch = epoch;
+    this.batch = batch;
+    this.step = step;
+    this.layer = layer;
+  }
+}
+
+/** Everything one fit call works with: the data as flat arrays, batch and output buffers, its history. */
+interface FitRun {
+  readonly x: Float64Array;
+  readonly y: Float64Array;
+  /** Training rows. */
+  readonly n: number;
+  readonly valX: Float64Array | null;
+  readonly valY: Float64Array | null;
+  readonly valRows: number;
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly batches: number;
+  readonly shuffle: boolean;
+  readonly seed: number;
+  readonly order: Uint32Array;
+  readonly xb: Float64Array;
+  readonly yb: Float64Array;
+  /** Outputs of PREDICT_CHUNK_ROWS rows (training-set metrics), and of every validation row. */
+  readonly chunkOut: Float64Array;
+  readonly valOut: Float64Array;
+  readonly callbacks: FitCallbacks;
+  readonly history: History;
+}
+
+/**
+ * Trains this model with Keras-like calls:
+ *
+ *     const trainer = new Trainer({ seed: 42 });
+ *     const history = trainer.fit(x, y, { epochs: 100, batchSize: 32, validationSplit: 0.2 });
+ *     const probabilities = trainer.predict(xNew);
+ *
+ * Checkpoints: JSON.stringify(trainer) (toJSON), then Trainer.fromJSON(text) and
+ * fit(x, y, { epochs, initialEpoch: trainer.epoch }) continues exactly as if never stopped, even
+ * in the middle of an epoch. That rests on three facts: the shuffle order of epoch e depends only
+ * on (seed, e) (a fresh SeededRandom stream per epoch, so there is no generator state to save),
+ * the schedule depends only on state.step, and the checkpoint holds params, optimizer buffers,
+ * step, and the position and running loss of an interrupted epoch.
+ */
+export class Trainer {
+  /** Parameters, gradient, optimizer buffers and step. */
+  readonly state: TrainState;
+  /** Seed of initParams (when no params were given) and default seed of the per-epoch shuffle. */
+  readonly seed: number;
+  /** Index of the epoch to run next (or in progress when batch > 0). */
+  epoch = 0;
+  /** Batches done in epoch `epoch` when training stopped inside it, else 0. */
+  batch = 0;
+  /** Set to true (e.g. from a callback) to stop after the current batch; each fit starts with false. */
+  stopTraining = false;
+  /** Running loss sum (loss x rows) and rows of the current epoch. */
+  private epochLossSum = 0;
+  private epochRows = 0;
+  /** Layout of the run an interrupted epoch belongs to, checked on resume. */
+  private epochLayout: { trainRows: number; batchSize: number } | null = null;
+
+  constructor(options: { params?: ArrayLike<number>; seed?: number } = {}) {
+    this.seed = options.seed ?? spec.training.seed;
+    const P = spec.paramCount;
+    let params: ParamArray;
+    if (options.params === undefined) {
+      params = initParams(this.seed);
+    } else {
+      if (options.params.length !== P) throw new Error(`expected ${P} parameters, got ${options.params.length}`);
+      params = new ParamArray(P);
+      for (let p = 0; p < P; p++) params[p] = options.params[p]!;
+    }
+    this.state = createTrainState(params);
+  }
+
+  /** The model's parameters (trained in place). */
+  get params(): ParamArray {
+    return this.state.params;
+  }
+
+  /** Trains synchronously; see FitOptions. Returns the History of the epochs it completed. */
+  fit(x: Rows, y: Rows, options: FitOptions = {}): History {
+    const run = this.beginFit(x, y, options);
+    while (this.epoch < run.epochs && !this.stopTraining) {
+      if (this.batch === 0) this.startEpoch(run);
+      const order = this.epochOrder(run);
+      while (this.batch < run.batches && !this.stopTraining) {
+        if (this.trainBatch(run, order) === false) this.stopTraining = true;
+      }
+      if (this.batch < run.batches) break; // stopped inside the epoch: resumable there
+      const [epoch, logs] = this.endEpoch(run);
+      if (run.callbacks.onEpochEnd?.(epoch, logs) === false) this.stopTraining = true;
+    }
+    return run.history;
+  }
+
+  /**
+   * As fit, but yields to the event loop about every 15 ms between batches (and after each
+   * epoch), so a page stays responsive; awaits callbacks that return promises.
+   */
+  async fitAsync(x: Rows, y: Rows, options: FitOptions = {}): Promise<History> {
+    const run = this.beginFit(x, y, options);
+    let lastYield = Date.now();
+    while (this.epoch < run.epochs && !this.stopTraining) {
+      if (this.batch === 0) this.startEpoch(run);
+      const order = this.epochOrder(run);
+      while (this.batch < run.batches && !this.stopTraining) {
+        let result = this.trainBatch(run, order);
+        if (isPromise(result)) result = await result; // only a promise costs a turn of the loop
+        if (result === false) this.stopTraining = true;
+        if (Date.now() - lastYield >= 15) {
+          await yieldToEventLoop();
+          lastYield = Date.now();
+        }
+      }
+      if (this.batch < run.batches) break;
+      const [epoch, logs] = this.endEpoch(run);
+      if ((await run.callbacks.onEpochEnd?.(epoch, logs)) === false) this.stopTraining = true;
+      await yieldToEventLoop();
+      lastYield = Date.now();
+    }
+    return run.history;
+  }
+
+  /** The outputs of every row (forwardBatch, PREDICT_CHUNK_ROWS rows a call): one array of outputs per row (probabilities for sigmoid/softmax). */
+  predict(x: Rows): number[][] {
+    const IN = spec.inputSize;
+    const OUT = spec.outputSize;
+    const { values, rows } = toInputs(x);
+    const out = new Float64Array(Math.min(rows, PREDICT_CHUNK_ROWS) * OUT);
+    const result: number[][] = [];
+    for (let from = 0; from < rows; from += PREDICT_CHUNK_ROWS) {
+      const n = Math.min(PREDICT_CHUNK_ROWS, rows - from);
+      forwardBatch(this.state.params, values.subarray(from * IN, (from + n) * IN), n, out);
+      for (let r = 0; r < n; r++) result.push(Array.from(out.subarray(r * OUT, (r + 1) * OUT)));
+    }
+    return result;
+  }
+
+  /** Loss (data loss + regularization, as trained) and the model's metrics on all rows, forward only, without changing anything. */
+  evaluate(x: Rows, y: Rows): Evaluation {
+    const inputs = toInputs(x);
+    const targets = toTargets(y, inputs.rows);
+    return evaluateRows(this.state.params, inputs.values, targets, inputs.rows, new Float64Array(inputs.rows * spec.outputSize));
+  }
+
+  /** A versioned checkpoint: shapes, params, optimizer buffers, step and epoch position. */
+  toJSON(): TrainerJSON {
+    const buffers: Record<string, number[]> = {};
+    const own = optimizerBuffers(this.state);
+    for (const name of Object.keys(own)) buffers[name] = Array.from(own[name]!);
+    return {
+      format: CHECKPOINT_FORMAT,
+      version: CHECKPOINT_VERSION,
+      model: spec.name,
+      optimizer: spec.optimizer.kind,
+      layers: TRAINING_LAYERS.map((l) => ({ name: l.name, inputs: l.inputs, units: l.units, activation: l.activation })),
+      seed: this.seed,
+      step: this.state.step,
+      epoch: this.epoch,
+      batch: this.batch,
+      partialEpoch:
+        this.batch > 0 && this.epochLayout !== null
+          ? { lossSum: this.epochLossSum, rows: this.epochRows, trainRows: this.epochLayout.trainRows, batchSize: this.epochLayout.batchSize }
+          : null,
+      params: Array.from(this.state.params),
+      buffers,
+    };
+  }
+
+  /**
+   * A trainer from a checkpoint (the object or its JSON text), or from the weights file (or
+   * training checkpoint) `mlpc train` writes, whose `trainer` part is taken: its `scaling` is NOT
+   * applied, so inputs must be scaled as it says. Rejects another format version, other layer
+   * shapes or another optimizer with a message saying what differs. With paramsOnly, only the
+   * parameters are read (e.g. to predict with a model whose optimizer line changed).
+   */
+  static fromJSON(json: unknown, options: { paramsOnly?: boolean } = {}): Trainer {
+    const data = readCheckpoint(json);
+    const expected = describeLayers(TRAINING_LAYERS);
+    const found = describeCheckpointLayers(data.layers);
+    if (found !== expected) {
+      throw new Error(`checkpoint layers do not match this model: checkpoint ${found}, model ${spec.name} ${expected}`);
+    }
+    const P = spec.paramCount;
+    const params = checkpointNumbers(data.params, P, "params");
+    const trainer = new Trainer(typeof data.seed === "number" ? { params, seed: data.seed } : { params });
+    if (options.paramsOnly === true) return trainer;
+    if (data.optimizer !== spec.optimizer.kind) {
+      throw new Error(`checkpoint optimizer ${String(data.optimizer)} does not match this model's ${spec.optimizer.kind} (load with paramsOnly to keep only the weights)`);
+    }
+    const own = optimizerBuffers(trainer.state);
+    for (const name of Object.keys(own)) own[name]!.set(checkpointNumbers(data.buffers?.[name], P, `buffers.${name}`));
+    trainer.state.step = checkpointInteger(data.step, "step");
+    trainer.epoch = checkpointInteger(data.epoch, "epoch");
+    trainer.batch = checkpointInteger(data.batch, "batch");
+    const partial = data.partialEpoch;
+    if (trainer.batch > 0) {
+      if (partial === null || partial === undefined) throw new Error("checkpoint stopped inside an epoch but has no partialEpoch");
+      trainer.epochLossSum = checkpointNumbers([partial.lossSum], 1, "partialEpoch.lossSum")[0]!;
+      trainer.epochRows = checkpointInteger(partial.rows, "partialEpoch.rows");
+      trainer.epochLayout = { trainRows: checkpointInteger(partial.trainRows, "partialEpoch.trainRows"), batchSize: checkpointInteger(partial.batchSize, "partialEpoch.batchSize") };
+    }
+    return trainer;
+  }
+
+  /** Checks and converts the data and options; places the epoch cursor (resuming when it can). */
+  private beginFit(x: Rows, y: Rows, options: FitOptions): FitRun {
+    const IN = spec.inputSize;
+    const OUT = spec.outputSize;
+    const inputs = toInputs(x);
+    const targets = toTargets(y, inputs.rows);
+    let n = inputs.rows;
+    let valX: Float64Array | null = null;
+    let valY: Float64Array | null = null;
+    let valRows = 0;
+    if (options.validationData !== undefined) {
+      const vx = toInputs(options.validationData[0]);
+      valX = vx.values;
+      valY = toTargets(options.validationData[1], vx.rows);
+      valRows = vx.rows;
+    } else if (options.validationSplit !== undefined && options.validationSplit > 0) {
+      const split = options.validationSplit;
+      if (!(split < 1)) throw new Error(`validationSplit must be in [0, 1), got ${split}`);
+      // Keras: the last rows, before any shuffling.
+      n = Math.floor(inputs.rows * (1 - split));
+      valRows = inputs.rows - n;
+      valX = inputs.values.subarray(n * IN);
+      valY = targets.subarray(n * OUT);
+    }
+    if (n === 0) throw new Error("no training rows");
+    const epochs = options.epochs ?? spec.training.epochs;
+    const initialEpoch = options.initialEpoch ?? 0;
+    if (!Number.isInteger(epochs) || epochs < 0) throw new Error(`epochs must be a whole number >= 0, got ${epochs}`);
+    if (!Number.isInteger(initialEpoch) || initialEpoch < 0) throw new Error(`initialEpoch must be a whole number >= 0, got ${initialEpoch}`);
+    const requested = options.batchSize ?? spec.training.batch;
+    if (requested !== "all" && (!Number.isInteger(requested) || requested < 1)) {
+      throw new Error(`batchSize must be a whole number >= 1 or "all", got ${String(requested)}`);
+    }
+    const batchSize = requested === "all" ? n : Math.min(requested, n);
+    const resume = initialEpoch === this.epoch && this.batch > 0;
+    if (resume) {
+      const layout = this.epochLayout;
+      if (layout === null || layout.trainRows !== n || layout.batchSize !== batchSize) {
+        throw new Error(
+          `cannot resume epoch ${this.epoch + 1} at batch ${this.batch + 1}: it was started with ${layout?.trainRows} training rows in batches of ${layout?.batchSize}, this fit has ${n} in batches of ${batchSize}`,
+        );
+      }
+    } else {
+      this.epoch = initialEpoch;
+      this.batch = 0;
+    }
+    this.stopTraining = false;
+    const history = {} as History["history"];
+    for (const key of HISTORY_KEYS) history[key] = [];
+    return {
+      x: inputs.values.subarray(0, n * IN),
+      y: targets.subarray(0, n * OUT),
+      n,
+      valX,
+      valY,
+      valRows,
+      epochs,
+      batchSize,
+      batches: Math.ceil(n / batchSize),
+      shuffle: options.shuffle ?? spec.training.shuffle,
+      seed: options.seed ?? this.seed,
+      order: new Uint32Array(n),
+      xb: new Float64Array(batchSize * IN),
+      yb: new Float64Array(batchSize * OUT),
+      chunkOut: new Float64Array(Math.min(n, PREDICT_CHUNK_ROWS) * OUT),
+      valOut: new Float64Array(valRows * OUT),
+      callbacks: options.callbacks ?? {},
+      history: { epoch: [], history },
+    };
+  }
+
+  /** Resets the running loss of a new epoch. */
+  private startEpoch(run: FitRun): void {
+    this.epochLossSum = 0;
+    this.epochRows = 0;
+    this.epochLayout = { trainRows: run.n, batchSize: run.batchSize };
+  }
+
+  /**
+   * The row order of epoch `this.epoch`: 0..n-1, Fisher-Yates shuffled (when shuffling) by a
+   * SeededRandom on stream epoch + 1 of the seed: a function of (seed, epoch) only.
+   */
+  private epochOrder(run: FitRun): Uint32Array {
+    return shuffledOrder(run.order, run.n, run.shuffle ? run.seed : null, this.epoch);
+  }
+
+  /** Gathers batch `this.batch`, checks its loss, updates; returns the onBatchEnd result. */
+  private trainBatch(run: FitRun, order: Uint32Array): ReturnType<NonNullable<FitCallbacks["onBatchEnd"]>> {
+    const IN = spec.inputSize;
+    const OUT = spec.outputSize;
+    const start = this.batch * run.batchSize;
+    const rows = Math.min(run.batchSize, run.n - start);
+    const { x, y, xb, yb } = run;
+    for (let r = 0; r < rows; r++) {
+      const i = order[start + r]!;
+      for (let k = 0; k < IN; k++) xb[r * IN + k] = x[i * IN + k]!;
+      for (let k = 0; k < OUT; k++) yb[r * OUT + k] = y[i * OUT + k]!;
+    }
+    const state = this.state;
+    const loss = batchGradient(state, xb, yb, rows, run.seed);
+    // Checked before the update, so params stay those of the last good step.
+    if (!Number.isFinite(loss)) throw new NonFiniteLossError(loss, this.epoch, this.batch, state.step, firstNonFiniteLayer(state.grad));
+    const lr = learningRate(state.step);
+    applyUpdate(state);
+    this.epochLossSum += loss * rows;
+    this.epochRows += rows;
+    const batch = this.batch;
+    this.batch += 1;
+    const onBatchEnd = run.callbacks.onBatchEnd;
+    return onBatchEnd === undefined ? undefined : onBatchEnd(batch, { batch, size: rows, loss, lr, step: state.step });
+  }
+
+  /** Closes the epoch: its logs (forward-only metrics, validation included), the history; moves the cursor on. */
+  private endEpoch(run: FitRun): [number, EpochLogs] {
+    const epoch = this.epoch;
+    const logs: EpochLogs = { loss: this.epochLossSum / this.epochRows, lr: learningRate(this.state.step - 1) };
+    addEpochMetrics(logs, this.state.params, run);
+    this.epoch += 1;
+    this.batch = 0;
+    this.epochLayout = null;
+    run.history.epoch.push(epoch);
+    const h = run.history.history;
+    for (const key of HISTORY_KEYS) {
+      const value = logs[key];
+      if (value !== undefined) h[key].push(value);
+    }
+    return [epoch, logs];
+  }
+}
+
+/** The first layer with a NaN or infinite gradient (weights or biases), or null. */
+function firstNonFiniteLayer(grad: ParamArray): string | null {
+  for (const layer of TRAINING_LAYERS) {
+    for (let p = layer.weights[0]; p < layer.biases[1]; p++) {
+      if (!Number.isFinite(grad[p]!)) return layer.name;
+    }
+  }
+  return null;
+}
