@@ -55,15 +55,15 @@ export function lineChart(canvas: HTMLCanvasElement, series: readonly Series[], 
       xMax = Math.max(xMax, s.xs?.[i] ?? i);
     });
   }
-  if (options.yRange !== undefined) [lo, hi] = [tf(options.yRange[0]), tf(options.yRange[1])];
-  if (options.zero === true) [lo, hi] = [Math.min(lo, 0), Math.max(hi, 0)];
-  if (xMax - xMin < 1e-9) xMax = xMin + 1;
   g.font = "10px system-ui, sans-serif";
   g.fillStyle = "#6b6b70";
   if (lo === Infinity) {
     g.fillText(options.empty ?? "no data yet", left, h / 2);
     return;
   }
+  if (options.yRange !== undefined) [lo, hi] = [tf(options.yRange[0]), tf(options.yRange[1])];
+  if (options.zero === true) [lo, hi] = [Math.min(lo, 0), Math.max(hi, 0)];
+  if (xMax - xMin < 1e-9) xMax = xMin + 1;
   if (hi - lo < 1e-12) [lo, hi] = [lo - 0.5, hi + 0.5];
   const px = (x: number): number => left + ((x - xMin) / (xMax - xMin)) * (w - left - right);
   const py = (v: number): number => top + (1 - (tf(v) - lo) / (hi - lo)) * (h - top - bottom);
@@ -142,9 +142,22 @@ export function outputColor(out: Float64Array, offset: number, outputs: number, 
 }
 
 /** Paints a side x side grid of colours onto the canvas, smoothed by the browser's scaling. */
+const scratches = new Map<number, { canvas: OffscreenCanvas; image: ImageData }>();
+
+/** One small canvas and image per grid size, reused by every heatmap. */
+function scratchFor(side: number): { canvas: OffscreenCanvas; image: ImageData } {
+  let scratch = scratches.get(side);
+  if (scratch === undefined) {
+    scratch = { canvas: new OffscreenCanvas(side, side), image: new ImageData(side, side) };
+    scratches.set(side, scratch);
+  }
+  return scratch;
+}
+
 export function paintGrid(canvas: HTMLCanvasElement, side: number, color: (cell: number) => readonly number[], alpha = 1): void {
   const { g, w, h } = prepare(canvas);
-  const image = new ImageData(side, side);
+  const scratch = scratchFor(side);
+  const image = scratch.image;
   for (let cell = 0; cell < side * side; cell++) {
     // Grid rows run bottom to top (y grows upwards); the image's rows run top to bottom.
     const row = side - 1 - Math.floor(cell / side);
@@ -155,10 +168,9 @@ export function paintGrid(canvas: HTMLCanvasElement, side: number, color: (cell:
     image.data[px + 2] = c[2]!;
     image.data[px + 3] = 255 * alpha;
   }
-  const scratch = new OffscreenCanvas(side, side);
-  scratch.getContext("2d")!.putImageData(image, 0, 0);
+  scratch.canvas.getContext("2d")!.putImageData(image, 0, 0);
   g.imageSmoothingEnabled = true;
-  g.drawImage(scratch, 0, 0, w, h);
+  g.drawImage(scratch.canvas, 0, 0, w, h);
 }
 
 export interface Point {

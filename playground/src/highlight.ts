@@ -21,7 +21,11 @@ function span(cls: string, text: string): string {
     .join("\n");
 }
 
-/** The source as HTML: one `<span class="l">` per line, tokens wrapped in tok-* spans. */
+/**
+ * The source as HTML: one `<span class="l" data-n="LINE">` per line (the number is drawn from the
+ * attribute: CSS counters would be recounted on every change anywhere in the page), tokens wrapped
+ * in tok-* spans.
+ */
 export function highlight(source: string): string {
   let html = "";
   let last = 0;
@@ -37,10 +41,9 @@ export function highlight(source: string): string {
     last = m.index + text.length;
   }
   html += escapeHtml(source.slice(last));
-  return html
-    .split("\n")
-    .map((line) => `<span class="l">${line}</span>`)
-    .join("\n");
+  const lines = html.split("\n");
+  // Each line keeps its newline inside its span, so the element's text is the source exactly.
+  return lines.map((line, k) => `<span class="l" data-n="${k + 1}">${line}${k < lines.length - 1 ? "\n" : ""}</span>`).join("");
 }
 
 /** The 0-based line of the layer's first note in the code (`// dense_2: 4 -> 1, sigmoid`), or of its first mention. */

@@ -58,6 +58,8 @@ let dirty = true;
 let compareCurves: { batchSize: number | "all"; losses: readonly number[] }[] = [];
 let pendingWeights = false;
 const frameTimes: number[] = [];
+/** Smoothed time one redraw takes. */
+let drawMs = 0;
 
 // ---------------------------------------------------------------------------------------------
 // Workers
@@ -368,7 +370,7 @@ function updateStatus(): void {
   if (p.testAccuracy !== null) test.push(`test accuracy ${fixed(p.testAccuracy * 100, 1)}%`);
   $("test-status").textContent = test.join("  ");
   const speed = snapshot?.updatesPerSecond ?? 0;
-  $("speed").textContent = speed > 0 ? `${Math.round(speed)} updates/s, ${framesPerSecond()} frames/s` : "";
+  $("speed").textContent = speed > 0 ? `${Math.round(speed)} updates/s, ${framesPerSecond()} redraws/s (${drawMs.toFixed(1)} ms each)` : "";
 }
 
 $("compare").addEventListener("click", () => {
@@ -558,12 +560,24 @@ function framesPerSecond(): number {
   return frameTimes.length;
 }
 
-function frame(): void {
+/** The heatmaps follow every frame that has news; the curves are redrawn at most this often. */
+const CHART_INTERVAL_MS = 100;
+let chartsDrawn = 0;
+let chartsDirty = true;
+
+function frame(now: number): void {
   if (dirty) {
     dirty = false;
-    frameTimes.push(performance.now());
+    chartsDirty = true;
+    frameTimes.push(now);
+    const start = performance.now();
     drawBoundary();
     drawHiddenUnits();
+    drawMs = 0.9 * drawMs + 0.1 * (performance.now() - start);
+  }
+  if (chartsDirty && now - chartsDrawn >= CHART_INTERVAL_MS) {
+    chartsDirty = false;
+    chartsDrawn = now;
     drawCharts();
   }
   requestAnimationFrame(frame);

@@ -26,13 +26,14 @@ interface FlatData {
   readonly testRows: number;
 }
 
+/** Training time between two progress messages: about two frames. */
 const SLICE_MS = 30;
 let loaded: Loaded | null = null;
 let running = false;
 let generation = 0;
 
-function post(reply: TrainerReply): void {
-  self.postMessage(reply);
+function post(reply: TrainerReply, transfer: Transferable[] = []): void {
+  self.postMessage(reply, { transfer });
 }
 
 /** Requests are handled one after another: a run sent while a load is under way waits for it. */
@@ -137,7 +138,8 @@ function loop(gen: number): void {
   }
   const seconds = (performance.now() - start) / 1000;
   postProgress(points, true, null, (loaded.trainer.state.step - stepBefore) / seconds);
-  setTimeout(() => loop(gen), 0);
+  // Rest as long as the slice took: the page's own thread gets its share of a busy machine.
+  setTimeout(() => loop(gen), Math.min(SLICE_MS, seconds * 1000));
 }
 
 function trainEpoch(l: Loaded): EpochPoint {
@@ -222,7 +224,10 @@ function snapshot(l: Loaded, updatesPerSecond: number, checkpoint: string | null
 
 function postProgress(points: EpochPoint[], isRunning: boolean, checkpoint: string | null = null, updatesPerSecond = 0): void {
   if (loaded === null) return;
-  post({ kind: "progress", network: loaded.network, points, snapshot: snapshot(loaded, updatesPerSecond, checkpoint), running: isRunning });
+  const s = snapshot(loaded, updatesPerSecond, checkpoint);
+  // The arrays are fresh: hand them over instead of copying them.
+  const transfer = [s.params, ...(s.gridOut === null ? [] : [s.gridOut]), ...s.gridHidden].map((a) => a.buffer);
+  post({ kind: "progress", network: loaded.network, points, snapshot: s, running: isRunning }, transfer);
 }
 
 /** The same network from the same initial weights, trained with each batch size, round robin by epoch. */
