@@ -4,7 +4,7 @@
  * diagnostic, the fix and its 17 parameters, XOR trained to 100 %, spirals with a deeper network.
  * Waits poll the page (no fixed sleeps), generously: the machine may be loaded.
  */
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,7 +13,6 @@ import { build } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { analyze, compile, renderDiagnostics } from "../../src/index.js";
 import { CHROMIUM, hasChromium, headlessFlags } from "../report/chromium.js";
-// @ts-expect-error: a plain .mjs script, typed by its use here
 import { serveStatic } from "../../playground/serve.mjs";
 
 const ROOT = join(import.meta.dirname, "..", "..");
@@ -30,12 +29,14 @@ describe.skipIf(!hasChromium())("playground in headless Chromium", () => {
   let browser: Browser;
   let page: Page;
   let profile: string;
+  let downloads: string;
   const problems: string[] = [];
 
   beforeAll(async () => {
     await build({ configFile: join(ROOT, "playground", "vite.config.ts"), logLevel: "warn" });
     ({ server, url } = (await serveStatic(join(ROOT, "playground", "dist"))) as { server: Server; url: string });
     profile = mkdtempSync(join(tmpdir(), "mlpc-playground-"));
+    downloads = join(profile, "downloads");
     browser = await puppeteer.launch({
       executablePath: CHROMIUM,
       headless: true,
@@ -57,14 +58,14 @@ describe.skipIf(!hasChromium())("playground in headless Chromium", () => {
     if (profile !== undefined) rmSync(profile, { recursive: true, force: true });
   });
 
-  const text = (id: string): Promise<string> => page.$eval(`#${id}`, (element) => element.textContent ?? "");
+  const text = (id: string, on: Page = page): Promise<string> => on.$eval(`#${id}`, (element) => element.textContent ?? "");
 
   /** Polls until `id`'s text passes `test`; fails with the last text seen. */
-  async function waitForText(id: string, test: (text: string) => boolean, timeout = 30_000): Promise<string> {
+  async function waitForText(id: string, test: (text: string) => boolean, timeout = 30_000, on: Page = page): Promise<string> {
     const until = Date.now() + timeout;
     let last = "";
     while (Date.now() < until) {
-      last = await text(id);
+      last = await text(id, on);
       if (test(last)) return last;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -73,7 +74,9 @@ describe.skipIf(!hasChromium())("playground in headless Chromium", () => {
 
   async function typeProgram(source: string): Promise<void> {
     await page.focus("#program");
-    await page.$eval("#program", (element) => (element as HTMLTextAreaElement).select());
+    await page.keyboard.down("Control");
+    await page.keyboard.press("a");
+    await page.keyboard.up("Control");
     await page.keyboard.press("Backspace");
     await page.keyboard.type(source);
   }
@@ -103,15 +106,13 @@ describe.skipIf(!hasChromium())("playground in headless Chromium", () => {
 
   it("trains XOR to 100% accuracy within 10 s", async () => {
     await page.select("#dataset", "xor");
-    await page.waitForFunction(() => !(document.getElementById("train") as HTMLButtonElement).disabled, { timeout: 60_000, polling: 100 });
+    await page.waitForSelector("#train:not([disabled])", { timeout: 60_000 });
     await page.click("#train");
     const status = await waitForText("status", (t) => accuracyOf(t) === 100, 10_000);
     expect(status).toMatch(/^epoch \d+ {2}loss \d+\.\d{4} {2}accuracy 100\.0%$/);
     await page.click("#pause");
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, "playground-xor.png") });
-    // docs/playground.png is the README's picture: refreshed by `npm run accept`, not by every run.
-    if (process.env.MLPC_ACCEPT === "1") await page.screenshot({ path: join(ROOT, "docs", "playground.png") });
   });
 
   it("learns the two spirals with a deeper network: accuracy rises", async () => {
@@ -120,13 +121,51 @@ describe.skipIf(!hasChromium())("playground in headless Chromium", () => {
     await page.select("#dataset", "spirals");
     await waitForText("code", (t) => t.includes("dense_3"), 60_000);
     await waitForText("compile-time", (t) => t.startsWith("compiled in"), 60_000);
-    await page.waitForFunction(() => !(document.getElementById("train") as HTMLButtonElement).disabled, { timeout: 60_000, polling: 100 });
+    await page.waitForSelector("#train:not([disabled])", { timeout: 60_000 });
     const before = accuracyOf(await waitForText("status", (t) => !Number.isNaN(accuracyOf(t))));
     await page.click("#train");
     const after = accuracyOf(await waitForText("status", (t) => accuracyOf(t) >= Math.max(80, before + 20), 30_000));
     expect(after).toBeGreaterThan(before);
     await page.click("#pause");
     await page.screenshot({ path: join(ARTIFACTS, "playground-spirals.png") });
+    // docs/playground.png is the README's picture: refreshed by `npm run accept`, not by every run.
+    if (process.env.MLPC_ACCEPT === "1") await page.screenshot({ path: join(ROOT, "docs", "playground.png") });
+  });
+
+  it("downloads the program, the module and a trainer checkpoint", async () => {
+    const session = await browser.target().createCDPSession();
+    await session.send("Browser.setDownloadBehavior", { behavior: "allow", downloadPath: downloads });
+    await page.click("#download-mlp");
+    await page.click("#download-ts");
+    await page.click("#download-weights");
+    const read = async (name: string): Promise<string> => {
+      const until = Date.now() + 20_000;
+      while (!existsSync(join(downloads, name))) {
+        if (Date.now() > until) throw new Error(`${name} was not downloaded`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      return readFileSync(join(downloads, name), "utf8");
+    };
+    expect(await read("playground.mlp")).toBe(`${SPIRAL_NET}\n`);
+    expect(await read("playground.ts")).toBe(compile(SPIRAL_NET, { defaultName: "playground", sourceName: "playground.mlp" }).typescript);
+    const checkpoint = JSON.parse(await read("playground.weights.json")) as { format: string; params: number[]; epoch: number };
+    expect(checkpoint.format).toBe("mlpc-trainer");
+    expect(checkpoint.params).toHaveLength(337);
+    expect(checkpoint.epoch).toBeGreaterThan(0);
+  });
+
+  it("restores the program and the data settings from the URL", async () => {
+    const link = page.url();
+    expect(new URL(link).hash).toContain("data=spirals");
+    const other = await browser.newPage();
+    try {
+      await other.goto(link);
+      await waitForText("summary", (t) => t.includes("Total params: 337 "), 90_000, other);
+      expect(await other.$eval("#program", (element) => (element as unknown as { value: string }).value)).toBe(SPIRAL_NET);
+      expect(await other.$eval("#dataset", (element) => (element as unknown as { value: string }).value)).toBe("spirals");
+    } finally {
+      await other.close();
+    }
     expect(problems).toEqual([]);
   });
 });
