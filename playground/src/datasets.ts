@@ -8,9 +8,9 @@ export const DATASETS = {
   xor: "XOR",
   circles: "circles",
   spirals: "two spirals",
-  gauss2: "gaussian blobs, 2 classes",
-  gauss3: "gaussian blobs, 3 classes",
-  gauss4: "gaussian blobs, 4 classes",
+  gauss2: "blobs, 2 classes",
+  gauss3: "blobs, 3 classes",
+  gauss4: "blobs, 4 classes",
   plane: "regression plane",
 } as const;
 export type DatasetName = keyof typeof DATASETS;

@@ -84,6 +84,8 @@ compiler.onmessage = (event: MessageEvent<CompilerReply>) => {
       if (firstCompileMs === null) firstCompileMs = performance.now() - compileStarted;
       typescript = reply.typescript;
       mainCode = null;
+      // The cut networks of the last program do not fit this one; the new ones follow.
+      prefixes = [];
       emitMs = reply.ms;
       startupMs = reply.startupMs;
       $("compile-time").textContent = "compiling to JavaScript…";
@@ -213,7 +215,10 @@ function showDataSettings(): void {
 
 function readDataSettings(): void {
   const value = datasetSelect.value;
-  if (value !== "csv") csv = null;
+  if (value !== "csv" && csv !== null) {
+    csv = null;
+    $<HTMLInputElement>("csv-file").value = "";
+  }
   data = {
     name: (value in DATASETS ? value : data.name) as DatasetName,
     noise: Number(noiseInput.value) / 100,
@@ -298,6 +303,7 @@ async function loadNetwork(): Promise<void> {
   comparer?.terminate();
   comparer = null;
   compareCurves = [];
+  $("compare-caption").textContent = "same network, same initial weights";
   history = [];
   snapshot = null;
   running = false;
@@ -380,11 +386,13 @@ $("compare").addEventListener("click", () => {
   const mini = typeof model.batch === "number" ? model.batch : 32;
   const sizes: (number | "all")[] = ["all", mini === 1 ? 32 : mini, 1];
   compareCurves = [];
+  $("compare-caption").textContent = "same network, same initial weights (running…)";
   comparer.onmessage = (event: MessageEvent<TrainerReply>) => {
     const reply = event.data;
     if (reply.kind === "compare") {
       compareCurves = [...reply.curves];
-      $("compare-caption").textContent = `same network, same initial weights${reply.done ? "" : " (running…)"}`;
+      const last = compareCurves.map((c) => `${c.batchSize === "all" ? "batch" : c.batchSize === 1 ? "SGD" : `mini-batch ${c.batchSize}`} ${fixed(c.losses.at(-1) ?? null, 4)}`);
+      $("compare-caption").textContent = `same network, same initial weights; loss after ${compareCurves[0]?.losses.length ?? 0} epochs: ${last.join(", ")}${reply.done ? "" : " (running…)"}`;
       dirty = true;
     } else if (reply.kind === "error") messageView.textContent = reply.message;
   };
@@ -431,7 +439,7 @@ function drawHiddenUnits(): void {
   const box = $("hidden-units");
   const layers = model?.layers.slice(0, -1) ?? [];
   const grids = snapshot?.gridHidden ?? [];
-  const layout = layers.map((l) => `${l.name}:${Math.min(l.units, 16)}`).join(",") + `|${grids.length}`;
+  const layout = layers.map((l) => `${l.name}:${Math.min(l.units, 16)}`).join(",") + `|${grids.length}|${dataset.features}`;
   if (layout !== hiddenLayout) {
     hiddenLayout = layout;
     box.innerHTML = layers
