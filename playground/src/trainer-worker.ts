@@ -1,6 +1,6 @@
 /**
  * Trains the generated module in a worker: the module's own Trainer, one epoch per fit call (so
- * pause and step land between epochs), in slices of about 30 ms, each ending with a progress
+ * pause and step land between epochs), in slices of about 12 ms, each ending with a progress
  * message: the epochs' numbers and a snapshot (parameters, outputs on the grid).
  */
 import { loadModule, type GeneratedModule, type Trainer } from "./generated-module.js";
@@ -26,8 +26,8 @@ interface FlatData {
   readonly testRows: number;
 }
 
-/** Training time between two progress messages: about two frames. */
-const SLICE_MS = 30;
+/** Training time between two progress messages (under a frame, so the heatmap can follow every frame). */
+const SLICE_MS = 12;
 let loaded: Loaded | null = null;
 let running = false;
 let generation = 0;
