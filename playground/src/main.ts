@@ -120,7 +120,8 @@ trainer.onmessage = (event: MessageEvent<TrainerReply>) => {
   if (reply.kind !== "progress" || reply.network !== network) return;
   ready = true;
   for (const p of reply.points) history.push(p);
-  if (history.length > MAX_POINTS) history = history.filter((_, i) => i % 2 === 1 || i === history.length - 1);
+  // Every other epoch goes when the curves get long; the first and the last stay.
+  if (history.length > MAX_POINTS) history = history.filter((_, i) => i % 2 === 0 || i === history.length - 1);
   snapshot = reply.snapshot;
   running = reply.running;
   if (reply.snapshot.checkpoint !== null && pendingWeights) {
@@ -404,11 +405,7 @@ $("compare").addEventListener("click", () => {
 // Pictures, redrawn on animation frames when something changed
 
 function labelColor(label: number): string {
-  if (dataset.classes === null) {
-    const t = Math.min(1, Math.max(0, (label + 1) / 2));
-    const c = t < 0.5 ? CLASS_COLORS[0]! : CLASS_COLORS[1]!;
-    return `rgb(${c.join(",")})`;
-  }
+  if (dataset.classes === null) return `rgb(${outputColor(Float64Array.of(label), 0, 1, [-1, 1]).map(Math.round).join(",")})`;
   return `rgb(${CLASS_COLORS[label % CLASS_COLORS.length]!.join(",")})`;
 }
 

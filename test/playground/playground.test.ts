@@ -102,6 +102,14 @@ describe.skipIf(!hasChromium())("playground in headless Chromium", () => {
     expect(await waitForText("diagnostics", (t) => t === "no problems")).toBe("no problems");
     const expected = compile(XOR_NET, { defaultName: "playground", sourceName: "playground.mlp" }).typescript;
     await waitForText("code", (t) => t === expected, 60_000);
+    // The cursor at the end of line 1 is in `dense 1 sigmoid`: the code scrolls to dense_2's note.
+    await page.focus("#program");
+    await page.keyboard.down("Control");
+    await page.keyboard.press("Home");
+    await page.keyboard.up("Control");
+    await page.keyboard.press("End");
+    const here = await page.$eval("#code .l.here", (element) => element.textContent ?? "");
+    expect(here.trim()).toMatch(/^\/\/ dense_2: 4 -> 1, sigmoid/);
   });
 
   it("trains XOR to 100% accuracy within 10 s", async () => {
