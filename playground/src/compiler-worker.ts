@@ -4,17 +4,18 @@
  * site). Answers the newest request only, in three steps: analysis (fast), the module, then the
  * probe modules the pictures use.
  */
-import { analyze, emitIR, emitJavaScript, lineColOf, renderDiagnostics, renderSummary, summarize, type Activation, type ModelIR } from "../../src/index.js";
+import { analyze, emitInferenceModule, emitIR, emitJavaScript, lineColOf, renderDiagnostics, renderSummary, summarize, type Activation, type ModelIR } from "../../src/index.js";
 import type { CompilerReply, CompilerRequest, LayerView, ModelView } from "./protocol.js";
 
 const FILE = "playground.mlp";
 /** ms from the worker's start until its code (the compiler and TypeScript) is loaded and run. */
 const startupMs = performance.now();
-let latest: CompilerRequest | null = null;
+let latest: Extract<CompilerRequest, { kind: "compile" }> | null = null;
 let scheduled = false;
 const activationCache = new Map<string, string | null>();
 
 self.onmessage = (event: MessageEvent<CompilerRequest>) => {
+  if (event.data.kind === "export") return exportModule(event.data);
   latest = event.data;
   if (!scheduled) {
     scheduled = true;
@@ -45,7 +46,23 @@ async function run(): Promise<void> {
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
-async function compileRequest({ id, source }: CompilerRequest): Promise<void> {
+function exportModule(request: Extract<CompilerRequest, { kind: "export" }>): void {
+  const { ir } = analyze(request.source, { defaultName: "playground" });
+  if (ir === null) return post({ kind: "failed", id: request.id, message: "the program has errors: nothing to export" });
+  const target =
+    request.classes === null
+      ? ({ kind: "regression", columns: ["y"] } as const)
+      : ({ kind: "class", classCount: request.classes, classNames: null } as const);
+  const scaling = request.scaling === null ? null : { kind: "standardize" as const, features: request.features, mean: request.scaling.mean, std: request.scaling.std };
+  try {
+    const typescript = emitInferenceModule({ ir, params: request.params, features: request.features, target, scaling }, { dtype: "f64", sourceName: FILE });
+    post({ kind: "exported", id: request.id, typescript });
+  } catch (error) {
+    post({ kind: "failed", id: request.id, message: error instanceof Error ? error.message : String(error) });
+  }
+}
+
+async function compileRequest({ id, source }: Extract<CompilerRequest, { kind: "compile" }>): Promise<void> {
   const t0 = performance.now();
   const { ir, diagnostics } = analyze(source, { defaultName: "playground" });
   post({

@@ -194,7 +194,7 @@ export function csvDataset(table: CsvTable, label: number, trainRatio: number, s
       return v;
     }),
   );
-  standardize(x);
+  const scaling = standardize(x);
   const labels = rows.map((r) => r[label]!);
   const numeric = labels.every((v) => Number.isFinite(Number(v)));
   const distinct = [...new Set(labels)];
@@ -207,14 +207,19 @@ export function csvDataset(table: CsvTable, label: number, trainRatio: number, s
     y = labels.map((v) => id.get(v)!);
     classes = sorted.length;
   } else y = labels.map(Number);
-  return { features: featureColumns.length, classes, featureNames: featureColumns.map((k) => table.header[k]!), ...split(x, y, trainRatio, mulberry32(seed)) };
+  return { features: featureColumns.length, classes, featureNames: featureColumns.map((k) => table.header[k]!), scaling, ...split(x, y, trainRatio, mulberry32(seed)) };
 }
 
-function standardize(x: number[][]): void {
+/** Scales each column to mean 0 and standard deviation 1 in place; returns what it applied. */
+function standardize(x: number[][]): { mean: number[]; std: number[] } {
   const width = x[0]?.length ?? 0;
+  const scaling = { mean: [] as number[], std: [] as number[] };
   for (let k = 0; k < width; k++) {
     const mean = x.reduce((s, r) => s + r[k]!, 0) / x.length;
     const sd = Math.sqrt(x.reduce((s, r) => s + (r[k]! - mean) ** 2, 0) / x.length) || 1;
     for (const r of x) r[k] = (r[k]! - mean) / sd;
+    scaling.mean.push(mean);
+    scaling.std.push(sd);
   }
+  return scaling;
 }

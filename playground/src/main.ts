@@ -74,10 +74,16 @@ function send(worker: Worker, request: TrainerRequest): void {
 
 compiler.onmessage = (event: MessageEvent<CompilerReply>) => {
   const reply = event.data;
+  if (reply.kind === "exported") {
+    download(`${modelName()}.predict.ts`, reply.typescript, "text/typescript");
+    return;
+  }
   if (reply.id !== compileId) return;
   switch (reply.kind) {
     case "analysis":
       analysisMs = reply.ms;
+      // "compiled in" is shown again only once this program's module is loaded.
+      if (reply.model !== null) $("compile-time").textContent = "compiling…";
       showAnalysis(reply);
       return;
     case "code":
@@ -139,7 +145,7 @@ trainer.onmessage = (event: MessageEvent<TrainerReply>) => {
 function requestCompile(): void {
   compileId++;
   compileStarted = performance.now();
-  compiler.postMessage({ id: compileId, source: programInput.value });
+  compiler.postMessage({ kind: "compile", id: compileId, source: programInput.value });
 }
 
 let compileTimer: number | undefined;
@@ -340,6 +346,7 @@ function updateButtons(): void {
   $<HTMLButtonElement>("compare").disabled = !ok;
   $<HTMLButtonElement>("download-ts").disabled = typescript === null;
   $<HTMLButtonElement>("download-weights").disabled = !ok || snapshot === null;
+  $<HTMLButtonElement>("download-export").disabled = !ok || snapshot === null;
 }
 
 $("train").addEventListener("click", () => {
@@ -614,6 +621,18 @@ function download(name: string, text: string, type: string): void {
 
 $("download-mlp").addEventListener("click", () => download(`${modelName()}.mlp`, programInput.value.endsWith("\n") ? programInput.value : `${programInput.value}\n`, "text/plain"));
 $("download-ts").addEventListener("click", () => typescript !== null && download(`${modelName()}.ts`, typescript, "text/typescript"));
+$("download-export").addEventListener("click", () => {
+  if (snapshot === null) return;
+  compiler.postMessage({
+    kind: "export",
+    id: compileId,
+    source: programInput.value,
+    params: Array.from(snapshot.params),
+    features: dataset.featureNames,
+    classes: dataset.classes,
+    scaling: dataset.scaling ?? null,
+  });
+});
 $("download-weights").addEventListener("click", () => {
   pendingWeights = true;
   send(trainer, { kind: "checkpoint" });

@@ -37,7 +37,18 @@ export interface ModuleCode {
   readonly paramCount: number;
 }
 
-export type CompilerRequest = { readonly id: number; readonly source: string };
+export type CompilerRequest =
+  | { readonly kind: "compile"; readonly id: number; readonly source: string }
+  /** An inference-only module (mlpc export) of the program with these trained parameters. */
+  | {
+      readonly kind: "export";
+      readonly id: number;
+      readonly source: string;
+      readonly params: readonly number[];
+      readonly features: readonly string[];
+      readonly classes: number | null;
+      readonly scaling: { readonly mean: readonly number[]; readonly std: readonly number[] } | null;
+    };
 
 export type CompilerReply =
   | {
@@ -61,6 +72,7 @@ export type CompilerReply =
       /** `input 1 -> dense 1 ACT; loss mse` per activation of the program: samples of f and f'. */
       readonly activations: readonly { readonly activation: string; readonly js: string | null }[];
     }
+  | { readonly kind: "exported"; readonly id: number; readonly typescript: string }
   | { readonly kind: "failed"; readonly id: number; readonly message: string };
 
 export interface Dataset {
@@ -72,6 +84,8 @@ export interface Dataset {
   readonly testX: number[][];
   readonly testY: number[];
   readonly featureNames: readonly string[];
+  /** The standardization the page applied to the features (CSV files), so an export takes raw values. */
+  readonly scaling?: { readonly mean: readonly number[]; readonly std: readonly number[] };
 }
 
 export type TrainerRequest =

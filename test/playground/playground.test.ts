@@ -102,6 +102,7 @@ describe.skipIf(!hasChromium())("playground in headless Chromium", () => {
     expect(await waitForText("diagnostics", (t) => t === "no problems")).toBe("no problems");
     const expected = compile(XOR_NET, { defaultName: "playground", sourceName: "playground.mlp" }).typescript;
     await waitForText("code", (t) => t === expected, 60_000);
+    await waitForText("compile-time", (t) => t.startsWith("compiled in"), 60_000);
     // The cursor at the end of line 1 is in `dense 1 sigmoid`: the code scrolls to dense_2's note.
     await page.focus("#program");
     await page.keyboard.down("Control");
@@ -125,7 +126,8 @@ describe.skipIf(!hasChromium())("playground in headless Chromium", () => {
 
   it("learns the two spirals with a deeper network: accuracy rises", async () => {
     await typeProgram(SPIRAL_NET);
-    await waitForText("summary", (t) => t.includes("Total params: 337 "));
+    // Typing compiles on the way (e.g. batch=1 before batch=16): wait for the whole program's summary.
+    await waitForText("summary", (t) => t.includes("Total params: 337 ") && t.includes("Training: batch=16 "));
     await page.select("#dataset", "spirals");
     await waitForText("code", (t) => t.includes("dense_3"), 60_000);
     await waitForText("compile-time", (t) => t.startsWith("compiled in"), 60_000);
@@ -140,12 +142,13 @@ describe.skipIf(!hasChromium())("playground in headless Chromium", () => {
     if (process.env.MLPC_ACCEPT === "1") await page.screenshot({ path: join(ROOT, "docs", "playground.png") });
   });
 
-  it("downloads the program, the module and a trainer checkpoint", async () => {
+  it("downloads the program, the module, a trainer checkpoint and an inference module", async () => {
     const session = await browser.target().createCDPSession();
     await session.send("Browser.setDownloadBehavior", { behavior: "allow", downloadPath: downloads });
     await page.click("#download-mlp");
     await page.click("#download-ts");
     await page.click("#download-weights");
+    await page.click("#download-export");
     const read = async (name: string): Promise<string> => {
       const until = Date.now() + 20_000;
       while (!existsSync(join(downloads, name))) {
@@ -160,6 +163,9 @@ describe.skipIf(!hasChromium())("playground in headless Chromium", () => {
     expect(checkpoint.format).toBe("mlpc-trainer");
     expect(checkpoint.params).toHaveLength(337);
     expect(checkpoint.epoch).toBeGreaterThan(0);
+    const inference = await read("playground.predict.ts");
+    expect(inference).toContain("export function predict(");
+    expect(inference).not.toContain("class Trainer");
   });
 
   it("restores the program and the data settings from the URL", async () => {
