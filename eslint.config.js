@@ -4,7 +4,7 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/", "coverage/", "generated/", "node_modules/", "src/syntax/parser.js", "src/syntax/parser.d.ts", "**/*.errors.txt"] },
+  { ignores: ["dist/", "playground/dist/", "test-artifacts/", "coverage/", "generated/", "node_modules/", "src/syntax/parser.js", "src/syntax/parser.d.ts", "**/*.errors.txt"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

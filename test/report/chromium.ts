@@ -11,7 +11,7 @@ export function hasChromium(): boolean {
 }
 
 /** Headless, no sandbox (containers), nothing phoning home, a throwaway profile. */
-function headlessFlags(profile: string): string[] {
+export function headlessFlags(profile: string): string[] {
   return [
     "--headless",
     "--no-sandbox",
