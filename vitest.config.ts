@@ -23,6 +23,7 @@ const SLOW = [
   "test/cli/sigint.test.ts",
   "test/package/packed-install.test.ts",
   "test/export/browser.test.ts",
+  "test/playground/**/*.test.ts",
 ];
 const EXCLUDE = ["test/**/*.fuzz.test.ts", "node_modules/**"];
 
