@@ -1248,7 +1248,7 @@ export function initParams(seed: number = 42): Float64Array {
  * The learning rate of update `step` (0-based: the first update uses learningRate(0)).
  * See docs/training.md for the formulas; the step counter lives in TrainState.
  */
-export function learningRate(step: number): number {
+export function learningRate(_step: number): number {
   const lr0 = 0.003;
   // No decay: the base rate.
   return lr0;

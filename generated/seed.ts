@@ -761,9 +761,7 @@ function toTargets(data: Rows, rows: number): Float64Array {
 
 /** correct[j] += 1 when output j (row r's outputs at out[o..]) and target j are on the same side of 0.5. */
 function countCorrect(out: Float64Array, o: number, y: Float64Array, r: number, correct: Float64Array): void {
-  for (let j = 0; j < 1; j++) {
-    if (out[o + j]! >= 0.5 === y[r * 1 + j]! >= 0.5) correct[j]! += 1;
-  }
+  if (out[o]! >= 0.5 === y[r]! >= 0.5) correct[0]! += 1;
 }
 
 /** Accuracy on rows (training rows at the end of an epoch), forward only: forwardBatch on PREDICT_CHUNK_ROWS rows at a time into out. */
@@ -772,11 +770,11 @@ function accuracyOf(params: ParamArray, x: Float64Array, y: Float64Array, rows: 
   for (let from = 0; from < rows; from += PREDICT_CHUNK_ROWS) {
     const n = Math.min(PREDICT_CHUNK_ROWS, rows - from);
     forwardBatch(params, x.subarray(from * 6, (from + n) * 6), n, out);
-    for (let r = 0; r < n; r++) countCorrect(out, r * 1, y, from + r, correct);
+    for (let r = 0; r < n; r++) countCorrect(out, r, y, from + r, correct);
   }
   let total = 0;
   for (let j = 0; j < correct.length; j++) total += correct[j]!;
-  return total / (rows * 1);
+  return total / rows;
 }
 
 /**
@@ -786,10 +784,10 @@ function accuracyOf(params: ParamArray, x: Float64Array, y: Float64Array, rows: 
 function evaluateRows(params: ParamArray, x: Float64Array, y: Float64Array, rows: number, out: Float64Array): Evaluation {
   const loss = lossOf(params, x, y, rows, out);
   const correct = new Float64Array(1);
-  for (let r = 0; r < rows; r++) countCorrect(out, r * 1, y, r, correct);
+  for (let r = 0; r < rows; r++) countCorrect(out, r, y, r, correct);
   let total = 0;
   for (let j = 0; j < correct.length; j++) total += correct[j]!;
-  return { loss, accuracy: total / (rows * 1) };
+  return { loss, accuracy: total / rows };
 }
 
 /** The end-of-epoch metrics with the epoch's final weights, forward only: accuracy on the training rows, loss and accuracy on the validation rows. */

@@ -396,7 +396,7 @@ export function initParams(seed: number = 1): Float64Array {
  * The learning rate of update `step` (0-based: the first update uses learningRate(0)).
  * See docs/training.md for the formulas; the step counter lives in TrainState.
  */
-export function learningRate(step: number): number {
+export function learningRate(_step: number): number {
   const lr0 = 0.1;
   // No decay: the base rate.
   return lr0;
@@ -605,9 +605,7 @@ function toTargets(data: Rows, rows: number): Float64Array {
 
 /** correct[j] += 1 when output j (row r's outputs at out[o..]) and target j are on the same side of 0.5. */
 function countCorrect(out: Float64Array, o: number, y: Float64Array, r: number, correct: Float64Array): void {
-  for (let j = 0; j < 1; j++) {
-    if (out[o + j]! >= 0.5 === y[r * 1 + j]! >= 0.5) correct[j]! += 1;
-  }
+  if (out[o]! >= 0.5 === y[r]! >= 0.5) correct[0]! += 1;
 }
 
 /** Accuracy on rows (training rows at the end of an epoch), forward only: forwardBatch on PREDICT_CHUNK_ROWS rows at a time into out. */
@@ -616,11 +614,11 @@ function accuracyOf(params: ParamArray, x: Float64Array, y: Float64Array, rows: 
   for (let from = 0; from < rows; from += PREDICT_CHUNK_ROWS) {
     const n = Math.min(PREDICT_CHUNK_ROWS, rows - from);
     forwardBatch(params, x.subarray(from * 2, (from + n) * 2), n, out);
-    for (let r = 0; r < n; r++) countCorrect(out, r * 1, y, from + r, correct);
+    for (let r = 0; r < n; r++) countCorrect(out, r, y, from + r, correct);
   }
   let total = 0;
   for (let j = 0; j < correct.length; j++) total += correct[j]!;
-  return total / (rows * 1);
+  return total / rows;
 }
 
 /**
@@ -630,10 +628,10 @@ function accuracyOf(params: ParamArray, x: Float64Array, y: Float64Array, rows: 
 function evaluateRows(params: ParamArray, x: Float64Array, y: Float64Array, rows: number, out: Float64Array): Evaluation {
   const loss = lossOf(params, x, y, rows, out);
   const correct = new Float64Array(1);
-  for (let r = 0; r < rows; r++) countCorrect(out, r * 1, y, r, correct);
+  for (let r = 0; r < rows; r++) countCorrect(out, r, y, r, correct);
   let total = 0;
   for (let j = 0; j < correct.length; j++) total += correct[j]!;
-  return { loss, accuracy: total / (rows * 1) };
+  return { loss, accuracy: total / rows };
 }
 
 /** The end-of-epoch metrics with the epoch's final weights, forward only: accuracy on the training rows, loss and accuracy on the validation rows. */

@@ -61,7 +61,9 @@ function emitSgdr(t0: number, tMult: number, etaMin: number): string {
 /** learningRate(step) for the program's optimizer lr and schedule. */
 export function emitLearningRate(ir: ModelIR): string {
   const { warmup, decay } = ir.schedule;
-  const lines: string[] = [`export function learningRate(step: number): number {`, `  const lr0 = ${num(ir.optimizer.lr)};`];
+  // A constant schedule never reads step: `_step` says so (and keeps noUnusedParameters quiet).
+  const step = warmup > 0 || decay.kind !== "none" ? "step" : "_step";
+  const lines: string[] = [`export function learningRate(${step}: number): number {`, `  const lr0 = ${num(ir.optimizer.lr)};`];
   if (warmup > 0) {
     lines.push(
       `  // Linear warmup over W = ${warmup} updates: lr0 * (t + 1) / W, reaching lr0 at t = W - 1.`,

@@ -6,6 +6,7 @@
  */
 import type { ModelIR } from "../ir/types.js";
 import { denseLayers } from "../ir/layers.js";
+import { times } from "./text.js";
 
 /** How accuracy is counted for the loss: none for regression. */
 export type AccuracyKind = "argmax" | "threshold" | "none";
@@ -177,9 +178,13 @@ function countCorrect(out: Float64Array, o: number, y: Float64Array, r: number, 
 }`
     : `/** correct[j] += 1 when output j (row r's outputs at out[o..]) and target j are on the same side of 0.5. */
 function countCorrect(out: Float64Array, o: number, y: Float64Array, r: number, correct: Float64Array): void {
-  for (let j = 0; j < ${OUT}; j++) {
+${
+  OUT === 1
+    ? "  if (out[o]! >= 0.5 === y[r]! >= 0.5) correct[0]! += 1;"
+    : `  for (let j = 0; j < ${OUT}; j++) {
     if (out[o + j]! >= 0.5 === y[r * ${OUT} + j]! >= 0.5) correct[j]! += 1;
-  }
+  }`
+}
 }`;
 }
 
@@ -190,7 +195,7 @@ function counters(ir: ModelIR): number {
 
 /** accuracy = counted / this (rows for argmax, rows x outputs for threshold). */
 function accuracyDenominator(ir: ModelIR): string {
-  return accuracyKind(ir) === "argmax" ? "rows" : `(rows * ${ir.outputSize})`;
+  return accuracyKind(ir) === "argmax" || ir.outputSize === 1 ? "rows" : `(rows * ${ir.outputSize})`;
 }
 
 function emitAccuracyOf(ir: ModelIR): string {
@@ -202,7 +207,7 @@ function accuracyOf(params: ParamArray, x: Float64Array, y: Float64Array, rows: 
   for (let from = 0; from < rows; from += PREDICT_CHUNK_ROWS) {
     const n = Math.min(PREDICT_CHUNK_ROWS, rows - from);
     forwardBatch(params, x.subarray(from * ${IN}, (from + n) * ${IN}), n, out);
-    for (let r = 0; r < n; r++) countCorrect(out, r * ${OUT}, y, from + r, correct);
+    for (let r = 0; r < n; r++) countCorrect(out, ${times("r", OUT)}, y, from + r, correct);
   }
   let total = 0;
   for (let j = 0; j < correct.length; j++) total += correct[j]!;
@@ -224,7 +229,7 @@ function emitEvaluateRows(ir: ModelIR): string {
       ? ""
       : `
   const correct = new Float64Array(${counters(ir)});
-  for (let r = 0; r < rows; r++) countCorrect(out, r * ${OUT}, y, r, correct);
+  for (let r = 0; r < rows; r++) countCorrect(out, ${times("r", OUT)}, y, r, correct);
   let total = 0;
   for (let j = 0; j < correct.length; j++) total += correct[j]!;`;
   return `/**

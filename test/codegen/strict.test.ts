@@ -13,10 +13,6 @@ import { STRICTEST_FLAGS, typeDiagnostics } from "./load.js";
 import { everyModule, trainingStart } from "./modes.js";
 
 /** Training-section diagnostics still reported, as `TS<code> <declaration>`. */
-const TRAINING_SECTION_KNOWN = new Set([
-  // learningRate(step) ignores step when the schedule is constant (no warmup, no decay).
-  "TS6133 learningRate",
-]);
 
 /** The name of the top-level declaration at `offset` (function, class, const...). */
 function declarationAt(source: string, offset: number): string {
@@ -44,16 +40,13 @@ function distinctModules(all: Readonly<Record<string, string>>): Record<string, 
 describe("generated modules under the strictest flags", () => {
   it("every example, unroll auto/full/none, f64/f32, plain and --simd", { timeout: 600_000 }, () => {
     const sources = distinctModules(everyModule());
-    const network: string[] = [];
-    const training = new Set<string>();
+    const found: string[] = [];
     for (const d of typeDiagnostics(sources, STRICTEST_FLAGS)) {
       const name = d.file.replace(/^.*\//, "");
       const source = sources[name]!;
-      const where = declarationAt(source, d.start);
-      if (d.start < trainingStart(source)) network.push(`${name} ${where}: TS${d.code} ${d.message}`);
-      else training.add(`TS${d.code} ${where}`);
+      const part = d.start < trainingStart(source) ? "network" : "training";
+      found.push(`${name} ${part} ${declarationAt(source, d.start)}: TS${d.code} ${d.message}`);
     }
-    expect(network).toEqual([]);
-    expect([...training].filter((k) => !TRAINING_SECTION_KNOWN.has(k))).toEqual([]);
+    expect(found).toEqual([]);
   });
 });

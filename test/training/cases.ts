@@ -1,4 +1,4 @@
-/** The optimizer x schedule x regularizer matrix of issue 4, as IR values. */
+/** The optimizer x schedule x regularizer matrix of the reference tests, as IR values. */
 import type { Optimizer, Regularization, Schedule } from "../../src/ir/types.js";
 
 export const CASE_OPTIMIZERS: Readonly<Record<string, Optimizer>> = {

@@ -1,7 +1,7 @@
 /**
  * Reference tests: every optimizer x schedule x regularizer (and each optimizer with clipping)
  * runs several trainStep calls of the generated module, compared with an independent
- * implementation written here from the formulas of issue 4 (its own forward/backward for a
+ * implementation written here from the formulas of docs/training.md (its own forward/backward for a
  * 3-4-2 tanh/linear mse network, its own schedule and optimizers): losses, weights and optimizer
  * buffers to 1e-12 relative after every step.
  */
@@ -80,7 +80,7 @@ const WEIGHT_RANGES: [number, number][] = [
 ];
 const isWeight = (p: number) => WEIGHT_RANGES.some(([a, b]) => p >= a && p < b);
 
-/** The schedule of issue 4, t = 0-based update index. */
+/** The schedule of docs/training.md, t = 0-based update index. */
 export function referenceLearningRate(lr0: number, schedule: Schedule, t: number): number {
   const W = schedule.warmup;
   if (t < W) return (lr0 * (t + 1)) / W;
@@ -115,7 +115,7 @@ interface ReferenceState {
   t: number;
 }
 
-/** One update of issue 4's formulas on the reference state. */
+/** One update of the formulas on the reference state. */
 function referenceUpdate(state: ReferenceState, g0: number[], opt: Optimizer, schedule: Schedule): void {
   const t = state.t;
   const n = t + 1;
@@ -195,7 +195,7 @@ async function compareWithReference(opt: Optimizer, schedule: Schedule, reg: Reg
   }
 }
 
-describe("trainStep matches the formulas of issue 4 (optimizer x schedule x regularizer)", () => {
+describe("trainStep matches the formulas of docs/training.md (optimizer x schedule x regularizer)", () => {
   const cases: [string, string, string][] = [];
   for (const o of Object.keys(CASE_OPTIMIZERS)) for (const s of Object.keys(CASE_SCHEDULES)) for (const r of Object.keys(CASE_REGULARIZERS)) cases.push([o, s, r]);
   test.each(cases)("%s, schedule %s, regularize %s", async (o, s, r) => {
