@@ -24,6 +24,11 @@ const SLOW = [
   "test/package/packed-install.test.ts",
   "test/export/browser.test.ts",
   "test/playground/**/*.test.ts",
+  // The long exhaustive sweeps: gradient checks of 88 nets in every shape, and the strictest
+  // type-check of every example in every mode (the quick tier keeps the dropout gradient checks
+  // and one strict check per example in module.test.ts).
+  "test/codegen/gradient.test.ts",
+  "test/codegen/strict.test.ts",
 ];
 const EXCLUDE = ["test/**/*.fuzz.test.ts", "node_modules/**"];
 
