@@ -14,3 +14,4 @@ export { compile, emitIR, emitJavaScript, printIR, simdLayerNames, type CompileO
 export { emitInferenceModule, type ExportDtype, type ExportOptions } from "./export/module.js";
 export type { ExportTarget, TrainedModel } from "./export/model.js";
 export type { Standardizer } from "./data/scale.js";
+export { denseLayers, dropoutLayers, outputLayer } from "./ir/layers.js";

@@ -4,7 +4,7 @@
  * site). Answers the newest request only, in three steps: analysis (fast), the module, then the
  * probe modules the pictures use.
  */
-import { analyze, emitInferenceModule, emitIR, emitJavaScript, lineColOf, renderDiagnostics, renderSummary, summarize, type Activation, type ModelIR } from "../../src/index.js";
+import { analyze, denseLayers, emitInferenceModule, emitIR, emitJavaScript, lineColOf, renderDiagnostics, renderSummary, summarize, type Activation, type ModelIR } from "../../src/index.js";
 import type { CompilerReply, CompilerRequest, LayerView, ModelView } from "./protocol.js";
 
 const FILE = "playground.mlp";
@@ -87,14 +87,14 @@ async function compileRequest({ id, source }: Extract<CompilerRequest, { kind: "
   await nextTurn();
   if (stale(id)) return;
   const prefixes = [];
-  for (let k = 0; k < ir.layers.length - 1; k++) {
+  for (let k = 0; k < denseLayers(ir).length - 1; k++) {
     const cut = prefixModule(ir, k);
     if (cut === null) break;
     prefixes.push(cut);
     await nextTurn();
     if (stale(id)) return;
   }
-  const activations = [...new Set(ir.layers.map((l) => activationText(l.activation)))].map((activation) => ({ activation, js: activationProbe(activation) }));
+  const activations = [...new Set(denseLayers(ir).map((l) => activationText(l.activation)))].map((activation) => ({ activation, js: activationProbe(activation) }));
   post({ kind: "probes", id, prefixes, activations });
 }
 
@@ -102,8 +102,9 @@ function activationText(a: Activation): string {
   return a.kind === "leaky_relu" ? `leaky_relu(alpha=${a.alpha})` : a.kind;
 }
 
+/** The dense layers (dropout is the identity outside training, so the pictures skip it). */
 function modelView(ir: ModelIR): ModelView {
-  const layers: LayerView[] = ir.layers.map((l) => ({
+  const layers: LayerView[] = denseLayers(ir).map((l) => ({
     name: l.name,
     units: l.units,
     activation: activationText(l.activation),
@@ -128,9 +129,10 @@ function modelView(ir: ModelIR): ModelView {
  * the whole network (the layout is layer by layer), so its forwardBatch shows layer k's activations.
  */
 function prefixModule(ir: ModelIR, k: number): { js: string; paramCount: number } | null {
-  const chain = ir.layers.slice(0, k + 1).map((l) => `dense ${l.units} ${activationText(l.activation)}`);
+  const dense = denseLayers(ir);
+  const chain = dense.slice(0, k + 1).map((l) => `dense ${l.units} ${activationText(l.activation)}`);
   const program = `input ${ir.inputSize} -> ${chain.join(" -> ")}\nloss mse`;
-  const cut = analyze(program, { defaultName: `${ir.name}_to_${ir.layers[k]!.name}` });
+  const cut = analyze(program, { defaultName: `${ir.name}_to_${dense[k]!.name}` });
   if (cut.ir === null) return null;
   return { js: emitJavaScript(emitIR(cut.ir, { unroll: "none" })).js, paramCount: cut.ir.paramCount };
 }
