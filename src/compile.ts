@@ -3,7 +3,7 @@
  * Pure: text in, text out. Writing files is the CLI's business.
  */
 import { analyze, type AnalyzeOptions } from "./analyze.js";
-import { emitJavaScript, emitModule, type EmitOptions } from "./codegen/module.js";
+import { emitJavaScript, emitModule, emitRunnableJavaScript, type EmitOptions } from "./codegen/module.js";
 import { planEmission, type UnrollMode } from "./codegen/plan.js";
 import { lanesOf } from "./codegen/wasm/kernels.js";
 import { printIR } from "./ir/print.js";
@@ -61,4 +61,4 @@ export function simdLayerNames(ir: ModelIR, options: Pick<CompileOptions, "unrol
   return plan.layers.filter((l) => l.wasm).map((l) => l.layer.name);
 }
 
-export { emitJavaScript, lanesOf, printIR };
+export { emitJavaScript, emitRunnableJavaScript, lanesOf, printIR };

@@ -10,7 +10,7 @@ export type * from "./ir/types.js";
 export type * from "./syntax/ast.js";
 export { renderDiagnostic, renderDiagnostics } from "./report/diagnostics.js";
 export { summarize, renderSummary, type ModelSummary } from "./report/summary.js";
-export { compile, emitIR, emitJavaScript, printIR, simdLayerNames, type CompileOptions, type CompileResult, type Dtype, type UnrollMode } from "./compile.js";
+export { compile, emitIR, emitJavaScript, emitRunnableJavaScript, printIR, simdLayerNames, type CompileOptions, type CompileResult, type Dtype, type UnrollMode } from "./compile.js";
 export { emitInferenceModule, type ExportDtype, type ExportOptions } from "./export/module.js";
 export type { ExportTarget, TrainedModel } from "./export/model.js";
 export type { Standardizer } from "./data/scale.js";

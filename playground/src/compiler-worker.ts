@@ -1,10 +1,10 @@
 /**
  * The compiler in a worker, so typing never waits for it: mlpc's own analyze, renderDiagnostics,
- * summarize/renderSummary, compile and emitJavaScript (ts-morph's TypeScript, the only copy in the
+ * summarize/renderSummary, compile and emitRunnableJavaScript (ts-morph's TypeScript, the only copy in the
  * site). Answers the newest request only, in three steps: analysis (fast), the module, then the
  * probe modules the pictures use.
  */
-import { analyze, denseLayers, emitInferenceModule, emitIR, emitJavaScript, lineColOf, renderDiagnostics, renderSummary, summarize, type Activation, type ModelIR } from "../../src/index.js";
+import { analyze, denseLayers, emitInferenceModule, emitIR, emitRunnableJavaScript, lineColOf, renderDiagnostics, renderSummary, summarize, type Activation, type ModelIR } from "../../src/index.js";
 import type { CompilerReply, CompilerRequest, LayerView, ModelView } from "./protocol.js";
 
 const FILE = "playground.mlp";
@@ -83,7 +83,7 @@ async function compileRequest({ id, source }: Extract<CompilerRequest, { kind: "
   await nextTurn();
   if (stale(id)) return;
   const t2 = performance.now();
-  post({ kind: "module", id, main: { js: emitJavaScript(typescript).js, paramCount: ir.paramCount }, ms: performance.now() - t2 });
+  post({ kind: "module", id, main: { js: emitRunnableJavaScript(typescript), paramCount: ir.paramCount }, ms: performance.now() - t2 });
   await nextTurn();
   if (stale(id)) return;
   const prefixes = [];
@@ -134,7 +134,7 @@ function prefixModule(ir: ModelIR, k: number): { js: string; paramCount: number 
   const program = `input ${ir.inputSize} -> ${chain.join(" -> ")}\nloss mse`;
   const cut = analyze(program, { defaultName: `${ir.name}_to_${dense[k]!.name}` });
   if (cut.ir === null) return null;
-  return { js: emitJavaScript(emitIR(cut.ir, { unroll: "none" })).js, paramCount: cut.ir.paramCount };
+  return { js: emitRunnableJavaScript(emitIR(cut.ir, { unroll: "none" })), paramCount: cut.ir.paramCount };
 }
 
 /**
@@ -144,7 +144,7 @@ function prefixModule(ir: ModelIR, k: number): { js: string; paramCount: number 
 function activationProbe(activation: string): string | null {
   if (activationCache.has(activation)) return activationCache.get(activation)!;
   const probe = analyze(`input 1 -> dense 1 ${activation}\nloss mse`, { defaultName: "probe" });
-  const js = probe.ir === null ? null : emitJavaScript(emitIR(probe.ir, { unroll: "none" })).js;
+  const js = probe.ir === null ? null : emitRunnableJavaScript(emitIR(probe.ir, { unroll: "none" }));
   activationCache.set(activation, js);
   return js;
 }

@@ -62,7 +62,7 @@ export type CompilerReply =
       readonly ms: number;
     }
   | { readonly kind: "code"; readonly id: number; readonly typescript: string; readonly ms: number; readonly startupMs: number }
-  /** The module as JavaScript (emitJavaScript), ready to load. */
+  /** The module as JavaScript (emitRunnableJavaScript), ready to load. */
   | { readonly kind: "module"; readonly id: number; readonly main: ModuleCode; readonly ms: number }
   | {
       readonly kind: "probes";

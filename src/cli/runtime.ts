@@ -1,6 +1,6 @@
 /**
  * The generated module, loaded in memory: the IR is emitted exactly as `mlpc compile` emits it
- * (emitIR, then emitJavaScript), and the JavaScript is imported from a data: URL. Training and
+ * (emitIR, then emitRunnableJavaScript), and the JavaScript is imported from a data: URL. Training and
  * prediction run this code, so there is no second implementation of the model in the CLI.
  */
 import type { ModelIR } from "../ir/types.js";
@@ -76,9 +76,9 @@ export interface GeneratedModule {
 /** Emits, transpiles and imports the module for `ir` (with --simd: the big layers in the f64x2 WebAssembly kernels). */
 export async function loadGeneratedModule(ir: ModelIR, sourceName: string, options: { simd?: boolean } = {}): Promise<GeneratedModule> {
   // Loaded on first use: the compiler back end is only needed by commands that train or predict.
-  const { emitIR, emitJavaScript } = await import("../compile.js");
+  const { emitIR, emitRunnableJavaScript } = await import("../compile.js");
   const typescript = emitIR(ir, { sourceName, simd: options.simd === true });
-  const { js } = emitJavaScript(typescript);
+  const js = emitRunnableJavaScript(typescript);
   const url = `data:text/javascript;base64,${Buffer.from(js, "utf8").toString("base64")}`;
   return (await import(/* @vite-ignore */ url)) as GeneratedModule;
 }

@@ -21,10 +21,23 @@ const JS_OPTIONS: ts.CompilerOptions = {
 export function emitJavaScript(tsSource: string): { js: string; dts: string } {
   const js = ts.transpileModule(tsSource, { compilerOptions: JS_OPTIONS, fileName: "module.ts" });
   const dts = ts.transpileDeclaration(tsSource, { compilerOptions: JS_OPTIONS, fileName: "module.ts", reportDiagnostics: true });
-  const errors = [...(js.diagnostics ?? []), ...(dts.diagnostics ?? [])].filter((d) => d.category === ts.DiagnosticCategory.Error);
-  if (errors.length > 0) {
-    const text = errors.map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n")).join("\n");
-    throw new Error(`mlpc codegen: cannot emit JavaScript:\n${text}`);
-  }
+  throwOnErrors([...(js.diagnostics ?? []), ...(dts.diagnostics ?? [])]);
   return { js: js.outputText, dts: dts.outputText };
+}
+
+/**
+ * The JavaScript alone, for code that runs the module instead of writing it (mlpc train, the
+ * playground): the declarations would cost as much again and nobody reads them there.
+ */
+export function emitRunnableJavaScript(tsSource: string): string {
+  const js = ts.transpileModule(tsSource, { compilerOptions: { ...JS_OPTIONS, declaration: false, isolatedDeclarations: false }, fileName: "module.ts", reportDiagnostics: true });
+  throwOnErrors(js.diagnostics ?? []);
+  return js.outputText;
+}
+
+function throwOnErrors(diagnostics: readonly ts.Diagnostic[]): void {
+  const errors = diagnostics.filter((d) => d.category === ts.DiagnosticCategory.Error);
+  if (errors.length === 0) return;
+  const text = errors.map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n")).join("\n");
+  throw new Error(`mlpc codegen: cannot emit JavaScript:\n${text}`);
 }

@@ -40,7 +40,7 @@ export interface EmitOptions {
 }
 
 export type { UnrollMode } from "./plan.js";
-export { emitJavaScript } from "./javascript.js";
+export { emitJavaScript, emitRunnableJavaScript } from "./javascript.js";
 export { layerNote } from "./network.js";
 /** Exposed for tests and the benchmark: the plan emitModule would use. */
 export { planEmission } from "./plan.js";
