@@ -13,11 +13,9 @@ import {
   forwardBatchParameters,
   layerNote,
   lossDocs,
-  lossOfDocs,
-  lossOfParameters,
+  lossOfFunction,
   lossParameters,
   returnLoss,
-  returnLossOf,
   type Context,
 } from "./network.js";
 import type { LayerPlan } from "./plan.js";
@@ -46,29 +44,18 @@ export function fusedDeclarations(cx: Context): string[] {
 /** lossOf: one straight pass over the rows, the loss terms of lossAndGradient without dz. */
 function fusedLossOf(cx: Context): string {
   const { ir } = cx;
-  return printFunction({
-    name: "lossOf",
-    exported: true,
-    parameters: lossOfParameters(cx),
-    returnType: "number",
-    docs: lossOfDocs(cx),
-    body: (out) => {
-      emitBatchChecks(out, cx, false);
-      emitLossScales(out, ir, false);
-      out.line("let loss = 0;");
-      for (const l of denseLayers(ir)) declareWeights(out, l);
-      out.block("for (let r = 0; r < rows; r++)", () => {
-        out.line(`const xo = ${times("r", ir.inputSize)};`);
-        const yo = ir.outputSize === 1 ? "r" : "yo";
-        if (yo === "yo") out.line(`const yo = ${times("r", ir.outputSize)};`);
-        loadRow(out, range(ir.inputSize).map(local.x), "x", "xo");
-        loadRow(out, range(ir.outputSize).map(local.y), "y", yo);
-        for (const p of cx.plan.layers) emitUnrolledForward(out, p.layer, inputNames(p.layer), p.isOutput);
-        emitUnrolledLossRow(out, ir, cx.output, false);
-        out.block("", () => emitUnrolledOutput(out, cx.output, yo));
-      });
-      out.line(returnLossOf(cx));
-    },
+  return lossOfFunction(cx, (out) => {
+    for (const l of denseLayers(ir)) declareWeights(out, l);
+    out.block("for (let r = 0; r < rows; r++)", () => {
+      out.line(`const xo = ${times("r", ir.inputSize)};`);
+      const yo = ir.outputSize === 1 ? "r" : "yo";
+      if (yo === "yo") out.line(`const yo = ${times("r", ir.outputSize)};`);
+      loadRow(out, range(ir.inputSize).map(local.x), "x", "xo");
+      loadRow(out, range(ir.outputSize).map(local.y), "y", yo);
+      for (const p of cx.plan.layers) emitUnrolledForward(out, p.layer, inputNames(p.layer), p.isOutput);
+      emitUnrolledLossRow(out, ir, cx.output, false);
+      out.block("", () => emitUnrolledOutput(out, cx.output, yo));
+    });
   });
 }
 

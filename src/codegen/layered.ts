@@ -6,7 +6,7 @@
 import { activationCode, activationName } from "./activation.js";
 import { printFunction, withDocs, type Parameter } from "./declaration.js";
 import { emitBlockedForwardBody, emitBlockedInputDelta, emitBlockedWeightGradient, forwardStore } from "./loops.js";
-import { emitLossAtLogitsBody, emitLossLoop, emitLossScales, emitOutputActivationBody, lossComment } from "./loss.js";
+import { emitLossAtLogitsBody, emitLossLoop, emitOutputActivationBody, lossComment } from "./loss.js";
 import {
   dropoutDeclarations,
   emitBatchChecks,
@@ -15,11 +15,9 @@ import {
   forwardFunction,
   layerNote,
   lossDocs,
-  lossOfDocs,
-  lossOfParameters,
+  lossOfFunction,
   lossParameters,
   returnLoss,
-  returnLossOf,
   type Context,
 } from "./network.js";
 import type { LayerPlan } from "./plan.js";
@@ -96,29 +94,18 @@ function layeredLossOf(cx: Context): string {
   const O = ir.outputSize;
   const I = ir.inputSize;
   const L = cx.output.index;
-  return printFunction({
-    name: "lossOf",
-    exported: true,
-    parameters: lossOfParameters(cx),
-    returnType: "number",
-    docs: lossOfDocs(cx),
-    body: (out) => {
-      emitBatchChecks(out, cx, false);
-      emitLossScales(out, ir, false);
-      out.line("let loss = 0;");
-      const chunk = int(cx.sx === null ? LOSS_CHUNK_ROWS : SIMD_CHUNK_ROWS);
-      out.line(`ensureCapacity(Math.min(rows, ${chunk}));`);
-      if (cx.sx !== null) out.line("stageParams(params);");
-      out.block(`for (let from = 0; from < rows; from += ${chunk})`, () => {
-        out.line(`const chunk = Math.min(${chunk}, rows - from);`);
-        if (cx.sx !== null) out.line("stageInput(x, from, chunk);");
-        else out.line(`const xChunk = x.subarray(${times("from", I)}, ${times("(from + chunk)", I)});`);
-        forwardCalls(out, cx, "chunk", cx.sx === null ? "xChunk" : firstInput(cx));
-        out.line(`outputActivation(${scratch.z(L)}, chunk, out.subarray(${times("from", O)}, ${times("(from + chunk)", O)}));`);
-        emitLossLoop(out, ir, cx.output, { z: scratch.z(L), rows: "chunk", yBase: times("from", O), gradient: false });
-      });
-      out.line(returnLossOf(cx));
-    },
+  return lossOfFunction(cx, (out) => {
+    const chunk = int(cx.sx === null ? LOSS_CHUNK_ROWS : SIMD_CHUNK_ROWS);
+    out.line(`ensureCapacity(Math.min(rows, ${chunk}));`);
+    if (cx.sx !== null) out.line("stageParams(params);");
+    out.block(`for (let from = 0; from < rows; from += ${chunk})`, () => {
+      out.line(`const chunk = Math.min(${chunk}, rows - from);`);
+      if (cx.sx !== null) out.line("stageInput(x, from, chunk);");
+      else out.line(`const xChunk = x.subarray(${times("from", I)}, ${times("(from + chunk)", I)});`);
+      forwardCalls(out, cx, "chunk", cx.sx === null ? "xChunk" : firstInput(cx));
+      out.line(`outputActivation(${scratch.z(L)}, chunk, out.subarray(${times("from", O)}, ${times("(from + chunk)", O)}));`);
+      emitLossLoop(out, ir, cx.output, { z: scratch.z(L), rows: "chunk", yBase: times("from", O), gradient: false });
+    });
   });
 }
 

@@ -11,6 +11,7 @@ import type { SimdContext } from "./simd.js";
 import { int, num, place, read, times, type CodeLines } from "./text.js";
 import { denseLayers, hasDropout } from "../ir/layers.js";
 import { withDocs } from "./declaration.js";
+import { emitLossScales } from "./loss.js";
 
 /** Everything the function emitters share. */
 export interface Context {
@@ -155,27 +156,36 @@ export function lossDocs(cx: Context): string[] {
   ];
 }
 
-/** lossOf's parameters: x and y as the Trainer's Float64Array rows, and the outputs' array. */
-export function lossOfParameters(cx: Context): Parameter[] {
-  return [
-    { name: "params", type: cx.P },
-    { name: "x", type: "Float64Array" },
-    { name: "y", type: "Float64Array" },
-    { name: "rows", type: "number" },
-    { name: "out", type: "Float64Array" },
-  ];
-}
-
-export function lossOfDocs(cx: Context): string[] {
-  return [
-    `J on rows as lossAndGradient computes it (data loss${hasRegularization(cx.ir) ? " + regularization" : ""}, the same sums bit for bit), forward only:`,
-    `no gradient. Writes the rows x ${cx.ir.outputSize} outputs (as forwardBatch) into out.`,
-  ];
-}
-
-/** lossOf's last line: the scaled data loss, plus the penalty when regularized. */
-export function returnLossOf(cx: Context): string {
-  return hasRegularization(cx.ir) ? "return loss * lossScale + penalty(params);" : "return loss * lossScale;";
+/**
+ * lossOf(params, x, y, rows, out): J exactly as lossAndGradient computes it (the same terms in the
+ * same order, scaled once) without the backward pass, and the outputs (as forwardBatch) into out.
+ * The shapes write only the pass over the rows, which adds the unscaled data loss to `loss`.
+ */
+export function lossOfFunction(cx: Context, rowsPass: (out: CodeLines) => void): string {
+  const regularized = hasRegularization(cx.ir);
+  return printFunction({
+    name: "lossOf",
+    exported: true,
+    parameters: [
+      { name: "params", type: cx.P },
+      { name: "x", type: "Float64Array" },
+      { name: "y", type: "Float64Array" },
+      { name: "rows", type: "number" },
+      { name: "out", type: "Float64Array" },
+    ],
+    returnType: "number",
+    docs: [
+      `J on rows as lossAndGradient computes it (data loss${regularized ? " + regularization" : ""}, the same sums bit for bit), forward only:`,
+      `no gradient. Writes the rows x ${cx.ir.outputSize} outputs (as forwardBatch) into out.`,
+    ],
+    body: (out) => {
+      emitBatchChecks(out, cx, false);
+      emitLossScales(out, cx.ir, false);
+      out.line("let loss = 0;");
+      rowsPass(out);
+      out.line(regularized ? "return loss * lossScale + penalty(params);" : "return loss * lossScale;");
+    },
+  });
 }
 
 export function returnLoss(cx: Context, expr: string): string {
