@@ -3,6 +3,7 @@
  * Points live in [-1, 1]^2; noise moves them (or the target, for regression) by a share of that.
  */
 import type { Dataset } from "./protocol.js";
+import { mulberry32 } from "../../src/data/split.js";
 
 export const DATASETS = {
   xor: "XOR",
@@ -23,18 +24,6 @@ export interface DataSettings {
   readonly trainRatio: number;
   readonly seed: number;
   readonly points: number;
-}
-
-/** mulberry32: a tiny seeded generator of uniforms in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function normal(random: () => number): number {
