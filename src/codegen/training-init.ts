@@ -10,7 +10,8 @@
  */
 import type { DenseLayer, InitKind, ModelIR } from "../ir/types.js";
 import { RUNTIME_RANDOM } from "./runtime-embedded.js";
-import { docComment } from "./training-text.js";
+import { printFunction, type Parameter } from "./declaration.js";
+import type { CodeLines } from "./text.js";
 import { denseLayers } from "../ir/layers.js";
 
 /** Stream numbers keep initialization and each epoch's shuffle statistically independent. */
@@ -50,44 +51,60 @@ export function initRule(kind: InitKind, fanIn: number, fanOut: number): InitRul
   }
 }
 
-function emitLayerInit(layer: DenseLayer): string {
+function emitLayerInit(out: CodeLines, layer: DenseLayer): void {
   const rule = initRule(layer.init, layer.inputs, layer.units);
   const end = layer.weightOffset + layer.inputs * layer.units;
-  return [
-    `  // ${layer.name} (${layer.inputs} -> ${layer.units}, ${layer.activation.kind}): ${rule.comment}`,
-    `  ${rule.fill}(params, ${layer.weightOffset}, ${end}, ${rule.scale}, random);`,
-  ].join("\n");
+  out.comment(`${layer.name} (${layer.inputs} -> ${layer.units}, ${layer.activation.kind}): ${rule.comment}`);
+  out.line(`${rule.fill}(params, ${layer.weightOffset}, ${end}, ${rule.scale}, random);`);
+}
+
+/** fillUniform / fillNormal: params[from..to) drawn from one distribution. */
+function emitFill(fill: InitRule["fill"], array: string): string {
+  const uniform = fill === "fillUniform";
+  const bound = uniform ? "limit" : "std";
+  const parameters: Parameter[] = [
+    { name: "params", type: array },
+    { name: "from", type: "number" },
+    { name: "to", type: "number" },
+    { name: bound, type: "number" },
+    { name: "random", type: "SeededRandom" },
+  ];
+  return printFunction({
+    name: fill,
+    parameters,
+    returnType: "void",
+    docs: [
+      uniform
+        ? "params[from..to) ~ U(-limit, limit): limit * (2u - 1), u uniform in [0, 1)."
+        : "params[from..to) ~ N(0, std^2): std * z, z standard normal (not truncated, as PyTorch).",
+    ],
+    body: (out) => {
+      out.line(`for (let p = from; p < to; p++) params[p] = ${uniform ? "limit * (2 * random.float() - 1)" : "std * random.normal()"};`);
+    },
+  });
 }
 
 /** initParams(seed?): the weights drawn layer by layer in layout order, biases left at 0. */
 export function emitInitParams(ir: ModelIR, array: string): string {
   const used = new Set(denseLayers(ir).map((l) => initRule(l.init, l.inputs, l.units).fill));
-  const helpers: string[] = [];
-  if (used.has("fillUniform")) {
-    helpers.push(`/** params[from..to) ~ U(-limit, limit): limit * (2u - 1), u uniform in [0, 1). */
-function fillUniform(params: ${array}, from: number, to: number, limit: number, random: SeededRandom): void {
-  for (let p = from; p < to; p++) params[p] = limit * (2 * random.float() - 1);
-}`);
-  }
-  if (used.has("fillNormal")) {
-    helpers.push(`/** params[from..to) ~ N(0, std^2): std * z, z standard normal (not truncated, as PyTorch). */
-function fillNormal(params: ${array}, from: number, to: number, std: number, random: SeededRandom): void {
-  for (let p = from; p < to; p++) params[p] = std * random.normal();
-}`);
-  }
-  const doc = docComment([
-    "Fresh parameters for training: every weight drawn from the layer's initializer with the",
-    "seeded generator (one stream, layers in layout order, W row by row), every bias 0.",
-    "He for relu/leaky_relu/gelu/swish, Xavier/Glorot for sigmoid/tanh/linear/softmax, unless the",
-    "program says `init ...`. Same seed, same bits, on any machine.",
-  ]);
-  const body = [
-    `export function initParams(seed: number = ${ir.training.seed}): ${array} {`,
-    `  const params = new ${array}(${ir.paramCount}); // zero-filled: the biases start at 0`,
-    `  const random = new SeededRandom(seed, ${INIT_STREAM});`,
-    ...denseLayers(ir).map(emitLayerInit),
-    "  return params;",
-    "}",
-  ].join("\n");
-  return [...helpers, `${doc}\n${body}`].join("\n\n");
+  const helpers = (["fillUniform", "fillNormal"] as const).filter((fill) => used.has(fill)).map((fill) => emitFill(fill, array));
+  const initParams = printFunction({
+    name: "initParams",
+    exported: true,
+    parameters: [{ name: "seed", type: "number", initializer: String(ir.training.seed) }],
+    returnType: array,
+    docs: [
+      "Fresh parameters for training: every weight drawn from the layer's initializer with the",
+      "seeded generator (one stream, layers in layout order, W row by row), every bias 0.",
+      "He for relu/leaky_relu/gelu/swish, Xavier/Glorot for sigmoid/tanh/linear/softmax, unless the",
+      "program says `init ...`. Same seed, same bits, on any machine.",
+    ],
+    body: (out) => {
+      out.line(`const params = new ${array}(${ir.paramCount}); // zero-filled: the biases start at 0`);
+      out.line(`const random = new SeededRandom(seed, ${INIT_STREAM});`);
+      for (const layer of denseLayers(ir)) emitLayerInit(out, layer);
+      out.line("return params;");
+    },
+  });
+  return [...helpers, initParams].join("\n\n");
 }
