@@ -4,6 +4,7 @@ import { join } from "node:path";
 import ts from "typescript";
 import { expect } from "vitest";
 import { runCli } from "../support/cli.js";
+import { STRICTEST_FLAGS } from "../codegen/load.js";
 
 export const root = join(import.meta.dirname, "../..");
 export const example = (name: string): string => join(root, "examples", name);
@@ -58,12 +59,7 @@ export function predictions(text: string): { header: string[]; rows: string[][] 
 export function strictErrors(source: string): string[] {
   const options: ts.CompilerOptions = {
     strict: true,
-    noUncheckedIndexedAccess: true,
-    exactOptionalPropertyTypes: true,
-    noImplicitOverride: true,
-    noPropertyAccessFromIndexSignature: true,
-    noUnusedLocals: true,
-    noUnusedParameters: true,
+    ...STRICTEST_FLAGS,
     noImplicitReturns: true,
     isolatedDeclarations: true,
     declaration: true,
