@@ -73,11 +73,11 @@ export interface GeneratedModule {
   readonly NonFiniteLossError: new (...args: never[]) => Error & { epoch: number; batch: number; step: number; layer: string | null; loss: number };
 }
 
-/** Emits, transpiles and imports the module for `ir` (with --simd: the big layers in the f64x2 WebAssembly kernels). */
+/** Emits, transpiles and imports the module for `ir` (by default the big layers in the f64x2 WebAssembly kernels; simd: false for plain code). */
 export async function loadGeneratedModule(ir: ModelIR, sourceName: string, options: { simd?: boolean } = {}): Promise<GeneratedModule> {
   // Loaded on first use: the compiler back end is only needed by commands that train or predict.
   const { emitIR, emitRunnableJavaScript } = await import("../compile.js");
-  const typescript = emitIR(ir, { sourceName, simd: options.simd === true });
+  const typescript = emitIR(ir, { sourceName, simd: options.simd !== false });
   const js = emitRunnableJavaScript(typescript);
   const url = `data:text/javascript;base64,${Buffer.from(js, "utf8").toString("base64")}`;
   return (await import(/* @vite-ignore */ url)) as GeneratedModule;

@@ -77,7 +77,8 @@ export function register(program: Command, io: Io, interrupts: InterruptSource =
     .option("--resume <file>", "continue a run from its checkpoint, exactly")
     .option("--quiet", "print nothing but errors")
     .option("--json", "print JSON lines (start, epoch, note, result) instead of text")
-    .option("--simd", "big layers in WebAssembly SIMD kernels (f64x2): several times faster for wide layers, same results to rounding")
+    .option("--simd", "the default: big layers in WebAssembly SIMD kernels (f64x2), plain loops where wasm SIMD is missing; same results to rounding")
+    .option("--no-simd", "plain TypeScript only")
     .option("--max-params <n>", "total parameter limit", parseCount, 50_000_000)
     .action(async (file: string, flags: TrainFlags, command: Command) => {
       await train(file, flags, io, interrupts, explicitOptions(command));
@@ -172,7 +173,7 @@ export async function train(file: string, flags: TrainFlags, io: Io, interrupts:
   }
   const ir = withSettings(ir0, settings);
   const prepared = prepare(dataset, ir, { validation: settings.validation, seed: settings.seed, standardize: settings.standardize, batch: settings.batch });
-  const mod = await loadGeneratedModule(ir, basename(file), { simd: flags.simd === true });
+  const mod = await loadGeneratedModule(ir, basename(file), { simd: flags.simd !== false });
 
   let trainer: GeneratedTrainer;
   try {

@@ -162,6 +162,16 @@ export class CodeLines {
     return this.close();
   }
 
+  /** `} header { body }` right after a block: else, catch, finally. */
+  chain(header: string, body: () => void): this {
+    const last = this.lines.pop();
+    if (last === undefined || last.trim() !== "}") throw new Error("mlpc codegen: chain() must follow a block");
+    this.line(`} ${header} {`);
+    this.depth++;
+    body();
+    return this.close();
+  }
+
   /** Appends already-indented lines (relative to the current depth). */
   append(other: CodeLines | readonly string[]): this {
     const lines = other instanceof CodeLines ? other.lines : other;

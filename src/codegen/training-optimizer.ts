@@ -99,7 +99,7 @@ ${update}
 }`;
 }
 
-/** wasmLoop: with --simd, the lines that replace the loop (simd.ts: the adam kernel). */
+/** wasmLoop: with SIMD, the lines that run the update in the adam kernel before the loop, which is the fallback (simd.ts). */
 function emitAdamUpdate(opt: OptimizerOf<"adam"> | OptimizerOf<"adamw">, wasmLoop: readonly string[] | null): string {
   const decoupled = opt.kind === "adamw";
   const formula = [
@@ -137,7 +137,7 @@ function ${decoupled ? "adamwRange" : "adamRange"}(state: TrainState, from: numb
   const eps = ${num(opt.eps)};
   const stepSize = lr / bc1;
   const rootScale = 1 / Math.sqrt(bc2);
-${wasmLoop === null ? jsLoop : wasmLoop.map((l) => `  ${l}`).join("\n")}
+${wasmLoop === null ? "" : `${wasmLoop.map((l) => (l === "" ? "" : `  ${l}`)).join("\n")}\n`}${jsLoop}
 }`;
 }
 
