@@ -11,20 +11,23 @@
  * 130 interrupted (Ctrl-C) after saving a checkpoint.
  */
 import { readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { basename, resolve } from "node:path";
 import type { Command } from "commander";
+import { denseLayers, hasDropout } from "../ir/layers.js";
 import type { ModelIR } from "../ir/types.js";
+import { DataParallelGradient, defaultThreads, threadsRefusal } from "../parallel/index.js";
 import { checksum, prepare, readDataset, savedTarget } from "./dataset.js";
 import { CliError, colorsFor, EXIT_PROGRAM_ERROR, EXIT_USAGE, type Io } from "./io.js";
 import { parseBatch, parseCount, parseNonNegativeInt, parsePositiveNumber, parseValidationFraction } from "./options.js";
 import { createProgress } from "./progress.js";
-import { loadGeneratedModule, type GeneratedTrainer } from "./runtime.js";
+import { generatedModuleUrl, importGeneratedModule, type GeneratedModule, type GeneratedTrainer } from "./runtime.js";
 import { parseCheckpoint, type CheckpointFile, type RunSettings } from "./saved.js";
 import { loadProgram } from "./source.js";
 import { targetSpecFor } from "./targets.js";
 import { emptyHistory } from "./train-callbacks.js";
 import { finish, type TrainResult } from "./train-report.js";
-import { processSignals, runTraining, type InterruptSource } from "./train-run.js";
+import { batchSizeOf, processSignals, runTraining, type InterruptSource } from "./train-run.js";
 
 export type { InterruptSource, TrainResult };
 
@@ -52,6 +55,7 @@ export interface TrainFlags {
   quiet?: boolean;
   json?: boolean;
   simd?: boolean;
+  threads?: number;
   maxParams: number;
 }
 
@@ -79,6 +83,7 @@ export function register(program: Command, io: Io, interrupts: InterruptSource =
     .option("--json", "print JSON lines (start, epoch, note, result) instead of text")
     .option("--simd", "the default: big layers in WebAssembly SIMD kernels (f64x2), plain loops where wasm SIMD is missing; same results to rounding")
     .option("--no-simd", "plain TypeScript only")
+    .option("--threads <n>", "worker threads, each computing the gradient of a slice of every batch (default: the cores, where that pays for the network and batch)", parseCount)
     .option("--max-params <n>", "total parameter limit", parseCount, 50_000_000)
     .action(async (file: string, flags: TrainFlags, command: Command) => {
       await train(file, flags, io, interrupts, explicitOptions(command));
@@ -145,6 +150,20 @@ function readCheckpointFile(io: Io, file: string): CheckpointFile {
   return parseCheckpoint(text, file);
 }
 
+/**
+ * The data-parallel engine for --threads N (or the default that pays for this network and batch),
+ * or null for one thread. A count that cannot run as asked (dropout) trains on one thread, with a note.
+ */
+async function startParallel(ir: ModelIR, mod: GeneratedModule, moduleUrl: string, batchRows: number, requested: number | undefined, note: (text: string) => void): Promise<DataParallelGradient | null> {
+  const inputs = { macsPerRow: denseLayers(ir).reduce((s, l) => s + l.inputs * l.units, 0), batchRows, cores: availableParallelism(), hasDropout: hasDropout(ir) };
+  const refusal = requested === undefined ? null : threadsRefusal(requested, inputs);
+  if (refusal !== null) note(`--threads ${requested}: ${refusal}`);
+  const threads = refusal !== null ? 1 : Math.min(requested ?? defaultThreads(inputs), batchRows);
+  if (threads <= 1) return null;
+  note(`training on ${threads} threads, each computing the gradient of a slice of every batch`);
+  return DataParallelGradient.start({ moduleUrl, module: mod, threads, inputSize: ir.inputSize, outputSize: ir.outputSize, paramCount: ir.paramCount, maxRows: batchRows });
+}
+
 /** The command itself; also used by `mlpc demo`. Resolves when the weights (and report) are written. */
 export async function train(file: string, flags: TrainFlags, io: Io, interrupts: InterruptSource = processSignals, explicit: ReadonlySet<string> = new Set()): Promise<TrainResult> {
   const c = colorsFor(io);
@@ -173,7 +192,8 @@ export async function train(file: string, flags: TrainFlags, io: Io, interrupts:
   }
   const ir = withSettings(ir0, settings);
   const prepared = prepare(dataset, ir, { validation: settings.validation, seed: settings.seed, standardize: settings.standardize, batch: settings.batch });
-  const mod = await loadGeneratedModule(ir, basename(file), { simd: flags.simd !== false });
+  const moduleUrl = await generatedModuleUrl(ir, basename(file), { simd: flags.simd !== false });
+  const mod = await importGeneratedModule(moduleUrl);
 
   let trainer: GeneratedTrainer;
   try {
@@ -187,7 +207,28 @@ export async function train(file: string, flags: TrainFlags, io: Io, interrupts:
   if (checkpoint !== null) progress.note(`resuming ${flags.resume} at epoch ${trainer.epoch + 1}${trainer.batch > 0 ? `, batch ${trainer.batch + 1}` : ""}`);
 
   const checkpointPath = flags.checkpoint ?? flags.resume ?? `${ir.name}.checkpoint.json`;
-  const run = await runTraining({ io, ir, mod, trainer, prepared, settings, history, early: checkpoint?.early ?? null, progress, interrupts, checkpointPath, saveEveryEpoch: flags.checkpoint !== undefined, elapsedBefore: checkpoint?.elapsedSeconds ?? 0 });
+  const parallel = await startParallel(ir, mod, moduleUrl, batchSizeOf(settings, prepared.train.rows), flags.threads, (text) => progress.note(text));
+  let run;
+  try {
+    run = await runTraining({
+      io,
+      ir,
+      mod,
+      trainer,
+      prepared,
+      settings,
+      history,
+      early: checkpoint?.early ?? null,
+      progress,
+      interrupts,
+      checkpointPath,
+      saveEveryEpoch: flags.checkpoint !== undefined,
+      elapsedBefore: checkpoint?.elapsedSeconds ?? 0,
+      ...(parallel === null ? {} : { gradient: (state, x, y, rows) => parallel.gradient(state, x, y, rows) }),
+    });
+  } finally {
+    await parallel?.close();
+  }
   progress.stop();
 
   if (run.outcome.interrupted) {
