@@ -15,9 +15,12 @@ import { startWorkers, stopWorkers } from "./workers.js";
 import { GRADIENT_WORKER_SCRIPT } from "./worker-script.js";
 import type { Worker } from "node:worker_threads";
 
-/** What the engine needs of a generated module (f64 parameters, as `mlpc train` compiles them). */
+/** Parameters and gradients: Float64Array (as `mlpc train` compiles), or Float32Array for --dtype f32. */
+type ParamArray = Float64Array | Float32Array;
+
+/** What the engine needs of a generated module. */
 export interface GradientModule {
-  lossAndGradient(params: Float64Array, x: ArrayLike<number>, y: ArrayLike<number>, rows: number, grad: Float64Array): number;
+  lossAndGradient(params: never, x: ArrayLike<number>, y: ArrayLike<number>, rows: number, grad: never): number;
 }
 
 export interface DataParallelOptions {
@@ -31,12 +34,14 @@ export interface DataParallelOptions {
   readonly paramCount: number;
   /** The largest batch (rows) a call will get. */
   readonly maxRows: number;
+  /** The module's parameter storage; default f64. */
+  readonly dtype?: "f64" | "f32";
 }
 
 /** The state the Trainer passes: parameters in, gradient out. */
 export interface GradientState {
-  readonly params: Float64Array;
-  readonly grad: Float64Array;
+  readonly params: ParamArray;
+  readonly grad: ParamArray;
 }
 
 const GENERATION = 0;
@@ -53,20 +58,24 @@ function shared(elements: number): Float64Array {
   return new Float64Array(new SharedArrayBuffer(Math.max(1, elements) * 8));
 }
 
+function sharedParams(elements: number, dtype: "f64" | "f32"): ParamArray {
+  return dtype === "f32" ? new Float32Array(new SharedArrayBuffer(Math.max(1, elements) * 4)) : shared(elements);
+}
+
 export class DataParallelGradient {
   readonly threads: number;
   private readonly control: Int32Array;
-  private readonly params: Float64Array;
+  private readonly params: ParamArray;
   private readonly x: Float64Array;
   private readonly y: Float64Array;
-  private readonly grads: Float64Array;
+  private readonly grads: ParamArray;
   private readonly losses: Float64Array;
   private closed = false;
 
   private constructor(
     private readonly options: DataParallelOptions,
     private readonly workers: readonly Worker[],
-    buffers: { control: Int32Array; params: Float64Array; x: Float64Array; y: Float64Array; grads: Float64Array; losses: Float64Array },
+    buffers: { control: Int32Array; params: ParamArray; x: Float64Array; y: Float64Array; grads: ParamArray; losses: Float64Array },
   ) {
     this.threads = options.threads;
     this.control = buffers.control;
@@ -80,13 +89,14 @@ export class DataParallelGradient {
   /** Starts threads - 1 workers, each importing the module; resolves when all are ready. */
   static async start(options: DataParallelOptions): Promise<DataParallelGradient> {
     const { threads, paramCount, inputSize, outputSize, maxRows } = options;
+    const dtype = options.dtype ?? "f64";
     if (!Number.isInteger(threads) || threads < 2) throw new Error(`data-parallel training needs at least 2 threads, got ${threads}`);
     const buffers = {
       control: new Int32Array(new SharedArrayBuffer((DONE + threads) * 4)),
-      params: shared(paramCount),
+      params: sharedParams(paramCount, dtype),
       x: shared(maxRows * inputSize),
       y: shared(maxRows * outputSize),
-      grads: shared((threads - 1) * paramCount),
+      grads: sharedParams((threads - 1) * paramCount, dtype),
       losses: shared(threads),
     };
     const workers = await startWorkers(threads - 1, {
@@ -98,6 +108,7 @@ export class DataParallelGradient {
         inputSize,
         outputSize,
         paramCount,
+        dtype,
         control: buffers.control.buffer,
         params: buffers.params.buffer,
         x: buffers.x.buffer,
@@ -128,7 +139,8 @@ export class DataParallelGradient {
     Atomics.store(ctrl, GENERATION, generation);
     Atomics.notify(ctrl, GENERATION);
     // Slice 0 here, meanwhile.
-    const loss0 = first > 0 ? this.options.module.lossAndGradient(state.params, x.subarray(0, first * IN), y.subarray(0, first * OUT), first, state.grad) : 0;
+    const own = this.options.module.lossAndGradient as (params: ParamArray, x: Float64Array, y: Float64Array, rows: number, grad: ParamArray) => number;
+    const loss0 = first > 0 ? own(state.params, x.subarray(0, first * IN), y.subarray(0, first * OUT), first, state.grad) : 0;
     for (let w = 1; w < T; w++) {
       for (let seen = Atomics.load(ctrl, DONE + w); seen !== generation; seen = Atomics.load(ctrl, DONE + w)) Atomics.wait(ctrl, DONE + w, seen);
     }

@@ -12,14 +12,15 @@
  */
 export const GRADIENT_WORKER_SCRIPT = String.raw`
 const { workerData, parentPort } = require("node:worker_threads");
-const { url, index, threads, inputSize, outputSize, paramCount, control, params, x, y, grads, losses } = workerData;
+const { url, index, threads, inputSize, outputSize, paramCount, dtype, control, params, x, y, grads, losses } = workerData;
+const Params = dtype === "f32" ? Float32Array : Float64Array;
 const GENERATION = 0, ROWS = 1, COMMAND = 2, DONE = 3;
 import(url).then((mod) => {
   const ctrl = new Int32Array(control);
-  const P = new Float64Array(params);
+  const P = new Params(params);
   const X = new Float64Array(x);
   const Y = new Float64Array(y);
-  const G = new Float64Array(grads, (index - 1) * paramCount * 8, paramCount);
+  const G = new Params(grads, (index - 1) * paramCount * Params.BYTES_PER_ELEMENT, paramCount);
   const L = new Float64Array(losses);
   // Read before saying ready: the main thread bumps the generation only after every worker is ready.
   let generation = Atomics.load(ctrl, GENERATION);
