@@ -10,7 +10,7 @@
  * Multiply-adds a thread's slice must hold per layer pass (rows per slice x multiply-adds per row)
  * before a second thread pays; below it the net stays on one thread.
  */
-export const MIN_SLICE_MACS = 400_000;
+export const MIN_SLICE_MACS = 1_000_000;
 
 /** The facts about a network and its batches the decision needs. */
 export interface ThreadingInputs {
