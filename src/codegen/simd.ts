@@ -157,8 +157,7 @@ export function simdRuntimeDeclarations(sx: SimdContext, arrays: readonly Scratc
     body: (out) => {
       out.line("const api = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;");
       out.line('if (api === undefined || typeof api.validate !== "function") return false;');
-      out.block("try", () => out.line("return api.validate(kernelBytes());"));
-      out.chain("catch", () => out.line("return false;"));
+      out.open("try").line("return api.validate(kernelBytes());").chain("catch").line("return false;").close();
     },
   });
 
@@ -188,8 +187,7 @@ export function simdRuntimeDeclarations(sx: SimdContext, arrays: readonly Scratc
       out.line("const api = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;");
       out.line("if (api === undefined) return null;");
       out.block("if (kernelModule === null)", () => {
-        out.block("try", () => out.line("kernelModule = new api.Module(kernelBytes());"));
-        out.chain("catch", () => out.line("return null;"));
+        out.open("try").line("kernelModule = new api.Module(kernelBytes());").chain("catch").line("return null;").close();
       });
       out.line("return api;");
     },
@@ -208,17 +206,16 @@ export function simdRuntimeDeclarations(sx: SimdContext, arrays: readonly Scratc
       out.line("if (rows <= capacity) return;");
       out.line(`const elements = ${int(fixed)} + rows * ${int(perRow.reduce((s, n) => s + n, 0))} + ${int(perRow.length * ALIGN)};`);
       out.line("const api = simd ? wasmApi() : null;");
-      out.block("if (api === null)", () => {
-        out.line("simd = false;");
-        out.line(`heap = new ${S}(elements);`);
-      });
-      out.chain("else", () => {
-        out.line(`const pages = Math.ceil((elements * ${E}) / 65536);`);
-        out.line("if (pages > 32768) throw new RangeError(`a batch of ${rows} rows needs ${pages} pages of WebAssembly memory; the kernels address at most 32768 (2 GiB): use smaller batches`);");
-        out.line("const memory = new api.Memory({ initial: pages });");
-        out.line("kernels = new api.Instance(kernelModule as object, { env: { memory } }).exports as WasmKernels;");
-        out.line(`heap = new ${S}(memory.buffer);`);
-      });
+      out.open("if (api === null)");
+      out.line("simd = false;");
+      out.line(`heap = new ${S}(elements);`);
+      out.chain("else");
+      out.line(`const pages = Math.ceil((elements * ${E}) / 65536);`);
+      out.line("if (pages > 32768) throw new RangeError(`a batch of ${rows} rows needs ${pages} pages of WebAssembly memory; the kernels address at most 32768 (2 GiB): use smaller batches`);");
+      out.line("const memory = new api.Memory({ initial: pages });");
+      out.line("kernels = new api.Instance(kernelModule as object, { env: { memory } }).exports as WasmKernels;");
+      out.line(`heap = new ${S}(memory.buffer);`);
+      out.close();
       out.line("capacity = rows;");
       out.line(`let at = ${int(fixed)};`);
       const names = [{ name: STAGED_X, units: ir.inputSize }, ...arrays];

@@ -155,19 +155,16 @@ export class CodeLines {
     return this.line(trailer);
   }
 
+  /** `} header {`: closes the open block and opens the next on the same line (`else`, `else if (...)`). */
+  chain(header: string): this {
+    this.close(`} ${header} {`);
+    this.depth++;
+    return this;
+  }
+
   /** `header { body }` */
   block(header: string, body: () => void): this {
     this.open(header);
-    body();
-    return this.close();
-  }
-
-  /** `} header { body }` right after a block: else, catch, finally. */
-  chain(header: string, body: () => void): this {
-    const last = this.lines.pop();
-    if (last === undefined || last.trim() !== "}") throw new Error("mlpc codegen: chain() must follow a block");
-    this.line(`} ${header} {`);
-    this.depth++;
     body();
     return this.close();
   }
