@@ -427,6 +427,18 @@ export function renderMarkdown(report) {
     wasm
       ? `- tfjs ${wasm.version}; wasm backend: SIMD ${wasm.simd ? "on" : "off"}, threads ${wasm.threads ? "on" : "off"}${wasm.threads ? "" : " (tfjs-backend-wasm 4.22 turns threads off under Node: its flag returns false when IS_NODE)"}; so tfjs-backend-wasm-simd.wasm, one thread`
       : "- tfjs-wasm not run",
+    ...(machine.loadStart[0] > machine.cores
+      ? [
+          "",
+          `**A loaded machine.** The load average was ${machine.loadStart[0].toFixed(1)} at the start and ${machine.loadEnd[0].toFixed(1)} at the end, on ${machine.cores} cores: other`,
+          "sessions' test suites ran throughout, so most cells shared a core and every figure here is below what the",
+          "same code does on an idle machine (compare the rounds in the last table). Ratios between cells measured",
+          "minutes apart are indicative only. The cells that need a second free core (mlpc all cores, PyTorch all",
+          "cores) and PyTorch, whose thread pool spins and suffers most from sharing a core, are the least reliable;",
+          "the kernels' shares of the peak compare a median (the kernels) with a best timing (the peak), which load",
+          "biases low.",
+        ]
+      : []),
     "",
     "## Samples/s",
     "",
