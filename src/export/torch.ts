@@ -80,7 +80,8 @@ function decaySpec(decay: Decay): PyValue {
     case "exponential":
       return { kind: "exponential", gamma: decay.gamma, decay_steps: decay.decaySteps };
     case "cosine":
-      return { kind: "cosine", t_max: decay.tMax, eta_min: decay.etaMin, restart: decay.restart === null ? null : { t0: decay.restart.t0, t_mult: decay.restart.tMult } };
+      // t_max is unset (NaN) with restarts: SGDR's cycles replace it.
+      return { kind: "cosine", t_max: decay.restart === null ? decay.tMax : null, eta_min: decay.etaMin, restart: decay.restart === null ? null : { t0: decay.restart.t0, t_mult: decay.restart.tMult } };
   }
 }
 
