@@ -169,10 +169,16 @@ def target_spec(spec, args):
         if args.labels is not None or args.target is not None:
             raise Failure(f"{name} is a {task} classifier ({spec['loss']}): name its class column with --label NAME", EXIT_USAGE)
         return {"kind": "class", "columns": [args.label or DEFAULT_LABEL], "class_count": 2 if task == "binary" else outputs}
-    flag = "--labels" if task == "multilabel" else "--target"
-    text = args.labels if task == "multilabel" else args.target
-    if text is None:
-        raise Failure(f"{name} is a {task} model ({spec['loss']}): name its {outputs} target column(s) with {flag} NAME,...", EXIT_USAGE)
+    if task == "multilabel":
+        if args.labels is None:
+            raise Failure(f"{name} is multilabel ({outputs} sigmoid outputs): name its {outputs} label columns with --labels y0,y1,...", EXIT_USAGE)
+        flag, text = "--labels", args.labels
+    else:
+        if args.target is None:
+            plural = "" if outputs == 1 else "s"
+            more = "" if outputs == 1 else ",NAME,..."
+            raise Failure(f"{name} is a regression model ({spec['loss']}): name its target column{plural} with --target NAME{more}", EXIT_USAGE)
+        flag, text = "--target", args.target
     columns = [c.strip() for c in text.split(",")]
     if len(columns) != outputs:
         raise Failure(f"{flag} names {len(columns)} column{'' if len(columns) == 1 else 's'}, but {name} has {outputs} outputs", EXIT_USAGE)
@@ -250,7 +256,10 @@ def plan_columns(file, header, spec, target):
         seen[name] = i
     for name in target["columns"]:
         if name not in seen:
-            raise data_error(file, 1, None, f"there is no column named {quote(name)} (columns: {list_names(header)})")
+            close = suggest(name, [h.lower() for h in header])
+            original = next((h for h in header if h.lower() == close), None) if close is not None else None
+            hint = "" if original is None else f"; did you mean {quote(original)}?"
+            raise data_error(file, 1, None, f"there is no column named {quote(name)}{hint} (columns: {list_names(header)})")
     features = [name for name in header if name not in target["columns"]]
     if len(features) != spec["input_size"]:
         n = spec["input_size"]
@@ -265,6 +274,34 @@ def plan_columns(file, header, spec, target):
         "target_names": list(target["columns"]),
         "target_index": [seen[name] for name in target["columns"]],
     }
+
+
+def edit_distance(a, b):
+    """Optimal string alignment distance (Levenshtein plus adjacent transpositions), as mlpc's."""
+    m, n = len(a), len(b)
+    d = [[j if i == 0 else (i if j == 0 else 0) for j in range(n + 1)] for i in range(m + 1)]
+    for i in range(1, m + 1):
+        for j in range(1, n + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            best = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                best = min(best, d[i - 2][j - 2] + 1)
+            d[i][j] = best
+    return d[m][n]
+
+
+def suggest(word, candidates):
+    """The closest candidate if it is a plausible typo, as mlpc's "did you mean"."""
+    if len(word) > 64:
+        return None
+    lower = word.lower()
+    best, best_distance = None, math.inf
+    for c in candidates:
+        dist = edit_distance(lower, c)
+        if dist < best_distance:
+            best, best_distance = c, dist
+    limit = max(1, min(3, len(word) // 3))
+    return best if best_distance <= limit else None
 
 
 def encode_classes(file, column, class_count, labels):
