@@ -42,7 +42,7 @@ const EXTENSIONS: Record<string, Format> = { ".ts": "ts", ".mts": "ts", ".js": "
 export function register(program: Command, io: Io): void {
   program
     .command("export")
-    .description("export a trained model for an app: an inference-only TypeScript or JavaScript module, or ONNX")
+    .description("export a trained model for an app: an inference-only TypeScript or JavaScript module, or ONNX; or the program as a PyTorch trainer")
     .argument("<file>", "the .mlp program the weights were trained with")
     .option("--weights <file>", "weights written by mlpc train (required, except for --to torch, where they are the starting point)")
     .addOption(new Option("--to <format>", "ts (default; or from the -o extension), js (with a .d.ts), onnx, or torch (a PyTorch trainer directory)").choices(["ts", "js", "onnx", "torch"]))
