@@ -95,6 +95,9 @@ describe.skipIf("reason" in torch)("train.py on the command line", () => {
     expect(second.stderr).toBe("");
     expect(second.code).toBe(0);
     expectSameTraining(readTrainer(resumed), readTrainer(straight), 1e-15);
+    const contradicting = await run(PYTHON, [trainPy, ...flags, "--resume", checkpoint, "--seed", "9"], { cwd: dir });
+    expect(contradicting.code).toBe(2);
+    expect(contradicting.stderr).toBe(`train.py: --seed 9 differs from the checkpoint's 42 (${checkpoint}); a resumed run keeps the settings it started with\n`);
   }, 120_000);
 
   it("starts from trained weights (export --weights, or --weights), and f32 trains close to f64", async () => {

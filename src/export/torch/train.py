@@ -606,6 +606,21 @@ def main(argv):
         world.close()
 
 
+def check_resume_flags(saved, args):
+    """A resumed run keeps its settings: a flag that contradicts the checkpoint is a usage error, as in mlpc."""
+    pairs = [
+        ("--lr", args.lr, saved["lr"]),
+        ("--seed", args.seed, saved["seed"]),
+        ("--batch", args.batch, saved["batch"]),
+        ("--val", args.val, saved["validation"]),
+        ("--early-stopping", args.early_stopping, saved["patience"]),
+        ("--standardize", True if args.standardize else None, saved["standardize"]),
+    ]
+    for flag, given, kept in pairs:
+        if given is not None and given != kept:
+            raise Failure(f"{flag} {given} differs from the checkpoint's {kept} ({args.resume}); a resumed run keeps the settings it started with", EXIT_USAGE)
+
+
 def run(args, spec, world):
     dtype = torch.float64 if args.dtype == "f64" else torch.float32
     checkpoint = read_json(args.resume, "checkpoint") if args.resume else None
@@ -615,6 +630,7 @@ def run(args, spec, world):
     features, x_rows, saved_target, y_raw = read_csv(args.data, spec, target)
     if checkpoint is not None:
         settings = checkpoint["settings"]
+        check_resume_flags(settings, args)
         if args.epochs is not None:
             settings["epochs"] = args.epochs
     else:
