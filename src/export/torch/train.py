@@ -712,9 +712,6 @@ def run(args, spec, world):
     while epoch < settings["epochs"] and stop_note is None:
         order = mlp.shuffled_order(n, seed if settings["shuffle"] else None, epoch)
         while batch < batches:
-            if interrupted[0]:
-                save_checkpoint()
-                raise Failure(f"interrupted in epoch {epoch + 1} after batch {batch}; checkpoint saved to {checkpoint_path}", EXIT_INTERRUPTED)
             rows = order[batch * batch_rows:(batch + 1) * batch_rows]
             mine = torch.tensor(rows[world.rank::world.size], dtype=torch.long, device=world.device)
             masks = mlp.dropout_masks(spec, len(rows), seed, step, dtype, world.device)
@@ -726,9 +723,13 @@ def run(args, spec, world):
             if penalty is not None and world.rank == 0:
                 loss = loss + penalty  # once across ranks: the gradients are summed
             loss.backward()
-            flat = torch.cat([loss.detach().reshape(1)] + [p.grad.reshape(-1) for p in layer_tensors(net)])
+            # One all-reduce a batch: the loss, whether any rank was interrupted (so all stop after
+            # the same batch instead of waiting for each other), and the gradients.
+            stop = torch.tensor([1.0 if interrupted[0] else 0.0], dtype=dtype, device=world.device)
+            flat = torch.cat([loss.detach().reshape(1), stop] + [p.grad.reshape(-1) for p in layer_tensors(net)])
             world.sum(flat)
-            offset = 1
+            stopping = flat[1].item() > 0
+            offset = 2
             for p in layer_tensors(net):
                 p.grad.copy_(flat[offset:offset + p.numel()].reshape(p.shape))
                 offset += p.numel()
@@ -743,6 +744,9 @@ def run(args, spec, world):
             batch += 1
             loss_sum += batch_loss * len(rows)
             loss_rows += len(rows)
+            if stopping:
+                save_checkpoint()
+                raise Failure(f"interrupted in epoch {epoch + 1} after batch {batch}; checkpoint saved to {checkpoint_path}", EXIT_INTERRUPTED)
         logs = {"loss": loss_sum / loss_rows}
         _, accuracy = evaluate(spec, net, world, train_x, train_y)
         if accuracy is not None:
