@@ -31,6 +31,12 @@ describe("mlpc export --to torch", () => {
     expect(readFileSync(join(dir, "wine-torch/README.md"), "utf8")).toContain("torchrun --nproc-per-node 4 --redirects 2 --tee 2 train.py --data train.csv --label label");
   });
 
+  it.skipIf(!existsSync("/usr/bin/python3"))("writes Python that compiles (py_compile; importing torch is the slow tests' job)", () => {
+    const r = spawnSync("/usr/bin/python3", ["-m", "py_compile", join(dir, "wine-torch/model.py"), join(dir, "wine-torch/train.py")], { encoding: "utf8" });
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+  });
+
   it("copies --weights as the starting point, after checking they fit the program", async () => {
     const weights = await trainCase("multiclass", dir);
     const r = await cli(["export", example("iris.mlp"), "--to", "torch", "--weights", weights, "-o", "iris-start"], dir);
