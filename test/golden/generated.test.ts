@@ -46,7 +46,7 @@ describe("generated/", () => {
   });
 
   it("every file in generated/ belongs to an example", () => {
-    const expected = new Set([...files.flatMap((f) => [f.replace(/\.mlp$/, ".ts"), f.replace(/\.mlp$/, ".ir.txt")]), "mnist.f32.ts", "mnist.plain.ts"]);
+    const expected = new Set([...files.flatMap((f) => [f.replace(/\.mlp$/, ".ts"), f.replace(/\.mlp$/, ".ir.txt")]), "mnist.f32.ts", "mnist.plain.ts", "torch"]);
     expect(readdirSync(join(root, "generated")).filter((f) => !f.startsWith(".")).sort()).toEqual([...expected].sort());
   });
 });
