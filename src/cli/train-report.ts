@@ -9,12 +9,13 @@ import { renderReport, type ReportData } from "../report/html.js";
 import { classificationMetrics, multilabelMetrics, predictedClasses, regressionMetrics, type TaskMetrics } from "../report/metrics.js";
 import { summarize } from "../report/summary.js";
 import { diagnosticsTable, lossTable, metricsTables, type LossRow } from "../report/table.js";
+import { describeWidth, inputNames } from "../data/preprocess.js";
 import { VERSION } from "../version.js";
 import type { Part, Prepared } from "./dataset.js";
 import { CliError, EXIT_PROGRAM_ERROR, type Colors, type Io } from "./io.js";
 import { duration } from "./progress.js";
 import type { GeneratedModule, GeneratedTrainer } from "./runtime.js";
-import { WEIGHTS_FORMAT, WEIGHTS_VERSION, type EarlyStoppingState, type RunHistory, type RunSettings, type WeightsFile } from "./saved.js";
+import { standardizerOf, WEIGHTS_FORMAT, WEIGHTS_VERSION, type EarlyStoppingState, type RunHistory, type RunSettings, type WeightsFile } from "./saved.js";
 import { diagnose } from "./train-diagnostics.js";
 import { batchSizeOf, type Outcome } from "./train-run.js";
 
@@ -39,7 +40,7 @@ export interface Finish {
 }
 
 export interface TrainResult {
-  readonly metrics: { readonly train: TaskMetrics; readonly validation: TaskMetrics | null };
+  readonly metrics: { readonly train: TaskMetrics; readonly validation: TaskMetrics | null; readonly test?: TaskMetrics };
   readonly weightsPath: string;
   readonly epochs: number;
 }
@@ -86,8 +87,17 @@ export async function finish(f: Finish): Promise<TrainResult> {
   const { io, c, ir, trainer, prepared, settings } = f;
   if (settings.patience !== null && f.early !== null) trainer.params.set(f.early.bestParams);
   const hasVal = prepared.validation.rows > 0;
-  const losses = [lossRow(trainer, "train", prepared.train), ...(hasVal ? [lossRow(trainer, "validation", prepared.validation)] : [])];
-  const metrics = { train: taskMetrics(trainer, ir, prepared.train, prepared), validation: hasVal ? taskMetrics(trainer, ir, prepared.validation, prepared) : null };
+  const hasTest = prepared.test.rows > 0;
+  const losses = [
+    lossRow(trainer, "train", prepared.train),
+    ...(hasVal ? [lossRow(trainer, "validation", prepared.validation)] : []),
+    ...(hasTest ? [lossRow(trainer, "test (held out)", prepared.test)] : []),
+  ];
+  const metrics = {
+    train: taskMetrics(trainer, ir, prepared.train, prepared),
+    validation: hasVal ? taskMetrics(trainer, ir, prepared.validation, prepared) : null,
+    ...(hasTest ? { test: taskMetrics(trainer, ir, prepared.test, prepared) } : {}),
+  };
   const diagnostics = diagnose(ir, f.mod, trainer, prepared.train, settings.seed, f.history);
 
   const weightsPath = f.out ?? `${ir.name}.weights.json`;
@@ -97,9 +107,10 @@ export async function finish(f: Finish): Promise<TrainResult> {
     mlpc: VERSION,
     model: ir.name,
     createdAt: new Date().toISOString(),
-    features: prepared.dataset.featureNames,
+    features: inputNames(prepared.plan),
     target: settings.target,
-    scaling: prepared.scaling,
+    scaling: standardizerOf(prepared.plan, inputNames(prepared.plan)),
+    preprocessing: prepared.plan,
     trainer: trainer.toJSON(),
   };
   await writeOut(io, weightsPath, JSON.stringify(weights) + "\n");
@@ -119,7 +130,11 @@ export async function finish(f: Finish): Promise<TrainResult> {
         ["data", `${f.data} (${prepared.dataset.rows} rows, ${prepared.dataset.featureNames.length} features)`],
         ["target", describeTarget(settings)],
         ["validation", hasVal ? `${Math.round(settings.validation * 100)}%${settings.target.kind === "class" ? " stratified" : ""} (${prepared.validation.rows} rows)` : "none"],
-        ["scaling", settings.standardize ? "standardize (fitted on the training split)" : "none"],
+        ["inputs", describeWidth(prepared.plan)],
+        ["scaling", prepared.plan.scale === "none" ? "none" : `${prepared.plan.scale} (fitted on the training split)`],
+        ["missing values", prepared.plan.impute !== null ? `imputed: ${prepared.plan.impute}` : settings.dataOptions?.dropMissing === true ? "rows dropped" : "none allowed"],
+        ["class weights", prepared.classWeight === null ? "none" : prepared.classWeight.map((w) => String(Number(w.toPrecision(4)))).join(", ")],
+        ["test", hasTest ? `${Math.round((settings.test ?? 0) * 100)}% held out (${prepared.test.rows} rows)` : "none"],
         ["early stopping", settings.patience === null ? "off" : `patience ${settings.patience}`],
         ["seed", String(settings.seed)],
         ["weights", weightsPath],
@@ -150,6 +165,8 @@ export async function finish(f: Finish): Promise<TrainResult> {
   out.push(c.bold(`Final weights${settings.patience !== null ? " (best epoch)" : ""}`), ...lossTable(losses), "");
   const shown = metrics.validation ?? metrics.train;
   out.push(c.bold(`On the ${hasVal ? "validation" : "training"} rows`), ...metricsTables(shown), "");
+  if (metrics.test !== undefined) out.push(c.bold(`On the held-out test rows (${prepared.test.rows}, reported once)`), ...metricsTables(metrics.test), "");
+  if (prepared.classWeight !== null) out.push(c.dim("the train loss is weighted by class (--class-weight); validation and test losses are not"), "");
   // Gradient norms are taken on a fixed training sample after each epoch (the table shows the last
   // epoch's); dead units are counted at the weights kept, which differ after early stopping.
   const afterEarlyStop = f.outcome.stoppedEarly !== null ? ` (gradient norms after epoch ${f.history.loss.length}; dead units at the kept weights)` : "";
