@@ -130,7 +130,7 @@ export function prepare(d: Dataset, ir: ModelIR, options: PrepareOptions): Prepa
   const tooSmall = checkBatchFits(d.file, trainRows.length, options.batch);
   if (tooSmall !== null) throw dataFailure(tooSmall);
   const train = part(trainRows);
-  return { dataset: d, train, validation: part(validationRows), test: part(testRows), plan, classWeight: classWeights(options.data.classWeight, d, train) };
+  return { dataset: d, train, validation: part(validationRows), test: part(testRows), plan, classWeight: classWeights(options.data.classWeight, d, train, ir) };
 }
 
 /** The program's `input N` against the encoded width, with how it was counted and the line to write. */
@@ -149,8 +149,12 @@ function checkInputWidth(plan: PreprocessingPlan, ir: ModelIR, d: Dataset, progr
 }
 
 /** Per class id the weight of its rows (--class-weight), from the training split for balanced. */
-export function classWeights(flag: ClassWeightFlag | null, d: Dataset, train: Part): number[] | null {
+export function classWeights(flag: ClassWeightFlag | null, d: Dataset, train: Part, ir: ModelIR): number[] | null {
   if (flag === null) return null;
+  if (ir.loss.kind !== "softmax_ce") {
+    // Only softmax_ce's loss is linear in the targets, which is how the Trainer weighs rows exactly.
+    throw new CliError(`mlpc: --class-weight needs a softmax_ce model; ${ir.name} uses ${ir.loss.kind} (for two classes write dense 2 softmax with loss softmax_ce)`, EXIT_USAGE);
+  }
   const t = d.targets;
   if (t.kind !== "class") throw new CliError("mlpc: --class-weight needs a classifier (a --label column)", EXIT_USAGE);
   const K = t.classCount;

@@ -10,7 +10,6 @@
  */
 import { readFileSync } from "node:fs";
 import { basename, resolve } from "node:path";
-import type { Command } from "commander";
 import { writeFileAtomic } from "../data/atomic.js";
 import type { TargetSpec } from "../data/columns.js";
 import type { Dataset } from "../data/csv.js";
@@ -20,7 +19,7 @@ import type { ModelIR } from "../ir/types.js";
 import { predictedClasses } from "../report/metrics.js";
 import { encodeRows, readDataset } from "./dataset.js";
 import { CliError, EXIT_PROGRAM_ERROR, EXIT_USAGE, type Io } from "./io.js";
-import { Option } from "commander";
+import { Option, type Command } from "commander";
 import { delimiterArgument } from "./data-flags.js";
 import { parseCount } from "./options.js";
 import { loadGeneratedModule } from "./runtime.js";

@@ -166,7 +166,7 @@ export async function finish(f: Finish): Promise<TrainResult> {
   const shown = metrics.validation ?? metrics.train;
   out.push(c.bold(`On the ${hasVal ? "validation" : "training"} rows`), ...metricsTables(shown), "");
   if (metrics.test !== undefined) out.push(c.bold(`On the held-out test rows (${prepared.test.rows}, reported once)`), ...metricsTables(metrics.test), "");
-  if (prepared.classWeight !== null) out.push(c.dim("the train loss is weighted by class (--class-weight); validation and test losses are not"), "");
+  if (prepared.classWeight !== null) out.push(c.dim("the training loss in the epoch lines is weighted by class (--class-weight); the losses above are not"), "");
   // Gradient norms are taken on a fixed training sample after each epoch (the table shows the last
   // epoch's); dead units are counted at the weights kept, which differ after early stopping.
   const afterEarlyStop = f.outcome.stoppedEarly !== null ? ` (gradient norms after epoch ${f.history.loss.length}; dead units at the kept weights)` : "";

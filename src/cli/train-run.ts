@@ -90,6 +90,7 @@ export async function runTraining(r: TrainingRun): Promise<{ outcome: Outcome; e
       shuffle: settings.shuffle,
       seed: settings.seed,
       ...(validation.rows > 0 ? { validationData: [validation.x, validation.y] as const } : {}),
+      ...(prepared.classWeight === null ? {} : { classWeight: prepared.classWeight }),
       callbacks: {
         onBatchEnd: (batch, logs) => {
           rowsSeen += logs.size;
@@ -119,6 +120,7 @@ export async function runTraining(r: TrainingRun): Promise<{ outcome: Outcome; e
     });
   } catch (e) {
     progress.stop();
+    if (e instanceof Error && e.message.startsWith("classWeight needs")) throw new CliError(`mlpc: --class-weight: ${e.message}`, EXIT_PROGRAM_ERROR);
     if (e instanceof mod.NonFiniteLossError) {
       throw new CliError(`mlpc: ${e.message}`, EXIT_PROGRAM_ERROR);
     }

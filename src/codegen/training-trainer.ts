@@ -82,6 +82,11 @@ export interface FitOptions {
   validationSplit?: number;
   /** Validation rows [x, y]; takes precedence over validationSplit. */
   validationData?: readonly [Rows, Rows];
+  /**
+   * Weight of each class's rows in the training loss (Keras' class_weight): by class id, an array
+   * or { id: weight }; missing ids weigh 1. J = 1/rows sum_r w(class_r) l_r. ${ir.loss.kind === "softmax_ce" ? "Validation and evaluate stay unweighted." : "Only softmax_ce models take it."}
+   */
+  classWeight?: ArrayLike<number> | { readonly [id: number]: number };
   callbacks?: FitCallbacks;
 }
 
@@ -126,6 +131,7 @@ function toInputs(data: Rows): { values: Float64Array; rows: number } {
   return toMatrix(data, ${IN}, "x");
 }`,
     emitToTargets(ir),
+    emitWeighTargets(ir),
     ...(acc === "none" ? [] : [emitCountCorrect(ir), emitAccuracyOf(ir)]),
     emitEvaluateRows(ir),
     emitAddEpochMetrics(ir),
@@ -160,6 +166,30 @@ function toTargets(data: Rows, rows: number): Float64Array {
   return `/** Targets as a flat rows x ${OUT} matrix. */
 function toTargets(data: Rows, rows: number): Float64Array {
   return checkRows(toMatrix(data, ${OUT}, "y"), rows, "y").values;
+}`;
+}
+
+/**
+ * weighTargets(y, rows, weights): class weights for a batch's targets. softmax_ce's loss and
+ * gradient are linear in y (J = -sum_j y_j log p_j, dJ/dz = p sum(y) - y), so scaling a one-hot row
+ * by w weighs exactly that row's loss and gradient by w; no other loss is linear in y that way.
+ */
+function emitWeighTargets(ir: ModelIR): string {
+  const OUT = ir.outputSize;
+  if (ir.loss.kind !== "softmax_ce") {
+    return `/** Class weights need a softmax_ce model (its loss is linear in the targets). */
+function weighTargets(_y: Float64Array, _rows: number, _weights: Float64Array): void {
+  throw new Error("classWeight needs a softmax_ce model: this one is ${ir.loss.kind} (for two classes, use dense 2 softmax)");
+}`;
+  }
+  return `/** Scales each one-hot target row by its class's weight: exactly that row's loss and gradient weighted (softmax_ce is linear in y). */
+function weighTargets(y: Float64Array, rows: number, weights: Float64Array): void {
+  for (let r = 0; r < rows; r++) {
+    let target = 0;
+    for (let j = 1; j < ${OUT}; j++) if (y[r * ${OUT} + j]! > y[r * ${OUT} + target]!) target = j;
+    const w = weights[target]!;
+    for (let j = 0; j < ${OUT}; j++) y[r * ${OUT} + j]! *= w;
+  }
 }`;
 }
 
