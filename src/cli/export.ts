@@ -16,6 +16,7 @@ import { emitInferenceJavaScript, emitInferenceModule, type ExportDtype } from "
 import { CliError, EXIT_PROGRAM_ERROR, EXIT_USAGE, type Io } from "./io.js";
 import { parseCount } from "./options.js";
 import { readWeights } from "./predict.js";
+import { planOf, standardizerOf } from "./saved.js";
 import { loadProgram } from "./source.js";
 
 type Format = "ts" | "js" | "onnx";
@@ -82,7 +83,22 @@ async function exportModel(file: string, flags: ExportFlags, io: Io): Promise<vo
   const weights = readWeights(io, flags.weights);
   const checked = checkTrainedModel(ir, { layers: weights.trainer.layers, params: weights.trainer.params, features: weights.features, target: weights.target });
   if (!checked.ok) throw new CliError(`mlpc: ${flags.weights}: ${checked.error} (${file})`, EXIT_PROGRAM_ERROR);
-  const model: TrainedModel = { ir, params: checked.value, features: weights.features, target: weights.target, scaling: weights.scaling };
+  const plan = planOf(weights);
+  // A plan the old scaling can say keeps the numbers-in module; anything else takes raw rows.
+  const simple = plan.columns.every((c) => c.kind === "numeric" && c.fill === null) && (plan.scale === "none" || standardizerOf(plan, weights.features) !== null);
+  const scaling = simple ? (plan.scale === "none" ? null : standardizerOf(plan, weights.features)) : null;
+  const model: TrainedModel = { ir, params: checked.value, features: weights.features, target: weights.target, scaling, preprocessing: simple ? null : plan };
+  if (format === "onnx" && !simple) {
+    const what = [
+      ...plan.columns.filter((c) => c.kind === "categorical").map((c) => `one-hot ${c.column}`),
+      ...(plan.impute !== null ? [`imputation (--impute ${plan.impute})`] : []),
+      ...(plan.scale === "minmax" ? ["minmax scaling"] : []),
+    ];
+    throw new CliError(
+      `mlpc: --to onnx carries standard scaling of numeric columns only; this model's preprocessing also has ${what.join(", ")}. Export --to ts or --to js (they take raw rows), or train with numeric columns, no --impute and --scale standard|none`,
+      EXIT_USAGE,
+    );
+  }
 
   const outPath = resolve(io.cwd, flags.out ?? defaultOut(ir, format));
   const outputs = await render(model, format, outPath, flags, basename(file));
