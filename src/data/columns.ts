@@ -73,7 +73,7 @@ export function planColumns(file: string, header: readonly string[], options: Pl
   const targetNames = targetColumns(options.target);
   const targetIndex: number[] = [];
   for (const name of [...targetNames, ...(options.features ?? []), ...(options.ignore ?? [])]) {
-    if (!indexOf.has(name)) return fail(dataError("missing-column", file, 1, name, missingColumnMessage(name, header)));
+    if (!indexOf.has(name)) return fail(dataError("missing-column", file, 1, null, missingColumnMessage(name, header)));
   }
   for (const name of targetNames) targetIndex.push(indexOf.get(name)!);
   const targetSet = new Set(targetNames);
