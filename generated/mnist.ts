@@ -1421,6 +1421,7 @@ export class Trainer {
 function classWeights(given: ArrayLike<number> | { readonly [id: number]: number }): Float64Array {
   const OUT = spec.outputSize;
   const weights = new Float64Array(OUT).fill(1);
+  weighTargets(new Float64Array(0), 0, weights); // a loss that cannot weigh classes says so first
   const entries: [string, unknown][] = Object.entries(given);
   for (const [key, w] of entries) {
     const id = Number(key);
@@ -1428,7 +1429,6 @@ function classWeights(given: ArrayLike<number> | { readonly [id: number]: number
     if (typeof w !== "number" || !Number.isFinite(w) || w < 0) throw new Error(`classWeight[${key}] must be a finite number >= 0, got ${String(w)}`);
     weights[id] = w;
   }
-  weighTargets(new Float64Array(0), 0, weights); // a loss that cannot weigh classes says so now, not at the first batch
   return weights;
 }
 
