@@ -6,7 +6,7 @@ import { resolve } from "node:path";
 import { writeFileAtomic } from "../data/atomic.js";
 import type { ModelIR } from "../ir/types.js";
 import { renderReport, type ReportData } from "../report/html.js";
-import { classificationMetrics, multilabelMetrics, predictedClasses, regressionMetrics, type TaskMetrics } from "../report/metrics.js";
+import { classificationMetrics, multilabelMetrics, predictedClasses, regressionMetrics, rocCurve, type RocCurve, type TaskMetrics } from "../report/metrics.js";
 import { summarize } from "../report/summary.js";
 import { diagnosticsTable, lossTable, metricsTables, type LossRow } from "../report/table.js";
 import { describeWidth, inputNames } from "../data/preprocess.js";
@@ -61,6 +61,14 @@ function taskMetrics(trainer: GeneratedTrainer, ir: ModelIR, part: Part, prepare
     case "none":
       throw new Error("training data has targets");
   }
+}
+
+/** The ROC curve of a two-class model on one part, or null. */
+function rocOf(trainer: GeneratedTrainer, ir: ModelIR, part: Part, rows: string): { rows: string; curve: RocCurve } | null {
+  if (part.ids === null || ir.loss.task === "multilabel" || (ir.loss.task !== "binary" && ir.outputSize !== 2)) return null;
+  const outputs = trainer.predict(part.x);
+  const curve = rocCurve(part.ids, outputs.map((o) => o[o.length === 1 ? 0 : 1]!));
+  return curve === null ? null : { rows, curve };
 }
 
 function lossRow(trainer: GeneratedTrainer, split: string, part: Part): LossRow {
@@ -149,6 +157,7 @@ export async function finish(f: Finish): Promise<TrainResult> {
       schedule: scheduleSamples(f.mod, Math.min(totalSteps, trainer.state.step)),
       losses,
       metrics,
+      roc: rocOf(trainer, ir, hasTest ? prepared.test : hasVal ? prepared.validation : prepared.train, hasTest ? "held-out test rows" : hasVal ? "validation rows" : "training rows"),
       diagnostics,
       outcome: { epochs: f.history.loss.length, seconds: f.outcome.seconds, rowsPerSecond: f.outcome.rowsPerSecond, note: f.outcome.stoppedEarly, weightsFile: weightsPath },
     };
