@@ -127,4 +127,18 @@ describe("train -> predict -> export round trips", () => {
     expect(ignored.code).toBe(0);
     expect(ignored.stdout.trim().split("\n")).toHaveLength(5);
   }, 60_000);
+
+  it("a weights file from before plans (no preprocessing field) still predicts, with its features and scaling", async () => {
+    const iris = new URL("../../examples/", import.meta.url).pathname;
+    const args = ["--weights", "new.weights.json", "--data", join(iris, "data/iris.csv")];
+    expect((await mlpc(["train", join(iris, "iris.mlp"), "--data", join(iris, "data/iris.csv"), "--standardize", "--epochs", "3", "--quiet", "-o", "new.weights.json"])).code).toBe(0);
+    const now = await mlpc(["predict", join(iris, "iris.mlp"), ...args]);
+    const saved = JSON.parse(readFileSync(join(dir, "new.weights.json"), "utf8")) as Record<string, unknown>;
+    expect(saved.scaling).not.toBeNull();
+    delete saved.preprocessing;
+    writeFileSync(join(dir, "new.weights.json"), JSON.stringify(saved));
+    const old = await mlpc(["predict", join(iris, "iris.mlp"), ...args]);
+    expect(old.stderr).toBe("");
+    expect(old.stdout).toBe(now.stdout);
+  }, 60_000);
 });
