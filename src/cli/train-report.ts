@@ -135,7 +135,7 @@ export async function finish(f: Finish): Promise<TrainResult> {
       dataFile: f.data,
       summary: summarize(ir),
       settings: [
-        ["data", `${f.data} (${prepared.dataset.rows} rows, ${prepared.dataset.featureNames.length} features)`],
+        ["data", `${f.data} (${prepared.dataset.rows} rows, ${prepared.dataset.featureNames.length} feature columns)`],
         ["target", describeTarget(settings)],
         ["validation", hasVal ? `${Math.round(settings.validation * 100)}%${settings.target.kind === "class" ? " stratified" : ""} (${prepared.validation.rows} rows)` : "none"],
         ["inputs", describeWidth(prepared.plan)],

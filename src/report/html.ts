@@ -161,7 +161,7 @@ function resultsSection(d: ReportData): string {
   const which = d.metrics.validation === null ? "training rows" : "validation rows";
   parts.push(...taskSection(shown, which));
   if (d.metrics.test !== undefined) parts.push(...taskSection(d.metrics.test, "held-out test rows"));
-  if (d.roc !== undefined && d.roc !== null) parts.push(`<h3>ROC curve, on the ${escapeHtml(d.roc.rows)}</h3>${rocChart(d.roc.curve)}`);
+  if (d.roc !== undefined && d.roc !== null) parts.push(`<h3>ROC curve, on the ${escapeHtml(d.roc.rows)}</h3><div class="roc">${rocChart(d.roc.curve)}</div>`);
   return parts.join("");
 }
 
@@ -317,6 +317,7 @@ h3 { font-size:15px; margin:20px 0 8px; color:#374151; }
 .notice { border-radius:8px; padding:9px 14px; border:1px solid; }
 .notice.info { background:#eff6ff; border-color:#bfdbfe; }
 .notice.warn { background:#fff7ed; border-color:#fed7aa; }
+.roc { max-width:520px; }
 .charts { display:grid; grid-template-columns:repeat(auto-fit,minmax(440px,1fr)); gap:14px; }
 figure { margin:0; background:var(--card); border:1px solid var(--line); border-radius:10px; padding:8px; }
 svg.chart { width:100%; height:auto; display:block; font-family:inherit; }
