@@ -16,7 +16,8 @@ import { emitInferenceJavaScript, emitInferenceModule, type ExportDtype } from "
 import { CliError, EXIT_PROGRAM_ERROR, EXIT_USAGE, type Io } from "./io.js";
 import { parseCount } from "./options.js";
 import { readWeights } from "./predict.js";
-import { planOf, standardizerOf } from "./saved.js";
+import { planOf } from "./saved.js";
+import type { NumericStep, PreprocessingPlan } from "../data/preprocess.js";
 import { loadProgram } from "./source.js";
 
 type Format = "ts" | "js" | "onnx";
@@ -84,18 +85,18 @@ async function exportModel(file: string, flags: ExportFlags, io: Io): Promise<vo
   const checked = checkTrainedModel(ir, { layers: weights.trainer.layers, params: weights.trainer.params, features: weights.features, target: weights.target });
   if (!checked.ok) throw new CliError(`mlpc: ${flags.weights}: ${checked.error} (${file})`, EXIT_PROGRAM_ERROR);
   const plan = planOf(weights);
-  // A plan the old scaling can say keeps the numbers-in module; anything else takes raw rows.
-  const simple = plan.columns.every((c) => c.kind === "numeric" && c.fill === null) && (plan.scale === "none" || standardizerOf(plan, weights.features) !== null);
-  const scaling = simple ? (plan.scale === "none" ? null : standardizerOf(plan, weights.features)) : null;
+  // Numbers only and no fills: the scaling is affine, (x - offset) / scale, which the numbers-in
+  // module and ONNX carry as mean/std (minmax too); anything else takes raw rows.
+  const simple = plan.columns.every((c) => c.kind === "numeric" && c.fill === null);
+  const scaling = simple && plan.scale !== "none" ? affineScaling(plan, weights.features) : null;
   const model: TrainedModel = { ir, params: checked.value, features: weights.features, target: weights.target, scaling, preprocessing: simple ? null : plan };
   if (format === "onnx" && !simple) {
     const what = [
       ...plan.columns.filter((c) => c.kind === "categorical").map((c) => `one-hot ${c.column}`),
       ...(plan.impute !== null ? [`imputation (--impute ${plan.impute})`] : []),
-      ...(plan.scale === "minmax" ? ["minmax scaling"] : []),
     ];
     throw new CliError(
-      `mlpc: --to onnx carries standard scaling of numeric columns only; this model's preprocessing also has ${what.join(", ")}. Export --to ts or --to js (they take raw rows), or train with numeric columns, no --impute and --scale standard|none`,
+      `mlpc: --to onnx carries the scaling of numeric columns only; this model's preprocessing also has ${what.join(", ")}. Export --to ts or --to js (they take raw rows), or train on numeric columns without --impute`,
       EXIT_USAGE,
     );
   }
@@ -116,6 +117,12 @@ async function exportModel(file: string, flags: ExportFlags, io: Io): Promise<vo
   }
   const size = (o: Output): number => (typeof o.data === "string" ? Buffer.byteLength(o.data) : o.data.length);
   io.stderr(`wrote ${outputs.map((o) => `${o.path} (${size(o)} bytes)`).join(" and ")}\n`);
+}
+
+/** An all-numeric plan's (x - offset) / scale in the Standardizer's mean/std form. */
+function affineScaling(plan: PreprocessingPlan, features: readonly string[]): Standardizer {
+  const numeric = plan.columns.filter((c): c is NumericStep => c.kind === "numeric");
+  return { kind: "standardize", features: [...features], mean: numeric.map((c) => c.offset), std: numeric.map((c) => c.scale) };
 }
 
 async function render(model: TrainedModel, format: Format, outPath: string, flags: ExportFlags, sourceName: string): Promise<Output[]> {

@@ -70,7 +70,7 @@ describe("the messy example", () => {
 
     const onnx = await mlpc(["export", example("customers.mlp"), "--weights", "c.weights.json", "--to", "onnx", "-o", "c.onnx"], dir);
     expect(onnx.code).toBe(2);
-    expect(onnx.stderr).toContain("--to onnx carries standard scaling of numeric columns only; this model's preprocessing also has one-hot city, one-hot plan, imputation (--impute median)");
+    expect(onnx.stderr).toContain("--to onnx carries the scaling of numeric columns only; this model's preprocessing also has one-hot city, one-hot plan, imputation (--impute median)");
     expect(existsSync(join(dir, "c.onnx"))).toBe(false);
   }, 120_000);
 

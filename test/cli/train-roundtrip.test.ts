@@ -141,4 +141,19 @@ describe("train -> predict -> export round trips", () => {
     expect(old.stderr).toBe("");
     expect(old.stdout).toBe(now.stdout);
   }, 60_000);
+
+  it("an all-numeric minmax model exports the numbers-in module (and ONNX) with its scaling, agreeing with predict", async () => {
+    const ex = new URL("../../examples/", import.meta.url).pathname;
+    const csv = join(ex, "data/iris.csv");
+    expect((await mlpc(["train", join(ex, "iris.mlp"), "--data", csv, "--scale", "minmax", "--epochs", "3", "--quiet", "-o", "mm.weights.json"])).code).toBe(0);
+    const predicted = (await mlpc(["predict", join(ex, "iris.mlp"), "--weights", "mm.weights.json", "--data", csv])).stdout.trim().split("\n");
+    expect((await mlpc(["export", join(ex, "iris.mlp"), "--weights", "mm.weights.json", "-o", "mm.mjs"])).code).toBe(0);
+    expect((await mlpc(["export", join(ex, "iris.mlp"), "--weights", "mm.weights.json", "-o", "mm.onnx"])).code).toBe(0);
+    const m = (await import(pathToFileURL(join(dir, "mm.mjs")).href)) as { predict(row: number[]): { label: string; probabilities: number[] } };
+    const rows = readFileSync(csv, "utf8").trim().split("\n").slice(1);
+    rows.forEach((line, r) => {
+      const p = m.predict(line.split(",").slice(0, 4).map(Number));
+      expect([p.label, ...p.probabilities.map(String)], `row ${r}`).toEqual(predicted[r + 1]!.split(","));
+    });
+  }, 60_000);
 });
