@@ -135,6 +135,16 @@ function checkResumeFlags(saved: RunSettings, wanted: RunSettings, explicit: Rea
   }
 }
 
+/** The feature columns' numbers as one rows x columns matrix. */
+function rowMajorNumbers(d: Dataset): Float64Array {
+  const width = d.columns.length;
+  const out = new Float64Array(d.rows * width);
+  d.columns.forEach((c, k) => {
+    for (let r = 0; r < d.rows; r++) out[r * width + k] = c.numbers[r]!;
+  });
+  return out;
+}
+
 /** What was decided about the data without being asked: the delimiter, the text columns, the width. */
 function dataNotes(file: string, d: Dataset, p: Prepared): string[] {
   const notes: string[] = [];
@@ -175,7 +185,10 @@ export async function train(file: string, flags: TrainFlags, io: Io, interrupts:
     columnModes: new Map(dataOptions.categorical.map((c) => [c, "categorical"] as const)),
   });
   const target = savedTarget(dataset);
-  const sum = checksum(...dataset.columns.flatMap((c) => (c.codes === null ? [c.numbers] : [c.numbers, c.codes])), dataset.targets.kind === "class" ? dataset.targets.ids : dataset.targets.kind === "none" ? [] : dataset.targets.y);
+  const targetValues = dataset.targets.kind === "class" ? dataset.targets.ids : dataset.targets.kind === "none" ? [] : dataset.targets.y;
+  // A checkpoint from before data options summed the all-numeric feature matrix row by row: keep that sum for it.
+  const legacy = checkpoint !== null && checkpoint.settings.dataOptions === undefined;
+  const sum = legacy ? checksum(rowMajorNumbers(dataset), targetValues) : checksum(...dataset.columns.flatMap((c) => (c.codes === null ? [c.numbers] : [c.numbers, c.codes])), targetValues);
   const wanted = settingsFor(ir0, flags, dataset.rows, sum, dataset.featureNames, target, dataOptions);
   let settings = wanted;
   if (checkpoint !== null) {

@@ -11,6 +11,7 @@ import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Io } from "../../src/cli/io.js";
 import { run } from "../../src/cli/program.js";
+import { checksum } from "../../src/cli/dataset.js";
 import { parseWeights, planOf } from "../../src/cli/saved.js";
 import type { PreprocessingPlan } from "../../src/data/preprocess.js";
 
@@ -155,5 +156,22 @@ describe("train -> predict -> export round trips", () => {
       const p = m.predict(line.split(",").slice(0, 4).map(Number));
       expect([p.label, ...p.probabilities.map(String)], `row ${r}`).toEqual(predicted[r + 1]!.split(","));
     });
+  }, 60_000);
+
+  it("a checkpoint from before data options (old settings, old data checksum) still resumes", async () => {
+    const ex = new URL("../../examples/", import.meta.url).pathname;
+    const csv = join(ex, "data/iris.csv");
+    const args = ["train", join(ex, "iris.mlp"), "--data", csv, "--standardize", "--quiet"];
+    expect((await mlpc([...args, "--epochs", "2", "--checkpoint", "old.ckpt.json", "-o", "old.weights.json"])).code).toBe(0);
+    const ckpt = JSON.parse(readFileSync(join(dir, "old.ckpt.json"), "utf8")) as { settings: Record<string, unknown> };
+    delete ckpt.settings.dataOptions;
+    delete ckpt.settings.test;
+    // The old sum: the feature matrix row by row, then the class ids (FNV-1a over the bytes).
+    const rows = readFileSync(csv, "utf8").trim().split("\n").slice(1).map((l) => l.split(",").map(Number));
+    ckpt.settings.dataChecksum = checksum(Float64Array.from(rows.flatMap((r) => r.slice(0, 4))), Int32Array.from(rows, (r) => r[4]!));
+    writeFileSync(join(dir, "old.ckpt.json"), JSON.stringify(ckpt));
+    const resumed = await mlpc([...args, "--epochs", "3", "--resume", "old.ckpt.json", "-o", "old.weights.json"]);
+    expect(resumed.stderr).toBe("");
+    expect(resumed.code).toBe(0);
   }, 60_000);
 });
