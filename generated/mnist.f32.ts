@@ -1104,6 +1104,11 @@ export interface FitOptions {
   validationSplit?: number;
   /** Validation rows [x, y]; takes precedence over validationSplit. */
   validationData?: readonly [Rows, Rows];
+  /**
+   * Weight of each class's rows in the training loss (Keras' class_weight): by class id, an array
+   * or { id: weight }; missing ids weigh 1. J = 1/rows sum_r w(class_r) l_r. Validation and evaluate stay unweighted.
+   */
+  classWeight?: ArrayLike<number> | { readonly [id: number]: number };
   callbacks?: FitCallbacks;
   /**
    * J and dJ/dparams (into state.grad) of each training batch in place of this module's own
@@ -1191,6 +1196,16 @@ function toTargets(data: Rows, rows: number): Float64Array {
     oneHot[r * 10 + id] = 1;
   }
   return oneHot;
+}
+
+/** Scales each one-hot target row by its class's weight: exactly that row's loss and gradient weighted (softmax_ce is linear in y). */
+function weighTargets(y: Float64Array, rows: number, weights: Float64Array): void {
+  for (let r = 0; r < rows; r++) {
+    let target = 0;
+    for (let j = 1; j < 10; j++) if (y[r * 10 + j]! > y[r * 10 + target]!) target = j;
+    const w = weights[target]!;
+    for (let j = 0; j < 10; j++) y[r * 10 + j]! *= w;
+  }
 }
 
 /** correct[0] += rows whose largest output (row r's outputs at out[o..]) (first on ties) is the largest target. */
@@ -1383,6 +1398,8 @@ interface FitRun {
   readonly order: Uint32Array;
   readonly xb: Float64Array;
   readonly yb: Float64Array;
+  /** Weight by class id (classWeight), or null. */
+  readonly classWeight: Float64Array | null;
   /** Outputs of PREDICT_CHUNK_ROWS rows (training-set metrics), and of every validation row. */
   readonly chunkOut: Float64Array;
   readonly valOut: Float64Array;
@@ -1632,6 +1649,7 @@ export class Trainer {
       order: new Uint32Array(n),
       xb: new Float64Array(batchSize * IN),
       yb: new Float64Array(batchSize * OUT),
+      classWeight: options.classWeight === undefined ? null : classWeights(options.classWeight),
       chunkOut: new Float64Array(Math.min(n, PREDICT_CHUNK_ROWS) * OUT),
       valOut: new Float64Array(valRows * OUT),
       callbacks: options.callbacks ?? {},
@@ -1667,6 +1685,7 @@ export class Trainer {
       for (let k = 0; k < IN; k++) xb[r * IN + k] = x[i * IN + k]!;
       for (let k = 0; k < OUT; k++) yb[r * OUT + k] = y[i * OUT + k]!;
     }
+    if (run.classWeight !== null) weighTargets(yb, rows, run.classWeight);
     const state = this.state;
     const loss = run.gradient(state, xb, yb, rows, run.seed);
     // Checked before the update, so params stay those of the last good step.
@@ -1697,6 +1716,21 @@ export class Trainer {
     }
     return [epoch, logs];
   }
+}
+
+/** classWeight as one weight per output (class id); missing ids weigh 1, each weight finite and >= 0. */
+function classWeights(given: ArrayLike<number> | { readonly [id: number]: number }): Float64Array {
+  const OUT = spec.outputSize;
+  const weights = new Float64Array(OUT).fill(1);
+  weighTargets(new Float64Array(0), 0, weights); // a loss that cannot weigh classes says so first
+  const entries: [string, unknown][] = Object.entries(given);
+  for (const [key, w] of entries) {
+    const id = Number(key);
+    if (!Number.isInteger(id) || id < 0 || id >= OUT) throw new Error(`classWeight: ${key} is not a class id (0..${OUT - 1})`);
+    if (typeof w !== "number" || !Number.isFinite(w) || w < 0) throw new Error(`classWeight[${key}] must be a finite number >= 0, got ${String(w)}`);
+    weights[id] = w;
+  }
+  return weights;
 }
 
 /** The first layer with a NaN or infinite gradient (weights or biases), or null. */

@@ -533,6 +533,11 @@ export interface FitOptions {
   validationSplit?: number;
   /** Validation rows [x, y]; takes precedence over validationSplit. */
   validationData?: readonly [Rows, Rows];
+  /**
+   * Weight of each class's rows in the training loss (Keras' class_weight): by class id, an array
+   * or { id: weight }; missing ids weigh 1. J = 1/rows sum_r w(class_r) l_r. Only softmax_ce models take it.
+   */
+  classWeight?: ArrayLike<number> | { readonly [id: number]: number };
   callbacks?: FitCallbacks;
   /**
    * J and dJ/dparams (into state.grad) of each training batch in place of this module's own
@@ -603,6 +608,11 @@ function toInputs(data: Rows): { values: Float64Array; rows: number } {
 /** Targets as a flat rows x 1 matrix. */
 function toTargets(data: Rows, rows: number): Float64Array {
   return checkRows(toMatrix(data, 1, "y"), rows, "y").values;
+}
+
+/** Class weights need a softmax_ce model (its loss is linear in the targets). */
+function weighTargets(_y: Float64Array, _rows: number, _weights: Float64Array): void {
+  throw new Error("classWeight needs a softmax_ce model: this one is bce (for two classes, use dense 2 softmax)");
 }
 
 /** correct[j] += 1 when output j (row r's outputs at out[o..]) and target j are on the same side of 0.5. */
@@ -789,6 +799,8 @@ interface FitRun {
   readonly order: Uint32Array;
   readonly xb: Float64Array;
   readonly yb: Float64Array;
+  /** Weight by class id (classWeight), or null. */
+  readonly classWeight: Float64Array | null;
   /** Outputs of PREDICT_CHUNK_ROWS rows (training-set metrics), and of every validation row. */
   readonly chunkOut: Float64Array;
   readonly valOut: Float64Array;
@@ -1038,6 +1050,7 @@ export class Trainer {
       order: new Uint32Array(n),
       xb: new Float64Array(batchSize * IN),
       yb: new Float64Array(batchSize * OUT),
+      classWeight: options.classWeight === undefined ? null : classWeights(options.classWeight),
       chunkOut: new Float64Array(Math.min(n, PREDICT_CHUNK_ROWS) * OUT),
       valOut: new Float64Array(valRows * OUT),
       callbacks: options.callbacks ?? {},
@@ -1073,6 +1086,7 @@ export class Trainer {
       for (let k = 0; k < IN; k++) xb[r * IN + k] = x[i * IN + k]!;
       for (let k = 0; k < OUT; k++) yb[r * OUT + k] = y[i * OUT + k]!;
     }
+    if (run.classWeight !== null) weighTargets(yb, rows, run.classWeight);
     const state = this.state;
     const loss = run.gradient(state, xb, yb, rows, run.seed);
     // Checked before the update, so params stay those of the last good step.
@@ -1103,6 +1117,21 @@ export class Trainer {
     }
     return [epoch, logs];
   }
+}
+
+/** classWeight as one weight per output (class id); missing ids weigh 1, each weight finite and >= 0. */
+function classWeights(given: ArrayLike<number> | { readonly [id: number]: number }): Float64Array {
+  const OUT = spec.outputSize;
+  const weights = new Float64Array(OUT).fill(1);
+  weighTargets(new Float64Array(0), 0, weights); // a loss that cannot weigh classes says so first
+  const entries: [string, unknown][] = Object.entries(given);
+  for (const [key, w] of entries) {
+    const id = Number(key);
+    if (!Number.isInteger(id) || id < 0 || id >= OUT) throw new Error(`classWeight: ${key} is not a class id (0..${OUT - 1})`);
+    if (typeof w !== "number" || !Number.isFinite(w) || w < 0) throw new Error(`classWeight[${key}] must be a finite number >= 0, got ${String(w)}`);
+    weights[id] = w;
+  }
+  return weights;
 }
 
 /** The first layer with a NaN or infinite gradient (weights or biases), or null. */

@@ -19,6 +19,8 @@ import { emitTorchPackage, torchUnsupported } from "../export/torch.js";
 import { CliError, EXIT_PROGRAM_ERROR, EXIT_USAGE, type Io } from "./io.js";
 import { parseCount } from "./options.js";
 import { readWeights } from "./predict.js";
+import { planOf } from "./saved.js";
+import type { NumericStep, PreprocessingPlan } from "../data/preprocess.js";
 import { loadProgram } from "./source.js";
 
 type Format = "ts" | "js" | "onnx" | "torch";
@@ -90,7 +92,22 @@ async function exportModel(file: string, flags: ExportFlags, io: Io): Promise<vo
   const weights = readWeights(io, flags.weights);
   const checked = checkTrainedModel(ir, { layers: weights.trainer.layers, params: weights.trainer.params, features: weights.features, target: weights.target });
   if (!checked.ok) throw new CliError(`mlpc: ${flags.weights}: ${checked.error} (${file})`, EXIT_PROGRAM_ERROR);
-  const model: TrainedModel = { ir, params: checked.value, features: weights.features, target: weights.target, scaling: weights.scaling };
+  const plan = planOf(weights);
+  // Numbers only and no fills: the scaling is affine, (x - offset) / scale, which the numbers-in
+  // module and ONNX carry as mean/std (minmax too); anything else takes raw rows.
+  const simple = plan.columns.every((c) => c.kind === "numeric" && c.fill === null);
+  const scaling = simple && plan.scale !== "none" ? affineScaling(plan, weights.features) : null;
+  const model: TrainedModel = { ir, params: checked.value, features: weights.features, target: weights.target, scaling, preprocessing: simple ? null : plan };
+  if (format === "onnx" && !simple) {
+    const what = [
+      ...plan.columns.filter((c) => c.kind === "categorical").map((c) => `one-hot ${c.column}`),
+      ...(plan.impute !== null ? [`imputation (--impute ${plan.impute})`] : []),
+    ];
+    throw new CliError(
+      `mlpc: --to onnx carries the scaling of numeric columns only; this model's preprocessing also has ${what.join(", ")}. Export --to ts or --to js (they take raw rows), or train on numeric columns without --impute`,
+      EXIT_USAGE,
+    );
+  }
 
   const outPath = resolve(io.cwd, flags.out ?? defaultOut(ir, format));
   const outputs = await render(model, format, outPath, flags, basename(file));
@@ -109,6 +126,12 @@ async function exportModel(file: string, flags: ExportFlags, io: Io): Promise<vo
   }
   const size = (o: Output): number => (typeof o.data === "string" ? Buffer.byteLength(o.data) : o.data.length);
   io.stderr(`wrote ${outputs.map((o) => `${o.path} (${size(o)} bytes)`).join(" and ")}\n`);
+}
+
+/** An all-numeric plan's (x - offset) / scale in the Standardizer's mean/std form. */
+function affineScaling(plan: PreprocessingPlan, features: readonly string[]): Standardizer {
+  const numeric = plan.columns.filter((c): c is NumericStep => c.kind === "numeric");
+  return { kind: "standardize", features: [...features], mean: numeric.map((c) => c.offset), std: numeric.map((c) => c.scale) };
 }
 
 /**

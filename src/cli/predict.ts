@@ -10,16 +10,20 @@
  */
 import { readFileSync } from "node:fs";
 import { basename, resolve } from "node:path";
-import type { Command } from "commander";
 import { writeFileAtomic } from "../data/atomic.js";
-import { applyStandardizer } from "../data/scale.js";
+import type { TargetSpec } from "../data/columns.js";
+import type { Dataset } from "../data/csv.js";
+import type { Delimiter } from "../data/delimiter.js";
+import { columnModes, type PreprocessingPlan } from "../data/preprocess.js";
 import type { ModelIR } from "../ir/types.js";
 import { predictedClasses } from "../report/metrics.js";
-import { readDataset } from "./dataset.js";
+import { encodeRows, readDataset } from "./dataset.js";
 import { CliError, EXIT_PROGRAM_ERROR, EXIT_USAGE, type Io } from "./io.js";
+import { Option, type Command } from "commander";
+import { delimiterArgument } from "./data-flags.js";
 import { parseCount } from "./options.js";
 import { loadGeneratedModule } from "./runtime.js";
-import { parseWeights, type SavedTarget, type WeightsFile } from "./saved.js";
+import { parseWeights, planOf, type SavedTarget, type WeightsFile } from "./saved.js";
 import { loadProgram } from "./source.js";
 
 interface PredictFlags {
@@ -27,6 +31,8 @@ interface PredictFlags {
   data: string;
   out?: string;
   simd?: boolean;
+  delimiter?: Delimiter;
+  unknown?: "error" | "ignore";
   maxParams: number;
 }
 
@@ -38,12 +44,25 @@ export function register(program: Command, io: Io): void {
     .requiredOption("--weights <file>", "weights written by mlpc train")
     .requiredOption("--data <csv>", "rows to predict: a CSV with the training feature columns (other columns are ignored)")
     .option("-o, --out <file>", "write the predictions here instead of stdout")
+    .option("--delimiter <char>", "field separator: , ; tab | (default: detected from the header line)", delimiterArgument)
+    .addOption(new Option("--unknown <policy>", "a category not seen in training: error, or ignore (all zeros); default: as trained").choices(["error", "ignore"]))
     .option("--simd", "big layers in WebAssembly SIMD kernels (f64x2): faster on big nets, equal to the plain path to rounding")
     .option("--no-simd", "the default: plain TypeScript, so the numbers equal an exported module's (mlpc export) bit for bit")
     .option("--max-params <n>", "total parameter limit", parseCount, 50_000_000)
     .action(async (file: string, flags: PredictFlags) => {
       await predict(file, flags, io);
     });
+}
+
+/** The plan with --unknown applied when given. */
+export function withUnknown(plan: PreprocessingPlan, unknown: "error" | "ignore" | undefined): PreprocessingPlan {
+  return unknown === undefined ? plan : { ...plan, unknown };
+}
+
+/** The columns a trained model reads, stored as its plan takes them (numbers, or categories). */
+export async function readRawRows(io: Io, file: string, weights: WeightsFile, target: TargetSpec, delimiter: Delimiter | null): Promise<Dataset> {
+  const plan = planOf(weights);
+  return readDataset(io, file, { target, features: plan.columns.map((c) => c.column), delimiter, columnModes: columnModes(plan) });
 }
 
 export function readWeights(io: Io, file: string): WeightsFile {
@@ -70,8 +89,8 @@ async function predict(file: string, flags: PredictFlags, io: Io): Promise<void>
   } catch (e) {
     throw new CliError(`mlpc: ${flags.weights}: ${(e as Error).message}`, EXIT_PROGRAM_ERROR);
   }
-  const data = await readDataset(io, flags.data, { target: { kind: "none" }, inputSize: ir.inputSize, features: weights.features });
-  const x = weights.scaling === null ? data.x : applyStandardizer(weights.scaling, data.x);
+  const data = await readRawRows(io, flags.data, weights, { kind: "none" }, flags.delimiter ?? null);
+  const x = encodeRows(withUnknown(planOf(weights), flags.unknown), data);
   const outputs = trainer.predict(x).flat();
   const csv = predictionsCsv(ir, weights.target, outputs, data.rows);
   if (flags.out === undefined) {

@@ -6,6 +6,7 @@ import { Command, CommanderError } from "commander";
 import { register as registerCheck } from "./check.js";
 import { register as registerCompile } from "./compile.js";
 import { register as registerDemo } from "./demo.js";
+import { register as registerEvaluate } from "./evaluate.js";
 import { register as registerExport } from "./export.js";
 import { register as registerPredict } from "./predict.js";
 import { register as registerTrain } from "./train.js";
@@ -23,6 +24,7 @@ export function buildProgram(io: Io): Command {
   registerCompile(program, io);
   registerTrain(program, io);
   registerPredict(program, io);
+  registerEvaluate(program, io);
   registerExport(program, io);
   registerDemo(program, io);
   return program;

@@ -42,6 +42,7 @@ export interface FitOptions {
   shuffle?: boolean;
   seed?: number;
   validationData?: readonly [ArrayLike<number>, ArrayLike<number>];
+  classWeight?: ArrayLike<number>;
   callbacks?: {
     onEpochEnd?: (epoch: number, logs: EpochLogs) => void | boolean | Promise<void | boolean>;
     onBatchEnd?: (batch: number, logs: BatchLogs) => void | boolean | Promise<void | boolean>;

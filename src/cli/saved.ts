@@ -4,7 +4,9 @@
  * (everything needed to continue training exactly). Both are plain JSON, versioned, and validated
  * on the way in, since people edit and mix up files.
  */
+import { inputWidth, numericPlan, planFromJSON, type PreprocessingPlan } from "../data/preprocess.js";
 import { standardizerFromJSON, type Standardizer } from "../data/scale.js";
+import type { DataOptions } from "./data-flags.js";
 import type { LayerGradientNorm } from "../report/training-diagnostics.js";
 import { CliError, EXIT_PROGRAM_ERROR } from "./io.js";
 import type { TrainerJSON } from "./runtime.js";
@@ -24,10 +26,13 @@ export interface WeightsFile {
   readonly mlpc: string;
   readonly model: string;
   readonly createdAt: string;
-  /** Input columns, in the model's order. */
+  /** The model's inputs by name, in order (`col`, or `col=level` for a one-hot input). */
   readonly features: readonly string[];
   readonly target: SavedTarget;
+  /** The standardization of an all-numeric plan, for readers that know no plans; else null. */
   readonly scaling: Standardizer | null;
+  /** How raw CSV columns become the inputs (absent in files written before plans: then features + scaling say it). */
+  readonly preprocessing?: PreprocessingPlan;
   /** The generated Trainer's toJSON: params, shapes, optimizer state. */
   readonly trainer: TrainerJSON;
 }
@@ -49,6 +54,10 @@ export interface RunSettings {
   readonly lr: number;
   readonly standardize: boolean;
   readonly patience: number | null;
+  /** Column choice and encoding flags (absent in checkpoints written before them). */
+  readonly dataOptions?: DataOptions;
+  /** The --test fraction (absent: none). */
+  readonly test?: number;
 }
 
 export interface RunHistory {
@@ -133,7 +142,15 @@ export function parseWeights(text: string, file: string): WeightsFile {
     if (s.value.features.length !== v.features.length) throw bad(file, "scaling does not match the feature list");
     scaling = s.value;
   }
+  let preprocessing: PreprocessingPlan | undefined;
+  if (v.preprocessing !== undefined) {
+    const p = planFromJSON(v.preprocessing);
+    if (!p.ok) throw bad(file, p.error);
+    if (inputWidth(p.value) !== v.features.length) throw bad(file, `preprocessing makes ${inputWidth(p.value)} inputs, but features lists ${v.features.length}`);
+    preprocessing = p.value;
+  }
   return {
+    ...(preprocessing === undefined ? {} : { preprocessing }),
     format: WEIGHTS_FORMAT,
     version: WEIGHTS_VERSION,
     mlpc: String(v.mlpc ?? ""),
@@ -144,6 +161,24 @@ export function parseWeights(text: string, file: string): WeightsFile {
     scaling,
     trainer: parseTrainer(v.trainer, file),
   };
+}
+
+/** The plan predict, evaluate and export apply: the saved one, or the one an older file's features and scaling describe. */
+export function planOf(w: WeightsFile): PreprocessingPlan {
+  return w.preprocessing ?? numericPlan(w.features, w.scaling);
+}
+
+/** A plan as an old-style Standardizer when it is one (every column numeric, no fill, standard scaling). */
+export function standardizerOf(plan: PreprocessingPlan, features: readonly string[]): Standardizer | null {
+  if (plan.scale !== "standard") return null;
+  const mean: number[] = [];
+  const std: number[] = [];
+  for (const c of plan.columns) {
+    if (c.kind !== "numeric" || c.fill !== null) return null;
+    mean.push(c.offset);
+    std.push(c.scale);
+  }
+  return { kind: "standardize", features: [...features], mean, std };
 }
 
 export function parseCheckpoint(text: string, file: string): CheckpointFile {

@@ -16,7 +16,7 @@ function usage(message: string): CliError {
   return new CliError(`mlpc: ${message}`, EXIT_USAGE);
 }
 
-function columnList(text: string): string[] {
+export function columnList(text: string): string[] {
   return text.split(",").map((s) => s.trim());
 }
 

@@ -6,15 +6,16 @@ import { resolve } from "node:path";
 import { writeFileAtomic } from "../data/atomic.js";
 import type { ModelIR } from "../ir/types.js";
 import { renderReport, type ReportData } from "../report/html.js";
-import { classificationMetrics, multilabelMetrics, predictedClasses, regressionMetrics, type TaskMetrics } from "../report/metrics.js";
+import { classificationMetrics, multilabelMetrics, predictedClasses, regressionMetrics, rocCurve, type RocCurve, type TaskMetrics } from "../report/metrics.js";
 import { summarize } from "../report/summary.js";
 import { diagnosticsTable, lossTable, metricsTables, type LossRow } from "../report/table.js";
+import { describeWidth, inputNames } from "../data/preprocess.js";
 import { VERSION } from "../version.js";
 import type { Part, Prepared } from "./dataset.js";
 import { CliError, EXIT_PROGRAM_ERROR, type Colors, type Io } from "./io.js";
 import { duration } from "./progress.js";
 import type { GeneratedModule, GeneratedTrainer } from "./runtime.js";
-import { WEIGHTS_FORMAT, WEIGHTS_VERSION, type EarlyStoppingState, type RunHistory, type RunSettings, type WeightsFile } from "./saved.js";
+import { standardizerOf, WEIGHTS_FORMAT, WEIGHTS_VERSION, type EarlyStoppingState, type RunHistory, type RunSettings, type WeightsFile } from "./saved.js";
 import { diagnose } from "./train-diagnostics.js";
 import { batchSizeOf, type Outcome } from "./train-run.js";
 
@@ -39,7 +40,7 @@ export interface Finish {
 }
 
 export interface TrainResult {
-  readonly metrics: { readonly train: TaskMetrics; readonly validation: TaskMetrics | null };
+  readonly metrics: { readonly train: TaskMetrics; readonly validation: TaskMetrics | null; readonly test?: TaskMetrics };
   readonly weightsPath: string;
   readonly epochs: number;
 }
@@ -60,6 +61,14 @@ function taskMetrics(trainer: GeneratedTrainer, ir: ModelIR, part: Part, prepare
     case "none":
       throw new Error("training data has targets");
   }
+}
+
+/** The ROC curve of a two-class model on one part, or null. */
+function rocOf(trainer: GeneratedTrainer, ir: ModelIR, part: Part, rows: string): { rows: string; curve: RocCurve } | null {
+  if (part.ids === null || ir.loss.task === "multilabel" || (ir.loss.task !== "binary" && ir.outputSize !== 2)) return null;
+  const outputs = trainer.predict(part.x);
+  const curve = rocCurve(part.ids, outputs.map((o) => o[o.length === 1 ? 0 : 1]!));
+  return curve === null ? null : { rows, curve };
 }
 
 function lossRow(trainer: GeneratedTrainer, split: string, part: Part): LossRow {
@@ -86,8 +95,17 @@ export async function finish(f: Finish): Promise<TrainResult> {
   const { io, c, ir, trainer, prepared, settings } = f;
   if (settings.patience !== null && f.early !== null) trainer.params.set(f.early.bestParams);
   const hasVal = prepared.validation.rows > 0;
-  const losses = [lossRow(trainer, "train", prepared.train), ...(hasVal ? [lossRow(trainer, "validation", prepared.validation)] : [])];
-  const metrics = { train: taskMetrics(trainer, ir, prepared.train, prepared), validation: hasVal ? taskMetrics(trainer, ir, prepared.validation, prepared) : null };
+  const hasTest = prepared.test.rows > 0;
+  const losses = [
+    lossRow(trainer, "train", prepared.train),
+    ...(hasVal ? [lossRow(trainer, "validation", prepared.validation)] : []),
+    ...(hasTest ? [lossRow(trainer, "test (held out)", prepared.test)] : []),
+  ];
+  const metrics = {
+    train: taskMetrics(trainer, ir, prepared.train, prepared),
+    validation: hasVal ? taskMetrics(trainer, ir, prepared.validation, prepared) : null,
+    ...(hasTest ? { test: taskMetrics(trainer, ir, prepared.test, prepared) } : {}),
+  };
   const diagnostics = diagnose(ir, f.mod, trainer, prepared.train, settings.seed, f.history);
 
   const weightsPath = f.out ?? `${ir.name}.weights.json`;
@@ -97,9 +115,10 @@ export async function finish(f: Finish): Promise<TrainResult> {
     mlpc: VERSION,
     model: ir.name,
     createdAt: new Date().toISOString(),
-    features: prepared.dataset.featureNames,
+    features: inputNames(prepared.plan),
     target: settings.target,
-    scaling: prepared.scaling,
+    scaling: standardizerOf(prepared.plan, inputNames(prepared.plan)),
+    preprocessing: prepared.plan,
     trainer: trainer.toJSON(),
   };
   await writeOut(io, weightsPath, JSON.stringify(weights) + "\n");
@@ -116,10 +135,14 @@ export async function finish(f: Finish): Promise<TrainResult> {
       dataFile: f.data,
       summary: summarize(ir),
       settings: [
-        ["data", `${f.data} (${prepared.dataset.rows} rows, ${prepared.dataset.featureNames.length} features)`],
+        ["data", `${f.data} (${prepared.dataset.rows} rows, ${prepared.dataset.featureNames.length} feature columns)`],
         ["target", describeTarget(settings)],
         ["validation", hasVal ? `${Math.round(settings.validation * 100)}%${settings.target.kind === "class" ? " stratified" : ""} (${prepared.validation.rows} rows)` : "none"],
-        ["scaling", settings.standardize ? "standardize (fitted on the training split)" : "none"],
+        ["inputs", describeWidth(prepared.plan)],
+        ["scaling", prepared.plan.scale === "none" ? "none" : `${prepared.plan.scale} (fitted on the training split)`],
+        ["missing values", prepared.plan.impute !== null ? `imputed: ${prepared.plan.impute}` : settings.dataOptions?.dropMissing === true ? "rows dropped" : "none allowed"],
+        ["class weights", prepared.classWeight === null ? "none" : prepared.classWeight.map((w) => String(Number(w.toPrecision(4)))).join(", ")],
+        ["test", hasTest ? `${Math.round((settings.test ?? 0) * 100)}% held out (${prepared.test.rows} rows)` : "none"],
         ["early stopping", settings.patience === null ? "off" : `patience ${settings.patience}`],
         ["seed", String(settings.seed)],
         ["weights", weightsPath],
@@ -134,6 +157,7 @@ export async function finish(f: Finish): Promise<TrainResult> {
       schedule: scheduleSamples(f.mod, Math.min(totalSteps, trainer.state.step)),
       losses,
       metrics,
+      roc: rocOf(trainer, ir, hasTest ? prepared.test : hasVal ? prepared.validation : prepared.train, hasTest ? "held-out test rows" : hasVal ? "validation rows" : "training rows"),
       diagnostics,
       outcome: { epochs: f.history.loss.length, seconds: f.outcome.seconds, rowsPerSecond: f.outcome.rowsPerSecond, note: f.outcome.stoppedEarly, weightsFile: weightsPath },
     };
@@ -150,6 +174,8 @@ export async function finish(f: Finish): Promise<TrainResult> {
   out.push(c.bold(`Final weights${settings.patience !== null ? " (best epoch)" : ""}`), ...lossTable(losses), "");
   const shown = metrics.validation ?? metrics.train;
   out.push(c.bold(`On the ${hasVal ? "validation" : "training"} rows`), ...metricsTables(shown), "");
+  if (metrics.test !== undefined) out.push(c.bold(`On the held-out test rows (${prepared.test.rows}, reported once)`), ...metricsTables(metrics.test), "");
+  if (prepared.classWeight !== null) out.push(c.dim("the training loss in the epoch lines is weighted by class (--class-weight); the losses above are not"), "");
   // Gradient norms are taken on a fixed training sample after each epoch (the table shows the last
   // epoch's); dead units are counted at the weights kept, which differ after early stopping.
   const afterEarlyStop = f.outcome.stoppedEarly !== null ? ` (gradient norms after epoch ${f.history.loss.length}; dead units at the kept weights)` : "";

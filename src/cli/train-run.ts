@@ -93,6 +93,7 @@ export async function runTraining(r: TrainingRun): Promise<{ outcome: Outcome; e
       seed: settings.seed,
       ...(validation.rows > 0 ? { validationData: [validation.x, validation.y] as const } : {}),
       ...(r.gradient === undefined ? {} : { gradient: r.gradient }),
+      ...(prepared.classWeight === null ? {} : { classWeight: prepared.classWeight }),
       callbacks: {
         onBatchEnd: (batch, logs) => {
           rowsSeen += logs.size;
@@ -122,6 +123,7 @@ export async function runTraining(r: TrainingRun): Promise<{ outcome: Outcome; e
     });
   } catch (e) {
     progress.stop();
+    if (e instanceof Error && e.message.startsWith("classWeight needs")) throw new CliError(`mlpc: --class-weight: ${e.message}`, EXIT_PROGRAM_ERROR);
     if (e instanceof mod.NonFiniteLossError) {
       throw new CliError(`mlpc: ${e.message}`, EXIT_PROGRAM_ERROR);
     }

@@ -17,7 +17,11 @@ import type { Command } from "commander";
 import { denseLayers, hasDropout } from "../ir/layers.js";
 import type { ModelIR } from "../ir/types.js";
 import { DataParallelGradient, defaultThreads, threadsRefusal } from "../parallel/index.js";
-import { checksum, prepare, readDataset, savedTarget } from "./dataset.js";
+import { checksum, prepare, readDataset, savedTarget, type Prepared } from "./dataset.js";
+import { addDataOptions, dataOptionsOf, type DataFlags, type DataOptions } from "./data-flags.js";
+import type { Dataset } from "../data/csv.js";
+import { delimiterName } from "../data/delimiter.js";
+import { describeWidth } from "../data/preprocess.js";
 import { CliError, colorsFor, EXIT_PROGRAM_ERROR, EXIT_USAGE, type Io } from "./io.js";
 import { parseBatch, parseCount, parseNonNegativeInt, parsePositiveNumber, parseValidationFraction } from "./options.js";
 import { createProgress } from "./progress.js";
@@ -36,18 +40,15 @@ export const EXIT_INTERRUPTED = 130;
 /** Below this many rows the default is no validation split (XOR has 4). */
 const SMALL_DATA_ROWS = 20;
 
-export interface TrainFlags {
+export interface TrainFlags extends DataFlags {
   data: string;
-  label?: string;
-  labels?: string;
-  target?: string;
   epochs?: number;
   batch?: number | "all";
   lr?: number;
   seed?: number;
   val?: number;
   earlyStopping?: number;
-  standardize?: boolean;
+  test?: number;
   out?: string;
   report?: string;
   checkpoint?: string;
@@ -60,21 +61,19 @@ export interface TrainFlags {
 }
 
 export function register(program: Command, io: Io, interrupts: InterruptSource = processSignals): void {
-  program
+  const command = program
     .command("train")
     .description("train a program on a CSV file; write the weights, a metrics table and optionally an HTML report")
     .argument("<file>", "the .mlp program")
-    .requiredOption("--data <csv>", "training data: a CSV file with a header row")
-    .option("--label <column>", "class column: ids 0..K-1, 0/1, or class names (default: label)")
-    .option("--labels <columns>", "multilabel: the 0/1 label columns, comma-separated")
-    .option("--target <columns>", "regression: the target column(s), comma-separated")
+    .requiredOption("--data <csv>", "training data: a CSV file with a header row");
+  addDataOptions(command)
     .option("--epochs <n>", "epochs (overrides the program)", parseCount)
     .option("--batch <n|all>", "rows per update (overrides the program)", parseBatch)
     .option("--lr <rate>", "learning rate (overrides the program)", parsePositiveNumber)
     .option("--seed <n>", "seed of the split, init and shuffling (overrides the program)", parseNonNegativeInt)
     .option("--val <fraction>", `validation fraction, stratified for classes (default 0.2; 0 below ${SMALL_DATA_ROWS} rows)`, parseValidationFraction)
     .option("--early-stopping <patience>", "stop after this many epochs without a better validation loss; keep the best weights", parseCount)
-    .option("--standardize", "scale features to mean 0, std 1 (fitted on the training split, saved with the weights)")
+    .option("--test <fraction>", "hold out a stratified test split: never trained on nor used for early stopping, reported once at the end", parseValidationFraction)
     .option("-o, --out <file>", "weights file (default: NAME.weights.json)")
     .option("--report <file>", "write a self-contained HTML report")
     .option("--checkpoint <file>", "save a checkpoint after every epoch (and on Ctrl-C)")
@@ -96,7 +95,7 @@ function explicitOptions(command: Command): Set<string> {
 }
 
 /** The recipe as it will run: program defaults, then command-line overrides (or the checkpoint's). */
-function settingsFor(ir: ModelIR, flags: TrainFlags, rows: number, dataChecksum: string, features: readonly string[], target: RunSettings["target"]): RunSettings {
+function settingsFor(ir: ModelIR, flags: TrainFlags, rows: number, dataChecksum: string, features: readonly string[], target: RunSettings["target"], dataOptions: DataOptions): RunSettings {
   return {
     data: basename(flags.data),
     rows,
@@ -109,8 +108,10 @@ function settingsFor(ir: ModelIR, flags: TrainFlags, rows: number, dataChecksum:
     batch: flags.batch ?? ir.training.batch,
     shuffle: ir.training.shuffle,
     lr: flags.lr ?? ir.optimizer.lr,
-    standardize: flags.standardize === true,
+    standardize: dataOptions.scale === "standard",
     patience: flags.earlyStopping ?? null,
+    dataOptions,
+    test: flags.test ?? 0,
   };
 }
 
@@ -138,6 +139,26 @@ function checkResumeFlags(saved: RunSettings, wanted: RunSettings, explicit: Rea
       throw new CliError(`mlpc: ${flag} ${String(b)} differs from the checkpoint's ${String(a)} (${file}); a resumed run keeps the settings it started with`, EXIT_USAGE);
     }
   }
+}
+
+/** The feature columns' numbers as one rows x columns matrix. */
+function rowMajorNumbers(d: Dataset): Float64Array {
+  const width = d.columns.length;
+  const out = new Float64Array(d.rows * width);
+  d.columns.forEach((c, k) => {
+    for (let r = 0; r < d.rows; r++) out[r * width + k] = c.numbers[r]!;
+  });
+  return out;
+}
+
+/** What was decided about the data without being asked: the delimiter, the text columns, the width. */
+function dataNotes(file: string, d: Dataset, p: Prepared): string[] {
+  const notes: string[] = [];
+  if (d.delimiterDetected && d.delimiter !== ",") notes.push(`${file}: fields separated by ${delimiterName(d.delimiter)} (detected from the header; --delimiter to set it)`);
+  const text = d.columns.filter((c) => c.firstText !== null).map((c) => c.name);
+  if (text.length > 0) notes.push(`${file}: one-hot encoding the text column${text.length === 1 ? "" : "s"} ${text.map((n) => JSON.stringify(n)).join(", ")} (categories from the training split)`);
+  if (p.plan.columns.some((c) => c.kind === "categorical")) notes.push(`inputs: ${describeWidth(p.plan)}`);
+  return notes;
 }
 
 function readCheckpointFile(io: Io, file: string): CheckpointFile {
@@ -175,13 +196,20 @@ export async function train(file: string, flags: TrainFlags, io: Io, interrupts:
   }
   const targetSpec = targetSpecFor(ir0, flags);
   const known = checkpoint?.settings.target;
+  const dataOptions = checkpoint?.settings.dataOptions ?? dataOptionsOf(flags);
   const dataset = await readDataset(io, flags.data, {
     target: targetSpec.kind === "class" && known?.kind === "class" ? { ...targetSpec, classNames: known.classNames } : targetSpec,
-    inputSize: ir0.inputSize,
+    features: dataOptions.features,
+    ignore: dataOptions.ignore,
+    delimiter: dataOptions.delimiter,
+    columnModes: new Map(dataOptions.categorical.map((c) => [c, "categorical"] as const)),
   });
   const target = savedTarget(dataset);
-  const sum = checksum(dataset.x, dataset.targets.kind === "class" ? dataset.targets.ids : dataset.targets.kind === "none" ? [] : dataset.targets.y);
-  const wanted = settingsFor(ir0, flags, dataset.rows, sum, dataset.featureNames, target);
+  const targetValues = dataset.targets.kind === "class" ? dataset.targets.ids : dataset.targets.kind === "none" ? [] : dataset.targets.y;
+  // A checkpoint from before data options summed the all-numeric feature matrix row by row: keep that sum for it.
+  const legacy = checkpoint !== null && checkpoint.settings.dataOptions === undefined;
+  const sum = legacy ? checksum(rowMajorNumbers(dataset), targetValues) : checksum(...dataset.columns.flatMap((c) => (c.codes === null ? [c.numbers] : [c.numbers, c.codes])), targetValues);
+  const wanted = settingsFor(ir0, flags, dataset.rows, sum, dataset.featureNames, target, dataOptions);
   let settings = wanted;
   if (checkpoint !== null) {
     checkResumeFlags(checkpoint.settings, wanted, explicit, flags.resume!);
@@ -191,7 +219,14 @@ export async function train(file: string, flags: TrainFlags, io: Io, interrupts:
     settings = { ...checkpoint.settings, epochs: explicit.has("epochs") ? wanted.epochs : checkpoint.settings.epochs };
   }
   const ir = withSettings(ir0, settings);
-  const prepared = prepare(dataset, ir, { validation: settings.validation, seed: settings.seed, standardize: settings.standardize, batch: settings.batch });
+  const prepared = prepare(dataset, ir, {
+    validation: settings.validation,
+    test: settings.test ?? 0,
+    seed: settings.seed,
+    batch: settings.batch,
+    data: settings.dataOptions ?? dataOptions,
+    program: { file, source: loaded.source },
+  });
   const moduleUrl = await generatedModuleUrl(ir, basename(file), { simd: flags.simd !== false });
   const mod = await importGeneratedModule(moduleUrl);
 
@@ -204,6 +239,7 @@ export async function train(file: string, flags: TrainFlags, io: Io, interrupts:
   const history = checkpoint?.history ?? emptyHistory();
   const mode = flags.json === true ? "json" : flags.quiet === true ? "quiet" : "auto";
   const progress = createProgress(io, c, mode);
+  for (const note of dataNotes(flags.data, dataset, prepared)) progress.note(note);
   if (checkpoint !== null) progress.note(`resuming ${flags.resume} at epoch ${trainer.epoch + 1}${trainer.batch > 0 ? `, batch ${trainer.batch + 1}` : ""}`);
 
   const checkpointPath = flags.checkpoint ?? flags.resume ?? `${ir.name}.checkpoint.json`;

@@ -83,6 +83,11 @@ export interface FitOptions {
   validationSplit?: number;
   /** Validation rows [x, y]; takes precedence over validationSplit. */
   validationData?: readonly [Rows, Rows];
+  /**
+   * Weight of each class's rows in the training loss (Keras' class_weight): by class id, an array
+   * or { id: weight }; missing ids weigh 1. J = 1/rows sum_r w(class_r) l_r. ${ir.loss.kind === "softmax_ce" ? "Validation and evaluate stay unweighted." : "Only softmax_ce models take it."}
+   */
+  classWeight?: ArrayLike<number> | { readonly [id: number]: number };
   callbacks?: FitCallbacks;
   /**
    * J and dJ/dparams (into state.grad) of each training batch in place of this module's own
@@ -129,6 +134,7 @@ export function emitDataHelpers(ir: ModelIR): string {
   return [
     emitToInputs(ir),
     emitToTargets(ir),
+    emitWeighTargets(ir),
     ...(acc === "none" ? [] : [emitCountCorrect(ir), emitAccuracyOf(ir)]),
     emitEvaluateRows(ir),
     emitAddEpochMetrics(ir),
@@ -194,6 +200,40 @@ function emitToTargets(ir: ModelIR): string {
 
 /** The parameters of countCorrect: row r's outputs at out[o..], its targets in y, the counters. */
 const COUNT_CORRECT_PARAMETERS = params(["out", "Float64Array"], ["o", "number"], ["y", "Float64Array"], ["r", "number"], ["correct", "Float64Array"]);
+
+/**
+ * weighTargets(y, rows, weights): class weights for a batch's targets. softmax_ce's loss and
+ * gradient are linear in y (J = -sum_j y_j log p_j, dJ/dz = p sum(y) - y), so scaling a one-hot row
+ * by w weighs exactly that row's loss and gradient by w; no other loss is linear in y that way.
+ */
+function emitWeighTargets(ir: ModelIR): string {
+  const OUT = int(ir.outputSize);
+  if (ir.loss.kind !== "softmax_ce") {
+    return printFunction({
+      name: "weighTargets",
+      parameters: params(["_y", "Float64Array"], ["_rows", "number"], ["_weights", "Float64Array"]),
+      returnType: "void",
+      docs: ["Class weights need a softmax_ce model (its loss is linear in the targets)."],
+      body: (out) => {
+        out.line(`throw new Error(${JSON.stringify(`classWeight needs a softmax_ce model: this one is ${ir.loss.kind} (for two classes, use dense 2 softmax)`)});`);
+      },
+    });
+  }
+  return printFunction({
+    name: "weighTargets",
+    parameters: params(["y", "Float64Array"], ["rows", "number"], ["weights", "Float64Array"]),
+    returnType: "void",
+    docs: ["Scales each one-hot target row by its class's weight: exactly that row's loss and gradient weighted (softmax_ce is linear in y)."],
+    body: (out) => {
+      out.block("for (let r = 0; r < rows; r++)", () => {
+        out.line("let target = 0;");
+        out.line(`for (let j = 1; j < ${OUT}; j++) if (${read("y", times("r", ir.outputSize), "j")} > ${read("y", times("r", ir.outputSize), "target")}) target = j;`);
+        out.line("const w = weights[target]!;");
+        out.line(`for (let j = 0; j < ${OUT}; j++) ${read("y", times("r", ir.outputSize), "j")} *= w;`);
+      });
+    },
+  });
+}
 
 function emitCountCorrect(ir: ModelIR): string {
   const OUT = ir.outputSize;

@@ -35,8 +35,8 @@ export interface PlanOptions {
   readonly target: TargetSpec;
   /** Take exactly these feature columns, by name and in this order (a trained model's inputs). */
   readonly features?: readonly string[] | null;
-  /** The model's input size: the feature count must match it. */
-  readonly inputSize?: number | null;
+  /** Leave these columns out (an id, a name); never the targets. */
+  readonly ignore?: readonly string[] | null;
 }
 
 export function targetColumns(target: TargetSpec): readonly string[] {
@@ -72,17 +72,21 @@ export function planColumns(file: string, header: readonly string[], options: Pl
   const indexOf = new Map(header.map((name, i) => [name, i] as const));
   const targetNames = targetColumns(options.target);
   const targetIndex: number[] = [];
-  for (const name of [...targetNames, ...(options.features ?? [])]) {
+  for (const name of [...targetNames, ...(options.features ?? []), ...(options.ignore ?? [])]) {
     if (!indexOf.has(name)) return fail(dataError("missing-column", file, 1, null, missingColumnMessage(name, header)));
   }
   for (const name of targetNames) targetIndex.push(indexOf.get(name)!);
   const targetSet = new Set(targetNames);
-  const featureNames = options.features ? [...options.features] : header.filter((name) => !targetSet.has(name));
-  const featureIndex = featureNames.map((name) => indexOf.get(name)!);
-  const inputSize = options.inputSize ?? null;
-  if (inputSize !== null && featureNames.length !== inputSize) {
-    return fail(dataError("feature-count", file, 1, null, featureCountMessage(inputSize, featureNames, targetNames)));
+  for (const name of [...(options.features ?? []), ...(options.ignore ?? [])]) {
+    if (targetSet.has(name)) {
+      const flag = options.features?.includes(name) === true ? "--features" : "--ignore";
+      return fail(dataError("target-as-feature", file, 1, name, `${flag} names the target column; the target is never a feature (and cannot be left out)`));
+    }
   }
+  const ignored = new Set(options.ignore ?? []);
+  const featureNames = options.features ? [...options.features] : header.filter((name) => !targetSet.has(name) && !ignored.has(name));
+  if (featureNames.length === 0) return fail(dataError("no-features", file, 1, null, `no feature columns are left (columns: ${listNames(header)})`));
+  const featureIndex = featureNames.map((name) => indexOf.get(name)!);
   return ok({ width: header.length, featureIndex, featureNames, targetIndex, targetNames });
 }
 
@@ -91,12 +95,6 @@ function missingColumnMessage(name: string, header: readonly string[]): string {
   const original = close === undefined ? undefined : header.find((h) => h.toLowerCase() === close);
   const hint = original === undefined ? "" : `; did you mean ${quoteName(original)}?`;
   return `there is no column named ${quoteName(name)}${hint} (columns: ${listNames(header)})`;
-}
-
-function featureCountMessage(inputSize: number, features: readonly string[], targets: readonly string[]): string {
-  const rest = targets.length === 0 ? "every column" : `every column except ${targets.map(quoteName).join(", ")}`;
-  const advice = targets.length === 0 ? "" : "; name the target columns with --label, --labels or --target";
-  return `the model takes ${inputSize} input${inputSize === 1 ? "" : "s"}, but there ${features.length === 1 ? "is" : "are"} ${features.length} feature column${features.length === 1 ? "" : "s"} (${rest}): ${listNames(features)}${advice}`;
 }
 
 export function listNames(names: readonly string[], max = 12): string {

@@ -1,7 +1,9 @@
 /**
  * Reading a CSV file into a typed dataset, streaming: csv-parse turns bytes into records, and each
- * field goes straight into a growable Float64Array (features, regression and multilabel targets)
- * or Int32Array (class ids). Nothing keeps the text of the rows, so memory stays at 8 bytes a value.
+ * field goes straight into a growable typed array: feature columns as numbers plus, while they have
+ * few distinct values, level codes (raw-column.ts); class ids; regression and multilabel targets.
+ * Nothing keeps the text of the rows, only each column's distinct values.
+ * The delimiter (, ; tab |) is given or detected from the header line (delimiter.ts).
  *
  * Accepted: a header row, a UTF-8 byte-order mark, CRLF or LF line ends, quoted fields (with commas
  * or line breaks inside), blank lines, spaces around fields. Refused with a DataError naming file,
@@ -13,8 +15,10 @@ import { CsvError, parse, type Info } from "csv-parse";
 import { planColumns, type ColumnPlan, type PlanOptions, type TargetSpec } from "./columns.js";
 import { dataError, fail, ok, quoteName, type DataError, type Result } from "./errors.js";
 import { GrowableFloat64, GrowableInt32 } from "./growable.js";
+import { delimiterMismatch, delimiterName, detectDelimiter, firstLine, type Delimiter } from "./delimiter.js";
 import { ClassLabelEncoder } from "./labels.js";
-import { parseNumberField, type NumberField } from "./number.js";
+import { parseNumberField } from "./number.js";
+import { MAX_AUTO_LEVELS, RawColumnBuilder, type ColumnMode, type FieldProblem, type RawColumn } from "./raw-column.js";
 
 export type Targets =
   | {
@@ -23,7 +27,7 @@ export type Targets =
       /** One class id per row, 0..classCount-1. */
       readonly ids: Int32Array;
       readonly classCount: number;
-      /** Names by id when the file held names; null when it held ids. */
+      /** Names by id (the labels as written, sorted); null when the file held ids 0..K-1. */
       readonly classNames: readonly string[] | null;
     }
   | { readonly kind: "multilabel" | "regression"; readonly columns: readonly string[]; /** rows x columns, row-major */ readonly y: Float64Array }
@@ -33,30 +37,49 @@ export interface Dataset {
   /** The file name as given (used in messages). */
   readonly file: string;
   readonly rows: number;
+  /** The field separator, and whether it was detected rather than given. */
+  readonly delimiter: Delimiter;
+  readonly delimiterDetected: boolean;
+  /** The feature columns, raw (the preprocessing plan decides how each becomes inputs). */
+  readonly columns: readonly RawColumn[];
   readonly featureNames: readonly string[];
-  /** rows x featureNames.length, row-major. */
-  readonly x: Float64Array;
+  /** The file line of each row (messages about a row found after reading). */
+  readonly rowLines: Int32Array;
   readonly targets: Targets;
 }
 
-export type ReadOptions = PlanOptions;
+export interface ReadOptions extends PlanOptions {
+  /** The field separator; detected from the header line when null or absent. */
+  readonly delimiter?: Delimiter | null;
+  /** How to store each feature column (a trained model's plan fixes them); "auto" when absent. */
+  readonly columnModes?: ReadonlyMap<string, ColumnMode> | null;
+}
 
 /** One record larger than this is a broken file (e.g. a quote never closed), not data. */
 const MAX_RECORD_BYTES = 8 * 1024 * 1024;
+/** The header line is looked for in this much of the start of the file. */
+const HEADER_PEEK_BYTES = 64 * 1024;
 
 export async function readCsvFile(path: string, options: ReadOptions, displayName: string = path): Promise<Result<Dataset>> {
   let handle;
+  let head: string;
   try {
     handle = await open(path, "r");
     const st = await handle.stat();
-    if (st.isDirectory()) return fail(dataError("cannot-read", displayName, null, null, "is a directory, not a CSV file"));
+    if (st.isDirectory()) {
+      await handle.close();
+      return fail(dataError("cannot-read", displayName, null, null, "is a directory, not a CSV file"));
+    }
+    const buffer = Buffer.alloc(HEADER_PEEK_BYTES);
+    const { bytesRead } = await handle.read(buffer, 0, HEADER_PEEK_BYTES, 0);
+    head = buffer.subarray(0, bytesRead).toString("utf8");
   } catch (e) {
     await handle?.close();
     return fail(dataError("cannot-read", displayName, null, null, `cannot read the file (${describeFsError(e)})`));
   }
-  const stream = handle.createReadStream();
+  const stream = handle.createReadStream({ start: 0 });
   try {
-    return await readCsvStream(stream, options, displayName);
+    return await readCsvStream(stream, options, displayName, head);
   } finally {
     stream.destroy();
     await handle.close().catch(() => undefined);
@@ -64,10 +87,23 @@ export async function readCsvFile(path: string, options: ReadOptions, displayNam
 }
 
 export function readCsvText(text: string, options: ReadOptions, name: string): Promise<Result<Dataset>> {
-  return readCsvStream(Readable.from([text]), options, name);
+  return readCsvStream(Readable.from([text]), options, name, text.slice(0, HEADER_PEEK_BYTES));
 }
 
-export async function readCsvStream(source: Readable, options: ReadOptions, file: string): Promise<Result<Dataset>> {
+/** The delimiter to parse with: the given one (checked against the header) or the detected one. */
+export function chooseDelimiter(file: string, head: string, given: Delimiter | null): Result<{ delimiter: Delimiter; detected: boolean }> {
+  const header = firstLine(head);
+  if (given === null) return ok({ delimiter: detectDelimiter(header), detected: true });
+  const better = delimiterMismatch(header, given);
+  if (better !== null) {
+    return fail(dataError("delimiter", file, 1, null, `the delimiter ${delimiterName(given)} splits nothing: the header is one column, but ${delimiterName(better)} would split it (drop --delimiter to detect it)`));
+  }
+  return ok({ delimiter: given, detected: false });
+}
+
+export async function readCsvStream(source: Readable, options: ReadOptions, file: string, head: string): Promise<Result<Dataset>> {
+  const chosen = chooseDelimiter(file, head, options.delimiter ?? null);
+  if (!chosen.ok) return chosen;
   const parser = parse({
     bom: true,
     info: true,
@@ -75,6 +111,7 @@ export async function readCsvStream(source: Readable, options: ReadOptions, file
     skip_empty_lines: true,
     relax_column_count: true,
     max_record_size: MAX_RECORD_BYTES,
+    delimiter: chosen.value.delimiter,
   });
   source.on("error", (e) => parser.destroy(e));
   source.pipe(parser);
@@ -84,7 +121,7 @@ export async function readCsvStream(source: Readable, options: ReadOptions, file
       if (sink === null) {
         const plan = planColumns(file, item.record, options);
         if (!plan.ok) return plan;
-        sink = new RowSink(file, plan.value, options.target);
+        sink = new RowSink(file, plan.value, options.target, options.columnModes ?? null);
         continue;
       }
       const problem = sink.add(item.record, item.info);
@@ -98,13 +135,14 @@ export async function readCsvStream(source: Readable, options: ReadOptions, file
   }
   if (sink === null) return fail(dataError("empty-file", file, null, null, "the file is empty: expected a header row, then one row per example"));
   if (sink.rows === 0) return fail(dataError("no-rows", file, null, null, "there are no data rows after the header"));
-  return ok(sink.finish());
+  return ok(sink.finish(chosen.value.delimiter, chosen.value.detected));
 }
 
-/** Accumulates validated rows into typed arrays. */
+/** Accumulates validated rows: raw feature columns, typed targets. */
 class RowSink {
   rows = 0;
-  private readonly x = new GrowableFloat64(4096);
+  private readonly columns: RawColumnBuilder[];
+  private readonly lines = new GrowableInt32(1024);
   private readonly y = new GrowableFloat64(1024);
   private readonly ids = new GrowableInt32(1024);
   private readonly encoder: ClassLabelEncoder | null;
@@ -113,45 +151,47 @@ class RowSink {
     private readonly file: string,
     private readonly plan: ColumnPlan,
     private readonly target: TargetSpec,
+    modes: ReadonlyMap<string, ColumnMode> | null,
   ) {
     this.encoder = target.kind === "class" ? new ClassLabelEncoder(file, target.column, target.classCount, target.classNames ?? null) : null;
+    this.columns = plan.featureNames.map((name) => new RawColumnBuilder(name, modes?.get(name) ?? "auto"));
   }
 
   /** Adds one record; returns what is wrong with it, or null. */
   add(record: readonly string[], info: Info): DataError | null {
     const { plan } = this;
+    const row = startLine(record, info);
     if (record.length !== plan.width) {
-      const row = startLine(record, info);
       return dataError("column-count", this.file, row, null, `this row has ${record.length} field${record.length === 1 ? "" : "s"}, but the header has ${plan.width} columns`);
     }
     for (let k = 0; k < plan.featureIndex.length; k++) {
       const column = plan.featureIndex[k]!;
-      const parsed = parseNumberField(record[column]!);
-      if (!parsed.ok) return this.numberError(parsed, record, column, info);
-      this.x.push(parsed.value);
+      const problem = this.columns[k]!.add(record[column]!, row);
+      if (problem !== null) return this.fieldProblem(problem, row, plan.featureNames[k]!);
     }
     if (this.encoder !== null) {
       const column = plan.targetIndex[0]!;
-      const id = this.encoder.encode(record[column]!, startLine(record, info));
+      const id = this.encoder.encode(record[column]!, row);
       if (typeof id !== "number") return id;
       this.ids.push(id);
     } else if (this.target.kind === "multilabel" || this.target.kind === "regression") {
       for (const column of plan.targetIndex) {
         const parsed = parseNumberField(record[column]!);
-        if (!parsed.ok) return this.numberError(parsed, record, column, info);
+        const name = plan.targetNames[plan.targetIndex.indexOf(column)]!;
+        if (!parsed.ok) return this.fieldProblem({ reason: parsed.reason === "missing" ? "missing" : parsed.reason, text: record[column]! }, row, name);
         if (this.target.kind === "multilabel" && parsed.value !== 0 && parsed.value !== 1) {
-          return this.fieldError("not-binary", record, column, info, `${quoteName(record[column]!)} is not a label: multilabel targets are 0 or 1`);
+          return dataError("not-binary", this.file, row, name, `${quoteName(record[column]!)} is not a label: multilabel targets are 0 or 1`);
         }
         this.y.push(parsed.value);
       }
     }
+    this.lines.push(row);
     this.rows++;
     return null;
   }
 
-  finish(): Dataset {
+  finish(delimiter: Delimiter, delimiterDetected: boolean): Dataset {
     const { plan, file, rows } = this;
-    const x = this.x.view();
     let targets: Targets;
     switch (this.target.kind) {
       case "class": {
@@ -167,34 +207,27 @@ class RowSink {
       case "none":
         targets = { kind: "none" };
     }
-    return { file, rows, featureNames: plan.featureNames, x, targets };
+    const columns = this.columns.map((c) => c.finish());
+    return { file, rows, delimiter, delimiterDetected, columns, featureNames: plan.featureNames, rowLines: this.lines.view(), targets };
   }
 
-  private numberError(parsed: Exclude<NumberField, { ok: true }>, record: readonly string[], column: number, info: Info): DataError {
-    const text = record[column]!;
-    switch (parsed.reason) {
+  private fieldProblem(problem: FieldProblem | { reason: "missing"; text: string }, row: number, column: string): DataError {
+    const text = problem.text;
+    const at = (code: DataError["code"], message: string): DataError => dataError(code, this.file, row, column, message);
+    switch (problem.reason) {
       case "missing":
-        return this.fieldError("missing-value", record, column, info, "missing value (an empty field)");
+        return at("missing-value", "missing value (an empty field)");
       case "nan":
-        return this.fieldError("nan", record, column, info, `${quoteName(text)} is not allowed: values must be finite numbers`);
+        return at("nan", `${quoteName(text)} is not allowed: values must be finite numbers`);
       case "infinity":
-        return this.fieldError("infinity", record, column, info, `${quoteName(text)} is not allowed: values must be finite numbers`);
+        return at("infinity", `${quoteName(text)} is not allowed: values must be finite numbers`);
       case "overflow":
-        return this.fieldError("infinity", record, column, info, `${quoteName(text)} is too large for a 64-bit float`);
+        return at("infinity", `${quoteName(text)} is too large for a 64-bit float`);
       case "not-a-number":
-        return this.fieldError("not-a-number", record, column, info, `${quoteName(text)} is not a number`);
+        return at("not-a-number", `${quoteName(text)} is not a number (the model takes this column as numbers)`);
+      case "too-many-levels":
+        return at("too-many-levels", `${quoteName(text)} is not a number, and the column has more than ${MAX_AUTO_LEVELS} distinct numbers before it, too many to be a category (name it with --categorical to force one, or fix the value)`);
     }
-  }
-
-  private fieldError(code: DataError["code"], record: readonly string[], column: number, info: Info, message: string): DataError {
-    // The header is the first record, so the column's name is what the plan recorded at that index.
-    return dataError(code, this.file, startLine(record, info), this.columnName(column), message);
-  }
-
-  private columnName(column: number): string {
-    const f = this.plan.featureIndex.indexOf(column);
-    if (f >= 0) return this.plan.featureNames[f]!;
-    return this.plan.targetNames[this.plan.targetIndex.indexOf(column)]!;
   }
 }
 

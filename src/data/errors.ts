@@ -24,7 +24,13 @@ export type DataErrorCode =
   | "not-binary"
   | "feature-count"
   | "too-few-rows"
-  | "too-large";
+  | "too-large"
+  | "target-as-feature"
+  | "no-features"
+  | "delimiter"
+  | "all-missing"
+  | "unknown-category"
+  | "too-many-levels";
 
 export interface DataError {
   readonly code: DataErrorCode;

@@ -4,6 +4,7 @@
  * code is written, so a weights file of another program is refused instead of silently misread.
  */
 import { activationName } from "../codegen/activation.js";
+import type { PreprocessingPlan } from "../data/preprocess.js";
 import type { Standardizer } from "../data/scale.js";
 import { fail, ok, type Result } from "../data/errors.js";
 import type { ModelIR } from "../ir/types.js";
@@ -23,6 +24,11 @@ export interface TrainedModel {
   readonly target: ExportTarget;
   /** The standardization fitted at training time; applied to raw inputs before the network. */
   readonly scaling: Standardizer | null;
+  /**
+   * A plan the scaling cannot say (one-hot columns, imputation, minmax): the module then takes a
+   * raw row by column name, strings for categories, and encodes it as training did.
+   */
+  readonly preprocessing?: PreprocessingPlan | null;
 }
 
 /** The layers as a trainer checkpoint records them. */

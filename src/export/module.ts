@@ -17,6 +17,7 @@ import { VERSION } from "../version.js";
 import { describeLayers, outputNames, type TrainedModel } from "./model.js";
 import { encodeBase64 } from "./base64.js";
 import { denseLayers } from "../ir/layers.js";
+import type { PreprocessingPlan } from "../data/preprocess.js";
 
 export type ExportDtype = "f64" | "f32";
 
@@ -75,7 +76,7 @@ export function emitInferenceModule(model: TrainedModel, options: ExportOptions)
 
   const dims = describeLayers(layers.map((l) => ({ inputs: l.inputs, units: l.units, activation: activationName(l.activation) })));
   out.line(`// ${safeFileName(ir.name)} (${dims}, ${ir.paramCount} parameters, ${options.dtype}): inference only, exported by mlpc ${VERSION}`);
-  out.line(`// from ${safeFileName(options.sourceName)}; do not edit. predict() takes raw feature values${scaling === null ? "" : " and applies the training scaling"}.`);
+  out.line(`// from ${safeFileName(options.sourceName)}; do not edit. predict() takes ${model.preprocessing ? "a raw row by column name and encodes it as training did" : `raw feature values${scaling === null ? "" : " and applies the training scaling"}`}.`);
   out.line("/** The input columns, in the order a number array follows. */");
   out.line(`export const featureNames = [${model.features.map(str).join(", ")}] as const;`);
   out.line(`/** ${kind === "regression" ? "The target columns" : kind === "multilabel" ? "The label columns" : "The class names as in the training CSV"}, in output order. */`);
@@ -83,8 +84,17 @@ export function emitInferenceModule(model: TrainedModel, options: ExportOptions)
   if (kind === "regression") out.line("export const classNames = [] as const;");
   out.line("export type FeatureName = (typeof featureNames)[number];");
   if (kind !== "regression") out.line("export type ClassName = (typeof classNames)[number];");
-  out.line("/** Numbers in featureNames order, or an object keyed by feature name. */");
-  out.line("export type Row = ArrayLike<number> | { readonly [name in FeatureName]: number };");
+  const plan = model.preprocessing ?? null;
+  if (plan === null) {
+    out.line("/** Numbers in featureNames order, or an object keyed by feature name. */");
+    out.line("export type Row = ArrayLike<number> | { readonly [name in FeatureName]: number };");
+  } else {
+    out.line("/** The CSV columns a row holds, before encoding. */");
+    out.line(`export const columnNames = [${plan.columns.map((c) => str(c.column)).join(", ")}] as const;`);
+    out.line("export type ColumnName = (typeof columnNames)[number];");
+    out.line("/** One raw row by column name, as in the CSV: numbers (or their text), category names; empty, null or absent is missing; other keys (an id, the label) are ignored. */");
+    out.line("export type Row = { readonly [name in ColumnName]?: string | number | null };");
+  }
   if (kind === "binary" || kind === "multiclass") out.line("export interface Prediction { readonly label: ClassName; readonly index: number; readonly probabilities: number[] }");
   else if (kind === "multilabel") out.line("/** labels: those with probability >= 0.5. */\nexport interface Prediction { readonly labels: ClassName[]; readonly probabilities: number[] }");
   else out.line("export interface Prediction { readonly values: number[] }");
@@ -117,6 +127,8 @@ export function emitInferenceModule(model: TrainedModel, options: ExportOptions)
   out.line("  const view = new DataView(bytes.buffer);");
   out.line(`  return Float64Array.from({ length: count }, (_, i) => view.getFloat${size * 8}(i * ${size}, true));`);
   out.line("}");
+  if (plan !== null) emitPlanInput(out, plan, N);
+  else {
   out.line("function input(row: Row, at: string): Float64Array {");
   out.line('  if (typeof row !== "object" || row === null) fail(at, `expected an array or an object, got ${String(row)}`);');
   out.line("  const list = Array.isArray(row) || ArrayBuffer.isView(row);");
@@ -133,6 +145,7 @@ export function emitInferenceModule(model: TrainedModel, options: ExportOptions)
   out.line("  }");
   out.line("  return x;");
   out.line("}");
+  }
   out.line("// Sums bias first, then w_i x_i in input order, as the training module does (same numbers).");
   out.line("function outputs(x: Float64Array): number[] {");
   out.line("  let a = x;");
@@ -180,6 +193,54 @@ export function emitInferenceModule(model: TrainedModel, options: ExportOptions)
   out.line("  return rows.map((row, r) => predictRow(row, `predictBatch: row ${r}`));");
   out.line("}");
   return out.toString() + "\n";
+}
+
+/**
+ * input(row) for a preprocessing plan: each column as training encoded it (applyPlan in
+ * src/data/preprocess.ts): numbers imputed then (x - offset) / scale, categories one-hot over
+ * the training levels; text numbers read as strictly as the CSV reader does.
+ */
+function emitPlanInput(out: CodeLines, plan: PreprocessingPlan, N: string): void {
+  const steps = plan.columns.map((c) =>
+    c.kind === "numeric"
+      ? `{ kind: "numeric", fill: ${c.fill === null ? "null" : num(c.fill)}, offset: ${num(c.offset)}, scale: ${num(c.scale)} }`
+      : `{ kind: "categorical", fill: ${c.fill === null ? "null" : str(c.fill)}, levels: [${c.levels.map(str).join(", ")}] }`,
+  );
+  out.line("type Step = { readonly kind: \"numeric\"; readonly fill: number | null; readonly offset: number; readonly scale: number } | { readonly kind: \"categorical\"; readonly fill: string | null; readonly levels: readonly string[] };");
+  out.line("/** Per column, the encoding fitted on the training rows. */");
+  out.line(`const STEPS: readonly Step[] = [\n  ${steps.join(",\n  ")},\n];`);
+  out.line(`/** A category not seen in training: ${plan.unknown === "ignore" ? "all zeros" : "an error"}. */`);
+  out.line(`const IGNORE_UNKNOWN = ${plan.unknown === "ignore"};`);
+  out.line("const DECIMAL = /^[+-]?(?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:[eE][+-]?\\d+)?$/;");
+  out.line("function input(row: Row, at: string): Float64Array {");
+  out.line('  if (typeof row !== "object" || row === null || Array.isArray(row)) fail(at, `expected an object keyed by column name, got ${String(row)}`);');
+  out.line("  const values = row as Readonly<Record<string, unknown>>;");
+  out.line(`  const x = new Float64Array(${N});`);
+  out.line("  let o = 0;");
+  out.line("  STEPS.forEach((step, i) => {");
+  out.line("    const name = columnNames[i]!;");
+  out.line("    const v = values[name];");
+  out.line('    if (v !== undefined && v !== null && typeof v !== "string" && typeof v !== "number") fail(at, `${JSON.stringify(name)} must be a string or a number, got ${String(v)}`);');
+  out.line('    const text = typeof v === "string" ? v.trim() : typeof v === "number" ? String(v) : "";');
+  out.line('    if (step.kind === "numeric") {');
+  out.line('      let n = typeof v === "number" ? v : DECIMAL.test(text) ? Number(text) : NaN;');
+  out.line('      if (text === "") {');
+  out.line("        if (step.fill === null) fail(at, `missing value for ${JSON.stringify(name)} (the model was trained without imputation)`);");
+  out.line("        n = step.fill;");
+  out.line("      }");
+  out.line("      if (!Number.isFinite(n)) fail(at, `${JSON.stringify(name)} must be a finite number, got ${JSON.stringify(v)}`);");
+  out.line("      x[o++] = (n - step.offset) / step.scale;");
+  out.line("      return;");
+  out.line("    }");
+  out.line('    const level = text === "" ? step.fill : text;');
+  out.line("    if (level === null) fail(at, `missing value for ${JSON.stringify(name)} (the model was trained without imputation)`);");
+  out.line("    const k = step.levels.indexOf(level);");
+  out.line("    if (k < 0 && !IGNORE_UNKNOWN) fail(at, `unknown category ${JSON.stringify(level)} for ${JSON.stringify(name)}: known are ${step.levels.join(\", \")}`);");
+  out.line("    if (k >= 0) x[o + k] = 1;");
+  out.line("    o += step.levels.length;");
+  out.line("  });");
+  out.line("  return x;");
+  out.line("}");
 }
 
 /** The same module as ESM JavaScript plus its declarations. */

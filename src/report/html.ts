@@ -7,7 +7,7 @@
  * through escapeHtml; numbers are formatted here.
  */
 import { escapeHtml } from "./escape.js";
-import type { ClassificationMetrics, MultilabelMetrics, RegressionMetrics, TaskMetrics } from "./metrics.js";
+import type { ClassificationMetrics, MultilabelMetrics, RegressionMetrics, RocCurve, TaskMetrics } from "./metrics.js";
 import { layerDetail, type ModelSummary } from "./summary.js";
 import { lineChart, type Series } from "./svg.js";
 import { fixed, num, percent, type LossRow } from "./table.js";
@@ -36,7 +36,9 @@ export interface ReportData {
   /** The learning rate of each update (sampled when there are many). */
   readonly schedule: { readonly steps: readonly number[]; readonly lr: readonly number[] };
   readonly losses: readonly LossRow[];
-  readonly metrics: { readonly train: TaskMetrics; readonly validation: TaskMetrics | null };
+  readonly metrics: { readonly train: TaskMetrics; readonly validation: TaskMetrics | null; readonly test?: TaskMetrics };
+  /** ROC curve of a two-class model on the rows the results show (held-out test rows when there are some), or null. */
+  readonly roc?: { readonly rows: string; readonly curve: RocCurve } | null;
   readonly diagnostics: TrainingDiagnostics | null;
   readonly outcome: {
     readonly epochs: number;
@@ -158,7 +160,22 @@ function resultsSection(d: ReportData): string {
   const shown = d.metrics.validation ?? d.metrics.train;
   const which = d.metrics.validation === null ? "training rows" : "validation rows";
   parts.push(...taskSection(shown, which));
+  if (d.metrics.test !== undefined) parts.push(...taskSection(d.metrics.test, "held-out test rows"));
+  if (d.roc !== undefined && d.roc !== null) parts.push(`<h3>ROC curve, on the ${escapeHtml(d.roc.rows)}</h3><div class="roc">${rocChart(d.roc.curve)}</div>`);
   return parts.join("");
+}
+
+/** True against false positive rate at every threshold, with the chance diagonal; AUC in the title. */
+function rocChart(c: RocCurve): string {
+  return figure(
+    lineChart(
+      [
+        { label: `ROC (AUC ${fixed(c.auc, 3)})`, values: c.tpr, x: c.fpr, color: TRAIN_COLOR },
+        { label: "chance", values: [0, 1], x: [0, 1], color: "#9ca3af", dashed: true },
+      ],
+      { title: `ROC curve, AUC ${fixed(c.auc, 3)}`, xLabel: "false positive rate", yLabel: "true positive rate", yRange: [0, 1] },
+    ),
+  );
 }
 
 function taskSection(m: TaskMetrics, which: string): string[] {
@@ -300,6 +317,7 @@ h3 { font-size:15px; margin:20px 0 8px; color:#374151; }
 .notice { border-radius:8px; padding:9px 14px; border:1px solid; }
 .notice.info { background:#eff6ff; border-color:#bfdbfe; }
 .notice.warn { background:#fff7ed; border-color:#fed7aa; }
+.roc { max-width:520px; }
 .charts { display:grid; grid-template-columns:repeat(auto-fit,minmax(440px,1fr)); gap:14px; }
 figure { margin:0; background:var(--card); border:1px solid var(--line); border-radius:10px; padding:8px; }
 svg.chart { width:100%; height:auto; display:block; font-family:inherit; }

@@ -189,3 +189,40 @@ function sum(values: readonly number[]): number {
   for (const v of values) s += v;
   return s;
 }
+
+export interface RocCurve {
+  /** False and true positive rates at every distinct threshold, from (0, 0) to (1, 1). */
+  readonly fpr: readonly number[];
+  readonly tpr: readonly number[];
+  /** Area under the curve (trapezoids; ties count half, as sklearn's roc_auc_score). */
+  readonly auc: number;
+}
+
+/** ROC of scores for the positive class (truth 1) against the rest; null without both classes. */
+export function rocCurve(truth: ArrayLike<number>, scores: ArrayLike<number>): RocCurve | null {
+  const n = truth.length;
+  let positives = 0;
+  for (let i = 0; i < n; i++) if (truth[i] === 1) positives++;
+  const negatives = n - positives;
+  if (positives === 0 || negatives === 0) return null;
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[b]! - scores[a]!);
+  const fpr = [0];
+  const tpr = [0];
+  let tp = 0;
+  let fp = 0;
+  let auc = 0;
+  for (let i = 0; i < n; ) {
+    const s = scores[order[i]!]!;
+    // One point per distinct score, so tied rows form one diagonal step (half credit).
+    for (; i < n && scores[order[i]!] === s; i++) {
+      if (truth[order[i]!] === 1) tp++;
+      else fp++;
+    }
+    const x = fp / negatives;
+    const y = tp / positives;
+    auc += ((x - fpr[fpr.length - 1]!) * (y + tpr[tpr.length - 1]!)) / 2;
+    fpr.push(x);
+    tpr.push(y);
+  }
+  return { fpr, tpr, auc };
+}

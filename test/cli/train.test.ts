@@ -83,14 +83,14 @@ describe("bad input: message and exit code", () => {
     const csv = write(dir, "bad.csv", "a,b,c,d,label\n1,2,3,4,0\n1,2,,4,1\n");
     const r = await runCommand(["train", example("iris.mlp"), "--data", csv], { cwd: dir });
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe(`mlpc: ${csv}, row 3, column "c": missing value (an empty field)\n`);
+    expect(r.stderr).toBe(`mlpc: ${csv}, row 3, column "c": missing value (an empty field); fill it with --impute mean|median|most_frequent (fitted on the training split) or leave such rows out with --drop-missing\n`);
   });
 
-  it("a class id out of range (exit 1)", async () => {
+  it("more distinct labels than classes (exit 1)", async () => {
     const dir = fresh();
-    const r = await runCommand(["train", example("iris.mlp"), "--data", write(dir, "c.csv", "a,b,c,d,label\n1,2,3,4,0\n1,2,3,4,3\n")], { cwd: dir });
+    const r = await runCommand(["train", example("iris.mlp"), "--data", write(dir, "c.csv", "a,b,c,d,label\n1,2,3,4,0\n1,2,3,4,1\n1,2,3,4,2\n1,2,3,4,3\n")], { cwd: dir });
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('row 3, column "label": class id 3 is out of range: the model has 3 classes (ids 0 to 2)');
+    expect(r.stderr).toContain('row 5, column "label": "3" would be class 4, but the model has 3 classes (already seen: "0", "1", "2")');
   });
 
   it("fewer rows than a batch (exit 1)", async () => {

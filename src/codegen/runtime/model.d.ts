@@ -55,6 +55,7 @@ export interface FitOptions {
   seed?: number;
   validationSplit?: number;
   validationData?: readonly [Rows, Rows];
+  classWeight?: ArrayLike<number> | { readonly [id: number]: number };
   callbacks?: import("./trainer.js").FitCallbacks;
   gradient?: (state: TrainState, x: Float64Array, y: Float64Array, rows: number, seed: number) => number;
 }
@@ -72,6 +73,8 @@ export declare const HISTORY_KEYS: readonly (keyof EpochLogs)[];
 
 export declare function toInputs(data: Rows): { values: Float64Array; rows: number };
 export declare function toTargets(data: Rows, rows: number): Float64Array;
+/** Scales a batch's target rows by their class weights (throws for a loss that cannot take them). */
+export declare function weighTargets(y: Float64Array, rows: number, weights: Float64Array): void;
 /** J and the metrics of `rows` rows, forward only; `out` receives rows x outputs. */
 export declare function evaluateRows(params: ParamArray, x: Float64Array, y: Float64Array, rows: number, out: Float64Array): Evaluation;
 /** The end-of-epoch metrics (training accuracy, validation) into logs. */

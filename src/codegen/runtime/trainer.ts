@@ -22,6 +22,7 @@ import {
   toInputs,
   toTargets,
   TRAINING_LAYERS,
+  weighTargets,
   type EpochLogs,
   type Evaluation,
   type FitOptions,
@@ -101,6 +102,8 @@ interface FitRun {
   readonly order: Uint32Array;
   readonly xb: Float64Array;
   readonly yb: Float64Array;
+  /** Weight by class id (classWeight), or null. */
+  readonly classWeight: Float64Array | null;
   /** Outputs of PREDICT_CHUNK_ROWS rows (training-set metrics), and of every validation row. */
   readonly chunkOut: Float64Array;
   readonly valOut: Float64Array;
@@ -350,6 +353,7 @@ export class Trainer {
       order: new Uint32Array(n),
       xb: new Float64Array(batchSize * IN),
       yb: new Float64Array(batchSize * OUT),
+      classWeight: options.classWeight === undefined ? null : classWeights(options.classWeight),
       chunkOut: new Float64Array(Math.min(n, PREDICT_CHUNK_ROWS) * OUT),
       valOut: new Float64Array(valRows * OUT),
       callbacks: options.callbacks ?? {},
@@ -385,6 +389,7 @@ export class Trainer {
       for (let k = 0; k < IN; k++) xb[r * IN + k] = x[i * IN + k]!;
       for (let k = 0; k < OUT; k++) yb[r * OUT + k] = y[i * OUT + k]!;
     }
+    if (run.classWeight !== null) weighTargets(yb, rows, run.classWeight);
     const state = this.state;
     const loss = run.gradient(state, xb, yb, rows, run.seed);
     // Checked before the update, so params stay those of the last good step.
@@ -415,6 +420,21 @@ export class Trainer {
     }
     return [epoch, logs];
   }
+}
+
+/** classWeight as one weight per output (class id); missing ids weigh 1, each weight finite and >= 0. */
+function classWeights(given: ArrayLike<number> | { readonly [id: number]: number }): Float64Array {
+  const OUT = spec.outputSize;
+  const weights = new Float64Array(OUT).fill(1);
+  weighTargets(new Float64Array(0), 0, weights); // a loss that cannot weigh classes says so first
+  const entries: [string, unknown][] = Object.entries(given);
+  for (const [key, w] of entries) {
+    const id = Number(key);
+    if (!Number.isInteger(id) || id < 0 || id >= OUT) throw new Error(`classWeight: ${key} is not a class id (0..${OUT - 1})`);
+    if (typeof w !== "number" || !Number.isFinite(w) || w < 0) throw new Error(`classWeight[${key}] must be a finite number >= 0, got ${String(w)}`);
+    weights[id] = w;
+  }
+  return weights;
 }
 
 /** The first layer with a NaN or infinite gradient (weights or biases), or null. */

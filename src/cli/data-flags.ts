@@ -1,0 +1,106 @@
+/**
+ * The data flags of every command that reads a training CSV (train, and sweep, which shares them):
+ * which columns, how they are read and encoded, and the class weights. Defined once here so the
+ * commands agree on names, help and parsing; `dataOptionsOf` turns them into plain settings.
+ */
+import { InvalidArgumentError, Option, type Command } from "commander";
+import { parseDelimiter, type Delimiter } from "../data/delimiter.js";
+import { IMPUTE_KINDS, SCALE_KINDS, type ImputeKind, type ScaleKind } from "../data/preprocess.js";
+import { CliError, EXIT_USAGE } from "./io.js";
+
+export interface DataFlags {
+  label?: string;
+  labels?: string;
+  target?: string;
+  features?: string;
+  ignore?: string;
+  delimiter?: Delimiter;
+  categorical?: string;
+  unknown?: "error" | "ignore";
+  impute?: ImputeKind;
+  dropMissing?: boolean;
+  scale?: ScaleKind;
+  standardize?: boolean;
+  classWeight?: ClassWeightFlag;
+}
+
+/** --class-weight: balanced (n / (K n_k) on the training split, as scikit-learn) or class=weight pairs. */
+export type ClassWeightFlag = { readonly kind: "balanced" } | { readonly kind: "given"; readonly weights: readonly (readonly [string, number])[] };
+
+/** The data settings a run records (and a resumed run reuses). */
+export interface DataOptions {
+  readonly features: readonly string[] | null;
+  readonly ignore: readonly string[];
+  readonly delimiter: Delimiter | null;
+  readonly categorical: readonly string[];
+  readonly unknown: "error" | "ignore";
+  readonly impute: ImputeKind | null;
+  readonly dropMissing: boolean;
+  readonly scale: ScaleKind;
+  readonly classWeight: ClassWeightFlag | null;
+}
+
+export function columnList(text: string): string[] {
+  return text
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
+}
+
+export function delimiterArgument(value: string): Delimiter {
+  const d = parseDelimiter(value);
+  if (!d.ok) throw new InvalidArgumentError(d.error);
+  return d.value;
+}
+
+export function parseClassWeight(value: string): ClassWeightFlag {
+  if (value === "balanced") return { kind: "balanced" };
+  const weights: [string, number][] = [];
+  for (const pair of value.split(",")) {
+    const at = pair.lastIndexOf("=");
+    const name = pair.slice(0, at).trim();
+    const weight = Number(pair.slice(at + 1));
+    if (at <= 0 || pair.slice(at + 1).trim() === "" || !Number.isFinite(weight) || weight < 0) {
+      throw new InvalidArgumentError(`expected "balanced" or class=weight pairs such as 0=1,1=5 (got ${JSON.stringify(pair)})`);
+    }
+    weights.push([name, weight]);
+  }
+  return { kind: "given", weights };
+}
+
+/** Adds the label and data flags to a command. */
+export function addDataOptions(command: Command): Command {
+  return command
+    .option("--label <column>", "class column: any values (names, 0..K-1, 1..3, -1/1), sorted into classes (default: label)")
+    .option("--labels <columns>", "multilabel: the 0/1 label columns, comma-separated")
+    .option("--target <columns>", "regression: the target column(s), comma-separated")
+    .option("--features <columns>", "use only these feature columns, comma-separated, in this order")
+    .option("--ignore <columns>", "leave these columns out (an id, a name), comma-separated")
+    .option("--delimiter <char>", "field separator: , ; tab | (default: detected from the header line)", delimiterArgument)
+    .option("--categorical <columns>", "one-hot these columns even when they hold numbers (text columns are one-hot automatically)")
+    .addOption(new Option("--unknown <policy>", "a category not seen in training: error, or ignore (all zeros)").choices(["error", "ignore"]))
+    .addOption(new Option("--impute <strategy>", "fill empty fields with the training split's mean, median or most frequent value").choices([...IMPUTE_KINDS]))
+    .option("--drop-missing", "leave out rows with an empty feature field")
+    .addOption(new Option("--scale <kind>", "scale numeric features: standard (mean 0, std 1), minmax (0..1) or none; fitted on the training split").choices([...SCALE_KINDS]))
+    .option("--standardize", "the same as --scale standard")
+    .option("--class-weight <weights>", "weight each row's loss by its class: balanced, or class=weight pairs such as 0=1,1=5", parseClassWeight);
+}
+
+export function dataOptionsOf(flags: DataFlags): DataOptions {
+  if (flags.standardize === true && flags.scale !== undefined && flags.scale !== "standard") {
+    throw new CliError(`mlpc: --standardize means --scale standard, but --scale is ${flags.scale}`, EXIT_USAGE);
+  }
+  if (flags.impute !== undefined && flags.dropMissing === true) throw new CliError("mlpc: use only one of --impute and --drop-missing", EXIT_USAGE);
+  if (flags.features !== undefined && flags.ignore !== undefined) throw new CliError("mlpc: use only one of --features and --ignore", EXIT_USAGE);
+  return {
+    features: flags.features === undefined ? null : columnList(flags.features),
+    ignore: flags.ignore === undefined ? [] : columnList(flags.ignore),
+    delimiter: flags.delimiter ?? null,
+    categorical: flags.categorical === undefined ? [] : columnList(flags.categorical),
+    unknown: flags.unknown ?? "error",
+    impute: flags.impute ?? null,
+    dropMissing: flags.dropMissing === true,
+    scale: flags.scale ?? (flags.standardize === true ? "standard" : "none"),
+    classWeight: flags.classWeight ?? null,
+  };
+}
