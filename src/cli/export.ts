@@ -99,10 +99,7 @@ async function exportModel(file: string, flags: ExportFlags, io: Io): Promise<vo
   const scaling = simple && plan.scale !== "none" ? affineScaling(plan, weights.features) : null;
   const model: TrainedModel = { ir, params: checked.value, features: weights.features, target: weights.target, scaling, preprocessing: simple ? null : plan };
   if (format === "onnx" && !simple) {
-    const what = [
-      ...plan.columns.filter((c) => c.kind === "categorical").map((c) => `one-hot ${c.column}`),
-      ...(plan.impute !== null ? [`imputation (--impute ${plan.impute})`] : []),
-    ];
+    const what = encodingsOf(plan);
     throw new CliError(
       `mlpc: --to onnx carries the scaling of numeric columns only; this model's preprocessing also has ${what.join(", ")}. Export --to ts or --to js (they take raw rows), or train on numeric columns without --impute`,
       EXIT_USAGE,
@@ -128,6 +125,14 @@ async function exportModel(file: string, flags: ExportFlags, io: Io): Promise<vo
   io.stderr(`wrote ${outputs.map((o) => `${o.path} (${size(o)} bytes)`).join(" and ")}\n`);
 }
 
+/** What a plan does beyond numbers and their scaling: its one-hot columns and its imputation. */
+function encodingsOf(plan: PreprocessingPlan): string[] {
+  return [
+    ...plan.columns.filter((c) => c.kind === "categorical").map((c) => `one-hot ${c.column}`),
+    ...(plan.impute !== null ? [`imputation (--impute ${plan.impute})`] : []),
+  ];
+}
+
 /** An all-numeric plan's (x - offset) / scale in the Standardizer's mean/std form. */
 function affineScaling(plan: PreprocessingPlan, features: readonly string[]): Standardizer {
   const numeric = plan.columns.filter((c): c is NumericStep => c.kind === "numeric");
@@ -149,6 +154,15 @@ async function exportTorch(file: string, flags: ExportFlags, io: Io): Promise<vo
     const weights = readWeights(io, flags.weights);
     const checked = checkTrainedModel(ir, { layers: weights.trainer.layers, params: weights.trainer.params, features: weights.features, target: weights.target });
     if (!checked.ok) throw new CliError(`mlpc: ${flags.weights}: ${checked.error} (${file})`, EXIT_PROGRAM_ERROR);
+    // train.py reads numeric columns and standardizes them, as `mlpc train` did before categories.
+    const plan = planOf(weights);
+    const beyond = [...encodingsOf(plan), ...(plan.scale === "minmax" ? ["minmax scaling (--scale minmax)"] : [])];
+    if (beyond.length > 0) {
+      throw new CliError(
+        `mlpc: ${flags.weights}: --to torch trains on numeric columns (with --standardize) only; this model's preprocessing also has ${beyond.join(", ")}. Encode the CSV first, or export --to ts or --to js`,
+        EXIT_USAGE,
+      );
+    }
     startWeights = readFileSync(resolve(io.cwd, flags.weights), "utf8");
   }
   const dir = resolve(io.cwd, flags.out ?? `${ir.name}-torch`);

@@ -49,6 +49,20 @@ describe("mlpc export --to torch", () => {
     expect(existsSync(join(dir, "wine-wrong"))).toBe(false);
   }, 60_000);
 
+  it("refuses weights whose preprocessing train.py cannot repeat (one-hot, imputation); nothing is written", async () => {
+    const weights = join(dir, "customers.weights.json");
+    const trained = await cli(
+      ["train", example("customers.mlp"), "--data", join(root, "examples/data/customers.csv"), "--label", "churned", "--ignore", "id", "--impute", "median", "--epochs", "1", "--quiet", "-o", weights],
+      dir,
+    );
+    expect(trained.stderr).not.toContain("Error");
+    expect(trained.code).toBe(0);
+    const r = await cli(["export", example("customers.mlp"), "--to", "torch", "--weights", weights, "-o", "customers-torch"], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^mlpc: .*customers\.weights\.json: --to torch trains on numeric columns \(with --standardize\) only; this model's preprocessing also has one-hot city, one-hot plan, imputation \(--impute median\)\. /);
+    expect(existsSync(join(dir, "customers-torch"))).toBe(false);
+  }, 60_000);
+
   it("refuses --dtype, an -o that is a file, and --to ts without weights; nothing is written", async () => {
     const dtype = await cli(["export", example("iris.mlp"), "--to", "torch", "--dtype", "f32", "-o", "d"], dir);
     expect(dtype.code).toBe(2);

@@ -145,12 +145,12 @@ def parse_number(raw):
 
 def number_message(raw, reason):
     if reason == "missing":
-        return "missing value (an empty field)"
+        return "missing value (an empty field); this trainer reads complete numeric columns only (mlpc train's --impute and --drop-missing are not part of the torch export)"
     if reason in ("nan", "infinity"):
         return f"{quote(raw)} is not allowed: values must be finite numbers"
     if reason == "overflow":
         return f"{quote(raw)} is too large for a 64-bit float"
-    return f"{quote(raw)} is not a number"
+    return f"{quote(raw)} is not a number; this trainer reads numeric columns only (mlpc train one-hot encodes text columns, the torch export does not)"
 
 
 def list_names(names, limit=12):
