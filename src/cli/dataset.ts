@@ -8,7 +8,7 @@ import { checkBatchFits } from "../data/batch.js";
 import type { TargetSpec } from "../data/columns.js";
 import { readCsvFile, type Dataset } from "../data/csv.js";
 import { formatDataError, type DataError } from "../data/errors.js";
-import { applyStandardizer, fitStandardizer, type Standardizer } from "../data/scale.js";
+import { applyStandardizer, fitStandardizer, nonFiniteStatistic, type Standardizer } from "../data/scale.js";
 import { gatherRows, oneHot, splitRows } from "../data/split.js";
 import type { ModelIR } from "../ir/types.js";
 import { CliError, EXIT_PROGRAM_ERROR, type Io } from "./io.js";
@@ -73,6 +73,8 @@ export function prepare(d: Dataset, ir: ModelIR, options: { validation: number; 
   const y = targetMatrix(d, ir);
   const width = d.featureNames.length;
   const scaling = options.standardize ? fitStandardizer(d.x, d.featureNames, split.train) : null;
+  const broken = scaling === null ? null : nonFiniteStatistic(scaling);
+  if (broken !== null) throw new CliError(`mlpc: ${d.file}, column ${JSON.stringify(broken)}: cannot standardize: the mean or spread of the column is not a finite number`, EXIT_PROGRAM_ERROR);
   const part = (indices: Int32Array): Part => {
     const x = gatherRows(d.x, width, indices);
     return {

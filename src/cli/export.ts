@@ -79,7 +79,7 @@ async function exportModel(file: string, flags: ExportFlags, io: Io): Promise<vo
   const format = formatOf(flags);
   if (flags.opset !== undefined && format !== "onnx") throw new CliError("mlpc: --opset only applies to --to onnx", EXIT_USAGE);
   const { ir } = loadProgram(file, io, { maxParams: flags.maxParams });
-  const weights = readWeights(io, flags.weights);
+  const weights = readWeights(io, flags.weights, ir);
   const checked = checkTrainedModel(ir, { layers: weights.trainer.layers, params: weights.trainer.params, features: weights.features, target: weights.target });
   if (!checked.ok) throw new CliError(`mlpc: ${flags.weights}: ${checked.error} (${file})`, EXIT_PROGRAM_ERROR);
   const model: TrainedModel = { ir, params: checked.value, features: weights.features, target: weights.target, scaling: weights.scaling };

@@ -14,7 +14,9 @@ import type { Part, Prepared } from "./dataset.js";
 import { CliError, EXIT_PROGRAM_ERROR, type Colors, type Io } from "./io.js";
 import { duration } from "./progress.js";
 import type { GeneratedModule, GeneratedTrainer } from "./runtime.js";
-import { WEIGHTS_FORMAT, WEIGHTS_VERSION, type EarlyStoppingState, type RunHistory, type RunSettings, type WeightsFile } from "./saved.js";
+import type { EarlyStoppingState, RunHistory, RunSettings } from "./saved.js";
+import { weightsFile, writeSaved } from "./saved-write.js";
+import { terminalText } from "./terminal.js";
 import { diagnose } from "./train-diagnostics.js";
 import { batchSizeOf, type Outcome } from "./train-run.js";
 
@@ -91,18 +93,13 @@ export async function finish(f: Finish): Promise<TrainResult> {
   const diagnostics = diagnose(ir, f.mod, trainer, prepared.train, settings.seed, f.history);
 
   const weightsPath = f.out ?? `${ir.name}.weights.json`;
-  const weights: WeightsFile = {
-    format: WEIGHTS_FORMAT,
-    version: WEIGHTS_VERSION,
-    mlpc: VERSION,
-    model: ir.name,
-    createdAt: new Date().toISOString(),
-    features: prepared.dataset.featureNames,
-    target: settings.target,
-    scaling: prepared.scaling,
-    trainer: trainer.toJSON(),
-  };
-  await writeOut(io, weightsPath, JSON.stringify(weights) + "\n");
+  const weights = { createdAt: new Date().toISOString() };
+  const saved = weightsFile(resolve(io.cwd, weightsPath), { ir, createdAt: weights.createdAt, features: prepared.dataset.featureNames, target: settings.target, scaling: prepared.scaling, trainer });
+  try {
+    await writeSaved(saved);
+  } catch (e) {
+    throw new CliError(`mlpc: cannot write ${weightsPath}: ${(e as Error).message}`, EXIT_PROGRAM_ERROR);
+  }
   const result: TrainResult = { metrics, weightsPath, epochs: f.history.loss.length };
 
   const totalSteps = settings.epochs * Math.ceil(prepared.train.rows / batchSizeOf(settings, prepared.train.rows));
@@ -149,7 +146,9 @@ export async function finish(f: Finish): Promise<TrainResult> {
   if (f.outcome.stoppedEarly !== null) out.push(c.cyan(f.outcome.stoppedEarly), "");
   out.push(c.bold(`Final weights${settings.patience !== null ? " (best epoch)" : ""}`), ...lossTable(losses), "");
   const shown = metrics.validation ?? metrics.train;
-  out.push(c.bold(`On the ${hasVal ? "validation" : "training"} rows`), ...metricsTables(shown), "");
+  // Class and column names come from the data: escaped on a terminal, never sent raw.
+  const shownText = (line: string): string => (io.isTTY ? terminalText(line) : line);
+  out.push(c.bold(`On the ${hasVal ? "validation" : "training"} rows`), ...metricsTables(shown).map(shownText), "");
   // Gradient norms are taken on a fixed training sample after each epoch (the table shows the last
   // epoch's); dead units are counted at the weights kept, which differ after early stopping.
   const afterEarlyStop = f.outcome.stoppedEarly !== null ? ` (gradient norms after epoch ${f.history.loss.length}; dead units at the kept weights)` : "";

@@ -6,7 +6,7 @@
  */
 import type { ModelIR } from "../ir/types.js";
 import { denseLayers } from "../ir/layers.js";
-import { times } from "./text.js";
+import { int, times } from "./text.js";
 
 /** How accuracy is counted for the loss: none for regression. */
 export type AccuracyKind = "argmax" | "threshold" | "none";
@@ -68,13 +68,13 @@ export interface EpochLogs {
 
 /** fit options (tfjs/Keras); unset ones come from the program's train line. */
 export interface FitOptions {
-  /** Train until this epoch index (exclusive), as Keras: epochs - initialEpoch epochs are run. Default ${ir.training.epochs}. */
+  /** Train until this epoch index (exclusive), as Keras: epochs - initialEpoch epochs are run. Default ${int(ir.training.epochs)}. */
   epochs?: number;
   /** First epoch index (Keras' initial_epoch); pass trainer.epoch to resume a checkpoint. Default 0. */
   initialEpoch?: number;
-  /** Rows per update: 1 (stochastic), N (mini-batch, the last one may be smaller) or "all". Default ${JSON.stringify(ir.training.batch)}. */
+  /** Rows per update: 1 (stochastic), N (mini-batch, the last one may be smaller) or "all". Default ${ir.training.batch === "all" ? '"all"' : int(ir.training.batch)}. */
   batchSize?: number | "all";
-  /** Reshuffle the training rows each epoch. Default ${ir.training.shuffle}. */
+  /** Reshuffle the training rows each epoch. Default ${ir.training.shuffle === true ? "true" : "false"}. */
   shuffle?: boolean;
   /** Seed of the per-epoch shuffle. Default: the trainer's seed. */
   seed?: number;

@@ -24,7 +24,8 @@ export type DataErrorCode =
   | "not-binary"
   | "feature-count"
   | "too-few-rows"
-  | "too-large";
+  | "too-large"
+  | "invalid-utf8";
 
 export interface DataError {
   readonly code: DataErrorCode;
