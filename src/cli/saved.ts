@@ -5,6 +5,9 @@
  * on the way in, field by field (saved-check.ts), since people edit and mix up files.
  */
 import { standardizerFromJSON, type Standardizer } from "../data/scale.js";
+import { activationName } from "../codegen/activation.js";
+import { describeLayers } from "../export/model.js";
+import { denseLayers } from "../ir/layers.js";
 import type { ModelIR } from "../ir/types.js";
 import type { LayerGradientNorm } from "../report/training-diagnostics.js";
 import { CliError, EXIT_PROGRAM_ERROR } from "./io.js";
@@ -137,15 +140,15 @@ function parseTarget(r: FieldReader, ir: ModelIR | undefined): SavedTarget {
  * The generated Trainer's toJSON part: every field the CLI or fromJSON relies on, checked here so
  * the message names the file and the field. The layer shapes are compared by fromJSON.
  */
-function parseTrainer(r: FieldReader, ir: ModelIR | undefined): TrainerJSON {
+function parseTrainer(r: FieldReader): TrainerJSON {
   r.literal("format", "mlpc-trainer");
   r.literal("version", 1);
-  const P = ir?.paramCount;
   const layers = r.objects("layers", (l) => ({ name: l.string("name"), inputs: l.integer("inputs", 1), units: l.integer("units", 1), activation: l.string("activation") }));
-  const params = r.numbers("params", P);
+  // The length is compared with the layer shapes by the generated Trainer, whose message says which layers differ.
+  const params = r.numbers("params");
   const buffersReader = r.has("buffers") ? r.object("buffers") : null;
   const buffers: Record<string, ArrayLike<number>> = {};
-  for (const name of buffersReader?.keys() ?? []) buffers[name] = buffersReader!.numbers(name, params.length);
+  for (const name of buffersReader?.keys() ?? []) buffers[name] = buffersReader!.numbers(name);
   const partial = r.nullableObject("partialEpoch");
   const batch = r.integer("batch");
   if (batch > 0 && partial === null) throw r.mismatch("partialEpoch", "the checkpoint stopped inside an epoch (batch > 0) but has no partialEpoch");
@@ -172,6 +175,13 @@ export function parseWeights(text: string, file: string, context: ReadContext = 
   const r = FieldReader.root(file, parseJson(text, file), context.binary ?? null);
   checkFormat(r, WEIGHTS_FORMAT, WEIGHTS_VERSION, "weights file");
   const ir = context.ir;
+  const trainer = parseTrainer(r.object("trainer"));
+  if (ir !== undefined) {
+    const expected = describeLayers(denseLayers(ir).map((l) => ({ inputs: l.inputs, units: l.units, activation: activationName(l.activation) })));
+    const found = describeLayers(trainer.layers);
+    if (found !== expected) throw bad(file, `the weights are for another network: ${found}, but ${ir.name} is ${expected}`);
+    if (trainer.params.length !== ir.paramCount) throw bad(file, `field trainer.params: expected ${ir.paramCount} finite numbers, got a list of ${trainer.params.length}`);
+  }
   const features = r.strings("features", { unique: true });
   if (ir !== undefined && features.length !== ir.inputSize) throw r.mismatch("features", `${features.length} input columns, but ${ir.name} takes ${ir.inputSize} inputs`);
   let scaling: Standardizer | null = null;
@@ -190,7 +200,7 @@ export function parseWeights(text: string, file: string, context: ReadContext = 
     features,
     target: parseTarget(r.object("target"), ir),
     scaling,
-    trainer: parseTrainer(r.object("trainer"), ir),
+    trainer,
   };
 }
 
@@ -231,7 +241,7 @@ export function parseCheckpoint(text: string, file: string, context: ReadContext
   const r = FieldReader.root(file, parseJson(text, file), context.binary ?? null);
   checkFormat(r, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, "training checkpoint");
   const settings = parseSettings(r.object("settings"), context.ir);
-  const trainer = parseTrainer(r.object("trainer"), context.ir);
+  const trainer = parseTrainer(r.object("trainer"));
   if (trainer.epoch > settings.epochs) throw r.mismatch("trainer.epoch", `epoch ${trainer.epoch} is past the run's ${settings.epochs} epochs`);
   const history = parseHistory(r.object("history"));
   if (history.loss.length !== trainer.epoch) throw r.mismatch("history.loss", `${history.loss.length} epochs of history, but the trainer is at epoch ${trainer.epoch}`);

@@ -201,8 +201,8 @@ export async function train(file: string, flags: TrainFlags, io: Io, interrupts:
   const loaded = loadProgram(file, io, { maxParams: flags.maxParams });
   const ir0 = loaded.ir;
   const checkpointPath = flags.checkpoint ?? flags.resume ?? `${ir0.name}.checkpoint.json`;
-  checkRunFiles(io, file, flags, ir0, checkpointPath);
   const checkpoint = flags.resume === undefined ? null : readCheckpointFile(io, flags.resume, ir0);
+  checkRunFiles(io, file, flags, ir0, checkpointPath);
   if (checkpoint !== null && checkpoint.model !== ir0.name) {
     throw new CliError(`mlpc: ${flags.resume}: the checkpoint is for model ${JSON.stringify(checkpoint.model)}, not ${JSON.stringify(ir0.name)}`, EXIT_PROGRAM_ERROR);
   }
