@@ -67,7 +67,7 @@ function checkWritable(output: FileUse, createFolders: boolean): void {
     throw new CliError(`mlpc: cannot write the ${output.what} ${output.given}: ${(e as Error).message}`, EXIT_USAGE);
   }
   const folder = dirname(target);
-  let isFolder = false;
+  let isFolder: boolean;
   try {
     isFolder = statSync(folder).isDirectory();
   } catch {
