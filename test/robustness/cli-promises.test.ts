@@ -4,7 +4,8 @@
  * back, text, classes against the model, scaling numerics, big models, the generated module's
  * input checks, the resume hint, bounded costs and signals.
  */
-import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { chmodSync, closeSync, existsSync, lstatSync, mkdirSync, mkdtempSync, openSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -13,6 +14,7 @@ import { emitIR } from "../../src/compile.js";
 import { emitInitParams } from "../../src/codegen/training-init.js";
 import { emitTrainerTypes } from "../../src/codegen/training-trainer.js";
 import { loadGeneratedModule } from "../../src/cli/runtime.js";
+import { shellWord } from "../../src/cli/shell.js";
 import { readCsvText } from "../../src/data/csv.js";
 import { fitStandardizer } from "../../src/data/scale.js";
 import { suggest } from "../../src/ir/suggest.js";
@@ -23,7 +25,10 @@ import { FakeInterrupt, runCommand } from "../cli/train-support.js";
 const root = join(import.meta.dirname, "../..");
 const example = (name: string): string => join(root, "examples", name);
 const data = (name: string): string => join(root, "examples/data", name);
+const main = join(root, "dist/cli/main.js");
 const fresh = (): string => mkdtempSync(join(tmpdir(), "mlpc-promises-"));
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tests poke at parsed JSON freely
+type Json = Record<string, any>;
 const XOR = [example("xor.mlp"), "--data", data("xor.csv")];
 
 function write(dir: string, name: string, text: string | Buffer): string {
@@ -131,7 +136,7 @@ describe("files read back are checked field by field", () => {
   it("checkpoint settings of the wrong type or range are refused naming the file and the field", async () => {
     const dir = fresh();
     const good = await checkpoint(dir);
-    const cases: [string, (c: Record<string, any>) => void, string][] = [
+    const cases: [string, (c: Json) => void, string][] = [
       ["epochs 3.5", (c) => (c.settings.epochs = 3.5), "field settings.epochs: expected a whole number from 0 to 1000000000, got 3.5"],
       ["batch 0", (c) => (c.settings.batch = 0), "field settings.batch: expected a whole number >= 1, got 0"],
       ["lr as text", (c) => (c.settings.lr = "0.1"), 'field settings.lr: expected a finite number > 0, got "0.1"'],
@@ -141,7 +146,7 @@ describe("files read back are checked field by field", () => {
       ["step -1", (c) => (c.trainer.step = -1), "field trainer.step: expected a whole number >= 0, got -1"],
     ];
     for (const [name, mutate, message] of cases) {
-      const c = structuredClone(good) as Record<string, any>;
+      const c = structuredClone(good) as Json;
       mutate(c);
       write(dir, "bad.json", JSON.stringify(c));
       const r = await runCli(["train", ...XOR, "--resume", "bad.json"], { cwd: dir });
@@ -153,7 +158,7 @@ describe("files read back are checked field by field", () => {
   it("weights with a class count of -1 or 1e12, or one that differs from the model, are refused", async () => {
     const dir = fresh();
     expect((await runCli(["train", ...XOR, "--epochs", "2", "--quiet"], { cwd: dir })).code).toBe(0);
-    const good = JSON.parse(readFileSync(join(dir, "xor.weights.json"), "utf8")) as Record<string, any>;
+    const good = JSON.parse(readFileSync(join(dir, "xor.weights.json"), "utf8")) as Json;
     for (const [count, message] of [
       [-1, "expected a whole number from 2 to 1000000, got -1"],
       [1e12, "expected a whole number from 2 to 1000000, got 1000000000000"],
@@ -222,7 +227,7 @@ describe("classes against the model", () => {
   it("predict refuses weights whose class names do not fit the model", async () => {
     const dir = fresh();
     expect((await runCli(["train", ...XOR, "--epochs", "1", "--quiet"], { cwd: dir })).code).toBe(0);
-    const w = JSON.parse(readFileSync(join(dir, "xor.weights.json"), "utf8")) as Record<string, any>;
+    const w = JSON.parse(readFileSync(join(dir, "xor.weights.json"), "utf8")) as Json;
     write(dir, "w.json", JSON.stringify({ ...w, target: { ...w.target, classNames: ["only"] } }));
     const r = await runCli(["predict", example("xor.mlp"), "--weights", "w.json", "--data", data("xor.csv")], { cwd: dir });
     expect(r.code).toBe(1);
@@ -275,6 +280,50 @@ describe("the resume hint and signals", () => {
     expect(r.code).toBe(143);
     expect(r.stderr).toContain(`resume with: mlpc train ${example("xor.mlp")} --data 'my data/x y.csv' --label 'the class' --checkpoint 'c k.json' --resume 'c k.json'`);
     expect(existsSync(join(dir, "c k.json"))).toBe(true);
+    // The hint, run by a real shell with the built CLI, resumes and finishes the run.
+    const hint = /^resume with: mlpc (.*)$/m.exec(r.stderr)![1]!;
+    const resumed = spawnSync("sh", ["-c", `${shellWord(process.execPath)} ${shellWord(main)} ${hint}`], { cwd: dir, encoding: "utf8" });
+    expect(resumed.stderr).toBe("");
+    expect(resumed.status).toBe(0);
+    expect(resumed.stdout).toContain("resuming c k.json at epoch");
+    expect(existsSync(join(dir, "xor.weights.json"))).toBe(true);
+  }, 60_000);
+
+  it("a real SIGTERM saves the checkpoint and exits 143", async () => {
+    const dir = fresh();
+    const child = spawn(process.execPath, [main, "train", example("digits.mlp"), "--data", data("digits.csv"), "--epochs", "400", "--checkpoint", "ck.json"], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.stdout.once("data", () => child.kill("SIGTERM"));
+    const code = await new Promise<number | null>((done) => child.on("close", done));
+    expect(code).toBe(143);
+    expect(stderr).toMatch(/^mlpc: interrupted \(SIGTERM\) /m);
+    expect(existsSync(join(dir, "ck.json"))).toBe(true);
+  }, 60_000);
+});
+
+describe("terminal failures", () => {
+  it("train | head -1: a closed stdout stops the printing, not the work", async () => {
+    const dir = fresh();
+    const child = spawn(process.execPath, [main, "train", ...XOR, "--epochs", "300"], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.stdout.once("data", () => child.stdout.destroy());
+    const code = await new Promise<number | null>((done) => child.on("close", done));
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, "xor.weights.json"), "utf8")).format).toBe("mlpc-weights");
+  }, 60_000);
+
+  it("a write error on stdout (/dev/full) is one line and exit 1, no stack trace", () => {
+    const full = openSync("/dev/full", "w");
+    try {
+      const r = spawnSync(process.execPath, [main, "check", example("seed.mlp")], { stdio: ["ignore", full, "pipe"], encoding: "utf8" });
+      expect(r.status).toBe(1);
+      expect(r.stderr).toBe("mlpc: cannot write to stdout: ENOSPC (no space left on the device)\n");
+    } finally {
+      closeSync(full);
+    }
   });
 
   it("-o x.mjs writes x.d.mts", async () => {
