@@ -31,9 +31,10 @@ export function sidecarOf(ir: ModelIR, path: string, withBestParams = false): st
 /** The trainer's toJSON, its arrays put in `store`; a sidecar weights file drops the optimizer buffers (prediction needs none). */
 function trainerValue(trainer: GeneratedTrainer, store: NumberStore, keepBuffers: boolean): Record<string, unknown> {
   const view = trainer.toArrays();
+  const params = store.put(view.params, "trainer.params");
   const buffers: Record<string, unknown> = {};
   if (keepBuffers) for (const name of Object.keys(view.buffers)) buffers[name] = store.put(view.buffers[name]!, `trainer.buffers.${name}`);
-  return { ...view, params: store.put(view.params, "trainer.params"), buffers };
+  return { ...view, params, buffers };
 }
 
 function savedFile(path: string, value: unknown, store: NumberStore): SavedFile {

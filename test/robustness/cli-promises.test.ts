@@ -257,6 +257,51 @@ describe("scaling numerics", () => {
   });
 });
 
+describe("big models are saved with a binary sidecar", () => {
+  /** 784 -> 880 -> 10 with Adam: 699,610 parameters, 2.1 M numbers with m and v: over the sidecar threshold. */
+  function bigModel(dir: string): { program: string; csv: string } {
+    const program = write(dir, "wide.mlp", "model wide\ninput 784 -> dense 880 relu -> dense 10 softmax\noptimizer adam lr=1e-3\ntrain batch=4 epochs=2 seed=3\n");
+    let text = `${Array.from({ length: 784 }, (_, i) => `x${i}`).join(",")},label\n`;
+    for (let r = 0; r < 8; r++) text += `${Array.from({ length: 784 }, (_, k) => ((r * 31 + k * 7) % 17) / 17).join(",")},${r % 10 === 9 ? 0 : r}\n`;
+    return { program, csv: write(dir, "wide.csv", text) };
+  }
+
+  it("weights and checkpoint go to .bin sidecars; predict and --resume read them back", async () => {
+    const dir = fresh();
+    const { program, csv } = bigModel(dir);
+    const first = await runCommand(["train", program, "--data", csv, "--val", "0", "--checkpoint", "ck.json", "-o", "w.json", "--quiet"], { cwd: dir, interrupts: new FakeInterrupt(3) });
+    expect(first.code).toBe(130);
+    const ck = JSON.parse(readFileSync(join(dir, "ck.json"), "utf8")) as Json;
+    expect(ck.trainer.params).toMatchObject({ binary: "ck.bin", offset: 32, count: 699_610 });
+    expect(statSync(join(dir, "ck.bin")).size).toBe(32 + 3 * 699_610 * 8);
+    const second = await runCommand(["train", program, "--data", csv, "--val", "0", "--resume", "ck.json", "-o", "w.json", "--quiet"], { cwd: dir });
+    expect(second.stderr).toBe("");
+    expect(second.code).toBe(0);
+    const w = JSON.parse(readFileSync(join(dir, "w.json"), "utf8")) as Json;
+    expect(w.trainer.params).toMatchObject({ binary: "w.bin", count: 699_610 });
+    expect(w.trainer.buffers).toEqual({}); // prediction needs no optimizer state
+    expect(statSync(join(dir, "w.bin")).size).toBe(32 + 699_610 * 8);
+    const p = await runCommand(["predict", program, "--weights", "w.json", "--data", csv], { cwd: dir });
+    expect(p.code).toBe(0);
+    expect(p.stdout.trim().split("\n")).toHaveLength(9);
+
+    // A sidecar of another save, or none, is refused naming the field.
+    write(dir, "w.bin", readFileSync(join(dir, "ck.bin")));
+    const mixed = await runCommand(["predict", program, "--weights", "w.json", "--data", csv], { cwd: dir });
+    expect(mixed.stderr).toBe("mlpc: w.json: field trainer.params: w.bin was written with another file (its id differs); keep each JSON file with its own sidecar\n");
+    expect(mixed.code).toBe(1);
+  }, 120_000);
+
+  it("a small model keeps the plain JSON shape: inline params and optimizer buffers, no sidecar", async () => {
+    const dir = fresh();
+    expect((await runCli(["train", ...XOR, "--epochs", "1", "--quiet"], { cwd: dir })).code).toBe(0);
+    const w = JSON.parse(readFileSync(join(dir, "xor.weights.json"), "utf8")) as Json;
+    expect(Array.isArray(w.trainer.params)).toBe(true);
+    expect(Object.keys(w.trainer.buffers)).toEqual(["buf"]);
+    expect(existsSync(join(dir, "xor.weights.bin"))).toBe(false);
+  });
+});
+
 describe("the generated module checks its input", () => {
   it("bce targets outside [0, 1] are refused naming the row", async () => {
     const mod = (await loadGeneratedModule(irOf("input 2 -> dense 1 sigmoid"), "t.mlp")) as unknown as {
