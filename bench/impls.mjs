@@ -1,7 +1,7 @@
 // The implementations the benchmark compares, by name (bench/worker.mjs, test/bench).
 import { modulePath } from "./compile-workloads.mjs";
 
-export const IMPL_NAMES = ["mlpc", "mlpc-f32", "mlpc-simd", "mlpc-simd-f64", "baseline", "tfjs-cpu", "tfjs-wasm", "brain", "synaptic"];
+export const IMPL_NAMES = ["mlpc", "mlpc-f32", "mlpc-simd", "mlpc-simd-f64", "mlpc-simd-threads", "baseline", "tfjs-cpu", "tfjs-wasm", "brain", "synaptic"];
 
 /** Sets up implementation `name` for workload `w`: { batch, epoch(rows), notes, ... }. */
 export async function setupImpl(name, w, data, initial, modules, { measureMemory = true } = {}) {
@@ -15,6 +15,11 @@ export async function setupImpl(name, w, data, initial, modules, { measureMemory
       const simd = name.startsWith("mlpc-simd");
       const { setup } = await import("./mlpc.mjs");
       return setup(w, data, initial, { file: modulePath(modules, w.program, dtype, simd), dtype, measureMemory });
+    }
+    case "mlpc-simd-threads": {
+      // The default f32 module (f32x4 kernels) trained data-parallel on every core.
+      const { setup } = await import("./mlpc-threads.mjs");
+      return setup(w, data, initial, { file: modulePath(modules, w.program, "f32", true), dtype: "f32" });
     }
     case "baseline":
       return (await import("./peers/baseline.mjs")).setup(w, data, initial);

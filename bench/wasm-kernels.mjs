@@ -4,6 +4,7 @@
 //   npm run build && node bench/wasm-kernels.mjs            the shipped tile shapes
 //   node bench/wasm-kernels.mjs --shapes                     also compare other tile shapes
 // For reference, scalar JS register-blocked kernels reach ~5.8 GFLOP/s on the 2-core EPYC dev box.
+import { fileURLToPath } from "node:url";
 import { DEFAULT_TILES, kernelModuleBytesWith, lanesOf } from "../dist/codegen/wasm/kernels.js";
 
 const K = 784;
@@ -11,7 +12,7 @@ const N = 128;
 const TIMINGS = 9;
 const MIN_MS = 25; // each timing repeats the call until it lasts at least this long
 
-const cases = [
+export const cases = [
   { name: "dense W5 inference  rows 256", kernel: "dense", rows: 256 },
   { name: "dense W4 forward    rows 32", kernel: "dense", rows: 32 },
   { name: "dense W4 forward    rows 128", kernel: "dense", rows: 128 },
@@ -53,7 +54,7 @@ function prepare(lane, tiles, c) {
   return { run: () => kernels.gemm(dz, 1, N, x, dW, N, R, K, 0), madds: R * N * K };
 }
 
-function gflops(lane, tiles, c) {
+export function gflops(lane, tiles, c) {
   const { run, madds } = prepare(lane, tiles, c);
   let reps = 1;
   for (let t0 = performance.now(); performance.now() - t0 < 200; ) run(); // warm-up: tier up to TurboFan
@@ -83,8 +84,9 @@ function table(tiles) {
   for (const c of cases) console.log(`${c.name.padEnd(30)} ${fmt(gflops("f32", tiles, c))} ${fmt(gflops("f64", tiles, c))}`);
 }
 
-table(DEFAULT_TILES);
-if (process.argv.includes("--shapes")) {
+const main = process.argv[1] === fileURLToPath(import.meta.url);
+if (main) table(DEFAULT_TILES);
+if (main && process.argv.includes("--shapes")) {
   const shapes = [
     [1, 4], [2, 2], [2, 3], [3, 2], [2, 4], [4, 2], [3, 3], [3, 4], [4, 3],
   ];

@@ -95,6 +95,7 @@ async function main() {
     node: process.version,
   };
   if (impl.tensors) result.tensors = impl.tensors();
+  await impl.close?.();
   process.stdout.write(`\nRESULT ${JSON.stringify(result)}\n`);
 }
 

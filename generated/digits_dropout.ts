@@ -15,8 +15,8 @@
  * W (units x inputs, row-major: W[j][i] at weightOffset + j*inputs + i), then b.
  *
  * Code shape (--unroll=auto):
- *   dense_1 64x128 (8192 multiply-adds a row): forward loop, backward loop
- *   dense_2 128x10 (1280 multiply-adds a row): forward loop, backward loop
+ *   dense_1 64x128 (8192 multiply-adds a row): forward and backward in the WebAssembly SIMD kernels (register-blocked loops where wasm SIMD is missing)
+ *   dense_2 128x10 (1280 multiply-adds a row): forward and backward in the WebAssembly SIMD kernels (register-blocked loops where wasm SIMD is missing)
  *   Layer by layer: one function per layer and pass; a batch's activations live in scratch arrays.
  */
 
@@ -42,8 +42,112 @@ export const spec = {
   training: { batch: 32, epochs: 40, shuffle: true, seed: 42 },
 } as const;
 
-/** Rows the scratch arrays below can hold; grown (never shrunk) by ensureCapacity. */
+/**
+ * The WebAssembly SIMD kernels (f64x2), 2957 bytes assembled by mlpc (src/codegen/wasm/kernels.ts).
+ * Pointers are byte offsets into the heap; matrices are row-major; K is a multiple of 2.
+ *
+ *   dense(x, w, b, z, rows, K, N)   z[r][n] = b[n] + sum_k x[r][k] w[n][k]          (forward: z = x W^T + b)
+ *   gemm(a, aP, aQ, m, c, P, Q, K, acc)  c[p][k] = (acc ? c[p][k] : 0) + sum_q a[p aP + q aQ] m[q][k]
+ *     input delta:     da = dz W     (P = rows, Q = units, a = dz row-major)
+ *     weight gradient: dW = dz^T x   (P = units, Q = rows, a = dz read down its columns)
+ *   adam(p, g, m, v, n, beta1, 1 - beta1, beta2, 1 - beta2, eps, stepSize, rootScale, decay, gradScale)
+ *     the Adam/AdamW update of n parameters, in adamRange's order of operations
+ *
+ * Each inner step loads whole f64x2 vectors and feeds every loaded value to several multiply-adds,
+ * the same register blocking as the scalar loops, 2 lanes at a time.
+ */
+const KERNEL_HEX =
+  "0061736d0100000001280360077f7f7f7f7f7f7f0060097f7f7f7f7f7f7f7f7f00600e7f7f7f7f7f7c7c7c7c7c7c7c7c" +
+  "7c00020f0103656e76066d656d6f72790200010304030001020717030564656e736500000467656d6d0001046164616d" +
+  "00020aa81603a30a020d7f0c7b200541086c2107200641086c21084100210902400340200941026a20044a0d01410021" +
+  "0a02400340200a41046a20064a0d012000200920076c6a210e200e20076a210f2001200a20076c6a2110201020076a21" +
+  "11201120076a2112201220076a211320142118201421192014211a2014211b2014211c2014211d2014211e2014211f02" +
+  "402007450d004100210b0340200e200b6afd0004002115200f200b6afd00040021162010200b6afd0004002117201820" +
+  "152017fdf201fdf0012118201c20162017fdf201fdf001211c2011200b6afd0004002117201920152017fdf201fdf001" +
+  "2119201d20162017fdf201fdf001211d2012200b6afd0004002117201a20152017fdf201fdf001211a201e20162017fd" +
+  "f201fdf001211e2013200b6afd0004002117201b20152017fdf201fdf001211b201f20162017fdf201fdf001211f200b" +
+  "41106a210b200b2007480d000b0b2003200920086c6a200a41086c220d6a210c2002200d6a210d200c2018fd21002018" +
+  "fd2101a0200d2b0300a0390300200c2019fd21002019fd2101a0200d2b0308a0390308200c201afd2100201afd2101a0" +
+  "200d2b0310a0390310200c201bfd2100201bfd2101a0200d2b0318a0390318200c20086a210c200c201cfd2100201cfd" +
+  "2101a0200d2b0300a0390300200c201dfd2100201dfd2101a0200d2b0308a0390308200c201efd2100201efd2101a020" +
+  "0d2b0310a0390310200c201ffd2100201ffd2101a0200d2b0318a0390318200a41046a210a0c000b0b02400340200a20" +
+  "064e0d012000200920076c6a210e200e20076a210f2001200a20076c6a2110201421182014211c02402007450d004100" +
+  "210b0340200e200b6afd0004002115200f200b6afd00040021162010200b6afd0004002117201820152017fdf201fdf0" +
+  "012118201c20162017fdf201fdf001211c200b41106a210b200b2007480d000b0b2003200920086c6a200a41086c220d" +
+  "6a210c2002200d6a210d200c2018fd21002018fd2101a0200d2b0300a0390300200c20086a210c200c201cfd2100201c" +
+  "fd2101a0200d2b0300a0390300200a41016a210a0c000b0b200941026a21090c000b0b02400340200920044e0d014100" +
+  "210a02400340200a41046a20064a0d012000200920076c6a210e2001200a20076c6a2110201020076a2111201120076a" +
+  "2112201220076a211320142118201421192014211a2014211b02402007450d004100210b0340200e200b6afd00040021" +
+  "152010200b6afd0004002117201820152017fdf201fdf00121182011200b6afd0004002117201920152017fdf201fdf0" +
+  "0121192012200b6afd0004002117201a20152017fdf201fdf001211a2013200b6afd0004002117201b20152017fdf201" +
+  "fdf001211b200b41106a210b200b2007480d000b0b2003200920086c6a200a41086c220d6a210c2002200d6a210d200c" +
+  "2018fd21002018fd2101a0200d2b0300a0390300200c2019fd21002019fd2101a0200d2b0308a0390308200c201afd21" +
+  "00201afd2101a0200d2b0310a0390310200c201bfd2100201bfd2101a0200d2b0318a0390318200a41046a210a0c000b" +
+  "0b02400340200a20064e0d012000200920076c6a210e2001200a20076c6a21102014211802402007450d004100210b03" +
+  "40200e200b6afd00040021152010200b6afd0004002117201820152017fdf201fdf0012118200b41106a210b200b2007" +
+  "480d000b0b2003200920086c6a200a41086c220d6a210c2002200d6a210d200c2018fd21002018fd2101a0200d2b0300" +
+  "a0390300200a41016a210a0c000b0b200941016a21090c000b0b0b8809020c7f0c7b200741086c2109200141086c210a" +
+  "200241086c210b200620096c210c4100210d02400340200d41c0006a20094a0d014100210e02400340200e41026a2005" +
+  "4a0d012004200e20096c6a200d6a2111201120096a21122011fd000400201520081b21192011fd000410201520081b21" +
+  "1a2011fd000420201520081b211b2011fd000430201520081b211c2012fd000400201520081b211d2012fd0004102015" +
+  "20081b211e2012fd000420201520081b211f2012fd000430201520081b21202000200e200a6c6a21132013200a6a2114" +
+  "2003200d6a210f200f200c6a211002402006450d0003402013fd0a030021162014fd0a03002117200ffd000400211820" +
+  "1920162018fdf201fdf0012119201d20172018fdf201fdf001211d200ffd0004102118201a20162018fdf201fdf00121" +
+  "1a201e20172018fdf201fdf001211e200ffd0004202118201b20162018fdf201fdf001211b201f20172018fdf201fdf0" +
+  "01211f200ffd0004302118201c20162018fdf201fdf001211c202020172018fdf201fdf00121202013200b6a21132014" +
+  "200b6a2114200f20096a210f200f2010470d000b0b20112019fd0b04002011201afd0b04102011201bfd0b0420201120" +
+  "1cfd0b04302012201dfd0b04002012201efd0b04102012201ffd0b042020122020fd0b0430200e41026a210e0c000b0b" +
+  "02400340200e20054e0d012004200e20096c6a200d6a21112011fd000400201520081b21192011fd000410201520081b" +
+  "211a2011fd000420201520081b211b2011fd000430201520081b211c2000200e200a6c6a21132003200d6a210f200f20" +
+  "0c6a211002402006450d0003402013fd0a03002116200ffd0004002118201920162018fdf201fdf0012119200ffd0004" +
+  "102118201a20162018fdf201fdf001211a200ffd0004202118201b20162018fdf201fdf001211b200ffd000430211820" +
+  "1c20162018fdf201fdf001211c2013200b6a2113200f20096a210f200f2010470d000b0b20112019fd0b04002011201a" +
+  "fd0b04102011201bfd0b04202011201cfd0b0430200e41016a210e0c000b0b200d41c0006a210d0c000b0b0240034020" +
+  "0d20094e0d014100210e02400340200e41026a20054a0d012004200e20096c6a200d6a2111201120096a21122011fd00" +
+  "0400201520081b21192012fd000400201520081b211d2000200e200a6c6a21132013200a6a21142003200d6a210f200f" +
+  "200c6a211002402006450d0003402013fd0a030021162014fd0a03002117200ffd0004002118201920162018fdf201fd" +
+  "f0012119201d20172018fdf201fdf001211d2013200b6a21132014200b6a2114200f20096a210f200f2010470d000b0b" +
+  "20112019fd0b04002012201dfd0b0400200e41026a210e0c000b0b02400340200e20054e0d012004200e20096c6a200d" +
+  "6a21112011fd000400201520081b21192000200e200a6c6a21132003200d6a210f200f200c6a211002402006450d0003" +
+  "402013fd0a03002116200ffd0004002118201920162018fdf201fdf00121192013200b6a2113200f20096a210f200f20" +
+  "10470d000b0b20112019fd0b0400200e41016a210e0c000b0b200d41106a210d0c000b0b0bf60203037f0c7b037c2005" +
+  "fd1421112006fd1421122007fd1421132008fd1421142009fd142115200afd142116200bfd142117200cfd142118200d" +
+  "fd142119200441086c21102004417e7141086c210f4100210e02400340200e200f4e0d012001200e6afd0004002019fd" +
+  "f201211a2002200e6a20112002200e6afd000400fdf2012012201afdf201fdf001221bfd0b04002003200e6a20132003" +
+  "200e6afd000400fdf2012014201afdf201201afdf201fdf001221cfd0b04002000200e6a2000200e6afd0004002018fd" +
+  "f2012016201bfdf201201cfdef012017fdf2012015fdf001fdf301fdf101fd0b0400200e41106a210e0c000b0b024003" +
+  "40200e20104e0d012001200e6a2b0300200da2211d2002200e6a20052002200e6a2b0300a22006201da2a0221e390300" +
+  "2003200e6a20072003200e6a2b0300a22008201da2201da2a0221f3903002000200e6a2000200e6a2b0300200ca2200a" +
+  "201ea2201f9f200ba22009a0a3a1390300200e41086a210e0c000b0b0b";
+
+/** The part of the WebAssembly JavaScript API the module uses (declared here: the module needs no lib types). */
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+}
+interface WasmKernels {
+  dense(x: number, w: number, b: number, z: number, rows: number, k: number, n: number): void;
+  gemm(a: number, aP: number, aQ: number, m: number, c: number, p: number, q: number, k: number, accumulate: number): void;
+  adam(p: number, g: number, m: number, v: number, n: number, beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number, eps: number, stepSize: number, rootScale: number, decay: number, gradScale: number): void;
+}
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  readonly Module: new (bytes: Uint8Array) => object;
+  readonly Instance: new (module: object, imports: { env: { memory: WasmMemory } }) => { readonly exports: unknown };
+  readonly Memory: new (descriptor: { initial: number }) => WasmMemory;
+}
+
+/** Whether this runtime can run the kernels: checked once, when the module loads. */
+export const SIMD_SUPPORTED: boolean = detectSimd();
+/** The kernels run while this is true; false: every kernel layer runs its plain loops (useSimd). */
+let simd = SIMD_SUPPORTED;
+let kernelModule: object | null = null;
+let kernels!: WasmKernels;
+/** The heap: parameters at their params offsets, gradients at 9612 + offset, Adam's m and v at 19224 and 28836 + offset, then the batch. */
+let heap = new Float64Array(0);
+/** Rows the heap's scratch arrays can hold; a bigger batch makes a new heap (never grows one). */
 let capacity = 0;
+/** x, staged for the kernels, rows x 64. */
+let scratchX = new Float64Array(0);
 /** dense_1, rows x 128. */
 let scratchA1 = new Float64Array(0);
 /** dense_1, rows x 128. */
@@ -57,16 +161,95 @@ let scratchZ2 = new Float64Array(0);
 /** dense_2, rows x 10. */
 let scratchDz2 = new Float64Array(0);
 
-/** Grows the scratch arrays to `rows` rows: training allocates only when a batch is bigger than any before. */
+/** KERNEL_HEX as bytes. */
+function kernelBytes(): Uint8Array {
+  const bytes = new Uint8Array(KERNEL_HEX.length / 2);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(KERNEL_HEX.slice(2 * i, 2 * i + 2), 16);
+  return bytes;
+}
+
+/** Does this runtime accept the kernels (WebAssembly with fixed-width SIMD: Node 16.4+, Chrome 91+, Firefox 89+, Safari 16.4+)? */
+function detectSimd(): boolean {
+  const api = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+  if (api === undefined || typeof api.validate !== "function") return false;
+  try {
+    return api.validate(kernelBytes());
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Runs the kernel layers in WebAssembly SIMD (true, the default where SIMD_SUPPORTED) or in their plain
+ * loops (false); returns whether the kernels now run. Both paths compute the same functions: f64 equal
+ * to rounding (the sums run in another order), f32 to float32 precision. The next call makes a new heap.
+ */
+export function useSimd(enabled: boolean): boolean {
+  simd = enabled && SIMD_SUPPORTED;
+  capacity = 0;
+  return simd;
+}
+
+/** The WebAssembly API with the kernels compiled on first use (synchronously: they are under the 4 KB browsers allow on the main thread), or null if that fails. */
+function wasmApi(): WasmApi | null {
+  const api = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+  if (api === undefined) return null;
+  if (kernelModule === null) {
+    try {
+      kernelModule = new api.Module(kernelBytes());
+    } catch {
+      return null;
+    }
+  }
+  return api;
+}
+
+/**
+ * Makes a heap for `rows` rows when a batch is bigger than any before (a new Memory: never grown, never
+ * detached; without SIMD a plain typed array of the same layout).
+ */
 function ensureCapacity(rows: number): void {
   if (rows <= capacity) return;
+  const elements = 38448 + rows * 596 + 28;
+  const api = simd ? wasmApi() : null;
+  if (api === null) {
+    simd = false;
+    heap = new Float64Array(elements);
+  } else {
+    const pages = Math.ceil((elements * 8) / 65536);
+    if (pages > 32768) throw new RangeError(`a batch of ${rows} rows needs ${pages} pages of WebAssembly memory; the kernels address at most 32768 (2 GiB): use smaller batches`);
+    const memory = new api.Memory({ initial: pages });
+    kernels = new api.Instance(kernelModule as object, { env: { memory } }).exports as WasmKernels;
+    heap = new Float64Array(memory.buffer);
+  }
   capacity = rows;
-  scratchA1 = new Float64Array(rows * 128);
-  scratchDz1 = new Float64Array(rows * 128);
-  scratchD1 = new Float64Array(rows * 128);
-  scratchDd1 = new Float64Array(rows * 128);
-  scratchZ2 = new Float64Array(rows * 10);
-  scratchDz2 = new Float64Array(rows * 10);
+  let at = 38448;
+  scratchX = heap.subarray(at, at + rows * 64);
+  at = Math.ceil((at + rows * 64) / 4) * 4;
+  scratchA1 = heap.subarray(at, at + rows * 128);
+  at = Math.ceil((at + rows * 128) / 4) * 4;
+  scratchDz1 = heap.subarray(at, at + rows * 128);
+  at = Math.ceil((at + rows * 128) / 4) * 4;
+  scratchD1 = heap.subarray(at, at + rows * 128);
+  at = Math.ceil((at + rows * 128) / 4) * 4;
+  scratchDd1 = heap.subarray(at, at + rows * 128);
+  at = Math.ceil((at + rows * 128) / 4) * 4;
+  scratchZ2 = heap.subarray(at, at + rows * 10);
+  at = Math.ceil((at + rows * 10) / 4) * 4;
+  scratchDz2 = heap.subarray(at, at + rows * 10);
+  at = Math.ceil((at + rows * 10) / 4) * 4;
+}
+
+/** Copies the wasm layers' parameters into the heap, where the kernels read them (the caller's array stays theirs). */
+function stageParams(params: Float64Array): void {
+  heap.set(params.subarray(0, 9610), 0);
+}
+
+/** Copies rows [from, from + rows) of x into scratchX. */
+function stageInput(x: ArrayLike<number>, from: number, rows: number): void {
+  const start = from * 64, n = rows * 64;
+  if (x instanceof Float64Array || x instanceof Float32Array) scratchX.set(x.subarray(start, start + n));
+  else for (let i = 0; i < n; i++) scratchX[i] = x[start + i]!;
 }
 
 /** Rows the dropout masks below can hold; grown (never shrunk) by drawDropoutMasks. */
@@ -99,9 +282,32 @@ function drawDropoutMasks(rows: number, random: (() => number) | undefined): voi
  *   Forward:  z1_j = b1_j + sum_i W1[j][i] x_i;  a1_j = max(0, z1_j)
  *   Backward: da/dz = z > 0 ? 1 : 0 (0 at z = 0);  dz1_j = da1_j * da/dz
  *             dW1[j][i] += dz1_j x_i;  db1_j += dz1_j
- * Forward pass over rows, register-blocked loops; writes a.
+ * Forward pass over rows, WebAssembly SIMD kernels; writes a.
  */
-function forwardDense1(params: Float64Array, input: ArrayLike<number>, rows: number, a: Float64Array): void {
+function forwardDense1(input: Float64Array, rows: number, a: Float64Array): void {
+  if (!simd) {
+    forwardDense1Loops(heap, input, rows, a);
+    return;
+  }
+  // z = input W1^T + b1, in the dense kernel.
+  kernels.dense(input.byteOffset, 0, 65536, a.byteOffset, rows, 64, 128);
+  // a = relu(z), in place.
+  for (let i = 0, n = rows * 128; i < n; i++) {
+    const s = a[i]!;
+    a[i] = s > 0 ? s : 0;
+  }
+}
+
+/**
+ * dense_1: 64 -> 128, relu.
+ *   Parameters (C0 + 1) * C1 = (64 + 1) * 128 = 8320: W1 (128x64) at params[0..8192), b1 at params[8192..8320).
+ *   Forward:  z1_j = b1_j + sum_i W1[j][i] x_i;  a1_j = max(0, z1_j)
+ *   Backward: da/dz = z > 0 ? 1 : 0 (0 at z = 0);  dz1_j = da1_j * da/dz
+ *             dW1[j][i] += dz1_j x_i;  db1_j += dz1_j
+ * Forward pass over rows, register-blocked loops; writes a.
+ * The plain twin of the kernel path: run where WebAssembly SIMD is missing, params read from the heap.
+ */
+function forwardDense1Loops(params: Float64Array, input: Float64Array, rows: number, a: Float64Array): void {
   let r = 0;
   // 4 rows x 4 units at a time: each loaded weight and input feeds 4 multiply-adds.
   for (; r + 4 <= rows; r += 4) {
@@ -170,9 +376,27 @@ function dropoutForward1(input: Float64Array, rows: number, kept: Float64Array):
  *   Forward:  z2_j = b2_j + sum_i W2[j][i] a1_i;  a2_j = e^(z2_j - m) / sum_c e^(z2_c - m), m = max_c z2_c (with the loss)
  *   Backward: dz2_j = (p_j - y_j) scaled, from softmax_ce (below): the softmax derivative is fused into the loss
  *             dW2[j][i] += dz2_j a1_i;  db2_j += dz2_j;  da1_i = sum_j W2[j][i] dz2_j
- * Forward pass over rows, register-blocked loops; writes the logits z.
+ * Forward pass over rows, WebAssembly SIMD kernels; writes the logits z.
  */
-function forwardDense2(params: Float64Array, input: Float64Array, rows: number, z: Float64Array): void {
+function forwardDense2(input: Float64Array, rows: number, z: Float64Array): void {
+  if (!simd) {
+    forwardDense2Loops(heap, input, rows, z);
+    return;
+  }
+  // z = input W2^T + b2, in the dense kernel.
+  kernels.dense(input.byteOffset, 66560, 76800, z.byteOffset, rows, 128, 10);
+}
+
+/**
+ * dense_2: 128 -> 10, softmax.
+ *   Parameters (C1 + 1) * C2 = (128 + 1) * 10 = 1290: W2 (10x128) at params[8320..9600), b2 at params[9600..9610).
+ *   Forward:  z2_j = b2_j + sum_i W2[j][i] a1_i;  a2_j = e^(z2_j - m) / sum_c e^(z2_c - m), m = max_c z2_c (with the loss)
+ *   Backward: dz2_j = (p_j - y_j) scaled, from softmax_ce (below): the softmax derivative is fused into the loss
+ *             dW2[j][i] += dz2_j a1_i;  db2_j += dz2_j;  da1_i = sum_j W2[j][i] dz2_j
+ * Forward pass over rows, register-blocked loops; writes the logits z.
+ * The plain twin of the kernel path: run where WebAssembly SIMD is missing, params read from the heap.
+ */
+function forwardDense2Loops(params: Float64Array, input: Float64Array, rows: number, z: Float64Array): void {
   let r = 0;
   // 4 rows x 4 units at a time: each loaded weight and input feeds 4 multiply-adds.
   for (; r + 4 <= rows; r += 4) {
@@ -293,10 +517,37 @@ function lossAtLogits(z: Float64Array, y: ArrayLike<number>, rows: number, dz: F
 }
 
 /**
- * Backward through dense_2 (128 -> 10), register-blocked loops:
+ * Backward through dense_2 (128 -> 10), WebAssembly SIMD kernels:
  * dz holds dJ/dz2 (rows x 10); writes dW2 and db2 into grad, and dJ/dd1 = sum_j W[j][i] dz[r][j] (d: the input after dropout_1) into dzPrev.
  */
-function backwardDense2(params: Float64Array, grad: Float64Array, input: Float64Array, dz: Float64Array, rows: number, dzPrev: Float64Array): void {
+function backwardDense2(grad: Float64Array, input: Float64Array, dz: Float64Array, rows: number, dzPrev: Float64Array): void {
+  if (!simd) {
+    backwardDense2Loops(heap, grad, input, dz, rows, dzPrev);
+    return;
+  }
+  // dW2 = dz^T input (units x inputs), in the gemm kernel, then copied into grad.
+  kernels.gemm(dz.byteOffset, 1, 10, input.byteOffset, 143456, 10, rows, 128, 0);
+  grad.set(heap.subarray(17932, 19212), 8320);
+  // db2[j] = sum over rows of dz[r][j].
+  for (let j = 0; j < 10; j++) {
+    let g = 0;
+    for (let r = 0; r < rows; r++) g += dz[r * 10 + j]!;
+    grad[9600 + j] = g;
+  }
+  // dz1 = (dz W2) * f'(z1): the sums in the gemm kernel, the derivative here.
+  kernels.gemm(dz.byteOffset, 10, 1, 66560, dzPrev.byteOffset, rows, 10, 128, 0);
+  for (let i = 0, n = rows * 128; i < n; i++) {
+    const s = dzPrev[i]!;
+    dzPrev[i] = s;
+  }
+}
+
+/**
+ * Backward through dense_2 (128 -> 10), register-blocked loops:
+ * dz holds dJ/dz2 (rows x 10); writes dW2 and db2 into grad, and dJ/dd1 = sum_j W[j][i] dz[r][j] (d: the input after dropout_1) into dzPrev.
+ * The plain twin of the kernel path: run where WebAssembly SIMD is missing, params read from the heap.
+ */
+function backwardDense2Loops(params: Float64Array, grad: Float64Array, input: Float64Array, dz: Float64Array, rows: number, dzPrev: Float64Array): void {
   // dW[j][i] = sum over rows of dz[r][j] in[r][i]: 4 units x 4 inputs of sums, rows streamed.
   for (let i = 0; i < 128; i += 4) {
     for (let j = 0; j < 8; j += 4) {
@@ -401,10 +652,31 @@ function dropoutBackward1(dKept: Float64Array, a: Float64Array, rows: number, dz
 }
 
 /**
- * Backward through dense_1 (64 -> 128), register-blocked loops:
+ * Backward through dense_1 (64 -> 128), WebAssembly SIMD kernels:
  * dz holds dJ/dz1 (rows x 128); writes dW1 and db1 into grad.
  */
-function backwardDense1(grad: Float64Array, input: ArrayLike<number>, dz: Float64Array, rows: number): void {
+function backwardDense1(grad: Float64Array, input: Float64Array, dz: Float64Array, rows: number): void {
+  if (!simd) {
+    backwardDense1Loops(grad, input, dz, rows);
+    return;
+  }
+  // dW1 = dz^T input (units x inputs), in the gemm kernel, then copied into grad.
+  kernels.gemm(dz.byteOffset, 1, 128, input.byteOffset, 76896, 128, rows, 64, 0);
+  grad.set(heap.subarray(9612, 17804), 0);
+  // db1[j] = sum over rows of dz[r][j].
+  for (let j = 0; j < 128; j++) {
+    let g = 0;
+    for (let r = 0; r < rows; r++) g += dz[r * 128 + j]!;
+    grad[8192 + j] = g;
+  }
+}
+
+/**
+ * Backward through dense_1 (64 -> 128), register-blocked loops:
+ * dz holds dJ/dz1 (rows x 128); writes dW1 and db1 into grad.
+ * The plain twin of the kernel path: run where WebAssembly SIMD is missing, params read from the heap.
+ */
+function backwardDense1Loops(grad: Float64Array, input: Float64Array, dz: Float64Array, rows: number): void {
   // dW[j][i] = sum over rows of dz[r][j] in[r][i]: 4 units x 4 inputs of sums, rows streamed.
   for (let i = 0; i < 64; i += 4) {
     for (let j = 0; j < 128; j += 4) {
@@ -453,10 +725,15 @@ export function forwardBatch(params: Float64Array, x: ArrayLike<number>, rows: n
   if (params.length !== 9610) throw new RangeError(`expected 9610 parameters, got ${params.length}`);
   if (!Number.isInteger(rows) || rows < 1) throw new RangeError(`rows must be a positive integer, got ${rows}`);
   if (x.length < rows * 64) throw new RangeError(`x holds ${x.length} numbers, expected rows * 64 = ${rows * 64}`);
-  ensureCapacity(rows);
-  forwardDense1(params, x, rows, scratchA1);
-  forwardDense2(params, scratchA1, rows, scratchZ2);
-  outputActivation(scratchZ2, rows, out);
+  ensureCapacity(Math.min(rows, 1024));
+  stageParams(params);
+  for (let from = 0; from < rows; from += 1024) {
+    const n = Math.min(1024, rows - from);
+    stageInput(x, from, n);
+    forwardDense1(scratchX, n, scratchA1);
+    forwardDense2(scratchA1, n, scratchZ2);
+    outputActivation(scratchZ2, n, out.subarray(from * 10, (from + n) * 10));
+  }
   return out;
 }
 
@@ -474,13 +751,15 @@ export function lossAndGradient(params: Float64Array, x: ArrayLike<number>, y: A
   if (grad.length !== 9610) throw new RangeError(`expected a gradient of 9610, got ${grad.length}`);
   ensureCapacity(rows);
   drawDropoutMasks(rows, random);
-  forwardDense1(params, x, rows, scratchA1);
+  stageParams(params);
+  stageInput(x, 0, rows);
+  forwardDense1(scratchX, rows, scratchA1);
   dropoutForward1(scratchA1, rows, scratchD1);
-  forwardDense2(params, scratchD1, rows, scratchZ2);
+  forwardDense2(scratchD1, rows, scratchZ2);
   const loss = lossAtLogits(scratchZ2, y, rows, scratchDz2);
-  backwardDense2(params, grad, scratchD1, scratchDz2, rows, scratchDd1);
+  backwardDense2(grad, scratchD1, scratchDz2, rows, scratchDd1);
   dropoutBackward1(scratchDd1, scratchA1, rows, scratchDz1);
-  backwardDense1(grad, x, scratchDz1, rows);
+  backwardDense1(grad, scratchX, scratchDz1, rows);
   return loss;
 }
 
@@ -494,12 +773,13 @@ export function lossOf(params: Float64Array, x: Float64Array, y: Float64Array, r
   if (x.length < rows * 64) throw new RangeError(`x holds ${x.length} numbers, expected rows * 64 = ${rows * 64}`);
   const lossScale = 1 / rows;
   let loss = 0;
-  ensureCapacity(Math.min(rows, 256));
-  for (let from = 0; from < rows; from += 256) {
-    const chunk = Math.min(256, rows - from);
-    const xChunk = x.subarray(from * 64, (from + chunk) * 64);
-    forwardDense1(params, xChunk, chunk, scratchA1);
-    forwardDense2(params, scratchA1, chunk, scratchZ2);
+  ensureCapacity(Math.min(rows, 1024));
+  stageParams(params);
+  for (let from = 0; from < rows; from += 1024) {
+    const chunk = Math.min(1024, rows - from);
+    stageInput(x, from, chunk);
+    forwardDense1(scratchX, chunk, scratchA1);
+    forwardDense2(scratchA1, chunk, scratchZ2);
     outputActivation(scratchZ2, chunk, out.subarray(from * 10, (from + chunk) * 10));
     for (let r = 0; r < chunk; r++) {
       const o = r * 10;
@@ -762,6 +1042,20 @@ function adamRange(state: TrainState, from: number, to: number, lr: number, bc1:
   const eps = 1e-8;
   const stepSize = lr / bc1;
   const rootScale = 1 / Math.sqrt(bc2);
+  // The update above in the adam kernel (f64x2) on copies in the heap, in the same order of operations;
+  // the loop after it is the fallback where WebAssembly SIMD is missing.
+  ensureCapacity(1);
+  if (simd) {
+    heap.set(params.subarray(from, to), from);
+    heap.set(grad.subarray(from, to), 9612 + from);
+    heap.set(m.subarray(from, to), 19224 + from);
+    heap.set(v.subarray(from, to), 28836 + from);
+    kernels.adam(from * 8, (9612 + from) * 8, (19224 + from) * 8, (28836 + from) * 8, to - from, beta1, 1 - beta1, beta2, 1 - beta2, eps, stepSize, rootScale, 1, 1);
+    params.set(heap.subarray(from, to), from);
+    m.set(heap.subarray(19224 + from, 19224 + to), from);
+    v.set(heap.subarray(28836 + from, 28836 + to), from);
+    return;
+  }
   for (let p = from; p < to; p++) {
     const g = grad[p]!;
     const mp = beta1 * m[p]! + (1 - beta1) * g;
@@ -860,6 +1154,12 @@ export interface FitOptions {
   /** Validation rows [x, y]; takes precedence over validationSplit. */
   validationData?: readonly [Rows, Rows];
   callbacks?: FitCallbacks;
+  /**
+   * J and dJ/dparams (into state.grad) of each training batch in place of this module's own
+   * batchGradient: e.g. the batch's rows split over worker threads (mlpc train --threads) or Web
+   * Workers sharing a SharedArrayBuffer, each running this module's lossAndGradient on a slice.
+   */
+  gradient?: (state: TrainState, x: Float64Array, y: Float64Array, rows: number, seed: number) => number;
 }
 
 /** What evaluate returns. */
@@ -1181,6 +1481,8 @@ interface FitRun {
   readonly valOut: Float64Array;
   readonly callbacks: FitCallbacks;
   readonly history: History;
+  /** J and state.grad of a batch: options.gradient, or this module's batchGradient. */
+  readonly gradient: (state: TrainState, x: Float64Array, y: Float64Array, rows: number, seed: number) => number;
 }
 
 /**
@@ -1437,6 +1739,7 @@ export class Trainer {
       valOut: new Float64Array(valRows * OUT),
       callbacks: options.callbacks ?? {},
       history: { epoch: [], history },
+      gradient: options.gradient ?? batchGradient,
     };
   }
 
@@ -1468,7 +1771,7 @@ export class Trainer {
       for (let k = 0; k < OUT; k++) yb[r * OUT + k] = y[i * OUT + k]!;
     }
     const state = this.state;
-    const loss = batchGradient(state, xb, yb, rows, run.seed);
+    const loss = run.gradient(state, xb, yb, rows, run.seed);
     // Checked before the update, so params stay those of the last good step.
     if (!Number.isFinite(loss)) throw new NonFiniteLossError(loss, this.epoch, this.batch, state.step, firstNonFiniteLayer(state.grad));
     const lr = learningRate(state.step);

@@ -534,6 +534,12 @@ export interface FitOptions {
   /** Validation rows [x, y]; takes precedence over validationSplit. */
   validationData?: readonly [Rows, Rows];
   callbacks?: FitCallbacks;
+  /**
+   * J and dJ/dparams (into state.grad) of each training batch in place of this module's own
+   * batchGradient: e.g. the batch's rows split over worker threads (mlpc train --threads) or Web
+   * Workers sharing a SharedArrayBuffer, each running this module's lossAndGradient on a slice.
+   */
+  gradient?: (state: TrainState, x: Float64Array, y: Float64Array, rows: number, seed: number) => number;
 }
 
 /** What evaluate returns. */
@@ -832,6 +838,8 @@ interface FitRun {
   readonly valOut: Float64Array;
   readonly callbacks: FitCallbacks;
   readonly history: History;
+  /** J and state.grad of a batch: options.gradient, or this module's batchGradient. */
+  readonly gradient: (state: TrainState, x: Float64Array, y: Float64Array, rows: number, seed: number) => number;
 }
 
 /**
@@ -1088,6 +1096,7 @@ export class Trainer {
       valOut: new Float64Array(valRows * OUT),
       callbacks: options.callbacks ?? {},
       history: { epoch: [], history },
+      gradient: options.gradient ?? batchGradient,
     };
   }
 
@@ -1119,7 +1128,7 @@ export class Trainer {
       for (let k = 0; k < OUT; k++) yb[r * OUT + k] = y[i * OUT + k]!;
     }
     const state = this.state;
-    const loss = batchGradient(state, xb, yb, rows, run.seed);
+    const loss = run.gradient(state, xb, yb, rows, run.seed);
     // Checked before the update, so params stay those of the last good step.
     if (!Number.isFinite(loss)) throw new NonFiniteLossError(loss, this.epoch, this.batch, state.step, firstNonFiniteLayer(state.grad));
     const lr = learningRate(state.step);

@@ -20,8 +20,9 @@ export interface CompileOptions extends AnalyzeOptions {
   /** Storage of parameters and gradients: Float64Array (default) or Float32Array. */
   readonly dtype?: Dtype;
   /**
-   * Big layers in emitted WebAssembly SIMD kernels (f32x4 with dtype f32, f64x2 with f64); the
-   * module still imports nothing but needs a runtime with WebAssembly SIMD. Default false.
+   * Big layers in emitted WebAssembly SIMD kernels (f32x4 with dtype f32, f64x2 with f64), with
+   * their plain loops in the same module for runtimes without wasm SIMD (detected at load). Default
+   * true; false emits the plain code only (`--no-simd`).
    */
   readonly simd?: boolean;
   /** The source's file name, shown in the generated header. */
@@ -46,15 +47,15 @@ export function emitIR(ir: ModelIR, options: Omit<CompileOptions, keyof AnalyzeO
   return emitModule(ir, {
     unroll: options.unroll ?? "auto",
     dtype: options.dtype ?? "f64",
-    simd: options.simd ?? false,
+    simd: options.simd ?? true,
     sourceName: options.sourceName ?? `${ir.name}.mlp`,
     version: VERSION,
   });
 }
 
 /**
- * The layers `--simd` would put in the WebAssembly kernels: those too big to unroll whose inputs
- * fill whole vectors (4 for f32, 2 for f64). Empty when --simd would change nothing.
+ * The layers that run in the WebAssembly kernels (unless `--no-simd`): those too big to unroll whose
+ * inputs fill whole vectors (4 for f32, 2 for f64). Empty when the module is plain TypeScript anyway.
  */
 export function simdLayerNames(ir: ModelIR, options: Pick<CompileOptions, "unroll" | "dtype"> = {}): string[] {
   const plan = planEmission(ir, options.unroll ?? "auto", {}, lanesOf(options.dtype ?? "f64"));

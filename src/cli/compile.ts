@@ -43,7 +43,8 @@ export function register(program: Command, io: Io): void {
     .addOption(new Option("--emit <kind>", "what to emit (default: from the -o extension, else ts)").choices(["ts", "js", "ir"]))
     .addOption(new Option("--unroll <mode>", "unrolled straight-line code or loops, per layer").choices(["auto", "full", "none"]).default("auto"))
     .addOption(new Option("--dtype <type>", "parameter storage").choices(["f64", "f32"]).default("f64"))
-    .option("--simd", "run big layers in emitted WebAssembly SIMD kernels (f32x4 with --dtype f32); needs a runtime with wasm SIMD")
+    .option("--simd", "the default: big layers in WebAssembly SIMD kernels (f64x2, f32x4 with --dtype f32), plain loops where wasm SIMD is missing")
+    .option("--no-simd", "plain TypeScript only: no WebAssembly kernels in the module")
     .option("--check", "exit 1 if the file on disk differs from what would be generated; write nothing")
     .option("--max-params <n>", "total parameter limit", parseCount, 50_000_000)
     .action(async (file: string, flags: CompileFlags) => {
@@ -52,7 +53,7 @@ export function register(program: Command, io: Io): void {
       const { emitIR, emitJavaScript, lanesOf, printIR, simdLayerNames } = await import("../compile.js");
       const emit = flags.emit ?? emitFromPath(flags.out) ?? "ts";
       const outPath = flags.out ?? join(dirname(file), `${basename(file, extname(file))}${emit === "ir" ? ".ir.txt" : `.${emit}`}`);
-      const typescript = (): string => emitIR(ir, { unroll: flags.unroll, dtype: flags.dtype, simd: flags.simd === true, sourceName: basename(file) });
+      const typescript = (): string => emitIR(ir, { unroll: flags.unroll, dtype: flags.dtype, simd: flags.simd !== false, sourceName: basename(file) });
       const outputs = render(emit, outPath, typescript, () => printIR(ir), emitJavaScript);
       if (flags.simd === true && emit !== "ir") io.stderr(simdNote(simdLayerNames(ir, { unroll: flags.unroll, dtype: flags.dtype }), flags.dtype, lanesOf(flags.dtype)));
       if (flags.stdout === true) {
@@ -71,7 +72,7 @@ export function register(program: Command, io: Io): void {
     });
 }
 
-/** What --simd did: which layers run in the kernels, or why none does. */
+/** What SIMD does here (printed for an explicit --simd): which layers run in the kernels, or why none does. */
 function simdNote(layers: readonly string[], dtype: Dtype, lanes: number): string {
   if (layers.length > 0) return `note: --simd: ${layers.join(", ")} run in the WebAssembly SIMD kernels (${dtype}x${lanes})\n`;
   return `note: --simd changes nothing here: no layer is both too big to unroll and fed a multiple of ${lanes} inputs; the module is plain TypeScript\n`;

@@ -41,7 +41,8 @@ export function register(program: Command, io: Io): void {
     .requiredOption("--weights <file>", "weights written by mlpc train")
     .requiredOption("--data <csv>", "rows to predict: a CSV with the training feature columns (other columns are ignored)")
     .option("-o, --out <file>", "write the predictions here instead of stdout")
-    .option("--simd", "big layers in WebAssembly SIMD kernels (f64x2)")
+    .option("--simd", "the default: big layers in WebAssembly SIMD kernels (f64x2), plain loops where wasm SIMD is missing")
+    .option("--no-simd", "plain TypeScript only")
     .option("--max-params <n>", "total parameter limit", parseCount, 50_000_000)
     .action(async (file: string, flags: PredictFlags) => {
       await predict(file, flags, io);
@@ -70,7 +71,7 @@ async function predict(file: string, flags: PredictFlags, io: Io): Promise<void>
   if (weights.features.length !== ir.inputSize) {
     throw new CliError(`mlpc: ${flags.weights}: the weights have ${weights.features.length} inputs, but ${file} takes ${ir.inputSize}`, EXIT_PROGRAM_ERROR);
   }
-  const mod = await loadGeneratedModule(ir, basename(file), { simd: flags.simd === true });
+  const mod = await loadGeneratedModule(ir, basename(file), { simd: flags.simd !== false });
   let trainer;
   try {
     trainer = mod.Trainer.fromJSON(weights.trainer, { paramsOnly: true });

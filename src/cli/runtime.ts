@@ -48,6 +48,7 @@ export interface FitOptions {
     onEpochEnd?: (epoch: number, logs: EpochLogs) => void | boolean | Promise<void | boolean>;
     onBatchEnd?: (batch: number, logs: BatchLogs) => void | boolean | Promise<void | boolean>;
   };
+  gradient?: (state: { readonly params: Float64Array; readonly grad: Float64Array }, x: Float64Array, y: Float64Array, rows: number, seed: number) => number;
 }
 
 /** toJSON's output; opaque to the CLI except for the fields named here. */
@@ -66,7 +67,7 @@ export interface TrainerJSON {
 
 export interface GeneratedModule {
   readonly forward: (params: ArrayLike<number>, x: ArrayLike<number>, out?: Float64Array) => ArrayLike<number>;
-  readonly lossAndGradient: (params: ArrayLike<number>, x: ArrayLike<number>, y: ArrayLike<number>, rows: number, grad: Float64Array) => number;
+  readonly lossAndGradient: (params: Float64Array, x: ArrayLike<number>, y: ArrayLike<number>, rows: number, grad: Float64Array) => number;
   readonly learningRate: (step: number) => number;
   readonly Trainer: {
     new (options?: { params?: ArrayLike<number>; seed?: number }): GeneratedTrainer;
@@ -75,12 +76,23 @@ export interface GeneratedModule {
   readonly NonFiniteLossError: new (...args: never[]) => Error & { epoch: number; batch: number; step: number; layer: string | null; loss: number; what: "loss" | "params" };
 }
 
-/** Emits, transpiles and imports the module for `ir` (with --simd: the big layers in the f64x2 WebAssembly kernels). */
-export async function loadGeneratedModule(ir: ModelIR, sourceName: string, options: { simd?: boolean } = {}): Promise<GeneratedModule> {
+/**
+ * The module for `ir` as a data: URL of its JavaScript (by default the big layers in the f64x2
+ * WebAssembly kernels; simd: false for plain code): importable here and in worker threads.
+ */
+export async function generatedModuleUrl(ir: ModelIR, sourceName: string, options: { simd?: boolean } = {}): Promise<string> {
   // Loaded on first use: the compiler back end is only needed by commands that train or predict.
   const { emitIR, emitRunnableJavaScript } = await import("../compile.js");
-  const typescript = emitIR(ir, { sourceName, simd: options.simd === true });
+  const typescript = emitIR(ir, { sourceName, simd: options.simd !== false });
   const js = emitRunnableJavaScript(typescript);
-  const url = `data:text/javascript;base64,${Buffer.from(js, "utf8").toString("base64")}`;
+  return `data:text/javascript;base64,${Buffer.from(js, "utf8").toString("base64")}`;
+}
+
+/** Emits, transpiles and imports the module for `ir` (see generatedModuleUrl). */
+export async function loadGeneratedModule(ir: ModelIR, sourceName: string, options: { simd?: boolean } = {}): Promise<GeneratedModule> {
+  return importGeneratedModule(await generatedModuleUrl(ir, sourceName, options));
+}
+
+export async function importGeneratedModule(url: string): Promise<GeneratedModule> {
   return (await import(/* @vite-ignore */ url)) as GeneratedModule;
 }

@@ -7,7 +7,7 @@ import type { ModelIR } from "../ir/types.js";
 import type { Prepared } from "./dataset.js";
 import { CliError, EXIT_PROGRAM_ERROR, type Io } from "./io.js";
 import type { Progress } from "./progress.js";
-import type { GeneratedModule, GeneratedTrainer } from "./runtime.js";
+import type { FitOptions, GeneratedModule, GeneratedTrainer } from "./runtime.js";
 import type { EarlyStoppingState, RunHistory, RunSettings } from "./saved.js";
 import { checkpointFile, writeSaved, writeSavedSync } from "./saved-write.js";
 import { earlyStoppingStep, recordEpoch } from "./train-callbacks.js";
@@ -50,6 +50,8 @@ export interface TrainingRun {
   readonly checkpointPath: string;
   readonly saveEveryEpoch: boolean;
   readonly elapsedBefore: number;
+  /** J and state.grad of a batch in place of the module's own (the data-parallel engine), if given. */
+  readonly gradient?: NonNullable<FitOptions["gradient"]>;
 }
 
 export interface Outcome {
@@ -100,6 +102,7 @@ export async function runTraining(r: TrainingRun): Promise<{ outcome: Outcome; e
       shuffle: settings.shuffle,
       seed: settings.seed,
       ...(validation.rows > 0 ? { validationData: [validation.x, validation.y] as const } : {}),
+      ...(r.gradient === undefined ? {} : { gradient: r.gradient }),
       callbacks: {
         onBatchEnd: (batch, logs) => {
           rowsSeen += logs.size;

@@ -11,15 +11,18 @@
  * 130 interrupted (Ctrl-C) or 143 (SIGTERM) after saving a checkpoint.
  */
 import { readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { basename, resolve } from "node:path";
 import type { Command } from "commander";
+import { denseLayers, hasDropout } from "../ir/layers.js";
 import type { ModelIR } from "../ir/types.js";
+import { DataParallelGradient, defaultThreads, threadsRefusal } from "../parallel/index.js";
 import { checksum, prepare, readDataset, savedTarget } from "./dataset.js";
 import { CliError, colorsFor, EXIT_PROGRAM_ERROR, EXIT_USAGE, type Io } from "./io.js";
 import { parseBatch, parseCount, parseNonNegativeInt, parsePositiveNumber, parseValidationFraction } from "./options.js";
 import { checkOutputs, fileUse, type FileUse } from "./outputs.js";
 import { createProgress } from "./progress.js";
-import { loadGeneratedModule, type GeneratedTrainer } from "./runtime.js";
+import { generatedModuleUrl, importGeneratedModule, type GeneratedModule, type GeneratedTrainer } from "./runtime.js";
 import { parseCheckpoint, type CheckpointFile, type RunSettings } from "./saved.js";
 import { binaryLoaderFor } from "./saved-binary.js";
 import { sidecarOf } from "./saved-write.js";
@@ -28,7 +31,7 @@ import { loadProgram } from "./source.js";
 import { targetSpecFor } from "./targets.js";
 import { emptyHistory } from "./train-callbacks.js";
 import { finish, type TrainResult } from "./train-report.js";
-import { processSignals, runTraining, type InterruptSource } from "./train-run.js";
+import { batchSizeOf, processSignals, runTraining, type InterruptSource } from "./train-run.js";
 
 export type { InterruptSource, TrainResult };
 
@@ -58,6 +61,7 @@ export interface TrainFlags {
   quiet?: boolean;
   json?: boolean;
   simd?: boolean;
+  threads?: number;
   maxParams: number;
 }
 
@@ -83,7 +87,9 @@ export function register(program: Command, io: Io, interrupts: InterruptSource =
     .option("--resume <file>", "continue a run from its checkpoint, exactly")
     .option("--quiet", "print nothing but errors")
     .option("--json", "print JSON lines (start, epoch, note, result) instead of text")
-    .option("--simd", "big layers in WebAssembly SIMD kernels (f64x2): several times faster for wide layers, same results to rounding")
+    .option("--simd", "the default: big layers in WebAssembly SIMD kernels (f64x2), plain loops where wasm SIMD is missing; same results to rounding")
+    .option("--no-simd", "plain TypeScript only")
+    .option("--threads <n>", "worker threads, each computing the gradient of a slice of every batch (default: the cores, where that pays for the network and batch)", parseCount)
     .option("--max-params <n>", "total parameter limit", parseCount, 50_000_000)
     .action(async (file: string, flags: TrainFlags, command: Command) => {
       await train(file, flags, io, interrupts, explicitOptions(command));
@@ -189,10 +195,25 @@ export function resumeCommand(file: string, flags: TrainFlags, checkpointPath: s
     if (value !== undefined) args.push(flag, value);
   }
   if (flags.checkpoint !== undefined) args.push("--checkpoint", flags.checkpoint);
-  if (flags.simd === true) args.push("--simd");
+  if (flags.simd === false) args.push("--no-simd");
+  if (flags.threads !== undefined) args.push("--threads", String(flags.threads));
   if (flags.maxParams !== 50_000_000) args.push("--max-params", String(flags.maxParams));
   args.push("--resume", checkpointPath);
   return shellCommand(args);
+}
+
+/**
+ * The data-parallel engine for --threads N (or the default that pays for this network and batch),
+ * or null for one thread. A count that cannot run as asked (dropout) trains on one thread, with a note.
+ */
+async function startParallel(ir: ModelIR, mod: GeneratedModule, moduleUrl: string, batchRows: number, requested: number | undefined, note: (text: string) => void): Promise<DataParallelGradient | null> {
+  const inputs = { macsPerRow: denseLayers(ir).reduce((s, l) => s + l.inputs * l.units, 0), batchRows, cores: availableParallelism(), hasDropout: hasDropout(ir) };
+  const refusal = requested === undefined ? null : threadsRefusal(requested, inputs);
+  if (refusal !== null) note(`--threads ${requested}: ${refusal}`);
+  const threads = refusal !== null ? 1 : Math.min(requested ?? defaultThreads(inputs), batchRows);
+  if (threads <= 1) return null;
+  note(`training on ${threads} threads, each computing the gradient of a slice of every batch`);
+  return DataParallelGradient.start({ moduleUrl, module: mod, threads, inputSize: ir.inputSize, outputSize: ir.outputSize, paramCount: ir.paramCount, maxRows: batchRows });
 }
 
 /** The command itself; also used by `mlpc demo`. Resolves when the weights (and report) are written. */
@@ -232,7 +253,8 @@ export async function train(file: string, flags: TrainFlags, io: Io, interrupts:
   }
   const ir = withSettings(ir0, settings);
   const prepared = prepare(dataset, ir, { validation: settings.validation, seed: settings.seed, standardize: settings.standardize, batch: settings.batch });
-  const mod = await loadGeneratedModule(ir, basename(file), { simd: flags.simd === true });
+  const moduleUrl = await generatedModuleUrl(ir, basename(file), { simd: flags.simd !== false });
+  const mod = await importGeneratedModule(moduleUrl);
 
   let trainer: GeneratedTrainer;
   try {
@@ -245,7 +267,28 @@ export async function train(file: string, flags: TrainFlags, io: Io, interrupts:
   const progress = createProgress(io, c, mode);
   if (checkpoint !== null) progress.note(`resuming ${flags.resume} at epoch ${trainer.epoch + 1}${trainer.batch > 0 ? `, batch ${trainer.batch + 1}` : ""}`);
 
-  const run = await runTraining({ io, ir, mod, trainer, prepared, settings, history, early: checkpoint?.early ?? null, progress, interrupts, checkpointPath, saveEveryEpoch: flags.checkpoint !== undefined, elapsedBefore: checkpoint?.elapsedSeconds ?? 0 });
+  const parallel = await startParallel(ir, mod, moduleUrl, batchSizeOf(settings, prepared.train.rows), flags.threads, (text) => progress.note(text));
+  let run;
+  try {
+    run = await runTraining({
+      io,
+      ir,
+      mod,
+      trainer,
+      prepared,
+      settings,
+      history,
+      early: checkpoint?.early ?? null,
+      progress,
+      interrupts,
+      checkpointPath,
+      saveEveryEpoch: flags.checkpoint !== undefined,
+      elapsedBefore: checkpoint?.elapsedSeconds ?? 0,
+      ...(parallel === null ? {} : { gradient: (state, x, y, rows) => parallel.gradient(state, x, y, rows) }),
+    });
+  } finally {
+    await parallel?.close();
+  }
   progress.stop();
 
   if (run.outcome.interrupted) {

@@ -53,7 +53,7 @@ export function layeredDeclarations(cx: Context): string[] {
   return [
     ...(cx.sx === null ? scratchDeclarations(arrays) : simdRuntimeDeclarations(cx.sx, arrays)),
     ...dropoutDeclarations(cx),
-    ...layers.flatMap((p) => (p.dropout === null ? [layerForward(cx, p)] : [dropoutForward(cx, p), layerForward(cx, p)])),
+    ...layers.flatMap((p) => (p.dropout === null ? layerForward(cx, p) : [dropoutForward(cx, p), ...layerForward(cx, p)])),
     printFunction({
       name: "outputActivation",
       parameters: [
@@ -77,7 +77,7 @@ export function layeredDeclarations(cx: Context): string[] {
       docs: [...lossComment(cx.ir), "Returns the batch's mean data loss; writes dJ/dz into dz."],
       body: (out) => emitLossAtLogitsBody(out, cx.ir, cx.output),
     }),
-    ...[...layers].reverse().flatMap((p) => (p.dropout === null || p.layer.index === 1 ? [layerBackward(cx, p)] : [layerBackward(cx, p), dropoutBackward(cx, p)])),
+    ...[...layers].reverse().flatMap((p) => (p.dropout === null || p.layer.index === 1 ? layerBackward(cx, p) : [...layerBackward(cx, p), dropoutBackward(cx, p)])),
     forwardFunction(cx),
     layeredForwardBatch(cx),
     layeredLossAndGradient(cx),
@@ -145,7 +145,27 @@ function forwardOutputs(p: LayerPlan): ("a" | "z")[] {
   return [...(p.isOutput ? [] : ["a" as const]), ...(p.isOutput || p.keepsZ ? ["z" as const] : [])];
 }
 
-function layerForward(cx: Context, p: LayerPlan): string {
+/** The plain-loop twin of a kernel layer's functions, run where WebAssembly SIMD is missing. */
+const LOOPS_SUFFIX = "Loops";
+
+/** A kernel layer as its plain twin sees it: the same layer in register-blocked loops. */
+function loopsPlan(p: LayerPlan): LayerPlan {
+  return { ...p, wasm: false, forward: "loop", backward: "loop" };
+}
+
+/** forwardDense{k}; for a kernel layer also its plain twin forwardDense{k}Loops, which it calls without SIMD. */
+function layerForward(cx: Context, p: LayerPlan): string[] {
+  if (!p.wasm) return [layerForwardFunction(cx, p, "")];
+  return [layerForwardFunction(cx, p, ""), layerForwardFunction(cx, loopsPlan(p), LOOPS_SUFFIX)];
+}
+
+/** backwardDense{k}; for a kernel layer also its plain twin backwardDense{k}Loops. */
+function layerBackward(cx: Context, p: LayerPlan): string[] {
+  if (!p.wasm) return [layerBackwardFunction(cx, p, "")];
+  return [layerBackwardFunction(cx, p, ""), layerBackwardFunction(cx, loopsPlan(p), LOOPS_SUFFIX)];
+}
+
+function layerForwardFunction(cx: Context, p: LayerPlan, suffix: string): string {
   const { layer } = p;
   const parameters: Parameter[] = [
     // A wasm layer reads its parameters from the heap (staged by stageParams), not from params.
@@ -155,15 +175,20 @@ function layerForward(cx: Context, p: LayerPlan): string {
     ...forwardOutputs(p).map((name) => ({ name, type: cx.S })),
   ];
   return printFunction({
-    name: `forwardDense${layer.index}`,
+    name: `forwardDense${layer.index}${suffix}`,
     parameters,
     returnType: "void",
     docs: [
       ...layerNote(layer, p.isOutput, cx.ir.loss.kind),
       `Forward pass over rows, ${passDescription(p, p.forward)}; writes ${p.isOutput ? "the logits z" : p.keepsZ ? "z and a" : "a"}.`,
+      ...(suffix === "" ? [] : ["The plain twin of the kernel path: run where WebAssembly SIMD is missing, params read from the heap."]),
     ],
     body: (out) => {
-      if (p.wasm && cx.sx !== null) emitWasmForwardBody(out, cx.sx, p);
+      if (p.wasm && cx.sx !== null) {
+        const args = ["heap", "input", "rows", ...forwardOutputs(p)];
+        out.block("if (!simd)", () => out.line(`forwardDense${layer.index}${LOOPS_SUFFIX}(${args.join(", ")});`).line("return;"));
+        emitWasmForwardBody(out, cx.sx, p);
+      }
       else if (p.forward === "unrolled") emitUnrolledForwardFunctionBody(out, p);
       else emitBlockedForwardBody(out, layer, forwardStore(layer, p.isOutput, p.keepsZ));
     },
@@ -252,7 +277,7 @@ function deltaTarget(prevPlan: LayerPlan | undefined, p: LayerPlan): LayerPlan |
   return { ...prevPlan, layer: { ...prevPlan.layer, activation: { kind: "linear" } }, keepsZ: false };
 }
 
-function layerBackward(cx: Context, p: LayerPlan): string {
+function layerBackwardFunction(cx: Context, p: LayerPlan, suffix: string): string {
   const { layer } = p;
   const prevPlan = deltaTarget(cx.plan.layers[layer.index - 2], p);
   // Only the input delta reads weights: the first layer's backward (and a wasm layer's) needs no params.
@@ -267,7 +292,7 @@ function layerBackward(cx: Context, p: LayerPlan): string {
     ...(prevPlan?.keepsZ === true ? [{ name: "zPrev", type: cx.S }] : []),
   ];
   return printFunction({
-    name: `backwardDense${layer.index}`,
+    name: `backwardDense${layer.index}${suffix}`,
     parameters,
     returnType: "void",
     docs: [
@@ -278,9 +303,14 @@ function layerBackward(cx: Context, p: LayerPlan): string {
           : p.dropout !== null
             ? `, and dJ/dd${layer.index - 1} = sum_j W[j][i] dz[r][j] (d: the input after ${p.dropout.name}) into dzPrev.`
             : `, and dJ/dz${layer.index - 1} = (sum_j W[j][i] dz[r][j]) * f'(z${layer.index - 1}) into dzPrev.`),
+      ...(suffix === "" ? [] : ["The plain twin of the kernel path: run where WebAssembly SIMD is missing, params read from the heap."]),
     ],
     body: (out) => {
-      if (p.wasm && cx.sx !== null) emitWasmBackwardBody(out, cx.sx, p, prevPlan);
+      if (p.wasm && cx.sx !== null) {
+        const args = [...(prevPlan !== undefined ? ["heap"] : []), ...parameters.map((q) => q.name)];
+        out.block("if (!simd)", () => out.line(`backwardDense${layer.index}${LOOPS_SUFFIX}(${args.join(", ")});`).line("return;"));
+        emitWasmBackwardBody(out, cx.sx, p, prevPlan);
+      }
       else if (p.backward === "unrolled") emitUnrolledBackwardFunctionBody(out, p, prevPlan);
       else {
         emitBlockedWeightGradient(out, layer);

@@ -35,7 +35,11 @@ export interface EmitOptions {
   readonly version: string;
   /** Threshold overrides for the unroll measurement (bench/unroll-threshold.mjs); not for users. */
   readonly tuning?: PlanTuning;
-  /** Big layers in emitted WebAssembly SIMD kernels (simd.ts): f32x4 for f32, f64x2 for f64. */
+  /**
+   * Big layers in emitted WebAssembly SIMD kernels (simd.ts): f32x4 for f32, f64x2 for f64, with
+   * their plain loops as the fallback where wasm SIMD is missing. The compiler's default (compile.ts);
+   * false here, the emitter's own default, writes plain code only.
+   */
   readonly simd?: boolean;
 }
 
@@ -101,7 +105,7 @@ function headerComment(cx: Context, options: EmitOptions): string {
     `Parameters: ${counts} = ${ir.paramCount}, in one ${cx.P}, layer by layer:`,
     "W (units x inputs, row-major: W[j][i] at weightOffset + j*inputs + i), then b.",
     "",
-    `Code shape (--unroll=${options.unroll}${options.simd === true ? ", --simd" : ""}):`,
+    `Code shape (--unroll=${options.unroll}):`,
     ...describePlan(cx.plan).map((l) => `  ${l}`),
   ]);
 }

@@ -26,8 +26,9 @@ export interface LayerPlan {
   /** A hidden layer whose activation derivative needs z, so the layered code keeps z as well as a. */
   readonly keepsZ: boolean;
   /**
-   * --simd: forward, weight gradient and input delta run in the emitted WebAssembly SIMD kernels
-   * (simd.ts). Only for layers that would otherwise loop, and whose inputs fill whole vectors.
+   * SIMD (the default): forward, weight gradient and input delta run in the emitted WebAssembly SIMD
+   * kernels (simd.ts), with the loops as fallback. Only for layers that would otherwise loop, and
+   * whose inputs fill whole vectors.
    */
   readonly wasm: boolean;
   /** The dropout on this layer's input while training (rate > 0), or null. */
@@ -134,7 +135,7 @@ export function describePlan(plan: EmitPlan): string[] {
   const lines = plan.layers.map(
     (l) =>
       `${l.layer.name} ${l.layer.inputs}x${l.layer.units} (${l.macs} multiply-adds a row): ` +
-      (l.wasm ? "forward and backward in the WebAssembly SIMD kernels" : `forward ${l.forward}, backward ${l.backward}`),
+      (l.wasm ? "forward and backward in the WebAssembly SIMD kernels (register-blocked loops where wasm SIMD is missing)" : `forward ${l.forward}, backward ${l.backward}`),
   );
   lines.push(
     plan.strategy === "fused"

@@ -1,7 +1,10 @@
 /**
- * `--simd`: the layered module's big layers run in WebAssembly SIMD kernels that mlpc assembles
- * itself (wasm/kernels.ts) and embeds as bytes: the module still imports nothing, and needs only
- * a runtime with fixed-width WebAssembly SIMD (Node 16.4+, Chrome 91+, Firefox 89+, Safari 16.4+).
+ * SIMD (the default; `--no-simd` turns it off): the layered module's big layers run in WebAssembly
+ * SIMD kernels that mlpc assembles itself (wasm/kernels.ts) and embeds as bytes: the module still
+ * imports nothing. It validates the kernel bytes once at load (WebAssembly.validate); where the
+ * runtime lacks fixed-width wasm SIMD (or WebAssembly), the same module runs each kernel layer's
+ * plain register-blocked loops instead, on the same heap layout (a typed array then, not a
+ * WebAssembly.Memory). useSimd(false) forces that fallback, e.g. to test both paths in one process.
  *
  * Memory: one WebAssembly.Memory, the "heap", made when a batch is bigger than any before and
  * never grown (growing detaches the old ArrayBuffer, which slows every typed array in the process
@@ -115,10 +118,15 @@ export function simdRuntimeDeclarations(sx: SimdContext, arrays: readonly Scratc
       "  gemm(a: number, aP: number, aQ: number, m: number, c: number, p: number, q: number, k: number, accumulate: number): void;\n" +
       `  adam(p: number, g: number, m: number, v: number, n: number, ${ADAM_SCALARS.map((name) => `${name}: number`).join(", ")}): void;\n}`,
     "interface WasmApi {\n" +
+      "  validate(bytes: Uint8Array): boolean;\n" +
       "  readonly Module: new (bytes: Uint8Array) => object;\n" +
       "  readonly Instance: new (module: object, imports: { env: { memory: WasmMemory } }) => { readonly exports: unknown };\n" +
       "  readonly Memory: new (descriptor: { initial: number }) => WasmMemory;\n}",
     "",
+    "/** Whether this runtime can run the kernels: checked once, when the module loads. */",
+    "export const SIMD_SUPPORTED: boolean = detectSimd();",
+    "/** The kernels run while this is true; false: every kernel layer runs its plain loops (useSimd). */",
+    "let simd = SIMD_SUPPORTED;",
     "let kernelModule: object | null = null;",
     "let kernels!: WasmKernels;",
     `/** The heap: parameters at their params offsets, gradients at ${int(gradAt)} + offset,${usesAdamKernel(ir) ? ` Adam's m and v at ${int(mAt)} and ${int(vAt)} + offset,` : ""} then the batch. */`,
@@ -129,23 +137,57 @@ export function simdRuntimeDeclarations(sx: SimdContext, arrays: readonly Scratc
     ...arrays.map((s) => `/** ${s.layer}, rows x ${s.units}. */\nlet ${s.name} = new ${S}(0);`),
   ].join("\n");
 
+  const kernelBytes = printFunction({
+    name: "kernelBytes",
+    parameters: [],
+    returnType: "Uint8Array",
+    docs: ["KERNEL_HEX as bytes."],
+    body: (out) => {
+      out.line("const bytes = new Uint8Array(KERNEL_HEX.length / 2);");
+      out.line("for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(KERNEL_HEX.slice(2 * i, 2 * i + 2), 16);");
+      out.line("return bytes;");
+    },
+  });
+
+  const detect = printFunction({
+    name: "detectSimd",
+    parameters: [],
+    returnType: "boolean",
+    docs: ["Does this runtime accept the kernels (WebAssembly with fixed-width SIMD: Node 16.4+, Chrome 91+, Firefox 89+, Safari 16.4+)?"],
+    body: (out) => {
+      out.line("const api = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;");
+      out.line('if (api === undefined || typeof api.validate !== "function") return false;');
+      out.open("try").line("return api.validate(kernelBytes());").chain("catch").line("return false;").close();
+    },
+  });
+
+  const use = printFunction({
+    name: "useSimd",
+    exported: true,
+    parameters: [{ name: "enabled", type: "boolean" }],
+    returnType: "boolean",
+    docs: [
+      "Runs the kernel layers in WebAssembly SIMD (true, the default where SIMD_SUPPORTED) or in their plain",
+      "loops (false); returns whether the kernels now run. Both paths compute the same functions: f64 equal",
+      "to rounding (the sums run in another order), f32 to float32 precision. The next call makes a new heap.",
+    ],
+    body: (out) => {
+      out.line("simd = enabled && SIMD_SUPPORTED;");
+      out.line("capacity = 0;");
+      out.line("return simd;");
+    },
+  });
+
   const compileKernels = printFunction({
     name: "wasmApi",
     parameters: [],
-    returnType: "WasmApi",
-    docs: ["The WebAssembly API, with the kernels compiled on first use (synchronously: they are under the 4 KB browsers allow on the main thread)."],
+    returnType: "WasmApi | null",
+    docs: ["The WebAssembly API with the kernels compiled on first use (synchronously: they are under the 4 KB browsers allow on the main thread), or null if that fails."],
     body: (out) => {
       out.line("const api = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;");
-      out.line('if (api === undefined) throw new Error("this module was compiled with --simd and needs WebAssembly, which this runtime lacks: recompile without --simd");');
+      out.line("if (api === undefined) return null;");
       out.block("if (kernelModule === null)", () => {
-        out.line("const bytes = new Uint8Array(KERNEL_HEX.length / 2);");
-        out.line("for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(KERNEL_HEX.slice(2 * i, 2 * i + 2), 16);");
-        out.block("try", () => out.line("kernelModule = new api.Module(bytes);"));
-        out.block("catch (error)", () => {
-          out.line(
-            'throw new Error(`this module was compiled with --simd and this runtime cannot compile WebAssembly SIMD (Node 16.4+, Chrome 91+, Firefox 89+, Safari 16.4+): recompile without --simd (${String(error)})`);',
-          );
-        });
+        out.open("try").line("kernelModule = new api.Module(kernelBytes());").chain("catch").line("return null;").close();
       });
       out.line("return api;");
     },
@@ -156,16 +198,24 @@ export function simdRuntimeDeclarations(sx: SimdContext, arrays: readonly Scratc
     name: "ensureCapacity",
     parameters: [{ name: "rows", type: "number" }],
     returnType: "void",
-    docs: ["Makes a heap for `rows` rows when a batch is bigger than any before (a new Memory: never grown, never detached)."],
+    docs: [
+      "Makes a heap for `rows` rows when a batch is bigger than any before (a new Memory: never grown, never",
+      "detached; without SIMD a plain typed array of the same layout).",
+    ],
     body: (out) => {
       out.line("if (rows <= capacity) return;");
       out.line(`const elements = ${int(fixed)} + rows * ${int(perRow.reduce((s, n) => s + n, 0))} + ${int(perRow.length * ALIGN)};`);
+      out.line("const api = simd ? wasmApi() : null;");
+      out.open("if (api === null)");
+      out.line("simd = false;");
+      out.line(`heap = new ${S}(elements);`);
+      out.chain("else");
       out.line(`const pages = Math.ceil((elements * ${E}) / 65536);`);
       out.line("if (pages > 32768) throw new RangeError(`a batch of ${rows} rows needs ${pages} pages of WebAssembly memory; the kernels address at most 32768 (2 GiB): use smaller batches`);");
-      out.line("const api = wasmApi();");
       out.line("const memory = new api.Memory({ initial: pages });");
       out.line("kernels = new api.Instance(kernelModule as object, { env: { memory } }).exports as WasmKernels;");
       out.line(`heap = new ${S}(memory.buffer);`);
+      out.close();
       out.line("capacity = rows;");
       out.line(`let at = ${int(fixed)};`);
       const names = [{ name: STAGED_X, units: ir.inputSize }, ...arrays];
@@ -202,7 +252,7 @@ export function simdRuntimeDeclarations(sx: SimdContext, arrays: readonly Scratc
     },
   });
 
-  return [declarations, compileKernels, ensure, stageParams, stageInput];
+  return [declarations, kernelBytes, detect, use, compileKernels, ensure, stageParams, stageInput];
 }
 
 /** Contiguous params ranges of the wasm layers (consecutive layers merged). */
@@ -273,9 +323,10 @@ export function emitWasmBackwardBody(out: CodeLines, sx: SimdContext, p: LayerPl
 }
 
 /**
- * The body of adamRange/adamwRange with --simd, after its constants: the loop runs in the adam
- * kernel over heap copies of params, grad, m and v in [from, to), copied back afterwards. Null
- * for the other optimizers (their updates have no square root or division to speed up).
+ * The lines of adamRange/adamwRange with SIMD, after its constants and before its loop: the update
+ * runs in the adam kernel over heap copies of params, grad, m and v in [from, to), copied back
+ * afterwards, and returns; without SIMD the loop runs. Null for the other optimizers (their updates
+ * have no square root or division to speed up).
  */
 export function emitWasmAdamLoop(sx: SimdContext, decoupled: boolean, clip: boolean): string[] | null {
   if (!usesAdamKernel(sx.ir)) return null;
@@ -283,16 +334,20 @@ export function emitWasmAdamLoop(sx: SimdContext, decoupled: boolean, clip: bool
   const E = bytesOf(sx.lane);
   const region = (at: number): string => (at === 0 ? "from" : `${int(at)} + from`);
   return [
-    `// --simd: the update above runs in the adam kernel (${sx.lane}x${lanesOf(sx.lane)}) on copies in the heap, in the same order of operations.`,
+    `// The update above in the adam kernel (${sx.lane}x${lanesOf(sx.lane)}) on copies in the heap, in the same order of operations;`,
+    "// the loop after it is the fallback where WebAssembly SIMD is missing.",
     "ensureCapacity(1);",
-    "heap.set(params.subarray(from, to), from);",
-    `heap.set(grad.subarray(from, to), ${region(gradAt)});`,
-    `heap.set(m.subarray(from, to), ${region(mAt)});`,
-    `heap.set(v.subarray(from, to), ${region(vAt)});`,
-    `kernels.adam(from * ${E}, (${region(gradAt)}) * ${E}, (${region(mAt)}) * ${E}, (${region(vAt)}) * ${E}, to - from, ` +
+    "if (simd) {",
+    "  heap.set(params.subarray(from, to), from);",
+    `  heap.set(grad.subarray(from, to), ${region(gradAt)});`,
+    `  heap.set(m.subarray(from, to), ${region(mAt)});`,
+    `  heap.set(v.subarray(from, to), ${region(vAt)});`,
+    `  kernels.adam(from * ${E}, (${region(gradAt)}) * ${E}, (${region(mAt)}) * ${E}, (${region(vAt)}) * ${E}, to - from, ` +
       `beta1, 1 - beta1, beta2, 1 - beta2, eps, stepSize, rootScale, ${decoupled ? "decay" : "1"}, ${clip ? "clipScale" : "1"});`,
-    "params.set(heap.subarray(from, to), from);",
-    `m.set(heap.subarray(${region(mAt)}, ${int(mAt)} + to), from);`,
-    `v.set(heap.subarray(${region(vAt)}, ${int(vAt)} + to), from);`,
+    "  params.set(heap.subarray(from, to), from);",
+    `  m.set(heap.subarray(${region(mAt)}, ${int(mAt)} + to), from);`,
+    `  v.set(heap.subarray(${region(vAt)}, ${int(vAt)} + to), from);`,
+    "  return;",
+    "}",
   ];
 }

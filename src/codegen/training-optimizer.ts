@@ -127,7 +127,7 @@ function emitMomentumUpdate(opt: OptimizerOf<"momentum">): string {
   });
 }
 
-/** wasmLoop: with --simd, the lines that replace the loop (simd.ts: the adam kernel). */
+/** wasmLoop: with SIMD, the lines that run the update in the adam kernel before the loop, which is the fallback (simd.ts). */
 function emitAdamUpdate(opt: OptimizerOf<"adam"> | OptimizerOf<"adamw">, wasmLoop: readonly string[] | null): string {
   const decoupled = opt.kind === "adamw";
   const wNew = decoupled ? "params[p]! * decay" : "params[p]!";
@@ -160,10 +160,8 @@ function emitAdamUpdate(opt: OptimizerOf<"adam"> | OptimizerOf<"adamw">, wasmLoo
       out.line(`const eps = ${num(opt.eps)};`);
       out.line("const stepSize = lr / bc1;");
       out.line("const rootScale = 1 / Math.sqrt(bc2);");
-      if (wasmLoop !== null) {
-        out.append(wasmLoop);
-        return;
-      }
+      // With SIMD the update runs in the adam kernel and returns; the loop below is its fallback.
+      if (wasmLoop !== null) out.append(wasmLoop);
       out.block("for (let p = from; p < to; p++)", () => {
         out.line(`const g = ${gradExpr(opt)};`);
         out.line("const mp = beta1 * m[p]! + (1 - beta1) * g;");

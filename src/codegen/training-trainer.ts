@@ -84,6 +84,12 @@ export interface FitOptions {
   /** Validation rows [x, y]; takes precedence over validationSplit. */
   validationData?: readonly [Rows, Rows];
   callbacks?: FitCallbacks;
+  /**
+   * J and dJ/dparams (into state.grad) of each training batch in place of this module's own
+   * batchGradient: e.g. the batch's rows split over worker threads (mlpc train --threads) or Web
+   * Workers sharing a SharedArrayBuffer, each running this module's lossAndGradient on a slice.
+   */
+  gradient?: (state: TrainState, x: Float64Array, y: Float64Array, rows: number, seed: number) => number;
 }
 
 /** What evaluate returns. */

@@ -50,13 +50,14 @@ describe("mlpc compile", () => {
     expect(parsed.y[0]).toBeLessThan(1);
   });
 
-  it("--simd --dtype f32 -o net.js: the MNIST example runs in the WebAssembly kernels, close to the plain module", async () => {
+  it("--dtype f32 -o net.js: the MNIST example runs in the WebAssembly kernels by default, close to the --no-simd module", async () => {
     const mnist = join(root, "examples/mnist.mlp");
     const simd = join(tmp, "simd", "mnist.js");
     const plain = join(tmp, "simd", "mnist-plain.js");
-    expect((await runCli(["compile", mnist, "--simd", "--dtype", "f32", "-o", simd])).code).toBe(0);
-    expect((await runCli(["compile", mnist, "-o", plain])).code).toBe(0);
+    expect((await runCli(["compile", mnist, "--dtype", "f32", "-o", simd])).code).toBe(0);
+    expect((await runCli(["compile", mnist, "--no-simd", "-o", plain])).code).toBe(0);
     expect(readFileSync(simd, "utf8")).toContain("kernels.dense(");
+    expect(readFileSync(plain, "utf8")).not.toContain("kernels");
     const script = `import * as s from ${JSON.stringify(simd)}; import * as p from ${JSON.stringify(plain)};
       const x = Float64Array.from({ length: 3 * 784 }, (_, i) => ((i * 37) % 101) / 101);
       const a = s.forwardBatch(s.initParams(1), x, 3); const b = p.forwardBatch(Float64Array.from(s.initParams(1)), x, 3);

@@ -1,6 +1,7 @@
 /**
  * generated/ holds `mlpc compile` output for every example: the module (NAME.ts) and the IR as
- * text (NAME.ir.txt), plus mnist.simd.ts (`--simd --dtype f32`: the WebAssembly kernels). A stale
+ * text (NAME.ir.txt), plus mnist.f32.ts (`--dtype f32`: the f32x4 kernels) and mnist.plain.ts
+ * (`--no-simd`: plain TypeScript only). A stale
  * or missing file fails CI; `npm run accept` rewrites them.
  */
 import { readdirSync, readFileSync } from "node:fs";
@@ -25,11 +26,18 @@ describe("generated/", () => {
     });
   }
 
-  it("mnist.simd (mlpc compile --simd --dtype f32)", async () => {
+  it("mnist.f32 (mlpc compile --dtype f32)", async () => {
     const source = readFileSync(join(root, "examples/mnist.mlp"), "utf8");
-    const result = compile(source, { defaultName: "mnist", sourceName: "mnist.mlp", simd: true, dtype: "f32" });
+    const result = compile(source, { defaultName: "mnist", sourceName: "mnist.mlp", dtype: "f32" });
     expect(result.typescript).toContain("kernels.dense(");
-    await expectGolden(result.typescript, join(root, "generated", "mnist.simd.ts"));
+    await expectGolden(result.typescript, join(root, "generated", "mnist.f32.ts"));
+  });
+
+  it("mnist.plain (mlpc compile --no-simd)", async () => {
+    const source = readFileSync(join(root, "examples/mnist.mlp"), "utf8");
+    const result = compile(source, { defaultName: "mnist", sourceName: "mnist.mlp", simd: false });
+    expect(result.typescript).not.toContain("kernels");
+    await expectGolden(result.typescript, join(root, "generated", "mnist.plain.ts"));
   });
 
   it("compiling twice gives byte-identical output", () => {
@@ -38,7 +46,7 @@ describe("generated/", () => {
   });
 
   it("every file in generated/ belongs to an example", () => {
-    const expected = new Set([...files.flatMap((f) => [f.replace(/\.mlp$/, ".ts"), f.replace(/\.mlp$/, ".ir.txt")]), "mnist.simd.ts"]);
+    const expected = new Set([...files.flatMap((f) => [f.replace(/\.mlp$/, ".ts"), f.replace(/\.mlp$/, ".ir.txt")]), "mnist.f32.ts", "mnist.plain.ts", "torch"]);
     expect(readdirSync(join(root, "generated")).filter((f) => !f.startsWith(".")).sort()).toEqual([...expected].sort());
   });
 });

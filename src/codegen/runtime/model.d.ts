@@ -57,6 +57,7 @@ export interface FitOptions {
   validationSplit?: number;
   validationData?: readonly [Rows, Rows];
   callbacks?: import("./trainer.js").FitCallbacks;
+  gradient?: (state: TrainState, x: Float64Array, y: Float64Array, rows: number, seed: number) => number;
 }
 
 export declare const TRAINING_LAYERS: readonly {

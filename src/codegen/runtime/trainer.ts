@@ -114,6 +114,8 @@ interface FitRun {
   readonly valOut: Float64Array;
   readonly callbacks: FitCallbacks;
   readonly history: History;
+  /** J and state.grad of a batch: options.gradient, or this module's batchGradient. */
+  readonly gradient: (state: TrainState, x: Float64Array, y: Float64Array, rows: number, seed: number) => number;
 }
 
 /**
@@ -370,6 +372,7 @@ export class Trainer {
       valOut: new Float64Array(valRows * OUT),
       callbacks: options.callbacks ?? {},
       history: { epoch: [], history },
+      gradient: options.gradient ?? batchGradient,
     };
   }
 
@@ -401,7 +404,7 @@ export class Trainer {
       for (let k = 0; k < OUT; k++) yb[r * OUT + k] = y[i * OUT + k]!;
     }
     const state = this.state;
-    const loss = batchGradient(state, xb, yb, rows, run.seed);
+    const loss = run.gradient(state, xb, yb, rows, run.seed);
     // Checked before the update, so params stay those of the last good step.
     if (!Number.isFinite(loss)) throw new NonFiniteLossError(loss, this.epoch, this.batch, state.step, firstNonFiniteLayer(state.grad));
     const lr = learningRate(state.step);

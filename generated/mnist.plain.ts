@@ -12,12 +12,12 @@
  *   train batch=128 epochs=10 shuffle=true seed=42
  *   init he_normal
  *
- * Parameters: (784+1)*128 + (128+1)*10 = 101770, in one Float32Array, layer by layer:
+ * Parameters: (784+1)*128 + (128+1)*10 = 101770, in one Float64Array, layer by layer:
  * W (units x inputs, row-major: W[j][i] at weightOffset + j*inputs + i), then b.
  *
- * Code shape (--unroll=auto, --simd):
- *   dense_1 784x128 (100352 multiply-adds a row): forward and backward in the WebAssembly SIMD kernels
- *   dense_2 128x10 (1280 multiply-adds a row): forward and backward in the WebAssembly SIMD kernels
+ * Code shape (--unroll=auto):
+ *   dense_1 784x128 (100352 multiply-adds a row): forward loop, backward loop
+ *   dense_2 128x10 (1280 multiply-adds a row): forward loop, backward loop
  *   Layer by layer: one function per layer and pass; a batch's activations live in scratch arrays.
  */
 
@@ -27,7 +27,7 @@ export const spec = {
   inputSize: 784,
   outputSize: 10,
   paramCount: 101770,
-  dtype: "f32",
+  dtype: "f64",
   loss: "softmax_ce",
   task: "multiclass",
   layers: [
@@ -43,171 +43,25 @@ export const spec = {
   training: { batch: 128, epochs: 10, shuffle: true, seed: 42 },
 } as const;
 
-/**
- * The WebAssembly SIMD kernels (f32x4), 3137 bytes assembled by mlpc (src/codegen/wasm/kernels.ts).
- * Pointers are byte offsets into the heap; matrices are row-major; K is a multiple of 4.
- *
- *   dense(x, w, b, z, rows, K, N)   z[r][n] = b[n] + sum_k x[r][k] w[n][k]          (forward: z = x W^T + b)
- *   gemm(a, aP, aQ, m, c, P, Q, K, acc)  c[p][k] = (acc ? c[p][k] : 0) + sum_q a[p aP + q aQ] m[q][k]
- *     input delta:     da = dz W     (P = rows, Q = units, a = dz row-major)
- *     weight gradient: dW = dz^T x   (P = units, Q = rows, a = dz read down its columns)
- *   adam(p, g, m, v, n, beta1, 1 - beta1, beta2, 1 - beta2, eps, stepSize, rootScale, decay, gradScale)
- *     the Adam/AdamW update of n parameters, in adamRange's order of operations
- *
- * Each inner step loads whole f32x4 vectors and feeds every loaded value to several multiply-adds,
- * the same register blocking as the scalar loops, 4 lanes at a time.
- */
-const KERNEL_HEX =
-  "0061736d0100000001280360077f7f7f7f7f7f7f0060097f7f7f7f7f7f7f7f7f00600e7f7f7f7f7f7d7d7d7d7d7d7d7d" +
-  "7d00020f0103656e76066d656d6f72790200010304030001020717030564656e736500000467656d6d0001046164616d" +
-  "00020adc1703d70b020d7f0c7b200541046c2107200641046c21084100210902400340200941026a20044a0d01410021" +
-  "0a02400340200a41046a20064a0d012000200920076c6a210e200e20076a210f2001200a20076c6a2110201020076a21" +
-  "11201120076a2112201220076a211320142118201421192014211a2014211b2014211c2014211d2014211e2014211f02" +
-  "402007450d004100210b0340200e200b6afd0004002115200f200b6afd00040021162010200b6afd0004002117201820" +
-  "152017fde601fde4012118201c20162017fde601fde401211c2011200b6afd0004002117201920152017fde601fde401" +
-  "2119201d20162017fde601fde401211d2012200b6afd0004002117201a20152017fde601fde401211a201e20162017fd" +
-  "e601fde401211e2013200b6afd0004002117201b20152017fde601fde401211b201f20162017fde601fde401211f200b" +
-  "41106a210b200b2007480d000b0b2003200920086c6a200a41046c220d6a210c2002200d6a210d200c2018fd1f002018" +
-  "fd1f01922018fd1f022018fd1f039292200d2a020092380200200c2019fd1f002019fd1f01922019fd1f022019fd1f03" +
-  "9292200d2a020492380204200c201afd1f00201afd1f0192201afd1f02201afd1f039292200d2a020892380208200c20" +
-  "1bfd1f00201bfd1f0192201bfd1f02201bfd1f039292200d2a020c9238020c200c20086a210c200c201cfd1f00201cfd" +
-  "1f0192201cfd1f02201cfd1f039292200d2a020092380200200c201dfd1f00201dfd1f0192201dfd1f02201dfd1f0392" +
-  "92200d2a020492380204200c201efd1f00201efd1f0192201efd1f02201efd1f039292200d2a020892380208200c201f" +
-  "fd1f00201ffd1f0192201ffd1f02201ffd1f039292200d2a020c9238020c200a41046a210a0c000b0b02400340200a20" +
-  "064e0d012000200920076c6a210e200e20076a210f2001200a20076c6a2110201421182014211c02402007450d004100" +
-  "210b0340200e200b6afd0004002115200f200b6afd00040021162010200b6afd0004002117201820152017fde601fde4" +
-  "012118201c20162017fde601fde401211c200b41106a210b200b2007480d000b0b2003200920086c6a200a41046c220d" +
-  "6a210c2002200d6a210d200c2018fd1f002018fd1f01922018fd1f022018fd1f039292200d2a020092380200200c2008" +
-  "6a210c200c201cfd1f00201cfd1f0192201cfd1f02201cfd1f039292200d2a020092380200200a41016a210a0c000b0b" +
-  "200941026a21090c000b0b02400340200920044e0d014100210a02400340200a41046a20064a0d012000200920076c6a" +
-  "210e2001200a20076c6a2110201020076a2111201120076a2112201220076a211320142118201421192014211a201421" +
-  "1b02402007450d004100210b0340200e200b6afd00040021152010200b6afd0004002117201820152017fde601fde401" +
-  "21182011200b6afd0004002117201920152017fde601fde40121192012200b6afd0004002117201a20152017fde601fd" +
-  "e401211a2013200b6afd0004002117201b20152017fde601fde401211b200b41106a210b200b2007480d000b0b200320" +
-  "0920086c6a200a41046c220d6a210c2002200d6a210d200c2018fd1f002018fd1f01922018fd1f022018fd1f03929220" +
-  "0d2a020092380200200c2019fd1f002019fd1f01922019fd1f022019fd1f039292200d2a020492380204200c201afd1f" +
-  "00201afd1f0192201afd1f02201afd1f039292200d2a020892380208200c201bfd1f00201bfd1f0192201bfd1f02201b" +
-  "fd1f039292200d2a020c9238020c200a41046a210a0c000b0b02400340200a20064e0d012000200920076c6a210e2001" +
-  "200a20076c6a21102014211802402007450d004100210b0340200e200b6afd00040021152010200b6afd000400211720" +
-  "1820152017fde601fde4012118200b41106a210b200b2007480d000b0b2003200920086c6a200a41046c220d6a210c20" +
-  "02200d6a210d200c2018fd1f002018fd1f01922018fd1f022018fd1f039292200d2a020092380200200a41016a210a0c" +
-  "000b0b200941016a21090c000b0b0b8809020c7f0c7b200741046c2109200141046c210a200241046c210b200620096c" +
-  "210c4100210d02400340200d41c0006a20094a0d014100210e02400340200e41026a20054a0d012004200e20096c6a20" +
-  "0d6a2111201120096a21122011fd000400201520081b21192011fd000410201520081b211a2011fd000420201520081b" +
-  "211b2011fd000430201520081b211c2012fd000400201520081b211d2012fd000410201520081b211e2012fd00042020" +
-  "1520081b211f2012fd000430201520081b21202000200e200a6c6a21132013200a6a21142003200d6a210f200f200c6a" +
-  "211002402006450d0003402013fd09020021162014fd0902002117200ffd0004002118201920162018fde601fde40121" +
-  "19201d20172018fde601fde401211d200ffd0004102118201a20162018fde601fde401211a201e20172018fde601fde4" +
-  "01211e200ffd0004202118201b20162018fde601fde401211b201f20172018fde601fde401211f200ffd000430211820" +
-  "1c20162018fde601fde401211c202020172018fde601fde40121202013200b6a21132014200b6a2114200f20096a210f" +
-  "200f2010470d000b0b20112019fd0b04002011201afd0b04102011201bfd0b04202011201cfd0b04302012201dfd0b04" +
-  "002012201efd0b04102012201ffd0b042020122020fd0b0430200e41026a210e0c000b0b02400340200e20054e0d0120" +
-  "04200e20096c6a200d6a21112011fd000400201520081b21192011fd000410201520081b211a2011fd00042020152008" +
-  "1b211b2011fd000430201520081b211c2000200e200a6c6a21132003200d6a210f200f200c6a211002402006450d0003" +
-  "402013fd0902002116200ffd0004002118201920162018fde601fde4012119200ffd0004102118201a20162018fde601" +
-  "fde401211a200ffd0004202118201b20162018fde601fde401211b200ffd0004302118201c20162018fde601fde40121" +
-  "1c2013200b6a2113200f20096a210f200f2010470d000b0b20112019fd0b04002011201afd0b04102011201bfd0b0420" +
-  "2011201cfd0b0430200e41016a210e0c000b0b200d41c0006a210d0c000b0b02400340200d20094e0d014100210e0240" +
-  "0340200e41026a20054a0d012004200e20096c6a200d6a2111201120096a21122011fd000400201520081b21192012fd" +
-  "000400201520081b211d2000200e200a6c6a21132013200a6a21142003200d6a210f200f200c6a211002402006450d00" +
-  "03402013fd09020021162014fd0902002117200ffd0004002118201920162018fde601fde4012119201d20172018fde6" +
-  "01fde401211d2013200b6a21132014200b6a2114200f20096a210f200f2010470d000b0b20112019fd0b04002012201d" +
-  "fd0b0400200e41026a210e0c000b0b02400340200e20054e0d012004200e20096c6a200d6a21112011fd000400201520" +
-  "081b21192000200e200a6c6a21132003200d6a210f200f200c6a211002402006450d0003402013fd0902002116200ffd" +
-  "0004002118201920162018fde601fde40121192013200b6a2113200f20096a210f200f2010470d000b0b20112019fd0b" +
-  "0400200e41016a210e0c000b0b200d41106a210d0c000b0b0bf60203037f0c7b037d2005fd1321112006fd1321122007" +
-  "fd1321132008fd1321142009fd132115200afd132116200bfd132117200cfd132118200dfd132119200441046c211020" +
-  "04417c7141046c210f4100210e02400340200e200f4e0d012001200e6afd0004002019fde601211a2002200e6a201120" +
-  "02200e6afd000400fde6012012201afde601fde401221bfd0b04002003200e6a20132003200e6afd000400fde6012014" +
-  "201afde601201afde601fde401221cfd0b04002000200e6a2000200e6afd0004002018fde6012016201bfde601201cfd" +
-  "e3012017fde6012015fde401fde701fde501fd0b0400200e41106a210e0c000b0b02400340200e20104e0d012001200e" +
-  "6a2a0200200d94211d2002200e6a20052002200e6a2a0200942006201d9492221e3802002003200e6a20072003200e6a" +
-  "2a0200942008201d94201d9492221f3802002000200e6a2000200e6a2a0200200c94200a201e94201f91200b94200992" +
-  "9593380200200e41046a210e0c000b0b0b";
-
-/** The part of the WebAssembly JavaScript API the module uses (declared here: the module needs no lib types). */
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-}
-interface WasmKernels {
-  dense(x: number, w: number, b: number, z: number, rows: number, k: number, n: number): void;
-  gemm(a: number, aP: number, aQ: number, m: number, c: number, p: number, q: number, k: number, accumulate: number): void;
-  adam(p: number, g: number, m: number, v: number, n: number, beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number, eps: number, stepSize: number, rootScale: number, decay: number, gradScale: number): void;
-}
-interface WasmApi {
-  readonly Module: new (bytes: Uint8Array) => object;
-  readonly Instance: new (module: object, imports: { env: { memory: WasmMemory } }) => { readonly exports: unknown };
-  readonly Memory: new (descriptor: { initial: number }) => WasmMemory;
-}
-
-let kernelModule: object | null = null;
-let kernels!: WasmKernels;
-/** The heap: parameters at their params offsets, gradients at 101772 + offset, Adam's m and v at 203544 and 305316 + offset, then the batch. */
-let heap = new Float32Array(0);
-/** Rows the heap's scratch arrays can hold; a bigger batch makes a new heap (never grows one). */
+/** Rows the scratch arrays below can hold; grown (never shrunk) by ensureCapacity. */
 let capacity = 0;
-/** x, staged for the kernels, rows x 784. */
-let scratchX = new Float32Array(0);
 /** dense_1, rows x 128. */
-let scratchA1 = new Float32Array(0);
+let scratchA1 = new Float64Array(0);
 /** dense_1, rows x 128. */
-let scratchDz1 = new Float32Array(0);
+let scratchDz1 = new Float64Array(0);
 /** dense_2, rows x 10. */
-let scratchZ2 = new Float32Array(0);
+let scratchZ2 = new Float64Array(0);
 /** dense_2, rows x 10. */
-let scratchDz2 = new Float32Array(0);
+let scratchDz2 = new Float64Array(0);
 
-/** The WebAssembly API, with the kernels compiled on first use (synchronously: they are under the 4 KB browsers allow on the main thread). */
-function wasmApi(): WasmApi {
-  const api = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
-  if (api === undefined) throw new Error("this module was compiled with --simd and needs WebAssembly, which this runtime lacks: recompile without --simd");
-  if (kernelModule === null) {
-    const bytes = new Uint8Array(KERNEL_HEX.length / 2);
-    for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(KERNEL_HEX.slice(2 * i, 2 * i + 2), 16);
-    try {
-      kernelModule = new api.Module(bytes);
-    }
-    catch (error) {
-      throw new Error(`this module was compiled with --simd and this runtime cannot compile WebAssembly SIMD (Node 16.4+, Chrome 91+, Firefox 89+, Safari 16.4+): recompile without --simd (${String(error)})`);
-    }
-  }
-  return api;
-}
-
-/** Makes a heap for `rows` rows when a batch is bigger than any before (a new Memory: never grown, never detached). */
+/** Grows the scratch arrays to `rows` rows: training allocates only when a batch is bigger than any before. */
 function ensureCapacity(rows: number): void {
   if (rows <= capacity) return;
-  const elements = 407088 + rows * 1060 + 20;
-  const pages = Math.ceil((elements * 4) / 65536);
-  if (pages > 32768) throw new RangeError(`a batch of ${rows} rows needs ${pages} pages of WebAssembly memory; the kernels address at most 32768 (2 GiB): use smaller batches`);
-  const api = wasmApi();
-  const memory = new api.Memory({ initial: pages });
-  kernels = new api.Instance(kernelModule as object, { env: { memory } }).exports as WasmKernels;
-  heap = new Float32Array(memory.buffer);
   capacity = rows;
-  let at = 407088;
-  scratchX = heap.subarray(at, at + rows * 784);
-  at = Math.ceil((at + rows * 784) / 4) * 4;
-  scratchA1 = heap.subarray(at, at + rows * 128);
-  at = Math.ceil((at + rows * 128) / 4) * 4;
-  scratchDz1 = heap.subarray(at, at + rows * 128);
-  at = Math.ceil((at + rows * 128) / 4) * 4;
-  scratchZ2 = heap.subarray(at, at + rows * 10);
-  at = Math.ceil((at + rows * 10) / 4) * 4;
-  scratchDz2 = heap.subarray(at, at + rows * 10);
-  at = Math.ceil((at + rows * 10) / 4) * 4;
-}
-
-/** Copies the wasm layers' parameters into the heap, where the kernels read them (the caller's array stays theirs). */
-function stageParams(params: Float32Array): void {
-  heap.set(params.subarray(0, 101770), 0);
-}
-
-/** Copies rows [from, from + rows) of x into scratchX. */
-function stageInput(x: ArrayLike<number>, from: number, rows: number): void {
-  const start = from * 784, n = rows * 784;
-  if (x instanceof Float64Array || x instanceof Float32Array) scratchX.set(x.subarray(start, start + n));
-  else for (let i = 0; i < n; i++) scratchX[i] = x[start + i]!;
+  scratchA1 = new Float64Array(rows * 128);
+  scratchDz1 = new Float64Array(rows * 128);
+  scratchZ2 = new Float64Array(rows * 10);
+  scratchDz2 = new Float64Array(rows * 10);
 }
 
 /**
@@ -216,15 +70,62 @@ function stageInput(x: ArrayLike<number>, from: number, rows: number): void {
  *   Forward:  z1_j = b1_j + sum_i W1[j][i] x_i;  a1_j = max(0, z1_j)
  *   Backward: da/dz = z > 0 ? 1 : 0 (0 at z = 0);  dz1_j = da1_j * da/dz
  *             dW1[j][i] += dz1_j x_i;  db1_j += dz1_j
- * Forward pass over rows, WebAssembly SIMD kernels; writes a.
+ * Forward pass over rows, register-blocked loops; writes a.
  */
-function forwardDense1(input: Float32Array, rows: number, a: Float32Array): void {
-  // z = input W1^T + b1, in the dense kernel.
-  kernels.dense(input.byteOffset, 0, 401408, a.byteOffset, rows, 784, 128);
-  // a = relu(z), in place.
-  for (let i = 0, n = rows * 128; i < n; i++) {
-    const s = a[i]!;
-    a[i] = s > 0 ? s : 0;
+function forwardDense1(params: Float64Array, input: ArrayLike<number>, rows: number, a: Float64Array): void {
+  let r = 0;
+  // 4 rows x 4 units at a time: each loaded weight and input feeds 4 multiply-adds.
+  for (; r + 4 <= rows; r += 4) {
+    const in0 = r * 784, in1 = in0 + 784, in2 = in1 + 784, in3 = in2 + 784;
+    const out0 = r * 128, out1 = out0 + 128, out2 = out1 + 128, out3 = out2 + 128;
+    for (let j = 0; j < 128; j += 4) {
+      const w0 = j * 784, w1 = w0 + 784, w2 = w1 + 784, w3 = w2 + 784;
+      const b0 = params[100352 + j]!, b1 = params[100353 + j]!, b2 = params[100354 + j]!, b3 = params[100355 + j]!;
+      let s00 = b0, s01 = b1, s02 = b2, s03 = b3;
+      let s10 = b0, s11 = b1, s12 = b2, s13 = b3;
+      let s20 = b0, s21 = b1, s22 = b2, s23 = b3;
+      let s30 = b0, s31 = b1, s32 = b2, s33 = b3;
+      for (let i = 0; i < 784; i++) {
+        const x0 = input[in0 + i]!, x1 = input[in1 + i]!, x2 = input[in2 + i]!, x3 = input[in3 + i]!;
+        const v0 = params[w0 + i]!, v1 = params[w1 + i]!, v2 = params[w2 + i]!, v3 = params[w3 + i]!;
+        s00 += v0 * x0; s01 += v1 * x0; s02 += v2 * x0; s03 += v3 * x0;
+        s10 += v0 * x1; s11 += v1 * x1; s12 += v2 * x1; s13 += v3 * x1;
+        s20 += v0 * x2; s21 += v1 * x2; s22 += v2 * x2; s23 += v3 * x2;
+        s30 += v0 * x3; s31 += v1 * x3; s32 += v2 * x3; s33 += v3 * x3;
+      }
+      a[out0 + j] = s00 > 0 ? s00 : 0;
+      a[out0 + j + 1] = s01 > 0 ? s01 : 0;
+      a[out0 + j + 2] = s02 > 0 ? s02 : 0;
+      a[out0 + j + 3] = s03 > 0 ? s03 : 0;
+      a[out1 + j] = s10 > 0 ? s10 : 0;
+      a[out1 + j + 1] = s11 > 0 ? s11 : 0;
+      a[out1 + j + 2] = s12 > 0 ? s12 : 0;
+      a[out1 + j + 3] = s13 > 0 ? s13 : 0;
+      a[out2 + j] = s20 > 0 ? s20 : 0;
+      a[out2 + j + 1] = s21 > 0 ? s21 : 0;
+      a[out2 + j + 2] = s22 > 0 ? s22 : 0;
+      a[out2 + j + 3] = s23 > 0 ? s23 : 0;
+      a[out3 + j] = s30 > 0 ? s30 : 0;
+      a[out3 + j + 1] = s31 > 0 ? s31 : 0;
+      a[out3 + j + 2] = s32 > 0 ? s32 : 0;
+      a[out3 + j + 3] = s33 > 0 ? s33 : 0;
+    }
+  }
+  // The last rows (fewer than 4), 4 units at a time.
+  for (; r < rows; r++) {
+    const in0 = r * 784, out0 = r * 128;
+    for (let j = 0; j < 128; j += 4) {
+      const w0 = j * 784, w1 = w0 + 784, w2 = w1 + 784, w3 = w2 + 784;
+      let s0 = params[100352 + j]!, s1 = params[100353 + j]!, s2 = params[100354 + j]!, s3 = params[100355 + j]!;
+      for (let i = 0; i < 784; i++) {
+        const x = input[in0 + i]!;
+        s0 += params[w0 + i]! * x; s1 += params[w1 + i]! * x; s2 += params[w2 + i]! * x; s3 += params[w3 + i]! * x;
+      }
+      a[out0 + j] = s0 > 0 ? s0 : 0;
+      a[out0 + j + 1] = s1 > 0 ? s1 : 0;
+      a[out0 + j + 2] = s2 > 0 ? s2 : 0;
+      a[out0 + j + 3] = s3 > 0 ? s3 : 0;
+    }
   }
 }
 
@@ -234,15 +135,86 @@ function forwardDense1(input: Float32Array, rows: number, a: Float32Array): void
  *   Forward:  z2_j = b2_j + sum_i W2[j][i] a1_i;  a2_j = e^(z2_j - m) / sum_c e^(z2_c - m), m = max_c z2_c (with the loss)
  *   Backward: dz2_j = (p_j - y_j) scaled, from softmax_ce (below): the softmax derivative is fused into the loss
  *             dW2[j][i] += dz2_j a1_i;  db2_j += dz2_j;  da1_i = sum_j W2[j][i] dz2_j
- * Forward pass over rows, WebAssembly SIMD kernels; writes the logits z.
+ * Forward pass over rows, register-blocked loops; writes the logits z.
  */
-function forwardDense2(input: Float32Array, rows: number, z: Float32Array): void {
-  // z = input W2^T + b2, in the dense kernel.
-  kernels.dense(input.byteOffset, 401920, 407040, z.byteOffset, rows, 128, 10);
+function forwardDense2(params: Float64Array, input: Float64Array, rows: number, z: Float64Array): void {
+  let r = 0;
+  // 4 rows x 4 units at a time: each loaded weight and input feeds 4 multiply-adds.
+  for (; r + 4 <= rows; r += 4) {
+    const in0 = r * 128, in1 = in0 + 128, in2 = in1 + 128, in3 = in2 + 128;
+    const out0 = r * 10, out1 = out0 + 10, out2 = out1 + 10, out3 = out2 + 10;
+    for (let j = 0; j < 8; j += 4) {
+      const w0 = 100480 + j * 128, w1 = w0 + 128, w2 = w1 + 128, w3 = w2 + 128;
+      const b0 = params[101760 + j]!, b1 = params[101761 + j]!, b2 = params[101762 + j]!, b3 = params[101763 + j]!;
+      let s00 = b0, s01 = b1, s02 = b2, s03 = b3;
+      let s10 = b0, s11 = b1, s12 = b2, s13 = b3;
+      let s20 = b0, s21 = b1, s22 = b2, s23 = b3;
+      let s30 = b0, s31 = b1, s32 = b2, s33 = b3;
+      for (let i = 0; i < 128; i++) {
+        const x0 = input[in0 + i]!, x1 = input[in1 + i]!, x2 = input[in2 + i]!, x3 = input[in3 + i]!;
+        const v0 = params[w0 + i]!, v1 = params[w1 + i]!, v2 = params[w2 + i]!, v3 = params[w3 + i]!;
+        s00 += v0 * x0; s01 += v1 * x0; s02 += v2 * x0; s03 += v3 * x0;
+        s10 += v0 * x1; s11 += v1 * x1; s12 += v2 * x1; s13 += v3 * x1;
+        s20 += v0 * x2; s21 += v1 * x2; s22 += v2 * x2; s23 += v3 * x2;
+        s30 += v0 * x3; s31 += v1 * x3; s32 += v2 * x3; s33 += v3 * x3;
+      }
+      z[out0 + j] = s00;
+      z[out0 + j + 1] = s01;
+      z[out0 + j + 2] = s02;
+      z[out0 + j + 3] = s03;
+      z[out1 + j] = s10;
+      z[out1 + j + 1] = s11;
+      z[out1 + j + 2] = s12;
+      z[out1 + j + 3] = s13;
+      z[out2 + j] = s20;
+      z[out2 + j + 1] = s21;
+      z[out2 + j + 2] = s22;
+      z[out2 + j + 3] = s23;
+      z[out3 + j] = s30;
+      z[out3 + j + 1] = s31;
+      z[out3 + j + 2] = s32;
+      z[out3 + j + 3] = s33;
+    }
+    for (let j = 8; j < 10; j++) {
+      const w0 = 100480 + j * 128;
+      const b = params[101760 + j]!;
+      let s0 = b, s1 = b, s2 = b, s3 = b;
+      for (let i = 0; i < 128; i++) {
+        const v = params[w0 + i]!;
+        s0 += v * input[in0 + i]!; s1 += v * input[in1 + i]!; s2 += v * input[in2 + i]!; s3 += v * input[in3 + i]!;
+      }
+      z[out0 + j] = s0;
+      z[out1 + j] = s1;
+      z[out2 + j] = s2;
+      z[out3 + j] = s3;
+    }
+  }
+  // The last rows (fewer than 4), 4 units at a time.
+  for (; r < rows; r++) {
+    const in0 = r * 128, out0 = r * 10;
+    for (let j = 0; j < 8; j += 4) {
+      const w0 = 100480 + j * 128, w1 = w0 + 128, w2 = w1 + 128, w3 = w2 + 128;
+      let s0 = params[101760 + j]!, s1 = params[101761 + j]!, s2 = params[101762 + j]!, s3 = params[101763 + j]!;
+      for (let i = 0; i < 128; i++) {
+        const x = input[in0 + i]!;
+        s0 += params[w0 + i]! * x; s1 += params[w1 + i]! * x; s2 += params[w2 + i]! * x; s3 += params[w3 + i]! * x;
+      }
+      z[out0 + j] = s0;
+      z[out0 + j + 1] = s1;
+      z[out0 + j + 2] = s2;
+      z[out0 + j + 3] = s3;
+    }
+    for (let j = 8; j < 10; j++) {
+      const w0 = 100480 + j * 128;
+      let s = params[101760 + j]!;
+      for (let i = 0; i < 128; i++) s += params[w0 + i]! * input[in0 + i]!;
+      z[out0 + j] = s;
+    }
+  }
 }
 
 /** The output activation (softmax) of the logits z, rows x 10. */
-function outputActivation(z: Float32Array, rows: number, out: Float64Array): void {
+function outputActivation(z: Float64Array, rows: number, out: Float64Array): void {
   for (let r = 0; r < rows; r++) {
     const o = r * 10;
     let max = z[o]!;
@@ -263,7 +235,7 @@ function outputActivation(z: Float32Array, rows: number, out: Float64Array): voi
  * At the logits (softmax and loss fused): dJ/dz_j = (p_j sum_k y_k - y_j) / rows = (p_j - y_j) / rows for one-hot y.
  * Returns the batch's mean data loss; writes dJ/dz into dz.
  */
-function lossAtLogits(z: Float32Array, y: ArrayLike<number>, rows: number, dz: Float32Array): number {
+function lossAtLogits(z: Float64Array, y: ArrayLike<number>, rows: number, dz: Float64Array): number {
   const lossScale = 1 / rows;
   const gradScale = lossScale;
   let loss = 0;
@@ -286,36 +258,136 @@ function lossAtLogits(z: Float32Array, y: ArrayLike<number>, rows: number, dz: F
 }
 
 /**
- * Backward through dense_2 (128 -> 10), WebAssembly SIMD kernels:
+ * Backward through dense_2 (128 -> 10), register-blocked loops:
  * dz holds dJ/dz2 (rows x 10); writes dW2 and db2 into grad, and dJ/dz1 = (sum_j W[j][i] dz[r][j]) * f'(z1) into dzPrev.
  */
-function backwardDense2(grad: Float32Array, input: Float32Array, dz: Float32Array, rows: number, dzPrev: Float32Array): void {
-  // dW2 = dz^T input (units x inputs), in the gemm kernel, then copied into grad.
-  kernels.gemm(dz.byteOffset, 1, 10, input.byteOffset, 809008, 10, rows, 128, 0);
-  grad.set(heap.subarray(202252, 203532), 100480);
-  // db2[j] = sum over rows of dz[r][j].
+function backwardDense2(params: Float64Array, grad: Float64Array, input: Float64Array, dz: Float64Array, rows: number, dzPrev: Float64Array): void {
+  // dW[j][i] = sum over rows of dz[r][j] in[r][i]: 4 units x 4 inputs of sums, rows streamed.
+  for (let i = 0; i < 128; i += 4) {
+    for (let j = 0; j < 8; j += 4) {
+      let g00 = 0, g01 = 0, g02 = 0, g03 = 0;
+      let g10 = 0, g11 = 0, g12 = 0, g13 = 0;
+      let g20 = 0, g21 = 0, g22 = 0, g23 = 0;
+      let g30 = 0, g31 = 0, g32 = 0, g33 = 0;
+      for (let r = 0; r < rows; r++) {
+        const d = r * 10 + j, n = r * 128 + i;
+        const d0 = dz[d]!, d1 = dz[d + 1]!, d2 = dz[d + 2]!, d3 = dz[d + 3]!;
+        const x0 = input[n]!, x1 = input[n + 1]!, x2 = input[n + 2]!, x3 = input[n + 3]!;
+        g00 += d0 * x0; g01 += d0 * x1; g02 += d0 * x2; g03 += d0 * x3;
+        g10 += d1 * x0; g11 += d1 * x1; g12 += d1 * x2; g13 += d1 * x3;
+        g20 += d2 * x0; g21 += d2 * x1; g22 += d2 * x2; g23 += d2 * x3;
+        g30 += d3 * x0; g31 += d3 * x1; g32 += d3 * x2; g33 += d3 * x3;
+      }
+      const w = 100480 + j * 128 + i;
+      grad[w] = g00; grad[w + 1] = g01; grad[w + 2] = g02; grad[w + 3] = g03;
+      grad[w + 128] = g10; grad[w + 129] = g11; grad[w + 130] = g12; grad[w + 131] = g13;
+      grad[w + 256] = g20; grad[w + 257] = g21; grad[w + 258] = g22; grad[w + 259] = g23;
+      grad[w + 384] = g30; grad[w + 385] = g31; grad[w + 386] = g32; grad[w + 387] = g33;
+    }
+  }
+  for (let j = 0; j < 8; j += 4) {
+  }
+  for (let j = 8; j < 10; j++) {
+    for (let i = 0; i < 128; i++) {
+      let g = 0;
+      for (let r = 0; r < rows; r++) g += dz[r * 10 + j]! * input[r * 128 + i]!;
+      grad[100480 + j * 128 + i] = g;
+    }
+  }
+  // db[j] = sum over rows of dz[r][j].
   for (let j = 0; j < 10; j++) {
     let g = 0;
     for (let r = 0; r < rows; r++) g += dz[r * 10 + j]!;
     grad[101760 + j] = g;
   }
-  // dz1 = (dz W2) * f'(z1): the sums in the gemm kernel, the derivative here.
-  kernels.gemm(dz.byteOffset, 10, 1, 401920, dzPrev.byteOffset, rows, 10, 128, 0);
-  for (let i = 0, n = rows * 128; i < n; i++) {
-    const s = dzPrev[i]!;
-    dzPrev[i] = input[i]! > 0 ? s : 0;
+  {
+    // dz1[r][i] = f'(z1[r][i]) sum_j W[j][i] dz[r][j]: 4 rows x 4 inputs of sums, units streamed.
+    let r = 0;
+    for (; r + 4 <= rows; r += 4) {
+      const d0 = r * 10, d1 = d0 + 10, d2 = d1 + 10, d3 = d2 + 10;
+      const n0 = r * 128, n1 = n0 + 128, n2 = n1 + 128, n3 = n2 + 128;
+      for (let i = 0; i < 128; i += 4) {
+        let s00 = 0, s01 = 0, s02 = 0, s03 = 0;
+        let s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+        let s20 = 0, s21 = 0, s22 = 0, s23 = 0;
+        let s30 = 0, s31 = 0, s32 = 0, s33 = 0;
+        for (let j = 0; j < 10; j++) {
+          const w = 100480 + j * 128 + i;
+          const v0 = params[w]!, v1 = params[w + 1]!, v2 = params[w + 2]!, v3 = params[w + 3]!;
+          const e0 = dz[d0 + j]!, e1 = dz[d1 + j]!, e2 = dz[d2 + j]!, e3 = dz[d3 + j]!;
+          s00 += v0 * e0; s01 += v1 * e0; s02 += v2 * e0; s03 += v3 * e0;
+          s10 += v0 * e1; s11 += v1 * e1; s12 += v2 * e1; s13 += v3 * e1;
+          s20 += v0 * e2; s21 += v1 * e2; s22 += v2 * e2; s23 += v3 * e2;
+          s30 += v0 * e3; s31 += v1 * e3; s32 += v2 * e3; s33 += v3 * e3;
+        }
+        dzPrev[n0 + i] = input[n0 + i]! > 0 ? s00 : 0;
+        dzPrev[n0 + i + 1] = input[n0 + i + 1]! > 0 ? s01 : 0;
+        dzPrev[n0 + i + 2] = input[n0 + i + 2]! > 0 ? s02 : 0;
+        dzPrev[n0 + i + 3] = input[n0 + i + 3]! > 0 ? s03 : 0;
+        dzPrev[n1 + i] = input[n1 + i]! > 0 ? s10 : 0;
+        dzPrev[n1 + i + 1] = input[n1 + i + 1]! > 0 ? s11 : 0;
+        dzPrev[n1 + i + 2] = input[n1 + i + 2]! > 0 ? s12 : 0;
+        dzPrev[n1 + i + 3] = input[n1 + i + 3]! > 0 ? s13 : 0;
+        dzPrev[n2 + i] = input[n2 + i]! > 0 ? s20 : 0;
+        dzPrev[n2 + i + 1] = input[n2 + i + 1]! > 0 ? s21 : 0;
+        dzPrev[n2 + i + 2] = input[n2 + i + 2]! > 0 ? s22 : 0;
+        dzPrev[n2 + i + 3] = input[n2 + i + 3]! > 0 ? s23 : 0;
+        dzPrev[n3 + i] = input[n3 + i]! > 0 ? s30 : 0;
+        dzPrev[n3 + i + 1] = input[n3 + i + 1]! > 0 ? s31 : 0;
+        dzPrev[n3 + i + 2] = input[n3 + i + 2]! > 0 ? s32 : 0;
+        dzPrev[n3 + i + 3] = input[n3 + i + 3]! > 0 ? s33 : 0;
+      }
+    }
+    // The last rows (fewer than 4), 4 inputs at a time.
+    for (; r < rows; r++) {
+      const d0 = r * 10, n0 = r * 128;
+      for (let i = 0; i < 128; i += 4) {
+        let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        for (let j = 0; j < 10; j++) {
+          const w = 100480 + j * 128 + i;
+          const e = dz[d0 + j]!;
+          s0 += params[w]! * e; s1 += params[w + 1]! * e; s2 += params[w + 2]! * e; s3 += params[w + 3]! * e;
+        }
+        dzPrev[n0 + i] = input[n0 + i]! > 0 ? s0 : 0;
+        dzPrev[n0 + i + 1] = input[n0 + i + 1]! > 0 ? s1 : 0;
+        dzPrev[n0 + i + 2] = input[n0 + i + 2]! > 0 ? s2 : 0;
+        dzPrev[n0 + i + 3] = input[n0 + i + 3]! > 0 ? s3 : 0;
+      }
+    }
   }
 }
 
 /**
- * Backward through dense_1 (784 -> 128), WebAssembly SIMD kernels:
+ * Backward through dense_1 (784 -> 128), register-blocked loops:
  * dz holds dJ/dz1 (rows x 128); writes dW1 and db1 into grad.
  */
-function backwardDense1(grad: Float32Array, input: Float32Array, dz: Float32Array, rows: number): void {
-  // dW1 = dz^T input (units x inputs), in the gemm kernel, then copied into grad.
-  kernels.gemm(dz.byteOffset, 1, 128, input.byteOffset, 407088, 128, rows, 784, 0);
-  grad.set(heap.subarray(101772, 202124), 0);
-  // db1[j] = sum over rows of dz[r][j].
+function backwardDense1(grad: Float64Array, input: ArrayLike<number>, dz: Float64Array, rows: number): void {
+  // dW[j][i] = sum over rows of dz[r][j] in[r][i]: 4 units x 4 inputs of sums, rows streamed.
+  for (let i = 0; i < 784; i += 4) {
+    for (let j = 0; j < 128; j += 4) {
+      let g00 = 0, g01 = 0, g02 = 0, g03 = 0;
+      let g10 = 0, g11 = 0, g12 = 0, g13 = 0;
+      let g20 = 0, g21 = 0, g22 = 0, g23 = 0;
+      let g30 = 0, g31 = 0, g32 = 0, g33 = 0;
+      for (let r = 0; r < rows; r++) {
+        const d = r * 128 + j, n = r * 784 + i;
+        const d0 = dz[d]!, d1 = dz[d + 1]!, d2 = dz[d + 2]!, d3 = dz[d + 3]!;
+        const x0 = input[n]!, x1 = input[n + 1]!, x2 = input[n + 2]!, x3 = input[n + 3]!;
+        g00 += d0 * x0; g01 += d0 * x1; g02 += d0 * x2; g03 += d0 * x3;
+        g10 += d1 * x0; g11 += d1 * x1; g12 += d1 * x2; g13 += d1 * x3;
+        g20 += d2 * x0; g21 += d2 * x1; g22 += d2 * x2; g23 += d2 * x3;
+        g30 += d3 * x0; g31 += d3 * x1; g32 += d3 * x2; g33 += d3 * x3;
+      }
+      const w = j * 784 + i;
+      grad[w] = g00; grad[w + 1] = g01; grad[w + 2] = g02; grad[w + 3] = g03;
+      grad[w + 784] = g10; grad[w + 785] = g11; grad[w + 786] = g12; grad[w + 787] = g13;
+      grad[w + 1568] = g20; grad[w + 1569] = g21; grad[w + 1570] = g22; grad[w + 1571] = g23;
+      grad[w + 2352] = g30; grad[w + 2353] = g31; grad[w + 2354] = g32; grad[w + 2355] = g33;
+    }
+  }
+  for (let j = 0; j < 128; j += 4) {
+  }
+  // db[j] = sum over rows of dz[r][j].
   for (let j = 0; j < 128; j++) {
     let g = 0;
     for (let r = 0; r < rows; r++) g += dz[r * 128 + j]!;
@@ -327,26 +399,21 @@ function backwardDense1(grad: Float32Array, input: Float32Array, dz: Float32Arra
  * One sample: x holds 784 inputs; returns the 10 outputs after the last activation
  * (probabilities). Allocation-free when `out` is given.
  */
-export function forward(params: Float32Array, x: ArrayLike<number>, out?: Float64Array): Float64Array {
+export function forward(params: Float64Array, x: ArrayLike<number>, out?: Float64Array): Float64Array {
   const result = out ?? new Float64Array(10);
   forwardBatch(params, x, 1, result);
   return result;
 }
 
 /** Many samples: x is rows x 784 (row-major); writes rows x 10 outputs into `out` and returns it. */
-export function forwardBatch(params: Float32Array, x: ArrayLike<number>, rows: number, out: Float64Array = new Float64Array(rows * 10)): Float64Array {
+export function forwardBatch(params: Float64Array, x: ArrayLike<number>, rows: number, out: Float64Array = new Float64Array(rows * 10)): Float64Array {
   if (params.length !== 101770) throw new RangeError(`expected 101770 parameters, got ${params.length}`);
   if (!Number.isInteger(rows) || rows < 1) throw new RangeError(`rows must be a positive integer, got ${rows}`);
   if (x.length < rows * 784) throw new RangeError(`x holds ${x.length} numbers, expected rows * 784 = ${rows * 784}`);
-  ensureCapacity(Math.min(rows, 1024));
-  stageParams(params);
-  for (let from = 0; from < rows; from += 1024) {
-    const n = Math.min(1024, rows - from);
-    stageInput(x, from, n);
-    forwardDense1(scratchX, n, scratchA1);
-    forwardDense2(scratchA1, n, scratchZ2);
-    outputActivation(scratchZ2, n, out.subarray(from * 10, (from + n) * 10));
-  }
+  ensureCapacity(rows);
+  forwardDense1(params, x, rows, scratchA1);
+  forwardDense2(params, scratchA1, rows, scratchZ2);
+  outputActivation(scratchZ2, rows, out);
   return out;
 }
 
@@ -355,20 +422,18 @@ export function forwardBatch(params: Float32Array, x: ArrayLike<number>, rows: n
  * x is rows x 784, y is rows x 10 (row-major, one-hot rows).
  * Overwrites `grad` (the parameter layout) with dJ/dparams. Allocates nothing once warm.
  */
-export function lossAndGradient(params: Float32Array, x: ArrayLike<number>, y: ArrayLike<number>, rows: number, grad: Float32Array): number {
+export function lossAndGradient(params: Float64Array, x: ArrayLike<number>, y: ArrayLike<number>, rows: number, grad: Float64Array): number {
   if (params.length !== 101770) throw new RangeError(`expected 101770 parameters, got ${params.length}`);
   if (!Number.isInteger(rows) || rows < 1) throw new RangeError(`rows must be a positive integer, got ${rows}`);
   if (x.length < rows * 784) throw new RangeError(`x holds ${x.length} numbers, expected rows * 784 = ${rows * 784}`);
   if (y.length < rows * 10) throw new RangeError(`y holds ${y.length} numbers, expected rows * 10 = ${rows * 10}`);
   if (grad.length !== 101770) throw new RangeError(`expected a gradient of 101770, got ${grad.length}`);
   ensureCapacity(rows);
-  stageParams(params);
-  stageInput(x, 0, rows);
-  forwardDense1(scratchX, rows, scratchA1);
-  forwardDense2(scratchA1, rows, scratchZ2);
+  forwardDense1(params, x, rows, scratchA1);
+  forwardDense2(params, scratchA1, rows, scratchZ2);
   const loss = lossAtLogits(scratchZ2, y, rows, scratchDz2);
-  backwardDense2(grad, scratchA1, scratchDz2, rows, scratchDz1);
-  backwardDense1(grad, scratchX, scratchDz1, rows);
+  backwardDense2(params, grad, scratchA1, scratchDz2, rows, scratchDz1);
+  backwardDense1(grad, x, scratchDz1, rows);
   return loss;
 }
 
@@ -376,19 +441,18 @@ export function lossAndGradient(params: Float32Array, x: ArrayLike<number>, y: A
  * J on rows as lossAndGradient computes it (data loss, the same sums bit for bit), forward only:
  * no gradient. Writes the rows x 10 outputs (as forwardBatch) into out.
  */
-export function lossOf(params: Float32Array, x: Float64Array, y: Float64Array, rows: number, out: Float64Array): number {
+export function lossOf(params: Float64Array, x: Float64Array, y: Float64Array, rows: number, out: Float64Array): number {
   if (params.length !== 101770) throw new RangeError(`expected 101770 parameters, got ${params.length}`);
   if (!Number.isInteger(rows) || rows < 1) throw new RangeError(`rows must be a positive integer, got ${rows}`);
   if (x.length < rows * 784) throw new RangeError(`x holds ${x.length} numbers, expected rows * 784 = ${rows * 784}`);
   const lossScale = 1 / rows;
   let loss = 0;
-  ensureCapacity(Math.min(rows, 1024));
-  stageParams(params);
-  for (let from = 0; from < rows; from += 1024) {
-    const chunk = Math.min(1024, rows - from);
-    stageInput(x, from, chunk);
-    forwardDense1(scratchX, chunk, scratchA1);
-    forwardDense2(scratchA1, chunk, scratchZ2);
+  ensureCapacity(Math.min(rows, 256));
+  for (let from = 0; from < rows; from += 256) {
+    const chunk = Math.min(256, rows - from);
+    const xChunk = x.subarray(from * 784, (from + chunk) * 784);
+    forwardDense1(params, xChunk, chunk, scratchA1);
+    forwardDense2(params, scratchA1, chunk, scratchZ2);
     outputActivation(scratchZ2, chunk, out.subarray(from * 10, (from + chunk) * 10));
     for (let r = 0; r < chunk; r++) {
       const o = r * 10;
@@ -562,7 +626,7 @@ function shuffledOrder(order: Uint32Array, n: number, seed: number | null, epoch
 }
 
 /** params[from..to) ~ N(0, std^2): std * z, z standard normal (not truncated, as PyTorch). */
-function fillNormal(params: Float32Array, from: number, to: number, std: number, random: SeededRandom): void {
+function fillNormal(params: Float64Array, from: number, to: number, std: number, random: SeededRandom): void {
   for (let p = from; p < to; p++) params[p] = std * random.normal();
 }
 
@@ -572,8 +636,8 @@ function fillNormal(params: Float32Array, from: number, to: number, std: number,
  * He for relu/leaky_relu/gelu/swish, Xavier/Glorot for sigmoid/tanh/linear/softmax, unless the
  * program says `init ...`. Same seed, same bits, on any machine.
  */
-export function initParams(seed: number = 42): Float32Array {
-  const params = new Float32Array(101770); // zero-filled: the biases start at 0
+export function initParams(seed: number = 42): Float64Array {
+  const params = new Float64Array(101770); // zero-filled: the biases start at 0
   const random = new SeededRandom(seed, 0);
   // dense_1 (784 -> 128, relu): he_normal: W ~ N(0, sigma^2), sigma = sqrt(2 / fan_in), fan_in = 784
   fillNormal(params, 0, 100352, Math.sqrt(2 / 784), random);
@@ -604,13 +668,13 @@ export function learningRate(step: number): number {
 /** Everything one training run changes, for adam. Arrays have the parameter layout. */
 export interface TrainState {
   /** The parameters, updated in place by applyUpdate. */
-  readonly params: Float32Array;
+  readonly params: Float64Array;
   /** dJ/dparams of the last batch, as lossAndGradient wrote it (before clipping). */
-  readonly grad: Float32Array;
+  readonly grad: Float64Array;
   /** Adam's first moment: m = beta1 * m + (1 - beta1) * g. */
-  readonly m: Float32Array;
+  readonly m: Float64Array;
   /** Adam's second moment: v = beta2 * v + (1 - beta2) * g^2. */
-  readonly v: Float32Array;
+  readonly v: Float64Array;
   /** Updates applied so far: t in the formulas (0 before the first update). */
   step: number;
 }
@@ -619,13 +683,13 @@ export interface TrainState {
  * A fresh training state around `params` (kept, not copied: training updates it in place).
  * Optimizer buffers start at 0 and step at 0.
  */
-export function createTrainState(params: Float32Array): TrainState {
+export function createTrainState(params: Float64Array): TrainState {
   if (params.length !== 101770) throw new Error(`expected 101770 parameters, got ${params.length}`);
-  return { params, grad: new Float32Array(101770), m: new Float32Array(101770), v: new Float32Array(101770), step: 0 };
+  return { params, grad: new Float64Array(101770), m: new Float64Array(101770), v: new Float64Array(101770), step: 0 };
 }
 
 /** The optimizer buffers by name (what a checkpoint must save besides params and step). */
-function optimizerBuffers(state: TrainState): Record<string, Float32Array> {
+function optimizerBuffers(state: TrainState): Record<string, Float64Array> {
   return { m: state.m, v: state.v };
 }
 
@@ -649,16 +713,14 @@ function adamRange(state: TrainState, from: number, to: number, lr: number, bc1:
   const eps = 1e-8;
   const stepSize = lr / bc1;
   const rootScale = 1 / Math.sqrt(bc2);
-  // --simd: the update above runs in the adam kernel (f32x4) on copies in the heap, in the same order of operations.
-  ensureCapacity(1);
-  heap.set(params.subarray(from, to), from);
-  heap.set(grad.subarray(from, to), 101772 + from);
-  heap.set(m.subarray(from, to), 203544 + from);
-  heap.set(v.subarray(from, to), 305316 + from);
-  kernels.adam(from * 4, (101772 + from) * 4, (203544 + from) * 4, (305316 + from) * 4, to - from, beta1, 1 - beta1, beta2, 1 - beta2, eps, stepSize, rootScale, 1, 1);
-  params.set(heap.subarray(from, to), from);
-  m.set(heap.subarray(203544 + from, 203544 + to), from);
-  v.set(heap.subarray(305316 + from, 305316 + to), from);
+  for (let p = from; p < to; p++) {
+    const g = grad[p]!;
+    const mp = beta1 * m[p]! + (1 - beta1) * g;
+    const vp = beta2 * v[p]! + (1 - beta2) * g * g;
+    m[p] = mp;
+    v[p] = vp;
+    params[p] = params[p]! - (stepSize * mp) / (Math.sqrt(vp) * rootScale + eps);
+  }
 }
 
 /**
@@ -700,9 +762,9 @@ function batchGradient(state: TrainState, x: Float64Array, y: Float64Array, rows
 // Training: the Trainer (Keras-like fit / predict / evaluate, checkpoints)
 // -------------------------------------------------------------------------------------------------
 
-/** The parameter storage (Float32Array, --dtype f32): the type and constructor the Trainer uses. */
-type ParamArray = Float32Array;
-const ParamArray: Float32ArrayConstructor = Float32Array;
+/** The parameter storage (Float64Array): the type and constructor the Trainer uses. */
+type ParamArray = Float64Array;
+const ParamArray: Float64ArrayConstructor = Float64Array;
 
 /** Each layer's shape and parameter ranges [from, to) (checkpoints, diagnostics). */
 const TRAINING_LAYERS: readonly { readonly name: string; readonly inputs: number; readonly units: number; readonly activation: string; readonly weights: readonly [number, number]; readonly biases: readonly [number, number] }[] = [
@@ -747,6 +809,12 @@ export interface FitOptions {
   /** Validation rows [x, y]; takes precedence over validationSplit. */
   validationData?: readonly [Rows, Rows];
   callbacks?: FitCallbacks;
+  /**
+   * J and dJ/dparams (into state.grad) of each training batch in place of this module's own
+   * batchGradient: e.g. the batch's rows split over worker threads (mlpc train --threads) or Web
+   * Workers sharing a SharedArrayBuffer, each running this module's lossAndGradient on a slice.
+   */
+  gradient?: (state: TrainState, x: Float64Array, y: Float64Array, rows: number, seed: number) => number;
 }
 
 /** What evaluate returns. */
@@ -1068,6 +1136,8 @@ interface FitRun {
   readonly valOut: Float64Array;
   readonly callbacks: FitCallbacks;
   readonly history: History;
+  /** J and state.grad of a batch: options.gradient, or this module's batchGradient. */
+  readonly gradient: (state: TrainState, x: Float64Array, y: Float64Array, rows: number, seed: number) => number;
 }
 
 /**
@@ -1324,6 +1394,7 @@ export class Trainer {
       valOut: new Float64Array(valRows * OUT),
       callbacks: options.callbacks ?? {},
       history: { epoch: [], history },
+      gradient: options.gradient ?? batchGradient,
     };
   }
 
@@ -1355,7 +1426,7 @@ export class Trainer {
       for (let k = 0; k < OUT; k++) yb[r * OUT + k] = y[i * OUT + k]!;
     }
     const state = this.state;
-    const loss = batchGradient(state, xb, yb, rows, run.seed);
+    const loss = run.gradient(state, xb, yb, rows, run.seed);
     // Checked before the update, so params stay those of the last good step.
     if (!Number.isFinite(loss)) throw new NonFiniteLossError(loss, this.epoch, this.batch, state.step, firstNonFiniteLayer(state.grad));
     const lr = learningRate(state.step);

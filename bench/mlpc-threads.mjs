@@ -1,0 +1,40 @@
+// mlpc's generated module trained data-parallel over worker threads (src/parallel, the engine of
+// `mlpc train --threads`): per batch, the engine's gradient over `threads` slices, then applyUpdate.
+import { availableParallelism } from "node:os";
+import { pathToFileURL } from "node:url";
+
+const ENGINE = new URL("../dist/parallel/index.js", import.meta.url);
+
+export async function setup(w, data, initial, { file, dtype, threads = availableParallelism() }) {
+  const url = pathToFileURL(file).href;
+  const m = await import(url);
+  const { DataParallelGradient } = await import(ENGINE.href);
+  const [inputs] = w.sizes;
+  const outputs = w.sizes[w.sizes.length - 1];
+  const params = dtype === "f32" ? Float32Array.from(initial) : Float64Array.from(initial);
+  const state = m.createTrainState(params);
+  const batch = w.batch;
+  const engine = await DataParallelGradient.start({ moduleUrl: url, module: m, threads, inputSize: inputs, outputSize: outputs, paramCount: params.length, maxRows: batch, dtype });
+  const xs = [];
+  const ys = [];
+  for (let b = 0; b * batch < data.rows; b++) {
+    xs.push(data.x.subarray(b * batch * inputs, (b + 1) * batch * inputs));
+    ys.push(data.y.subarray(b * batch * outputs, (b + 1) * batch * outputs));
+  }
+  let loss = NaN;
+  return {
+    batch,
+    epoch: (rows) => {
+      const n = rows / batch;
+      for (let b = 0; b < n; b++) {
+        loss = engine.gradient(state, xs[b], ys[b], batch);
+        m.applyUpdate(state);
+      }
+    },
+    params: () => Float64Array.from(state.params),
+    lastLoss: () => loss,
+    memory: null,
+    notes: [`${threads} threads`],
+    close: () => engine.close(),
+  };
+}

@@ -1,0 +1,73 @@
+// The limit: this machine's WebAssembly SIMD multiply-add throughput, f32x4 and f64x2, on one core.
+// A loop of 8 independent accumulators, acc_k = acc_k + x_(k mod 4) * b (wasm SIMD has no fused
+// multiply-add: a mul and an add a lane, 2 FLOPs), so the adds' latency never limits it; 13 vector
+// registers, so nothing spills. Then each kernel of bench/wasm-kernels.mjs (784 -> 128, the W4
+// layer) as a share of that peak.
+//   npm run build && node bench/simd-peak.mjs [--json]
+import { fileURLToPath } from "node:url";
+import { DEFAULT_TILES } from "../dist/codegen/wasm/kernels.js";
+import { encodeModule, Fn, I32, memarg, Simd, simd, V128 } from "../dist/codegen/wasm/encode.js";
+import { cases, gflops } from "./wasm-kernels.mjs";
+
+const ACCUMULATORS = 8;
+const SOURCES = 4;
+
+function peakModule(lane) {
+  const ops = lane === "f32" ? { splat: Simd.f32x4Splat, add: Simd.f32x4Add, mul: Simd.f32x4Mul } : { splat: Simd.f64x2Splat, add: Simd.f64x2Add, mul: Simd.f64x2Mul };
+  const fn = new Fn(1); // (iterations: i32)
+  const acc = Array.from({ length: ACCUMULATORS }, () => fn.local(V128));
+  const src = Array.from({ length: SOURCES }, () => fn.local(V128));
+  const b = fn.local(V128);
+  const constant = (value) => (lane === "f32" ? [0x43, ...new Uint8Array(Float32Array.of(value).buffer)] : [0x44, ...new Uint8Array(Float64Array.of(value).buffer)]);
+  for (const [k, l] of src.entries()) fn.emit(...constant(1e-3 * (k + 1)), ...simd(ops.splat)).set(l);
+  fn.emit(...constant(0.999), ...simd(ops.splat)).set(b);
+  for (const l of acc) fn.emit(...constant(0), ...simd(ops.splat)).set(l);
+  fn.doWhile(
+    () => {
+      for (const [k, l] of acc.entries()) fn.get(l).get(src[k % SOURCES]).get(b).emit(...simd(ops.mul), ...simd(ops.add)).set(l);
+    },
+    () => fn.addConst(0, -1).get(0),
+  );
+  // Keep the result alive: the sum of the accumulators to address 0.
+  fn.i32(0).get(acc[0]);
+  for (const l of acc.slice(1)) fn.get(l).emit(...simd(ops.add));
+  fn.emit(...simd(Simd.v128Store, ...memarg(4, 0)));
+  return encodeModule({ memory: { module: "env", field: "memory", minPages: 1 }, functions: [{ name: "peak", params: [I32], body: fn }] });
+}
+
+/** GFLOP/s of the multiply-add loop: the best of 7 timings of ~50 ms each, after a warm-up. */
+export function peakGflops(lane) {
+  const memory = new WebAssembly.Memory({ initial: 1 });
+  const { peak } = new WebAssembly.Instance(new WebAssembly.Module(peakModule(lane)), { env: { memory } }).exports;
+  const lanes = lane === "f32" ? 4 : 2;
+  let n = 1 << 16;
+  for (;;) {
+    const t0 = performance.now();
+    peak(n);
+    if (performance.now() - t0 > 50) break;
+    n *= 2;
+  }
+  const rates = [];
+  for (let t = 0; t < 7; t++) {
+    const t0 = performance.now();
+    peak(n);
+    rates.push((n * ACCUMULATORS * lanes * 2) / ((performance.now() - t0) * 1e6));
+  }
+  // The best of the timings: a peak, and on a shared machine the slower ones ran next to other work.
+  return Math.max(...rates);
+}
+
+export function measureLimits() {
+  const peak = { f32: peakGflops("f32"), f64: peakGflops("f64") };
+  const kernels = cases.map((c) => ({ name: c.name.replace(/\s+/g, " "), f32: gflops("f32", DEFAULT_TILES, c), f64: gflops("f64", DEFAULT_TILES, c) }));
+  return { peak, kernels };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const limits = measureLimits();
+  if (process.argv.includes("--json")) process.stdout.write(`${JSON.stringify(limits)}\n`);
+  else {
+    console.log(`peak multiply-add: f32x4 ${limits.peak.f32.toFixed(1)} GFLOP/s, f64x2 ${limits.peak.f64.toFixed(1)} GFLOP/s (one core)`);
+    for (const k of limits.kernels) console.log(`${k.name.padEnd(28)} f32 ${k.f32.toFixed(1).padStart(5)} (${((100 * k.f32) / limits.peak.f32).toFixed(0)} %)  f64 ${k.f64.toFixed(1).padStart(5)} (${((100 * k.f64) / limits.peak.f64).toFixed(0)} %)`);
+  }
+}

@@ -1,0 +1,1780 @@
+/**
+ * mnist: a multi-layer perceptron compiled by mlpc 0.1.0 from mnist.mlp.
+ * Generated code: do not edit; change the program and recompile. No imports, no globals.
+ *
+ * The program (canonical form):
+ *   model mnist
+ *   input 784 -> dense 128 relu -> dense 10 softmax
+ *   loss softmax_ce
+ *   optimizer adam lr=0.001 beta1=0.9 beta2=0.999 eps=1e-8
+ *   schedule warmup=0 decay=step step_size=2000 gamma=0.5
+ *   regularize l1=0 l2=0
+ *   train batch=128 epochs=10 shuffle=true seed=42
+ *   init he_normal
+ *
+ * Parameters: (784+1)*128 + (128+1)*10 = 101770, in one Float32Array, layer by layer:
+ * W (units x inputs, row-major: W[j][i] at weightOffset + j*inputs + i), then b.
+ *
+ * Code shape (--unroll=auto):
+ *   dense_1 784x128 (100352 multiply-adds a row): forward and backward in the WebAssembly SIMD kernels (register-blocked loops where wasm SIMD is missing)
+ *   dense_2 128x10 (1280 multiply-adds a row): forward and backward in the WebAssembly SIMD kernels (register-blocked loops where wasm SIMD is missing)
+ *   Layer by layer: one function per layer and pass; a batch's activations live in scratch arrays.
+ */
+
+/** The program's facts: shapes, parameter offsets and settings. */
+export const spec = {
+  name: "mnist",
+  inputSize: 784,
+  outputSize: 10,
+  paramCount: 101770,
+  dtype: "f32",
+  loss: "softmax_ce",
+  task: "multiclass",
+  layers: [
+    { name: "dense_1", inputs: 784, units: 128, activation: "relu", init: "he_normal", weightOffset: 0, biasOffset: 100352, paramCount: 100480 },
+    { name: "dense_2", inputs: 128, units: 10, activation: "softmax", init: "he_normal", weightOffset: 100480, biasOffset: 101760, paramCount: 1290 },
+  ],
+  optimizer: { kind: "adam", lr: 0.001, beta1: 0.9, beta2: 0.999, eps: 1e-8, clip: null },
+  schedule: {
+    warmup: 0,
+    decay: { kind: "step", stepSize: 2000, gamma: 0.5 },
+  },
+  regularization: { l1: 0, l2: 0 },
+  training: { batch: 128, epochs: 10, shuffle: true, seed: 42 },
+} as const;
+
+/**
+ * The WebAssembly SIMD kernels (f32x4), 3137 bytes assembled by mlpc (src/codegen/wasm/kernels.ts).
+ * Pointers are byte offsets into the heap; matrices are row-major; K is a multiple of 4.
+ *
+ *   dense(x, w, b, z, rows, K, N)   z[r][n] = b[n] + sum_k x[r][k] w[n][k]          (forward: z = x W^T + b)
+ *   gemm(a, aP, aQ, m, c, P, Q, K, acc)  c[p][k] = (acc ? c[p][k] : 0) + sum_q a[p aP + q aQ] m[q][k]
+ *     input delta:     da = dz W     (P = rows, Q = units, a = dz row-major)
+ *     weight gradient: dW = dz^T x   (P = units, Q = rows, a = dz read down its columns)
+ *   adam(p, g, m, v, n, beta1, 1 - beta1, beta2, 1 - beta2, eps, stepSize, rootScale, decay, gradScale)
+ *     the Adam/AdamW update of n parameters, in adamRange's order of operations
+ *
+ * Each inner step loads whole f32x4 vectors and feeds every loaded value to several multiply-adds,
+ * the same register blocking as the scalar loops, 4 lanes at a time.
+ */
+const KERNEL_HEX =
+  "0061736d0100000001280360077f7f7f7f7f7f7f0060097f7f7f7f7f7f7f7f7f00600e7f7f7f7f7f7d7d7d7d7d7d7d7d" +
+  "7d00020f0103656e76066d656d6f72790200010304030001020717030564656e736500000467656d6d0001046164616d" +
+  "00020adc1703d70b020d7f0c7b200541046c2107200641046c21084100210902400340200941026a20044a0d01410021" +
+  "0a02400340200a41046a20064a0d012000200920076c6a210e200e20076a210f2001200a20076c6a2110201020076a21" +
+  "11201120076a2112201220076a211320142118201421192014211a2014211b2014211c2014211d2014211e2014211f02" +
+  "402007450d004100210b0340200e200b6afd0004002115200f200b6afd00040021162010200b6afd0004002117201820" +
+  "152017fde601fde4012118201c20162017fde601fde401211c2011200b6afd0004002117201920152017fde601fde401" +
+  "2119201d20162017fde601fde401211d2012200b6afd0004002117201a20152017fde601fde401211a201e20162017fd" +
+  "e601fde401211e2013200b6afd0004002117201b20152017fde601fde401211b201f20162017fde601fde401211f200b" +
+  "41106a210b200b2007480d000b0b2003200920086c6a200a41046c220d6a210c2002200d6a210d200c2018fd1f002018" +
+  "fd1f01922018fd1f022018fd1f039292200d2a020092380200200c2019fd1f002019fd1f01922019fd1f022019fd1f03" +
+  "9292200d2a020492380204200c201afd1f00201afd1f0192201afd1f02201afd1f039292200d2a020892380208200c20" +
+  "1bfd1f00201bfd1f0192201bfd1f02201bfd1f039292200d2a020c9238020c200c20086a210c200c201cfd1f00201cfd" +
+  "1f0192201cfd1f02201cfd1f039292200d2a020092380200200c201dfd1f00201dfd1f0192201dfd1f02201dfd1f0392" +
+  "92200d2a020492380204200c201efd1f00201efd1f0192201efd1f02201efd1f039292200d2a020892380208200c201f" +
+  "fd1f00201ffd1f0192201ffd1f02201ffd1f039292200d2a020c9238020c200a41046a210a0c000b0b02400340200a20" +
+  "064e0d012000200920076c6a210e200e20076a210f2001200a20076c6a2110201421182014211c02402007450d004100" +
+  "210b0340200e200b6afd0004002115200f200b6afd00040021162010200b6afd0004002117201820152017fde601fde4" +
+  "012118201c20162017fde601fde401211c200b41106a210b200b2007480d000b0b2003200920086c6a200a41046c220d" +
+  "6a210c2002200d6a210d200c2018fd1f002018fd1f01922018fd1f022018fd1f039292200d2a020092380200200c2008" +
+  "6a210c200c201cfd1f00201cfd1f0192201cfd1f02201cfd1f039292200d2a020092380200200a41016a210a0c000b0b" +
+  "200941026a21090c000b0b02400340200920044e0d014100210a02400340200a41046a20064a0d012000200920076c6a" +
+  "210e2001200a20076c6a2110201020076a2111201120076a2112201220076a211320142118201421192014211a201421" +
+  "1b02402007450d004100210b0340200e200b6afd00040021152010200b6afd0004002117201820152017fde601fde401" +
+  "21182011200b6afd0004002117201920152017fde601fde40121192012200b6afd0004002117201a20152017fde601fd" +
+  "e401211a2013200b6afd0004002117201b20152017fde601fde401211b200b41106a210b200b2007480d000b0b200320" +
+  "0920086c6a200a41046c220d6a210c2002200d6a210d200c2018fd1f002018fd1f01922018fd1f022018fd1f03929220" +
+  "0d2a020092380200200c2019fd1f002019fd1f01922019fd1f022019fd1f039292200d2a020492380204200c201afd1f" +
+  "00201afd1f0192201afd1f02201afd1f039292200d2a020892380208200c201bfd1f00201bfd1f0192201bfd1f02201b" +
+  "fd1f039292200d2a020c9238020c200a41046a210a0c000b0b02400340200a20064e0d012000200920076c6a210e2001" +
+  "200a20076c6a21102014211802402007450d004100210b0340200e200b6afd00040021152010200b6afd000400211720" +
+  "1820152017fde601fde4012118200b41106a210b200b2007480d000b0b2003200920086c6a200a41046c220d6a210c20" +
+  "02200d6a210d200c2018fd1f002018fd1f01922018fd1f022018fd1f039292200d2a020092380200200a41016a210a0c" +
+  "000b0b200941016a21090c000b0b0b8809020c7f0c7b200741046c2109200141046c210a200241046c210b200620096c" +
+  "210c4100210d02400340200d41c0006a20094a0d014100210e02400340200e41026a20054a0d012004200e20096c6a20" +
+  "0d6a2111201120096a21122011fd000400201520081b21192011fd000410201520081b211a2011fd000420201520081b" +
+  "211b2011fd000430201520081b211c2012fd000400201520081b211d2012fd000410201520081b211e2012fd00042020" +
+  "1520081b211f2012fd000430201520081b21202000200e200a6c6a21132013200a6a21142003200d6a210f200f200c6a" +
+  "211002402006450d0003402013fd09020021162014fd0902002117200ffd0004002118201920162018fde601fde40121" +
+  "19201d20172018fde601fde401211d200ffd0004102118201a20162018fde601fde401211a201e20172018fde601fde4" +
+  "01211e200ffd0004202118201b20162018fde601fde401211b201f20172018fde601fde401211f200ffd000430211820" +
+  "1c20162018fde601fde401211c202020172018fde601fde40121202013200b6a21132014200b6a2114200f20096a210f" +
+  "200f2010470d000b0b20112019fd0b04002011201afd0b04102011201bfd0b04202011201cfd0b04302012201dfd0b04" +
+  "002012201efd0b04102012201ffd0b042020122020fd0b0430200e41026a210e0c000b0b02400340200e20054e0d0120" +
+  "04200e20096c6a200d6a21112011fd000400201520081b21192011fd000410201520081b211a2011fd00042020152008" +
+  "1b211b2011fd000430201520081b211c2000200e200a6c6a21132003200d6a210f200f200c6a211002402006450d0003" +
+  "402013fd0902002116200ffd0004002118201920162018fde601fde4012119200ffd0004102118201a20162018fde601" +
+  "fde401211a200ffd0004202118201b20162018fde601fde401211b200ffd0004302118201c20162018fde601fde40121" +
+  "1c2013200b6a2113200f20096a210f200f2010470d000b0b20112019fd0b04002011201afd0b04102011201bfd0b0420" +
+  "2011201cfd0b0430200e41016a210e0c000b0b200d41c0006a210d0c000b0b02400340200d20094e0d014100210e0240" +
+  "0340200e41026a20054a0d012004200e20096c6a200d6a2111201120096a21122011fd000400201520081b21192012fd" +
+  "000400201520081b211d2000200e200a6c6a21132013200a6a21142003200d6a210f200f200c6a211002402006450d00" +
+  "03402013fd09020021162014fd0902002117200ffd0004002118201920162018fde601fde4012119201d20172018fde6" +
+  "01fde401211d2013200b6a21132014200b6a2114200f20096a210f200f2010470d000b0b20112019fd0b04002012201d" +
+  "fd0b0400200e41026a210e0c000b0b02400340200e20054e0d012004200e20096c6a200d6a21112011fd000400201520" +
+  "081b21192000200e200a6c6a21132003200d6a210f200f200c6a211002402006450d0003402013fd0902002116200ffd" +
+  "0004002118201920162018fde601fde40121192013200b6a2113200f20096a210f200f2010470d000b0b20112019fd0b" +
+  "0400200e41016a210e0c000b0b200d41106a210d0c000b0b0bf60203037f0c7b037d2005fd1321112006fd1321122007" +
+  "fd1321132008fd1321142009fd132115200afd132116200bfd132117200cfd132118200dfd132119200441046c211020" +
+  "04417c7141046c210f4100210e02400340200e200f4e0d012001200e6afd0004002019fde601211a2002200e6a201120" +
+  "02200e6afd000400fde6012012201afde601fde401221bfd0b04002003200e6a20132003200e6afd000400fde6012014" +
+  "201afde601201afde601fde401221cfd0b04002000200e6a2000200e6afd0004002018fde6012016201bfde601201cfd" +
+  "e3012017fde6012015fde401fde701fde501fd0b0400200e41106a210e0c000b0b02400340200e20104e0d012001200e" +
+  "6a2a0200200d94211d2002200e6a20052002200e6a2a0200942006201d9492221e3802002003200e6a20072003200e6a" +
+  "2a0200942008201d94201d9492221f3802002000200e6a2000200e6a2a0200200c94200a201e94201f91200b94200992" +
+  "9593380200200e41046a210e0c000b0b0b";
+
+/** The part of the WebAssembly JavaScript API the module uses (declared here: the module needs no lib types). */
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+}
+interface WasmKernels {
+  dense(x: number, w: number, b: number, z: number, rows: number, k: number, n: number): void;
+  gemm(a: number, aP: number, aQ: number, m: number, c: number, p: number, q: number, k: number, accumulate: number): void;
+  adam(p: number, g: number, m: number, v: number, n: number, beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number, eps: number, stepSize: number, rootScale: number, decay: number, gradScale: number): void;
+}
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  readonly Module: new (bytes: Uint8Array) => object;
+  readonly Instance: new (module: object, imports: { env: { memory: WasmMemory } }) => { readonly exports: unknown };
+  readonly Memory: new (descriptor: { initial: number }) => WasmMemory;
+}
+
+/** Whether this runtime can run the kernels: checked once, when the module loads. */
+export const SIMD_SUPPORTED: boolean = detectSimd();
+/** The kernels run while this is true; false: every kernel layer runs its plain loops (useSimd). */
+let simd = SIMD_SUPPORTED;
+let kernelModule: object | null = null;
+let kernels!: WasmKernels;
+/** The heap: parameters at their params offsets, gradients at 101772 + offset, Adam's m and v at 203544 and 305316 + offset, then the batch. */
+let heap = new Float32Array(0);
+/** Rows the heap's scratch arrays can hold; a bigger batch makes a new heap (never grows one). */
+let capacity = 0;
+/** x, staged for the kernels, rows x 784. */
+let scratchX = new Float32Array(0);
+/** dense_1, rows x 128. */
+let scratchA1 = new Float32Array(0);
+/** dense_1, rows x 128. */
+let scratchDz1 = new Float32Array(0);
+/** dense_2, rows x 10. */
+let scratchZ2 = new Float32Array(0);
+/** dense_2, rows x 10. */
+let scratchDz2 = new Float32Array(0);
+
+/** KERNEL_HEX as bytes. */
+function kernelBytes(): Uint8Array {
+  const bytes = new Uint8Array(KERNEL_HEX.length / 2);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(KERNEL_HEX.slice(2 * i, 2 * i + 2), 16);
+  return bytes;
+}
+
+/** Does this runtime accept the kernels (WebAssembly with fixed-width SIMD: Node 16.4+, Chrome 91+, Firefox 89+, Safari 16.4+)? */
+function detectSimd(): boolean {
+  const api = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+  if (api === undefined || typeof api.validate !== "function") return false;
+  try {
+    return api.validate(kernelBytes());
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Runs the kernel layers in WebAssembly SIMD (true, the default where SIMD_SUPPORTED) or in their plain
+ * loops (false); returns whether the kernels now run. Both paths compute the same functions: f64 equal
+ * to rounding (the sums run in another order), f32 to float32 precision. The next call makes a new heap.
+ */
+export function useSimd(enabled: boolean): boolean {
+  simd = enabled && SIMD_SUPPORTED;
+  capacity = 0;
+  return simd;
+}
+
+/** The WebAssembly API with the kernels compiled on first use (synchronously: they are under the 4 KB browsers allow on the main thread), or null if that fails. */
+function wasmApi(): WasmApi | null {
+  const api = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+  if (api === undefined) return null;
+  if (kernelModule === null) {
+    try {
+      kernelModule = new api.Module(kernelBytes());
+    } catch {
+      return null;
+    }
+  }
+  return api;
+}
+
+/**
+ * Makes a heap for `rows` rows when a batch is bigger than any before (a new Memory: never grown, never
+ * detached; without SIMD a plain typed array of the same layout).
+ */
+function ensureCapacity(rows: number): void {
+  if (rows <= capacity) return;
+  const elements = 407088 + rows * 1060 + 20;
+  const api = simd ? wasmApi() : null;
+  if (api === null) {
+    simd = false;
+    heap = new Float32Array(elements);
+  } else {
+    const pages = Math.ceil((elements * 4) / 65536);
+    if (pages > 32768) throw new RangeError(`a batch of ${rows} rows needs ${pages} pages of WebAssembly memory; the kernels address at most 32768 (2 GiB): use smaller batches`);
+    const memory = new api.Memory({ initial: pages });
+    kernels = new api.Instance(kernelModule as object, { env: { memory } }).exports as WasmKernels;
+    heap = new Float32Array(memory.buffer);
+  }
+  capacity = rows;
+  let at = 407088;
+  scratchX = heap.subarray(at, at + rows * 784);
+  at = Math.ceil((at + rows * 784) / 4) * 4;
+  scratchA1 = heap.subarray(at, at + rows * 128);
+  at = Math.ceil((at + rows * 128) / 4) * 4;
+  scratchDz1 = heap.subarray(at, at + rows * 128);
+  at = Math.ceil((at + rows * 128) / 4) * 4;
+  scratchZ2 = heap.subarray(at, at + rows * 10);
+  at = Math.ceil((at + rows * 10) / 4) * 4;
+  scratchDz2 = heap.subarray(at, at + rows * 10);
+  at = Math.ceil((at + rows * 10) / 4) * 4;
+}
+
+/** Copies the wasm layers' parameters into the heap, where the kernels read them (the caller's array stays theirs). */
+function stageParams(params: Float32Array): void {
+  heap.set(params.subarray(0, 101770), 0);
+}
+
+/** Copies rows [from, from + rows) of x into scratchX. */
+function stageInput(x: ArrayLike<number>, from: number, rows: number): void {
+  const start = from * 784, n = rows * 784;
+  if (x instanceof Float64Array || x instanceof Float32Array) scratchX.set(x.subarray(start, start + n));
+  else for (let i = 0; i < n; i++) scratchX[i] = x[start + i]!;
+}
+
+/**
+ * dense_1: 784 -> 128, relu.
+ *   Parameters (C0 + 1) * C1 = (784 + 1) * 128 = 100480: W1 (128x784) at params[0..100352), b1 at params[100352..100480).
+ *   Forward:  z1_j = b1_j + sum_i W1[j][i] x_i;  a1_j = max(0, z1_j)
+ *   Backward: da/dz = z > 0 ? 1 : 0 (0 at z = 0);  dz1_j = da1_j * da/dz
+ *             dW1[j][i] += dz1_j x_i;  db1_j += dz1_j
+ * Forward pass over rows, WebAssembly SIMD kernels; writes a.
+ */
+function forwardDense1(input: Float32Array, rows: number, a: Float32Array): void {
+  if (!simd) {
+    forwardDense1Loops(heap, input, rows, a);
+    return;
+  }
+  // z = input W1^T + b1, in the dense kernel.
+  kernels.dense(input.byteOffset, 0, 401408, a.byteOffset, rows, 784, 128);
+  // a = relu(z), in place.
+  for (let i = 0, n = rows * 128; i < n; i++) {
+    const s = a[i]!;
+    a[i] = s > 0 ? s : 0;
+  }
+}
+
+/**
+ * dense_1: 784 -> 128, relu.
+ *   Parameters (C0 + 1) * C1 = (784 + 1) * 128 = 100480: W1 (128x784) at params[0..100352), b1 at params[100352..100480).
+ *   Forward:  z1_j = b1_j + sum_i W1[j][i] x_i;  a1_j = max(0, z1_j)
+ *   Backward: da/dz = z > 0 ? 1 : 0 (0 at z = 0);  dz1_j = da1_j * da/dz
+ *             dW1[j][i] += dz1_j x_i;  db1_j += dz1_j
+ * Forward pass over rows, register-blocked loops; writes a.
+ * The plain twin of the kernel path: run where WebAssembly SIMD is missing, params read from the heap.
+ */
+function forwardDense1Loops(params: Float32Array, input: Float32Array, rows: number, a: Float32Array): void {
+  let r = 0;
+  // 4 rows x 4 units at a time: each loaded weight and input feeds 4 multiply-adds.
+  for (; r + 4 <= rows; r += 4) {
+    const in0 = r * 784, in1 = in0 + 784, in2 = in1 + 784, in3 = in2 + 784;
+    const out0 = r * 128, out1 = out0 + 128, out2 = out1 + 128, out3 = out2 + 128;
+    for (let j = 0; j < 128; j += 4) {
+      const w0 = j * 784, w1 = w0 + 784, w2 = w1 + 784, w3 = w2 + 784;
+      const b0 = params[100352 + j]!, b1 = params[100353 + j]!, b2 = params[100354 + j]!, b3 = params[100355 + j]!;
+      let s00 = b0, s01 = b1, s02 = b2, s03 = b3;
+      let s10 = b0, s11 = b1, s12 = b2, s13 = b3;
+      let s20 = b0, s21 = b1, s22 = b2, s23 = b3;
+      let s30 = b0, s31 = b1, s32 = b2, s33 = b3;
+      for (let i = 0; i < 784; i++) {
+        const x0 = input[in0 + i]!, x1 = input[in1 + i]!, x2 = input[in2 + i]!, x3 = input[in3 + i]!;
+        const v0 = params[w0 + i]!, v1 = params[w1 + i]!, v2 = params[w2 + i]!, v3 = params[w3 + i]!;
+        s00 += v0 * x0; s01 += v1 * x0; s02 += v2 * x0; s03 += v3 * x0;
+        s10 += v0 * x1; s11 += v1 * x1; s12 += v2 * x1; s13 += v3 * x1;
+        s20 += v0 * x2; s21 += v1 * x2; s22 += v2 * x2; s23 += v3 * x2;
+        s30 += v0 * x3; s31 += v1 * x3; s32 += v2 * x3; s33 += v3 * x3;
+      }
+      a[out0 + j] = s00 > 0 ? s00 : 0;
+      a[out0 + j + 1] = s01 > 0 ? s01 : 0;
+      a[out0 + j + 2] = s02 > 0 ? s02 : 0;
+      a[out0 + j + 3] = s03 > 0 ? s03 : 0;
+      a[out1 + j] = s10 > 0 ? s10 : 0;
+      a[out1 + j + 1] = s11 > 0 ? s11 : 0;
+      a[out1 + j + 2] = s12 > 0 ? s12 : 0;
+      a[out1 + j + 3] = s13 > 0 ? s13 : 0;
+      a[out2 + j] = s20 > 0 ? s20 : 0;
+      a[out2 + j + 1] = s21 > 0 ? s21 : 0;
+      a[out2 + j + 2] = s22 > 0 ? s22 : 0;
+      a[out2 + j + 3] = s23 > 0 ? s23 : 0;
+      a[out3 + j] = s30 > 0 ? s30 : 0;
+      a[out3 + j + 1] = s31 > 0 ? s31 : 0;
+      a[out3 + j + 2] = s32 > 0 ? s32 : 0;
+      a[out3 + j + 3] = s33 > 0 ? s33 : 0;
+    }
+  }
+  // The last rows (fewer than 4), 4 units at a time.
+  for (; r < rows; r++) {
+    const in0 = r * 784, out0 = r * 128;
+    for (let j = 0; j < 128; j += 4) {
+      const w0 = j * 784, w1 = w0 + 784, w2 = w1 + 784, w3 = w2 + 784;
+      let s0 = params[100352 + j]!, s1 = params[100353 + j]!, s2 = params[100354 + j]!, s3 = params[100355 + j]!;
+      for (let i = 0; i < 784; i++) {
+        const x = input[in0 + i]!;
+        s0 += params[w0 + i]! * x; s1 += params[w1 + i]! * x; s2 += params[w2 + i]! * x; s3 += params[w3 + i]! * x;
+      }
+      a[out0 + j] = s0 > 0 ? s0 : 0;
+      a[out0 + j + 1] = s1 > 0 ? s1 : 0;
+      a[out0 + j + 2] = s2 > 0 ? s2 : 0;
+      a[out0 + j + 3] = s3 > 0 ? s3 : 0;
+    }
+  }
+}
+
+/**
+ * dense_2: 128 -> 10, softmax.
+ *   Parameters (C1 + 1) * C2 = (128 + 1) * 10 = 1290: W2 (10x128) at params[100480..101760), b2 at params[101760..101770).
+ *   Forward:  z2_j = b2_j + sum_i W2[j][i] a1_i;  a2_j = e^(z2_j - m) / sum_c e^(z2_c - m), m = max_c z2_c (with the loss)
+ *   Backward: dz2_j = (p_j - y_j) scaled, from softmax_ce (below): the softmax derivative is fused into the loss
+ *             dW2[j][i] += dz2_j a1_i;  db2_j += dz2_j;  da1_i = sum_j W2[j][i] dz2_j
+ * Forward pass over rows, WebAssembly SIMD kernels; writes the logits z.
+ */
+function forwardDense2(input: Float32Array, rows: number, z: Float32Array): void {
+  if (!simd) {
+    forwardDense2Loops(heap, input, rows, z);
+    return;
+  }
+  // z = input W2^T + b2, in the dense kernel.
+  kernels.dense(input.byteOffset, 401920, 407040, z.byteOffset, rows, 128, 10);
+}
+
+/**
+ * dense_2: 128 -> 10, softmax.
+ *   Parameters (C1 + 1) * C2 = (128 + 1) * 10 = 1290: W2 (10x128) at params[100480..101760), b2 at params[101760..101770).
+ *   Forward:  z2_j = b2_j + sum_i W2[j][i] a1_i;  a2_j = e^(z2_j - m) / sum_c e^(z2_c - m), m = max_c z2_c (with the loss)
+ *   Backward: dz2_j = (p_j - y_j) scaled, from softmax_ce (below): the softmax derivative is fused into the loss
+ *             dW2[j][i] += dz2_j a1_i;  db2_j += dz2_j;  da1_i = sum_j W2[j][i] dz2_j
+ * Forward pass over rows, register-blocked loops; writes the logits z.
+ * The plain twin of the kernel path: run where WebAssembly SIMD is missing, params read from the heap.
+ */
+function forwardDense2Loops(params: Float32Array, input: Float32Array, rows: number, z: Float32Array): void {
+  let r = 0;
+  // 4 rows x 4 units at a time: each loaded weight and input feeds 4 multiply-adds.
+  for (; r + 4 <= rows; r += 4) {
+    const in0 = r * 128, in1 = in0 + 128, in2 = in1 + 128, in3 = in2 + 128;
+    const out0 = r * 10, out1 = out0 + 10, out2 = out1 + 10, out3 = out2 + 10;
+    for (let j = 0; j < 8; j += 4) {
+      const w0 = 100480 + j * 128, w1 = w0 + 128, w2 = w1 + 128, w3 = w2 + 128;
+      const b0 = params[101760 + j]!, b1 = params[101761 + j]!, b2 = params[101762 + j]!, b3 = params[101763 + j]!;
+      let s00 = b0, s01 = b1, s02 = b2, s03 = b3;
+      let s10 = b0, s11 = b1, s12 = b2, s13 = b3;
+      let s20 = b0, s21 = b1, s22 = b2, s23 = b3;
+      let s30 = b0, s31 = b1, s32 = b2, s33 = b3;
+      for (let i = 0; i < 128; i++) {
+        const x0 = input[in0 + i]!, x1 = input[in1 + i]!, x2 = input[in2 + i]!, x3 = input[in3 + i]!;
+        const v0 = params[w0 + i]!, v1 = params[w1 + i]!, v2 = params[w2 + i]!, v3 = params[w3 + i]!;
+        s00 += v0 * x0; s01 += v1 * x0; s02 += v2 * x0; s03 += v3 * x0;
+        s10 += v0 * x1; s11 += v1 * x1; s12 += v2 * x1; s13 += v3 * x1;
+        s20 += v0 * x2; s21 += v1 * x2; s22 += v2 * x2; s23 += v3 * x2;
+        s30 += v0 * x3; s31 += v1 * x3; s32 += v2 * x3; s33 += v3 * x3;
+      }
+      z[out0 + j] = s00;
+      z[out0 + j + 1] = s01;
+      z[out0 + j + 2] = s02;
+      z[out0 + j + 3] = s03;
+      z[out1 + j] = s10;
+      z[out1 + j + 1] = s11;
+      z[out1 + j + 2] = s12;
+      z[out1 + j + 3] = s13;
+      z[out2 + j] = s20;
+      z[out2 + j + 1] = s21;
+      z[out2 + j + 2] = s22;
+      z[out2 + j + 3] = s23;
+      z[out3 + j] = s30;
+      z[out3 + j + 1] = s31;
+      z[out3 + j + 2] = s32;
+      z[out3 + j + 3] = s33;
+    }
+    for (let j = 8; j < 10; j++) {
+      const w0 = 100480 + j * 128;
+      const b = params[101760 + j]!;
+      let s0 = b, s1 = b, s2 = b, s3 = b;
+      for (let i = 0; i < 128; i++) {
+        const v = params[w0 + i]!;
+        s0 += v * input[in0 + i]!; s1 += v * input[in1 + i]!; s2 += v * input[in2 + i]!; s3 += v * input[in3 + i]!;
+      }
+      z[out0 + j] = s0;
+      z[out1 + j] = s1;
+      z[out2 + j] = s2;
+      z[out3 + j] = s3;
+    }
+  }
+  // The last rows (fewer than 4), 4 units at a time.
+  for (; r < rows; r++) {
+    const in0 = r * 128, out0 = r * 10;
+    for (let j = 0; j < 8; j += 4) {
+      const w0 = 100480 + j * 128, w1 = w0 + 128, w2 = w1 + 128, w3 = w2 + 128;
+      let s0 = params[101760 + j]!, s1 = params[101761 + j]!, s2 = params[101762 + j]!, s3 = params[101763 + j]!;
+      for (let i = 0; i < 128; i++) {
+        const x = input[in0 + i]!;
+        s0 += params[w0 + i]! * x; s1 += params[w1 + i]! * x; s2 += params[w2 + i]! * x; s3 += params[w3 + i]! * x;
+      }
+      z[out0 + j] = s0;
+      z[out0 + j + 1] = s1;
+      z[out0 + j + 2] = s2;
+      z[out0 + j + 3] = s3;
+    }
+    for (let j = 8; j < 10; j++) {
+      const w0 = 100480 + j * 128;
+      let s = params[101760 + j]!;
+      for (let i = 0; i < 128; i++) s += params[w0 + i]! * input[in0 + i]!;
+      z[out0 + j] = s;
+    }
+  }
+}
+
+/** The output activation (softmax) of the logits z, rows x 10. */
+function outputActivation(z: Float32Array, rows: number, out: Float64Array): void {
+  for (let r = 0; r < rows; r++) {
+    const o = r * 10;
+    let max = z[o]!;
+    for (let j = 1; j < 10; j++) if (z[o + j]! > max) max = z[o + j]!;
+    let sum = 0;
+    for (let j = 0; j < 10; j++) {
+      const e = Math.exp(z[o + j]! - max);
+      out[o + j] = e;
+      sum += e;
+    }
+    for (let j = 0; j < 10; j++) out[o + j]! /= sum;
+  }
+}
+
+/**
+ * Loss softmax_ce: J = 1/rows sum_r -sum_j y_j log p_j, log p_j = z_j - logsumexp(z),
+ * logsumexp(z) = max z + log sum_k e^(z_k - max z), which never overflows.
+ * At the logits (softmax and loss fused): dJ/dz_j = (p_j sum_k y_k - y_j) / rows = (p_j - y_j) / rows for one-hot y.
+ * Returns the batch's mean data loss; writes dJ/dz into dz.
+ */
+function lossAtLogits(z: Float32Array, y: ArrayLike<number>, rows: number, dz: Float32Array): number {
+  const lossScale = 1 / rows;
+  const gradScale = lossScale;
+  let loss = 0;
+  for (let r = 0; r < rows; r++) {
+    const o = r * 10;
+    let max = z[o]!;
+    for (let j = 1; j < 10; j++) if (z[o + j]! > max) max = z[o + j]!;
+    let sum = 0;
+    for (let j = 0; j < 10; j++) sum += Math.exp(z[o + j]! - max);
+    const logSumExp = max + Math.log(sum);
+    let ySum = 0;
+    for (let j = 0; j < 10; j++) {
+      const yj = y[o + j]!;
+      ySum += yj;
+      loss -= yj * (z[o + j]! - logSumExp);
+    }
+    for (let j = 0; j < 10; j++) dz[o + j] = (Math.exp(z[o + j]! - logSumExp) * ySum - y[o + j]!) * gradScale;
+  }
+  return loss * lossScale;
+}
+
+/**
+ * Backward through dense_2 (128 -> 10), WebAssembly SIMD kernels:
+ * dz holds dJ/dz2 (rows x 10); writes dW2 and db2 into grad, and dJ/dz1 = (sum_j W[j][i] dz[r][j]) * f'(z1) into dzPrev.
+ */
+function backwardDense2(grad: Float32Array, input: Float32Array, dz: Float32Array, rows: number, dzPrev: Float32Array): void {
+  if (!simd) {
+    backwardDense2Loops(heap, grad, input, dz, rows, dzPrev);
+    return;
+  }
+  // dW2 = dz^T input (units x inputs), in the gemm kernel, then copied into grad.
+  kernels.gemm(dz.byteOffset, 1, 10, input.byteOffset, 809008, 10, rows, 128, 0);
+  grad.set(heap.subarray(202252, 203532), 100480);
+  // db2[j] = sum over rows of dz[r][j].
+  for (let j = 0; j < 10; j++) {
+    let g = 0;
+    for (let r = 0; r < rows; r++) g += dz[r * 10 + j]!;
+    grad[101760 + j] = g;
+  }
+  // dz1 = (dz W2) * f'(z1): the sums in the gemm kernel, the derivative here.
+  kernels.gemm(dz.byteOffset, 10, 1, 401920, dzPrev.byteOffset, rows, 10, 128, 0);
+  for (let i = 0, n = rows * 128; i < n; i++) {
+    const s = dzPrev[i]!;
+    dzPrev[i] = input[i]! > 0 ? s : 0;
+  }
+}
+
+/**
+ * Backward through dense_2 (128 -> 10), register-blocked loops:
+ * dz holds dJ/dz2 (rows x 10); writes dW2 and db2 into grad, and dJ/dz1 = (sum_j W[j][i] dz[r][j]) * f'(z1) into dzPrev.
+ * The plain twin of the kernel path: run where WebAssembly SIMD is missing, params read from the heap.
+ */
+function backwardDense2Loops(params: Float32Array, grad: Float32Array, input: Float32Array, dz: Float32Array, rows: number, dzPrev: Float32Array): void {
+  // dW[j][i] = sum over rows of dz[r][j] in[r][i]: 4 units x 4 inputs of sums, rows streamed.
+  for (let i = 0; i < 128; i += 4) {
+    for (let j = 0; j < 8; j += 4) {
+      let g00 = 0, g01 = 0, g02 = 0, g03 = 0;
+      let g10 = 0, g11 = 0, g12 = 0, g13 = 0;
+      let g20 = 0, g21 = 0, g22 = 0, g23 = 0;
+      let g30 = 0, g31 = 0, g32 = 0, g33 = 0;
+      for (let r = 0; r < rows; r++) {
+        const d = r * 10 + j, n = r * 128 + i;
+        const d0 = dz[d]!, d1 = dz[d + 1]!, d2 = dz[d + 2]!, d3 = dz[d + 3]!;
+        const x0 = input[n]!, x1 = input[n + 1]!, x2 = input[n + 2]!, x3 = input[n + 3]!;
+        g00 += d0 * x0; g01 += d0 * x1; g02 += d0 * x2; g03 += d0 * x3;
+        g10 += d1 * x0; g11 += d1 * x1; g12 += d1 * x2; g13 += d1 * x3;
+        g20 += d2 * x0; g21 += d2 * x1; g22 += d2 * x2; g23 += d2 * x3;
+        g30 += d3 * x0; g31 += d3 * x1; g32 += d3 * x2; g33 += d3 * x3;
+      }
+      const w = 100480 + j * 128 + i;
+      grad[w] = g00; grad[w + 1] = g01; grad[w + 2] = g02; grad[w + 3] = g03;
+      grad[w + 128] = g10; grad[w + 129] = g11; grad[w + 130] = g12; grad[w + 131] = g13;
+      grad[w + 256] = g20; grad[w + 257] = g21; grad[w + 258] = g22; grad[w + 259] = g23;
+      grad[w + 384] = g30; grad[w + 385] = g31; grad[w + 386] = g32; grad[w + 387] = g33;
+    }
+  }
+  for (let j = 0; j < 8; j += 4) {
+  }
+  for (let j = 8; j < 10; j++) {
+    for (let i = 0; i < 128; i++) {
+      let g = 0;
+      for (let r = 0; r < rows; r++) g += dz[r * 10 + j]! * input[r * 128 + i]!;
+      grad[100480 + j * 128 + i] = g;
+    }
+  }
+  // db[j] = sum over rows of dz[r][j].
+  for (let j = 0; j < 10; j++) {
+    let g = 0;
+    for (let r = 0; r < rows; r++) g += dz[r * 10 + j]!;
+    grad[101760 + j] = g;
+  }
+  {
+    // dz1[r][i] = f'(z1[r][i]) sum_j W[j][i] dz[r][j]: 4 rows x 4 inputs of sums, units streamed.
+    let r = 0;
+    for (; r + 4 <= rows; r += 4) {
+      const d0 = r * 10, d1 = d0 + 10, d2 = d1 + 10, d3 = d2 + 10;
+      const n0 = r * 128, n1 = n0 + 128, n2 = n1 + 128, n3 = n2 + 128;
+      for (let i = 0; i < 128; i += 4) {
+        let s00 = 0, s01 = 0, s02 = 0, s03 = 0;
+        let s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+        let s20 = 0, s21 = 0, s22 = 0, s23 = 0;
+        let s30 = 0, s31 = 0, s32 = 0, s33 = 0;
+        for (let j = 0; j < 10; j++) {
+          const w = 100480 + j * 128 + i;
+          const v0 = params[w]!, v1 = params[w + 1]!, v2 = params[w + 2]!, v3 = params[w + 3]!;
+          const e0 = dz[d0 + j]!, e1 = dz[d1 + j]!, e2 = dz[d2 + j]!, e3 = dz[d3 + j]!;
+          s00 += v0 * e0; s01 += v1 * e0; s02 += v2 * e0; s03 += v3 * e0;
+          s10 += v0 * e1; s11 += v1 * e1; s12 += v2 * e1; s13 += v3 * e1;
+          s20 += v0 * e2; s21 += v1 * e2; s22 += v2 * e2; s23 += v3 * e2;
+          s30 += v0 * e3; s31 += v1 * e3; s32 += v2 * e3; s33 += v3 * e3;
+        }
+        dzPrev[n0 + i] = input[n0 + i]! > 0 ? s00 : 0;
+        dzPrev[n0 + i + 1] = input[n0 + i + 1]! > 0 ? s01 : 0;
+        dzPrev[n0 + i + 2] = input[n0 + i + 2]! > 0 ? s02 : 0;
+        dzPrev[n0 + i + 3] = input[n0 + i + 3]! > 0 ? s03 : 0;
+        dzPrev[n1 + i] = input[n1 + i]! > 0 ? s10 : 0;
+        dzPrev[n1 + i + 1] = input[n1 + i + 1]! > 0 ? s11 : 0;
+        dzPrev[n1 + i + 2] = input[n1 + i + 2]! > 0 ? s12 : 0;
+        dzPrev[n1 + i + 3] = input[n1 + i + 3]! > 0 ? s13 : 0;
+        dzPrev[n2 + i] = input[n2 + i]! > 0 ? s20 : 0;
+        dzPrev[n2 + i + 1] = input[n2 + i + 1]! > 0 ? s21 : 0;
+        dzPrev[n2 + i + 2] = input[n2 + i + 2]! > 0 ? s22 : 0;
+        dzPrev[n2 + i + 3] = input[n2 + i + 3]! > 0 ? s23 : 0;
+        dzPrev[n3 + i] = input[n3 + i]! > 0 ? s30 : 0;
+        dzPrev[n3 + i + 1] = input[n3 + i + 1]! > 0 ? s31 : 0;
+        dzPrev[n3 + i + 2] = input[n3 + i + 2]! > 0 ? s32 : 0;
+        dzPrev[n3 + i + 3] = input[n3 + i + 3]! > 0 ? s33 : 0;
+      }
+    }
+    // The last rows (fewer than 4), 4 inputs at a time.
+    for (; r < rows; r++) {
+      const d0 = r * 10, n0 = r * 128;
+      for (let i = 0; i < 128; i += 4) {
+        let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        for (let j = 0; j < 10; j++) {
+          const w = 100480 + j * 128 + i;
+          const e = dz[d0 + j]!;
+          s0 += params[w]! * e; s1 += params[w + 1]! * e; s2 += params[w + 2]! * e; s3 += params[w + 3]! * e;
+        }
+        dzPrev[n0 + i] = input[n0 + i]! > 0 ? s0 : 0;
+        dzPrev[n0 + i + 1] = input[n0 + i + 1]! > 0 ? s1 : 0;
+        dzPrev[n0 + i + 2] = input[n0 + i + 2]! > 0 ? s2 : 0;
+        dzPrev[n0 + i + 3] = input[n0 + i + 3]! > 0 ? s3 : 0;
+      }
+    }
+  }
+}
+
+/**
+ * Backward through dense_1 (784 -> 128), WebAssembly SIMD kernels:
+ * dz holds dJ/dz1 (rows x 128); writes dW1 and db1 into grad.
+ */
+function backwardDense1(grad: Float32Array, input: Float32Array, dz: Float32Array, rows: number): void {
+  if (!simd) {
+    backwardDense1Loops(grad, input, dz, rows);
+    return;
+  }
+  // dW1 = dz^T input (units x inputs), in the gemm kernel, then copied into grad.
+  kernels.gemm(dz.byteOffset, 1, 128, input.byteOffset, 407088, 128, rows, 784, 0);
+  grad.set(heap.subarray(101772, 202124), 0);
+  // db1[j] = sum over rows of dz[r][j].
+  for (let j = 0; j < 128; j++) {
+    let g = 0;
+    for (let r = 0; r < rows; r++) g += dz[r * 128 + j]!;
+    grad[100352 + j] = g;
+  }
+}
+
+/**
+ * Backward through dense_1 (784 -> 128), register-blocked loops:
+ * dz holds dJ/dz1 (rows x 128); writes dW1 and db1 into grad.
+ * The plain twin of the kernel path: run where WebAssembly SIMD is missing, params read from the heap.
+ */
+function backwardDense1Loops(grad: Float32Array, input: Float32Array, dz: Float32Array, rows: number): void {
+  // dW[j][i] = sum over rows of dz[r][j] in[r][i]: 4 units x 4 inputs of sums, rows streamed.
+  for (let i = 0; i < 784; i += 4) {
+    for (let j = 0; j < 128; j += 4) {
+      let g00 = 0, g01 = 0, g02 = 0, g03 = 0;
+      let g10 = 0, g11 = 0, g12 = 0, g13 = 0;
+      let g20 = 0, g21 = 0, g22 = 0, g23 = 0;
+      let g30 = 0, g31 = 0, g32 = 0, g33 = 0;
+      for (let r = 0; r < rows; r++) {
+        const d = r * 128 + j, n = r * 784 + i;
+        const d0 = dz[d]!, d1 = dz[d + 1]!, d2 = dz[d + 2]!, d3 = dz[d + 3]!;
+        const x0 = input[n]!, x1 = input[n + 1]!, x2 = input[n + 2]!, x3 = input[n + 3]!;
+        g00 += d0 * x0; g01 += d0 * x1; g02 += d0 * x2; g03 += d0 * x3;
+        g10 += d1 * x0; g11 += d1 * x1; g12 += d1 * x2; g13 += d1 * x3;
+        g20 += d2 * x0; g21 += d2 * x1; g22 += d2 * x2; g23 += d2 * x3;
+        g30 += d3 * x0; g31 += d3 * x1; g32 += d3 * x2; g33 += d3 * x3;
+      }
+      const w = j * 784 + i;
+      grad[w] = g00; grad[w + 1] = g01; grad[w + 2] = g02; grad[w + 3] = g03;
+      grad[w + 784] = g10; grad[w + 785] = g11; grad[w + 786] = g12; grad[w + 787] = g13;
+      grad[w + 1568] = g20; grad[w + 1569] = g21; grad[w + 1570] = g22; grad[w + 1571] = g23;
+      grad[w + 2352] = g30; grad[w + 2353] = g31; grad[w + 2354] = g32; grad[w + 2355] = g33;
+    }
+  }
+  for (let j = 0; j < 128; j += 4) {
+  }
+  // db[j] = sum over rows of dz[r][j].
+  for (let j = 0; j < 128; j++) {
+    let g = 0;
+    for (let r = 0; r < rows; r++) g += dz[r * 128 + j]!;
+    grad[100352 + j] = g;
+  }
+}
+
+/**
+ * One sample: x holds 784 inputs; returns the 10 outputs after the last activation
+ * (probabilities). Allocation-free when `out` is given.
+ */
+export function forward(params: Float32Array, x: ArrayLike<number>, out?: Float64Array): Float64Array {
+  const result = out ?? new Float64Array(10);
+  forwardBatch(params, x, 1, result);
+  return result;
+}
+
+/** Many samples: x is rows x 784 (row-major); writes rows x 10 outputs into `out` and returns it. */
+export function forwardBatch(params: Float32Array, x: ArrayLike<number>, rows: number, out: Float64Array = new Float64Array(rows * 10)): Float64Array {
+  if (params.length !== 101770) throw new RangeError(`expected 101770 parameters, got ${params.length}`);
+  if (!Number.isInteger(rows) || rows < 1) throw new RangeError(`rows must be a positive integer, got ${rows}`);
+  if (x.length < rows * 784) throw new RangeError(`x holds ${x.length} numbers, expected rows * 784 = ${rows * 784}`);
+  ensureCapacity(Math.min(rows, 1024));
+  stageParams(params);
+  for (let from = 0; from < rows; from += 1024) {
+    const n = Math.min(1024, rows - from);
+    stageInput(x, from, n);
+    forwardDense1(scratchX, n, scratchA1);
+    forwardDense2(scratchA1, n, scratchZ2);
+    outputActivation(scratchZ2, n, out.subarray(from * 10, (from + n) * 10));
+  }
+  return out;
+}
+
+/**
+ * The batch's loss J (data loss) and its gradient.
+ * x is rows x 784, y is rows x 10 (row-major, one-hot rows).
+ * Overwrites `grad` (the parameter layout) with dJ/dparams. Allocates nothing once warm.
+ */
+export function lossAndGradient(params: Float32Array, x: ArrayLike<number>, y: ArrayLike<number>, rows: number, grad: Float32Array): number {
+  if (params.length !== 101770) throw new RangeError(`expected 101770 parameters, got ${params.length}`);
+  if (!Number.isInteger(rows) || rows < 1) throw new RangeError(`rows must be a positive integer, got ${rows}`);
+  if (x.length < rows * 784) throw new RangeError(`x holds ${x.length} numbers, expected rows * 784 = ${rows * 784}`);
+  if (y.length < rows * 10) throw new RangeError(`y holds ${y.length} numbers, expected rows * 10 = ${rows * 10}`);
+  if (grad.length !== 101770) throw new RangeError(`expected a gradient of 101770, got ${grad.length}`);
+  ensureCapacity(rows);
+  stageParams(params);
+  stageInput(x, 0, rows);
+  forwardDense1(scratchX, rows, scratchA1);
+  forwardDense2(scratchA1, rows, scratchZ2);
+  const loss = lossAtLogits(scratchZ2, y, rows, scratchDz2);
+  backwardDense2(grad, scratchA1, scratchDz2, rows, scratchDz1);
+  backwardDense1(grad, scratchX, scratchDz1, rows);
+  return loss;
+}
+
+/**
+ * J on rows as lossAndGradient computes it (data loss, the same sums bit for bit), forward only:
+ * no gradient. Writes the rows x 10 outputs (as forwardBatch) into out.
+ */
+export function lossOf(params: Float32Array, x: Float64Array, y: Float64Array, rows: number, out: Float64Array): number {
+  if (params.length !== 101770) throw new RangeError(`expected 101770 parameters, got ${params.length}`);
+  if (!Number.isInteger(rows) || rows < 1) throw new RangeError(`rows must be a positive integer, got ${rows}`);
+  if (x.length < rows * 784) throw new RangeError(`x holds ${x.length} numbers, expected rows * 784 = ${rows * 784}`);
+  const lossScale = 1 / rows;
+  let loss = 0;
+  ensureCapacity(Math.min(rows, 1024));
+  stageParams(params);
+  for (let from = 0; from < rows; from += 1024) {
+    const chunk = Math.min(1024, rows - from);
+    stageInput(x, from, chunk);
+    forwardDense1(scratchX, chunk, scratchA1);
+    forwardDense2(scratchA1, chunk, scratchZ2);
+    outputActivation(scratchZ2, chunk, out.subarray(from * 10, (from + chunk) * 10));
+    for (let r = 0; r < chunk; r++) {
+      const o = r * 10;
+      let max = scratchZ2[o]!;
+      for (let j = 1; j < 10; j++) if (scratchZ2[o + j]! > max) max = scratchZ2[o + j]!;
+      let sum = 0;
+      for (let j = 0; j < 10; j++) sum += Math.exp(scratchZ2[o + j]! - max);
+      const logSumExp = max + Math.log(sum);
+      for (let j = 0; j < 10; j++) {
+        const yj = y[from * 10 + o + j]!;
+        loss -= yj * (scratchZ2[o + j]! - logSumExp);
+      }
+    }
+  }
+  return loss * lossScale;
+}
+
+// -------------------------------------------------------------------------------------------------
+// Training: seeded initialization
+// -------------------------------------------------------------------------------------------------
+
+/**
+ * Seeded pseudo-random numbers for initialization and shuffling: xoshiro128** (Blackman & Vigna,
+ * 2018), 128 bits of state, seeded from (seed, stream) through the MurmurHash3 finalizer fmix32.
+ * Only 32-bit integer arithmetic and exact double arithmetic (plus naturalLog below), so the same
+ * seed gives bit-identical numbers on every machine and JavaScript engine.
+ */
+class SeededRandom {
+  private s0: number;
+  private s1: number;
+  private s2: number;
+  private s3: number;
+  /** The second deviate of the last polar pair, returned by the next normal(). */
+  private spare = 0;
+  private hasSpare = false;
+
+  /**
+   * seed: any number; its integer part is taken as a 64-bit two's-complement integer (so every
+   * integer of magnitude below 2^53 is a different seed). stream: a 32-bit word that selects an
+   * independent sequence for the same seed.
+   */
+  constructor(seed: number, stream: number) {
+    const whole = Number.isFinite(seed) ? Math.floor(seed) : 0;
+    const lo = whole % 4294967296 >>> 0;
+    const hi = Math.floor(whole / 4294967296) >>> 0;
+    // Hash the three words; fmix32 is a bijection, so distinct lo (for fixed hi, stream) differ.
+    let h = fmix32((lo ^ 0x9e3779b9) >>> 0);
+    h = fmix32((h ^ hi) >>> 0);
+    h = fmix32((h ^ (stream >>> 0)) >>> 0);
+    // Four distinct inputs to a bijection: the state can never be all zero.
+    this.s0 = fmix32((h + 0x9e3779b9) >>> 0);
+    this.s1 = fmix32((h + 0x3c6ef372) >>> 0);
+    this.s2 = fmix32((h + 0xdaa66d2b) >>> 0);
+    this.s3 = fmix32((h + 0x78dde6e4) >>> 0);
+  }
+
+  /** The next 32-bit output: result = rotl(s1 * 5, 7) * 9, then the xoshiro state transition. */
+  nextUint32(): number {
+    const result = Math.imul(rotl32(Math.imul(this.s1, 5), 7), 9) >>> 0;
+    const t = this.s1 << 9;
+    this.s2 ^= this.s0;
+    this.s3 ^= this.s1;
+    this.s1 ^= this.s2;
+    this.s0 ^= this.s3;
+    this.s2 ^= t;
+    this.s3 = rotl32(this.s3, 11);
+    return result;
+  }
+
+  /** Uniform in [0, 1) with 53 random bits: (27 high bits of a * 2^26 + 26 high bits of b) / 2^53. */
+  float(): number {
+    const a = this.nextUint32() >>> 5;
+    const b = this.nextUint32() >>> 6;
+    return (a * 67108864 + b) / 9007199254740992;
+  }
+
+  /**
+   * Standard normal N(0, 1) by Marsaglia's polar method: draw (u, v) uniform in the unit disc
+   * (s = u^2 + v^2 in (0, 1)), then u * f and v * f with f = sqrt(-2 ln(s) / s) are two
+   * independent normal deviates.
+   */
+  normal(): number {
+    if (this.hasSpare) {
+      this.hasSpare = false;
+      return this.spare;
+    }
+    let u: number;
+    let v: number;
+    let s: number;
+    do {
+      u = 2 * this.float() - 1;
+      v = 2 * this.float() - 1;
+      s = u * u + v * v;
+    } while (s >= 1 || s === 0);
+    const f = Math.sqrt((-2 * naturalLog(s)) / s);
+    this.spare = v * f;
+    this.hasSpare = true;
+    return u * f;
+  }
+}
+
+/** MurmurHash3's 32-bit finalizer: a bijection on 32-bit words with full avalanche. */
+function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** Rotates a 32-bit word left by k bits. */
+function rotl32(x: number, k: number): number {
+  return (x << k) | (x >>> (32 - k));
+}
+
+/**
+ * Natural logarithm of a positive finite x, written out so every engine gives the same bits
+ * (fdlibm's e_log.c algorithm, error below 1 ulp): x = 2^k * m with m in [sqrt(1/2), sqrt(2))
+ * by exact scaling, f = m - 1 (exact), s = f / (2 + f), and
+ * ln(1 + f) = f - (f^2/2 - s (f^2/2 + R(s^2))), R a minimax polynomial; ln 2 split in hi + lo.
+ */
+function naturalLog(x: number): number {
+  let k = 0;
+  let m = x;
+  while (m < 2.3283064365386963e-10) {
+    m *= 4294967296; // 2^32: exact, also for subnormal m
+    k -= 32;
+  }
+  while (m >= 4294967296) {
+    m /= 4294967296;
+    k += 32;
+  }
+  while (m < Math.SQRT1_2) {
+    m *= 2;
+    k -= 1;
+  }
+  while (m >= Math.SQRT2) {
+    m /= 2;
+    k += 1;
+  }
+  const f = m - 1; // exact (Sterbenz: m is within a factor 2 of 1)
+  const s = f / (2 + f);
+  const z = s * s;
+  const w = z * z;
+  const t1 = w * (3.999999999940941908e-1 + w * (2.222219843214978396e-1 + w * 1.531383769920937332e-1));
+  const t2 = z * (6.666666666666735130e-1 + w * (2.857142874366239149e-1 + w * (1.818357216161805012e-1 + w * 1.479819860511658591e-1)));
+  const r = t2 + t1;
+  const hfsq = 0.5 * f * f;
+  // ln 2 = LN2_HI + LN2_LO; k * LN2_HI is exact (LN2_HI has 32 trailing zero bits).
+  return k * 6.93147180369123816490e-1 - (hfsq - (s * (hfsq + r) + k * 1.90821492927058770002e-10) - f);
+}
+
+/**
+ * order[0..n) = 0..n-1, then (seed not null) Fisher-Yates shuffled by a SeededRandom on stream
+ * epoch + 1 of the seed (stream 0 is initialization's): for i = n-1 down to 1, swap i with
+ * j = floor(u * (i + 1)), u uniform in [0, 1).
+ */
+function shuffledOrder(order: Uint32Array, n: number, seed: number | null, epoch: number): Uint32Array {
+  for (let i = 0; i < n; i++) order[i] = i;
+  if (seed !== null) {
+    const random = new SeededRandom(seed, (epoch + 1) >>> 0);
+    for (let i = n - 1; i > 0; i--) {
+      const j = Math.floor(random.float() * (i + 1));
+      const t = order[i]!;
+      order[i] = order[j]!;
+      order[j] = t;
+    }
+  }
+  return order;
+}
+
+/** params[from..to) ~ N(0, std^2): std * z, z standard normal (not truncated, as PyTorch). */
+function fillNormal(params: Float32Array, from: number, to: number, std: number, random: SeededRandom): void {
+  for (let p = from; p < to; p++) params[p] = std * random.normal();
+}
+
+/**
+ * Fresh parameters for training: every weight drawn from the layer's initializer with the
+ * seeded generator (one stream, layers in layout order, W row by row), every bias 0.
+ * He for relu/leaky_relu/gelu/swish, Xavier/Glorot for sigmoid/tanh/linear/softmax, unless the
+ * program says `init ...`. Same seed, same bits, on any machine.
+ */
+export function initParams(seed: number = 42): Float32Array {
+  const params = new Float32Array(101770); // zero-filled: the biases start at 0
+  const random = new SeededRandom(seed, 0);
+  // dense_1 (784 -> 128, relu): he_normal: W ~ N(0, sigma^2), sigma = sqrt(2 / fan_in), fan_in = 784
+  fillNormal(params, 0, 100352, Math.sqrt(2 / 784), random);
+  // dense_2 (128 -> 10, softmax): he_normal: W ~ N(0, sigma^2), sigma = sqrt(2 / fan_in), fan_in = 128
+  fillNormal(params, 100480, 101760, Math.sqrt(2 / 128), random);
+  return params;
+}
+
+// -------------------------------------------------------------------------------------------------
+// Training: learning-rate schedule
+// -------------------------------------------------------------------------------------------------
+
+/**
+ * The learning rate of update `step` (0-based: the first update uses learningRate(0)).
+ * See docs/training.md for the formulas; the step counter lives in TrainState.
+ */
+export function learningRate(step: number): number {
+  const lr0 = 0.001;
+  const s = step;
+  // Step decay: lr0 * gamma^floor(s / step_size), gamma = 0.5, step_size = 2000.
+  return lr0 * Math.pow(0.5, Math.floor(s / 2000));
+}
+
+// -------------------------------------------------------------------------------------------------
+// Training: optimizer (adam)
+// -------------------------------------------------------------------------------------------------
+
+/** Everything one training run changes, for adam. Arrays have the parameter layout. */
+export interface TrainState {
+  /** The parameters, updated in place by applyUpdate. */
+  readonly params: Float32Array;
+  /** dJ/dparams of the last batch, as lossAndGradient wrote it (before clipping). */
+  readonly grad: Float32Array;
+  /** Adam's first moment: m = beta1 * m + (1 - beta1) * g. */
+  readonly m: Float32Array;
+  /** Adam's second moment: v = beta2 * v + (1 - beta2) * g^2. */
+  readonly v: Float32Array;
+  /** Updates applied so far: t in the formulas (0 before the first update). */
+  step: number;
+}
+
+/**
+ * A fresh training state around `params` (kept, not copied: training updates it in place).
+ * Optimizer buffers start at 0 and step at 0.
+ */
+export function createTrainState(params: Float32Array): TrainState {
+  if (params.length !== 101770) throw new Error(`expected 101770 parameters, got ${params.length}`);
+  return { params, grad: new Float32Array(101770), m: new Float32Array(101770), v: new Float32Array(101770), step: 0 };
+}
+
+/** The optimizer buffers by name (what a checkpoint must save besides params and step). */
+function optimizerBuffers(state: TrainState): Record<string, Float32Array> {
+  return { m: state.m, v: state.v };
+}
+
+/**
+ * Adam (Kingma & Ba, 2015; PyTorch's Adam) on params[from..to),
+ * beta1 = 0.9, beta2 = 0.999, eps = 1e-8:
+ *   m = beta1 * m + (1 - beta1) * g
+ *   v = beta2 * v + (1 - beta2) * g^2
+ *   w = w - lr * (m / bc1) / (sqrt(v / bc2) + eps)    bc1 = 1 - beta1^n, bc2 = 1 - beta2^n
+ * computed as w - stepSize * m / (sqrt(v) * rootScale + eps) with stepSize = lr / bc1 and
+ * rootScale = 1 / sqrt(bc2) taken once per call (as PyTorch does): the same value up to
+ * rounding, with one division a parameter instead of three (the update is most of a small net's step).
+ */
+function adamRange(state: TrainState, from: number, to: number, lr: number, bc1: number, bc2: number): void {
+  const params = state.params;
+  const grad = state.grad;
+  const m = state.m;
+  const v = state.v;
+  const beta1 = 0.9;
+  const beta2 = 0.999;
+  const eps = 1e-8;
+  const stepSize = lr / bc1;
+  const rootScale = 1 / Math.sqrt(bc2);
+  // The update above in the adam kernel (f32x4) on copies in the heap, in the same order of operations;
+  // the loop after it is the fallback where WebAssembly SIMD is missing.
+  ensureCapacity(1);
+  if (simd) {
+    heap.set(params.subarray(from, to), from);
+    heap.set(grad.subarray(from, to), 101772 + from);
+    heap.set(m.subarray(from, to), 203544 + from);
+    heap.set(v.subarray(from, to), 305316 + from);
+    kernels.adam(from * 4, (101772 + from) * 4, (203544 + from) * 4, (305316 + from) * 4, to - from, beta1, 1 - beta1, beta2, 1 - beta2, eps, stepSize, rootScale, 1, 1);
+    params.set(heap.subarray(from, to), from);
+    m.set(heap.subarray(203544 + from, 203544 + to), from);
+    v.set(heap.subarray(305316 + from, 305316 + to), from);
+    return;
+  }
+  for (let p = from; p < to; p++) {
+    const g = grad[p]!;
+    const mp = beta1 * m[p]! + (1 - beta1) * g;
+    const vp = beta2 * v[p]! + (1 - beta2) * g * g;
+    m[p] = mp;
+    v[p] = vp;
+    params[p] = params[p]! - (stepSize * mp) / (Math.sqrt(vp) * rootScale + eps);
+  }
+}
+
+/**
+ * One optimizer update from state.grad (filled by lossAndGradient, L1/L2 included):
+ * t = state.step, n = t + 1, lr = learningRate(t); then state.step = n.
+ * Allocation-free. Buffers are updated even when lr is 0 (warmup from 0, or a schedule at 0).
+ */
+export function applyUpdate(state: TrainState): void {
+  const t = state.step;
+  const n = t + 1;
+  const lr = learningRate(t);
+  // Bias corrections, once per update.
+  const bc1 = 1 - Math.pow(0.9, n);
+  const bc2 = 1 - Math.pow(0.999, n);
+  adamRange(state, 0, 101770, lr, bc1, bc2);
+  state.step = n;
+}
+
+/**
+ * One training update on one batch (x: rows x inputs, y: rows x outputs, row-major, as
+ * lossAndGradient): computes J and the gradient, applies the update with learningRate(state.step),
+ * increments state.step and returns J as measured before the update.
+ */
+export function trainStep(state: TrainState, x: ArrayLike<number>, y: ArrayLike<number>, rows: number): number {
+  const loss = lossAndGradient(state.params, x, y, rows, state.grad);
+  applyUpdate(state);
+  return loss;
+}
+
+/**
+ * J and dJ/dparams (into state.grad) of one training batch: what the Trainer computes before each update.
+ * This model has no dropout: the seed is not needed.
+ */
+function batchGradient(state: TrainState, x: Float64Array, y: Float64Array, rows: number, _seed: number): number {
+  return lossAndGradient(state.params, x, y, rows, state.grad);
+}
+
+// -------------------------------------------------------------------------------------------------
+// Training: the Trainer (Keras-like fit / predict / evaluate, checkpoints)
+// -------------------------------------------------------------------------------------------------
+
+/** The parameter storage (Float32Array, --dtype f32): the type and constructor the Trainer uses. */
+type ParamArray = Float32Array;
+const ParamArray: Float32ArrayConstructor = Float32Array;
+
+/** Each layer's shape and parameter ranges [from, to) (checkpoints, diagnostics). */
+const TRAINING_LAYERS: readonly { readonly name: string; readonly inputs: number; readonly units: number; readonly activation: string; readonly weights: readonly [number, number]; readonly biases: readonly [number, number] }[] = [
+  { name: "dense_1", inputs: 784, units: 128, activation: "relu", weights: [0, 100352], biases: [100352, 100480] },
+  { name: "dense_2", inputs: 128, units: 10, activation: "softmax", weights: [100480, 101760], biases: [101760, 101770] },
+];
+
+/**
+ * Rows of numbers: number[][] (one array per row) or one flat row-major array (number[] or
+ * Float64Array, rows x width). For softmax_ce, y may also be class ids (number[], or one value per row).
+ */
+export type Rows = ReadonlyArray<ArrayLike<number>> | ArrayLike<number>;
+
+/** What onEpochEnd receives and History records (Keras' names). */
+export interface EpochLogs {
+  /** Mean batch loss of the epoch, weighted by batch rows, each measured before its update (as Keras). */
+  loss: number;
+  /** Accuracy of the weights at the end of the epoch on the training rows. */
+  accuracy?: number;
+  /** Loss on the validation rows with the weights at the end of the epoch. */
+  val_loss?: number;
+  /** Accuracy on the validation rows. */
+  val_accuracy?: number;
+  /** Learning rate of the epoch's last update. */
+  lr: number;
+}
+
+/** fit options (tfjs/Keras); unset ones come from the program's train line. */
+export interface FitOptions {
+  /** Train until this epoch index (exclusive), as Keras: epochs - initialEpoch epochs are run. Default 10. */
+  epochs?: number;
+  /** First epoch index (Keras' initial_epoch); pass trainer.epoch to resume a checkpoint. Default 0. */
+  initialEpoch?: number;
+  /** Rows per update: 1 (stochastic), N (mini-batch, the last one may be smaller) or "all". Default 128. */
+  batchSize?: number | "all";
+  /** Reshuffle the training rows each epoch. Default true. */
+  shuffle?: boolean;
+  /** Seed of the per-epoch shuffle. Default: the trainer's seed. */
+  seed?: number;
+  /** Fraction of rows held out for validation: the LAST rows, taken before shuffling (as Keras). */
+  validationSplit?: number;
+  /** Validation rows [x, y]; takes precedence over validationSplit. */
+  validationData?: readonly [Rows, Rows];
+  callbacks?: FitCallbacks;
+  /**
+   * J and dJ/dparams (into state.grad) of each training batch in place of this module's own
+   * batchGradient: e.g. the batch's rows split over worker threads (mlpc train --threads) or Web
+   * Workers sharing a SharedArrayBuffer, each running this module's lossAndGradient on a slice.
+   */
+  gradient?: (state: TrainState, x: Float64Array, y: Float64Array, rows: number, seed: number) => number;
+}
+
+/** What evaluate returns. */
+export interface Evaluation {
+  /** J on all rows: mean data loss + regularization. */
+  loss: number;
+  /** Share of rows whose largest output is the target class. */
+  accuracy: number;
+}
+
+/** The History keys of this model, in order: Keras' names, the ones its EpochLogs can hold. */
+const HISTORY_KEYS: readonly (keyof EpochLogs)[] = ["loss", "accuracy", "val_loss", "val_accuracy", "lr"];
+
+/** predict and evaluate run forwardBatch on this many rows at a time: bounded scratch memory, one call a chunk. */
+const PREDICT_CHUNK_ROWS = 256;
+
+/** True for number[][] (rows as arrays), false for a flat array of numbers. */
+function isNested(data: Rows): data is ReadonlyArray<ArrayLike<number>> {
+  return data.length > 0 && typeof (data as ArrayLike<unknown>)[0] !== "number";
+}
+
+/** Any Rows as a flat row-major copy, checking the width of every row. */
+function toMatrix(data: Rows, width: number, what: string): { values: Float64Array; rows: number } {
+  if (isNested(data)) {
+    const rows = data.length;
+    const values = new Float64Array(rows * width);
+    for (let r = 0; r < rows; r++) {
+      const row = data[r]!;
+      if (row === null || typeof row !== "object" || typeof row.length !== "number") throw new Error(`${what} row ${r} is not an array of numbers`);
+      if (row.length !== width) throw new Error(`${what} row ${r} has ${row.length} values, expected ${width}`);
+      for (let k = 0; k < width; k++) values[r * width + k] = finiteValue(row[k], what, r, k);
+    }
+    return { values, rows };
+  }
+  if (data.length % width !== 0) throw new Error(`${what} has ${data.length} values, not a multiple of ${width} per row`);
+  const rows = data.length / width;
+  const values = new Float64Array(data.length);
+  for (let i = 0; i < data.length; i++) values[i] = finiteValue(data[i], what, Math.floor(i / width), i % width);
+  return { values, rows };
+}
+
+/**
+ * One value of a row, which must be a finite number: NaN, infinities, undefined and holes would
+ * otherwise surface much later as a NaN prediction or a "diverged" training run.
+ */
+function finiteValue(v: unknown, what: string, row: number, column: number): number {
+  if (typeof v !== "number" || !Number.isFinite(v)) throw new Error(`${what} row ${row}, column ${column}: ${v === undefined ? "missing value (undefined or a hole)" : String(v)} is not a finite number`);
+  return v;
+}
+
+/**
+ * Targets must suit the loss: probabilities in [0, 1] for bce, multilabel_bce and softmax_ce
+ * (a target of 5 would train towards a meaningless optimum and count as "accurate"), any finite
+ * number for mse (finiteness is checked by toMatrix).
+ */
+function checkTargetRange(y: Float64Array, width: number, loss: string): void {
+  if (loss !== "bce" && loss !== "multilabel_bce" && loss !== "softmax_ce") return;
+  for (let i = 0; i < y.length; i++) {
+    const v = y[i]!;
+    if (!(v >= 0 && v <= 1)) throw new Error(`y row ${Math.floor(i / width)}, column ${i % width}: ${v} is not a valid ${loss} target (expected a value from 0 to 1)`);
+  }
+}
+
+function checkRows(m: { values: Float64Array; rows: number }, rows: number, what: string): { values: Float64Array; rows: number } {
+  if (m.rows !== rows) throw new Error(`${what} has ${m.rows} rows but x has ${rows}`);
+  return m;
+}
+
+/** Resolves on a later turn of the event loop (setTimeout 0), so a page can repaint between batches. */
+function yieldToEventLoop(): Promise<void> {
+  const timers = globalThis as unknown as { setTimeout?: (callback: () => void, ms: number) => unknown };
+  return new Promise((resolve) => {
+    if (timers.setTimeout === undefined) resolve();
+    else timers.setTimeout(resolve, 0);
+  });
+}
+
+function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as { then?: unknown } | null | undefined)?.then === "function";
+}
+
+/** x as a flat rows x 784 matrix. */
+function toInputs(data: Rows): { values: Float64Array; rows: number } {
+  return toMatrix(data, 784, "x");
+}
+
+/**
+ * Targets as a flat rows x 10 matrix. Class ids (one number per row: a flat array of length
+ * rows, or rows of length 1) become one-hot rows; rows of length 10 are taken as they are.
+ */
+function toTargets(data: Rows, rows: number): Float64Array {
+  if (isNested(data)) {
+    if (data.length > 0 && data[0]!.length !== 1) return checkRows(toMatrix(data, 10, "y"), rows, "y").values;
+  } else if (data.length !== rows) {
+    if (data.length === rows * 10) return Float64Array.from(data);
+    throw new Error(`y has ${data.length} values: expected ${rows} class ids or ${rows} x 10 values for ${rows} rows of x`);
+  }
+  const ids = toMatrix(data, 1, "y");
+  checkRows(ids, rows, "y");
+  const oneHot = new Float64Array(rows * 10);
+  for (let r = 0; r < rows; r++) {
+    const id = ids.values[r]!;
+    if (!Number.isInteger(id) || id < 0 || id >= 10) throw new Error(`y row ${r}: class id ${id} is not an integer in 0..9`);
+    oneHot[r * 10 + id] = 1;
+  }
+  return oneHot;
+}
+
+/** correct[0] += rows whose largest output (row r's outputs at out[o..]) (first on ties) is the largest target. */
+function countCorrect(out: Float64Array, o: number, y: Float64Array, r: number, correct: Float64Array): void {
+  let best = 0;
+  let target = 0;
+  for (let j = 1; j < 10; j++) {
+    if (out[o + j]! > out[o + best]!) best = j;
+    if (y[r * 10 + j]! > y[r * 10 + target]!) target = j;
+  }
+  if (best === target) correct[0]! += 1;
+}
+
+/** Accuracy on rows (training rows at the end of an epoch), forward only: forwardBatch on PREDICT_CHUNK_ROWS rows at a time into out. */
+function accuracyOf(params: ParamArray, x: Float64Array, y: Float64Array, rows: number, out: Float64Array): number {
+  const correct = new Float64Array(1);
+  for (let from = 0; from < rows; from += PREDICT_CHUNK_ROWS) {
+    const n = Math.min(PREDICT_CHUNK_ROWS, rows - from);
+    forwardBatch(params, x.subarray(from * 784, (from + n) * 784), n, out);
+    for (let r = 0; r < n; r++) countCorrect(out, r * 10, y, from + r, correct);
+  }
+  let total = 0;
+  for (let j = 0; j < correct.length; j++) total += correct[j]!;
+  return total / rows;
+}
+
+/**
+ * J on rows (data loss + regularization: lossOf, the same sums as lossAndGradient without the
+ * backward pass) and the accuracy of the outputs lossOf writes into out (rows x 10).
+ */
+function evaluateRows(params: ParamArray, x: Float64Array, y: Float64Array, rows: number, out: Float64Array): Evaluation {
+  const loss = lossOf(params, x, y, rows, out);
+  const correct = new Float64Array(1);
+  for (let r = 0; r < rows; r++) countCorrect(out, r * 10, y, r, correct);
+  let total = 0;
+  for (let j = 0; j < correct.length; j++) total += correct[j]!;
+  return { loss, accuracy: total / rows };
+}
+
+/** The end-of-epoch metrics with the epoch's final weights, forward only: accuracy on the training rows, loss and accuracy on the validation rows. */
+function addEpochMetrics(logs: EpochLogs, params: ParamArray, run: FitRun): void {
+  logs.accuracy = accuracyOf(params, run.x, run.y, run.n, run.chunkOut);
+  if (run.valX !== null && run.valY !== null && run.valRows > 0) {
+    const v = evaluateRows(params, run.valX, run.valY, run.valRows, run.valOut);
+    logs.val_loss = v.loss;
+    logs.val_accuracy = v.accuracy;
+  }
+}
+
+/** Bumped whenever the checkpoint layout changes; fromJSON rejects other versions. */
+const CHECKPOINT_VERSION = 1;
+const CHECKPOINT_FORMAT = "mlpc-trainer";
+
+/** A checkpoint: toJSON's output, fromJSON's input (plain JSON data). */
+export interface TrainerJSON {
+  format: typeof CHECKPOINT_FORMAT;
+  version: typeof CHECKPOINT_VERSION;
+  model: string;
+  optimizer: string;
+  layers: { name: string; inputs: number; units: number; activation: string }[];
+  seed: number;
+  step: number;
+  epoch: number;
+  batch: number;
+  /** Running loss sum and rows of an interrupted epoch (batch > 0), and the layout it was run with. */
+  partialEpoch: { lossSum: number; rows: number; trainRows: number; batchSize: number } | null;
+  params: number[];
+  buffers: Record<string, number[]>;
+}
+
+/** toJSON's content with the live arrays instead of copies (for writers that store the numbers in binary). */
+export type TrainerArrays<A> = Omit<TrainerJSON, "params" | "buffers"> & { params: A; buffers: Record<string, A> };
+
+/** The files `mlpc train` writes: a weights file and a training checkpoint, each with the trainer checkpoint under `trainer`. */
+const CLI_FORMATS: readonly string[] = ["mlpc-weights", "mlpc-train-checkpoint"];
+
+/**
+ * The trainer checkpoint in `json`: a checkpoint object or its JSON text, or a file `mlpc train`
+ * wrote (weights or training checkpoint), whose `trainer` part is taken. Checks format and version;
+ * the rest is checked field by field by fromJSON.
+ */
+function readCheckpoint(json: unknown): Partial<TrainerJSON> {
+  let data: unknown = typeof json === "string" ? JSON.parse(json) : json;
+  if (isRecord(data) && typeof data["format"] === "string" && CLI_FORMATS.includes(data["format"])) {
+    if (!isRecord(data["trainer"])) throw new Error(`this ${data["format"]} file has no trainer checkpoint (no "trainer" object)`);
+    data = data["trainer"];
+  }
+  if (!isRecord(data) || data["format"] !== CHECKPOINT_FORMAT) {
+    throw new Error(`not an mlpc trainer checkpoint (format is not ${CHECKPOINT_FORMAT}) nor a weights file of mlpc train (format mlpc-weights)`);
+  }
+  if (data["version"] !== CHECKPOINT_VERSION) {
+    throw new Error(`checkpoint format version ${String(data["version"])} is not supported (this module reads version ${CHECKPOINT_VERSION})`);
+  }
+  return data as Partial<TrainerJSON>;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** "4 -> 16 relu -> 3 softmax": a layer list as text, to compare and to show. */
+function describeLayers(layers: readonly { inputs: number; units: number; activation: string }[]): string {
+  if (layers.length === 0) return "(no layers)";
+  return [String(layers[0]!.inputs), ...layers.map((l) => `${l.units} ${l.activation}`)].join(" -> ");
+}
+
+/** The layer list of a checkpoint as describeLayers text, or "(no layers)" when it is not a list of objects. */
+function describeCheckpointLayers(layers: unknown): string {
+  return Array.isArray(layers) && layers.every((l: unknown) => typeof l === "object" && l !== null) ? describeLayers(layers as TrainerJSON["layers"]) : "(no layers)";
+}
+
+/**
+ * `length` finite numbers, or an error naming the field: a JSON array, or a Float64Array or
+ * Float32Array (what a reader of mlpc's binary sidecar files hands over).
+ */
+function checkpointNumbers(value: unknown, length: number, what: string): ArrayLike<number> {
+  const list = Array.isArray(value) || value instanceof Float64Array || value instanceof Float32Array ? (value as ArrayLike<unknown>) : null;
+  let ok = list !== null && list.length === length;
+  for (let i = 0; ok && i < length; i++) {
+    const v = list![i];
+    if (typeof v !== "number" || !Number.isFinite(v)) ok = false;
+  }
+  if (!ok) throw new Error(`checkpoint ${what}: expected ${length} finite numbers`);
+  return list as ArrayLike<number>;
+}
+
+function checkpointInteger(value: unknown, what: string): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 0) throw new Error(`checkpoint ${what}: expected a whole number >= 0`);
+  return value;
+}
+
+/** What onBatchEnd receives. */
+export interface BatchLogs {
+  /** 0-based batch index within the epoch. */
+  batch: number;
+  /** Rows in this batch (the last one may be smaller). */
+  size: number;
+  /** J on this batch before the update. */
+  loss: number;
+  /** Learning rate of this update. */
+  lr: number;
+  /** state.step after the update. */
+  step: number;
+}
+
+/**
+ * Keras-style callbacks. Return false, or set trainer.stopTraining = true, to stop: after this
+ * batch (onBatchEnd; the epoch can then be resumed where it stopped) or after this epoch. fitAsync
+ * awaits a returned promise; fit ignores it.
+ */
+export interface FitCallbacks {
+  onEpochEnd?: (epoch: number, logs: EpochLogs) => void | boolean | Promise<void | boolean>;
+  onBatchEnd?: (batch: number, logs: BatchLogs) => void | boolean | Promise<void | boolean>;
+}
+
+/** What fit returns (Keras' History): one entry per completed epoch. */
+export interface History {
+  epoch: number[];
+  history: { [K in keyof EpochLogs]-?: number[] };
+}
+
+/**
+ * Thrown when a batch loss is NaN or infinite (the update of that batch is not applied), or when
+ * an update makes a parameter NaN or infinite (the update is undone: params and step are those
+ * of the last good update).
+ */
+export class NonFiniteLossError extends Error {
+  /** 0-based epoch and batch, the state.step of the failed update, and the first layer whose gradient is non-finite. */
+  readonly epoch: number;
+  readonly batch: number;
+  readonly step: number;
+  readonly layer: string | null;
+  readonly loss: number;
+  /** What became non-finite: the batch loss, or the parameters after the update. */
+  readonly what: "loss" | "params";
+
+  constructor(loss: number, epoch: number, batch: number, step: number, layer: string | null, what: "loss" | "params" = "loss") {
+    super(
+      (what === "loss"
+        ? `training diverged: the loss is ${loss} at epoch ${epoch + 1}, batch ${batch + 1} (update ${step + 1})` + (layer === null ? "" : `; first non-finite gradient in ${layer}`)
+        : `training diverged: update ${step + 1} (epoch ${epoch + 1}, batch ${batch + 1}) made parameters of ${layer ?? "the model"} non-finite; kept the parameters before it`) +
+        ". Try a lower learning rate or gradient clipping (clip=1 on the optimizer line).",
+    );
+    this.what = what;
+    this.name = "NonFiniteLossError";
+    this.loss = loss;
+    this.epoch = epoch;
+    this.batch = batch;
+    this.step = step;
+    this.layer = layer;
+  }
+}
+
+/** Everything one fit call works with: the data as flat arrays, batch and output buffers, its history. */
+interface FitRun {
+  readonly x: Float64Array;
+  readonly y: Float64Array;
+  /** Training rows. */
+  readonly n: number;
+  readonly valX: Float64Array | null;
+  readonly valY: Float64Array | null;
+  readonly valRows: number;
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly batches: number;
+  readonly shuffle: boolean;
+  readonly seed: number;
+  readonly order: Uint32Array;
+  readonly xb: Float64Array;
+  readonly yb: Float64Array;
+  /** Outputs of PREDICT_CHUNK_ROWS rows (training-set metrics), and of every validation row. */
+  readonly chunkOut: Float64Array;
+  readonly valOut: Float64Array;
+  readonly callbacks: FitCallbacks;
+  readonly history: History;
+  /** J and state.grad of a batch: options.gradient, or this module's batchGradient. */
+  readonly gradient: (state: TrainState, x: Float64Array, y: Float64Array, rows: number, seed: number) => number;
+}
+
+/**
+ * Trains this model with Keras-like calls:
+ *
+ *     const trainer = new Trainer({ seed: 42 });
+ *     const history = trainer.fit(x, y, { epochs: 100, batchSize: 32, validationSplit: 0.2 });
+ *     const probabilities = trainer.predict(xNew);
+ *
+ * Checkpoints: JSON.stringify(trainer) (toJSON), then Trainer.fromJSON(text) and
+ * fit(x, y, { epochs, initialEpoch: trainer.epoch }) continues exactly as if never stopped, even
+ * in the middle of an epoch. That rests on three facts: the shuffle order of epoch e depends only
+ * on (seed, e) (a fresh SeededRandom stream per epoch, so there is no generator state to save),
+ * the schedule depends only on state.step, and the checkpoint holds params, optimizer buffers,
+ * step, and the position and running loss of an interrupted epoch.
+ */
+export class Trainer {
+  /** Parameters, gradient, optimizer buffers and step. */
+  readonly state: TrainState;
+  /** Seed of initParams (when no params were given) and default seed of the per-epoch shuffle. */
+  readonly seed: number;
+  /** Index of the epoch to run next (or in progress when batch > 0). */
+  epoch = 0;
+  /** Batches done in epoch `epoch` when training stopped inside it, else 0. */
+  batch = 0;
+  /** Set to true (e.g. from a callback) to stop after the current batch; each fit starts with false. */
+  stopTraining = false;
+  /** Running loss sum (loss x rows) and rows of the current epoch. */
+  private epochLossSum = 0;
+  private epochRows = 0;
+  /** Layout of the run an interrupted epoch belongs to, checked on resume. */
+  private epochLayout: { trainRows: number; batchSize: number } | null = null;
+  /** The parameters before the current update, to undo an update that makes them non-finite. */
+  private lastGood: ParamArray | null = null;
+
+  constructor(options: { params?: ArrayLike<number>; seed?: number } = {}) {
+    this.seed = options.seed ?? spec.training.seed;
+    const P = spec.paramCount;
+    let params: ParamArray;
+    if (options.params === undefined) {
+      params = initParams(this.seed);
+    } else {
+      if (options.params.length !== P) throw new Error(`expected ${P} parameters, got ${options.params.length}`);
+      params = new ParamArray(P);
+      for (let p = 0; p < P; p++) params[p] = options.params[p]!;
+    }
+    this.state = createTrainState(params);
+  }
+
+  /** The model's parameters (trained in place). */
+  get params(): ParamArray {
+    return this.state.params;
+  }
+
+  /** Trains synchronously; see FitOptions. Returns the History of the epochs it completed. */
+  fit(x: Rows, y: Rows, options: FitOptions = {}): History {
+    const run = this.beginFit(x, y, options);
+    while (this.epoch < run.epochs && !this.stopTraining) {
+      if (this.batch === 0) this.startEpoch(run);
+      const order = this.epochOrder(run);
+      while (this.batch < run.batches && !this.stopTraining) {
+        if (this.trainBatch(run, order) === false) this.stopTraining = true;
+      }
+      if (this.batch < run.batches) break; // stopped inside the epoch: resumable there
+      const [epoch, logs] = this.endEpoch(run);
+      if (run.callbacks.onEpochEnd?.(epoch, logs) === false) this.stopTraining = true;
+    }
+    return run.history;
+  }
+
+  /**
+   * As fit, but yields to the event loop about every 15 ms between batches (and after each
+   * epoch), so a page stays responsive; awaits callbacks that return promises.
+   */
+  async fitAsync(x: Rows, y: Rows, options: FitOptions = {}): Promise<History> {
+    const run = this.beginFit(x, y, options);
+    let lastYield = Date.now();
+    while (this.epoch < run.epochs && !this.stopTraining) {
+      if (this.batch === 0) this.startEpoch(run);
+      const order = this.epochOrder(run);
+      while (this.batch < run.batches && !this.stopTraining) {
+        let result = this.trainBatch(run, order);
+        if (isPromise(result)) result = await result; // only a promise costs a turn of the loop
+        if (result === false) this.stopTraining = true;
+        if (Date.now() - lastYield >= 15) {
+          await yieldToEventLoop();
+          lastYield = Date.now();
+        }
+      }
+      if (this.batch < run.batches) break;
+      const [epoch, logs] = this.endEpoch(run);
+      if ((await run.callbacks.onEpochEnd?.(epoch, logs)) === false) this.stopTraining = true;
+      await yieldToEventLoop();
+      lastYield = Date.now();
+    }
+    return run.history;
+  }
+
+  /** The outputs of every row (forwardBatch, PREDICT_CHUNK_ROWS rows a call): one array of outputs per row (probabilities for sigmoid/softmax). */
+  predict(x: Rows): number[][] {
+    const IN = spec.inputSize;
+    const OUT = spec.outputSize;
+    const { values, rows } = toInputs(x);
+    const out = new Float64Array(Math.min(rows, PREDICT_CHUNK_ROWS) * OUT);
+    const result: number[][] = [];
+    for (let from = 0; from < rows; from += PREDICT_CHUNK_ROWS) {
+      const n = Math.min(PREDICT_CHUNK_ROWS, rows - from);
+      forwardBatch(this.state.params, values.subarray(from * IN, (from + n) * IN), n, out);
+      for (let r = 0; r < n; r++) result.push(Array.from(out.subarray(r * OUT, (r + 1) * OUT)));
+    }
+    return result;
+  }
+
+  /** Loss (data loss + regularization, as trained) and the model's metrics on all rows, forward only, without changing anything. */
+  evaluate(x: Rows, y: Rows): Evaluation {
+    const inputs = toInputs(x);
+    const targets = toTargets(y, inputs.rows);
+    checkTargetRange(targets, spec.outputSize, spec.loss);
+    return evaluateRows(this.state.params, inputs.values, targets, inputs.rows, new Float64Array(inputs.rows * spec.outputSize));
+  }
+
+  /** A versioned checkpoint: shapes, params, optimizer buffers, step and epoch position. */
+  toJSON(): TrainerJSON {
+    const view = this.toArrays();
+    const buffers: Record<string, number[]> = {};
+    for (const name of Object.keys(view.buffers)) buffers[name] = Array.from(view.buffers[name]!);
+    return { ...view, params: Array.from(view.params), buffers };
+  }
+
+  /** toJSON's content with the live params and optimizer buffers instead of copies (a writer of big models stores them in binary). */
+  toArrays(): TrainerArrays<ParamArray> {
+    return {
+      format: CHECKPOINT_FORMAT,
+      version: CHECKPOINT_VERSION,
+      model: spec.name,
+      optimizer: spec.optimizer.kind,
+      layers: TRAINING_LAYERS.map((l) => ({ name: l.name, inputs: l.inputs, units: l.units, activation: l.activation })),
+      seed: this.seed,
+      step: this.state.step,
+      epoch: this.epoch,
+      batch: this.batch,
+      partialEpoch:
+        this.batch > 0 && this.epochLayout !== null
+          ? { lossSum: this.epochLossSum, rows: this.epochRows, trainRows: this.epochLayout.trainRows, batchSize: this.epochLayout.batchSize }
+          : null,
+      params: this.state.params,
+      buffers: optimizerBuffers(this.state),
+    };
+  }
+
+  /**
+   * A trainer from a checkpoint (the object or its JSON text), or from the weights file (or
+   * training checkpoint) `mlpc train` writes, whose `trainer` part is taken: its `scaling` is NOT
+   * applied, so inputs must be scaled as it says. Rejects another format version, other layer
+   * shapes or another optimizer with a message saying what differs. With paramsOnly, only the
+   * parameters are read (e.g. to predict with a model whose optimizer line changed).
+   */
+  static fromJSON(json: unknown, options: { paramsOnly?: boolean } = {}): Trainer {
+    const data = readCheckpoint(json);
+    const expected = describeLayers(TRAINING_LAYERS);
+    const found = describeCheckpointLayers(data.layers);
+    if (found !== expected) {
+      throw new Error(`checkpoint layers do not match this model: checkpoint ${found}, model ${spec.name} ${expected}`);
+    }
+    const P = spec.paramCount;
+    const params = checkpointNumbers(data.params, P, "params");
+    const trainer = new Trainer(typeof data.seed === "number" ? { params, seed: data.seed } : { params });
+    if (options.paramsOnly === true) return trainer;
+    if (data.optimizer !== spec.optimizer.kind) {
+      throw new Error(`checkpoint optimizer ${String(data.optimizer)} does not match this model's ${spec.optimizer.kind} (load with paramsOnly to keep only the weights)`);
+    }
+    const own = optimizerBuffers(trainer.state);
+    for (const name of Object.keys(own)) own[name]!.set(checkpointNumbers(data.buffers?.[name], P, `buffers.${name}`));
+    trainer.state.step = checkpointInteger(data.step, "step");
+    trainer.epoch = checkpointInteger(data.epoch, "epoch");
+    trainer.batch = checkpointInteger(data.batch, "batch");
+    const partial = data.partialEpoch;
+    if (trainer.batch > 0) {
+      if (partial === null || partial === undefined) throw new Error("checkpoint stopped inside an epoch but has no partialEpoch");
+      trainer.epochLossSum = checkpointNumbers([partial.lossSum], 1, "partialEpoch.lossSum")[0]!;
+      trainer.epochRows = checkpointInteger(partial.rows, "partialEpoch.rows");
+      trainer.epochLayout = { trainRows: checkpointInteger(partial.trainRows, "partialEpoch.trainRows"), batchSize: checkpointInteger(partial.batchSize, "partialEpoch.batchSize") };
+    }
+    return trainer;
+  }
+
+  /** Checks and converts the data and options; places the epoch cursor (resuming when it can). */
+  private beginFit(x: Rows, y: Rows, options: FitOptions): FitRun {
+    const IN = spec.inputSize;
+    const OUT = spec.outputSize;
+    const inputs = toInputs(x);
+    const targets = toTargets(y, inputs.rows);
+    checkTargetRange(targets, OUT, spec.loss);
+    let n = inputs.rows;
+    let valX: Float64Array | null = null;
+    let valY: Float64Array | null = null;
+    let valRows = 0;
+    if (options.validationData !== undefined) {
+      const vx = toInputs(options.validationData[0]);
+      valX = vx.values;
+      valY = toTargets(options.validationData[1], vx.rows);
+      checkTargetRange(valY, OUT, spec.loss);
+      valRows = vx.rows;
+    } else if (options.validationSplit !== undefined && options.validationSplit > 0) {
+      const split = options.validationSplit;
+      if (!(split < 1)) throw new Error(`validationSplit must be in [0, 1), got ${split}`);
+      // Keras: the last rows, before any shuffling.
+      n = Math.floor(inputs.rows * (1 - split));
+      valRows = inputs.rows - n;
+      valX = inputs.values.subarray(n * IN);
+      valY = targets.subarray(n * OUT);
+    }
+    if (n === 0) throw new Error("no training rows");
+    const epochs = options.epochs ?? spec.training.epochs;
+    const initialEpoch = options.initialEpoch ?? 0;
+    if (!Number.isInteger(epochs) || epochs < 0) throw new Error(`epochs must be a whole number >= 0, got ${epochs}`);
+    if (!Number.isInteger(initialEpoch) || initialEpoch < 0) throw new Error(`initialEpoch must be a whole number >= 0, got ${initialEpoch}`);
+    const requested = options.batchSize ?? spec.training.batch;
+    if (requested !== "all" && (!Number.isInteger(requested) || requested < 1)) {
+      throw new Error(`batchSize must be a whole number >= 1 or "all", got ${String(requested)}`);
+    }
+    const batchSize = requested === "all" ? n : Math.min(requested, n);
+    const resume = initialEpoch === this.epoch && this.batch > 0;
+    if (resume) {
+      const layout = this.epochLayout;
+      if (layout === null || layout.trainRows !== n || layout.batchSize !== batchSize) {
+        throw new Error(
+          `cannot resume epoch ${this.epoch + 1} at batch ${this.batch + 1}: it was started with ${layout?.trainRows} training rows in batches of ${layout?.batchSize}, this fit has ${n} in batches of ${batchSize}`,
+        );
+      }
+    } else {
+      this.epoch = initialEpoch;
+      this.batch = 0;
+    }
+    this.stopTraining = false;
+    const history = {} as History["history"];
+    for (const key of HISTORY_KEYS) history[key] = [];
+    return {
+      x: inputs.values.subarray(0, n * IN),
+      y: targets.subarray(0, n * OUT),
+      n,
+      valX,
+      valY,
+      valRows,
+      epochs,
+      batchSize,
+      batches: Math.ceil(n / batchSize),
+      shuffle: options.shuffle ?? spec.training.shuffle,
+      seed: options.seed ?? this.seed,
+      order: new Uint32Array(n),
+      xb: new Float64Array(batchSize * IN),
+      yb: new Float64Array(batchSize * OUT),
+      chunkOut: new Float64Array(Math.min(n, PREDICT_CHUNK_ROWS) * OUT),
+      valOut: new Float64Array(valRows * OUT),
+      callbacks: options.callbacks ?? {},
+      history: { epoch: [], history },
+      gradient: options.gradient ?? batchGradient,
+    };
+  }
+
+  /** Resets the running loss of a new epoch. */
+  private startEpoch(run: FitRun): void {
+    this.epochLossSum = 0;
+    this.epochRows = 0;
+    this.epochLayout = { trainRows: run.n, batchSize: run.batchSize };
+  }
+
+  /**
+   * The row order of epoch `this.epoch`: 0..n-1, Fisher-Yates shuffled (when shuffling) by a
+   * SeededRandom on stream epoch + 1 of the seed: a function of (seed, epoch) only.
+   */
+  private epochOrder(run: FitRun): Uint32Array {
+    return shuffledOrder(run.order, run.n, run.shuffle ? run.seed : null, this.epoch);
+  }
+
+  /** Gathers batch `this.batch`, checks its loss, updates; returns the onBatchEnd result. */
+  private trainBatch(run: FitRun, order: Uint32Array): ReturnType<NonNullable<FitCallbacks["onBatchEnd"]>> {
+    const IN = spec.inputSize;
+    const OUT = spec.outputSize;
+    const start = this.batch * run.batchSize;
+    const rows = Math.min(run.batchSize, run.n - start);
+    const { x, y, xb, yb } = run;
+    for (let r = 0; r < rows; r++) {
+      const i = order[start + r]!;
+      for (let k = 0; k < IN; k++) xb[r * IN + k] = x[i * IN + k]!;
+      for (let k = 0; k < OUT; k++) yb[r * OUT + k] = y[i * OUT + k]!;
+    }
+    const state = this.state;
+    const loss = run.gradient(state, xb, yb, rows, run.seed);
+    // Checked before the update, so params stay those of the last good step.
+    if (!Number.isFinite(loss)) throw new NonFiniteLossError(loss, this.epoch, this.batch, state.step, firstNonFiniteLayer(state.grad));
+    const lr = learningRate(state.step);
+    const lastGood = this.lastGood ?? (this.lastGood = new ParamArray(spec.paramCount));
+    lastGood.set(state.params);
+    const step = state.step;
+    applyUpdate(state);
+    if (!allFinite(state.params)) {
+      const broken = firstNonFiniteLayer(state.params);
+      state.params.set(lastGood);
+      state.step = step;
+      throw new NonFiniteLossError(loss, this.epoch, this.batch, step, broken, "params");
+    }
+    this.epochLossSum += loss * rows;
+    this.epochRows += rows;
+    const batch = this.batch;
+    this.batch += 1;
+    const onBatchEnd = run.callbacks.onBatchEnd;
+    return onBatchEnd === undefined ? undefined : onBatchEnd(batch, { batch, size: rows, loss, lr, step: state.step });
+  }
+
+  /** Closes the epoch: its logs (forward-only metrics, validation included), the history; moves the cursor on. */
+  private endEpoch(run: FitRun): [number, EpochLogs] {
+    const epoch = this.epoch;
+    const logs: EpochLogs = { loss: this.epochLossSum / this.epochRows, lr: learningRate(this.state.step - 1) };
+    addEpochMetrics(logs, this.state.params, run);
+    this.epoch += 1;
+    this.batch = 0;
+    this.epochLayout = null;
+    run.history.epoch.push(epoch);
+    const h = run.history.history;
+    for (const key of HISTORY_KEYS) {
+      const value = logs[key];
+      if (value !== undefined) h[key].push(value);
+    }
+    return [epoch, logs];
+  }
+}
+
+/** True when every value is finite: v * 0 is 0 for finite v and NaN otherwise, so one sum tells. */
+function allFinite(values: ParamArray): boolean {
+  let zero = 0;
+  for (let p = 0; p < values.length; p++) zero += values[p]! * 0;
+  return zero === 0;
+}
+
+/** The first layer with a NaN or infinite value (weights or biases) in a gradient or parameter array, or null. */
+function firstNonFiniteLayer(values: ParamArray): string | null {
+  for (const layer of TRAINING_LAYERS) {
+    for (let p = layer.weights[0]; p < layer.biases[1]; p++) {
+      if (!Number.isFinite(values[p]!)) return layer.name;
+    }
+  }
+  return null;
+}

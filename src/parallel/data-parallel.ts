@@ -1,0 +1,173 @@
+/**
+ * Data-parallel gradients over worker threads: each batch is cut into `threads` contiguous slices
+ * of rows, the main thread computes slice 0 and worker w slice w, all with the same generated
+ * module on the same parameters (SharedArrayBuffers: parameters, the batch, one gradient per
+ * worker, the losses), and the slices' mean gradients and losses are combined weighted by their
+ * rows, in slice order. So a run is deterministic for a given thread count, and equal to one
+ * thread up to the rounding of that reordered sum (tested).
+ *
+ * The call is synchronous (the main thread blocks in Atomics.wait while the workers finish), so it
+ * drops into the generated Trainer's loop as its `gradient` option without changing anything else.
+ * Models with dropout draw their masks row by row from one stream per update; slices would draw
+ * other masks, so they stay on one thread (canRunDataParallel).
+ */
+import { startWorkers, stopWorkers } from "./workers.js";
+import { GRADIENT_WORKER_SCRIPT } from "./worker-script.js";
+import type { Worker } from "node:worker_threads";
+
+/** Parameters and gradients: Float64Array (as `mlpc train` compiles), or Float32Array for --dtype f32. */
+type ParamArray = Float64Array | Float32Array;
+
+/** What the engine needs of a generated module. */
+export interface GradientModule {
+  lossAndGradient(params: never, x: ArrayLike<number>, y: ArrayLike<number>, rows: number, grad: never): number;
+}
+
+export interface DataParallelOptions {
+  /** A URL the workers can import the same module from (a data: URL of its JavaScript). */
+  readonly moduleUrl: string;
+  /** The module as loaded on the main thread. */
+  readonly module: GradientModule;
+  readonly threads: number;
+  readonly inputSize: number;
+  readonly outputSize: number;
+  readonly paramCount: number;
+  /** The largest batch (rows) a call will get. */
+  readonly maxRows: number;
+  /** The module's parameter storage; default f64. */
+  readonly dtype?: "f64" | "f32";
+}
+
+/** The state the Trainer passes: parameters in, gradient out. */
+export interface GradientState {
+  readonly params: ParamArray;
+  readonly grad: ParamArray;
+}
+
+const GENERATION = 0;
+const ROWS = 1;
+const COMMAND = 2;
+const DONE = 3;
+
+/** First row of slice `index` of `rows` rows cut into `threads` slices. */
+export function sliceStart(index: number, rows: number, threads: number): number {
+  return Math.floor((index * rows) / threads);
+}
+
+function shared(elements: number): Float64Array {
+  return new Float64Array(new SharedArrayBuffer(Math.max(1, elements) * 8));
+}
+
+function sharedParams(elements: number, dtype: "f64" | "f32"): ParamArray {
+  return dtype === "f32" ? new Float32Array(new SharedArrayBuffer(Math.max(1, elements) * 4)) : shared(elements);
+}
+
+export class DataParallelGradient {
+  readonly threads: number;
+  private readonly control: Int32Array;
+  private readonly params: ParamArray;
+  private readonly x: Float64Array;
+  private readonly y: Float64Array;
+  private readonly grads: ParamArray;
+  private readonly losses: Float64Array;
+  private closed = false;
+
+  private constructor(
+    private readonly options: DataParallelOptions,
+    private readonly workers: readonly Worker[],
+    buffers: { control: Int32Array; params: ParamArray; x: Float64Array; y: Float64Array; grads: ParamArray; losses: Float64Array },
+  ) {
+    this.threads = options.threads;
+    this.control = buffers.control;
+    this.params = buffers.params;
+    this.x = buffers.x;
+    this.y = buffers.y;
+    this.grads = buffers.grads;
+    this.losses = buffers.losses;
+  }
+
+  /** Starts threads - 1 workers, each importing the module; resolves when all are ready. */
+  static async start(options: DataParallelOptions): Promise<DataParallelGradient> {
+    const { threads, paramCount, inputSize, outputSize, maxRows } = options;
+    const dtype = options.dtype ?? "f64";
+    if (!Number.isInteger(threads) || threads < 2) throw new Error(`data-parallel training needs at least 2 threads, got ${threads}`);
+    const buffers = {
+      control: new Int32Array(new SharedArrayBuffer((DONE + threads) * 4)),
+      params: sharedParams(paramCount, dtype),
+      x: shared(maxRows * inputSize),
+      y: shared(maxRows * outputSize),
+      grads: sharedParams((threads - 1) * paramCount, dtype),
+      losses: shared(threads),
+    };
+    const workers = await startWorkers(threads - 1, {
+      script: GRADIENT_WORKER_SCRIPT,
+      data: (i) => ({
+        url: options.moduleUrl,
+        index: i + 1,
+        threads,
+        inputSize,
+        outputSize,
+        paramCount,
+        dtype,
+        control: buffers.control.buffer,
+        params: buffers.params.buffer,
+        x: buffers.x.buffer,
+        y: buffers.y.buffer,
+        grads: buffers.grads.buffer,
+        losses: buffers.losses.buffer,
+      }),
+    });
+    return new DataParallelGradient(options, workers, buffers);
+  }
+
+  /**
+   * J (the rows-weighted mean of the slices' losses) and dJ/dparams into state.grad of one batch
+   * (x: rows x inputs, y: rows x outputs, row-major), as the module's lossAndGradient would give.
+   */
+  gradient(state: GradientState, x: Float64Array, y: Float64Array, rows: number): number {
+    if (this.closed) throw new Error("the data-parallel gradient was closed");
+    const { inputSize: IN, outputSize: OUT, paramCount: P } = this.options;
+    const T = this.threads;
+    if (rows > this.options.maxRows) throw new RangeError(`a batch of ${rows} rows is bigger than the ${this.options.maxRows} this engine was started for`);
+    const first = sliceStart(1, rows, T);
+    this.params.set(state.params);
+    this.x.set(x.subarray(first * IN, rows * IN), first * IN);
+    this.y.set(y.subarray(first * OUT, rows * OUT), first * OUT);
+    const ctrl = this.control;
+    Atomics.store(ctrl, ROWS, rows);
+    const generation = (Atomics.load(ctrl, GENERATION) + 1) | 0;
+    Atomics.store(ctrl, GENERATION, generation);
+    Atomics.notify(ctrl, GENERATION);
+    // Slice 0 here, meanwhile.
+    const own = this.options.module.lossAndGradient as (params: ParamArray, x: Float64Array, y: Float64Array, rows: number, grad: ParamArray) => number;
+    const loss0 = first > 0 ? own(state.params, x.subarray(0, first * IN), y.subarray(0, first * OUT), first, state.grad) : 0;
+    for (let w = 1; w < T; w++) {
+      for (let seen = Atomics.load(ctrl, DONE + w); seen !== generation; seen = Atomics.load(ctrl, DONE + w)) Atomics.wait(ctrl, DONE + w, seen);
+    }
+    // Combine in slice order, weighted by rows: the mean over the whole batch.
+    const grad = state.grad;
+    const w0 = first / rows;
+    let loss = loss0 * w0;
+    if (first > 0) for (let p = 0; p < P; p++) grad[p] = grad[p]! * w0;
+    else grad.fill(0);
+    for (let w = 1; w < T; w++) {
+      const n = sliceStart(w + 1, rows, T) - sliceStart(w, rows, T);
+      if (n === 0) continue;
+      const share = n / rows;
+      loss += this.losses[w]! * share;
+      const g = this.grads.subarray((w - 1) * P, w * P);
+      for (let p = 0; p < P; p++) grad[p] = grad[p]! + g[p]! * share;
+    }
+    return loss;
+  }
+
+  /** Stops the workers; the engine cannot be used afterwards. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    Atomics.store(this.control, COMMAND, 1);
+    Atomics.add(this.control, GENERATION, 1);
+    Atomics.notify(this.control, GENERATION);
+    await stopWorkers(this.workers);
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * The script each gradient worker runs (startWorkers evaluates it as CommonJS). Kept as text, not
+ * as a function serialized with toString(), because a test runner's transform may rewrite a
+ * function's body with helpers the worker would not have.
+ *
+ * Protocol over the shared control words (Int32Array, see data-parallel.ts):
+ *   [GENERATION] bumped by the main thread for each batch; workers wait on it.
+ *   [ROWS] rows of the batch; [COMMAND] 0 = compute, 1 = exit.
+ *   [DONE + w] set to the generation by worker w when its slice's loss and gradient are written.
+ * Worker w (1..threads-1) computes rows [floor(w rows / T), floor((w + 1) rows / T)) of the shared
+ * x and y with the shared parameters into its own shared gradient, and its mean loss into losses[w].
+ */
+export const GRADIENT_WORKER_SCRIPT = String.raw`
+const { workerData, parentPort } = require("node:worker_threads");
+const { url, index, threads, inputSize, outputSize, paramCount, dtype, control, params, x, y, grads, losses } = workerData;
+const Params = dtype === "f32" ? Float32Array : Float64Array;
+const GENERATION = 0, ROWS = 1, COMMAND = 2, DONE = 3;
+import(url).then((mod) => {
+  const ctrl = new Int32Array(control);
+  const P = new Params(params);
+  const X = new Float64Array(x);
+  const Y = new Float64Array(y);
+  const G = new Params(grads, (index - 1) * paramCount * Params.BYTES_PER_ELEMENT, paramCount);
+  const L = new Float64Array(losses);
+  // Read before saying ready: the main thread bumps the generation only after every worker is ready.
+  let generation = Atomics.load(ctrl, GENERATION);
+  parentPort.postMessage("ready");
+  for (;;) {
+    Atomics.wait(ctrl, GENERATION, generation);
+    generation = Atomics.load(ctrl, GENERATION);
+    if (Atomics.load(ctrl, COMMAND) === 1) break;
+    const rows = Atomics.load(ctrl, ROWS);
+    const from = Math.floor((index * rows) / threads);
+    const to = Math.floor(((index + 1) * rows) / threads);
+    try {
+      L[index] = to > from ? mod.lossAndGradient(P, X.subarray(from * inputSize, to * inputSize), Y.subarray(from * outputSize, to * outputSize), to - from, G) : 0;
+    } catch {
+      L[index] = NaN; // the main thread reports a non-finite loss as it would on one thread
+    }
+    Atomics.store(ctrl, DONE + index, generation);
+    Atomics.notify(ctrl, DONE + index);
+  }
+}, (error) => parentPort.postMessage({ error: String(error) }));
+`;
