@@ -1402,13 +1402,39 @@ function toMatrix(data: Rows, width: number, what: string): { values: Float64Arr
     const values = new Float64Array(rows * width);
     for (let r = 0; r < rows; r++) {
       const row = data[r]!;
+      if (row === null || typeof row !== "object" || typeof row.length !== "number") throw new Error(`${what} row ${r} is not an array of numbers`);
       if (row.length !== width) throw new Error(`${what} row ${r} has ${row.length} values, expected ${width}`);
-      for (let k = 0; k < width; k++) values[r * width + k] = row[k]!;
+      for (let k = 0; k < width; k++) values[r * width + k] = finiteValue(row[k], what, r, k);
     }
     return { values, rows };
   }
   if (data.length % width !== 0) throw new Error(`${what} has ${data.length} values, not a multiple of ${width} per row`);
-  return { values: Float64Array.from(data), rows: data.length / width };
+  const rows = data.length / width;
+  const values = new Float64Array(data.length);
+  for (let i = 0; i < data.length; i++) values[i] = finiteValue(data[i], what, Math.floor(i / width), i % width);
+  return { values, rows };
+}
+
+/**
+ * One value of a row, which must be a finite number: NaN, infinities, undefined and holes would
+ * otherwise surface much later as a NaN prediction or a "diverged" training run.
+ */
+function finiteValue(v: unknown, what: string, row: number, column: number): number {
+  if (typeof v !== "number" || !Number.isFinite(v)) throw new Error(`${what} row ${row}, column ${column}: ${v === undefined ? "missing value (undefined or a hole)" : String(v)} is not a finite number`);
+  return v;
+}
+
+/**
+ * Targets must suit the loss: probabilities in [0, 1] for bce, multilabel_bce and softmax_ce
+ * (a target of 5 would train towards a meaningless optimum and count as "accurate"), any finite
+ * number for mse (finiteness is checked by toMatrix).
+ */
+function checkTargetRange(y: Float64Array, width: number, loss: string): void {
+  if (loss !== "bce" && loss !== "multilabel_bce" && loss !== "softmax_ce") return;
+  for (let i = 0; i < y.length; i++) {
+    const v = y[i]!;
+    if (!(v >= 0 && v <= 1)) throw new Error(`y row ${Math.floor(i / width)}, column ${i % width}: ${v} is not a valid ${loss} target (expected a value from 0 to 1)`);
+  }
 }
 
 function checkRows(m: { values: Float64Array; rows: number }, rows: number, what: string): { values: Float64Array; rows: number } {
@@ -1482,6 +1508,9 @@ export interface TrainerJSON {
   buffers: Record<string, number[]>;
 }
 
+/** toJSON's content with the live arrays instead of copies (for writers that store the numbers in binary). */
+export type TrainerArrays<A> = Omit<TrainerJSON, "params" | "buffers"> & { params: A; buffers: Record<string, A> };
+
 /** The files `mlpc train` writes: a weights file and a training checkpoint, each with the trainer checkpoint under `trainer`. */
 const CLI_FORMATS: readonly string[] = ["mlpc-weights", "mlpc-train-checkpoint"];
 
@@ -1520,12 +1549,19 @@ function describeCheckpointLayers(layers: unknown): string {
   return Array.isArray(layers) && layers.every((l: unknown) => typeof l === "object" && l !== null) ? describeLayers(layers as TrainerJSON["layers"]) : "(no layers)";
 }
 
-/** A JSON array of `length` finite numbers, or an error naming the field. */
-function checkpointNumbers(value: unknown, length: number, what: string): number[] {
-  if (!Array.isArray(value) || value.length !== length || !value.every((v) => typeof v === "number" && Number.isFinite(v))) {
-    throw new Error(`checkpoint ${what}: expected ${length} finite numbers`);
+/**
+ * `length` finite numbers, or an error naming the field: a JSON array, or a Float64Array or
+ * Float32Array (what a reader of mlpc's binary sidecar files hands over).
+ */
+function checkpointNumbers(value: unknown, length: number, what: string): ArrayLike<number> {
+  const list = Array.isArray(value) || value instanceof Float64Array || value instanceof Float32Array ? (value as ArrayLike<unknown>) : null;
+  let ok = list !== null && list.length === length;
+  for (let i = 0; ok && i < length; i++) {
+    const v = list![i];
+    if (typeof v !== "number" || !Number.isFinite(v)) ok = false;
   }
-  return value as number[];
+  if (!ok) throw new Error(`checkpoint ${what}: expected ${length} finite numbers`);
+  return list as ArrayLike<number>;
 }
 
 function checkpointInteger(value: unknown, what: string): number {
@@ -1563,7 +1599,11 @@ export interface History {
   history: { [K in keyof EpochLogs]-?: number[] };
 }
 
-/** Thrown when a batch loss is NaN or infinite; the update of that batch is not applied. */
+/**
+ * Thrown when a batch loss is NaN or infinite (the update of that batch is not applied), or when
+ * an update makes a parameter NaN or infinite (the update is undone: params and step are those
+ * of the last good update).
+ */
 export class NonFiniteLossError extends Error {
   /** 0-based epoch and batch, the state.step of the failed update, and the first layer whose gradient is non-finite. */
   readonly epoch: number;
@@ -1571,13 +1611,17 @@ export class NonFiniteLossError extends Error {
   readonly step: number;
   readonly layer: string | null;
   readonly loss: number;
+  /** What became non-finite: the batch loss, or the parameters after the update. */
+  readonly what: "loss" | "params";
 
-  constructor(loss: number, epoch: number, batch: number, step: number, layer: string | null) {
+  constructor(loss: number, epoch: number, batch: number, step: number, layer: string | null, what: "loss" | "params" = "loss") {
     super(
-      `training diverged: the loss is ${loss} at epoch ${epoch + 1}, batch ${batch + 1} (update ${step + 1})` +
-        (layer === null ? "" : `; first non-finite gradient in ${layer}`) +
+      (what === "loss"
+        ? `training diverged: the loss is ${loss} at epoch ${epoch + 1}, batch ${batch + 1} (update ${step + 1})` + (layer === null ? "" : `; first non-finite gradient in ${layer}`)
+        : `training diverged: update ${step + 1} (epoch ${epoch + 1}, batch ${batch + 1}) made parameters of ${layer ?? "the model"} non-finite; kept the parameters before it`) +
         ". Try a lower learning rate or gradient clipping (clip=1 on the optimizer line).",
     );
+    this.what = what;
     this.name = "NonFiniteLossError";
     this.loss = loss;
     this.epoch = epoch;
@@ -1645,6 +1689,8 @@ export class Trainer {
   private epochRows = 0;
   /** Layout of the run an interrupted epoch belongs to, checked on resume. */
   private epochLayout: { trainRows: number; batchSize: number } | null = null;
+  /** The parameters before the current update, to undo an update that makes them non-finite. */
+  private lastGood: ParamArray | null = null;
 
   constructor(options: { params?: ArrayLike<number>; seed?: number } = {}) {
     this.seed = options.seed ?? spec.training.seed;
@@ -1728,14 +1774,20 @@ export class Trainer {
   evaluate(x: Rows, y: Rows): Evaluation {
     const inputs = toInputs(x);
     const targets = toTargets(y, inputs.rows);
+    checkTargetRange(targets, spec.outputSize, spec.loss);
     return evaluateRows(this.state.params, inputs.values, targets, inputs.rows, new Float64Array(inputs.rows * spec.outputSize));
   }
 
   /** A versioned checkpoint: shapes, params, optimizer buffers, step and epoch position. */
   toJSON(): TrainerJSON {
+    const view = this.toArrays();
     const buffers: Record<string, number[]> = {};
-    const own = optimizerBuffers(this.state);
-    for (const name of Object.keys(own)) buffers[name] = Array.from(own[name]!);
+    for (const name of Object.keys(view.buffers)) buffers[name] = Array.from(view.buffers[name]!);
+    return { ...view, params: Array.from(view.params), buffers };
+  }
+
+  /** toJSON's content with the live params and optimizer buffers instead of copies (a writer of big models stores them in binary). */
+  toArrays(): TrainerArrays<ParamArray> {
     return {
       format: CHECKPOINT_FORMAT,
       version: CHECKPOINT_VERSION,
@@ -1750,8 +1802,8 @@ export class Trainer {
         this.batch > 0 && this.epochLayout !== null
           ? { lossSum: this.epochLossSum, rows: this.epochRows, trainRows: this.epochLayout.trainRows, batchSize: this.epochLayout.batchSize }
           : null,
-      params: Array.from(this.state.params),
-      buffers,
+      params: this.state.params,
+      buffers: optimizerBuffers(this.state),
     };
   }
 
@@ -1797,6 +1849,7 @@ export class Trainer {
     const OUT = spec.outputSize;
     const inputs = toInputs(x);
     const targets = toTargets(y, inputs.rows);
+    checkTargetRange(targets, OUT, spec.loss);
     let n = inputs.rows;
     let valX: Float64Array | null = null;
     let valY: Float64Array | null = null;
@@ -1805,6 +1858,7 @@ export class Trainer {
       const vx = toInputs(options.validationData[0]);
       valX = vx.values;
       valY = toTargets(options.validationData[1], vx.rows);
+      checkTargetRange(valY, OUT, spec.loss);
       valRows = vx.rows;
     } else if (options.validationSplit !== undefined && options.validationSplit > 0) {
       const split = options.validationSplit;
@@ -1897,7 +1951,16 @@ export class Trainer {
     // Checked before the update, so params stay those of the last good step.
     if (!Number.isFinite(loss)) throw new NonFiniteLossError(loss, this.epoch, this.batch, state.step, firstNonFiniteLayer(state.grad));
     const lr = learningRate(state.step);
+    const lastGood = this.lastGood ?? (this.lastGood = new ParamArray(spec.paramCount));
+    lastGood.set(state.params);
+    const step = state.step;
     applyUpdate(state);
+    if (!allFinite(state.params)) {
+      const broken = firstNonFiniteLayer(state.params);
+      state.params.set(lastGood);
+      state.step = step;
+      throw new NonFiniteLossError(loss, this.epoch, this.batch, step, broken, "params");
+    }
     this.epochLossSum += loss * rows;
     this.epochRows += rows;
     const batch = this.batch;
@@ -1939,11 +2002,18 @@ function classWeights(given: ArrayLike<number> | { readonly [id: number]: number
   return weights;
 }
 
-/** The first layer with a NaN or infinite gradient (weights or biases), or null. */
-function firstNonFiniteLayer(grad: ParamArray): string | null {
+/** True when every value is finite: v * 0 is 0 for finite v and NaN otherwise, so one sum tells. */
+function allFinite(values: ParamArray): boolean {
+  let zero = 0;
+  for (let p = 0; p < values.length; p++) zero += values[p]! * 0;
+  return zero === 0;
+}
+
+/** The first layer with a NaN or infinite value (weights or biases) in a gradient or parameter array, or null. */
+function firstNonFiniteLayer(values: ParamArray): string | null {
   for (const layer of TRAINING_LAYERS) {
     for (let p = layer.weights[0]; p < layer.biases[1]; p++) {
-      if (!Number.isFinite(grad[p]!)) return layer.name;
+      if (!Number.isFinite(values[p]!)) return layer.name;
     }
   }
   return null;

@@ -10,6 +10,7 @@ import { Option } from "commander";
 import type { Dtype, UnrollMode } from "../compile.js";
 import { writeFileAtomicSync } from "../data/atomic.js";
 import { CliError, EXIT_PROGRAM_ERROR, EXIT_USAGE, type Io } from "./io.js";
+import { checkOutputs, fileUse } from "./outputs.js";
 import { parseCount } from "./options.js";
 import { loadProgram } from "./source.js";
 
@@ -60,6 +61,12 @@ export function register(program: Command, io: Io): void {
         return;
       }
       if (flags.check === true) return checkUpToDate(outputs, io);
+      checkOutputs(
+        [fileUse(io.cwd, "program", file)],
+        outputs.map((o, i) => fileUse(io.cwd, i === 0 ? "output" : "declaration file", o.path)),
+        [],
+        { createFolders: true },
+      );
       for (const o of outputs) writeOutput(o);
       io.stderr(`wrote ${outputs.map((o) => o.path).join(" and ")}\n`);
     });
@@ -90,10 +97,16 @@ function render(emit: Emit, path: string, typescript: () => string, irText: () =
       const { js, dts } = toJavaScript(typescript());
       return [
         { path, text: js },
-        { path: path.replace(/\.m?js$/, "") + ".d.ts", text: dts },
+        { path: declarationPath(path), text: dts },
       ];
     }
   }
+}
+
+/** `net.js` -> `net.d.ts`, `net.mjs` -> `net.d.mts` (the name TypeScript looks for beside each). */
+export function declarationPath(path: string): string {
+  if (path.endsWith(".mjs")) return `${path.slice(0, -".mjs".length)}.d.mts`;
+  return `${path.replace(/\.js$/, "")}.d.ts`;
 }
 
 function checkUpToDate(outputs: readonly Output[], io: Io): void {

@@ -72,7 +72,7 @@ function targetOf(saved: SavedTarget, flags: EvaluateFlags): TargetSpec {
 
 async function evaluate(file: string, flags: EvaluateFlags, io: Io): Promise<void> {
   const { ir } = loadProgram(file, io, { maxParams: flags.maxParams });
-  const weights = readWeights(io, flags.weights);
+  const weights = readWeights(io, flags.weights, ir);
   if (weights.features.length !== ir.inputSize) {
     throw new CliError(`mlpc: ${flags.weights}: the weights have ${weights.features.length} inputs, but ${file} takes ${ir.inputSize}`, EXIT_PROGRAM_ERROR);
   }

@@ -89,7 +89,7 @@ async function exportModel(file: string, flags: ExportFlags, io: Io): Promise<vo
   }
   if (flags.weights === undefined) throw new CliError(`mlpc: --to ${format} needs --weights FILE (the weights mlpc train wrote)`, EXIT_USAGE);
   const { ir } = loadProgram(file, io, { maxParams: flags.maxParams });
-  const weights = readWeights(io, flags.weights);
+  const weights = readWeights(io, flags.weights, ir);
   const checked = checkTrainedModel(ir, { layers: weights.trainer.layers, params: weights.trainer.params, features: weights.features, target: weights.target });
   if (!checked.ok) throw new CliError(`mlpc: ${flags.weights}: ${checked.error} (${file})`, EXIT_PROGRAM_ERROR);
   const plan = planOf(weights);
@@ -151,7 +151,7 @@ async function exportTorch(file: string, flags: ExportFlags, io: Io): Promise<vo
   if (problems.length > 0) throw new CliError(`mlpc: ${file}: cannot export ${ir.name} to PyTorch: ${problems.join("; ")}`, EXIT_PROGRAM_ERROR);
   let startWeights: string | null = null;
   if (flags.weights !== undefined) {
-    const weights = readWeights(io, flags.weights);
+    const weights = readWeights(io, flags.weights, ir);
     const checked = checkTrainedModel(ir, { layers: weights.trainer.layers, params: weights.trainer.params, features: weights.features, target: weights.target });
     if (!checked.ok) throw new CliError(`mlpc: ${flags.weights}: ${checked.error} (${file})`, EXIT_PROGRAM_ERROR);
     // train.py reads numeric columns and standardizes them, as `mlpc train` did before categories.

@@ -23,7 +23,10 @@ import { Option, type Command } from "commander";
 import { delimiterArgument } from "./data-flags.js";
 import { parseCount } from "./options.js";
 import { loadGeneratedModule } from "./runtime.js";
+import { checkOutputs, fileUse } from "./outputs.js";
 import { parseWeights, planOf, type SavedTarget, type WeightsFile } from "./saved.js";
+import { binaryLoaderFor, sidecarPath } from "./saved-binary.js";
+import { terminalText } from "./terminal.js";
 import { loadProgram } from "./source.js";
 
 interface PredictFlags {
@@ -65,19 +68,25 @@ export async function readRawRows(io: Io, file: string, weights: WeightsFile, ta
   return readDataset(io, file, { target, features: plan.columns.map((c) => c.column), delimiter, columnModes: columnModes(plan) });
 }
 
-export function readWeights(io: Io, file: string): WeightsFile {
+/** The weights file, checked field by field against the program `ir`. */
+export function readWeights(io: Io, file: string, ir: ModelIR): WeightsFile {
   let text: string;
+  const path = resolve(io.cwd, file);
   try {
-    text = readFileSync(resolve(io.cwd, file), "utf8");
+    text = readFileSync(path, "utf8");
   } catch (e) {
     throw new CliError(`mlpc: cannot read the weights ${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`, EXIT_USAGE);
   }
-  return parseWeights(text, file);
+  return parseWeights(text, file, { ir, binary: binaryLoaderFor(path, file) });
 }
 
 async function predict(file: string, flags: PredictFlags, io: Io): Promise<void> {
   const { ir } = loadProgram(file, io, { maxParams: flags.maxParams });
-  const weights = readWeights(io, flags.weights);
+  if (flags.out !== undefined) {
+    const inputs = [fileUse(io.cwd, "program", file), fileUse(io.cwd, "weights file", flags.weights), fileUse(io.cwd, "weights sidecar", sidecarPath(flags.weights)), fileUse(io.cwd, "data", flags.data)];
+    checkOutputs(inputs, [fileUse(io.cwd, "predictions file", flags.out)]);
+  }
+  const weights = readWeights(io, flags.weights, ir);
   if (weights.features.length !== ir.inputSize) {
     throw new CliError(`mlpc: ${flags.weights}: the weights have ${weights.features.length} inputs, but ${file} takes ${ir.inputSize}`, EXIT_PROGRAM_ERROR);
   }
@@ -94,7 +103,8 @@ async function predict(file: string, flags: PredictFlags, io: Io): Promise<void>
   const outputs = trainer.predict(x).flat();
   const csv = predictionsCsv(ir, weights.target, outputs, data.rows);
   if (flags.out === undefined) {
-    io.stdout(csv);
+    // Names from the data may hold control characters or escape sequences: never raw to a terminal.
+    io.stdout(io.isTTY ? terminalText(csv) : csv);
     return;
   }
   try {

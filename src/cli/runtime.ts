@@ -17,6 +17,8 @@ export interface GeneratedTrainer {
   predict(x: ArrayLike<number>): number[][];
   evaluate(x: ArrayLike<number>, y: ArrayLike<number>): { loss: number; accuracy?: number; labelAccuracy?: number[] };
   toJSON(): TrainerJSON;
+  /** toJSON's content with the live arrays (no copies). */
+  toArrays(): Omit<TrainerJSON, "params" | "buffers"> & { readonly params: Float64Array; readonly buffers: Record<string, Float64Array> };
 }
 
 export interface EpochLogs {
@@ -72,7 +74,7 @@ export interface GeneratedModule {
     new (options?: { params?: ArrayLike<number>; seed?: number }): GeneratedTrainer;
     fromJSON(json: unknown, options?: { paramsOnly?: boolean }): GeneratedTrainer;
   };
-  readonly NonFiniteLossError: new (...args: never[]) => Error & { epoch: number; batch: number; step: number; layer: string | null; loss: number };
+  readonly NonFiniteLossError: new (...args: never[]) => Error & { epoch: number; batch: number; step: number; layer: string | null; loss: number; what: "loss" | "params" };
 }
 
 /**

@@ -1,11 +1,10 @@
 /**
  * What `mlpc train` does at the end of an epoch besides reporting progress: the epoch's logs into
- * the run history, early stopping on the monitored loss, and the checkpoint file's content.
+ * the run history and early stopping on the monitored loss.
  */
 import type { LayerGradientNorm } from "../report/training-diagnostics.js";
-import { VERSION } from "../version.js";
-import type { EpochLogs, GeneratedTrainer } from "./runtime.js";
-import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, type CheckpointFile, type EarlyStoppingState, type RunHistory, type RunSettings } from "./saved.js";
+import type { EpochLogs } from "./runtime.js";
+import type { EarlyStoppingState, RunHistory } from "./saved.js";
 
 export function emptyHistory(): RunHistory {
   return { loss: [], accuracy: [], val_loss: [], val_accuracy: [], lr: [], gradientNorms: [] };
@@ -45,29 +44,4 @@ export function earlyStoppingStep(early: EarlyStoppingState | null, logs: EpochL
       ? `Stopped early after epoch ${epoch + 1}: no better ${logs.val_loss === undefined ? "training" : "validation"} loss for ${patience} epochs; kept the weights of epoch ${next.bestEpoch + 1} (loss ${next.best.toPrecision(4)}).`
       : null;
   return { early: next, improved: false, stopNote };
-}
-
-export interface CheckpointContent {
-  readonly model: string;
-  readonly settings: RunSettings;
-  readonly trainer: GeneratedTrainer;
-  readonly history: RunHistory;
-  readonly early: EarlyStoppingState | null;
-  readonly elapsedSeconds: number;
-}
-
-/** The checkpoint file's text: everything `--resume` needs to continue the run exactly. */
-export function checkpointText(c: CheckpointContent): string {
-  return JSON.stringify({
-    format: CHECKPOINT_FORMAT,
-    version: CHECKPOINT_VERSION,
-    mlpc: VERSION,
-    model: c.model,
-    savedAt: new Date().toISOString(),
-    settings: c.settings,
-    trainer: c.trainer.toJSON(),
-    history: c.history,
-    early: c.early,
-    elapsedSeconds: c.elapsedSeconds,
-  } satisfies CheckpointFile);
 }

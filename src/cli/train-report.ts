@@ -15,7 +15,9 @@ import type { Part, Prepared } from "./dataset.js";
 import { CliError, EXIT_PROGRAM_ERROR, type Colors, type Io } from "./io.js";
 import { duration } from "./progress.js";
 import type { GeneratedModule, GeneratedTrainer } from "./runtime.js";
-import { standardizerOf, WEIGHTS_FORMAT, WEIGHTS_VERSION, type EarlyStoppingState, type RunHistory, type RunSettings, type WeightsFile } from "./saved.js";
+import { standardizerOf, type EarlyStoppingState, type RunHistory, type RunSettings } from "./saved.js";
+import { weightsFile, writeSaved } from "./saved-write.js";
+import { terminalText } from "./terminal.js";
 import { diagnose } from "./train-diagnostics.js";
 import { batchSizeOf, type Outcome } from "./train-run.js";
 
@@ -109,19 +111,22 @@ export async function finish(f: Finish): Promise<TrainResult> {
   const diagnostics = diagnose(ir, f.mod, trainer, prepared.train, settings.seed, f.history);
 
   const weightsPath = f.out ?? `${ir.name}.weights.json`;
-  const weights: WeightsFile = {
-    format: WEIGHTS_FORMAT,
-    version: WEIGHTS_VERSION,
-    mlpc: VERSION,
-    model: ir.name,
-    createdAt: new Date().toISOString(),
-    features: inputNames(prepared.plan),
+  const weights = { createdAt: new Date().toISOString() };
+  const features = inputNames(prepared.plan);
+  const saved = weightsFile(resolve(io.cwd, weightsPath), {
+    ir,
+    createdAt: weights.createdAt,
+    features,
     target: settings.target,
-    scaling: standardizerOf(prepared.plan, inputNames(prepared.plan)),
+    scaling: standardizerOf(prepared.plan, features),
     preprocessing: prepared.plan,
-    trainer: trainer.toJSON(),
-  };
-  await writeOut(io, weightsPath, JSON.stringify(weights) + "\n");
+    trainer,
+  });
+  try {
+    await writeSaved(saved);
+  } catch (e) {
+    throw new CliError(`mlpc: cannot write ${weightsPath}: ${(e as Error).message}`, EXIT_PROGRAM_ERROR);
+  }
   const result: TrainResult = { metrics, weightsPath, epochs: f.history.loss.length };
 
   const totalSteps = settings.epochs * Math.ceil(prepared.train.rows / batchSizeOf(settings, prepared.train.rows));
@@ -173,8 +178,10 @@ export async function finish(f: Finish): Promise<TrainResult> {
   if (f.outcome.stoppedEarly !== null) out.push(c.cyan(f.outcome.stoppedEarly), "");
   out.push(c.bold(`Final weights${settings.patience !== null ? " (best epoch)" : ""}`), ...lossTable(losses), "");
   const shown = metrics.validation ?? metrics.train;
-  out.push(c.bold(`On the ${hasVal ? "validation" : "training"} rows`), ...metricsTables(shown), "");
-  if (metrics.test !== undefined) out.push(c.bold(`On the held-out test rows (${prepared.test.rows}, reported once)`), ...metricsTables(metrics.test), "");
+  // Class and column names come from the data: escaped on a terminal, never sent raw.
+  const shownText = (line: string): string => (io.isTTY ? terminalText(line) : line);
+  out.push(c.bold(`On the ${hasVal ? "validation" : "training"} rows`), ...metricsTables(shown).map(shownText), "");
+  if (metrics.test !== undefined) out.push(c.bold(`On the held-out test rows (${prepared.test.rows}, reported once)`), ...metricsTables(metrics.test).map(shownText), "");
   if (prepared.classWeight !== null) out.push(c.dim("the training loss in the epoch lines is weighted by class (--class-weight); the losses above are not"), "");
   // Gradient norms are taken on a fixed training sample after each epoch (the table shows the last
   // epoch's); dead units are counted at the weights kept, which differ after early stopping.

@@ -3,30 +3,35 @@
  * it a command-line tool (progress, gradient norms, early stopping, checkpoints, Ctrl-C).
  */
 import { resolve } from "node:path";
-import { writeFileAtomic, writeFileAtomicSync } from "../data/atomic.js";
 import type { ModelIR } from "../ir/types.js";
 import type { Prepared } from "./dataset.js";
 import { CliError, EXIT_PROGRAM_ERROR, type Io } from "./io.js";
 import type { Progress } from "./progress.js";
 import type { FitOptions, GeneratedModule, GeneratedTrainer } from "./runtime.js";
 import type { EarlyStoppingState, RunHistory, RunSettings } from "./saved.js";
-import { checkpointText, earlyStoppingStep, recordEpoch } from "./train-callbacks.js";
+import { checkpointFile, writeSaved, writeSavedSync } from "./saved-write.js";
+import { earlyStoppingStep, recordEpoch } from "./train-callbacks.js";
 import { gradientNormProbe } from "./train-diagnostics.js";
 
-/** Stops training from outside (Ctrl-C); process signals by default, injectable for tests. */
+/** The signals that stop a run after saving a checkpoint. */
+export type StopSignal = "SIGINT" | "SIGTERM";
+
+/** Stops training from outside (Ctrl-C, SIGTERM); process signals by default, injectable for tests. */
 export interface InterruptSource {
-  listen(handler: () => void): () => void;
+  listen(handler: (signal: StopSignal) => void): () => void;
   /** Called after every batch (tests press a fake Ctrl-C at an exact batch). */
   afterBatch?(): void;
 }
 
 export const processSignals: InterruptSource = {
   listen(handler) {
-    process.on("SIGINT", handler);
-    process.on("SIGTERM", handler);
+    const onInt = (): void => handler("SIGINT");
+    const onTerm = (): void => handler("SIGTERM");
+    process.on("SIGINT", onInt);
+    process.on("SIGTERM", onTerm);
     return () => {
-      process.off("SIGINT", handler);
-      process.off("SIGTERM", handler);
+      process.off("SIGINT", onInt);
+      process.off("SIGTERM", onTerm);
     };
   },
 };
@@ -51,6 +56,8 @@ export interface TrainingRun {
 
 export interface Outcome {
   readonly interrupted: boolean;
+  /** The signal that interrupted the run (the exit code follows it: 130 or 143). */
+  readonly signal: StopSignal | null;
   readonly stoppedEarly: string | null;
   readonly seconds: number;
   readonly rowsPerSecond: number;
@@ -70,16 +77,19 @@ export async function runTraining(r: TrainingRun): Promise<{ outcome: Outcome; e
   let early = r.early;
   let stoppedEarly: string | null = null;
   let interrupted = false;
+  let signal: StopSignal | null = null;
   const started = performance.now();
   let rowsSeen = 0;
   const totalBatches = (settings.epochs - trainer.epoch) * batches - trainer.batch;
   let batchesDone = 0;
   const elapsed = (): number => (performance.now() - started) / 1000;
   const eta = (): number => (batchesDone === 0 ? NaN : (elapsed() / batchesDone) * (totalBatches - batchesDone));
-  const checkpoint = (): string => checkpointText({ model: ir.name, settings, trainer, history, early, elapsedSeconds: r.elapsedBefore + elapsed() });
+  const checkpoint = (): ReturnType<typeof checkpointFile> =>
+    checkpointFile(resolve(r.io.cwd, r.checkpointPath), { ir, settings, trainer, history, early, elapsedSeconds: r.elapsedBefore + elapsed() });
 
   // Ctrl-C again changes nothing: the run is already stopping, and the checkpoint is written atomically.
-  const stopListening = r.interrupts.listen(() => {
+  const stopListening = r.interrupts.listen((s) => {
+    signal ??= s;
     interrupted = true;
     trainer.stopTraining = true;
   });
@@ -116,7 +126,7 @@ export async function runTraining(r: TrainingRun): Promise<{ outcome: Outcome; e
             }
           }
           progress.epoch({ epoch: epoch + 1, epochs: settings.epochs, ...logs, rowsPerSecond: rowsSeen / Math.max(elapsed(), 1e-9), etaSeconds: eta(), best });
-          if (r.saveEveryEpoch) await writeFileAtomic(resolve(r.io.cwd, r.checkpointPath), checkpoint());
+          if (r.saveEveryEpoch) await writeSaved(checkpoint());
           return stop ? false : undefined;
         },
       },
@@ -125,7 +135,8 @@ export async function runTraining(r: TrainingRun): Promise<{ outcome: Outcome; e
     progress.stop();
     if (e instanceof Error && e.message.startsWith("classWeight needs")) throw new CliError(`mlpc: --class-weight: ${e.message}`, EXIT_PROGRAM_ERROR);
     if (e instanceof mod.NonFiniteLossError) {
-      throw new CliError(`mlpc: ${e.message}`, EXIT_PROGRAM_ERROR);
+      const kept = r.saveEveryEpoch && trainer.epoch > 0 ? `; ${r.checkpointPath} holds the last good epoch` : "";
+      throw new CliError(`mlpc: ${e.message}${kept}`, EXIT_PROGRAM_ERROR);
     }
     throw e;
   } finally {
@@ -133,8 +144,8 @@ export async function runTraining(r: TrainingRun): Promise<{ outcome: Outcome; e
   }
   if (interrupted) {
     progress.stop();
-    writeFileAtomicSync(resolve(r.io.cwd, r.checkpointPath), checkpoint());
+    writeSavedSync(checkpoint());
   }
   const seconds = elapsed();
-  return { outcome: { interrupted, stoppedEarly, seconds: r.elapsedBefore + seconds, rowsPerSecond: rowsSeen / Math.max(seconds, 1e-9) }, early };
+  return { outcome: { interrupted, signal, stoppedEarly, seconds: r.elapsedBefore + seconds, rowsPerSecond: rowsSeen / Math.max(seconds, 1e-9) }, early };
 }

@@ -8,7 +8,7 @@
  *   -> metrics, tables, weights file, HTML report (train-report.ts).
  *
  * Exit codes: 0 trained; 1 bad program or data, or training diverged; 2 bad command line;
- * 130 interrupted (Ctrl-C) after saving a checkpoint.
+ * 130 interrupted (Ctrl-C) or 143 (SIGTERM) after saving a checkpoint.
  */
 import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
@@ -24,9 +24,13 @@ import { delimiterName } from "../data/delimiter.js";
 import { describeWidth } from "../data/preprocess.js";
 import { CliError, colorsFor, EXIT_PROGRAM_ERROR, EXIT_USAGE, type Io } from "./io.js";
 import { parseBatch, parseCount, parseNonNegativeInt, parsePositiveNumber, parseValidationFraction } from "./options.js";
+import { checkOutputs, fileUse, type FileUse } from "./outputs.js";
 import { createProgress } from "./progress.js";
 import { generatedModuleUrl, importGeneratedModule, type GeneratedModule, type GeneratedTrainer } from "./runtime.js";
 import { parseCheckpoint, type CheckpointFile, type RunSettings } from "./saved.js";
+import { binaryLoaderFor } from "./saved-binary.js";
+import { sidecarOf } from "./saved-write.js";
+import { shellCommand } from "./shell.js";
 import { loadProgram } from "./source.js";
 import { targetSpecFor } from "./targets.js";
 import { emptyHistory } from "./train-callbacks.js";
@@ -37,6 +41,8 @@ export type { InterruptSource, TrainResult };
 
 /** Exit code after Ctrl-C, as shells report a process ended by SIGINT. */
 export const EXIT_INTERRUPTED = 130;
+/** Exit code after SIGTERM (128 + 15), as shells report it. */
+export const EXIT_TERMINATED = 143;
 /** Below this many rows the default is no validation split (XOR has 4). */
 const SMALL_DATA_ROWS = 20;
 
@@ -161,14 +167,60 @@ function dataNotes(file: string, d: Dataset, p: Prepared): string[] {
   return notes;
 }
 
-function readCheckpointFile(io: Io, file: string): CheckpointFile {
+function readCheckpointFile(io: Io, file: string, ir: ModelIR): CheckpointFile {
   let text: string;
+  const path = resolve(io.cwd, file);
   try {
-    text = readFileSync(resolve(io.cwd, file), "utf8");
+    text = readFileSync(path, "utf8");
   } catch (e) {
     throw new CliError(`mlpc: cannot read the checkpoint ${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`, EXIT_USAGE);
   }
-  return parseCheckpoint(text, file);
+  return parseCheckpoint(text, file, { ir, binary: binaryLoaderFor(path, file) });
+}
+
+/**
+ * The files of the run, checked before the data is read: no output may replace an input or
+ * another output (the checkpoint may replace the one resumed from: it is its next state), and
+ * every output must be writable.
+ */
+function checkRunFiles(io: Io, file: string, flags: TrainFlags, ir: ModelIR, checkpointPath: string): void {
+  const use = (what: string, given: string): FileUse => fileUse(io.cwd, what, given);
+  const weights = flags.out ?? `${ir.name}.weights.json`;
+  const inputs = [use("program", file), use("data", flags.data), ...(flags.resume === undefined ? [] : [use("checkpoint resumed from", flags.resume)])];
+  const checkpoint = use("checkpoint", checkpointPath);
+  const outputs = [use("weights file", weights), ...(flags.report === undefined ? [] : [use("report", flags.report)]), checkpoint];
+  const withSidecar = (f: string | undefined, what: string, best: boolean): FileUse[] => {
+    const sidecar = f === undefined ? null : sidecarOf(ir, f, best);
+    return sidecar === null ? [] : [use(what, sidecar)];
+  };
+  outputs.push(...withSidecar(weights, "weights sidecar", false), ...withSidecar(checkpointPath, "checkpoint sidecar", flags.earlyStopping !== undefined));
+  inputs.push(...withSidecar(flags.resume, "sidecar of the checkpoint resumed from", flags.earlyStopping !== undefined));
+  const resumed = inputs.filter((i) => i.what.includes("resumed from"));
+  const sidecarOut = outputs.find((o) => o.what === "checkpoint sidecar");
+  checkOutputs(inputs, outputs, [
+    ...(resumed[0] === undefined ? [] : [[checkpoint, resumed[0]] as [FileUse, FileUse]]),
+    ...(resumed[1] === undefined || sidecarOut === undefined ? [] : [[sidecarOut, resumed[1]] as [FileUse, FileUse]]),
+  ]);
+}
+
+/** The command that continues an interrupted run: the same program, data, labels and outputs, shell-quoted. */
+export function resumeCommand(file: string, flags: TrainFlags, checkpointPath: string): string {
+  const args = ["mlpc", "train", file, "--data", flags.data];
+  for (const [flag, value] of [
+    ["--label", flags.label],
+    ["--labels", flags.labels],
+    ["--target", flags.target],
+    ["--out", flags.out],
+    ["--report", flags.report],
+  ] as const) {
+    if (value !== undefined) args.push(flag, value);
+  }
+  if (flags.checkpoint !== undefined) args.push("--checkpoint", flags.checkpoint);
+  if (flags.simd === false) args.push("--no-simd");
+  if (flags.threads !== undefined) args.push("--threads", String(flags.threads));
+  if (flags.maxParams !== 50_000_000) args.push("--max-params", String(flags.maxParams));
+  args.push("--resume", checkpointPath);
+  return shellCommand(args);
 }
 
 /**
@@ -190,7 +242,9 @@ export async function train(file: string, flags: TrainFlags, io: Io, interrupts:
   const c = colorsFor(io);
   const loaded = loadProgram(file, io, { maxParams: flags.maxParams });
   const ir0 = loaded.ir;
-  const checkpoint = flags.resume === undefined ? null : readCheckpointFile(io, flags.resume);
+  const checkpointPath = flags.checkpoint ?? flags.resume ?? `${ir0.name}.checkpoint.json`;
+  const checkpoint = flags.resume === undefined ? null : readCheckpointFile(io, flags.resume, ir0);
+  checkRunFiles(io, file, flags, ir0, checkpointPath);
   if (checkpoint !== null && checkpoint.model !== ir0.name) {
     throw new CliError(`mlpc: ${flags.resume}: the checkpoint is for model ${JSON.stringify(checkpoint.model)}, not ${JSON.stringify(ir0.name)}`, EXIT_PROGRAM_ERROR);
   }
@@ -205,6 +259,13 @@ export async function train(file: string, flags: TrainFlags, io: Io, interrupts:
     columnModes: new Map(dataOptions.categorical.map((c) => [c, "categorical"] as const)),
   });
   const target = savedTarget(dataset);
+  if (target.kind === "class" && target.classNames !== null && target.classNames.length !== target.classCount) {
+    const names = target.classNames.map((n) => JSON.stringify(n)).join(", ");
+    throw new CliError(
+      `mlpc: ${flags.data}, column ${JSON.stringify(target.column)}: the data names ${target.classNames.length} class${target.classNames.length === 1 ? "" : "es"} (${names}), but ${ir0.name} tells ${target.classCount} classes apart; every class needs rows (or use class ids 0..${target.classCount - 1})`,
+      EXIT_PROGRAM_ERROR,
+    );
+  }
   const targetValues = dataset.targets.kind === "class" ? dataset.targets.ids : dataset.targets.kind === "none" ? [] : dataset.targets.y;
   // A checkpoint from before data options summed the all-numeric feature matrix row by row: keep that sum for it.
   const legacy = checkpoint !== null && checkpoint.settings.dataOptions === undefined;
@@ -242,7 +303,6 @@ export async function train(file: string, flags: TrainFlags, io: Io, interrupts:
   for (const note of dataNotes(flags.data, dataset, prepared)) progress.note(note);
   if (checkpoint !== null) progress.note(`resuming ${flags.resume} at epoch ${trainer.epoch + 1}${trainer.batch > 0 ? `, batch ${trainer.batch + 1}` : ""}`);
 
-  const checkpointPath = flags.checkpoint ?? flags.resume ?? `${ir.name}.checkpoint.json`;
   const parallel = await startParallel(ir, mod, moduleUrl, batchSizeOf(settings, prepared.train.rows), flags.threads, (text) => progress.note(text));
   let run;
   try {
@@ -268,10 +328,9 @@ export async function train(file: string, flags: TrainFlags, io: Io, interrupts:
   progress.stop();
 
   if (run.outcome.interrupted) {
-    const resumeHint = `mlpc train ${file} --data ${flags.data} --resume ${checkpointPath}`;
     throw new CliError(
-      `mlpc: interrupted ${trainer.batch > 0 ? `in epoch ${trainer.epoch + 1} after batch ${trainer.batch}` : `after epoch ${trainer.epoch}`}; checkpoint saved to ${checkpointPath}\nresume with: ${resumeHint}`,
-      EXIT_INTERRUPTED,
+      `mlpc: interrupted${run.outcome.signal === "SIGTERM" ? " (SIGTERM)" : ""} ${trainer.batch > 0 ? `in epoch ${trainer.epoch + 1} after batch ${trainer.batch}` : `after epoch ${trainer.epoch}`}; checkpoint saved to ${checkpointPath}\nresume with: ${resumeCommand(file, flags, checkpointPath)}`,
+      run.outcome.signal === "SIGTERM" ? EXIT_TERMINATED : EXIT_INTERRUPTED,
     );
   }
   return finish({

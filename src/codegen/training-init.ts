@@ -11,7 +11,7 @@
 import type { DenseLayer, InitKind, ModelIR } from "../ir/types.js";
 import { RUNTIME_RANDOM } from "./runtime-embedded.js";
 import { printFunction, type Parameter } from "./declaration.js";
-import type { CodeLines } from "./text.js";
+import { int, type CodeLines } from "./text.js";
 import { denseLayers } from "../ir/layers.js";
 
 /** Stream numbers keep initialization and each epoch's shuffle statistically independent. */
@@ -91,7 +91,7 @@ export function emitInitParams(ir: ModelIR, array: string): string {
   const initParams = printFunction({
     name: "initParams",
     exported: true,
-    parameters: [{ name: "seed", type: "number", initializer: String(ir.training.seed) }],
+    parameters: [{ name: "seed", type: "number", initializer: int(ir.training.seed) }],
     returnType: array,
     docs: [
       "Fresh parameters for training: every weight drawn from the layer's initializer with the",

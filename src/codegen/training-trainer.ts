@@ -69,13 +69,13 @@ export interface EpochLogs {
 
 /** fit options (tfjs/Keras); unset ones come from the program's train line. */
 export interface FitOptions {
-  /** Train until this epoch index (exclusive), as Keras: epochs - initialEpoch epochs are run. Default ${ir.training.epochs}. */
+  /** Train until this epoch index (exclusive), as Keras: epochs - initialEpoch epochs are run. Default ${int(ir.training.epochs)}. */
   epochs?: number;
   /** First epoch index (Keras' initial_epoch); pass trainer.epoch to resume a checkpoint. Default 0. */
   initialEpoch?: number;
-  /** Rows per update: 1 (stochastic), N (mini-batch, the last one may be smaller) or "all". Default ${JSON.stringify(ir.training.batch)}. */
+  /** Rows per update: 1 (stochastic), N (mini-batch, the last one may be smaller) or "all". Default ${ir.training.batch === "all" ? '"all"' : int(ir.training.batch)}. */
   batchSize?: number | "all";
-  /** Reshuffle the training rows each epoch. Default ${ir.training.shuffle}. */
+  /** Reshuffle the training rows each epoch. Default ${ir.training.shuffle === true ? "true" : "false"}. */
   shuffle?: boolean;
   /** Seed of the per-epoch shuffle. Default: the trainer's seed. */
   seed?: number;

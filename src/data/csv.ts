@@ -10,7 +10,7 @@
  * row and column: everything else (see errors.ts for the list).
  */
 import { open } from "node:fs/promises";
-import { Readable } from "node:stream";
+import { Readable, Transform, type TransformCallback } from "node:stream";
 import { CsvError, parse, type Info } from "csv-parse";
 import { planColumns, type ColumnPlan, type PlanOptions, type TargetSpec } from "./columns.js";
 import { dataError, fail, ok, quoteName, type DataError, type Result } from "./errors.js";
@@ -113,8 +113,10 @@ export async function readCsvStream(source: Readable, options: ReadOptions, file
     max_record_size: MAX_RECORD_BYTES,
     delimiter: chosen.value.delimiter,
   });
+  const decoder = new Utf8Check();
   source.on("error", (e) => parser.destroy(e));
-  source.pipe(parser);
+  decoder.on("error", (e) => parser.destroy(e));
+  source.pipe(decoder).pipe(parser);
   let sink: RowSink | null = null;
   try {
     for await (const item of parser as AsyncIterable<{ record: string[]; info: Info }>) {
@@ -130,7 +132,9 @@ export async function readCsvStream(source: Readable, options: ReadOptions, file
   } catch (e) {
     return fail(csvSyntaxError(file, e));
   } finally {
-    source.unpipe(parser);
+    source.unpipe(decoder);
+    decoder.unpipe(parser);
+    decoder.destroy();
     parser.destroy();
   }
   if (sink === null) return fail(dataError("empty-file", file, null, null, "the file is empty: expected a header row, then one row per example"));
@@ -241,7 +245,120 @@ function startLine(record: readonly string[], info: Info): number {
   return info.lines - breaks;
 }
 
+/** Where the first invalid UTF-8 byte sequence is: line (header = 1), field number, byte offset. */
+export class InvalidUtf8Error extends Error {
+  constructor(
+    readonly line: number,
+    readonly field: number,
+    readonly byte: number,
+  ) {
+    super(`invalid UTF-8 at byte ${byte}`);
+  }
+}
+
+/**
+ * Decodes the bytes as UTF-8, strictly: a byte that is not UTF-8 (a Latin-1 "é", say) would
+ * otherwise become U+FFFD, and two different names would silently become one class. Counts lines
+ * and fields (commas outside quotes) so the error can name its place.
+ */
+class Utf8Check extends Transform {
+  private readonly decoder = new TextDecoder("utf-8", { fatal: true });
+  private line = 1;
+  private field = 1;
+  private quoted = false;
+  private bytes = 0;
+  /** Bytes of an unfinished character carried from the previous chunk. */
+  private carry = new Uint8Array(0);
+
+  constructor() {
+    super({ readableObjectMode: false, decodeStrings: true });
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    let text: string;
+    try {
+      text = this.decoder.decode(chunk, { stream: true });
+    } catch {
+      done(this.locate(Buffer.concat([this.carry, chunk])));
+      return;
+    }
+    this.count(chunk);
+    done(null, text);
+  }
+
+  override _flush(done: TransformCallback): void {
+    try {
+      done(null, this.decoder.decode());
+    } catch {
+      done(this.locate(this.carry));
+    }
+  }
+
+  /** Advances line and field counters over valid bytes; keeps an unfinished character's bytes. */
+  private count(chunk: Uint8Array): void {
+    for (let i = 0; i < chunk.length; i++) this.step(chunk[i]!);
+    this.bytes += chunk.length;
+    let tail = 0;
+    for (let i = chunk.length - 1; i >= 0 && i >= chunk.length - 3 && (chunk[i]! & 0xc0) === 0x80; i--) tail++;
+    const lead = chunk.length - tail - 1;
+    this.carry = lead >= 0 && chunk[lead]! >= 0xc0 ? chunk.slice(lead) : new Uint8Array(0);
+  }
+
+  private step(b: number): void {
+    if (b === 0x22) this.quoted = !this.quoted;
+    else if (b === 0x2c && !this.quoted) this.field++;
+    else if (b === 0x0a) {
+      this.line++;
+      if (!this.quoted) this.field = 1;
+    }
+  }
+
+  /** The place of the first invalid sequence in `bytes` (which starts at a character boundary). */
+  private locate(bytes: Uint8Array): InvalidUtf8Error {
+    const start = this.bytes - this.carry.length;
+    // Counters were advanced over the carry already; rewind them over it.
+    let line = this.line;
+    let field = this.field;
+    let quoted = this.quoted;
+    for (let i = 0; i < this.carry.length; i++) {
+      const b = this.carry[i]!;
+      if (b === 0x0a) line--;
+    }
+    let i = 0;
+    while (i < bytes.length) {
+      const n = utf8Length(bytes, i);
+      if (n === 0) return new InvalidUtf8Error(line, field, start + i);
+      if (i >= this.carry.length) {
+        const b = bytes[i]!;
+        if (b === 0x22) quoted = !quoted;
+        else if (b === 0x2c && !quoted) field++;
+        else if (b === 0x0a) {
+          line++;
+          if (!quoted) field = 1;
+        }
+      }
+      i += n;
+    }
+    return new InvalidUtf8Error(line, field, start + bytes.length);
+  }
+}
+
+/** Length of the valid UTF-8 sequence at bytes[i] (1-4), 0 when invalid or cut short. */
+function utf8Length(bytes: Uint8Array, i: number): number {
+  const b = bytes[i]!;
+  if (b < 0x80) return 1;
+  const n = b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+  if (n === 0 || i + n > bytes.length) return 0;
+  for (let k = 1; k < n; k++) if ((bytes[i + k]! & 0xc0) !== 0x80) return 0;
+  const b1 = bytes[i + 1]!;
+  if ((b === 0xe0 && b1 < 0xa0) || (b === 0xed && b1 > 0x9f) || (b === 0xf0 && b1 < 0x90) || (b === 0xf4 && b1 > 0x8f)) return 0;
+  return n;
+}
+
 function csvSyntaxError(file: string, e: unknown): DataError {
+  if (e instanceof InvalidUtf8Error) {
+    return dataError("invalid-utf8", file, e.line, null, `field ${e.field}: bytes that are not UTF-8 (at byte ${e.byte}); save the file as UTF-8 (e.g. iconv -f latin1 -t utf-8)`);
+  }
   if (e instanceof CsvError) {
     const lines: unknown = (e as unknown as { lines?: unknown }).lines;
     const row = typeof lines === "number" ? lines : null;

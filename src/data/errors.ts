@@ -30,7 +30,9 @@ export type DataErrorCode =
   | "delimiter"
   | "all-missing"
   | "unknown-category"
-  | "too-many-levels";
+  | "too-many-levels"
+  | "invalid-utf8"
+  | "non-finite-statistic";
 
 export interface DataError {
   readonly code: DataErrorCode;

@@ -145,6 +145,9 @@ function fitNumeric(d: Dataset, column: RawColumn, train: Int32Array, impute: Im
   const fill = impute === null ? null : impute === "mean" ? mean(values) : impute === "median" ? median(values) : mostFrequentNumber(values);
   if (fill !== null) for (let i = values.length; i < train.length; i++) values.push(fill);
   const { offset, factor } = scaling(values, scale);
+  if (!Number.isFinite(offset) || !Number.isFinite(factor) || (fill !== null && !Number.isFinite(fill))) {
+    return fail(dataError("non-finite-statistic", d.file, null, column.name, `cannot ${scale === "none" ? "impute" : `scale (--scale ${scale})`}: the fitted statistics of the column are not finite numbers`));
+  }
   return ok({ kind: "numeric", column: column.name, fill, offset, scale: factor });
 }
 
@@ -177,10 +180,35 @@ function missingError(d: Dataset, column: string, row: number): DataError {
   return dataError("missing-value", d.file, d.rowLines[row]!, column, `missing value (an empty field); ${missingAdvice()}`);
 }
 
+/** The mean; when the plain sum overflows (values near 1e308), the mean of v / max|v| scaled back. */
 function mean(values: readonly number[]): number {
   let s = 0;
   for (const v of values) s += v;
-  return s / values.length;
+  const plain = s / values.length;
+  if (Number.isFinite(plain)) return plain;
+  const big = largestMagnitude(values);
+  let scaled = 0;
+  for (const v of values) scaled += v / big;
+  return (scaled / values.length) * big;
+}
+
+function largestMagnitude(values: readonly number[]): number {
+  let big = 0;
+  for (const v of values) big = Math.max(big, Math.abs(v));
+  return big;
+}
+
+/** Population std around m; when the squares overflow (values near 1e154 and up), computed on v / max|v| and scaled back. */
+function spread(values: readonly number[], m: number): number {
+  let ss = 0;
+  for (const v of values) ss += (v - m) * (v - m);
+  const plain = Math.sqrt(ss / values.length);
+  if (Number.isFinite(plain)) return plain;
+  const big = largestMagnitude(values);
+  const ms = m / big;
+  let scaled = 0;
+  for (const v of values) scaled += (v / big - ms) * (v / big - ms);
+  return Math.sqrt(scaled / values.length) * big;
 }
 
 function median(values: readonly number[]): number {
@@ -210,13 +238,12 @@ function scaling(values: readonly number[], kind: ScaleKind): { offset: number; 
       if (v > hi) hi = v;
     }
     const range = hi - lo;
-    return { offset: lo, factor: range > 0 && Number.isFinite(range) ? range : 1 };
+    return { offset: lo, factor: range > 0 ? range : 1 }; // an overflowing range stays Infinity, refused by fitNumeric
   }
   const m = mean(values);
-  let ss = 0;
-  for (const v of values) ss += (v - m) * (v - m);
-  const std = Math.sqrt(ss / values.length);
-  return { offset: m, factor: std > 0 && Number.isFinite(std) ? std : 1 };
+  const std = spread(values, m);
+  // Non-finite statistics are refused by the caller (fitNumeric), never saved as a silent 1.
+  return { offset: m, factor: std > 0 || !Number.isFinite(std) ? std : 1 };
 }
 
 /**

@@ -13,7 +13,12 @@ export interface Standardizer {
   readonly std: readonly number[];
 }
 
-/** Fits on the rows `indices` (all rows when null) of a rows x width matrix. Two passes, for accuracy. */
+/**
+ * Fits on the rows `indices` (all rows when null) of a rows x width matrix. Two passes, for
+ * accuracy. A column whose sum or squares overflow (values near 1e154 and up) is fitted again on
+ * values divided by its largest magnitude, so its mean and spread stay right instead of
+ * overflowing (the plain passes are kept for every other column, so their bits never change).
+ */
 export function fitStandardizer(x: Float64Array, features: readonly string[], indices: Int32Array | null = null): Standardizer {
   const width = features.length;
   const rows = indices === null ? x.length / width : indices.length;
@@ -29,10 +34,37 @@ export function fitStandardizer(x: Float64Array, features: readonly string[], in
     }
   }
   for (let c = 0; c < width; c++) {
-    const s = rows === 0 ? 0 : Math.sqrt(std[c]! / rows);
-    std[c] = s > 0 && Number.isFinite(s) ? s : 1;
+    let s = rows === 0 ? 0 : Math.sqrt(std[c]! / rows);
+    if (!Number.isFinite(mean[c]!) || !Number.isFinite(s)) {
+      const scaled = scaledMoments(x, width, c, rows, rowAt);
+      mean[c] = scaled.mean;
+      s = scaled.std;
+    }
+    std[c] = s > 0 ? s : 1;
   }
   return { kind: "standardize", features: [...features], mean, std };
+}
+
+/** Mean and population std of column c computed on x / max|x|, then scaled back: no overflow for finite data. */
+function scaledMoments(x: Float64Array, width: number, c: number, rows: number, rowAt: (r: number) => number): { mean: number; std: number } {
+  let scale = 0;
+  for (let r = 0; r < rows; r++) scale = Math.max(scale, Math.abs(x[rowAt(r) + c]!));
+  if (scale === 0 || !Number.isFinite(scale)) return { mean: NaN, std: NaN };
+  let m = 0;
+  for (let r = 0; r < rows; r++) m += x[rowAt(r) + c]! / scale;
+  m /= rows;
+  let v = 0;
+  for (let r = 0; r < rows; r++) {
+    const d = x[rowAt(r) + c]! / scale - m;
+    v += d * d;
+  }
+  return { mean: m * scale, std: Math.sqrt(v / rows) * scale };
+}
+
+/** The first feature whose fitted mean or std is not finite (only non-finite data can cause it), or null. */
+export function nonFiniteStatistic(s: Standardizer): string | null {
+  for (let c = 0; c < s.features.length; c++) if (!Number.isFinite(s.mean[c]!) || !Number.isFinite(s.std[c]!)) return s.features[c]!;
+  return null;
 }
 
 /** A scaled copy of a rows x width matrix. */
@@ -41,7 +73,9 @@ export function applyStandardizer(s: Standardizer, x: Float64Array): Float64Arra
   const out = new Float64Array(x.length);
   for (let i = 0; i < x.length; i++) {
     const c = i % width;
-    out[i] = (x[i]! - s.mean[c]!) / s.std[c]!;
+    const z = (x[i]! - s.mean[c]!) / s.std[c]!;
+    // x - mean overflows when both are near the float64 limit; the split form does not.
+    out[i] = Number.isFinite(z) ? z : x[i]! / s.std[c]! - s.mean[c]! / s.std[c]!;
   }
   return out;
 }

@@ -58,15 +58,19 @@ export function checkTrainedModel(ir: ModelIR, saved: { readonly layers: unknown
   const found = Array.isArray(saved.layers) && saved.layers.every(isSavedLayer) ? describeLayers(saved.layers) : "(no layers)";
   if (found !== expected) return fail(`the weights are for another network: ${found}, but ${ir.name} is ${expected}`);
   const params = saved.params;
-  if (!Array.isArray(params) || params.length !== ir.paramCount) {
-    return fail(`expected ${ir.paramCount} parameters, found ${Array.isArray(params) ? params.length : "none"}`);
+  const list = Array.isArray(params) || params instanceof Float64Array ? (params as ArrayLike<unknown>) : null;
+  if (list === null || list.length !== ir.paramCount) {
+    return fail(`expected ${ir.paramCount} parameters, found ${list === null ? "none" : list.length}`);
   }
-  if (!params.every((p) => typeof p === "number" && Number.isFinite(p))) return fail("the parameters must all be finite numbers");
+  for (let i = 0; i < list.length; i++) {
+    const p = list[i];
+    if (typeof p !== "number" || !Number.isFinite(p)) return fail("the parameters must all be finite numbers");
+  }
   if (saved.features.length !== ir.inputSize) return fail(`the weights have ${saved.features.length} features, but ${ir.name} takes ${ir.inputSize} inputs`);
   const width = outputNames(saved.target).length;
   const fits = saved.target.kind === "class" && ir.outputSize === 1 ? width === 2 : width === ir.outputSize;
   if (!fits) return fail(`the weights name ${width} outputs, but ${ir.name} has ${ir.outputSize}`);
-  return ok(params as number[]);
+  return ok(list as readonly number[]);
 }
 
 /** Class names (ids as text when the CSV used ids), label columns, or target columns. */

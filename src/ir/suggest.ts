@@ -16,20 +16,31 @@ export function editDistance(a: string, b: string): number {
   return d[m]![n]!;
 }
 
-/** The closest candidate, if it is close enough to be a plausible typo. */
+/** Candidates looked at, at most: a header of a million columns must not cost a million alignments. */
+const MAX_CANDIDATES = 10_000;
+
+/**
+ * The closest candidate, if it is close enough to be a plausible typo. Bounded cost: the word is
+ * at most 64 characters, candidates whose length differs by more than the limit are skipped
+ * without aligning (their distance is at least that difference), and at most MAX_CANDIDATES are
+ * looked at.
+ */
 export function suggest(word: string, candidates: readonly string[]): string | undefined {
   if (word.length > 64) return undefined;
   const lower = word.toLowerCase();
   let best: string | undefined;
   let bestDistance = Infinity;
-  for (const c of candidates) {
+  const limit = Math.max(1, Math.min(3, Math.floor(word.length / 3)));
+  const count = Math.min(candidates.length, MAX_CANDIDATES);
+  for (let i = 0; i < count; i++) {
+    const c = candidates[i]!;
+    if (Math.abs(c.length - lower.length) > limit) continue;
     const dist = editDistance(lower, c);
     if (dist < bestDistance) {
       best = c;
       bestDistance = dist;
     }
   }
-  const limit = Math.max(1, Math.min(3, Math.floor(word.length / 3)));
   return bestDistance <= limit ? best : undefined;
 }
 

@@ -55,12 +55,12 @@ describe("mlpc predict", () => {
   it("refuses weights of another model, a checkpoint, broken JSON, and data missing a feature", async () => {
     const other = await runCommand(["predict", example("wine.mlp"), "--weights", "iris.weights.json", "--data", data("wine.csv")], { cwd: dir });
     expect(other.code).toBe(1);
-    expect(other.stderr).toBe("mlpc: iris.weights.json: the weights have 4 inputs, but " + example("wine.mlp") + " takes 13\n");
+    expect(other.stderr).toBe("mlpc: iris.weights.json: the weights are for another network: 4 -> 16 relu -> 3 softmax, but wine is 13 -> 16 swish -> 3 softmax\n");
 
     const wider = write("wide.mlp", "model iris\ninput 4 -> dense 8 relu -> dense 3 softmax\n");
     const shapes = await runCommand(["predict", wider, "--weights", "iris.weights.json", "--data", data("iris.csv")], { cwd: dir });
     expect(shapes.code).toBe(1);
-    expect(shapes.stderr).toBe("mlpc: iris.weights.json: checkpoint layers do not match this model: checkpoint 4 -> 16 relu -> 3 softmax, model iris 4 -> 8 relu -> 3 softmax\n");
+    expect(shapes.stderr).toBe("mlpc: iris.weights.json: the weights are for another network: 4 -> 16 relu -> 3 softmax, but iris is 4 -> 8 relu -> 3 softmax\n");
 
     write("broken.json", '{"format":"mlpc-weights","version":1,"features":[NaN]}');
     const broken = await runCommand(["predict", example("iris.mlp"), "--weights", "broken.json", "--data", data("iris.csv")], { cwd: dir });

@@ -1,11 +1,12 @@
 /**
  * Runs `train` / `predict` in-process with captured output, on a commander program of their own
- * (independent of the rest of the CLI), and a fake Ctrl-C for interrupt tests.
+ * (independent of the rest of the CLI), and a fake Ctrl-C (or SIGTERM) for interrupt tests.
  */
 import { Command, CommanderError } from "commander";
 import { CliError, type Io } from "../../src/cli/io.js";
 import { register as registerPredict } from "../../src/cli/predict.js";
 import { register as registerTrain, type InterruptSource } from "../../src/cli/train.js";
+import type { StopSignal } from "../../src/cli/train-run.js";
 
 export interface Run {
   readonly code: number;
@@ -15,18 +16,21 @@ export interface Run {
 
 /** A Ctrl-C the test presses: by calling press(), or by itself after `atBatch` batches. */
 export class FakeInterrupt implements InterruptSource {
-  private handler: (() => void) | null = null;
+  private handler: ((signal: StopSignal) => void) | null = null;
   private batches = 0;
-  constructor(private readonly atBatch = Infinity) {}
+  constructor(
+    private readonly atBatch = Infinity,
+    private readonly signal: StopSignal = "SIGINT",
+  ) {}
   afterBatch(): void {
     if (++this.batches === this.atBatch) this.press();
   }
-  listen(handler: () => void): () => void {
+  listen(handler: (signal: StopSignal) => void): () => void {
     this.handler = handler;
     return () => (this.handler = null);
   }
   press(): void {
-    this.handler?.();
+    this.handler?.(this.signal);
   }
 }
 

@@ -24,6 +24,9 @@ export interface TrainerJSON {
   buffers: Record<string, number[]>;
 }
 
+/** toJSON's content with the live arrays instead of copies (for writers that store the numbers in binary). */
+export type TrainerArrays<A> = Omit<TrainerJSON, "params" | "buffers"> & { params: A; buffers: Record<string, A> };
+
 /** The files `mlpc train` writes: a weights file and a training checkpoint, each with the trainer checkpoint under `trainer`. */
 const CLI_FORMATS: readonly string[] = ["mlpc-weights", "mlpc-train-checkpoint"];
 
@@ -62,12 +65,19 @@ function describeCheckpointLayers(layers: unknown): string {
   return Array.isArray(layers) && layers.every((l: unknown) => typeof l === "object" && l !== null) ? describeLayers(layers as TrainerJSON["layers"]) : "(no layers)";
 }
 
-/** A JSON array of `length` finite numbers, or an error naming the field. */
-function checkpointNumbers(value: unknown, length: number, what: string): number[] {
-  if (!Array.isArray(value) || value.length !== length || !value.every((v) => typeof v === "number" && Number.isFinite(v))) {
-    throw new Error(`checkpoint ${what}: expected ${length} finite numbers`);
+/**
+ * `length` finite numbers, or an error naming the field: a JSON array, or a Float64Array or
+ * Float32Array (what a reader of mlpc's binary sidecar files hands over).
+ */
+function checkpointNumbers(value: unknown, length: number, what: string): ArrayLike<number> {
+  const list = Array.isArray(value) || value instanceof Float64Array || value instanceof Float32Array ? (value as ArrayLike<unknown>) : null;
+  let ok = list !== null && list.length === length;
+  for (let i = 0; ok && i < length; i++) {
+    const v = list![i];
+    if (typeof v !== "number" || !Number.isFinite(v)) ok = false;
   }
-  return value as number[];
+  if (!ok) throw new Error(`checkpoint ${what}: expected ${length} finite numbers`);
+  return list as ArrayLike<number>;
 }
 
 function checkpointInteger(value: unknown, what: string): number {

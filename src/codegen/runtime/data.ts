@@ -20,13 +20,39 @@ function toMatrix(data: Rows, width: number, what: string): { values: Float64Arr
     const values = new Float64Array(rows * width);
     for (let r = 0; r < rows; r++) {
       const row = data[r]!;
+      if (row === null || typeof row !== "object" || typeof row.length !== "number") throw new Error(`${what} row ${r} is not an array of numbers`);
       if (row.length !== width) throw new Error(`${what} row ${r} has ${row.length} values, expected ${width}`);
-      for (let k = 0; k < width; k++) values[r * width + k] = row[k]!;
+      for (let k = 0; k < width; k++) values[r * width + k] = finiteValue(row[k], what, r, k);
     }
     return { values, rows };
   }
   if (data.length % width !== 0) throw new Error(`${what} has ${data.length} values, not a multiple of ${width} per row`);
-  return { values: Float64Array.from(data), rows: data.length / width };
+  const rows = data.length / width;
+  const values = new Float64Array(data.length);
+  for (let i = 0; i < data.length; i++) values[i] = finiteValue(data[i], what, Math.floor(i / width), i % width);
+  return { values, rows };
+}
+
+/**
+ * One value of a row, which must be a finite number: NaN, infinities, undefined and holes would
+ * otherwise surface much later as a NaN prediction or a "diverged" training run.
+ */
+function finiteValue(v: unknown, what: string, row: number, column: number): number {
+  if (typeof v !== "number" || !Number.isFinite(v)) throw new Error(`${what} row ${row}, column ${column}: ${v === undefined ? "missing value (undefined or a hole)" : String(v)} is not a finite number`);
+  return v;
+}
+
+/**
+ * Targets must suit the loss: probabilities in [0, 1] for bce, multilabel_bce and softmax_ce
+ * (a target of 5 would train towards a meaningless optimum and count as "accurate"), any finite
+ * number for mse (finiteness is checked by toMatrix).
+ */
+function checkTargetRange(y: Float64Array, width: number, loss: string): void {
+  if (loss !== "bce" && loss !== "multilabel_bce" && loss !== "softmax_ce") return;
+  for (let i = 0; i < y.length; i++) {
+    const v = y[i]!;
+    if (!(v >= 0 && v <= 1)) throw new Error(`y row ${Math.floor(i / width)}, column ${i % width}: ${v} is not a valid ${loss} target (expected a value from 0 to 1)`);
+  }
 }
 
 function checkRows(m: { values: Float64Array; rows: number }, rows: number, what: string): { values: Float64Array; rows: number } {
@@ -47,4 +73,4 @@ function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
   return typeof (value as { then?: unknown } | null | undefined)?.then === "function";
 }
 
-export { PREDICT_CHUNK_ROWS, isNested, toMatrix, checkRows, yieldToEventLoop, isPromise };
+export { PREDICT_CHUNK_ROWS, isNested, toMatrix, checkRows, checkTargetRange, finiteValue, yieldToEventLoop, isPromise };

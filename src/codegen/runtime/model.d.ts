@@ -16,6 +16,7 @@ export declare const spec: {
   readonly inputSize: number;
   readonly outputSize: number;
   readonly paramCount: number;
+  readonly loss: string;
   readonly optimizer: { readonly kind: string };
   readonly training: { readonly batch: number | "all"; readonly epochs: number; readonly shuffle: boolean; readonly seed: number };
 };

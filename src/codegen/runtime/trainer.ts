@@ -4,8 +4,8 @@
  * header and the imports; what varies with the model (sizes, loss, metrics, optimizer) is
  * declared in model.d.ts and emitted per model.
  */
-import { checkpointInteger, checkpointNumbers, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, describeCheckpointLayers, describeLayers, readCheckpoint, type TrainerJSON } from "./checkpoint.js";
-import { isPromise, PREDICT_CHUNK_ROWS, yieldToEventLoop } from "./data.js";
+import { checkpointInteger, checkpointNumbers, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, describeCheckpointLayers, describeLayers, readCheckpoint, type TrainerArrays, type TrainerJSON } from "./checkpoint.js";
+import { checkTargetRange, isPromise, PREDICT_CHUNK_ROWS, yieldToEventLoop } from "./data.js";
 import {
   addEpochMetrics,
   applyUpdate,
@@ -61,7 +61,11 @@ export interface History {
   history: { [K in keyof EpochLogs]-?: number[] };
 }
 
-/** Thrown when a batch loss is NaN or infinite; the update of that batch is not applied. */
+/**
+ * Thrown when a batch loss is NaN or infinite (the update of that batch is not applied), or when
+ * an update makes a parameter NaN or infinite (the update is undone: params and step are those
+ * of the last good update).
+ */
 export class NonFiniteLossError extends Error {
   /** 0-based epoch and batch, the state.step of the failed update, and the first layer whose gradient is non-finite. */
   readonly epoch: number;
@@ -69,13 +73,17 @@ export class NonFiniteLossError extends Error {
   readonly step: number;
   readonly layer: string | null;
   readonly loss: number;
+  /** What became non-finite: the batch loss, or the parameters after the update. */
+  readonly what: "loss" | "params";
 
-  constructor(loss: number, epoch: number, batch: number, step: number, layer: string | null) {
+  constructor(loss: number, epoch: number, batch: number, step: number, layer: string | null, what: "loss" | "params" = "loss") {
     super(
-      `training diverged: the loss is ${loss} at epoch ${epoch + 1}, batch ${batch + 1} (update ${step + 1})` +
-        (layer === null ? "" : `; first non-finite gradient in ${layer}`) +
+      (what === "loss"
+        ? `training diverged: the loss is ${loss} at epoch ${epoch + 1}, batch ${batch + 1} (update ${step + 1})` + (layer === null ? "" : `; first non-finite gradient in ${layer}`)
+        : `training diverged: update ${step + 1} (epoch ${epoch + 1}, batch ${batch + 1}) made parameters of ${layer ?? "the model"} non-finite; kept the parameters before it`) +
         ". Try a lower learning rate or gradient clipping (clip=1 on the optimizer line).",
     );
+    this.what = what;
     this.name = "NonFiniteLossError";
     this.loss = loss;
     this.epoch = epoch;
@@ -143,6 +151,8 @@ export class Trainer {
   private epochRows = 0;
   /** Layout of the run an interrupted epoch belongs to, checked on resume. */
   private epochLayout: { trainRows: number; batchSize: number } | null = null;
+  /** The parameters before the current update, to undo an update that makes them non-finite. */
+  private lastGood: ParamArray | null = null;
 
   constructor(options: { params?: ArrayLike<number>; seed?: number } = {}) {
     this.seed = options.seed ?? spec.training.seed;
@@ -226,14 +236,20 @@ export class Trainer {
   evaluate(x: Rows, y: Rows): Evaluation {
     const inputs = toInputs(x);
     const targets = toTargets(y, inputs.rows);
+    checkTargetRange(targets, spec.outputSize, spec.loss);
     return evaluateRows(this.state.params, inputs.values, targets, inputs.rows, new Float64Array(inputs.rows * spec.outputSize));
   }
 
   /** A versioned checkpoint: shapes, params, optimizer buffers, step and epoch position. */
   toJSON(): TrainerJSON {
+    const view = this.toArrays();
     const buffers: Record<string, number[]> = {};
-    const own = optimizerBuffers(this.state);
-    for (const name of Object.keys(own)) buffers[name] = Array.from(own[name]!);
+    for (const name of Object.keys(view.buffers)) buffers[name] = Array.from(view.buffers[name]!);
+    return { ...view, params: Array.from(view.params), buffers };
+  }
+
+  /** toJSON's content with the live params and optimizer buffers instead of copies (a writer of big models stores them in binary). */
+  toArrays(): TrainerArrays<ParamArray> {
     return {
       format: CHECKPOINT_FORMAT,
       version: CHECKPOINT_VERSION,
@@ -248,8 +264,8 @@ export class Trainer {
         this.batch > 0 && this.epochLayout !== null
           ? { lossSum: this.epochLossSum, rows: this.epochRows, trainRows: this.epochLayout.trainRows, batchSize: this.epochLayout.batchSize }
           : null,
-      params: Array.from(this.state.params),
-      buffers,
+      params: this.state.params,
+      buffers: optimizerBuffers(this.state),
     };
   }
 
@@ -295,6 +311,7 @@ export class Trainer {
     const OUT = spec.outputSize;
     const inputs = toInputs(x);
     const targets = toTargets(y, inputs.rows);
+    checkTargetRange(targets, OUT, spec.loss);
     let n = inputs.rows;
     let valX: Float64Array | null = null;
     let valY: Float64Array | null = null;
@@ -303,6 +320,7 @@ export class Trainer {
       const vx = toInputs(options.validationData[0]);
       valX = vx.values;
       valY = toTargets(options.validationData[1], vx.rows);
+      checkTargetRange(valY, OUT, spec.loss);
       valRows = vx.rows;
     } else if (options.validationSplit !== undefined && options.validationSplit > 0) {
       const split = options.validationSplit;
@@ -395,7 +413,16 @@ export class Trainer {
     // Checked before the update, so params stay those of the last good step.
     if (!Number.isFinite(loss)) throw new NonFiniteLossError(loss, this.epoch, this.batch, state.step, firstNonFiniteLayer(state.grad));
     const lr = learningRate(state.step);
+    const lastGood = this.lastGood ?? (this.lastGood = new ParamArray(spec.paramCount));
+    lastGood.set(state.params);
+    const step = state.step;
     applyUpdate(state);
+    if (!allFinite(state.params)) {
+      const broken = firstNonFiniteLayer(state.params);
+      state.params.set(lastGood);
+      state.step = step;
+      throw new NonFiniteLossError(loss, this.epoch, this.batch, step, broken, "params");
+    }
     this.epochLossSum += loss * rows;
     this.epochRows += rows;
     const batch = this.batch;
@@ -437,11 +464,18 @@ function classWeights(given: ArrayLike<number> | { readonly [id: number]: number
   return weights;
 }
 
-/** The first layer with a NaN or infinite gradient (weights or biases), or null. */
-function firstNonFiniteLayer(grad: ParamArray): string | null {
+/** True when every value is finite: v * 0 is 0 for finite v and NaN otherwise, so one sum tells. */
+function allFinite(values: ParamArray): boolean {
+  let zero = 0;
+  for (let p = 0; p < values.length; p++) zero += values[p]! * 0;
+  return zero === 0;
+}
+
+/** The first layer with a NaN or infinite value (weights or biases) in a gradient or parameter array, or null. */
+function firstNonFiniteLayer(values: ParamArray): string | null {
   for (const layer of TRAINING_LAYERS) {
     for (let p = layer.weights[0]; p < layer.biases[1]; p++) {
-      if (!Number.isFinite(grad[p]!)) return layer.name;
+      if (!Number.isFinite(values[p]!)) return layer.name;
     }
   }
   return null;
