@@ -1072,7 +1072,7 @@ function toTargets(data: Rows, rows: number): Float64Array {
 function weighTargets(y: Float64Array, rows: number, weights: Float64Array): void {
   for (let r = 0; r < rows; r++) {
     let target = 0;
-    for (let j = 1; j < 2; j++) if (y[r * 2 + j]! > y[r * 2 + target]!) target = j;
+    if (y[r * 2 + 1]! > y[r * 2 + target]!) target = 1;
     const w = weights[target]!;
     for (let j = 0; j < 2; j++) y[r * 2 + j]! *= w;
   }
@@ -1082,9 +1082,9 @@ function weighTargets(y: Float64Array, rows: number, weights: Float64Array): voi
 function countCorrect(out: Float64Array, o: number, y: Float64Array, r: number, correct: Float64Array): void {
   let best = 0;
   let target = 0;
-  for (let j = 1; j < 2; j++) {
-    if (out[o + j]! > out[o + best]!) best = j;
-    if (y[r * 2 + j]! > y[r * 2 + target]!) target = j;
+  {
+    if (out[o + 1]! > out[o + best]!) best = 1;
+    if (y[r * 2 + 1]! > y[r * 2 + target]!) target = 1;
   }
   if (best === target) correct[0]! += 1;
 }

@@ -11,7 +11,7 @@
 import { LOSS_RECORDS } from "../ir/losses.js";
 import type { DenseLayer, LossKind, ModelIR } from "../ir/types.js";
 import { activationCode } from "./activation.js";
-import { int, place, read, times, type CodeLines } from "./text.js";
+import { countedLine, int, place, read, times, type CodeLines } from "./text.js";
 import { local, range } from "./unrolled.js";
 
 /** How one loss is emitted; its words, task and output activation are its record in src/ir/losses.ts. */
@@ -40,7 +40,7 @@ export interface LossLoop {
 }
 
 /** Readers of z and y for a loop (y from `yBase` when set). */
-function loopReads(at: LossLoop): { z: (...k: string[]) => string; y: (...k: string[]) => string } {
+function loopReads(at: LossLoop): { z: (...k: (string | number)[]) => string; y: (...k: (string | number)[]) => string } {
   return { z: (...k) => read(at.z, ...k), y: (...k) => (at.yBase === null ? read("y", ...k) : read("y", at.yBase, ...k)) };
 }
 
@@ -155,7 +155,7 @@ export const LOSS_CODE: { readonly [K in LossKind]: LossCode } = {
       out.block(`for (let r = 0; r < ${at.rows}; r++)`, () => {
         out.line(`const o = r * ${O};`);
         out.line(`let max = ${z("o")};`);
-        out.line(`for (let j = 1; j < ${O}; j++) if (${z("o", "j")} > max) max = ${z("o", "j")};`);
+        countedLine(out, "j", 1, output.units, (j) => `if (${z("o", j)} > max) max = ${z("o", j)};`);
         out.line("let sum = 0;");
         out.line(`for (let j = 0; j < ${O}; j++) sum += Math.exp(${z("o", "j")} - max);`);
         out.line("const logSumExp = max + Math.log(sum);");
@@ -249,7 +249,7 @@ export function emitOutputActivationBody(out: CodeLines, output: DenseLayer): vo
       const zj = read("z", "o", "j");
       out.line(`const o = r * ${O};`);
       out.line(`let max = ${read("z", "o")};`);
-      out.line(`for (let j = 1; j < ${O}; j++) if (${zj} > max) max = ${zj};`);
+      countedLine(out, "j", 1, output.units, (j) => `if (${read("z", "o", j)} > max) max = ${read("z", "o", j)};`);
       out.line("let sum = 0;");
       out.block(`for (let j = 0; j < ${O}; j++)`, () => {
         out.line(`const e = Math.exp(${zj} - max);`);

@@ -7,7 +7,7 @@
 import type { ModelIR } from "../ir/types.js";
 import { denseLayers } from "../ir/layers.js";
 import { printFunction, type Parameter } from "./declaration.js";
-import { CodeLines, int, place, read, times } from "./text.js";
+import { CodeLines, countedLine, countedLoop, int, place, read, times } from "./text.js";
 
 /** How accuracy is counted for the loss: none for regression. */
 export type AccuracyKind = "argmax" | "threshold" | "none";
@@ -227,7 +227,7 @@ function emitWeighTargets(ir: ModelIR): string {
     body: (out) => {
       out.block("for (let r = 0; r < rows; r++)", () => {
         out.line("let target = 0;");
-        out.line(`for (let j = 1; j < ${OUT}; j++) if (${read("y", times("r", ir.outputSize), "j")} > ${read("y", times("r", ir.outputSize), "target")}) target = j;`);
+        countedLine(out, "j", 1, ir.outputSize, (j) => `if (${read("y", times("r", ir.outputSize), j)} > ${read("y", times("r", ir.outputSize), "target")}) target = ${j};`);
         out.line("const w = weights[target]!;");
         out.line(`for (let j = 0; j < ${OUT}; j++) ${read("y", times("r", ir.outputSize), "j")} *= w;`);
       });
@@ -246,9 +246,9 @@ function emitCountCorrect(ir: ModelIR): string {
       body: (out) => {
         out.line("let best = 0;");
         out.line("let target = 0;");
-        out.block(`for (let j = 1; j < ${int(OUT)}; j++)`, () => {
-          out.line("if (out[o + j]! > out[o + best]!) best = j;");
-          out.line(`if (${read("y", times("r", OUT), "j")} > ${read("y", times("r", OUT), "target")}) target = j;`);
+        countedLoop(out, "j", 1, OUT, 1, (j) => {
+          out.line(`if (${read("out", "o", j)} > out[o + best]!) best = ${j};`);
+          out.line(`if (${read("y", times("r", OUT), j)} > ${read("y", times("r", OUT), "target")}) target = ${j};`);
         });
         out.line("if (best === target) correct[0]! += 1;");
       },

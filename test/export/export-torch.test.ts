@@ -45,7 +45,7 @@ describe("mlpc export --to torch", () => {
     expect(readFileSync(join(dir, "iris-start/model.py"), "utf8")).toContain('"start_weights": "start.weights.json"');
     const wrong = await cli(["export", example("wine.mlp"), "--to", "torch", "--weights", weights, "-o", "wine-wrong"], dir);
     expect(wrong.code).toBe(1);
-    expect(wrong.stderr).toMatch(/^mlpc: .*multiclass\.weights\.json: .*\(.*wine\.mlp\)\n$/);
+    expect(wrong.stderr).toMatch(/^mlpc: .*multiclass\.weights\.json: the weights are for another network: .*, but wine is .*\n$/);
     expect(existsSync(join(dir, "wine-wrong"))).toBe(false);
   }, 60_000);
 
