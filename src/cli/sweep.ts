@@ -99,7 +99,7 @@ export async function sweepCommand(file: string, flags: SweepFlags, io: Io, inte
   } finally {
     stopListening();
   }
-  const rerun = `mlpc sweep ${file} --data ${flags.data}${flags.outDir === undefined ? "" : ` --out-dir ${flags.outDir}`}`;
+  const rerun = rerunCommand(file, flags);
   if (result.interrupted) {
     const finished = result.leaderboard.length;
     const message = `mlpc: ${controller.signal.aborted ? "interrupted" : "budget spent"} after ${finished} of ${result.summary.configurations} configurations; every finished trial is in ${join(shownDir, "journal.jsonl")}\ncontinue with: ${rerun}`;
@@ -123,6 +123,16 @@ async function refitBest(io: Io, result: SweepResult, flags: SweepFlags, outDir:
   const target = flags.label !== undefined ? ` --label ${flags.label}` : flags.labels !== undefined ? ` --labels ${flags.labels}` : flags.target !== undefined ? ` --target ${flags.target}` : "";
   const command = `mlpc train ${join(shownDir, "best.mlp")} --data ${flags.data}${target} --val ${val}${flags.standardize === true ? " --standardize" : ""} -o ${basename(shownDir)}-check.weights.json`;
   return { command, trainMetric: `training ${describe(trained.metrics.train)}`, testMetric: trained.metrics.validation === null ? null : describe(trained.metrics.validation) };
+}
+
+/** The same command again, for the "continue with" hint. */
+function rerunCommand(file: string, flags: SweepFlags): string {
+  const parts = ["mlpc sweep", file, "--data", flags.data];
+  for (const [flag, value] of [["--label", flags.label], ["--labels", flags.labels], ["--target", flags.target], ["--workers", flags.workers], ["--test", flags.test], ["--out-dir", flags.outDir], ["--budget", flags.budget]] as const) {
+    if (value !== undefined) parts.push(flag, String(value));
+  }
+  if (flags.standardize === true) parts.push("--standardize");
+  return parts.join(" ");
 }
 
 function pick(flags: SweepFlags): { label?: string; labels?: string; target?: string; standardize?: boolean } {
