@@ -39,9 +39,18 @@ export function runPool(tasks: readonly TrialTask[], data: TrialData, workers: n
       finished = true;
       for (const w of pool) void w.terminate();
     };
+    const lastKey = new Map<Worker, string>();
+    // A worker keeps its compiled module: give it the next trial that shares it, if one is queued.
+    const next = (w: Worker): TrialTask | undefined => {
+      const key = lastKey.get(w);
+      const same = key === undefined ? -1 : queue.findIndex((t) => t.moduleKey === key);
+      const task = same >= 0 ? queue.splice(same, 1)[0] : queue.shift();
+      if (task !== undefined) lastKey.set(w, task.moduleKey);
+      return task;
+    };
     const feed = (w: Worker): void => {
       if (finished) return;
-      const task = callbacks.shouldStop() ? undefined : queue.shift();
+      const task = callbacks.shouldStop() ? undefined : next(w);
       if (task === undefined) {
         if (busy === 0) {
           stopAll();

@@ -21,7 +21,7 @@ import { metricOf, planSpace, planTrials, type SpaceSummary } from "./plan.js";
 import { runPool } from "./pool.js";
 import { renderSweepReport } from "./report.js";
 import type { SweepMetric, SweepSettings } from "./space.js";
-import type { TrialData, TrialOutcome, TrialTask } from "./trial.js";
+import { moduleKey, type TrialData, type TrialOutcome, type TrialTask } from "./trial.js";
 
 export interface SweepOptions {
   readonly source: string;
@@ -184,7 +184,7 @@ export async function sweep(options: SweepOptions): Promise<SweepResult> {
       const previous = journal.get(key);
       if (previous !== undefined) record(t, r, previous, false);
       else {
-        tasks.push({ id: t.trial, ir: t.ir, seeds: t.seeds, epochs, metric });
+        tasks.push({ id: t.trial, ir: t.ir, moduleKey: moduleKey(t.ir), seeds: t.seeds, epochs, metric });
         byId.set(t.trial, t);
       }
     }

@@ -27,6 +27,8 @@ export interface TrialData {
 export interface TrialTask {
   readonly id: number;
   readonly ir: ModelIR;
+  /** moduleKey(ir): trials that share it share one compiled module. */
+  readonly moduleKey: string;
   /** The seed of each repeat (init and shuffling). */
   readonly seeds: readonly number[];
   readonly epochs: number;
@@ -68,16 +70,28 @@ interface TrialModule {
   readonly NonFiniteLossError: new (...args: never[]) => Error;
 }
 
+/**
+ * The module's training settings (batch, epochs, seed, shuffle) are only defaults of Trainer and
+ * fit, which a trial always passes explicitly: trials that differ only there share one module.
+ */
+export function moduleIr(ir: ModelIR): ModelIR {
+  return { ...ir, training: { ...ir.training, batch: 32, epochs: 1, seed: 0, shuffle: true } };
+}
+
+export function moduleKey(ir: ModelIR): string {
+  return JSON.stringify(moduleIr(ir));
+}
+
 const moduleCache = new Map<string, TrialModule>();
 const MODULE_CACHE_SIZE = 8;
 
 /** Emits, transpiles and imports the module of `ir`, as `mlpc train` loads it. */
-async function loadModule(ir: ModelIR): Promise<TrialModule> {
-  const key = JSON.stringify(ir);
+async function loadModule(task: TrialTask): Promise<TrialModule> {
+  const key = task.moduleKey;
   const cached = moduleCache.get(key);
   if (cached !== undefined) return cached;
   const { emitIR, emitRunnableJavaScript } = await import("../compile.js");
-  const js = emitRunnableJavaScript(emitIR(ir, { sourceName: `${ir.name}.mlp` }));
+  const js = emitRunnableJavaScript(emitIR(moduleIr(task.ir), { sourceName: `${task.ir.name}.mlp` }));
   const mod = (await import(/* @vite-ignore */ `data:text/javascript;base64,${Buffer.from(js, "utf8").toString("base64")}`)) as TrialModule;
   if (moduleCache.size >= MODULE_CACHE_SIZE) moduleCache.delete(moduleCache.keys().next().value!);
   moduleCache.set(key, mod);
@@ -86,7 +100,7 @@ async function loadModule(ir: ModelIR): Promise<TrialModule> {
 
 export async function runTrial(task: TrialTask, data: TrialData): Promise<TrialOutcome> {
   const started = performance.now();
-  const mod = await loadModule(task.ir);
+  const mod = await loadModule(task);
   const compileSeconds = (performance.now() - started) / 1000;
   const scores: number[] = [];
   const sums = { loss: new Float64Array(task.epochs), val_loss: new Float64Array(task.epochs), val_accuracy: new Float64Array(task.epochs) };
