@@ -601,9 +601,7 @@ export function learningRate(step: number): number {
 // Training: optimizer (adam)
 // -------------------------------------------------------------------------------------------------
 
-/**
- * Everything one training run changes, for adam. Arrays have the parameter layout.
- */
+/** Everything one training run changes, for adam. Arrays have the parameter layout. */
 export interface TrainState {
   /** The parameters, updated in place by applyUpdate. */
   readonly params: Float32Array;
@@ -702,9 +700,7 @@ function batchGradient(state: TrainState, x: Float64Array, y: Float64Array, rows
 // Training: the Trainer (Keras-like fit / predict / evaluate, checkpoints)
 // -------------------------------------------------------------------------------------------------
 
-/**
- * The parameter storage (Float32Array, --dtype f32): the type and constructor the Trainer uses.
- */
+/** The parameter storage (Float32Array, --dtype f32): the type and constructor the Trainer uses. */
 type ParamArray = Float32Array;
 const ParamArray: Float32ArrayConstructor = Float32Array;
 

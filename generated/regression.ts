@@ -969,9 +969,7 @@ export function learningRate(step: number): number {
 // Training: optimizer (adam)
 // -------------------------------------------------------------------------------------------------
 
-/**
- * Everything one training run changes, for adam. Arrays have the parameter layout.
- */
+/** Everything one training run changes, for adam. Arrays have the parameter layout. */
 export interface TrainState {
   /** The parameters, updated in place by applyUpdate. */
   readonly params: Float64Array;
@@ -1068,9 +1066,7 @@ function batchGradient(state: TrainState, x: Float64Array, y: Float64Array, rows
 // Training: the Trainer (Keras-like fit / predict / evaluate, checkpoints)
 // -------------------------------------------------------------------------------------------------
 
-/**
- * The parameter storage (Float64Array): the type and constructor the Trainer uses.
- */
+/** The parameter storage (Float64Array): the type and constructor the Trainer uses. */
 type ParamArray = Float64Array;
 const ParamArray: Float64ArrayConstructor = Float64Array;
 

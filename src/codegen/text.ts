@@ -155,6 +155,13 @@ export class CodeLines {
     return this.line(trailer);
   }
 
+  /** `} header {`: closes the open block and opens the next on the same line (`else`, `else if (...)`). */
+  chain(header: string): this {
+    this.close(`} ${header} {`);
+    this.depth++;
+    return this;
+  }
+
   /** `header { body }` */
   block(header: string, body: () => void): this {
     this.open(header);

@@ -6,7 +6,8 @@
  */
 import type { ModelIR } from "../ir/types.js";
 import { denseLayers } from "../ir/layers.js";
-import { times } from "./text.js";
+import { printFunction, type Parameter } from "./declaration.js";
+import { CodeLines, int, place, read, times } from "./text.js";
 
 /** How accuracy is counted for the loss: none for regression. */
 export type AccuracyKind = "argmax" | "threshold" | "none";
@@ -118,13 +119,9 @@ function historyKeys(ir: ModelIR): string[] {
  * end of each epoch), with countCorrect for classifiers.
  */
 export function emitDataHelpers(ir: ModelIR): string {
-  const IN = ir.inputSize;
   const acc = accuracyKind(ir);
   return [
-    `/** x as a flat rows x ${IN} matrix. */
-function toInputs(data: Rows): { values: Float64Array; rows: number } {
-  return toMatrix(data, ${IN}, "x");
-}`,
+    emitToInputs(ir),
     emitToTargets(ir),
     ...(acc === "none" ? [] : [emitCountCorrect(ir), emitAccuracyOf(ir)]),
     emitEvaluateRows(ir),
@@ -132,91 +129,142 @@ function toInputs(data: Rows): { values: Float64Array; rows: number } {
   ].join("\n\n");
 }
 
-function emitToTargets(ir: ModelIR): string {
-  const OUT = ir.outputSize;
-  if (ir.loss.kind === "softmax_ce" && OUT > 1) {
-    return `/**
- * Targets as a flat rows x ${OUT} matrix. Class ids (one number per row: a flat array of length
- * rows, or rows of length 1) become one-hot rows; rows of length ${OUT} are taken as they are.
- */
-function toTargets(data: Rows, rows: number): Float64Array {
-  if (isNested(data)) {
-    if (data.length > 0 && data[0]!.length !== 1) return checkRows(toMatrix(data, ${OUT}, "y"), rows, "y").values;
-  } else if (data.length !== rows) {
-    if (data.length === rows * ${OUT}) return Float64Array.from(data);
-    throw new Error(\`y has \${data.length} values: expected \${rows} class ids or \${rows} x ${OUT} values for \${rows} rows of x\`);
-  }
-  const ids = toMatrix(data, 1, "y");
-  checkRows(ids, rows, "y");
-  const oneHot = new Float64Array(rows * ${OUT});
-  for (let r = 0; r < rows; r++) {
-    const id = ids.values[r]!;
-    if (!Number.isInteger(id) || id < 0 || id >= ${OUT}) throw new Error(\`y row \${r}: class id \${id} is not an integer in 0..${OUT - 1}\`);
-    oneHot[r * ${OUT} + id] = 1;
-  }
-  return oneHot;
-}`;
-  }
-  return `/** Targets as a flat rows x ${OUT} matrix. */
-function toTargets(data: Rows, rows: number): Float64Array {
-  return checkRows(toMatrix(data, ${OUT}, "y"), rows, "y").values;
-}`;
+/** Parameters `name: type` in order, for the helpers below. */
+function params(...list: readonly (readonly [string, string])[]): Parameter[] {
+  return list.map(([name, type]) => ({ name, type }));
 }
+
+function emitToInputs(ir: ModelIR): string {
+  const IN = int(ir.inputSize);
+  return printFunction({
+    name: "toInputs",
+    parameters: params(["data", "Rows"]),
+    returnType: "{ values: Float64Array; rows: number }",
+    docs: [`x as a flat rows x ${IN} matrix.`],
+    body: (out) => {
+      out.line(`return toMatrix(data, ${IN}, "x");`);
+    },
+  });
+}
+
+function emitToTargets(ir: ModelIR): string {
+  const OUT = int(ir.outputSize);
+  const oneHot = ir.loss.kind === "softmax_ce" && ir.outputSize > 1;
+  return printFunction({
+    name: "toTargets",
+    parameters: params(["data", "Rows"], ["rows", "number"]),
+    returnType: "Float64Array",
+    docs: oneHot
+      ? [
+          `Targets as a flat rows x ${OUT} matrix. Class ids (one number per row: a flat array of length`,
+          `rows, or rows of length 1) become one-hot rows; rows of length ${OUT} are taken as they are.`,
+        ]
+      : [`Targets as a flat rows x ${OUT} matrix.`],
+    body: (out) => {
+      if (!oneHot) {
+        out.line(`return checkRows(toMatrix(data, ${OUT}, "y"), rows, "y").values;`);
+        return;
+      }
+      out.open("if (isNested(data))");
+      out.line(`if (data.length > 0 && data[0]!.length !== 1) return checkRows(toMatrix(data, ${OUT}, "y"), rows, "y").values;`);
+      out.chain("else if (data.length !== rows)");
+      out.line(`if (data.length === rows * ${OUT}) return Float64Array.from(data);`);
+      out.line(`throw new Error(\`y has \${data.length} values: expected \${rows} class ids or \${rows} x ${OUT} values for \${rows} rows of x\`);`);
+      out.close();
+      out.line('const ids = toMatrix(data, 1, "y");');
+      out.line('checkRows(ids, rows, "y");');
+      out.line(`const oneHot = new Float64Array(rows * ${OUT});`);
+      out.block("for (let r = 0; r < rows; r++)", () => {
+        out.line("const id = ids.values[r]!;");
+        out.line(
+          `if (!Number.isInteger(id) || id < 0 || id >= ${OUT}) throw new Error(\`y row \${r}: class id \${id} is not an integer in 0..${int(ir.outputSize - 1)}\`);`,
+        );
+        out.line(`${place("oneHot", times("r", ir.outputSize), "id")} = 1;`);
+      });
+      out.line("return oneHot;");
+    },
+  });
+}
+
+/** The parameters of countCorrect: row r's outputs at out[o..], its targets in y, the counters. */
+const COUNT_CORRECT_PARAMETERS = params(["out", "Float64Array"], ["o", "number"], ["y", "Float64Array"], ["r", "number"], ["correct", "Float64Array"]);
 
 function emitCountCorrect(ir: ModelIR): string {
   const OUT = ir.outputSize;
-  return accuracyKind(ir) === "argmax"
-    ? `/** correct[0] += rows whose largest output (row r's outputs at out[o..]) (first on ties) is the largest target. */
-function countCorrect(out: Float64Array, o: number, y: Float64Array, r: number, correct: Float64Array): void {
-  let best = 0;
-  let target = 0;
-  for (let j = 1; j < ${OUT}; j++) {
-    if (out[o + j]! > out[o + best]!) best = j;
-    if (y[r * ${OUT} + j]! > y[r * ${OUT} + target]!) target = j;
+  if (accuracyKind(ir) === "argmax") {
+    return printFunction({
+      name: "countCorrect",
+      parameters: COUNT_CORRECT_PARAMETERS,
+      returnType: "void",
+      docs: ["correct[0] += rows whose largest output (row r's outputs at out[o..]) (first on ties) is the largest target."],
+      body: (out) => {
+        out.line("let best = 0;");
+        out.line("let target = 0;");
+        out.block(`for (let j = 1; j < ${int(OUT)}; j++)`, () => {
+          out.line("if (out[o + j]! > out[o + best]!) best = j;");
+          out.line(`if (${read("y", times("r", OUT), "j")} > ${read("y", times("r", OUT), "target")}) target = j;`);
+        });
+        out.line("if (best === target) correct[0]! += 1;");
+      },
+    });
   }
-  if (best === target) correct[0]! += 1;
-}`
-    : `/** correct[j] += 1 when output j (row r's outputs at out[o..]) and target j are on the same side of 0.5. */
-function countCorrect(out: Float64Array, o: number, y: Float64Array, r: number, correct: Float64Array): void {
-${
-  OUT === 1
-    ? "  if (out[o]! >= 0.5 === y[r]! >= 0.5) correct[0]! += 1;"
-    : `  for (let j = 0; j < ${OUT}; j++) {
-    if (out[o + j]! >= 0.5 === y[r * ${OUT} + j]! >= 0.5) correct[j]! += 1;
-  }`
-}
-}`;
+  return printFunction({
+    name: "countCorrect",
+    parameters: COUNT_CORRECT_PARAMETERS,
+    returnType: "void",
+    docs: ["correct[j] += 1 when output j (row r's outputs at out[o..]) and target j are on the same side of 0.5."],
+    body: (out) => {
+      if (OUT === 1) {
+        out.line("if (out[o]! >= 0.5 === y[r]! >= 0.5) correct[0]! += 1;");
+        return;
+      }
+      out.block(`for (let j = 0; j < ${int(OUT)}; j++)`, () => {
+        out.line(`if (out[o + j]! >= 0.5 === ${read("y", times("r", OUT), "j")} >= 0.5) correct[j]! += 1;`);
+      });
+    },
+  });
 }
 
 /** The counters countCorrect fills: one for argmax, one a label for threshold. */
-function counters(ir: ModelIR): number {
-  return accuracyKind(ir) === "argmax" ? 1 : ir.outputSize;
+function counters(ir: ModelIR): string {
+  return int(accuracyKind(ir) === "argmax" ? 1 : ir.outputSize);
 }
 
 /** accuracy = counted / this (rows for argmax, rows x outputs for threshold). */
 function accuracyDenominator(ir: ModelIR): string {
-  return accuracyKind(ir) === "argmax" || ir.outputSize === 1 ? "rows" : `(rows * ${ir.outputSize})`;
+  return accuracyKind(ir) === "argmax" || ir.outputSize === 1 ? "rows" : `(rows * ${int(ir.outputSize)})`;
 }
+
+/** `let total = sum of correct`: the counters summed, after countCorrect ran over the rows. */
+function emitTotalCorrect(out: CodeLines): void {
+  out.line("let total = 0;");
+  out.line("for (let j = 0; j < correct.length; j++) total += correct[j]!;");
+}
+
+/** The parameters of the forward-only metrics: parameters, rows of x and y, and the output buffer. */
+const METRIC_PARAMETERS = params(["params", "ParamArray"], ["x", "Float64Array"], ["y", "Float64Array"], ["rows", "number"], ["out", "Float64Array"]);
 
 function emitAccuracyOf(ir: ModelIR): string {
   const IN = ir.inputSize;
-  const OUT = ir.outputSize;
-  return `/** Accuracy on rows (training rows at the end of an epoch), forward only: forwardBatch on PREDICT_CHUNK_ROWS rows at a time into out. */
-function accuracyOf(params: ParamArray, x: Float64Array, y: Float64Array, rows: number, out: Float64Array): number {
-  const correct = new Float64Array(${counters(ir)});
-  for (let from = 0; from < rows; from += PREDICT_CHUNK_ROWS) {
-    const n = Math.min(PREDICT_CHUNK_ROWS, rows - from);
-    forwardBatch(params, x.subarray(from * ${IN}, (from + n) * ${IN}), n, out);
-    for (let r = 0; r < n; r++) countCorrect(out, ${times("r", OUT)}, y, from + r, correct);
-  }
-  let total = 0;
-  for (let j = 0; j < correct.length; j++) total += correct[j]!;
-  return total / ${accuracyDenominator(ir)};
-}`;
+  return printFunction({
+    name: "accuracyOf",
+    parameters: METRIC_PARAMETERS,
+    returnType: "number",
+    docs: ["Accuracy on rows (training rows at the end of an epoch), forward only: forwardBatch on PREDICT_CHUNK_ROWS rows at a time into out."],
+    body: (out) => {
+      out.line(`const correct = new Float64Array(${counters(ir)});`);
+      out.block("for (let from = 0; from < rows; from += PREDICT_CHUNK_ROWS)", () => {
+        out.line("const n = Math.min(PREDICT_CHUNK_ROWS, rows - from);");
+        out.line(`forwardBatch(params, x.subarray(${times("from", IN)}, ${times("(from + n)", IN)}), n, out);`);
+        out.line(`for (let r = 0; r < n; r++) countCorrect(out, ${times("r", ir.outputSize)}, y, from + r, correct);`);
+      });
+      emitTotalCorrect(out);
+      out.line(`return total / ${accuracyDenominator(ir)};`);
+    },
+  });
 }
 
 function emitEvaluateRows(ir: ModelIR): string {
-  const OUT = ir.outputSize;
   const acc = accuracyKind(ir);
   const result =
     acc === "none"
@@ -224,33 +272,42 @@ function emitEvaluateRows(ir: ModelIR): string {
       : ir.loss.kind === "multilabel_bce"
         ? `{ loss, accuracy: total / ${accuracyDenominator(ir)}, labelAccuracy: Array.from(correct, (c) => c / rows) }`
         : `{ loss, accuracy: total / ${accuracyDenominator(ir)} }`;
-  const counting =
-    acc === "none"
-      ? ""
-      : `
-  const correct = new Float64Array(${counters(ir)});
-  for (let r = 0; r < rows; r++) countCorrect(out, ${times("r", OUT)}, y, r, correct);
-  let total = 0;
-  for (let j = 0; j < correct.length; j++) total += correct[j]!;`;
-  return `/**
- * J on rows (data loss + regularization: lossOf, the same sums as lossAndGradient without the
- * backward pass)${acc === "none" ? "" : " and the accuracy of the outputs lossOf writes into out (rows x " + OUT + ")"}.
- */
-function evaluateRows(params: ParamArray, x: Float64Array, y: Float64Array, rows: number, out: Float64Array): Evaluation {
-  const loss = lossOf(params, x, y, rows, out);${counting}
-  return ${result};
-}`;
+  return printFunction({
+    name: "evaluateRows",
+    parameters: METRIC_PARAMETERS,
+    returnType: "Evaluation",
+    docs: [
+      "J on rows (data loss + regularization: lossOf, the same sums as lossAndGradient without the",
+      `backward pass)${acc === "none" ? "" : ` and the accuracy of the outputs lossOf writes into out (rows x ${int(ir.outputSize)})`}.`,
+    ],
+    body: (out) => {
+      out.line("const loss = lossOf(params, x, y, rows, out);");
+      if (acc !== "none") {
+        out.line(`const correct = new Float64Array(${counters(ir)});`);
+        out.line(`for (let r = 0; r < rows; r++) countCorrect(out, ${times("r", ir.outputSize)}, y, r, correct);`);
+        emitTotalCorrect(out);
+      }
+      out.line(`return ${result};`);
+    },
+  });
 }
 
 function emitAddEpochMetrics(ir: ModelIR): string {
-  const acc = accuracyKind(ir);
-  return `/** The end-of-epoch metrics with the epoch's final weights, forward only: ${acc === "none" ? "" : "accuracy on the training rows, "}loss${acc === "none" ? "" : " and accuracy"} on the validation rows. */
-function addEpochMetrics(logs: EpochLogs, params: ParamArray, run: FitRun): void {${
-    acc === "none" ? "" : "\n  logs.accuracy = accuracyOf(params, run.x, run.y, run.n, run.chunkOut);"
-  }
-  if (run.valX !== null && run.valY !== null && run.valRows > 0) {
-    const v = evaluateRows(params, run.valX, run.valY, run.valRows, run.valOut);
-    logs.val_loss = v.loss;${acc === "none" ? "" : "\n    logs.val_accuracy = v.accuracy;"}
-  }
-}`;
+  const accuracy = accuracyKind(ir) !== "none";
+  return printFunction({
+    name: "addEpochMetrics",
+    parameters: params(["logs", "EpochLogs"], ["params", "ParamArray"], ["run", "FitRun"]),
+    returnType: "void",
+    docs: [
+      `The end-of-epoch metrics with the epoch's final weights, forward only: ${accuracy ? "accuracy on the training rows, " : ""}loss${accuracy ? " and accuracy" : ""} on the validation rows.`,
+    ],
+    body: (out) => {
+      if (accuracy) out.line("logs.accuracy = accuracyOf(params, run.x, run.y, run.n, run.chunkOut);");
+      out.block("if (run.valX !== null && run.valY !== null && run.valRows > 0)", () => {
+        out.line("const v = evaluateRows(params, run.valX, run.valY, run.valRows, run.valOut);");
+        out.line("logs.val_loss = v.loss;");
+        if (accuracy) out.line("logs.val_accuracy = v.accuracy;");
+      });
+    },
+  });
 }

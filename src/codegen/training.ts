@@ -13,7 +13,8 @@ import { RUNTIME_CHECKPOINT, RUNTIME_DATA, RUNTIME_TRAINER } from "./runtime-emb
 import { emitInitParams, emitSeededRandom } from "./training-init.js";
 import { emitApplyUpdate, emitBatchGradient, emitCreateTrainState, emitOptimizerRange, emitTrainStateInterface, emitTrainStep } from "./training-optimizer.js";
 import { emitLearningRate } from "./training-schedule.js";
-import { arrayType, docComment } from "./training-text.js";
+import { withDocs } from "./declaration.js";
+import { paramArrayType } from "./text.js";
 import { emitDataHelpers, emitLayerTable, emitTrainerTypes } from "./training-trainer.js";
 
 export interface TrainingEmitOptions {
@@ -29,14 +30,15 @@ function banner(title: string): string {
 
 /** ParamArray, the runtime's name for the parameter storage: a type and its constructor. */
 function emitParamArray(array: string): string {
-  return `${docComment([`The parameter storage (${array}${array === "Float32Array" ? ", --dtype f32" : ""}): the type and constructor the Trainer uses.`])}
-type ParamArray = ${array};
-const ParamArray: ${array}Constructor = ${array};`;
+  return withDocs(
+    [`The parameter storage (${array}${array === "Float32Array" ? ", --dtype f32" : ""}): the type and constructor the Trainer uses.`],
+    `type ParamArray = ${array};\nconst ParamArray: ${array}Constructor = ${array};`,
+  );
 }
 
 /** Top-level TypeScript declarations appended to the module after lossAndGradient. */
 export function emitTrainingSection(ir: ModelIR, options: TrainingEmitOptions): string {
-  const array = arrayType(options.dtype);
+  const array = paramArrayType(options.dtype);
   const parts = [
     banner("Training: seeded initialization"),
     emitSeededRandom().trimEnd(),
