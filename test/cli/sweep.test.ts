@@ -13,6 +13,7 @@ import { CliError, type Io } from "../../src/cli/io.js";
 import { register as registerSweep } from "../../src/cli/sweep.js";
 import { register as registerTrain } from "../../src/cli/train.js";
 import type { InterruptSource } from "../../src/cli/train-run.js";
+import { readCsvFile, sweep, type SweepEvent } from "../../src/sweep/index.js";
 
 const root = join(import.meta.dirname, "../..");
 const SPACE = `model iris_sweep
@@ -123,5 +124,17 @@ describe("mlpc sweep", () => {
     const r = await mlpc(["train", join(cwd, "space.mlp"), "--data", "iris.csv"], cwd);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("error[E0104]");
+  });
+
+  it("the library API: sweep() with progress events, no files", async () => {
+    const read = await readCsvFile(join(root, "examples/data/iris.csv"), { target: { kind: "class", column: "label", classCount: 3 }, inputSize: 4, features: null });
+    if (!read.ok) throw new Error("iris");
+    const events: SweepEvent[] = [];
+    const result = await sweep({ source: "input 4 -> dense {4, 8} tanh -> dense 3 softmax\ntrain epochs=5\nsweep random=3 seed=3", dataset: read.value, workers: 2, onEvent: (e) => events.push(e) });
+    expect(events[0]!.kind).toBe("start");
+    expect(events.filter((e) => e.kind === "trial").map((e) => (e.kind === "trial" ? e.done : 0))).toEqual([1, 2, 3]);
+    expect(result.leaderboard).toHaveLength(3);
+    expect(result.best!.rank).toBe(1);
+    expect(result.best!.program).toContain("input 4 -> dense");
   });
 });
