@@ -24,6 +24,7 @@ const SLOW = [
   "test/cli/sweep.test.ts",
   "test/package/packed-install.test.ts",
   "test/export/browser.test.ts",
+  "test/export/torch*.test.ts",
   "test/playground/**/*.test.ts",
   // The long exhaustive sweeps: gradient checks of 88 nets in every shape, and the strictest
   // type-check of every example in every mode (the quick tier keeps the dropout gradient checks

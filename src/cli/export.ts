@@ -1,11 +1,13 @@
 /**
  * `mlpc export FILE --weights W --to ts|js|onnx`: a trained model as something an app can ship.
  * ts/js: an inference-only module with the weights, the input scaling and the names baked in
- * (src/export/module.ts); onnx: a model file for ONNX runtimes (src/export/onnx.ts). Everything is
- * checked before anything is written; each file is written atomically.
+ * (src/export/module.ts); onnx: a model file for ONNX runtimes (src/export/onnx.ts); torch: a
+ * directory with a PyTorch trainer (src/export/torch.ts), weights optional. Everything is checked
+ * before anything is written; each file is written atomically.
  */
-import { existsSync, realpathSync } from "node:fs";
-import { basename, extname, resolve } from "node:path";
+import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import { basename, extname, join, resolve } from "node:path";
 import { Option, type Command } from "commander";
 import { writeFileAtomic } from "../data/atomic.js";
 import type { Standardizer } from "../data/scale.js";
@@ -13,15 +15,16 @@ import type { ModelIR } from "../ir/types.js";
 import { VERSION } from "../version.js";
 import { checkTrainedModel, type TrainedModel } from "../export/model.js";
 import { emitInferenceJavaScript, emitInferenceModule, type ExportDtype } from "../export/module.js";
+import { emitTorchPackage, torchUnsupported } from "../export/torch.js";
 import { CliError, EXIT_PROGRAM_ERROR, EXIT_USAGE, type Io } from "./io.js";
 import { parseCount } from "./options.js";
 import { readWeights } from "./predict.js";
 import { loadProgram } from "./source.js";
 
-type Format = "ts" | "js" | "onnx";
+type Format = "ts" | "js" | "onnx" | "torch";
 
 interface ExportFlags {
-  weights: string;
+  weights?: string;
   to?: Format;
   out?: string;
   dtype?: ExportDtype;
@@ -39,11 +42,11 @@ const EXTENSIONS: Record<string, Format> = { ".ts": "ts", ".mts": "ts", ".js": "
 export function register(program: Command, io: Io): void {
   program
     .command("export")
-    .description("export a trained model for an app: an inference-only TypeScript or JavaScript module, or ONNX")
+    .description("export a trained model for an app: an inference-only TypeScript or JavaScript module, or ONNX; or the program as a PyTorch trainer")
     .argument("<file>", "the .mlp program the weights were trained with")
-    .requiredOption("--weights <file>", "weights written by mlpc train")
-    .addOption(new Option("--to <format>", "ts (default; or from the -o extension), js (with a .d.ts) or onnx").choices(["ts", "js", "onnx"]))
-    .option("-o, --out <file>", "output file (default: NAME.predict.ts, NAME.predict.js or NAME.onnx here)")
+    .option("--weights <file>", "weights written by mlpc train (required, except for --to torch, where they are the starting point)")
+    .addOption(new Option("--to <format>", "ts (default; or from the -o extension), js (with a .d.ts), onnx, or torch (a PyTorch trainer directory)").choices(["ts", "js", "onnx", "torch"]))
+    .option("-o, --out <file>", "output file, or directory for torch (default: NAME.predict.ts, NAME.predict.js, NAME.onnx or NAME-torch/ here)")
     .addOption(new Option("--dtype <type>", "how the weights are stored: f64 exactly, or f32 at half the size (default: f64; f32 for onnx)").choices(["f64", "f32"]))
     .option("--opset <n>", "ONNX opset version (--to onnx)", parseCount)
     .option("--max-params <n>", "total parameter limit", parseCount, 50_000_000)
@@ -78,6 +81,11 @@ function sameFile(a: string, b: string): boolean {
 async function exportModel(file: string, flags: ExportFlags, io: Io): Promise<void> {
   const format = formatOf(flags);
   if (flags.opset !== undefined && format !== "onnx") throw new CliError("mlpc: --opset only applies to --to onnx", EXIT_USAGE);
+  if (format === "torch") {
+    await exportTorch(file, flags, io);
+    return;
+  }
+  if (flags.weights === undefined) throw new CliError(`mlpc: --to ${format} needs --weights FILE (the weights mlpc train wrote)`, EXIT_USAGE);
   const { ir } = loadProgram(file, io, { maxParams: flags.maxParams });
   const weights = readWeights(io, flags.weights);
   const checked = checkTrainedModel(ir, { layers: weights.trainer.layers, params: weights.trainer.params, features: weights.features, target: weights.target });
@@ -88,6 +96,7 @@ async function exportModel(file: string, flags: ExportFlags, io: Io): Promise<vo
   const outputs = await render(model, format, outPath, flags, basename(file));
   for (const o of outputs) {
     for (const [what, input] of [["program", file], ["weights", flags.weights]] as const) {
+      if (input === undefined) continue;
       if (sameFile(o.path, resolve(io.cwd, input))) throw new CliError(`mlpc: refusing to overwrite the ${what} ${input} with the export (choose another -o)`, EXIT_USAGE);
     }
   }
@@ -100,6 +109,47 @@ async function exportModel(file: string, flags: ExportFlags, io: Io): Promise<vo
   }
   const size = (o: Output): number => (typeof o.data === "string" ? Buffer.byteLength(o.data) : o.data.length);
   io.stderr(`wrote ${outputs.map((o) => `${o.path} (${size(o)} bytes)`).join(" and ")}\n`);
+}
+
+/**
+ * --to torch: model.py, train.py, README.md (and start.weights.json with --weights) in the
+ * directory -o (default NAME-torch). Refuses a program the target cannot express, an -o that is a
+ * file, and weights that do not fit, before writing anything.
+ */
+async function exportTorch(file: string, flags: ExportFlags, io: Io): Promise<void> {
+  if (flags.dtype !== undefined) throw new CliError("mlpc: --dtype does not apply to --to torch (train.py takes --dtype f64|f32)", EXIT_USAGE);
+  const { ir } = loadProgram(file, io, { maxParams: flags.maxParams });
+  const problems = torchUnsupported(ir);
+  if (problems.length > 0) throw new CliError(`mlpc: ${file}: cannot export ${ir.name} to PyTorch: ${problems.join("; ")}`, EXIT_PROGRAM_ERROR);
+  let startWeights: string | null = null;
+  if (flags.weights !== undefined) {
+    const weights = readWeights(io, flags.weights);
+    const checked = checkTrainedModel(ir, { layers: weights.trainer.layers, params: weights.trainer.params, features: weights.features, target: weights.target });
+    if (!checked.ok) throw new CliError(`mlpc: ${flags.weights}: ${checked.error} (${file})`, EXIT_PROGRAM_ERROR);
+    startWeights = readFileSync(resolve(io.cwd, flags.weights), "utf8");
+  }
+  const dir = resolve(io.cwd, flags.out ?? `${ir.name}-torch`);
+  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new CliError(`mlpc: -o ${flags.out}: is a file; --to torch writes a directory`, EXIT_USAGE);
+  const files = emitTorchPackage(ir, { sourceName: basename(file), version: VERSION, startWeights });
+  const outputs = files.map((f) => ({ path: join(dir, f.name), data: f.data }));
+  for (const o of outputs) {
+    for (const [what, input] of [["program", file], ["weights", flags.weights]] as const) {
+      if (input !== undefined && sameFile(o.path, resolve(io.cwd, input))) throw new CliError(`mlpc: refusing to overwrite the ${what} ${input} with the export (choose another -o)`, EXIT_USAGE);
+    }
+  }
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (e) {
+    throw new CliError(`mlpc: cannot create ${dir}: ${(e as Error).message}`, EXIT_PROGRAM_ERROR);
+  }
+  for (const o of outputs) {
+    try {
+      await writeFileAtomic(o.path, o.data);
+    } catch (e) {
+      throw new CliError(`mlpc: cannot write ${o.path}: ${(e as Error).message}`, EXIT_PROGRAM_ERROR);
+    }
+  }
+  io.stderr(`wrote ${dir}: ${files.map((f) => f.name).join(", ")}\n`);
 }
 
 async function render(model: TrainedModel, format: Format, outPath: string, flags: ExportFlags, sourceName: string): Promise<Output[]> {

@@ -168,7 +168,7 @@ describe("mlpc export: bad input writes nothing and names the file", () => {
     expect(missing.stderr).toBe("mlpc: cannot read the weights nope.json: no such file\n");
     const to = await cli(["export", example("iris.mlp"), "--weights", weights.multiclass!, "--to", "wasm", "-o", "bad.ts"], dir);
     expect(to.code).toBe(2);
-    expect(to.stderr).toContain("argument 'wasm' is invalid. Allowed choices are ts, js, onnx.");
+    expect(to.stderr).toContain("argument 'wasm' is invalid. Allowed choices are ts, js, onnx, torch.");
     const noTo = await cli(["export", example("iris.mlp"), "--weights", weights.multiclass!, "--to"], dir);
     expect(noTo.code).toBe(2);
     expect(noTo.stderr).toContain("option '--to <format>' argument missing");

@@ -38,7 +38,7 @@ describe("generated/", () => {
   });
 
   it("every file in generated/ belongs to an example", () => {
-    const expected = new Set([...files.flatMap((f) => [f.replace(/\.mlp$/, ".ts"), f.replace(/\.mlp$/, ".ir.txt")]), "mnist.simd.ts"]);
+    const expected = new Set([...files.flatMap((f) => [f.replace(/\.mlp$/, ".ts"), f.replace(/\.mlp$/, ".ir.txt")]), "mnist.simd.ts", "torch"]);
     expect(readdirSync(join(root, "generated")).filter((f) => !f.startsWith(".")).sort()).toEqual([...expected].sort());
   });
 });
