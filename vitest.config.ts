@@ -21,6 +21,7 @@ const SLOW = [
   "test/data/atomic-kill.test.ts",
   "test/cli/train*.test.ts",
   "test/cli/sigint.test.ts",
+  "test/cli/sweep.test.ts",
   "test/package/packed-install.test.ts",
   "test/export/browser.test.ts",
   "test/export/torch*.test.ts",

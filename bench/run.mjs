@@ -684,8 +684,13 @@ if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv[2] === "-
   const { readFileSync } = await import("node:fs");
   writeFileSync(join(BENCH, "RESULTS.md"), renderMarkdown(JSON.parse(readFileSync(process.argv[3], "utf8"))));
 } else if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  main().catch((error) => {
-    console.error(error);
-    process.exitCode = 1;
-  });
+  main()
+    // The sweep's trials/s with 1 and 2 workers: its own process and file (bench/sweep.mjs).
+    .then(() => {
+      if (process.env.BENCH_SKIP_SWEEP !== "1" && only.length === 0 && implFilter.length === 0) spawnSync(process.execPath, [join(BENCH, "sweep.mjs")], { stdio: "inherit" });
+    })
+    .catch((error) => {
+      console.error(error);
+      process.exitCode = 1;
+    });
 }

@@ -8,6 +8,7 @@ import type { CheckOptions } from "./check/context.js";
 import { lower } from "./ir/lower.js";
 import type { ModelIR } from "./ir/types.js";
 import { hasErrors, sortDiagnostics, type Diagnostic } from "./syntax/diagnostic.js";
+import type { Program } from "./syntax/ast.js";
 import { parse } from "./syntax/parse.js";
 
 export interface AnalyzeResult {
@@ -25,7 +26,12 @@ export interface AnalyzeOptions extends CheckOptions {
 export function analyze(source: string, options: AnalyzeOptions = {}): AnalyzeResult {
   const parsed = parse(source);
   if (parsed.program === null) return { ir: null, diagnostics: parsed.diagnostics };
-  const lowered = lower(parsed.program, { defaultName: options.defaultName });
+  return analyzeProgram(parsed.program, options);
+}
+
+/** Lower and check a parsed program (the search space's expansion calls this per trial). */
+export function analyzeProgram(program: Program, options: AnalyzeOptions = {}): AnalyzeResult {
+  const lowered = lower(program, { defaultName: options.defaultName });
   // After a lowering error the IR holds stand-ins (e.g. linear for an unknown activation): the
   // checker's errors are still worth showing, its warnings about the stand-ins are not.
   const checked = check(lowered.ir, options).filter((d) => !hasErrors(lowered.diagnostics) || d.severity === "error");

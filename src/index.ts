@@ -15,3 +15,7 @@ export { emitInferenceModule, type ExportDtype, type ExportOptions } from "./exp
 export type { ExportTarget, TrainedModel } from "./export/model.js";
 export type { Standardizer } from "./data/scale.js";
 export { denseLayers, dropoutLayers, outputLayer } from "./ir/layers.js";
+// The search (worker threads, files) is Node-only: it lives at "mlpc/sweep" (src/sweep/index.ts),
+// so this entry stays importable in browsers.
+export { planSpace, renderSpaceSummary, type SpaceSummary } from "./sweep/plan.js";
+export { parseSpace } from "./syntax/parse.js";

@@ -9,6 +9,7 @@ import { register as registerDemo } from "./demo.js";
 import { register as registerEvaluate } from "./evaluate.js";
 import { register as registerExport } from "./export.js";
 import { register as registerPredict } from "./predict.js";
+import { register as registerSweep } from "./sweep.js";
 import { register as registerTrain } from "./train.js";
 import { CliError, EXIT_OK, EXIT_PROGRAM_ERROR, EXIT_USAGE, type Io } from "./io.js";
 import { VERSION } from "../version.js";
@@ -23,6 +24,7 @@ export function buildProgram(io: Io): Command {
   registerCheck(program, io);
   registerCompile(program, io);
   registerTrain(program, io);
+  registerSweep(program, io);
   registerPredict(program, io);
   registerEvaluate(program, io);
   registerExport(program, io);

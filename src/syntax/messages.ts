@@ -22,4 +22,17 @@ export const syntaxMessages = {
     span,
     help: "mlpc programs are plain ASCII: words, numbers, `->`, `=`, `(`, `)`, `,`, `;` and `#` comments",
   }),
+  E0104: (span: Span, what: string): Diagnostic => ({
+    code: "E0104",
+    severity: "error",
+    message: `${what} makes this program a search space`,
+    span,
+    help: "run it with `mlpc sweep FILE --data CSV`; `mlpc check FILE` prints the space",
+  }),
+  E0105: (span: Span, text: string, limit: number): Diagnostic => ({
+    code: "E0105",
+    severity: "error",
+    message: `a group's repeat count must be an integer from 1 to ${limit}, found \`${text}\``,
+    span,
+  }),
 } as const;

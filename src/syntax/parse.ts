@@ -5,7 +5,8 @@
  * a file wants), parse() blanks out the statement that failed and parses again, collecting one
  * error per statement, up to MAX_SYNTAX_ERRORS.
  */
-import type { Program, Span } from "./ast.js";
+import type { Program, Span, SpaceProgram } from "./ast.js";
+import { toConcrete } from "./concrete.js";
 import type { Diagnostic } from "./diagnostic.js";
 import { syntaxMessages } from "./messages.js";
 import { parse as peggyParse } from "./parser.js";
@@ -35,7 +36,24 @@ function isPeggyError(e: unknown): e is PeggyErrorShape {
   return typeof e === "object" && e !== null && "location" in e && "expected" in e;
 }
 
+export interface SpaceParseResult {
+  /** null when there was any syntax error. */
+  readonly program: SpaceProgram | null;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/**
+ * A plain program: groups with a fixed count expanded; a choice, range or `sweep` statement is
+ * E0104 (they belong to `mlpc sweep`, which reads the tree with parseSpace).
+ */
 export function parse(source: string): ParseResult {
+  const parsed = parseSpace(source);
+  if (parsed.program === null) return { program: null, diagnostics: parsed.diagnostics };
+  return toConcrete(parsed.program);
+}
+
+/** The grammar's tree as written, search-space nodes (choices, ranges, groups) included. */
+export function parseSpace(source: string): SpaceParseResult {
   if (source.length > MAX_SOURCE_CHARS) {
     return { program: null, diagnostics: [syntaxMessages.E0102({ start: 0, end: 0 }, MAX_SOURCE_CHARS)] };
   }
@@ -43,7 +61,7 @@ export function parse(source: string): ParseResult {
   let text = source;
   for (let attempt = 0; attempt <= MAX_SYNTAX_ERRORS; attempt++) {
     try {
-      const program = peggyParse(text) as Program;
+      const program = peggyParse(text) as SpaceProgram;
       return { program: diagnostics.length === 0 ? program : null, diagnostics };
     } catch (e) {
       if (!isPeggyError(e)) throw e;

@@ -31,7 +31,7 @@ describe("docs/language.md", () => {
 
   it("documents every diagnostic code that the sources define", () => {
     const codes = new Set<string>();
-    for (const dir of ["src/syntax", "src/ir", "src/check"]) {
+    for (const dir of ["src/syntax", "src/ir", "src/check", "src/sweep"]) {
       for (const f of readdirSync(join(root, dir))) {
         if (!f.endsWith("messages.ts")) continue;
         for (const m of readFileSync(join(root, dir, f), "utf8").matchAll(/"([EW]\d{4})"/g)) codes.add(m[1]!);

@@ -49,7 +49,7 @@ describe("parse", () => {
 
   it("missing value", () => expect(firstError("adam lr=")).toBe("E0101 8: syntax error: expected value, found end of input"));
   it("stray operator", () => expect(firstError("adam lr=0.1 *")).toBe("E0101 12: syntax error: expected identifier or value, found `*`"));
-  it("dangling arrow", () => expect(firstError("input 2 ->")).toBe("E0101 10: syntax error: expected identifier, found end of input"));
+  it("dangling arrow", () => expect(firstError("input 2 ->")).toBe("E0101 10: syntax error: expected group or identifier, found end of input"));
   it("unclosed call", () => expect(firstError("input 2 -> dense 1 leaky_relu(alpha=1")).toMatch(/^E0101 37: syntax error: expected .*`\)`/));
   it("non-ASCII character", () => expect(firstError("input 2 → dense 1")).toBe("E0103 8: unexpected character U+2192"));
   it("NUL byte", () => expect(firstError("input 2\0")).toBe("E0103 7: unexpected character U+0000"));

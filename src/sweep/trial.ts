@@ -1,0 +1,179 @@
+/**
+ * One trial: a concrete program trained on each fold of each repeat and scored on the fold's
+ * validation rows. It runs the module `mlpc compile` would emit (compiled in this thread, cached
+ * per program), so a trial trains exactly as `mlpc train` does on the same rows. A trial's result
+ * depends only on its task and the data, never on which worker ran it or when.
+ */
+import { applyStandardizer, fitStandardizer } from "../data/scale.js";
+import { gatherRows } from "../data/split.js";
+import type { ModelIR } from "../ir/types.js";
+import { regressionMetrics } from "../report/metrics.js";
+import type { Fold } from "./folds.js";
+import type { SweepMetric } from "./space.js";
+
+/** The data every trial of a sweep shares (sent to each worker once). */
+export interface TrialData {
+  readonly x: Float64Array;
+  /** rows x outputs targets, as fit takes them (one-hot for softmax). */
+  readonly y: Float64Array;
+  readonly width: number;
+  readonly outputs: number;
+  readonly featureNames: readonly string[];
+  readonly standardize: boolean;
+  /** folds[repeat][fold] */
+  readonly folds: readonly (readonly Fold[])[];
+}
+
+export interface TrialTask {
+  readonly id: number;
+  readonly ir: ModelIR;
+  /** moduleKey(ir): trials that share it share one compiled module. */
+  readonly moduleKey: string;
+  /** The seed of each repeat (init and shuffling). */
+  readonly seeds: readonly number[];
+  readonly epochs: number;
+  readonly metric: SweepMetric;
+}
+
+export interface TrialCurves {
+  /** Per epoch, the mean over folds and repeats. */
+  readonly loss: readonly number[];
+  readonly val_loss: readonly number[];
+  readonly val_accuracy: readonly number[] | null;
+}
+
+export interface TrialOutcome {
+  readonly id: number;
+  /** The metric on each fold of each repeat (repeat-major); NaN where training diverged. */
+  readonly scores: readonly number[];
+  readonly curves: TrialCurves;
+  readonly epochs: number;
+  readonly diverged: boolean;
+  readonly seconds: number;
+  readonly compileSeconds: number;
+}
+
+interface Logs {
+  loss: number[];
+  val_loss: number[];
+  val_accuracy: number[];
+  [key: string]: number[];
+}
+
+interface TrialTrainer {
+  fit(x: Float64Array, y: Float64Array, options: object): { history: Logs };
+  predict(x: Float64Array): number[][];
+}
+
+interface TrialModule {
+  readonly Trainer: new (options: { seed: number }) => TrialTrainer;
+  readonly NonFiniteLossError: new (...args: never[]) => Error;
+}
+
+/**
+ * The module's training settings (batch, epochs, seed, shuffle) are only defaults of Trainer and
+ * fit, which a trial always passes explicitly: trials that differ only there share one module.
+ */
+export function moduleIr(ir: ModelIR): ModelIR {
+  return { ...ir, training: { ...ir.training, batch: 32, epochs: 1, seed: 0, shuffle: true } };
+}
+
+export function moduleKey(ir: ModelIR): string {
+  return JSON.stringify(moduleIr(ir));
+}
+
+const moduleCache = new Map<string, TrialModule>();
+const MODULE_CACHE_SIZE = 8;
+
+/** Emits, transpiles and imports the module of `ir`, as `mlpc train` loads it. */
+async function loadModule(task: TrialTask): Promise<TrialModule> {
+  const key = task.moduleKey;
+  const cached = moduleCache.get(key);
+  if (cached !== undefined) return cached;
+  const { emitIR, emitRunnableJavaScript } = await import("../compile.js");
+  const js = emitRunnableJavaScript(emitIR(moduleIr(task.ir), { sourceName: `${task.ir.name}.mlp` }));
+  const mod = (await import(/* @vite-ignore */ `data:text/javascript;base64,${Buffer.from(js, "utf8").toString("base64")}`)) as TrialModule;
+  if (moduleCache.size >= MODULE_CACHE_SIZE) moduleCache.delete(moduleCache.keys().next().value!);
+  moduleCache.set(key, mod);
+  return mod;
+}
+
+export async function runTrial(task: TrialTask, data: TrialData): Promise<TrialOutcome> {
+  const started = performance.now();
+  const mod = await loadModule(task);
+  const compileSeconds = (performance.now() - started) / 1000;
+  const scores: number[] = [];
+  const sums = { loss: new Float64Array(task.epochs), val_loss: new Float64Array(task.epochs), val_accuracy: new Float64Array(task.epochs) };
+  let hasAccuracy = true;
+  let runs = 0;
+  let diverged = false;
+  task.seeds.forEach((seed, repeat) => {
+    for (const fold of data.folds[repeat]!) {
+      const part = foldData(data, fold);
+      const trainer = new mod.Trainer({ seed });
+      let history: Logs;
+      try {
+        history = trainer.fit(part.trainX, part.trainY, {
+          epochs: task.epochs,
+          batchSize: task.ir.training.batch,
+          shuffle: task.ir.training.shuffle,
+          seed,
+          validationData: [part.valX, part.valY],
+        }).history;
+      } catch (e) {
+        if (!(e instanceof mod.NonFiniteLossError)) throw e;
+        diverged = true;
+        scores.push(Number.NaN);
+        continue;
+      }
+      runs++;
+      for (let e = 0; e < task.epochs; e++) {
+        sums.loss[e]! += history.loss[e] ?? Number.NaN;
+        sums.val_loss[e]! += history.val_loss[e] ?? Number.NaN;
+        sums.val_accuracy[e]! += history.val_accuracy[e] ?? Number.NaN;
+      }
+      if (history.val_accuracy.length === 0) hasAccuracy = false;
+      scores.push(finalScore(task.metric, history, trainer, part, data.outputs));
+    }
+  });
+  const mean = (a: Float64Array): number[] => Array.from(a, (v) => (runs === 0 ? Number.NaN : v / runs));
+  return {
+    id: task.id,
+    scores,
+    curves: { loss: mean(sums.loss), val_loss: mean(sums.val_loss), val_accuracy: hasAccuracy ? mean(sums.val_accuracy) : null },
+    epochs: task.epochs,
+    diverged,
+    seconds: (performance.now() - started) / 1000,
+    compileSeconds,
+  };
+}
+
+function finalScore(metric: SweepMetric, history: Logs, trainer: TrialTrainer, part: FoldData, outputs: number): number {
+  if (metric === "val_r2") {
+    const predicted = Float64Array.from(trainer.predict(part.valX).flat());
+    return regressionMetrics(part.valY, predicted, part.valRows, Array.from({ length: outputs }, (_, k) => `y${k}`)).r2;
+  }
+  const series = history[metric];
+  return series === undefined || series.length === 0 ? Number.NaN : series[series.length - 1]!;
+}
+
+interface FoldData {
+  readonly trainX: Float64Array;
+  readonly trainY: Float64Array;
+  readonly valX: Float64Array;
+  readonly valY: Float64Array;
+  readonly valRows: number;
+}
+
+/** The fold's rows, standardized on its own training rows when asked (as `mlpc train` does). */
+function foldData(data: TrialData, fold: Fold): FoldData {
+  const scaling = data.standardize ? fitStandardizer(data.x, data.featureNames, fold.train) : null;
+  const scale = (x: Float64Array): Float64Array => (scaling === null ? x : applyStandardizer(scaling, x));
+  return {
+    trainX: scale(gatherRows(data.x, data.width, fold.train)),
+    trainY: gatherRows(data.y, data.outputs, fold.train),
+    valX: scale(gatherRows(data.x, data.width, fold.validation)),
+    valY: gatherRows(data.y, data.outputs, fold.validation),
+    valRows: fold.validation.length,
+  };
+}
