@@ -130,6 +130,23 @@ describe("the preprocessing plan", () => {
     expect([...rowsWithoutMissing(d)]).toEqual([0, 3]);
   });
 
+  it("standard scaling of values near 1e200 and 1e308 keeps the right mean and spread (no overflow to a silent 1)", async () => {
+    const d = await read("a,b,label\n1e200,1e308,0\n3e200,-1e308,1\n5e200,1e308,0\n7e200,-1e308,1\n");
+    const plan = fit(d, { scale: "standard" });
+    const [a, b] = plan.columns as readonly { offset: number; scale: number }[];
+    expect(a!.offset / 4e200).toBeCloseTo(1, 12);
+    expect(a!.scale / (Math.sqrt(5) * 1e200)).toBeCloseTo(1, 12);
+    expect(b!.offset).toBe(0);
+    expect(b!.scale).toBe(1e308);
+    expect(apply(plan, d).every(Number.isFinite)).toBe(true);
+  });
+
+  it("statistics that cannot be finite are refused naming the column (minmax over -1e308..1e308)", async () => {
+    const d = await read("a,label\n1e308,0\n-1e308,1\n");
+    const r = fitPlan(d, range(2), { scale: "minmax" });
+    expect(!r.ok && formatDataError(r.error)).toBe('f.csv, column "a": cannot scale (--scale minmax): the fitted statistics of the column are not finite numbers');
+  });
+
   it("a column missing in every training row is refused, naming it", async () => {
     const d = await read("a,b,label\n1,,0\n2,,1\n");
     const r = fitPlan(d, range(2), { impute: "mean" });
