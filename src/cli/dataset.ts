@@ -12,7 +12,7 @@ import type { Delimiter } from "../data/delimiter.js";
 import { dataError, formatDataError, type DataError } from "../data/errors.js";
 import { applyPlan, describeWidth, fitPlan, inputWidth, rowsWithoutMissing, type PreprocessingPlan } from "../data/preprocess.js";
 import type { ColumnMode } from "../data/raw-column.js";
-import { gatherRows, oneHot, range, splitRows } from "../data/split.js";
+import { gatherRows, range, splitRows, targetMatrix } from "../data/split.js";
 import type { ModelIR } from "../ir/types.js";
 import type { ClassWeightFlag, DataOptions } from "./data-flags.js";
 import { CliError, EXIT_PROGRAM_ERROR, EXIT_USAGE, type Io } from "./io.js";
@@ -41,20 +41,6 @@ export function encodeRows(plan: PreprocessingPlan, d: Dataset, indices: Int32Ar
   const x = applyPlan(plan, d, indices);
   if (!x.ok) throw dataFailure(x.error);
   return x.value;
-}
-
-/** Targets as the rows x outputs matrix lossAndGradient and fit take (one-hot for softmax). */
-export function targetMatrix(d: Dataset, ir: ModelIR): Float64Array {
-  const t = d.targets;
-  switch (t.kind) {
-    case "class":
-      return ir.outputSize === 1 ? Float64Array.from(t.ids) : oneHot(t.ids, ir.outputSize);
-    case "multilabel":
-    case "regression":
-      return t.y;
-    case "none":
-      return new Float64Array(0);
-  }
 }
 
 export function savedTarget(d: Dataset): SavedTarget {
@@ -120,7 +106,7 @@ export function prepare(d: Dataset, ir: ModelIR, options: PrepareOptions): Prepa
   if (!fitted.ok) throw dataFailure(fitted.error);
   const plan = fitted.value;
   checkInputWidth(plan, ir, d, options.program);
-  const y = targetMatrix(d, ir);
+  const y = targetMatrix(d.targets, ir.outputSize);
   const part = (indices: Int32Array): Part => ({
     rows: indices.length,
     x: encodeRows(plan, d, indices),

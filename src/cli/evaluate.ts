@@ -13,7 +13,8 @@ import type { ModelIR } from "../ir/types.js";
 import { classificationMetrics, multilabelMetrics, predictedClasses, regressionMetrics, rocCurve, type RocCurve, type TaskMetrics } from "../report/metrics.js";
 import { fixed, lossTable, metricsTables } from "../report/table.js";
 import { delimiterArgument } from "./data-flags.js";
-import { encodeRows, targetMatrix } from "./dataset.js";
+import { encodeRows } from "./dataset.js";
+import { targetMatrix } from "../data/split.js";
 import { CliError, EXIT_PROGRAM_ERROR, type Io } from "./io.js";
 import { parseCount } from "./options.js";
 import { readRawRows, readWeights, withUnknown } from "./predict.js";
@@ -89,7 +90,7 @@ async function evaluate(file: string, flags: EvaluateFlags, io: Io): Promise<voi
   }
   const data = await readRawRows(io, flags.data, weights, target, flags.delimiter ?? null);
   const x = encodeRows(withUnknown(planOf(weights), flags.unknown), data);
-  const y = targetMatrix(data, ir);
+  const y = targetMatrix(data.targets, ir.outputSize);
   const scored = trainer.evaluate(x, y);
   const outputs = Float64Array.from(trainer.predict(x).flat());
   const result = { rows: data.rows, loss: scored.loss, accuracy: scored.accuracy ?? null, ...metricsOf(ir, data.targets, outputs, data.rows) };

@@ -2,6 +2,7 @@
  * Seeded shuffling and the train/validation split. The generator is mulberry32: tiny, 32-bit
  * integer arithmetic only, so the same seed gives the same split on every machine.
  */
+import type { Targets } from "./csv.js";
 
 /** A seeded generator of floats in [0, 1). */
 export function mulberry32(seed: number): () => number {
@@ -101,4 +102,17 @@ export function oneHot(ids: Int32Array, classCount: number): Float64Array {
   const out = new Float64Array(ids.length * classCount);
   for (let r = 0; r < ids.length; r++) out[r * classCount + ids[r]!] = 1;
   return out;
+}
+
+/** Targets as the rows x outputs matrix lossAndGradient and fit take: one-hot for softmax, the ids for one sigmoid. */
+export function targetMatrix(t: Targets, outputs: number): Float64Array {
+  switch (t.kind) {
+    case "class":
+      return outputs === 1 ? Float64Array.from(t.ids) : oneHot(t.ids, outputs);
+    case "multilabel":
+    case "regression":
+      return t.y;
+    case "none":
+      return new Float64Array(0);
+  }
 }

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import type { AnalyzeOptions } from "../analyze.js";
 import type { Dataset } from "../data/csv.js";
 import { writeFileAtomic } from "../data/atomic.js";
-import { oneHot, range, splitRows } from "../data/split.js";
+import { range, splitRows, targetMatrix } from "../data/split.js";
 import type { ModelIR } from "../ir/types.js";
 import type { Diagnostic } from "../syntax/diagnostic.js";
 import { concreteSource, deriveSeed } from "./expand.js";
@@ -121,7 +121,7 @@ export async function sweep(options: SweepOptions): Promise<SweepResult> {
     const foldSeed = r === 0 ? seed : deriveSeed(seed, 1000 + r);
     return settings.cv === null ? [holdoutFold(split.train, ids, foldSeed)] : stratifiedKFold(split.train, ids, settings.cv, foldSeed);
   });
-  const data: TrialData = { x, y: targetMatrix(d, first), width: d.featureNames.length, outputs: first.outputSize, featureNames: d.featureNames, standardize: options.standardize === true, folds };
+  const data: TrialData = { x, y: targetMatrix(d.targets, first.outputSize), width: d.featureNames.length, outputs: first.outputSize, featureNames: d.featureNames, standardize: options.standardize === true, folds };
   const checksum = dataChecksum(d, x);
   const header: JournalHeader = {
     kind: "header",
@@ -277,20 +277,6 @@ export function rungPlan(s: SweepSettings, configurations: number, fullEpochs: n
   }
   out.push({ epochs: fullEpochs, configurations: n });
   return out;
-}
-
-/** Targets as the trainer takes them: one-hot for softmax, the ids for one sigmoid. */
-function targetMatrix(d: Dataset, ir: ModelIR): Float64Array {
-  const t = d.targets;
-  switch (t.kind) {
-    case "class":
-      return ir.outputSize === 1 ? Float64Array.from(t.ids) : oneHot(t.ids, ir.outputSize);
-    case "multilabel":
-    case "regression":
-      return t.y;
-    case "none":
-      throw new Error("a sweep needs targets");
-  }
 }
 
 /** Thrown when the data has what the search does not read (text columns, empty fields). */
