@@ -69,6 +69,13 @@ export function parseClassWeight(value: string): ClassWeightFlag {
 }
 
 /** Adds the label and data flags to a command. */
+/** The reading flags of commands that apply a trained model's plan (predict, evaluate): the separator and unknown categories. */
+export function addTrainedDataOptions(command: Command): Command {
+  return command
+    .option("--delimiter <char>", "field separator: , ; tab | (default: detected from the header line)", delimiterArgument)
+    .addOption(new Option("--unknown <policy>", "a category not seen in training: error, or ignore (all zeros); default: as trained").choices(["error", "ignore"]));
+}
+
 export function addDataOptions(command: Command): Command {
   return command
     .option("--label <column>", "class column: any values (names, 0..K-1, 1..3, -1/1), sorted into classes (default: label)")

@@ -5,14 +5,14 @@
  * weights; the saved preprocessing plan encodes the rows, as predict does.
  */
 import { basename } from "node:path";
-import { Option, type Command } from "commander";
+import type { Command } from "commander";
 import type { TargetSpec } from "../data/columns.js";
 import type { Targets } from "../data/csv.js";
 import type { Delimiter } from "../data/delimiter.js";
 import type { ModelIR } from "../ir/types.js";
 import { classificationMetrics, multilabelMetrics, predictedClasses, regressionMetrics, rocCurve, type RocCurve, type TaskMetrics } from "../report/metrics.js";
 import { fixed, lossTable, metricsTables } from "../report/table.js";
-import { delimiterArgument } from "./data-flags.js";
+import { addTrainedDataOptions } from "./data-flags.js";
 import { encodeRows } from "./dataset.js";
 import { targetMatrix } from "../data/split.js";
 import { CliError, EXIT_PROGRAM_ERROR, type Io } from "./io.js";
@@ -45,7 +45,7 @@ export interface Evaluation {
 }
 
 export function register(program: Command, io: Io): void {
-  program
+  const command = program
     .command("evaluate")
     .description("score trained weights on labelled rows: loss, accuracy, per-class P/R/F1, confusion matrix, ROC AUC; MSE/MAE/R² for regression")
     .argument("<file>", "the .mlp program the weights were trained with")
@@ -54,9 +54,8 @@ export function register(program: Command, io: Io): void {
     .option("--label <column>", "class column (default: the one saved with the weights)")
     .option("--labels <columns>", "multilabel label columns (default: as saved)")
     .option("--target <columns>", "regression target columns (default: as saved)")
-    .option("--delimiter <char>", "field separator: , ; tab | (default: detected from the header line)", delimiterArgument)
-    .addOption(new Option("--unknown <policy>", "a category not seen in training: error, or ignore (all zeros); default: as trained").choices(["error", "ignore"]))
-    .option("--json", "print one JSON object instead of tables")
+    .option("--json", "print one JSON object instead of tables");
+  addTrainedDataOptions(command)
     .option("--simd", "big layers in WebAssembly SIMD kernels (f64x2)")
     .option("--max-params <n>", "total parameter limit", parseCount, 50_000_000)
     .action(async (file: string, flags: EvaluateFlags) => {

@@ -19,8 +19,8 @@ import type { ModelIR } from "../ir/types.js";
 import { predictedClasses } from "../report/metrics.js";
 import { encodeRows, readDataset } from "./dataset.js";
 import { CliError, EXIT_PROGRAM_ERROR, EXIT_USAGE, type Io } from "./io.js";
-import { Option, type Command } from "commander";
-import { delimiterArgument } from "./data-flags.js";
+import type { Command } from "commander";
+import { addTrainedDataOptions } from "./data-flags.js";
 import { parseCount } from "./options.js";
 import { loadGeneratedModule } from "./runtime.js";
 import { checkOutputs, fileUse } from "./outputs.js";
@@ -40,15 +40,14 @@ interface PredictFlags {
 }
 
 export function register(program: Command, io: Io): void {
-  program
+  const command = program
     .command("predict")
     .description("predict with trained weights: a CSV of classes and probabilities, or values")
     .argument("<file>", "the .mlp program the weights were trained with")
     .requiredOption("--weights <file>", "weights written by mlpc train")
     .requiredOption("--data <csv>", "rows to predict: a CSV with the training feature columns (other columns are ignored)")
-    .option("-o, --out <file>", "write the predictions here instead of stdout")
-    .option("--delimiter <char>", "field separator: , ; tab | (default: detected from the header line)", delimiterArgument)
-    .addOption(new Option("--unknown <policy>", "a category not seen in training: error, or ignore (all zeros); default: as trained").choices(["error", "ignore"]))
+    .option("-o, --out <file>", "write the predictions here instead of stdout");
+  addTrainedDataOptions(command)
     .option("--simd", "big layers in WebAssembly SIMD kernels (f64x2): faster on big nets, equal to the plain path to rounding")
     .option("--no-simd", "the default: plain TypeScript, so the numbers equal an exported module's (mlpc export) bit for bit")
     .option("--max-params <n>", "total parameter limit", parseCount, 50_000_000)
