@@ -4,7 +4,6 @@
  * two classes, MSE / MAE / R^2 for regression. The label columns default to the ones saved with the
  * weights; the saved preprocessing plan encodes the rows, as predict does.
  */
-import { basename } from "node:path";
 import type { Command } from "commander";
 import type { TargetSpec } from "../data/columns.js";
 import type { Targets } from "../data/csv.js";
@@ -17,8 +16,7 @@ import { encodeRows } from "./dataset.js";
 import { targetMatrix } from "../data/split.js";
 import { CliError, EXIT_PROGRAM_ERROR, type Io } from "./io.js";
 import { parseCount } from "./options.js";
-import { readRawRows, readWeights, withUnknown } from "./predict.js";
-import { loadGeneratedModule } from "./runtime.js";
+import { loadTrained, readRawRows, withUnknown } from "./predict.js";
 import { planOf, type SavedTarget } from "./saved.js";
 import { loadProgram } from "./source.js";
 import { columnList } from "./targets.js";
@@ -72,17 +70,7 @@ function targetOf(saved: SavedTarget, flags: EvaluateFlags): TargetSpec {
 
 async function evaluate(file: string, flags: EvaluateFlags, io: Io): Promise<void> {
   const { ir } = loadProgram(file, io, { maxParams: flags.maxParams });
-  const weights = readWeights(io, flags.weights, ir);
-  if (weights.features.length !== ir.inputSize) {
-    throw new CliError(`mlpc: ${flags.weights}: the weights have ${weights.features.length} inputs, but ${file} takes ${ir.inputSize}`, EXIT_PROGRAM_ERROR);
-  }
-  const mod = await loadGeneratedModule(ir, basename(file), { simd: flags.simd === true });
-  let trainer;
-  try {
-    trainer = mod.Trainer.fromJSON(weights.trainer, { paramsOnly: true });
-  } catch (e) {
-    throw new CliError(`mlpc: ${flags.weights}: ${(e as Error).message}`, EXIT_PROGRAM_ERROR);
-  }
+  const { weights, trainer } = await loadTrained(io, file, ir, flags.weights, flags.simd === true);
   const target = targetOf(weights.target, flags);
   if (target.kind !== "class" && target.kind !== "none" && target.columns.length !== ir.outputSize) {
     throw new CliError(`mlpc: ${target.columns.length} target column${target.columns.length === 1 ? "" : "s"} named, but ${ir.name} has ${ir.outputSize} outputs`, EXIT_PROGRAM_ERROR);

@@ -22,7 +22,7 @@ import { CliError, EXIT_PROGRAM_ERROR, EXIT_USAGE, type Io } from "./io.js";
 import type { Command } from "commander";
 import { addTrainedDataOptions } from "./data-flags.js";
 import { parseCount } from "./options.js";
-import { loadGeneratedModule } from "./runtime.js";
+import { loadGeneratedModule, type GeneratedTrainer } from "./runtime.js";
 import { checkOutputs, fileUse } from "./outputs.js";
 import { parseWeights, planOf, type SavedTarget, type WeightsFile } from "./saved.js";
 import { binaryLoaderFor, sidecarPath } from "./saved-binary.js";
@@ -79,24 +79,31 @@ export function readWeights(io: Io, file: string, ir: ModelIR): WeightsFile {
   return parseWeights(text, file, { ir, binary: binaryLoaderFor(path, file) });
 }
 
+/**
+ * A trained model ready to predict: its weights file checked against the program, the generated
+ * module loaded, a trainer holding the weights. Plain code unless `simd`: prediction is cheap, and
+ * its numbers then equal an exported module's bit for bit.
+ */
+export async function loadTrained(io: Io, file: string, ir: ModelIR, weightsFile: string, simd: boolean): Promise<{ weights: WeightsFile; trainer: GeneratedTrainer }> {
+  const weights = readWeights(io, weightsFile, ir);
+  if (weights.features.length !== ir.inputSize) {
+    throw new CliError(`mlpc: ${weightsFile}: the weights have ${weights.features.length} inputs, but ${file} takes ${ir.inputSize}`, EXIT_PROGRAM_ERROR);
+  }
+  const mod = await loadGeneratedModule(ir, basename(file), { simd });
+  try {
+    return { weights, trainer: mod.Trainer.fromJSON(weights.trainer, { paramsOnly: true }) };
+  } catch (e) {
+    throw new CliError(`mlpc: ${weightsFile}: ${(e as Error).message}`, EXIT_PROGRAM_ERROR);
+  }
+}
+
 async function predict(file: string, flags: PredictFlags, io: Io): Promise<void> {
   const { ir } = loadProgram(file, io, { maxParams: flags.maxParams });
   if (flags.out !== undefined) {
     const inputs = [fileUse(io.cwd, "program", file), fileUse(io.cwd, "weights file", flags.weights), fileUse(io.cwd, "weights sidecar", sidecarPath(flags.weights)), fileUse(io.cwd, "data", flags.data)];
     checkOutputs(inputs, [fileUse(io.cwd, "predictions file", flags.out)]);
   }
-  const weights = readWeights(io, flags.weights, ir);
-  if (weights.features.length !== ir.inputSize) {
-    throw new CliError(`mlpc: ${flags.weights}: the weights have ${weights.features.length} inputs, but ${file} takes ${ir.inputSize}`, EXIT_PROGRAM_ERROR);
-  }
-  // Plain by default: prediction is cheap, and its numbers then equal an exported module's bit for bit.
-  const mod = await loadGeneratedModule(ir, basename(file), { simd: flags.simd === true });
-  let trainer;
-  try {
-    trainer = mod.Trainer.fromJSON(weights.trainer, { paramsOnly: true });
-  } catch (e) {
-    throw new CliError(`mlpc: ${flags.weights}: ${(e as Error).message}`, EXIT_PROGRAM_ERROR);
-  }
+  const { weights, trainer } = await loadTrained(io, file, ir, flags.weights, flags.simd === true);
   const data = await readRawRows(io, flags.data, weights, { kind: "none" }, flags.delimiter ?? null);
   const x = encodeRows(withUnknown(planOf(weights), flags.unknown), data);
   const outputs = trainer.predict(x).flat();
