@@ -1220,14 +1220,21 @@ function toTargets(data: Rows, rows: number): Float64Array {
   return oneHot;
 }
 
-/** Scales each one-hot target row by its class's weight: exactly that row's loss and gradient weighted (softmax_ce is linear in y). */
-function weighTargets(y: Float64Array, rows: number, weights: Float64Array): void {
+/** The class ids a classWeight names: 0 and 1 for a binary model's one output, else one an output. */
+const CLASS_COUNT = 10;
+
+/**
+ * Scales each one-hot target row by its class's weight: exactly that row's loss and gradient weighted (softmax_ce is linear in y).
+ * Returns the weight a row to pass to the gradient, or undefined when the targets carry the weights.
+ */
+function weighBatch(y: Float64Array, rows: number, weights: Float64Array, _rowWeight: Float64Array): Float64Array | undefined {
   for (let r = 0; r < rows; r++) {
     let target = 0;
     for (let j = 1; j < 10; j++) if (y[r * 10 + j]! > y[r * 10 + target]!) target = j;
     const w = weights[target]!;
     for (let j = 0; j < 10; j++) y[r * 10 + j]! *= w;
   }
+  return undefined;
 }
 
 /** correct[0] += rows whose largest output (row r's outputs at out[o..]) (first on ties) is the largest target. */
@@ -1440,13 +1447,15 @@ interface FitRun {
   readonly yb: Float64Array;
   /** Weight by class id (classWeight), or null. */
   readonly classWeight: Float64Array | null;
+  /** The weight of each batch row, for a loss that takes class weights a row (weighBatch fills it). */
+  readonly rowWeight: Float64Array;
   /** Outputs of PREDICT_CHUNK_ROWS rows (training-set metrics), and of every validation row. */
   readonly chunkOut: Float64Array;
   readonly valOut: Float64Array;
   readonly callbacks: FitCallbacks;
   readonly history: History;
-  /** J and state.grad of a batch: options.gradient, or this module's batchGradient. */
-  readonly gradient: (state: TrainState, x: Float64Array, y: Float64Array, rows: number, seed: number) => number;
+  /** J and state.grad of a batch: options.gradient, or this module's batchGradient (rowWeight: see weighBatch). */
+  readonly gradient: (state: TrainState, x: Float64Array, y: Float64Array, rows: number, seed: number, rowWeight?: Float64Array) => number;
 }
 
 /**
@@ -1700,6 +1709,7 @@ export class Trainer {
       xb: new Float64Array(batchSize * IN),
       yb: new Float64Array(batchSize * OUT),
       classWeight: options.classWeight === undefined ? null : classWeights(options.classWeight),
+      rowWeight: new Float64Array(options.classWeight === undefined ? 0 : batchSize),
       chunkOut: new Float64Array(Math.min(n, PREDICT_CHUNK_ROWS) * OUT),
       valOut: new Float64Array(valRows * OUT),
       callbacks: options.callbacks ?? {},
@@ -1735,9 +1745,9 @@ export class Trainer {
       for (let k = 0; k < IN; k++) xb[r * IN + k] = x[i * IN + k]!;
       for (let k = 0; k < OUT; k++) yb[r * OUT + k] = y[i * OUT + k]!;
     }
-    if (run.classWeight !== null) weighTargets(yb, rows, run.classWeight);
+    const rowWeight = run.classWeight === null ? undefined : weighBatch(yb, rows, run.classWeight, run.rowWeight);
     const state = this.state;
-    const loss = run.gradient(state, xb, yb, rows, run.seed);
+    const loss = run.gradient(state, xb, yb, rows, run.seed, rowWeight);
     // Checked before the update, so params stay those of the last good step.
     if (!Number.isFinite(loss)) throw new NonFiniteLossError(loss, this.epoch, this.batch, state.step, firstNonFiniteLayer(state.grad));
     const lr = learningRate(state.step);
@@ -1777,11 +1787,11 @@ export class Trainer {
   }
 }
 
-/** classWeight as one weight per output (class id); missing ids weigh 1, each weight finite and >= 0. */
+/** classWeight as one weight per class id; missing ids weigh 1, each weight finite and >= 0. */
 function classWeights(given: ArrayLike<number> | { readonly [id: number]: number }): Float64Array {
-  const OUT = spec.outputSize;
+  const OUT = CLASS_COUNT;
   const weights = new Float64Array(OUT).fill(1);
-  weighTargets(new Float64Array(0), 0, weights); // a loss that cannot weigh classes says so first
+  weighBatch(new Float64Array(0), 0, weights, new Float64Array(0)); // a loss that cannot weigh classes says so first
   const entries: [string, unknown][] = Object.entries(given);
   for (const [key, w] of entries) {
     const id = Number(key);

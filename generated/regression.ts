@@ -1366,7 +1366,7 @@ export interface FitOptions {
   validationData?: readonly [Rows, Rows];
   /**
    * Weight of each class's rows in the training loss (Keras' class_weight): by class id, an array
-   * or { id: weight }; missing ids weigh 1. J = 1/rows sum_r w(class_r) l_r. Only softmax_ce models take it.
+   * or { id: weight }; missing ids weigh 1. J = 1/rows sum_r w(class_r) l_r. This model cannot take it: a regression model has no classes to weigh.
    */
   classWeight?: ArrayLike<number> | { readonly [id: number]: number };
   callbacks?: FitCallbacks;
@@ -1465,9 +1465,12 @@ function toTargets(data: Rows, rows: number): Float64Array {
   return checkRows(toMatrix(data, 1, "y"), rows, "y").values;
 }
 
-/** Class weights need a softmax_ce model (its loss is linear in the targets). */
-function weighTargets(_y: Float64Array, _rows: number, _weights: Float64Array): void {
-  throw new Error("classWeight needs a softmax_ce model: this one is mse (for two classes, use dense 2 softmax)");
+/** The class ids a classWeight names: 0 and 1 for a binary model's one output, else one an output. */
+const CLASS_COUNT = 1;
+
+/** This model takes no class weights: a regression model has no classes to weigh. */
+function weighBatch(_y: Float64Array, _rows: number, _weights: Float64Array, _rowWeight: Float64Array): Float64Array | undefined {
+  throw new Error("classWeight needs a classifier of one label (softmax_ce, or bce with one output): a regression model has no classes to weigh");
 }
 
 /**
@@ -1650,13 +1653,15 @@ interface FitRun {
   readonly yb: Float64Array;
   /** Weight by class id (classWeight), or null. */
   readonly classWeight: Float64Array | null;
+  /** The weight of each batch row, for a loss that takes class weights a row (weighBatch fills it). */
+  readonly rowWeight: Float64Array;
   /** Outputs of PREDICT_CHUNK_ROWS rows (training-set metrics), and of every validation row. */
   readonly chunkOut: Float64Array;
   readonly valOut: Float64Array;
   readonly callbacks: FitCallbacks;
   readonly history: History;
-  /** J and state.grad of a batch: options.gradient, or this module's batchGradient. */
-  readonly gradient: (state: TrainState, x: Float64Array, y: Float64Array, rows: number, seed: number) => number;
+  /** J and state.grad of a batch: options.gradient, or this module's batchGradient (rowWeight: see weighBatch). */
+  readonly gradient: (state: TrainState, x: Float64Array, y: Float64Array, rows: number, seed: number, rowWeight?: Float64Array) => number;
 }
 
 /**
@@ -1910,6 +1915,7 @@ export class Trainer {
       xb: new Float64Array(batchSize * IN),
       yb: new Float64Array(batchSize * OUT),
       classWeight: options.classWeight === undefined ? null : classWeights(options.classWeight),
+      rowWeight: new Float64Array(options.classWeight === undefined ? 0 : batchSize),
       chunkOut: new Float64Array(Math.min(n, PREDICT_CHUNK_ROWS) * OUT),
       valOut: new Float64Array(valRows * OUT),
       callbacks: options.callbacks ?? {},
@@ -1945,9 +1951,9 @@ export class Trainer {
       for (let k = 0; k < IN; k++) xb[r * IN + k] = x[i * IN + k]!;
       for (let k = 0; k < OUT; k++) yb[r * OUT + k] = y[i * OUT + k]!;
     }
-    if (run.classWeight !== null) weighTargets(yb, rows, run.classWeight);
+    const rowWeight = run.classWeight === null ? undefined : weighBatch(yb, rows, run.classWeight, run.rowWeight);
     const state = this.state;
-    const loss = run.gradient(state, xb, yb, rows, run.seed);
+    const loss = run.gradient(state, xb, yb, rows, run.seed, rowWeight);
     // Checked before the update, so params stay those of the last good step.
     if (!Number.isFinite(loss)) throw new NonFiniteLossError(loss, this.epoch, this.batch, state.step, firstNonFiniteLayer(state.grad));
     const lr = learningRate(state.step);
@@ -1987,11 +1993,11 @@ export class Trainer {
   }
 }
 
-/** classWeight as one weight per output (class id); missing ids weigh 1, each weight finite and >= 0. */
+/** classWeight as one weight per class id; missing ids weigh 1, each weight finite and >= 0. */
 function classWeights(given: ArrayLike<number> | { readonly [id: number]: number }): Float64Array {
-  const OUT = spec.outputSize;
+  const OUT = CLASS_COUNT;
   const weights = new Float64Array(OUT).fill(1);
-  weighTargets(new Float64Array(0), 0, weights); // a loss that cannot weigh classes says so first
+  weighBatch(new Float64Array(0), 0, weights, new Float64Array(0)); // a loss that cannot weigh classes says so first
   const entries: [string, unknown][] = Object.entries(given);
   for (const [key, w] of entries) {
     const id = Number(key);

@@ -86,13 +86,15 @@ export function forwardBatch(params: Float64Array, x: ArrayLike<number>, rows: n
  * The batch's loss J (data loss) and its gradient.
  * x is rows x 2, y is rows x 1 (row-major).
  * Overwrites `grad` (the parameter layout) with dJ/dparams. Allocates nothing once warm.
+ * rowWeight (one number a row, e.g. its class's weight) weighs each row's loss and gradient: J = 1/rows sum_r w_r l_r.
  */
-export function lossAndGradient(params: Float64Array, x: ArrayLike<number>, y: ArrayLike<number>, rows: number, grad: Float64Array): number {
+export function lossAndGradient(params: Float64Array, x: ArrayLike<number>, y: ArrayLike<number>, rows: number, grad: Float64Array, rowWeight?: ArrayLike<number>): number {
   if (params.length !== 17) throw new RangeError(`expected 17 parameters, got ${params.length}`);
   if (!Number.isInteger(rows) || rows < 1) throw new RangeError(`rows must be a positive integer, got ${rows}`);
   if (x.length < rows * 2) throw new RangeError(`x holds ${x.length} numbers, expected rows * 2 = ${rows * 2}`);
   if (y.length < rows) throw new RangeError(`y holds ${y.length} numbers, expected rows = ${rows}`);
   if (grad.length !== 17) throw new RangeError(`expected a gradient of 17, got ${grad.length}`);
+  if (rowWeight !== undefined && rowWeight.length < rows) throw new RangeError(`rowWeight holds ${rowWeight.length} numbers, expected one a row (${rows})`);
   // The weights, read once per call into named constants.
   const w1_0_0 = params[0]!, w1_0_1 = params[1]!, b1_0 = params[8]!;
   const w1_1_0 = params[2]!, w1_1_1 = params[3]!, b1_1 = params[9]!;
@@ -136,13 +138,14 @@ export function lossAndGradient(params: Float64Array, x: ArrayLike<number>, y: A
     const z2_0 = b2_0 + w2_0_0 * a1_0 + w2_0_1 * a1_1 + w2_0_2 * a1_2 + w2_0_3 * a1_3;
 
     // ---- loss, and dJ/dz at the output ----
-    // Loss bce: J = 1/(rows*1) sum_r sum_j max(z_j, 0) - z_j y_j + log(1 + e^-|z_j|),
+    // Loss bce: J = 1/rows sum_r w_r (max(z, 0) - z y + log(1 + e^-|z|)), w_r = rowWeight[r] (1 without it),
     // the logits form of -y log p - (1 - y) log(1 - p), p = sigmoid(z), which never overflows.
-    // At the logits (sigmoid and loss fused): dJ/dz_j = (p_j - y_j) / (rows*1).
+    // At the logits (sigmoid and loss fused): dJ/dz = w_r (p - y) / rows.
+    const rowW = rowWeight === undefined ? 1 : rowWeight[r]!;
     const e2_0 = Math.exp(-Math.abs(z2_0));
-    loss += (z2_0 > 0 ? z2_0 : 0) - z2_0 * y0 + Math.log1p(e2_0);
+    loss += rowW * ((z2_0 > 0 ? z2_0 : 0) - z2_0 * y0 + Math.log1p(e2_0));
     const p2_0 = z2_0 >= 0 ? 1 / (1 + e2_0) : e2_0 / (1 + e2_0);
-    const dz2_0 = (p2_0 - y0) * gradScale;
+    const dz2_0 = (p2_0 - y0) * (rowW * gradScale);
 
     // ---- backward ----
     // dense_2: dW2 += dz2 a1^T, db2 += dz2
@@ -468,9 +471,10 @@ export function applyUpdate(state: TrainState): void {
  * One training update on one batch (x: rows x inputs, y: rows x outputs, row-major, as
  * lossAndGradient): computes J and the gradient, applies the update with learningRate(state.step),
  * increments state.step and returns J as measured before the update.
+ * rowWeight (optional, one number a row) weighs each row's loss and gradient, as in lossAndGradient.
  */
-export function trainStep(state: TrainState, x: ArrayLike<number>, y: ArrayLike<number>, rows: number): number {
-  const loss = lossAndGradient(state.params, x, y, rows, state.grad);
+export function trainStep(state: TrainState, x: ArrayLike<number>, y: ArrayLike<number>, rows: number, rowWeight?: ArrayLike<number>): number {
+  const loss = lossAndGradient(state.params, x, y, rows, state.grad, rowWeight);
   applyUpdate(state);
   return loss;
 }
@@ -478,9 +482,10 @@ export function trainStep(state: TrainState, x: ArrayLike<number>, y: ArrayLike<
 /**
  * J and dJ/dparams (into state.grad) of one training batch: what the Trainer computes before each update.
  * This model has no dropout: the seed is not needed.
+ * rowWeight (optional, one number a row): the Trainer's classWeight of each row's class.
  */
-function batchGradient(state: TrainState, x: Float64Array, y: Float64Array, rows: number, _seed: number): number {
-  return lossAndGradient(state.params, x, y, rows, state.grad);
+function batchGradient(state: TrainState, x: Float64Array, y: Float64Array, rows: number, _seed: number, rowWeight?: ArrayLike<number>): number {
+  return lossAndGradient(state.params, x, y, rows, state.grad, rowWeight);
 }
 
 // -------------------------------------------------------------------------------------------------
@@ -535,7 +540,7 @@ export interface FitOptions {
   validationData?: readonly [Rows, Rows];
   /**
    * Weight of each class's rows in the training loss (Keras' class_weight): by class id, an array
-   * or { id: weight }; missing ids weigh 1. J = 1/rows sum_r w(class_r) l_r. Only softmax_ce models take it.
+   * or { id: weight }; missing ids weigh 1. J = 1/rows sum_r w(class_r) l_r. A row's class is its target: 1 above 0.5, else 0. Validation and evaluate stay unweighted.
    */
   classWeight?: ArrayLike<number> | { readonly [id: number]: number };
   callbacks?: FitCallbacks;
@@ -543,8 +548,9 @@ export interface FitOptions {
    * J and dJ/dparams (into state.grad) of each training batch in place of this module's own
    * batchGradient: e.g. the batch's rows split over worker threads (mlpc train --threads) or Web
    * Workers sharing a SharedArrayBuffer, each running this module's lossAndGradient on a slice.
+   * With classWeight it is given rowWeight, the weight of each row (a gradient that ignores it trains unweighted).
    */
-  gradient?: (state: TrainState, x: Float64Array, y: Float64Array, rows: number, seed: number) => number;
+  gradient?: (state: TrainState, x: Float64Array, y: Float64Array, rows: number, seed: number, rowWeight?: Float64Array) => number;
 }
 
 /** What evaluate returns. */
@@ -636,9 +642,16 @@ function toTargets(data: Rows, rows: number): Float64Array {
   return checkRows(toMatrix(data, 1, "y"), rows, "y").values;
 }
 
-/** Class weights need a softmax_ce model (its loss is linear in the targets). */
-function weighTargets(_y: Float64Array, _rows: number, _weights: Float64Array): void {
-  throw new Error("classWeight needs a softmax_ce model: this one is bce (for two classes, use dense 2 softmax)");
+/** The class ids a classWeight names: 0 and 1 for a binary model's one output, else one an output. */
+const CLASS_COUNT = 2;
+
+/**
+ * rowWeight[r] = the weight of row r's class: 1 when its target is above 0.5, else 0 (the largest of (1 - y, y), first on ties).
+ * Returns the weight a row to pass to the gradient, or undefined when the targets carry the weights.
+ */
+function weighBatch(y: Float64Array, rows: number, weights: Float64Array, rowWeight: Float64Array): Float64Array | undefined {
+  for (let r = 0; r < rows; r++) rowWeight[r] = weights[y[r]! > 0.5 ? 1 : 0]!;
+  return rowWeight;
 }
 
 /** correct[j] += 1 when output j (row r's outputs at out[o..]) and target j are on the same side of 0.5. */
@@ -845,13 +858,15 @@ interface FitRun {
   readonly yb: Float64Array;
   /** Weight by class id (classWeight), or null. */
   readonly classWeight: Float64Array | null;
+  /** The weight of each batch row, for a loss that takes class weights a row (weighBatch fills it). */
+  readonly rowWeight: Float64Array;
   /** Outputs of PREDICT_CHUNK_ROWS rows (training-set metrics), and of every validation row. */
   readonly chunkOut: Float64Array;
   readonly valOut: Float64Array;
   readonly callbacks: FitCallbacks;
   readonly history: History;
-  /** J and state.grad of a batch: options.gradient, or this module's batchGradient. */
-  readonly gradient: (state: TrainState, x: Float64Array, y: Float64Array, rows: number, seed: number) => number;
+  /** J and state.grad of a batch: options.gradient, or this module's batchGradient (rowWeight: see weighBatch). */
+  readonly gradient: (state: TrainState, x: Float64Array, y: Float64Array, rows: number, seed: number, rowWeight?: Float64Array) => number;
 }
 
 /**
@@ -1105,6 +1120,7 @@ export class Trainer {
       xb: new Float64Array(batchSize * IN),
       yb: new Float64Array(batchSize * OUT),
       classWeight: options.classWeight === undefined ? null : classWeights(options.classWeight),
+      rowWeight: new Float64Array(options.classWeight === undefined ? 0 : batchSize),
       chunkOut: new Float64Array(Math.min(n, PREDICT_CHUNK_ROWS) * OUT),
       valOut: new Float64Array(valRows * OUT),
       callbacks: options.callbacks ?? {},
@@ -1140,9 +1156,9 @@ export class Trainer {
       for (let k = 0; k < IN; k++) xb[r * IN + k] = x[i * IN + k]!;
       for (let k = 0; k < OUT; k++) yb[r * OUT + k] = y[i * OUT + k]!;
     }
-    if (run.classWeight !== null) weighTargets(yb, rows, run.classWeight);
+    const rowWeight = run.classWeight === null ? undefined : weighBatch(yb, rows, run.classWeight, run.rowWeight);
     const state = this.state;
-    const loss = run.gradient(state, xb, yb, rows, run.seed);
+    const loss = run.gradient(state, xb, yb, rows, run.seed, rowWeight);
     // Checked before the update, so params stay those of the last good step.
     if (!Number.isFinite(loss)) throw new NonFiniteLossError(loss, this.epoch, this.batch, state.step, firstNonFiniteLayer(state.grad));
     const lr = learningRate(state.step);
@@ -1182,11 +1198,11 @@ export class Trainer {
   }
 }
 
-/** classWeight as one weight per output (class id); missing ids weigh 1, each weight finite and >= 0. */
+/** classWeight as one weight per class id; missing ids weigh 1, each weight finite and >= 0. */
 function classWeights(given: ArrayLike<number> | { readonly [id: number]: number }): Float64Array {
-  const OUT = spec.outputSize;
+  const OUT = CLASS_COUNT;
   const weights = new Float64Array(OUT).fill(1);
-  weighTargets(new Float64Array(0), 0, weights); // a loss that cannot weigh classes says so first
+  weighBatch(new Float64Array(0), 0, weights, new Float64Array(0)); // a loss that cannot weigh classes says so first
   const entries: [string, unknown][] = Object.entries(given);
   for (const [key, w] of entries) {
     const id = Number(key);

@@ -5,6 +5,7 @@
  * data module's file/row/column message.
  */
 import { resolve } from "node:path";
+import { classWeighting } from "../codegen/loss.js";
 import { checkBatchFits } from "../data/batch.js";
 import type { TargetSpec } from "../data/columns.js";
 import { readCsvFile, type Dataset } from "../data/csv.js";
@@ -137,9 +138,9 @@ function checkInputWidth(plan: PreprocessingPlan, ir: ModelIR, d: Dataset, progr
 /** Per class id the weight of its rows (--class-weight), from the training split for balanced. */
 export function classWeights(flag: ClassWeightFlag | null, d: Dataset, train: Part, ir: ModelIR): number[] | null {
   if (flag === null) return null;
-  if (ir.loss.kind !== "softmax_ce") {
-    // Only softmax_ce's loss is linear in the targets, which is how the Trainer weighs rows exactly.
-    throw new CliError(`mlpc: --class-weight needs a softmax_ce model; ${ir.name} uses ${ir.loss.kind} (for two classes write dense 2 softmax with loss softmax_ce)`, EXIT_USAGE);
+  const weighting = classWeighting(ir);
+  if (weighting.by === null) {
+    throw new CliError(`mlpc: --class-weight needs a classifier of one label (softmax_ce, or bce with one output); ${ir.name} uses ${ir.loss.kind}: ${weighting.why}`, EXIT_USAGE);
   }
   const t = d.targets;
   if (t.kind !== "class") throw new CliError("mlpc: --class-weight needs a classifier (a --label column)", EXIT_USAGE);

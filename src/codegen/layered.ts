@@ -6,7 +6,7 @@
 import { activationCode, activationName } from "./activation.js";
 import { printFunction, withDocs, type Parameter } from "./declaration.js";
 import { emitBlockedForwardBody, emitBlockedInputDelta, emitBlockedWeightGradient, forwardStore } from "./loops.js";
-import { emitLossAtLogitsBody, emitLossLoop, emitOutputActivationBody, lossComment } from "./loss.js";
+import { emitLossAtLogitsBody, emitLossLoop, emitOutputActivationBody, lossComment, ROW_WEIGHT, weighsRows } from "./loss.js";
 import {
   dropoutDeclarations,
   emitBatchChecks,
@@ -72,6 +72,7 @@ export function layeredDeclarations(cx: Context): string[] {
         { name: "y", type: "ArrayLike<number>" },
         { name: "rows", type: "number" },
         { name: "dz", type: cx.S },
+        ...(weighsRows(cx.ir) ? [{ name: ROW_WEIGHT, type: "ArrayLike<number> | undefined" }] : []),
       ],
       returnType: "number",
       docs: [...lossComment(cx.ir), "Returns the batch's mean data loss; writes dJ/dz into dz."],
@@ -104,7 +105,7 @@ function layeredLossOf(cx: Context): string {
       else out.line(`const xChunk = x.subarray(${times("from", I)}, ${times("(from + chunk)", I)});`);
       forwardCalls(out, cx, "chunk", cx.sx === null ? "xChunk" : firstInput(cx));
       out.line(`outputActivation(${scratch.z(L)}, chunk, out.subarray(${times("from", O)}, ${times("(from + chunk)", O)}));`);
-      emitLossLoop(out, ir, cx.output, { z: scratch.z(L), rows: "chunk", yBase: times("from", O), gradient: false });
+      emitLossLoop(out, ir, cx.output, { z: scratch.z(L), rows: "chunk", yBase: times("from", O), gradient: false, weighted: false });
     });
   });
 }
@@ -399,7 +400,7 @@ function layeredLossAndGradient(cx: Context): string {
         out.line("stageInput(x, 0, rows);");
       }
       forwardCalls(out, cx, "rows", firstInput(cx), true);
-      out.line(`const loss = lossAtLogits(${scratch.z(L)}, y, rows, ${scratch.dz(L)});`);
+      out.line(`const loss = lossAtLogits(${[scratch.z(L), "y", "rows", scratch.dz(L), ...(weighsRows(cx.ir) ? [ROW_WEIGHT] : [])].join(", ")});`);
       for (let k = L; k >= 1; k--) {
         const p = cx.plan.layers[k - 1]!;
         const prev = cx.plan.layers[k - 2];

@@ -7,37 +7,67 @@
  * multilabel_bce = mean over rows x outputs of max(z, 0) - z y + log(1 + e^-|z|), dJ/dz =
  * (sigmoid(z) - y) / (rows x outputs); softmax_ce = mean over rows of -sum_j y_j log softmax(z)_j
  * with log softmax = z - logsumexp(z), dJ/dz = (p sum(y) - y) / rows, which is p - y for one-hot y.
+ *
+ * Class weights (Keras' class_weight) weigh row r's loss and dJ/dz by w_r = the weight of its
+ * class, J = 1/rows sum_r w_r l_r (divided by rows, not by sum w_r). softmax_ce takes them in its
+ * targets (it is linear in y); a one-sigmoid bce takes a weight a row (rowWeight, optional).
  */
-import { LOSS_RECORDS } from "../ir/losses.js";
+import { LOSS_RECORDS, taskOf } from "../ir/losses.js";
 import type { DenseLayer, LossKind, ModelIR } from "../ir/types.js";
 import { activationCode } from "./activation.js";
 import { countedLine, int, place, read, times, type CodeLines } from "./text.js";
 import { local, range } from "./unrolled.js";
 
+/**
+ * How class weights reach a loss: by scaling the one-hot targets (a loss linear in y), by a weight
+ * a row passed beside the targets (rowWeight), or not at all, with why.
+ */
+export type ClassWeighting = { readonly by: "targets" | "rows" } | { readonly by: null; readonly why: string };
+
+/** The argument name of the optional weight a row (one number a row) of a row-weighted loss. */
+export const ROW_WEIGHT = "rowWeight";
+
 /** How one loss is emitted; its words, task and output activation are its record in src/ir/losses.ts. */
 export interface LossCode {
-  /** The textbook lines describing J and its gradient at the logits, for `outputs` outputs. */
-  comment(kind: LossKind, outputs: number): string[];
+  /** The textbook lines describing J and its gradient at the logits, for `outputs` outputs (weighted: with rowWeight). */
+  comment(kind: LossKind, outputs: number, weighted: boolean): string[];
+  /** How class weights reach this loss with `outputs` outputs. */
+  classWeights(kind: LossKind, outputs: number): ClassWeighting;
   /** J = lossScale * (the sum the rows add up); dJ/dz carries gradScale. Expressions of `rows`. */
   scales(outputs: number): { readonly lossScale: string; readonly gradScale: string };
   /** The gradient at the logits absorbs the output activation's derivative (dJ/dz = p - y, scaled). */
   readonly fusesOutputActivation: boolean;
   /**
    * One row's loss (added to `loss`) and, with `gradient`, dz_L as named locals, from z_L and y
-   * locals (fused code).
+   * locals (fused code, row r); `weighted`: both times rowWeight[r] when it is given.
    */
-  unrolledRow(out: CodeLines, output: DenseLayer, gradient: boolean): void;
+  unrolledRow(out: CodeLines, output: DenseLayer, gradient: boolean, weighted: boolean): void;
   /** Adds the rows' unscaled loss to `loss` and, with `at.gradient`, writes dz (layered code). */
   loop(out: CodeLines, output: DenseLayer, at: LossLoop): void;
 }
 
-/** Where a loss loop reads: z (rows x outputs from 0), y from row 0 or from `yBase`, and whether it writes dz. */
+/**
+ * Where a loss loop reads: z (rows x outputs from 0), y from row 0 or from `yBase`, whether it
+ * writes dz, and whether it weighs rows by rowWeight (when given).
+ */
 export interface LossLoop {
   readonly z: string;
   readonly rows: string;
   readonly yBase: string | null;
   readonly gradient: boolean;
+  readonly weighted: boolean;
 }
+
+/** `const rowW = 1 or rowWeight[row]`: 1 leaves the unweighted sums bit for bit (x * 1 is x). */
+function emitRowWeight(out: CodeLines, row: string): void {
+  out.line(`const rowW = ${ROW_WEIGHT} === undefined ? 1 : ${read(ROW_WEIGHT, row)};`);
+}
+
+/** Why class weights do not apply to a loss of several outputs that are not one label's classes. */
+const NO_CLASSES = {
+  regression: "a regression model has no classes to weigh",
+  multilabel: "a multilabel model gives each row several labels, and class weights are per class of a single label",
+} as const;
 
 /** Readers of z and y for a loop (y from `yBase` when set). */
 function loopReads(at: LossLoop): { z: (...k: (string | number)[]) => string; y: (...k: (string | number)[]) => string } {
@@ -58,35 +88,47 @@ function perElement(outputs: number): string {
 
 /** bce and multilabel_bce: the same sigmoid cross-entropy, per output (they differ in the task). */
 const SIGMOID_CE: LossCode = {
-  comment: (kind, O) => [
-    `Loss ${kind}: J = 1/(rows*${O}) sum_r sum_j max(z_j, 0) - z_j y_j + log(1 + e^-|z_j|),`,
-    "the logits form of -y log p - (1 - y) log(1 - p), p = sigmoid(z), which never overflows.",
-    `At the logits (sigmoid and loss fused): dJ/dz_j = (p_j - y_j) / (rows*${O}).`,
-  ],
+  comment: (kind, O, weighted) =>
+    weighted
+      ? [
+          `Loss ${kind}: J = 1/rows sum_r w_r (max(z, 0) - z y + log(1 + e^-|z|)), w_r = rowWeight[r] (1 without it),`,
+          "the logits form of -y log p - (1 - y) log(1 - p), p = sigmoid(z), which never overflows.",
+          "At the logits (sigmoid and loss fused): dJ/dz = w_r (p - y) / rows.",
+        ]
+      : [
+          `Loss ${kind}: J = 1/(rows*${O}) sum_r sum_j max(z_j, 0) - z_j y_j + log(1 + e^-|z_j|),`,
+          "the logits form of -y log p - (1 - y) log(1 - p), p = sigmoid(z), which never overflows.",
+          `At the logits (sigmoid and loss fused): dJ/dz_j = (p_j - y_j) / (rows*${O}).`,
+        ],
+  // One output is one label of two classes (0 and 1): its rows weigh by their class.
+  classWeights: (kind, O) => (taskOf(kind, O) === "binary" ? { by: "rows" } : { by: null, why: NO_CLASSES.multilabel }),
   scales: (O) => ({ lossScale: perElement(O), gradScale: "lossScale" }),
   fusesOutputActivation: true,
-  unrolledRow: (out, output, gradient) => {
+  unrolledRow: (out, output, gradient, weighted) => {
     const L = output.index;
+    if (weighted) emitRowWeight(out, "r");
     // One exp serves both: e = e^-|z| gives log(1 + e^-|z|) and p = sigmoid(z) without overflow.
     for (const j of range(output.units)) {
       const z = local.z(L, j);
       const y = local.y(j);
       const e = `e${L}_${j}`;
       out.line(`const ${e} = Math.exp(-Math.abs(${z}));`);
-      out.line(`loss += (${z} > 0 ? ${z} : 0) - ${z} * ${y} + Math.log1p(${e});`);
+      out.line(weighted ? `loss += rowW * ((${z} > 0 ? ${z} : 0) - ${z} * ${y} + Math.log1p(${e}));` : `loss += (${z} > 0 ? ${z} : 0) - ${z} * ${y} + Math.log1p(${e});`);
       if (!gradient) continue;
       out.line(`const p${L}_${j} = ${z} >= 0 ? 1 / (1 + ${e}) : ${e} / (1 + ${e});`);
-      out.line(`const ${local.dz(L, j)} = (p${L}_${j} - ${y}) * gradScale;`);
+      out.line(`const ${local.dz(L, j)} = (p${L}_${j} - ${y}) * ${weighted ? "(rowW * gradScale)" : "gradScale"};`);
     }
   },
   loop: (out, output, at) => {
     const { z, y } = loopReads(at);
+    // Weighted only with one output, so element k is row k.
     out.block(elementLoop(out, at.rows, output.units), () => {
       out.line(`const zk = ${z("k")};`);
       out.line(`const yk = ${y("k")};`);
       out.line("const e = Math.exp(-Math.abs(zk));");
-      out.line("loss += (zk > 0 ? zk : 0) - zk * yk + Math.log1p(e);");
-      if (at.gradient) out.line("dz[k] = ((zk >= 0 ? 1 / (1 + e) : e / (1 + e)) - yk) * gradScale;");
+      if (at.weighted) emitRowWeight(out, "k");
+      out.line(at.weighted ? "loss += rowW * ((zk > 0 ? zk : 0) - zk * yk + Math.log1p(e));" : "loss += (zk > 0 ? zk : 0) - zk * yk + Math.log1p(e);");
+      if (at.gradient) out.line(`dz[k] = ((zk >= 0 ? 1 / (1 + e) : e / (1 + e)) - yk) * ${at.weighted ? "(rowW * gradScale)" : "gradScale"};`);
     });
   },
 };
@@ -97,6 +139,7 @@ export const LOSS_CODE: { readonly [K in LossKind]: LossCode } = {
       `Loss mse: J = 1/(rows*${O}) sum_r sum_j (a_j - y_j)^2 (no 1/2).`,
       `At the output: dJ/da_j = 2 (a_j - y_j) / (rows*${O}); dJ/dz_j = dJ/da_j * da/dz.`,
     ],
+    classWeights: () => ({ by: null, why: NO_CLASSES.regression }),
     scales: (O) => ({ lossScale: perElement(O), gradScale: "2 * lossScale" }),
     fusesOutputActivation: false,
     unrolledRow: (out, output, gradient) => {
@@ -130,6 +173,8 @@ export const LOSS_CODE: { readonly [K in LossKind]: LossCode } = {
       "logsumexp(z) = max z + log sum_k e^(z_k - max z), which never overflows.",
       "At the logits (softmax and loss fused): dJ/dz_j = (p_j sum_k y_k - y_j) / rows = (p_j - y_j) / rows for one-hot y.",
     ],
+    // J and dJ/dz are linear in y: a one-hot row scaled by w weighs exactly that row's loss and gradient.
+    classWeights: () => ({ by: "targets" }),
     scales: () => ({ lossScale: "1 / rows", gradScale: "lossScale" }),
     fusesOutputActivation: true,
     unrolledRow: (out, output, gradient) => {
@@ -183,7 +228,17 @@ export function assertLossFitsOutput(loss: LossKind, output: DenseLayer, layers:
 
 /** The textbook lines describing the loss and its gradient at the logits. */
 export function lossComment(ir: ModelIR): string[] {
-  return LOSS_CODE[ir.loss.kind].comment(ir.loss.kind, ir.outputSize);
+  return LOSS_CODE[ir.loss.kind].comment(ir.loss.kind, ir.outputSize, weighsRows(ir));
+}
+
+/** How class weights reach this model's loss (see ClassWeighting). */
+export function classWeighting(ir: ModelIR): ClassWeighting {
+  return LOSS_CODE[ir.loss.kind].classWeights(ir.loss.kind, ir.outputSize);
+}
+
+/** True when the model's loss takes class weights as a weight a row (rowWeight): its gradient functions take one. */
+export function weighsRows(ir: ModelIR): boolean {
+  return classWeighting(ir).by === "rows";
 }
 
 /** `const lossScale = ..., gradScale = ...;` for `rows` rows (lossScale alone without the gradient). */
@@ -199,7 +254,7 @@ export function emitLossScales(out: CodeLines, ir: ModelIR, gradient = true): vo
  * loss alone (lossOf: the same sum, no dz).
  */
 export function emitUnrolledLossRow(out: CodeLines, ir: ModelIR, output: DenseLayer, gradient = true): void {
-  LOSS_CODE[ir.loss.kind].unrolledRow(out, output, gradient);
+  LOSS_CODE[ir.loss.kind].unrolledRow(out, output, gradient, gradient && weighsRows(ir));
 }
 
 /** out[base + j] = the output activation of z_L, from locals (fused forwardBatch). */
@@ -222,13 +277,13 @@ export function emitUnrolledOutput(out: CodeLines, output: DenseLayer, base: str
 }
 
 /**
- * `lossAtLogits(z, y, rows, dz): number` (layered code): the batch's mean data loss, and dJ/dz_L
- * written into dz. Loops, since output layers are small and this pass is linear in rows x outputs.
+ * `lossAtLogits(z, y, rows, dz[, rowWeight]): number` (layered code): the batch's mean data loss
+ * (row-weighted with rowWeight), and dJ/dz_L written into dz. Loops, since output layers are small and this pass is linear in rows x outputs.
  */
 export function emitLossAtLogitsBody(out: CodeLines, ir: ModelIR, output: DenseLayer): void {
   emitLossScales(out, ir);
   out.line("let loss = 0;");
-  emitLossLoop(out, ir, output, { z: "z", rows: "rows", yBase: null, gradient: true });
+  emitLossLoop(out, ir, output, { z: "z", rows: "rows", yBase: null, gradient: true, weighted: weighsRows(ir) });
   out.line("return loss * lossScale;");
 }
 

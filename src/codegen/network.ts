@@ -11,7 +11,7 @@ import type { SimdContext } from "./simd.js";
 import { int, num, place, read, times, type CodeLines } from "./text.js";
 import { denseLayers, hasDropout } from "../ir/layers.js";
 import { withDocs } from "./declaration.js";
-import { emitLossScales } from "./loss.js";
+import { emitLossScales, ROW_WEIGHT, weighsRows } from "./loss.js";
 
 /** Everything the function emitters share. */
 export interface Context {
@@ -68,6 +68,7 @@ export function emitBatchChecks(out: CodeLines, cx: Context, withY: boolean): vo
   if (withY) {
     sized("y", ir.outputSize);
     out.line(`if (grad.length !== ${P}) throw new RangeError(\`expected a gradient of ${P}, got \${grad.length}\`);`);
+    if (weighsRows(ir)) out.line(`if (${ROW_WEIGHT} !== undefined && ${ROW_WEIGHT}.length < rows) throw new RangeError(\`${ROW_WEIGHT} holds \${${ROW_WEIGHT}.length} numbers, expected one a row (\${rows})\`);`);
   }
 }
 
@@ -80,7 +81,13 @@ export function lossParameters(cx: Context): Parameter[] {
     { name: "rows", type: "number" },
     { name: "grad", type: cx.P },
     ...(hasDropout(cx.ir) ? [{ name: "random", type: "() => number", optional: true }] : []),
+    ...rowWeightParameter(cx.ir),
   ];
+}
+
+/** The optional weight a row of a row-weighted loss (class weights of a binary model), last; none otherwise. */
+export function rowWeightParameter(ir: ModelIR): Parameter[] {
+  return weighsRows(ir) ? [{ name: ROW_WEIGHT, type: "ArrayLike<number>", optional: true }] : [];
 }
 
 /**
@@ -153,6 +160,7 @@ export function lossDocs(cx: Context): string[] {
     ...(hasDropout(cx.ir)
       ? ["random (uniform in [0, 1)) draws this batch's dropout masks; without it dropout is off (identity)."]
       : []),
+    ...(weighsRows(cx.ir) ? [`${ROW_WEIGHT} (one number a row, e.g. its class's weight) weighs each row's loss and gradient: J = 1/rows sum_r w_r l_r.`] : []),
   ];
 }
 

@@ -8,6 +8,8 @@ import { denseLayers, hasDropout } from "../ir/layers.js";
 import { optimizerState } from "../ir/optimizers.js";
 import type { ModelIR, Optimizer, OptimizerKind, OptimizerOf } from "../ir/types.js";
 import { docComment, printFunction, withDocs, type Parameter } from "./declaration.js";
+import { ROW_WEIGHT, weighsRows } from "./loss.js";
+import { rowWeightParameter } from "./network.js";
 import { CodeLines, identifier, int, num } from "./text.js";
 
 export function emitTrainStateInterface(ir: ModelIR, array: string): string {
@@ -293,6 +295,7 @@ export function emitTrainStep(ir: ModelIR): string {
       { name: "y", type: "ArrayLike<number>" },
       { name: "rows", type: "number" },
       ...(dropout ? [{ name: "random", type: "() => number", optional: true }] : []),
+      ...rowWeightParameter(ir),
     ],
     returnType: "number",
     docs: [
@@ -300,9 +303,10 @@ export function emitTrainStep(ir: ModelIR): string {
       "lossAndGradient): computes J and the gradient, applies the update with learningRate(state.step),",
       "increments state.step and returns J as measured before the update.",
       ...(dropout ? ["random (uniform in [0, 1)) draws the dropout masks; without it the batch trains without dropout."] : []),
+      ...(weighsRows(ir) ? [`${ROW_WEIGHT} (optional, one number a row) weighs each row's loss and gradient, as in lossAndGradient.`] : []),
     ],
     body: (out) => {
-      out.line(`const loss = lossAndGradient(state.params, x, y, rows, state.grad${dropout ? ", random" : ""});`);
+      out.line(`const loss = lossAndGradient(state.params, x, y, rows, state.grad${dropout ? ", random" : ""}${weighsRows(ir) ? `, ${ROW_WEIGHT}` : ""});`);
       out.line("applyUpdate(state);");
       out.line("return loss;");
     },
@@ -327,6 +331,7 @@ export function emitBatchGradient(ir: ModelIR): string {
       { name: "y", type: "Float64Array" },
       { name: "rows", type: "number" },
       { name: dropout ? "seed" : "_seed", type: "number" },
+      ...rowWeightParameter(ir),
     ],
     returnType: "number",
     docs: [
@@ -334,14 +339,16 @@ export function emitBatchGradient(ir: ModelIR): string {
       dropout
         ? `The dropout masks of update t come from stream ${DROPOUT_STREAM} + t of the seed, so resuming draws them again exactly.`
         : "This model has no dropout: the seed is not needed.",
+      ...(weighsRows(ir) ? [`${ROW_WEIGHT} (optional, one number a row): the Trainer's classWeight of each row's class.`] : []),
     ],
     body: (out) => {
+      const weight = weighsRows(ir) ? `, ${ROW_WEIGHT}` : "";
       if (!dropout) {
-        out.line("return lossAndGradient(state.params, x, y, rows, state.grad);");
+        out.line(`return lossAndGradient(state.params, x, y, rows, state.grad${weight});`);
         return;
       }
       out.line(`const random = new SeededRandom(seed, (${DROPOUT_STREAM} + state.step) >>> 0);`);
-      out.line("return lossAndGradient(state.params, x, y, rows, state.grad, () => random.float());");
+      out.line(`return lossAndGradient(state.params, x, y, rows, state.grad, () => random.float()${weight});`);
     },
   });
 }

@@ -6,7 +6,8 @@
  */
 import type { ModelIR } from "../ir/types.js";
 import { denseLayers } from "../ir/layers.js";
-import { printFunction, type Parameter } from "./declaration.js";
+import { printFunction, withDocs, type Parameter } from "./declaration.js";
+import { classWeighting, ROW_WEIGHT, weighsRows } from "./loss.js";
 import { CodeLines, countedLine, countedLoop, int, place, read, times } from "./text.js";
 
 /** How accuracy is counted for the loss: none for regression. */
@@ -85,16 +86,18 @@ export interface FitOptions {
   validationData?: readonly [Rows, Rows];
   /**
    * Weight of each class's rows in the training loss (Keras' class_weight): by class id, an array
-   * or { id: weight }; missing ids weigh 1. J = 1/rows sum_r w(class_r) l_r. ${ir.loss.kind === "softmax_ce" ? "Validation and evaluate stay unweighted." : "Only softmax_ce models take it."}
+   * or { id: weight }; missing ids weigh 1. J = 1/rows sum_r w(class_r) l_r. ${classWeightDoc(ir)}
    */
   classWeight?: ArrayLike<number> | { readonly [id: number]: number };
   callbacks?: FitCallbacks;
   /**
    * J and dJ/dparams (into state.grad) of each training batch in place of this module's own
    * batchGradient: e.g. the batch's rows split over worker threads (mlpc train --threads) or Web
-   * Workers sharing a SharedArrayBuffer, each running this module's lossAndGradient on a slice.
+   * Workers sharing a SharedArrayBuffer, each running this module's lossAndGradient on a slice.${
+     weighsRows(ir) ? `\n   * With classWeight it is given ${ROW_WEIGHT}, the weight of each row (a gradient that ignores it trains unweighted).` : ""
+   }
    */
-  gradient?: (state: TrainState, x: Float64Array, y: Float64Array, rows: number, seed: number) => number;
+  gradient?: (state: TrainState, x: Float64Array, y: Float64Array, rows: number, seed: number${weighsRows(ir) ? `, ${ROW_WEIGHT}?: Float64Array` : ""}) => number;
 }
 
 /** What evaluate returns. */
@@ -134,7 +137,8 @@ export function emitDataHelpers(ir: ModelIR): string {
   return [
     emitToInputs(ir),
     emitToTargets(ir),
-    emitWeighTargets(ir),
+    withDocs(["The class ids a classWeight names: 0 and 1 for a binary model's one output, else one an output."], `const CLASS_COUNT = ${int(ir.loss.task === "binary" ? 2 : ir.outputSize)};`),
+    emitWeighBatch(ir),
     ...(acc === "none" ? [] : [emitCountCorrect(ir), emitAccuracyOf(ir)]),
     emitEvaluateRows(ir),
     emitAddEpochMetrics(ir),
@@ -201,29 +205,53 @@ function emitToTargets(ir: ModelIR): string {
 /** The parameters of countCorrect: row r's outputs at out[o..], its targets in y, the counters. */
 const COUNT_CORRECT_PARAMETERS = params(["out", "Float64Array"], ["o", "number"], ["y", "Float64Array"], ["r", "number"], ["correct", "Float64Array"]);
 
+/** What FitOptions.classWeight says of this model: which class a row is in, or why it cannot take them. */
+function classWeightDoc(ir: ModelIR): string {
+  const w = classWeighting(ir);
+  if (w.by === null) return `This model cannot take it: ${w.why}.`;
+  return `${w.by === "rows" ? "A row's class is its target: 1 above 0.5, else 0. " : ""}Validation and evaluate stay unweighted.`;
+}
+
 /**
- * weighTargets(y, rows, weights): class weights for a batch's targets. softmax_ce's loss and
- * gradient are linear in y (J = -sum_j y_j log p_j, dJ/dz = p sum(y) - y), so scaling a one-hot row
- * by w weighs exactly that row's loss and gradient by w; no other loss is linear in y that way.
+ * weighBatch(y, rows, weights, rowWeight): class weights for one batch, as the loss takes them
+ * (classWeighting in loss.ts). softmax_ce: each one-hot target row scaled by its class's weight
+ * (its loss and gradient are linear in y, so exactly that row is weighted); returns undefined. A
+ * binary bce: rowWeight[r] = the weight of row r's class, returned for the gradient. Otherwise it
+ * throws why, which is how the Trainer refuses classWeight for such a model.
  */
-function emitWeighTargets(ir: ModelIR): string {
+function emitWeighBatch(ir: ModelIR): string {
   const OUT = int(ir.outputSize);
-  if (ir.loss.kind !== "softmax_ce") {
+  const w = classWeighting(ir);
+  const name = "weighBatch";
+  const docsOf = (lines: string[]): string[] => [...lines, "Returns the weight a row to pass to the gradient, or undefined when the targets carry the weights."];
+  if (w.by === null) {
     return printFunction({
-      name: "weighTargets",
-      parameters: params(["_y", "Float64Array"], ["_rows", "number"], ["_weights", "Float64Array"]),
-      returnType: "void",
-      docs: ["Class weights need a softmax_ce model (its loss is linear in the targets)."],
+      name,
+      parameters: params(["_y", "Float64Array"], ["_rows", "number"], ["_weights", "Float64Array"], ["_rowWeight", "Float64Array"]),
+      returnType: "Float64Array | undefined",
+      docs: [`This model takes no class weights: ${w.why}.`],
       body: (out) => {
-        out.line(`throw new Error(${JSON.stringify(`classWeight needs a softmax_ce model: this one is ${ir.loss.kind} (for two classes, use dense 2 softmax)`)});`);
+        out.line(`throw new Error(${JSON.stringify(`classWeight needs a classifier of one label (softmax_ce, or bce with one output): ${w.why}`)});`);
+      },
+    });
+  }
+  if (w.by === "rows") {
+    return printFunction({
+      name,
+      parameters: params(["y", "Float64Array"], ["rows", "number"], ["weights", "Float64Array"], [ROW_WEIGHT, "Float64Array"]),
+      returnType: "Float64Array | undefined",
+      docs: docsOf([`${ROW_WEIGHT}[r] = the weight of row r's class: 1 when its target is above 0.5, else 0 (the largest of (1 - y, y), first on ties).`]),
+      body: (out) => {
+        out.line(`for (let r = 0; r < rows; r++) ${ROW_WEIGHT}[r] = weights[${read("y", "r")} > 0.5 ? 1 : 0]!;`);
+        out.line(`return ${ROW_WEIGHT};`);
       },
     });
   }
   return printFunction({
-    name: "weighTargets",
-    parameters: params(["y", "Float64Array"], ["rows", "number"], ["weights", "Float64Array"]),
-    returnType: "void",
-    docs: ["Scales each one-hot target row by its class's weight: exactly that row's loss and gradient weighted (softmax_ce is linear in y)."],
+    name,
+    parameters: params(["y", "Float64Array"], ["rows", "number"], ["weights", "Float64Array"], ["_rowWeight", "Float64Array"]),
+    returnType: "Float64Array | undefined",
+    docs: docsOf(["Scales each one-hot target row by its class's weight: exactly that row's loss and gradient weighted (softmax_ce is linear in y)."]),
     body: (out) => {
       out.block("for (let r = 0; r < rows; r++)", () => {
         out.line("let target = 0;");
@@ -231,6 +259,7 @@ function emitWeighTargets(ir: ModelIR): string {
         out.line("const w = weights[target]!;");
         out.line(`for (let j = 0; j < ${OUT}; j++) ${read("y", times("r", ir.outputSize), "j")} *= w;`);
       });
+      out.line("return undefined;");
     },
   });
 }

@@ -7,6 +7,7 @@ import { describe, expect, test } from "vitest";
 import ts from "typescript";
 import { printValue, specValue } from "../../src/codegen/spec.js";
 import { emitTrainingSection } from "../../src/codegen/training.js";
+import { weighsRows } from "../../src/codegen/loss.js";
 import type { ModelIR } from "../../src/ir/types.js";
 import { makeIR } from "./support.js";
 import { CASE_OPTIMIZERS } from "./cases.js";
@@ -18,7 +19,7 @@ function header(ir: ModelIR, dtype: "f64" | "f32"): string {
 declare function lossOf(params: ${array}, x: Float64Array, y: Float64Array, rows: number, out: Float64Array): number;
 declare function forward(params: ${array}, x: ArrayLike<number>, out?: Float64Array): Float64Array;
 declare function forwardBatch(params: ${array}, x: ArrayLike<number>, rows: number, out?: Float64Array): Float64Array;
-declare function lossAndGradient(params: ${array}, x: ArrayLike<number>, y: ArrayLike<number>, rows: number, grad: ${array}): number;
+declare function lossAndGradient(params: ${array}, x: ArrayLike<number>, y: ArrayLike<number>, rows: number, grad: ${array}${weighsRows(ir) ? ", rowWeight?: ArrayLike<number>" : ""}): number;
 `;
 }
 

@@ -25,7 +25,7 @@ export declare function forwardBatch(params: ParamArray, x: ArrayLike<number>, r
 export declare function lossAndGradient(params: ParamArray, x: ArrayLike<number>, y: ArrayLike<number>, rows: number, grad: ParamArray): number;
 export declare function initParams(seed?: number): ParamArray;
 /** J and the gradient of one training batch into state.grad (with dropout, masks drawn from (seed, state.step)). */
-export declare function batchGradient(state: TrainState, x: Float64Array, y: Float64Array, rows: number, seed: number): number;
+export declare function batchGradient(state: TrainState, x: Float64Array, y: Float64Array, rows: number, seed: number, rowWeight?: Float64Array): number;
 export declare function learningRate(step: number): number;
 
 export interface TrainState {
@@ -74,8 +74,10 @@ export declare const HISTORY_KEYS: readonly (keyof EpochLogs)[];
 
 export declare function toInputs(data: Rows): { values: Float64Array; rows: number };
 export declare function toTargets(data: Rows, rows: number): Float64Array;
-/** Scales a batch's target rows by their class weights (throws for a loss that cannot take them). */
-export declare function weighTargets(y: Float64Array, rows: number, weights: Float64Array): void;
+/** Class weights for one batch: scales its target rows (returns undefined) or fills rowWeight (returns it); throws for a loss that cannot take them. */
+/** The class ids a classWeight names (2 for a binary model's one output). */
+export declare const CLASS_COUNT: number;
+export declare function weighBatch(y: Float64Array, rows: number, weights: Float64Array, rowWeight: Float64Array): Float64Array | undefined;
 /** J and the metrics of `rows` rows, forward only; `out` receives rows x outputs. */
 export declare function evaluateRows(params: ParamArray, x: Float64Array, y: Float64Array, rows: number, out: Float64Array): Evaluation;
 /** The end-of-epoch metrics (training accuracy, validation) into logs. */
