@@ -17,7 +17,7 @@ import { dataError, fail, ok, quoteName, type DataError, type Result } from "./e
 import { GrowableFloat64, GrowableInt32 } from "./growable.js";
 import { delimiterMismatch, delimiterName, detectDelimiter, firstLine, type Delimiter } from "./delimiter.js";
 import { ClassLabelEncoder } from "./labels.js";
-import { parseNumberField } from "./number.js";
+import { MISSING_VALUE, parseNumberField } from "./number.js";
 import { MAX_AUTO_LEVELS, RawColumnBuilder, type ColumnMode, type FieldProblem, type RawColumn } from "./raw-column.js";
 
 export type Targets =
@@ -220,7 +220,7 @@ class RowSink {
     const at = (code: DataError["code"], message: string): DataError => dataError(code, this.file, row, column, message);
     switch (problem.reason) {
       case "missing":
-        return at("missing-value", "missing value (an empty field)");
+        return at("missing-value", MISSING_VALUE);
       case "nan":
         return at("nan", `${quoteName(text)} is not allowed: values must be finite numbers`);
       case "infinity":

@@ -8,13 +8,24 @@ export type NumberField =
   | { readonly ok: false; readonly reason: "missing" | "nan" | "infinity" | "overflow" | "not-a-number" };
 
 const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+/** The texts spreadsheets and R/pandas write for a hole, read as missing like an empty field. */
+export const MISSING_MARKER = /^(?:na|\?|nan|null)$/i;
+
+/** How messages name a missing value: every form that reads as one. */
+export const MISSING_VALUE = "missing value (an empty field, NA, ?, NaN or null)";
+
+/** True for an empty (or blank) field and for NA, ?, NaN and null in any case. */
+export function isMissingField(raw: string): boolean {
+  const text = raw.trim();
+  return text === "" || MISSING_MARKER.test(text);
+}
 const NAN = /^[+-]?nan$/i;
 const INFINITY = /^[+-]?(?:inf|infinity)$/i;
 
 /** Spaces around a number are harmless (even inside quotes, where csv-parse keeps them). */
 export function parseNumberField(raw: string): NumberField {
   const text = raw.trim();
-  if (text === "") return { ok: false, reason: "missing" };
+  if (isMissingField(text)) return { ok: false, reason: "missing" };
   if (DECIMAL.test(text)) {
     const value = Number(text);
     return Number.isFinite(value) ? { ok: true, value } : { ok: false, reason: "overflow" };

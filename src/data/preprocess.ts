@@ -13,6 +13,7 @@
  */
 import type { Dataset } from "./csv.js";
 import { dataError, fail, ok, quoteName, type DataError, type Result } from "./errors.js";
+import { MISSING_VALUE } from "./number.js";
 import { compareCodeUnits } from "./labels.js";
 import type { ColumnMode, RawColumn } from "./raw-column.js";
 
@@ -177,7 +178,7 @@ function fitCategorical(d: Dataset, column: RawColumn, train: Int32Array, impute
 }
 
 function missingError(d: Dataset, column: string, row: number): DataError {
-  return dataError("missing-value", d.file, d.rowLines[row]!, column, `missing value (an empty field); ${missingAdvice()}`);
+  return dataError("missing-value", d.file, d.rowLines[row]!, column, `${MISSING_VALUE}; ${missingAdvice()}`);
 }
 
 /** The mean; when the plain sum overflows (values near 1e308), the mean of v / max|v| scaled back. */
@@ -274,7 +275,7 @@ function fillNumeric(step: NumericStep, column: RawColumn, d: Dataset, indices: 
     if (Number.isNaN(v)) {
       const code = column.codes?.[r] ?? -1;
       if (code >= 0) return dataError("not-a-number", d.file, d.rowLines[r]!, step.column, `${quoteName(column.levels[code]!)} is not a number (the model takes this column as numbers)`);
-      if (step.fill === null) return dataError("missing-value", d.file, d.rowLines[r]!, step.column, `missing value (an empty field); ${missingAdvice()}`);
+      if (step.fill === null) return dataError("missing-value", d.file, d.rowLines[r]!, step.column, `${MISSING_VALUE}; ${missingAdvice()}`);
       v = step.fill;
     }
     out[i * width + offset] = (v - step.offset) / step.scale;
@@ -294,7 +295,7 @@ function fillOneHot(step: CategoricalStep, unknown: "error" | "ignore", column: 
     const r = indices === null ? i : indices[i]!;
     const code = codes[r]!;
     const k = code < 0 ? fillIndex : toPlan[code]!;
-    if (code < 0 && k === -2) return dataError("missing-value", d.file, d.rowLines[r]!, step.column, `missing value (an empty field); ${missingAdvice()}`);
+    if (code < 0 && k === -2) return dataError("missing-value", d.file, d.rowLines[r]!, step.column, `${MISSING_VALUE}; ${missingAdvice()}`);
     if (k === -1) {
       if (unknown === "ignore") continue;
       return dataError(

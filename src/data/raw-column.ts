@@ -1,11 +1,11 @@
 /**
  * One feature column as it streams in, before anything is fitted: its values as numbers (NaN
- * where empty or not a number) and, while the column has few enough distinct values to be a
+ * where missing or not a number) and, while the column has few enough distinct values to be a
  * category, the index of each field's text in the column's levels. Which of the two the model
  * uses is decided afterwards by the preprocessing plan (preprocess.ts), from the training rows.
  */
 import { GrowableFloat64, GrowableInt32 } from "./growable.js";
-import { parseNumberField } from "./number.js";
+import { isMissingField, parseNumberField } from "./number.js";
 
 /** How the reader stores a column: decide later (auto), numbers only, or categories only. */
 export type ColumnMode = "auto" | "numeric" | "categorical";
@@ -15,15 +15,15 @@ export const MAX_AUTO_LEVELS = 1000;
 
 export interface RawColumn {
   readonly name: string;
-  /** One number per row; NaN where the field is empty or not a number. */
+  /** One number per row; NaN where the field is missing (isMissingField) or not a number. */
   readonly numbers: Float64Array;
-  /** Per row the index of its text in `levels`, -1 where empty; null once a numeric column had too many distinct values. */
+  /** Per row the index of its text in `levels`, -1 where missing; null once a numeric column had too many distinct values. */
   readonly codes: Int32Array | null;
-  /** The distinct non-empty texts, in order of first appearance. */
+  /** The distinct texts of present values, in order of first appearance. */
   readonly levels: readonly string[];
-  /** Empty fields. */
+  /** Missing fields (empty, NA, ?, NaN, null). */
   readonly missing: number;
-  /** The row (file line) of the first empty field, or null. */
+  /** The row (file line) of the first missing field, or null. */
   readonly firstMissingRow: number | null;
   /** The first field that is not a number, or null when every non-empty field is one. */
   readonly firstText: { readonly row: number; readonly text: string } | null;
@@ -51,7 +51,7 @@ export class RawColumnBuilder {
   /** Stores one field; returns what is wrong with it, or null. */
   add(raw: string, row: number): FieldProblem | null {
     const text = raw.trim();
-    if (text === "") {
+    if (isMissingField(text)) {
       this.missing++;
       this.firstMissingRow ??= row;
       this.numbers.push(Number.NaN);
@@ -62,7 +62,7 @@ export class RawColumnBuilder {
     if (parsed.ok) {
       this.numbers.push(parsed.value);
     } else {
-      // "NaN" and "inf" are not categories: they are numbers no model can use.
+      // "inf" and a signed "-nan" are not categories: they are numbers no model can use.
       if (parsed.reason !== "not-a-number" && parsed.reason !== "missing" && this.mode !== "categorical") return { reason: parsed.reason, text };
       if (this.mode === "numeric") return { reason: "not-a-number", text };
       if (this.codes === null) return { reason: "too-many-levels", text };

@@ -17,6 +17,7 @@ import { VERSION } from "../version.js";
 import { describeLayers, outputNames, type TrainedModel } from "./model.js";
 import { encodeBase64 } from "./base64.js";
 import { denseLayers } from "../ir/layers.js";
+import { MISSING_MARKER } from "../data/number.js";
 import type { PreprocessingPlan } from "../data/preprocess.js";
 
 export type ExportDtype = "f64" | "f32";
@@ -92,7 +93,7 @@ export function emitInferenceModule(model: TrainedModel, options: ExportOptions)
     out.line("/** The CSV columns a row holds, before encoding. */");
     out.line(`export const columnNames = [${plan.columns.map((c) => str(c.column)).join(", ")}] as const;`);
     out.line("export type ColumnName = (typeof columnNames)[number];");
-    out.line("/** One raw row by column name, as in the CSV: numbers (or their text), category names; empty, null or absent is missing; other keys (an id, the label) are ignored. */");
+    out.line("/** One raw row by column name, as in the CSV: numbers (or their text), category names; empty, NA, ?, NaN, null (any case) or absent is missing; other keys (an id, the label) are ignored. */");
     out.line("export type Row = { readonly [name in ColumnName]?: string | number | null };");
   }
   if (kind === "binary" || kind === "multiclass") out.line("export interface Prediction { readonly label: ClassName; readonly index: number; readonly probabilities: number[] }");
@@ -212,6 +213,8 @@ function emitPlanInput(out: CodeLines, plan: PreprocessingPlan, N: string): void
   out.line(`/** A category not seen in training: ${plan.unknown === "ignore" ? "all zeros" : "an error"}. */`);
   out.line(`const IGNORE_UNKNOWN = ${plan.unknown === "ignore"};`);
   out.line("const DECIMAL = /^[+-]?(?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:[eE][+-]?\\d+)?$/;");
+  out.line("/** Texts read as a missing value, like an empty field (as the CSV reader does). */");
+  out.line(`const MISSING = /${MISSING_MARKER.source}/i;`);
   out.line("function input(row: Row, at: string): Float64Array {");
   out.line('  if (typeof row !== "object" || row === null || Array.isArray(row)) fail(at, `expected an object keyed by column name, got ${String(row)}`);');
   out.line("  const values = row as Readonly<Record<string, unknown>>;");
@@ -222,9 +225,10 @@ function emitPlanInput(out: CodeLines, plan: PreprocessingPlan, N: string): void
   out.line("    const v = values[name];");
   out.line('    if (v !== undefined && v !== null && typeof v !== "string" && typeof v !== "number") fail(at, `${JSON.stringify(name)} must be a string or a number, got ${String(v)}`);');
   out.line('    const text = typeof v === "string" ? v.trim() : typeof v === "number" ? String(v) : "";');
+  out.line('    const missing = typeof v !== "number" && (text === "" || MISSING.test(text));');
   out.line('    if (step.kind === "numeric") {');
   out.line('      let n = typeof v === "number" ? v : DECIMAL.test(text) ? Number(text) : NaN;');
-  out.line('      if (text === "") {');
+  out.line("      if (missing) {");
   out.line("        if (step.fill === null) fail(at, `missing value for ${JSON.stringify(name)} (the model was trained without imputation)`);");
   out.line("        n = step.fill;");
   out.line("      }");
@@ -232,7 +236,7 @@ function emitPlanInput(out: CodeLines, plan: PreprocessingPlan, N: string): void
   out.line("      x[o++] = (n - step.offset) / step.scale;");
   out.line("      return;");
   out.line("    }");
-  out.line('    const level = text === "" ? step.fill : text;');
+  out.line("    const level = missing ? step.fill : text;");
   out.line("    if (level === null) fail(at, `missing value for ${JSON.stringify(name)} (the model was trained without imputation)`);");
   out.line("    const k = step.levels.indexOf(level);");
   out.line("    if (k < 0 && !IGNORE_UNKNOWN) fail(at, `unknown category ${JSON.stringify(level)} for ${JSON.stringify(name)}: known are ${step.levels.join(\", \")}`);");

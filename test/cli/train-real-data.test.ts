@@ -68,6 +68,21 @@ describe("the messy example", () => {
     }
     expect(() => m.predict({ age: "30", income: "1", city: "rome", plan: "pro", visits: "1", tenure: "1" })).toThrow('predict: unknown category "rome" for "city": known are lyon, nantes, paris');
 
+    // NA, ?, null, NaN in place of the empty fields: read as missing, the same predictions, by mlpc predict and the module.
+    const holes = ["NA", "?", "null", "NaN"];
+    let marks = 0;
+    const markedLines = csv.map((line, r) => (r === 0 ? line : line.split(";").map((v) => (v === "" ? holes[marks++ % holes.length]! : v)).join(";")));
+    expect(marks).toBeGreaterThanOrEqual(2);
+    writeFileSync(join(dir, "marked.csv"), markedLines.join("\n") + "\n");
+    const markedPredicted = await mlpc(["predict", example("customers.mlp"), "--weights", "c.weights.json", "--data", join(dir, "marked.csv")], dir);
+    expect(markedPredicted.stdout).toBe(predicted.stdout);
+    for (let r = 1; r < csv.length; r++) {
+      const row = Object.fromEntries(markedLines[r]!.split(";").map((v, i) => [header[i]!, v]));
+      expect(m.predict(row).probabilities.map(String), `row ${r + 1}`).toEqual(lines[r]!.split(",").slice(1));
+    }
+    const blank = { age: "54", income: "", city: "", plan: "basic", visits: "7", tenure: "0.5" };
+    for (const hole of ["null", " NaN ", "na", "NULL"]) expect(m.predict({ ...blank, income: hole, city: hole })).toEqual(m.predict(blank));
+
     const onnx = await mlpc(["export", example("customers.mlp"), "--weights", "c.weights.json", "--to", "onnx", "-o", "c.onnx"], dir);
     expect(onnx.code).toBe(2);
     expect(onnx.stderr).toContain("--to onnx carries the scaling of numeric columns only; this model's preprocessing also has one-hot city, one-hot plan, imputation (--impute median)");
@@ -101,7 +116,7 @@ describe("the messy example", () => {
     }
     const noImpute = await mlpc([...TRAIN.filter((a) => a !== "--impute" && a !== "median"), "-o", "bad.weights.json"], dir);
     expect(noImpute.code).toBe(1);
-    expect(noImpute.stderr).toMatch(/row \d+, column "\w+": missing value \(an empty field\); fill it with --impute mean\|median\|most_frequent/);
+    expect(noImpute.stderr).toMatch(/row \d+, column "\w+": missing value \(an empty field, NA, \?, NaN or null\); fill it with --impute mean\|median\|most_frequent/);
     expect(existsSync(join(dir, "bad.weights.json"))).toBe(false);
   }, 60_000);
 });

@@ -83,7 +83,7 @@ describe("bad input: message and exit code", () => {
     const csv = write(dir, "bad.csv", "a,b,c,d,label\n1,2,3,4,0\n1,2,,4,1\n");
     const r = await runCommand(["train", example("iris.mlp"), "--data", csv], { cwd: dir });
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe(`mlpc: ${csv}, row 3, column "c": missing value (an empty field); fill it with --impute mean|median|most_frequent (fitted on the training split) or leave such rows out with --drop-missing\n`);
+    expect(r.stderr).toBe(`mlpc: ${csv}, row 3, column "c": missing value (an empty field, NA, ?, NaN or null); fill it with --impute mean|median|most_frequent (fitted on the training split) or leave such rows out with --drop-missing\n`);
   });
 
   it("more distinct labels than classes (exit 1)", async () => {

@@ -123,10 +123,22 @@ describe("the preprocessing plan", () => {
     expect(apply(fit(d, { impute: "mean" }), d).slice(6, 9)).toEqual([3, 0, 1]);
   });
 
+  it("NA, ?, NaN and null (any case, spaces around) read as missing like an empty field, in numeric and text columns", async () => {
+    const d = await read("a,city,label\n1,lyon,0\nNA,na,1\n ? ,?,0\nnan,NULL,1\nNaN,null,0\n,,1\n5,paris,0\n");
+    expect(d.columns.map((c) => c.missing)).toEqual([5, 5]);
+    expect(d.columns[1]!.levels).toEqual(["lyon", "paris"]);
+    // a: the mean of 1 and 5; city: its most frequent level, lyon (inputs a, city=lyon, city=paris).
+    expect(apply(fit(d, { impute: "mean" }), d)).toEqual([1, 1, 0, ...[1, 2, 3, 4, 5].flatMap(() => [3, 1, 0]), 5, 0, 1]);
+    // A signed "-nan" is not a hole: a number no model can use.
+    expect(await readError("a,label\n1,0\n-nan,1\n")).toBe('f.csv, row 3, column "a": "-nan" is not allowed: values must be finite numbers');
+    const r = fitPlan(await read("a,label\n1,0\nNA,1\n"), range(2), {});
+    expect(!r.ok && formatDataError(r.error)).toMatch(/^f\.csv, row 3, column "a": missing value \(an empty field, NA, \?, NaN or null\); fill it/);
+  });
+
   it("a missing value without --impute says how to fix it; --drop-missing leaves those rows out", async () => {
     const d = await read(MESSY, { ignore: ["id"] });
     const r = fitPlan(d, range(d.rows), {});
-    expect(!r.ok && formatDataError(r.error)).toBe('f.csv, row 3, column "age": missing value (an empty field); fill it with --impute mean|median|most_frequent (fitted on the training split) or leave such rows out with --drop-missing');
+    expect(!r.ok && formatDataError(r.error)).toBe('f.csv, row 3, column "age": missing value (an empty field, NA, ?, NaN or null); fill it with --impute mean|median|most_frequent (fitted on the training split) or leave such rows out with --drop-missing');
     expect([...rowsWithoutMissing(d)]).toEqual([0, 3]);
   });
 
