@@ -4,7 +4,7 @@
  * commands agree on names, help and parsing; `dataOptionsOf` turns them into plain settings.
  */
 import { InvalidArgumentError, Option, type Command } from "commander";
-import { parseDelimiter, type Delimiter } from "../data/delimiter.js";
+import { delimiterName, parseDelimiter, type Delimiter } from "../data/delimiter.js";
 import { IMPUTE_KINDS, SCALE_KINDS, type ImputeKind, type ScaleKind } from "../data/preprocess.js";
 import { CliError, EXIT_USAGE } from "./io.js";
 
@@ -110,4 +110,35 @@ export function dataOptionsOf(flags: DataFlags): DataOptions {
     scale: flags.scale ?? (flags.standardize === true ? "standard" : "none"),
     classWeight: flags.classWeight ?? null,
   };
+}
+
+/** A data flag as a resumed run compares it: its text, and how the settings hold its value. */
+const RESUMED_DATA_FLAGS: readonly { readonly key: keyof DataFlags; readonly flag: string; readonly value: (o: DataOptions) => string }[] = [
+  { key: "features", flag: "--features", value: (o) => (o.features === null ? "(all columns)" : o.features.join(",")) },
+  { key: "ignore", flag: "--ignore", value: (o) => (o.ignore.length === 0 ? "(none)" : o.ignore.join(",")) },
+  { key: "delimiter", flag: "--delimiter", value: (o) => (o.delimiter === null ? "(detected)" : delimiterName(o.delimiter)) },
+  { key: "categorical", flag: "--categorical", value: (o) => (o.categorical.length === 0 ? "(none)" : o.categorical.join(",")) },
+  { key: "unknown", flag: "--unknown", value: (o) => o.unknown },
+  { key: "impute", flag: "--impute", value: (o) => o.impute ?? "(none)" },
+  { key: "dropMissing", flag: "--drop-missing", value: (o) => (o.dropMissing ? "on" : "off") },
+  { key: "scale", flag: "--scale", value: (o) => o.scale },
+  { key: "standardize", flag: "--standardize", value: (o) => (o.scale === "standard" ? "on" : `off (--scale ${o.scale})`) },
+  { key: "classWeight", flag: "--class-weight", value: (o) => classWeightText(o.classWeight) },
+];
+
+function classWeightText(w: ClassWeightFlag | null): string {
+  if (w === null) return "(none)";
+  return w.kind === "balanced" ? "balanced" : w.weights.map(([name, weight]) => `${name}=${weight}`).join(",");
+}
+
+/**
+ * A resumed run reads its data as it was first read: a data flag given on the command line
+ * (`explicit`, by attribute name) with another value than the checkpoint's is refused, naming it.
+ */
+export function checkResumedDataFlags(saved: DataOptions, flags: DataFlags, explicit: ReadonlySet<string>, checkpoint: string): void {
+  const given = dataOptionsOf(flags);
+  for (const { key, flag, value } of RESUMED_DATA_FLAGS) {
+    if (!explicit.has(key) || value(given) === value(saved)) continue;
+    throw new CliError(`mlpc: ${flag} ${value(given)} differs from the checkpoint's ${value(saved)} (${checkpoint}); a resumed run reads the data as it started`, EXIT_USAGE);
+  }
 }

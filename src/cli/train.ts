@@ -19,7 +19,8 @@ import { denseLayers, hasDropout } from "../ir/layers.js";
 import type { ModelIR } from "../ir/types.js";
 import { DataParallelGradient, defaultThreads, threadsRefusal } from "../parallel/index.js";
 import { checksum, prepare, readDataset, savedTarget, type Prepared } from "./dataset.js";
-import { addDataOptions, dataOptionsOf, type DataFlags, type DataOptions } from "./data-flags.js";
+import { addDataOptions, checkResumedDataFlags, dataOptionsOf, type DataFlags, type DataOptions } from "./data-flags.js";
+import type { TargetSpec } from "../data/columns.js";
 import type { Dataset } from "../data/csv.js";
 import { delimiterName } from "../data/delimiter.js";
 import { describeWidth } from "../data/preprocess.js";
@@ -28,7 +29,7 @@ import { parseBatch, parseCount, parseNonNegativeInt, parsePositiveNumber, parse
 import { checkOutputs, fileUse, type FileUse } from "./outputs.js";
 import { createProgress } from "./progress.js";
 import { generatedModuleUrl, importGeneratedModule, type GeneratedModule, type GeneratedTrainer } from "./runtime.js";
-import { parseCheckpoint, type CheckpointFile, type RunSettings } from "./saved.js";
+import { parseCheckpoint, type CheckpointFile, type RunSettings, type SavedTarget } from "./saved.js";
 import { binaryLoaderFor } from "./saved-binary.js";
 import { sidecarOf } from "./saved-write.js";
 import { shellCommand } from "./shell.js";
@@ -148,6 +149,15 @@ function checkResumeFlags(saved: RunSettings, wanted: RunSettings, explicit: Rea
   }
 }
 
+/** A resumed run keeps its label columns: --label, --labels or --target naming others is refused, naming the flag. */
+function checkResumedTarget(saved: SavedTarget, wanted: TargetSpec, explicit: ReadonlySet<string>, file: string): void {
+  const flag = explicit.has("label") ? "--label" : explicit.has("labels") ? "--labels" : explicit.has("target") ? "--target" : null;
+  if (flag === null) return;
+  const columns = (t: SavedTarget | TargetSpec): string => (t.kind === "class" ? t.column : t.kind === "none" ? "" : t.columns.join(","));
+  if (columns(wanted) === columns(saved)) return;
+  throw new CliError(`mlpc: ${flag} ${columns(wanted)} differs from the checkpoint's ${columns(saved)} (${file}); a resumed run reads the data as it started`, EXIT_USAGE);
+}
+
 /** The feature columns' numbers as one rows x columns matrix. */
 function rowMajorNumbers(d: Dataset): Float64Array {
   const width = d.columns.length;
@@ -256,6 +266,8 @@ export async function train(file: string, flags: TrainFlags, io: Io, interrupts:
   }
   const targetSpec = targetSpecFor(ir0, flags);
   const known = checkpoint?.settings.target;
+  if (checkpoint !== null && known !== undefined) checkResumedTarget(known, targetSpec, explicit, flags.resume!);
+  if (checkpoint?.settings.dataOptions !== undefined) checkResumedDataFlags(checkpoint.settings.dataOptions, flags, explicit, flags.resume!);
   const dataOptions = checkpoint?.settings.dataOptions ?? dataOptionsOf(flags);
   const dataset = await readDataset(io, flags.data, {
     target: targetSpec.kind === "class" && known?.kind === "class" ? { ...targetSpec, classNames: known.classNames } : targetSpec,

@@ -163,6 +163,24 @@ describe("early stopping, checkpoints, resume", () => {
     const lr = await runCommand([...args, "--resume", "c.json", "--lr", "0.5"], { cwd: dir });
     expect(lr.code).toBe(2);
     expect(lr.stderr).toBe("mlpc: --lr 0.5 differs from the checkpoint's 0.01 (c.json); a resumed run keeps the settings it started with\n");
+    // Data flags that contradict the checkpoint's are refused by name; the same values given again are not.
+    const refused: [string[], string][] = [
+      [["--standardize"], "--standardize on differs from the checkpoint's off (--scale none)"],
+      [["--scale", "minmax"], "--scale minmax differs from the checkpoint's none"],
+      [["--impute", "mean"], "--impute mean differs from the checkpoint's (none)"],
+      [["--class-weight", "balanced"], "--class-weight balanced differs from the checkpoint's (none)"],
+      [["--ignore", "sepal_length"], "--ignore sepal_length differs from the checkpoint's (none)"],
+      [["--delimiter", ";"], `--delimiter ";" differs from the checkpoint's (detected)`],
+      [["--label", "species"], "--label species differs from the checkpoint's label"],
+    ];
+    for (const [flags, message] of refused) {
+      const r = await runCommand([...args, "--resume", "c.json", ...flags], { cwd: dir });
+      expect(r.stderr, flags.join(" ")).toBe(`mlpc: ${message} (c.json); a resumed run reads the data as it started\n`);
+      expect(r.code).toBe(2);
+    }
+    const same = await runCommand([...args, "--resume", "c.json", "--scale", "none", "--unknown", "error", "--label", "label"], { cwd: dir });
+    expect(same.stderr).toBe("");
+    expect(same.code).toBe(0);
     const other = write(dir, "other.csv", readFileSync(data("iris.csv"), "utf8").replace("5.1,3.5", "5.2,3.5"));
     const d = await runCommand(["train", example("iris.mlp"), "--data", other, "--resume", "c.json"], { cwd: dir });
     expect(d.code).toBe(1);
