@@ -29,6 +29,8 @@ export interface ColumnPlan {
   readonly featureNames: readonly string[];
   readonly targetIndex: readonly number[];
   readonly targetNames: readonly string[];
+  /** The header's other columns (the targets, ignored or unused ones), in header order. */
+  readonly otherNames: readonly string[];
 }
 
 export interface PlanOptions {
@@ -87,7 +89,8 @@ export function planColumns(file: string, header: readonly string[], options: Pl
   const featureNames = options.features ? [...options.features] : header.filter((name) => !targetSet.has(name) && !ignored.has(name));
   if (featureNames.length === 0) return fail(dataError("no-features", file, 1, null, `no feature columns are left (columns: ${listNames(header)})`));
   const featureIndex = featureNames.map((name) => indexOf.get(name)!);
-  return ok({ width: header.length, featureIndex, featureNames, targetIndex, targetNames });
+  const features = new Set(featureNames);
+  return ok({ width: header.length, featureIndex, featureNames, targetIndex, targetNames, otherNames: header.filter((name) => !features.has(name)) });
 }
 
 function missingColumnMessage(name: string, header: readonly string[]): string {

@@ -43,6 +43,8 @@ export interface Dataset {
   /** The feature columns, raw (the preprocessing plan decides how each becomes inputs). */
   readonly columns: readonly RawColumn[];
   readonly featureNames: readonly string[];
+  /** The header's columns that are not features: the targets, and ignored or unused columns. */
+  readonly otherColumns: readonly string[];
   /** The file line of each row (messages about a row found after reading). */
   readonly rowLines: Int32Array;
   readonly targets: Targets;
@@ -212,7 +214,7 @@ class RowSink {
         targets = { kind: "none" };
     }
     const columns = this.columns.map((c) => c.finish());
-    return { file, rows, delimiter, delimiterDetected, columns, featureNames: plan.featureNames, rowLines: this.lines.view(), targets };
+    return { file, rows, delimiter, delimiterDetected, columns, featureNames: plan.featureNames, otherColumns: plan.otherNames, rowLines: this.lines.view(), targets };
   }
 
   private fieldProblem(problem: FieldProblem | { reason: "missing"; text: string }, row: number, column: string): DataError {

@@ -48,6 +48,11 @@ export interface PreprocessingPlan {
   readonly impute: ImputeKind | null;
   /** An unseen category: an error, or all zeros. */
   readonly unknown: "error" | "ignore";
+  /**
+   * The training file's columns the model does not read (the label, an id): keys a raw row may
+   * hold besides the plan's columns. Absent in files written before it (then any key is let pass).
+   */
+  readonly otherColumns?: readonly string[];
 }
 
 export interface PlanFitOptions {
@@ -125,7 +130,7 @@ export function fitPlan(d: Dataset, train: Int32Array, options: PlanFitOptions =
     if (!step.ok) return step;
     steps.push(step.value);
   }
-  return ok({ columns: steps, scale, impute, unknown: options.unknown ?? "error" });
+  return ok({ columns: steps, scale, impute, unknown: options.unknown ?? "error", otherColumns: d.otherColumns });
 }
 
 function allMissing(d: Dataset, column: RawColumn): DataError {
@@ -337,5 +342,8 @@ export function planFromJSON(value: unknown): Result<PreprocessingPlan, string> 
       return fail(`${at}.kind must be "numeric" or "categorical"`);
     }
   }
-  return ok({ columns, scale: v.scale as ScaleKind, impute: v.impute as ImputeKind | null, unknown: v.unknown });
+  const plan: PreprocessingPlan = { columns, scale: v.scale as ScaleKind, impute: v.impute as ImputeKind | null, unknown: v.unknown };
+  if (v.otherColumns === undefined) return ok(plan);
+  if (!Array.isArray(v.otherColumns) || !v.otherColumns.every((c) => typeof c === "string")) return fail("preprocessing.otherColumns must be a list of column names");
+  return ok({ ...plan, otherColumns: v.otherColumns as string[] });
 }

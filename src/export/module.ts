@@ -93,7 +93,7 @@ export function emitInferenceModule(model: TrainedModel, options: ExportOptions)
     out.line("/** The CSV columns a row holds, before encoding. */");
     out.line(`export const columnNames = [${plan.columns.map((c) => str(c.column)).join(", ")}] as const;`);
     out.line("export type ColumnName = (typeof columnNames)[number];");
-    out.line("/** One raw row by column name, as in the CSV: numbers (or their text), category names; empty, NA, ?, NaN, null (any case) or absent is missing; other keys (an id, the label) are ignored. */");
+    out.line(`/** One raw row by column name, as in the CSV: numbers (or their text), category names; empty, NA, ?, NaN, null (any case) or absent is missing; ${plan.otherColumns === undefined ? "other keys (an id, the label) are ignored" : "the training file's other columns (an id, the label) may be present; any other key is an error"}. */`);
     out.line("export type Row = { readonly [name in ColumnName]?: string | number | null };");
   }
   if (kind === "binary" || kind === "multiclass") out.line("export interface Prediction { readonly label: ClassName; readonly index: number; readonly probabilities: number[] }");
@@ -215,9 +215,21 @@ function emitPlanInput(out: CodeLines, plan: PreprocessingPlan, N: string): void
   out.line("const DECIMAL = /^[+-]?(?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:[eE][+-]?\\d+)?$/;");
   out.line("/** Texts read as a missing value, like an empty field (as the CSV reader does). */");
   out.line(`const MISSING = /${MISSING_MARKER.source}/i;`);
+  if (plan.otherColumns !== undefined) {
+    out.line("/** The training file's other columns (the label, an id): keys a row may hold that the model does not read. */");
+    out.line(`const OTHER_COLUMNS: readonly string[] = [${plan.otherColumns.map(str).join(", ")}];`);
+  }
   out.line("function input(row: Row, at: string): Float64Array {");
   out.line('  if (typeof row !== "object" || row === null || Array.isArray(row)) fail(at, `expected an object keyed by column name, got ${String(row)}`);');
   out.line("  const values = row as Readonly<Record<string, unknown>>;");
+  if (plan.otherColumns !== undefined) {
+    // A misspelt column name would otherwise read as a missing value, silently imputed.
+    out.line("  for (const key of Object.keys(values)) {");
+    out.line("    if ((columnNames as readonly string[]).includes(key) || OTHER_COLUMNS.includes(key)) continue;");
+    out.line("    const near = columnNames.find((c) => c.toLowerCase() === key.trim().toLowerCase());");
+    out.line('    fail(at, `there is no column ${JSON.stringify(key)}${near === undefined ? "" : `; did you mean ${JSON.stringify(near)}?`} (columns: ${[...columnNames, ...OTHER_COLUMNS].join(", ")})`);');
+    out.line("  }");
+  }
   out.line(`  const x = new Float64Array(${N});`);
   out.line("  let o = 0;");
   out.line("  STEPS.forEach((step, i) => {");

@@ -9,6 +9,7 @@ import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import type { AnalyzeOptions } from "../analyze.js";
 import type { Dataset } from "../data/csv.js";
+import { MISSING_VALUE } from "../data/number.js";
 import { writeFileAtomic } from "../data/atomic.js";
 import { range, splitRows, targetMatrix } from "../data/split.js";
 import type { ModelIR } from "../ir/types.js";
@@ -292,7 +293,7 @@ function numericInputs(d: Dataset): Float64Array {
   const out = new Float64Array(d.rows * width);
   d.columns.forEach((c, k) => {
     if (c.firstText !== null) throw new SweepDataError(`${d.file}, row ${c.firstText.row}, column ${JSON.stringify(c.name)}: ${JSON.stringify(c.firstText.text)} is not a number; mlpc sweep reads numeric columns only (leave the column out with --ignore, or encode it first)`);
-    if (c.firstMissingRow !== null) throw new SweepDataError(`${d.file}, row ${c.firstMissingRow}, column ${JSON.stringify(c.name)}: missing value (an empty field); mlpc sweep reads complete columns only (leave the column out with --ignore, or fill it first)`);
+    if (c.firstMissingRow !== null) throw new SweepDataError(`${d.file}, row ${c.firstMissingRow}, column ${JSON.stringify(c.name)}: ${MISSING_VALUE}; mlpc sweep reads complete columns only (leave the column out with --ignore, or fill it first)`);
     for (let r = 0; r < d.rows; r++) out[r * width + k] = c.numbers[r]!;
   });
   return out;

@@ -82,6 +82,10 @@ describe("the messy example", () => {
     }
     const blank = { age: "54", income: "", city: "", plan: "basic", visits: "7", tenure: "0.5" };
     for (const hole of ["null", " NaN ", "na", "NULL"]) expect(m.predict({ ...blank, income: hole, city: hole })).toEqual(m.predict(blank));
+    // The file's other columns (id, the label) may be keys; a misspelt one is an error naming it, not a missing value.
+    expect(m.predict({ ...blank, id: "C9", churned: "no" })).toEqual(m.predict(blank));
+    expect(() => m.predict({ ...blank, incme: "100" })).toThrow('predict: there is no column "incme" (columns: age, income, city, plan, visits, tenure, id, churned)');
+    expect(() => m.predict({ ...blank, Income: "100" })).toThrow('there is no column "Income"; did you mean "income"?');
 
     const onnx = await mlpc(["export", example("customers.mlp"), "--weights", "c.weights.json", "--to", "onnx", "-o", "c.onnx"], dir);
     expect(onnx.code).toBe(2);

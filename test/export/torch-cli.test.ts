@@ -29,7 +29,7 @@ const BAD_FILES: readonly { name: string; text: string; flags?: readonly string[
   { name: "header-only.csv", text: `${IRIS_HEADER}\n` },
   { name: "missing-value.csv", text: `${IRIS_HEADER}\n5.1,3.5,1.4,0.2,0\n4.9,,1.4,0.2,0\n`, numericOnly: true },
   { name: "not-a-number.csv", text: `${IRIS_HEADER}\n5.1,3.5,1.4,0.2,0\n4.9,3.0,abc,0.2,1\n`, numericOnly: true },
-  { name: "nan.csv", text: `${IRIS_HEADER}\n5.1,NaN,1.4,0.2,0\n` },
+  { name: "nan.csv", text: `${IRIS_HEADER}\n5.1,NaN,1.4,0.2,0\n4.9,3.0,1.4,0.2,1\n`, numericOnly: true },
   { name: "infinity.csv", text: `${IRIS_HEADER}\n5.1,3.5,-inf,0.2,0\n` },
   { name: "overflow.csv", text: `${IRIS_HEADER}\n5.1,3.5,1e400,0.2,0\n` },
   { name: "column-count.csv", text: `${IRIS_HEADER}\n5.1,3.5,1.4,0.2,0\n\n4.9,3.0,1.4,0\n` },

@@ -112,6 +112,7 @@ def parse_args(argv):
 DECIMAL = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 NAN = re.compile(r"[+-]?nan", re.IGNORECASE)
 INFINITY = re.compile(r"[+-]?(?:inf|infinity)", re.IGNORECASE)
+MISSING = re.compile(r"na|\?|nan|null", re.IGNORECASE)  # read as missing, like an empty field (mlpc's isMissingField)
 
 
 def quote(text):
@@ -131,7 +132,7 @@ def data_error(file, row, column, message):
 def parse_number(raw):
     """(value, None) or (None, reason), as mlpc's parseNumberField."""
     text = raw.strip()
-    if text == "":
+    if text == "" or MISSING.fullmatch(text):
         return None, "missing"
     if DECIMAL.fullmatch(text):
         value = float(text)
@@ -145,7 +146,7 @@ def parse_number(raw):
 
 def number_message(raw, reason):
     if reason == "missing":
-        return "missing value (an empty field); this trainer reads complete numeric columns only (mlpc train's --impute and --drop-missing are not part of the torch export)"
+        return "missing value (an empty field, NA, ?, NaN or null); this trainer reads complete numeric columns only (mlpc train's --impute and --drop-missing are not part of the torch export)"
     if reason in ("nan", "infinity"):
         return f"{quote(raw)} is not allowed: values must be finite numbers"
     if reason == "overflow":
