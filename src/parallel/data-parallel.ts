@@ -6,8 +6,9 @@
  * rows, in slice order. So a run is deterministic for a given thread count, and equal to one
  * thread up to the rounding of that reordered sum (tested).
  *
- * The call is synchronous (the main thread blocks in Atomics.wait while the workers finish), so it
- * drops into the generated Trainer's loop as its `gradient` option without changing anything else.
+ * The call is synchronous (the main thread polls briefly, then blocks in Atomics.wait, while the
+ * workers finish), so it drops into the generated Trainer's loop as its `gradient` option
+ * without changing anything else.
  * Models with dropout draw their masks row by row from one stream per update; slices would draw
  * other masks, so they stay on one thread (canRunDataParallel).
  */
@@ -36,6 +37,25 @@ export interface DataParallelOptions {
   readonly maxRows: number;
   /** The module's parameter storage; default f64. */
   readonly dtype?: "f64" | "f32";
+  /**
+   * How long a thread that waits (a worker for the next batch, the main thread for the workers)
+   * polls the shared word before it sleeps in Atomics.wait; default SPIN_MS. A sleeping thread
+   * costs a futex wake-up on the critical path of every step (tens of microseconds when the
+   * other core is free); polling briefly avoids it. 0: always sleep.
+   */
+  readonly spinMs?: number;
+}
+
+/** The default polling time before sleeping (spinMs): about one update of a mnist-sized net. */
+export const SPIN_MS = 0.25;
+
+/** Polls control[index] until it differs from `value` or `ms` have passed. */
+function spinWhile(control: Int32Array, index: number, value: number, ms: number): void {
+  if (ms <= 0) return;
+  const until = performance.now() + ms;
+  for (let k = 0; Atomics.load(control, index) === value; k++) {
+    if ((k & 63) === 63 && performance.now() > until) return;
+  }
 }
 
 /** The state the Trainer passes: parameters in, gradient out. */
@@ -121,6 +141,7 @@ export class DataParallelGradient {
         outputSize,
         paramCount,
         dtype,
+        spinMs: options.spinMs ?? SPIN_MS,
         control: buffers.control.buffer,
         params: buffers.params.buffer,
         x: buffers.x.buffer,
@@ -158,6 +179,8 @@ export class DataParallelGradient {
     this.busy[0] = this.busy[0]! + (performance.now() - started);
     this.calls++;
     for (let w = 1; w < T; w++) {
+      const before = Atomics.load(ctrl, DONE + w);
+      if (before !== generation) spinWhile(ctrl, DONE + w, before, this.options.spinMs ?? SPIN_MS);
       for (let seen = Atomics.load(ctrl, DONE + w); seen !== generation; seen = Atomics.load(ctrl, DONE + w)) Atomics.wait(ctrl, DONE + w, seen);
     }
     // Combine in slice order, weighted by rows: the mean over the whole batch. Slice 1 is folded

@@ -17,8 +17,9 @@ export const MIN_SLICE_MACS = 1_000_000;
  * Rows a thread's slice must hold. The main thread's work outside its slice (the parameters copied
  * to shared memory, the slices' gradients combined, the update) grows with the parameter count,
  * as does a slice's compute per row, so their ratio is set by rows per slice whatever the layer
- * sizes: at 16 rows a slice that outside part was 52-62 % of the main thread's CPU time for every
- * net from 64-64-10 up (bench/threads-threshold.mjs), and two threads never paid.
+ * sizes: at 16 rows a slice that outside part was 49-64 % of the main thread's CPU time for the
+ * nets from 64-64-10 to 784-128-10 (bench/threads-threshold.mjs, under load), and two threads
+ * did not pay.
  */
 export const MIN_SLICE_ROWS = 32;
 

@@ -13,7 +13,7 @@
  */
 export const GRADIENT_WORKER_SCRIPT = String.raw`
 const { workerData, parentPort } = require("node:worker_threads");
-const { url, index, threads, inputSize, outputSize, paramCount, dtype, control, params, x, y, grads, losses, busy } = workerData;
+const { url, index, threads, inputSize, outputSize, paramCount, dtype, control, params, x, y, grads, losses, busy, spinMs } = workerData;
 const Params = dtype === "f32" ? Float32Array : Float64Array;
 const GENERATION = 0, ROWS = 1, COMMAND = 2, DONE = 3;
 import(url).then((mod) => {
@@ -28,6 +28,11 @@ import(url).then((mod) => {
   let generation = Atomics.load(ctrl, GENERATION);
   parentPort.postMessage("ready");
   for (;;) {
+    // Poll for the next batch a little before sleeping: the main thread's update is short.
+    if (spinMs > 0) {
+      const until = performance.now() + spinMs;
+      for (let k = 0; Atomics.load(ctrl, GENERATION) === generation; k++) if ((k & 63) === 63 && performance.now() > until) break;
+    }
     Atomics.wait(ctrl, GENERATION, generation);
     generation = Atomics.load(ctrl, GENERATION);
     if (Atomics.load(ctrl, COMMAND) === 1) break;

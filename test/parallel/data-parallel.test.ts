@@ -86,7 +86,7 @@ describe("data-parallel training", () => {
     const { x, y } = data();
     const params = mod.initParams(5) as unknown as Float32Array;
     const whole = new Float32Array(ir.paramCount);
-    const expected = (mod.lossAndGradient as (p: Float32Array, x: Float64Array, y: Float64Array, r: number, g: Float32Array) => number)(params, x, y, 64, whole);
+    const expected = (mod.lossAndGradient as unknown as (p: Float32Array, x: Float64Array, y: Float64Array, r: number, g: Float32Array) => number)(params, x, y, 64, whole);
     const state = { params, grad: new Float32Array(ir.paramCount) };
     engine.resetProfile();
     expect(engine.gradient(state, x.subarray(0, 64 * 64), y.subarray(0, 64 * 10), 64)).toBeCloseTo(expected, 5);
