@@ -47,28 +47,32 @@ function peakTimer(lane) {
 /**
  * Each kernel's share of the peak from PAIRS alternations peak, kernel, peak in this process: the
  * median of kernel / (mean of the two peaks around it), so load and clock changes hit both alike.
- * The peak reported is the median of all its timings, each kernel's GFLOP/s the median of its own.
+ * The cases take turns within each round, so each one's timings spread over the whole run rather
+ * than one stretch of whatever the neighbours did then. The peak reported is the median of all its
+ * timings, each kernel's GFLOP/s the median of its own.
  */
 export function measureLimits() {
   const peak = {};
   const byCase = cases.map((c) => ({ name: c.name.replace(/\s+/g, " "), share: {} }));
   for (const lane of ["f32", "f64"]) {
     const peakTime = peakTimer(lane);
+    const kernelTimes = cases.map((c) => kernelTimer(lane, DEFAULT_TILES, c));
+    const rates = cases.map(() => []);
+    const shares = cases.map(() => []);
     const peaks = [];
-    for (const [i, c] of cases.entries()) {
-      const kernelTime = kernelTimer(lane, DEFAULT_TILES, c);
-      const rates = [];
-      const shares = [];
-      for (let t = 0; t < PAIRS; t++) {
+    for (let t = 0; t < PAIRS; t++) {
+      for (const [i, kernelTime] of kernelTimes.entries()) {
         const before = peakTime();
         const rate = kernelTime();
         const after = peakTime();
         peaks.push(before, after);
-        rates.push(rate);
-        shares.push((2 * rate) / (before + after));
+        rates[i].push(rate);
+        shares[i].push((2 * rate) / (before + after));
       }
-      byCase[i][lane] = median(rates);
-      byCase[i].share[lane] = median(shares);
+    }
+    for (const [i, k] of byCase.entries()) {
+      k[lane] = median(rates[i]);
+      k.share[lane] = median(shares[i]);
     }
     peak[lane] = median(peaks);
   }
