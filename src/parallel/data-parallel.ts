@@ -41,13 +41,19 @@ export interface DataParallelOptions {
    * How long a thread that waits (a worker for the next batch, the main thread for the workers)
    * polls the shared word before it sleeps in Atomics.wait; default SPIN_MS. A sleeping thread
    * costs a futex wake-up on the critical path of every step (tens of microseconds when the
-   * other core is free); polling briefly avoids it. 0: always sleep.
+   * other core is free); polling briefly avoids it, but costs when the cores are contended. 0:
+   * always sleep.
    */
   readonly spinMs?: number;
 }
 
-/** The default polling time before sleeping (spinMs): about one update of a mnist-sized net. */
-export const SPIN_MS = 0.25;
+/**
+ * The default polling time before sleeping (spinMs). 0: under load polling made every step slower
+ * (a polling thread holds the core the thread it waits for needs; 784-128-10 f32 batch 128 at load
+ * 9: 0.63x-0.76x of one thread with 0.25 ms against 0.80x-0.91x without, tiny nets 10x slower);
+ * whether 0.25 ms pays on a quiet machine is to be measured (docs/performance.md, Threads).
+ */
+export const SPIN_MS = 0;
 
 /** Polls control[index] until it differs from `value` or `ms` have passed. */
 function spinWhile(control: Int32Array, index: number, value: number, ms: number): void {

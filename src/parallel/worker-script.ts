@@ -28,7 +28,7 @@ import(url).then((mod) => {
   let generation = Atomics.load(ctrl, GENERATION);
   parentPort.postMessage("ready");
   for (;;) {
-    // Poll for the next batch a little before sleeping: the main thread's update is short.
+    // Poll for the next batch a little before sleeping (spinMs; the main thread's update is short).
     if (spinMs > 0) {
       const until = performance.now() + spinMs;
       for (let k = 0; Atomics.load(ctrl, GENERATION) === generation; k++) if ((k & 63) === 63 && performance.now() > until) break;

@@ -77,11 +77,11 @@ describe("data-parallel training", () => {
     }
   });
 
-  it("combines f32 slices to the whole batch within f32 rounding, and profiles each thread's slices", async () => {
+  it("combines f32 slices to the whole batch within f32 rounding (waits polling first), and profiles each thread's slices", async () => {
     const js32 = emitRunnableJavaScript(emitModule(ir, { ...DEFAULT_EMIT, simd: true, dtype: "f32" }));
     const url32 = `data:text/javascript;base64,${Buffer.from(js32).toString("base64")}`;
     const mod = await importJavaScript<TrainingModule>(js32);
-    const engine = await DataParallelGradient.start({ moduleUrl: url32, module: mod, threads: 2, inputSize: 64, outputSize: 10, paramCount: ir.paramCount, maxRows: 64, dtype: "f32" });
+    const engine = await DataParallelGradient.start({ moduleUrl: url32, module: mod, threads: 2, inputSize: 64, outputSize: 10, paramCount: ir.paramCount, maxRows: 64, dtype: "f32", spinMs: 0.5 });
     engines.push(engine);
     const { x, y } = data();
     const params = mod.initParams(5) as unknown as Float32Array;
