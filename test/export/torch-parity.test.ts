@@ -3,7 +3,7 @@
  * train.py in one process gives the same parameters and optimizer buffers as mlpc's generated
  * trainer on the same data and flags, to 1e-10 relative, for every optimizer, every schedule
  * family, L1/L2 (and coupled weight_decay), clipping, dropout, every activation and initializer,
- * each task, batch=all and an uneven last batch, validation and early stopping. Needs
+ * each task, batch=all and an uneven last batch, validation and early stopping, class weights. Needs
  * /usr/bin/python3 with torch (python3-torch); skipped, with the reason printed, without it.
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -77,6 +77,18 @@ const CASES: readonly ParityCase[] = [
     program: "model p8\ninput 2 -> dense 5 relu -> dense 1 sigmoid\nloss mse\nsgd lr=0.3\ntrain batch=3 epochs=40 shuffle=false\n",
     csv: "xor.csv",
     flags: ["--target", "label"],
+  },
+  {
+    name: "class weights: balanced on a one-sigmoid bce model (weights a row)",
+    program: "model p10\ninput 30 -> dense 6 tanh -> dense 1 sigmoid\nadam lr=0.01\ntrain batch=32 epochs=4\n",
+    csv: "breast_cancer.csv",
+    flags: ["--label", "label", "--standardize", "--class-weight", "balanced"],
+  },
+  {
+    name: "class weights: class=weight pairs on softmax_ce (scaled targets)",
+    program: "model p11\ninput 4 -> dense 8 relu -> dense 3 softmax\nsgd lr=0.1\ntrain batch=16 epochs=5 seed=4\n",
+    csv: "iris.csv",
+    flags: [...IRIS, "--class-weight", "0=1,1=4,2=0.5"],
   },
   {
     name: "early stopping keeps the best epoch's weights; command-line overrides",

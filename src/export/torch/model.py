@@ -95,20 +95,26 @@ class Activation(torch.autograd.Function):
 # ---------------------------------------------------------------------------------------------
 
 class SigmoidCrossEntropy(torch.autograd.Function):
-    """bce, multilabel_bce: max(z, 0) - z y + log(1 + e^-|z|); dJ/dz = (sigmoid(z) - y) scale."""
+    """bce, multilabel_bce: max(z, 0) - z y + log(1 + e^-|z|); dJ/dz = (sigmoid(z) - y) scale.
+    With row_weight (rows x 1, class weights of a binary model): each row's loss and dJ/dz times its weight, as mlpc's rowWeight."""
 
     @staticmethod
-    def forward(ctx, z, y, scale):
+    def forward(ctx, z, y, scale, row_weight=None):
         e = torch.exp(-torch.abs(z))
-        loss = torch.sum(torch.clamp(z, min=0) - z * y + torch.log1p(e)) * scale
+        terms = torch.clamp(z, min=0) - z * y + torch.log1p(e)
         p = torch.where(z >= 0, 1 / (1 + e), e / (1 + e))
-        ctx.save_for_backward((p - y) * scale)
+        if row_weight is None:
+            loss = torch.sum(terms) * scale
+            ctx.save_for_backward((p - y) * scale)
+        else:
+            loss = torch.sum(row_weight * terms) * scale
+            ctx.save_for_backward((p - y) * (row_weight * scale))
         return loss
 
     @staticmethod
     def backward(ctx, g):
         (dz,) = ctx.saved_tensors
-        return dz * g, None, None
+        return dz * g, None, None, None
 
 
 class SoftmaxCrossEntropy(torch.autograd.Function):
@@ -207,14 +213,16 @@ class MLP(torch.nn.Module):
             return e / torch.sum(e, dim=1, keepdim=True)
         return activation_value(last["activation"], last["alpha"], z)
 
-    def data_loss(self, x, y, scale, masks=None):
-        """The data loss of these rows times scale (the whole global batch's J when summed over ranks)."""
+    def data_loss(self, x, y, scale, masks=None, row_weight=None):
+        """The data loss of these rows times scale (the whole global batch's J when summed over ranks).
+        row_weight (rows x 1): class weights, each row's loss and gradient times its class's weight
+        (softmax_ce takes them in its targets, which it is linear in; a binary bce beside them)."""
         z = self.logits(x, masks)
         kind = self.spec["loss"]
         if kind == "softmax_ce":
-            return SoftmaxCrossEntropy.apply(z, y, scale)
+            return SoftmaxCrossEntropy.apply(z, y if row_weight is None else y * row_weight, scale)
         if kind in ("bce", "multilabel_bce"):
-            return SigmoidCrossEntropy.apply(z, y, scale)
+            return SigmoidCrossEntropy.apply(z, y, scale, row_weight)
         last = dense_layers(self.spec)[-1]
         a = Activation.apply(z, last["activation"], last["alpha"])
         return MeanSquaredError.apply(a, y, scale)

@@ -5,7 +5,7 @@
 
 What is ported from mlpc exactly: the CSV checks (messages with file, row and column), the seeded
 stratified split, the standardization, the initialization, the per-epoch shuffle, the dropout
-masks, the loss with its fused gradient, L1/L2 in the loss, mlpc's clipping, the optimizers as
+masks, the loss with its fused gradient (and class weights), L1/L2 in the loss, mlpc's clipping, the optimizers as
 PyTorch's with two parameter groups, and the schedule as LambdaLR with mlpc's formula. On CPU in
 float64 the weights equal `mlpc train`'s to rounding. Distributed: rank r takes rows r::W of each
 global batch in mlpc's order, each rank's loss is divided by the global batch size and the
@@ -82,6 +82,21 @@ def fraction(text):
     return value
 
 
+def class_weight(text):
+    """--class-weight: balanced, or class=weight pairs (as mlpc's parseClassWeight)."""
+    if text == "balanced":
+        return text
+    for pair in text.split(","):
+        name, at, weight = pair.rpartition("=")
+        try:
+            value = float(weight) if weight.strip() != "" else float("nan")
+        except ValueError:
+            value = float("nan")
+        if at == "" or name.strip() == "" or not (math.isfinite(value) and value >= 0):
+            raise argparse.ArgumentTypeError(f"expected \"balanced\" or class=weight pairs such as 0=1,1=5 (got {json.dumps(pair)})")
+    return text
+
+
 def parse_args(argv):
     p = argparse.ArgumentParser(prog="train.py", description=f"train {mlp.SPEC['name']} (exported by mlpc) with PyTorch")
     p.add_argument("--data", required=True, help="training data: a CSV file with a header row")
@@ -94,6 +109,7 @@ def parse_args(argv):
     p.add_argument("--seed", type=non_negative, help="seed of the split, init, shuffling and dropout (overrides the program)")
     p.add_argument("--val", type=fraction, help=f"validation fraction, stratified for classes (default 0.2; 0 below {SMALL_DATA_ROWS} rows)")
     p.add_argument("--early-stopping", type=count, metavar="PATIENCE", help="stop after this many epochs without a better validation loss; keep the best weights")
+    p.add_argument("--class-weight", type=class_weight, help="weight each row's loss by its class: balanced, or class=weight pairs such as 0=1,1=5")
     p.add_argument("--standardize", action="store_true", help="scale features to mean 0, std 1 (fitted on the training split, saved with the weights)")
     p.add_argument("-o", "--out", help=f"weights file (default: {mlp.SPEC['name']}.weights.json)")
     p.add_argument("--weights", help="start from these mlpc weights instead of the seeded initialization")
@@ -417,6 +433,31 @@ def scaled(rows, scaling):
     return [[(v - mean[c]) / std[c] for c, v in enumerate(r)] for r in rows]
 
 
+def class_weights(spec, flag, target, ids, train_idx):
+    """Per class id the weight of its rows (mlpc's --class-weight): n / (K n_k) on the training split for balanced."""
+    if flag is None:
+        return None
+    binary = spec["loss"] == "bce" and spec["output_size"] == 1
+    if spec["loss"] != "softmax_ce" and not binary:
+        why = "a regression model has no classes to weigh" if spec["loss"] == "mse" else "a multilabel model gives each row several labels, and class weights are per class of a single label"
+        raise Failure(f"--class-weight needs a classifier of one label (softmax_ce, or bce with one output); {spec['name']} uses {spec['loss']}: {why}", EXIT_USAGE)
+    k = target["classCount"]
+    if flag == "balanced":
+        counts = [0] * k
+        for i in train_idx:
+            counts[ids[i]] += 1
+        return [1.0 if n == 0 else len(train_idx) / (k * n) for n in counts]
+    names = target["classNames"] or [str(c) for c in range(k)]
+    weights = [1.0] * k
+    for pair in flag.split(","):
+        name, _, weight = pair.rpartition("=")
+        name = name.strip()
+        if name not in names:
+            raise Failure(f"--class-weight names class {json.dumps(name)}, but the classes are {', '.join(json.dumps(n) for n in names)}", EXIT_USAGE)
+        weights[names.index(name)] = float(weight)
+    return weights
+
+
 def target_rows(spec, target, ys):
     if target["kind"] != "class":
         return ys
@@ -616,6 +657,7 @@ def check_resume_flags(saved, args):
         ("--val", args.val, saved["validation"]),
         ("--early-stopping", args.early_stopping, saved["patience"]),
         ("--standardize", True if args.standardize else None, saved["standardize"]),
+        ("--class-weight", args.class_weight, saved.get("class_weight")),
     ]
     for flag, given, kept in pairs:
         if given is not None and given != kept:
@@ -643,6 +685,7 @@ def run(args, spec, world):
             "validation": args.val if args.val is not None else (0 if len(x_rows) < SMALL_DATA_ROWS else 0.2),
             "standardize": bool(args.standardize),
             "patience": args.early_stopping,
+            "class_weight": args.class_weight,
             "shuffle": spec["training"]["shuffle"],
         }
     seed = settings["seed"]
@@ -659,6 +702,9 @@ def run(args, spec, world):
 
     train_x = tensor(scaled([x_rows[i] for i in train_idx], scaling), spec["input_size"])
     train_y = tensor([y_rows[i] for i in train_idx], spec["output_size"])
+    weights = class_weights(spec, settings.get("class_weight"), saved_target, class_ids, train_idx)
+    # The weight of each training row's class (class weights), as mlpc's Trainer gives each batch.
+    train_w = None if weights is None else tensor([[weights[class_ids[i]]] for i in train_idx], 1)
     val_x = tensor(scaled([x_rows[i] for i in val_idx], scaling), spec["input_size"])
     val_y = tensor([y_rows[i] for i in val_idx], spec["output_size"])
 
@@ -719,7 +765,7 @@ def run(args, spec, world):
             if masks is not None:
                 masks = [m[world.rank::world.size] for m in masks]
             optimizer.zero_grad(set_to_none=False)
-            loss = net.data_loss(train_x[mine], train_y[mine], mlp.loss_scale(spec, len(rows)), masks)
+            loss = net.data_loss(train_x[mine], train_y[mine], mlp.loss_scale(spec, len(rows)), masks, None if train_w is None else train_w[mine])
             penalty = net.penalty()
             if penalty is not None and world.rank == 0:
                 loss = loss + penalty  # once across ranks: the gradients are summed
