@@ -6,6 +6,7 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
+import { TrialModules } from "./modules.js";
 import type { TrialData, TrialOutcome, TrialTask } from "./trial.js";
 
 export interface PoolCallbacks {
@@ -26,8 +27,15 @@ export function workerScript(): URL {
   return new URL("../../dist/sweep/worker.js", import.meta.url);
 }
 
+/** What a worker is sent for one trial: the task, its module, and what making the module cost. */
+export interface TrialMessage {
+  readonly task: TrialTask;
+  readonly moduleUrl: string;
+  readonly compileSeconds: number;
+}
+
 /** Runs every task; resolves when all are answered or the pool was stopped. */
-export function runPool(tasks: readonly TrialTask[], data: TrialData, workers: number, callbacks: PoolCallbacks): Promise<{ stopped: boolean }> {
+export function runPool(tasks: readonly TrialTask[], data: TrialData, workers: number, callbacks: PoolCallbacks, modules: TrialModules = new TrialModules()): Promise<{ stopped: boolean }> {
   const queue = [...tasks];
   const count = Math.max(1, Math.min(workers, queue.length));
   if (queue.length === 0) return Promise.resolve({ stopped: false });
@@ -59,7 +67,9 @@ export function runPool(tasks: readonly TrialTask[], data: TrialData, workers: n
         return;
       }
       busy++;
-      w.postMessage(task);
+      const made = modules.urlOf(task);
+      const message: TrialMessage = { task, moduleUrl: made.url, compileSeconds: made.seconds };
+      w.postMessage(message);
     };
     const signal = callbacks.signal;
     if (signal !== undefined) {
