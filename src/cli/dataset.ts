@@ -91,9 +91,6 @@ export interface PrepareOptions {
   readonly program: { readonly file: string; readonly source: string };
 }
 
-/** The seed of the test split, apart from validation's so the two never line up. */
-const TEST_SPLIT_SALT = 0x7e57;
-
 /** Leaves out rows (--drop-missing), splits test and validation off, fits the plan on the training rows and encodes every part. */
 export function prepare(d: Dataset, ir: ModelIR, options: PrepareOptions): Prepared {
   const ids = d.targets.kind === "class" ? d.targets.ids : null;

@@ -11,7 +11,7 @@ export function emitLoadableJavaScript(tsSource: string): string {
   try {
     return transform(tsSource, { transforms: ["typescript"], disableESTransforms: true, filePath: "module.ts" }).code;
   } catch (e) {
-    throw new Error(`mlpc codegen: cannot emit JavaScript:\n${e instanceof Error ? e.message : String(e)}`);
+    throw new Error(`mlpc codegen: cannot emit JavaScript:\n${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
 }
 

@@ -12,6 +12,7 @@ import type { Dataset } from "../data/csv.js";
 import { writeFileAtomic } from "../data/atomic.js";
 import { formatDataError, type Result } from "../data/errors.js";
 import { classWeightsFor, datasetChecksum, fitPlanOn, inputWidthProblem, NO_PREPROCESSING, splitTrainingRows, withLevelsOf, type PreprocessSettings } from "../data/prepare.js";
+import type { PreprocessingPlan } from "../data/preprocess.js";
 import { targetMatrix } from "../data/split.js";
 import type { ModelIR } from "../ir/types.js";
 import type { Diagnostic } from "../syntax/diagnostic.js";
@@ -130,26 +131,12 @@ export async function sweep(options: SweepOptions): Promise<SweepResult> {
   // trains on exactly the rows the search saw.
   const rows = unwrap(splitTrainingRows(d, { dropMissing: preprocess.dropMissing, validation: testFraction, test: 0, seed }));
   const split = { train: rows.train, validation: rows.validation };
-  const ids = d.targets.kind === "class" ? d.targets.ids : null;
   // The refit's plan: its data errors (an empty field without --impute, ...) and its width are
   // what `mlpc train` would report, so they are reported before anything trains.
   const refitPlan = unwrap(fitPlanOn(d, split.train, preprocess));
   const wrongWidth = inputWidthProblem(refitPlan, first.inputSize, d, { file: options.sourceFile ?? `${first.name}.mlp`, source: options.source });
   if (wrongWidth !== null) throw new SweepDataError(wrongWidth);
-  const foldRows: Fold[][] = Array.from({ length: settings.repeats }, (_, r) => {
-    const foldSeed = r === 0 ? seed : deriveSeed(seed, 1000 + r);
-    return settings.cv === null ? [holdoutFold(split.train, ids, foldSeed)] : stratifiedKFold(split.train, ids, settings.cv, foldSeed);
-  });
-  const folds: TrialFold[][] = foldRows.map((repeat) =>
-    repeat.map((fold) => {
-      // Each fold fits its own statistics on its training rows (no leakage into its validation
-      // rows), over the categories of all searched rows, so every fold's width is the model's.
-      const plan = withLevelsOf(unwrap(fitPlanOn(d, fold.train, preprocess)), refitPlan);
-      const weights = classWeightsFor(preprocess.classWeight, d, fold.train, { name: first.name, lossKind: first.loss.kind });
-      if (!weights.ok) throw new SweepDataError(weights.error);
-      return { ...fold, plan, classWeight: weights.value };
-    }),
-  );
+  const folds = trialFolds(d, split.train, { settings, seed, preprocess, refitPlan, model: first });
   const data: TrialData = { dataset: d, y: targetMatrix(d.targets, first.outputSize), outputs: first.outputSize, folds };
   const checksum = datasetChecksum(d);
   const header: JournalHeader = {
@@ -313,6 +300,29 @@ export function rungPlan(s: SweepSettings, configurations: number, fullEpochs: n
 
 /** The data does not fit the program or the data settings (the message names the file, row and column). */
 export class SweepDataError extends Error {}
+
+/**
+ * The folds of each repeat over the searched rows, each with the preprocessing plan and class
+ * weights fitted on its own training rows (no leakage into its validation rows), over the
+ * categories of all searched rows (refitPlan's), so every fold encodes to the model's width.
+ */
+export function trialFolds(
+  d: Dataset,
+  searchRows: Int32Array,
+  o: { readonly settings: Pick<SweepSettings, "cv" | "repeats">; readonly seed: number; readonly preprocess: PreprocessSettings; readonly refitPlan: PreprocessingPlan; readonly model: ModelIR },
+): TrialFold[][] {
+  const ids = d.targets.kind === "class" ? d.targets.ids : null;
+  return Array.from({ length: o.settings.repeats }, (_, r) => {
+    const foldSeed = r === 0 ? o.seed : deriveSeed(o.seed, 1000 + r);
+    const rows: Fold[] = o.settings.cv === null ? [holdoutFold(searchRows, ids, foldSeed)] : stratifiedKFold(searchRows, ids, o.settings.cv, foldSeed);
+    return rows.map((fold) => {
+      const plan = withLevelsOf(unwrap(fitPlanOn(d, fold.train, o.preprocess)), o.refitPlan);
+      const weights = classWeightsFor(o.preprocess.classWeight, d, fold.train, { name: o.model.name, lossKind: o.model.loss.kind });
+      if (!weights.ok) throw new SweepDataError(weights.error);
+      return { ...fold, plan, classWeight: weights.value };
+    });
+  });
+}
 
 /** The preprocessing settings of the options (standardize is scale standard). */
 function preprocessSettingsOf(options: SweepOptions): PreprocessSettings {

@@ -89,12 +89,17 @@ export function moduleIr(ir: ModelIR): ModelIR {
   return { ...ir, training: { ...ir.training, batch: 32, epochs: 1, seed: 0, shuffle: true } };
 }
 
+/**
+ * Trials with the same key share one module: moduleIr's fields, less the source places (spans,
+ * origins), which only diagnostics read and which differ between trials whose choices differ.
+ */
 export function moduleKey(ir: ModelIR): string {
-  return JSON.stringify(moduleIr(ir));
+  return JSON.stringify(moduleIr(ir), (key, value: unknown) => (key === "span" || key === "origins" ? undefined : value));
 }
 
 const moduleCache = new Map<string, TrialModule>();
-const MODULE_CACHE_SIZE = 8;
+/** Modules a worker keeps imported (the pool counts them the same way). */
+export const MODULE_CACHE_SIZE = 8;
 
 /** Imports the module (a data: URL made by modules.ts), once per moduleKey while it stays cached. */
 async function loadModule(task: TrialTask, url: string): Promise<TrialModule> {
