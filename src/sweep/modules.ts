@@ -11,22 +11,46 @@ import { moduleIr, type TrialTask } from "./trial.js";
 /** Modules kept: trials are handed out grouped by module, so a few cover the workers' queue. */
 const KEPT_MODULES = 16;
 
-export class TrialModules {
-  private readonly urls = new Map<string, string>();
+interface Made {
+  readonly url: string;
+  readonly seconds: number;
+  /** Whether a trial has been handed it (and so counted the seconds it took to make). */
+  handed: boolean;
+}
 
-  /** The module of the task as a data: URL, and the seconds it took to make now (0 when made before). */
+export class TrialModules {
+  private readonly made = new Map<string, Made>();
+
+  has(task: TrialTask): boolean {
+    return this.made.has(task.moduleKey);
+  }
+
+  /** Makes the task's module ahead of its trial (nothing when it is made). */
+  prepare(task: TrialTask): void {
+    this.entry(task);
+  }
+
+  /** The module of the task as a data: URL, and the seconds it took to make (counted by the first trial handed it). */
   urlOf(task: TrialTask): { url: string; seconds: number } {
-    const known = this.urls.get(task.moduleKey);
+    const e = this.entry(task);
+    const seconds = e.handed ? 0 : e.seconds;
+    e.handed = true;
+    return { url: e.url, seconds };
+  }
+
+  private entry(task: TrialTask): Made {
+    const known = this.made.get(task.moduleKey);
     if (known !== undefined) {
       // Most recently used last, so the oldest is the one dropped.
-      this.urls.delete(task.moduleKey);
-      this.urls.set(task.moduleKey, known);
-      return { url: known, seconds: 0 };
+      this.made.delete(task.moduleKey);
+      this.made.set(task.moduleKey, known);
+      return known;
     }
     const started = performance.now();
     const url = javaScriptUrl(emitLoadableJavaScript(emitIR(moduleIr(task.ir), { sourceName: `${task.ir.name}.mlp` })));
-    if (this.urls.size >= KEPT_MODULES) this.urls.delete(this.urls.keys().next().value!);
-    this.urls.set(task.moduleKey, url);
-    return { url, seconds: (performance.now() - started) / 1000 };
+    if (this.made.size >= KEPT_MODULES) this.made.delete(this.made.keys().next().value!);
+    const e: Made = { url, seconds: (performance.now() - started) / 1000, handed: false };
+    this.made.set(task.moduleKey, e);
+    return e;
   }
 }

@@ -93,6 +93,10 @@ export function runPool(tasks: readonly TrialTask[], data: TrialData, workers: n
       const made = modules.urlOf(task);
       const message: TrialMessage = { task, moduleUrl: made.url, compileSeconds: made.seconds };
       w.postMessage(message);
+      // While the workers train, make the module the next trial will want, so no worker waits for it.
+      setImmediate(() => {
+        if (!finished && queue.length > 0) modules.prepare(queue.find((t) => !modules.has(t)) ?? queue[0]!);
+      });
     };
     const signal = callbacks.signal;
     if (signal !== undefined) {
@@ -123,7 +127,8 @@ export function runPool(tasks: readonly TrialTask[], data: TrialData, workers: n
         stopAll();
         reject(e);
       });
-      feed(w);
     }
+    // Every worker starts up (on its own thread) while the main thread makes the first modules.
+    for (const w of pool) feed(w);
   });
 }
