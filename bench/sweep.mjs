@@ -3,11 +3,13 @@
 // a trial that trains almost nothing).
 //
 //   node bench/sweep.mjs            # after npm run build; also the last step of npm run bench
+//   node bench/sweep.mjs --update   # also refresh the committed bench/SWEEP.md
 //   BENCH_QUICK=1 node bench/sweep.mjs
 //
 // Rounds alternate 1 and 2 workers (the machine is shared: quote medians and the ratio).
-// Writes bench/SWEEP.md (or BENCH_SWEEP_RESULTS=path).
-import { writeFileSync } from "node:fs";
+// Writes bench/results/SWEEP.md (git-ignored, so a run leaves the checkout clean), bench/SWEEP.md
+// with --update, or BENCH_SWEEP_RESULTS=path.
+import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -16,7 +18,8 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const { sweep, readCsvFile } = await import(join(ROOT, "dist/sweep/index.js"));
 const quick = process.env.BENCH_QUICK === "1";
 const rounds = Number(process.env.BENCH_ROUNDS ?? (quick ? 1 : 3));
-const resultsPath = process.env.BENCH_SWEEP_RESULTS ?? join(ROOT, "bench", quick ? "SWEEP.partial.md" : "SWEEP.md");
+const update = process.argv.includes("--update") && !quick;
+const resultsPath = process.env.BENCH_SWEEP_RESULTS ?? join(ROOT, "bench", update ? "" : "results", quick ? "SWEEP.partial.md" : "SWEEP.md");
 
 const GRID = `model digits_grid
 input 64 -> (dense {16, 32} relu) x {1, 2} -> dense 10 softmax
@@ -77,5 +80,6 @@ const lines = [
   `a trial that trains one full-batch epoch of 64-n-10 takes ${((median(tiny.map((x) => x.seconds)) / 8) * 1000).toFixed(0)} ms end to end (1 worker, worker start-up included, 8 trials).`,
   "",
 ];
+mkdirSync(join(resultsPath, ".."), { recursive: true });
 writeFileSync(resultsPath, lines.join("\n"));
 process.stdout.write(lines.join("\n"));
