@@ -689,7 +689,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv[2] === "-
   main()
     // The sweep's trials/s with 1 and 2 workers: its own process and file (bench/sweep.mjs).
     .then(() => {
-      if (process.env.BENCH_SKIP_SWEEP !== "1" && only.length === 0 && implFilter.length === 0) spawnSync(process.execPath, [join(BENCH, "sweep.mjs")], { stdio: "inherit" });
+      if (process.env.BENCH_SKIP_SWEEP !== "1" && only.length === 0 && implFilter.length === 0) spawnSync(process.execPath, [join(BENCH, "sweep.mjs"), ...(update && !partial ? ["--update"] : [])], { stdio: "inherit" });
     })
     .catch((error) => {
       console.error(error);

@@ -18,7 +18,7 @@ import { weighsRows } from "../codegen/loss.js";
 import { denseLayers, hasDropout } from "../ir/layers.js";
 import type { ModelIR } from "../ir/types.js";
 import { DataParallelGradient, defaultThreads, threadsRefusal } from "../parallel/index.js";
-import { checksum, prepare, readDataset, savedTarget, type Prepared } from "./dataset.js";
+import { checksum, prepare, readDataset, savedTarget, trainingReadSettings, type Prepared } from "./dataset.js";
 import { addDataOptions, checkResumedDataFlags, dataOptionsOf, type DataFlags, type DataOptions } from "./data-flags.js";
 import type { TargetSpec } from "../data/columns.js";
 import type { Dataset } from "../data/csv.js";
@@ -269,13 +269,7 @@ export async function train(file: string, flags: TrainFlags, io: Io, interrupts:
   if (checkpoint !== null && known !== undefined) checkResumedTarget(known, targetSpec, explicit, flags.resume!);
   if (checkpoint?.settings.dataOptions !== undefined) checkResumedDataFlags(checkpoint.settings.dataOptions, flags, explicit, flags.resume!);
   const dataOptions = checkpoint?.settings.dataOptions ?? dataOptionsOf(flags);
-  const dataset = await readDataset(io, flags.data, {
-    target: targetSpec.kind === "class" && known?.kind === "class" ? { ...targetSpec, classNames: known.classNames } : targetSpec,
-    features: dataOptions.features,
-    ignore: dataOptions.ignore,
-    delimiter: dataOptions.delimiter,
-    columnModes: new Map(dataOptions.categorical.map((c) => [c, "categorical"] as const)),
-  });
+  const dataset = await readDataset(io, flags.data, trainingReadSettings(targetSpec.kind === "class" && known?.kind === "class" ? { ...targetSpec, classNames: known.classNames } : targetSpec, dataOptions));
   const target = savedTarget(dataset);
   if (target.kind === "class" && target.classNames !== null && target.classNames.length !== target.classCount) {
     const names = target.classNames.map((n) => JSON.stringify(n)).join(", ");

@@ -236,6 +236,12 @@ export function classWeighting(ir: ModelIR): ClassWeighting {
   return LOSS_CODE[ir.loss.kind].classWeights(ir.loss.kind, ir.outputSize);
 }
 
+/** Why this model's loss takes no class weights, or null when it takes them. */
+export function classWeightRefusal(ir: ModelIR): string | null {
+  const w = classWeighting(ir);
+  return w.by === null ? w.why : null;
+}
+
 /** True when the model's loss takes class weights as a weight a row (rowWeight): its gradient functions take one. */
 export function weighsRows(ir: ModelIR): boolean {
   return classWeighting(ir).by === "rows";

@@ -4,7 +4,8 @@
  * The combination rule is also checked against the module's own lossAndGradient on one batch.
  */
 import { afterAll, describe, expect, it } from "vitest";
-import { emitModule, emitRunnableJavaScript } from "../../src/codegen/module.js";
+import { emitRunnableJavaScript } from "../../src/codegen/javascript.js";
+import { emitModule } from "../../src/codegen/module.js";
 import { DataParallelGradient, defaultThreads, MIN_SLICE_MACS, MIN_SLICE_ROWS, sliceStart, threadsRefusal } from "../../src/parallel/index.js";
 import { buildIR } from "../support/ir.js";
 import { prng } from "../support/reference.js";
