@@ -26,6 +26,8 @@ export declare function lossAndGradient(params: ParamArray, x: ArrayLike<number>
 export declare function initParams(seed?: number): ParamArray;
 /** J and the gradient of one training batch into state.grad (with dropout, masks drawn from (seed, state.step)). */
 export declare function batchGradient(state: TrainState, x: Float64Array, y: Float64Array, rows: number, seed: number): number;
+/** The outputs (rows x outputs, as forwardBatch) of the rows of the last lossAndGradient call, from the logits it kept. */
+export declare function lastBatchOutputs(rows: number, out: Float64Array): void;
 export declare function learningRate(step: number): number;
 
 export interface TrainState {
@@ -58,7 +60,7 @@ export interface FitOptions {
   validationData?: readonly [Rows, Rows];
   classWeight?: ArrayLike<number> | { readonly [id: number]: number };
   callbacks?: import("./trainer.js").FitCallbacks;
-  gradient?: (state: TrainState, x: Float64Array, y: Float64Array, rows: number, seed: number) => number;
+  gradient?: (state: TrainState, x: Float64Array, y: Float64Array, rows: number, seed: number, out?: Float64Array) => number;
 }
 
 export declare const TRAINING_LAYERS: readonly {
@@ -76,7 +78,11 @@ export declare function toInputs(data: Rows): { values: Float64Array; rows: numb
 export declare function toTargets(data: Rows, rows: number): Float64Array;
 /** Scales a batch's target rows by their class weights (throws for a loss that cannot take them). */
 export declare function weighTargets(y: Float64Array, rows: number, weights: Float64Array): void;
+/** countCorrect's counters: 1 (argmax, or one threshold output), the outputs (several thresholds), 0 without accuracy (mse). */
+export declare const ACCURACY_COUNTERS: number;
+/** Adds to `correct` the correct predictions of a batch: its outputs in out, row r's targets at y row order[start + r]. */
+export declare function countBatchCorrect(out: Float64Array, y: Float64Array, order: Uint32Array, start: number, rows: number, correct: Float64Array): void;
 /** J and the metrics of `rows` rows, forward only; `out` receives rows x outputs. */
 export declare function evaluateRows(params: ParamArray, x: Float64Array, y: Float64Array, rows: number, out: Float64Array): Evaluation;
-/** The end-of-epoch metrics (training accuracy, validation) into logs. */
-export declare function addEpochMetrics(logs: EpochLogs, params: ParamArray, run: FitRun): void;
+/** The end-of-epoch metrics into logs: the running training accuracy from its counts, the validation metrics. */
+export declare function addEpochMetrics(logs: EpochLogs, params: ParamArray, run: FitRun, correct: Float64Array, correctRows: number): void;
