@@ -22,6 +22,7 @@ const SLOW = [
   "test/cli/train*.test.ts",
   "test/cli/sigint.test.ts",
   "test/cli/sweep.test.ts",
+  "test/sweep/halving.test.ts",
   "test/package/packed-install.test.ts",
   "test/export/browser.test.ts",
   "test/export/torch*.test.ts",

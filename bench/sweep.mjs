@@ -1,12 +1,15 @@
 // Trials per second of `mlpc sweep` with 1 and 2 workers on a digits grid, and the per-trial
-// overhead (compile + load of the generated module in the worker; a trial that trains almost nothing).
+// overhead (making the module on the main thread + loading it in the worker, encoding the folds;
+// a trial that trains almost nothing).
 //
 //   node bench/sweep.mjs            # after npm run build; also the last step of npm run bench
+//   node bench/sweep.mjs --update   # also refresh the committed bench/SWEEP.md
 //   BENCH_QUICK=1 node bench/sweep.mjs
 //
 // Rounds alternate 1 and 2 workers (the machine is shared: quote medians and the ratio).
-// Writes bench/SWEEP.md (or BENCH_SWEEP_RESULTS=path).
-import { writeFileSync } from "node:fs";
+// Writes bench/results/SWEEP.md (git-ignored, so a run leaves the checkout clean), bench/SWEEP.md
+// with --update, or BENCH_SWEEP_RESULTS=path.
+import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,7 +18,8 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const { sweep, readCsvFile } = await import(join(ROOT, "dist/sweep/index.js"));
 const quick = process.env.BENCH_QUICK === "1";
 const rounds = Number(process.env.BENCH_ROUNDS ?? (quick ? 1 : 3));
-const resultsPath = process.env.BENCH_SWEEP_RESULTS ?? join(ROOT, "bench", quick ? "SWEEP.partial.md" : "SWEEP.md");
+const update = process.argv.includes("--update") && !quick;
+const resultsPath = process.env.BENCH_SWEEP_RESULTS ?? join(ROOT, "bench", update ? "" : "results", quick ? "SWEEP.partial.md" : "SWEEP.md");
 
 const GRID = `model digits_grid
 input 64 -> (dense {16, 32} relu) x {1, 2} -> dense 10 softmax
@@ -33,9 +37,11 @@ const dataset = read.value;
 
 async function run(source, workers) {
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   const r = await sweep({ source, dataset, workers, outDir: null });
   const seconds = (performance.now() - started) / 1000;
-  return { seconds, trials: r.leaderboard.length, trialsPerSecond: r.leaderboard.length / seconds, compile: r.meanCompileSeconds, best: r.best?.mean ?? NaN, board: JSON.stringify(r.leaderboard.map((e) => [e.trial, e.mean])) };
+  const cpu = process.cpuUsage(cpuBefore);
+  return { seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, trials: r.leaderboard.length, trialsPerSecond: r.leaderboard.length / seconds, compile: r.meanCompileSeconds, split: r.meanSplitSeconds, best: r.best?.mean ?? NaN, board: JSON.stringify(r.leaderboard.map((e) => [e.trial, e.mean])) };
 }
 
 const median = (v) => {
@@ -62,16 +68,18 @@ const lines = [
   "",
   `Grid: digits (1797 rows), 16 configurations (width {16, 32} x depth {1, 2} x lr x batch {32, 64}), ${quick ? 2 : 8} epochs, one 80/20 split.`,
   "",
-  "| workers | trials/s | wall s |",
-  "|---|---|---|",
-  `| 1 | ${t1.toFixed(3)} | ${median(one.map((x) => x.seconds)).toFixed(2)} |`,
-  `| 2 | ${t2.toFixed(3)} | ${median(two.map((x) => x.seconds)).toFixed(2)} |`,
+  "| workers | trials/s | wall s | CPU s (all threads) |",
+  "|---|---|---|---|",
+  `| 1 | ${t1.toFixed(3)} | ${median(one.map((x) => x.seconds)).toFixed(2)} | ${median(one.map((x) => x.cpuSeconds)).toFixed(2)} |`,
+  `| 2 | ${t2.toFixed(3)} | ${median(two.map((x) => x.seconds)).toFixed(2)} | ${median(two.map((x) => x.cpuSeconds)).toFixed(2)} |`,
   "",
-  `Speedup 2 vs 1 workers: **${(t2 / t1).toFixed(2)}x** (target >= 1.7x on 2 cores). Leaderboards identical across all runs: ${same}.`,
+  `Speedup 2 vs 1 workers: **${(t2 / t1).toFixed(2)}x** (target >= 1.7x on 2 cores; needs a quiet machine). Leaderboards identical across all runs: ${same}.`,
+  "CPU s is the process's CPU time over the run (every thread): about equal for 1 and 2 workers means the parallel run does no extra work, whatever the load.",
   "",
-  `Per-trial overhead: compile + load of the generated module in the worker ${(median(one.map((x) => x.compile)) * 1000).toFixed(0)} ms (mean over the grid's trials);`,
+  `Per-trial overhead (mean over the grid's trials, 1 worker): making the module (emit + type-strip, main thread, once per module) and loading it in the worker ${(median(one.map((x) => x.compile)) * 1000).toFixed(0)} ms; encoding the fold's rows ${(median(one.map((x) => x.split)) * 1000).toFixed(1)} ms;`,
   `a trial that trains one full-batch epoch of 64-n-10 takes ${((median(tiny.map((x) => x.seconds)) / 8) * 1000).toFixed(0)} ms end to end (1 worker, worker start-up included, 8 trials).`,
   "",
 ];
+mkdirSync(join(resultsPath, ".."), { recursive: true });
 writeFileSync(resultsPath, lines.join("\n"));
 process.stdout.write(lines.join("\n"));

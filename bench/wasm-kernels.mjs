@@ -1,6 +1,6 @@
 // Side measurement for the --simd back end: GFLOP/s of the hand-assembled WebAssembly SIMD kernels
 // (src/codegen/wasm/kernels.ts) on the big layer of the W4/W5 workloads (784 -> 128), f32 and f64.
-// FLOPs = 2 x multiply-adds; each figure is the median of 9 timings after warm-up.
+// FLOPs = 2 x multiply-adds; each figure is the median of 9 timings (in CPU time) after warm-up.
 //   npm run build && node bench/wasm-kernels.mjs            the shipped tile shapes
 //   node bench/wasm-kernels.mjs --shapes                     also compare other tile shapes
 // For reference, scalar JS register-blocked kernels reach ~5.8 GFLOP/s on the 2-core EPYC dev box.
@@ -10,7 +10,7 @@ import { DEFAULT_TILES, kernelModuleBytesWith, lanesOf } from "../dist/codegen/w
 const K = 784;
 const N = 128;
 const TIMINGS = 9;
-const MIN_MS = 25; // each timing repeats the call until it lasts at least this long
+const MIN_MS = 25; // each timing repeats the call until it lasts at least this long (CPU time)
 
 export const cases = [
   { name: "dense W5 inference  rows 256", kernel: "dense", rows: 256 },
@@ -54,25 +54,46 @@ function prepare(lane, tiles, c) {
   return { run: () => kernels.gemm(dz, 1, N, x, dW, N, R, K, 0), madds: R * N * K };
 }
 
-export function gflops(lane, tiles, c) {
-  const { run, madds } = prepare(lane, tiles, c);
+/**
+ * CPU time of this process in ms (user + system). The timings count it instead of wall time: on a
+ * shared machine a single-threaded loop that loses the core for a few ms is not slower, only paused.
+ */
+export function cpuMs() {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
+/**
+ * A warmed-up timer of `run` (doing `flops` FLOPs a call): each call of the result times enough
+ * repetitions to last MIN_MS of CPU time and returns GFLOP/s.
+ */
+export function timer(run, flops) {
+  for (let t0 = cpuMs(); cpuMs() - t0 < 200; ) run(); // warm-up: tier up to TurboFan
   let reps = 1;
-  for (let t0 = performance.now(); performance.now() - t0 < 200; ) run(); // warm-up: tier up to TurboFan
   for (;;) {
-    const t0 = performance.now();
+    const t0 = cpuMs();
     for (let i = 0; i < reps; i++) run();
-    if (performance.now() - t0 >= MIN_MS) break;
+    if (cpuMs() - t0 >= MIN_MS) break;
     reps *= 2;
   }
-  const times = [];
-  for (let t = 0; t < TIMINGS; t++) {
-    const t0 = performance.now();
+  return () => {
+    const t0 = cpuMs();
     for (let i = 0; i < reps; i++) run();
-    times.push((performance.now() - t0) / reps);
-  }
-  times.sort((a, b) => a - b);
-  const ms = times[TIMINGS >> 1];
-  return (2 * madds) / (ms * 1e6);
+    return (reps * flops) / ((cpuMs() - t0) * 1e6);
+  };
+}
+
+export const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
+
+/** A timer (see `timer`) of one case. */
+export function kernelTimer(lane, tiles, c) {
+  const { run, madds } = prepare(lane, tiles, c);
+  return timer(run, 2 * madds);
+}
+
+export function gflops(lane, tiles, c) {
+  const time = kernelTimer(lane, tiles, c);
+  return median(Array.from({ length: TIMINGS }, time));
 }
 
 const fmt = (v) => v.toFixed(1).padStart(6);

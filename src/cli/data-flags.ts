@@ -5,6 +5,7 @@
  */
 import { InvalidArgumentError, Option, type Command } from "commander";
 import { parseDelimiter, type Delimiter } from "../data/delimiter.js";
+import type { ClassWeightFlag, PreprocessSettings } from "../data/prepare.js";
 import { IMPUTE_KINDS, SCALE_KINDS, type ImputeKind, type ScaleKind } from "../data/preprocess.js";
 import { CliError, EXIT_USAGE } from "./io.js";
 
@@ -24,20 +25,13 @@ export interface DataFlags {
   classWeight?: ClassWeightFlag;
 }
 
-/** --class-weight: balanced (n / (K n_k) on the training split, as scikit-learn) or class=weight pairs. */
-export type ClassWeightFlag = { readonly kind: "balanced" } | { readonly kind: "given"; readonly weights: readonly (readonly [string, number])[] };
+export type { ClassWeightFlag };
 
-/** The data settings a run records (and a resumed run reuses). */
-export interface DataOptions {
+/** The data settings a run records (and a resumed run reuses): the column choice, then the preprocessing. */
+export interface DataOptions extends PreprocessSettings {
   readonly features: readonly string[] | null;
   readonly ignore: readonly string[];
   readonly delimiter: Delimiter | null;
-  readonly categorical: readonly string[];
-  readonly unknown: "error" | "ignore";
-  readonly impute: ImputeKind | null;
-  readonly dropMissing: boolean;
-  readonly scale: ScaleKind;
-  readonly classWeight: ClassWeightFlag | null;
 }
 
 export function columnList(text: string): string[] {
@@ -110,4 +104,32 @@ export function dataOptionsOf(flags: DataFlags): DataOptions {
     scale: flags.scale ?? (flags.standardize === true ? "standard" : "none"),
     classWeight: flags.classWeight ?? null,
   };
+}
+
+/** The data flags as command-line words, to print a command that repeats them (`mlpc train ...` after a sweep). */
+export function dataFlagWords(flags: DataFlags): string[] {
+  const words: string[] = [];
+  const add = (flag: string, value: string | undefined): void => {
+    if (value !== undefined) words.push(flag, value);
+  };
+  add("--label", flags.label);
+  add("--labels", flags.labels);
+  add("--target", flags.target);
+  add("--features", flags.features);
+  add("--ignore", flags.ignore);
+  add("--delimiter", flags.delimiter === "\t" ? "tab" : flags.delimiter);
+  add("--categorical", flags.categorical);
+  add("--unknown", flags.unknown);
+  add("--impute", flags.impute);
+  if (flags.dropMissing === true) words.push("--drop-missing");
+  add("--scale", flags.scale);
+  if (flags.standardize === true) words.push("--standardize");
+  const w = flags.classWeight;
+  add("--class-weight", w === undefined ? undefined : w.kind === "balanced" ? "balanced" : w.weights.map(([name, weight]) => `${name}=${weight}`).join(","));
+  return words;
+}
+
+/** Words joined for a shell: quoted where a shell would split or expand them. */
+export function shellWords(words: readonly string[]): string {
+  return words.map((v) => (/^[A-Za-z0-9_.,=/:+-]+$/.test(v) ? v : `'${v.replace(/'/g, "'\\''")}'`)).join(" ");
 }

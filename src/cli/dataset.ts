@@ -9,12 +9,13 @@ import { checkBatchFits } from "../data/batch.js";
 import type { TargetSpec } from "../data/columns.js";
 import { readCsvFile, type Dataset } from "../data/csv.js";
 import type { Delimiter } from "../data/delimiter.js";
-import { dataError, formatDataError, type DataError } from "../data/errors.js";
-import { applyPlan, describeWidth, fitPlan, inputWidth, rowsWithoutMissing, type PreprocessingPlan } from "../data/preprocess.js";
+import { formatDataError, type DataError } from "../data/errors.js";
+import { applyPlan, type PreprocessingPlan } from "../data/preprocess.js";
+import { checksum, classWeightsFor, fitPlanOn, inputWidthProblem, splitTrainingRows, type ClassWeightFlag } from "../data/prepare.js";
 import type { ColumnMode } from "../data/raw-column.js";
-import { gatherRows, range, splitRows, targetMatrix } from "../data/split.js";
+import { gatherRows, targetMatrix } from "../data/split.js";
 import type { ModelIR } from "../ir/types.js";
-import type { ClassWeightFlag, DataOptions } from "./data-flags.js";
+import type { DataOptions } from "./data-flags.js";
 import { CliError, EXIT_PROGRAM_ERROR, EXIT_USAGE, type Io } from "./io.js";
 import type { SavedTarget } from "./saved.js";
 
@@ -28,6 +29,11 @@ export interface ReadSettings {
   readonly ignore?: readonly string[] | null;
   readonly delimiter?: Delimiter | null;
   readonly columnModes?: ReadonlyMap<string, ColumnMode> | null;
+}
+
+/** How train (and sweep, which must read the same rows and columns) read a training CSV under the data flags. */
+export function trainingReadSettings(target: TargetSpec, data: DataOptions): ReadSettings {
+  return { target, features: data.features, ignore: data.ignore, delimiter: data.delimiter, columnModes: new Map(data.categorical.map((c) => [c, "categorical"] as const)) };
 }
 
 export async function readDataset(io: Io, file: string, options: ReadSettings): Promise<Dataset> {
@@ -85,27 +91,16 @@ export interface PrepareOptions {
   readonly program: { readonly file: string; readonly source: string };
 }
 
-/** The seed of the test split, apart from validation's so the two never line up. */
-const TEST_SPLIT_SALT = 0x7e57;
-
 /** Leaves out rows (--drop-missing), splits test and validation off, fits the plan on the training rows and encodes every part. */
 export function prepare(d: Dataset, ir: ModelIR, options: PrepareOptions): Prepared {
   const ids = d.targets.kind === "class" ? d.targets.ids : null;
-  const kept = options.data.dropMissing ? rowsWithoutMissing(d) : range(d.rows);
-  if (kept.length === 0) throw dataFailure(dataError("no-rows", d.file, null, null, "every row has an empty feature field, so --drop-missing leaves none"));
-  const keptIds = ids === null ? null : Int32Array.from(kept, (i) => ids[i]!);
-  const testSplit = splitRows(kept.length, options.test, (options.seed ^ TEST_SPLIT_SALT) >>> 0, keptIds);
-  const rest = Int32Array.from(testSplit.train, (i) => kept[i]!);
-  const restIds = ids === null ? null : Int32Array.from(rest, (i) => ids[i]!);
-  const split = splitRows(rest.length, options.validation, options.seed, restIds);
-  const trainRows = Int32Array.from(split.train, (i) => rest[i]!);
-  const validationRows = Int32Array.from(split.validation, (i) => rest[i]!);
-  const testRows = Int32Array.from(testSplit.validation, (i) => kept[i]!);
-
-  const fitted = fitPlan(d, trainRows, { categorical: options.data.categorical, impute: options.data.impute, scale: options.data.scale, unknown: options.data.unknown });
+  const rows = splitTrainingRows(d, { dropMissing: options.data.dropMissing, validation: options.validation, test: options.test, seed: options.seed });
+  if (!rows.ok) throw dataFailure(rows.error);
+  const fitted = fitPlanOn(d, rows.value.train, options.data);
   if (!fitted.ok) throw dataFailure(fitted.error);
   const plan = fitted.value;
-  checkInputWidth(plan, ir, d, options.program);
+  const wrongWidth = inputWidthProblem(plan, ir.inputSize, d, options.program);
+  if (wrongWidth !== null) throw new CliError(`mlpc: ${wrongWidth}`, EXIT_PROGRAM_ERROR);
   const y = targetMatrix(d.targets, ir.outputSize);
   const part = (indices: Int32Array): Part => ({
     rows: indices.length,
@@ -113,60 +108,17 @@ export function prepare(d: Dataset, ir: ModelIR, options: PrepareOptions): Prepa
     y: gatherRows(y, ir.outputSize, indices),
     ids: ids === null ? null : Int32Array.from(indices, (i) => ids[i]!),
   });
-  const tooSmall = checkBatchFits(d.file, trainRows.length, options.batch);
+  const tooSmall = checkBatchFits(d.file, rows.value.train.length, options.batch);
   if (tooSmall !== null) throw dataFailure(tooSmall);
-  const train = part(trainRows);
-  return { dataset: d, train, validation: part(validationRows), test: part(testRows), plan, classWeight: classWeights(options.data.classWeight, d, train, ir) };
+  const train = part(rows.value.train);
+  return { dataset: d, train, validation: part(rows.value.validation), test: part(rows.value.test), plan, classWeight: classWeights(options.data.classWeight, d, rows.value.train, ir) };
 }
 
-/** The program's `input N` against the encoded width, with how it was counted and the line to write. */
-function checkInputWidth(plan: PreprocessingPlan, ir: ModelIR, d: Dataset, program: { readonly file: string; readonly source: string }): void {
-  const width = inputWidth(plan);
-  if (width === ir.inputSize) return;
-  const lines = program.source.split(/\r?\n/);
-  const at = lines.findIndex((l) => /^\s*input\s+\d+/.test(l.replace(/#.*/, "")));
-  const fix = at < 0 ? `input ${width}` : lines[at]!.replace(/(^\s*input\s+)\d+/, `$1${width}`).trim();
-  const where = at < 0 ? program.file : `${program.file}:${at + 1}`;
-  throw new CliError(
-    `mlpc: ${d.file}: the data encodes to ${width} inputs (${describeWidth(plan)}), but ${program.file} takes input ${ir.inputSize}\n` +
-      `  write in ${where}: ${fix}`,
-    EXIT_PROGRAM_ERROR,
-  );
+/** Per class id the weight of its rows (--class-weight) when training on the dataset rows `train`, or null. */
+export function classWeights(flag: ClassWeightFlag | null, d: Dataset, train: Int32Array, ir: ModelIR): number[] | null {
+  const weights = classWeightsFor(flag, d, train, { name: ir.name, lossKind: ir.loss.kind });
+  if (!weights.ok) throw new CliError(`mlpc: ${weights.error}`, EXIT_USAGE);
+  return weights.value;
 }
 
-/** Per class id the weight of its rows (--class-weight), from the training split for balanced. */
-export function classWeights(flag: ClassWeightFlag | null, d: Dataset, train: Part, ir: ModelIR): number[] | null {
-  if (flag === null) return null;
-  if (ir.loss.kind !== "softmax_ce") {
-    // Only softmax_ce's loss is linear in the targets, which is how the Trainer weighs rows exactly.
-    throw new CliError(`mlpc: --class-weight needs a softmax_ce model; ${ir.name} uses ${ir.loss.kind} (for two classes write dense 2 softmax with loss softmax_ce)`, EXIT_USAGE);
-  }
-  const t = d.targets;
-  if (t.kind !== "class") throw new CliError("mlpc: --class-weight needs a classifier (a --label column)", EXIT_USAGE);
-  const K = t.classCount;
-  const names = t.classNames ?? Array.from({ length: K }, (_, k) => String(k));
-  if (flag.kind === "balanced") {
-    const counts = new Array<number>(K).fill(0);
-    for (const id of train.ids!) counts[id]!++;
-    // scikit-learn's balanced: n / (K * n_k); a class absent from training gets weight 1 (it has no rows to weigh).
-    return counts.map((n) => (n === 0 ? 1 : train.rows / (K * n)));
-  }
-  const weights = new Array<number>(K).fill(1);
-  for (const [name, w] of flag.weights) {
-    const k = names.indexOf(name);
-    if (k < 0) throw new CliError(`mlpc: --class-weight names class ${JSON.stringify(name)}, but the classes are ${names.map((n) => JSON.stringify(n)).join(", ")}`, EXIT_USAGE);
-    weights[k] = w;
-  }
-  return weights;
-}
-
-/** FNV-1a over the bytes of the data, so a resumed run can tell it is given the same file. */
-export function checksum(...arrays: readonly ArrayLike<number>[]): string {
-  let h = 0x811c9dc5;
-  for (const a of arrays) {
-    const f = a instanceof Float64Array ? a : Float64Array.from(a);
-    const bytes = new Uint8Array(f.buffer, f.byteOffset, f.byteLength);
-    for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193) >>> 0;
-  }
-  return h.toString(16).padStart(8, "0");
-}
+export { checksum };

@@ -1,6 +1,6 @@
 /**
  * The generated module, loaded in memory: the IR is emitted exactly as `mlpc compile` emits it
- * (emitIR, then emitRunnableJavaScript), and the JavaScript is imported from a data: URL. Training and
+ * (emitIR), its types stripped (emitLoadableJavaScript), and the JavaScript imported from a data: URL. Training and
  * prediction run this code, so there is no second implementation of the model in the CLI.
  */
 import type { ModelIR } from "../ir/types.js";
@@ -83,10 +83,9 @@ export interface GeneratedModule {
  */
 export async function generatedModuleUrl(ir: ModelIR, sourceName: string, options: { simd?: boolean } = {}): Promise<string> {
   // Loaded on first use: the compiler back end is only needed by commands that train or predict.
-  const { emitIR, emitRunnableJavaScript } = await import("../compile.js");
-  const typescript = emitIR(ir, { sourceName, simd: options.simd !== false });
-  const js = emitRunnableJavaScript(typescript);
-  return `data:text/javascript;base64,${Buffer.from(js, "utf8").toString("base64")}`;
+  const { emitIR } = await import("../emit.js");
+  const { emitLoadableJavaScript, javaScriptUrl } = await import("../codegen/loadable.js");
+  return javaScriptUrl(emitLoadableJavaScript(emitIR(ir, { sourceName, simd: options.simd !== false })));
 }
 
 /** Emits, transpiles and imports the module for `ir` (see generatedModuleUrl). */

@@ -15,9 +15,8 @@ import { renderDiagnostics } from "../report/diagnostics.js";
 import { JournalError } from "../sweep/journal.js";
 import { planSpace } from "../sweep/plan.js";
 import { sweep, SweepDataError, SweepDiagnosticsError, SweepTrialError, writeOutputs, type RefitSummary, type SweepEvent, type SweepResult } from "../sweep/sweep.js";
-import type { Delimiter } from "../data/delimiter.js";
-import { readDataset } from "./dataset.js";
-import { columnList, delimiterArgument } from "./data-flags.js";
+import { readDataset, trainingReadSettings } from "./dataset.js";
+import { addDataOptions, dataFlagWords, dataOptionsOf, shellWords, type DataFlags } from "./data-flags.js";
 import { CliError, EXIT_PROGRAM_ERROR, EXIT_USAGE, type Io } from "./io.js";
 import { parseCount, parsePositiveNumber, parseValidationFraction } from "./options.js";
 import { duration } from "./progress.js";
@@ -26,15 +25,8 @@ import { targetSpecFor } from "./targets.js";
 import { EXIT_INTERRUPTED, train } from "./train.js";
 import { processSignals, type InterruptSource } from "./train-run.js";
 
-export interface SweepFlags {
+export interface SweepFlags extends DataFlags {
   data: string;
-  label?: string;
-  labels?: string;
-  target?: string;
-  standardize?: boolean;
-  features?: string;
-  ignore?: string;
-  delimiter?: Delimiter;
   workers?: number;
   test?: number;
   outDir?: string;
@@ -45,18 +37,13 @@ export interface SweepFlags {
 }
 
 export function register(program: Command, io: Io, interrupts: InterruptSource = processSignals): void {
-  program
+  const command = program
     .command("sweep")
     .description("search the program's choices and ranges (grid, random, halving; cross-validated) on worker threads; refit the best")
     .argument("<file>", "the .mlp program with choices {a, b} and ranges log(lo..hi)")
-    .requiredOption("--data <csv>", "training data: a CSV file with a header row")
-    .option("--label <column>", "class column: ids 0..K-1, 0/1, or class names (default: label)")
-    .option("--labels <columns>", "multilabel: the 0/1 label columns, comma-separated")
-    .option("--target <columns>", "regression: the target column(s), comma-separated")
-    .option("--standardize", "scale features to mean 0, std 1 (fitted on each fold's training rows)")
-    .option("--features <columns>", "use only these feature columns, comma-separated")
-    .option("--ignore <columns>", "leave these columns out (e.g. an id), comma-separated")
-    .option("--delimiter <char>", "field separator: , ; tab | (default: detected from the header line)", delimiterArgument)
+    .requiredOption("--data <csv>", "training data: a CSV file with a header row");
+  // train's data flags: the refit is `mlpc train` with the same ones, and each fold fits the plan on its own training rows.
+  addDataOptions(command)
     .option("--workers <n>", "worker threads (default: all cores)", parseCount)
     .option("--test <fraction>", "hold out this stratified fraction as a test split the search never sees", parseValidationFraction)
     .option("--out-dir <dir>", "where the leaderboard, best.mlp, best.weights.json, report.html and journal.jsonl go (default: NAME.sweep)")
@@ -78,15 +65,8 @@ export async function sweepCommand(file: string, flags: SweepFlags, io: Io, inte
   if (planned.space === null) throw new CliError(rendered.trimEnd(), EXIT_PROGRAM_ERROR);
   if (rendered !== "") io.stderr(rendered);
   const ir = planned.firstIr!;
-  const dataset = await readDataset(io, flags.data, {
-    target: targetSpecFor(ir, flags),
-    ...(flags.ignore === undefined ? {} : { ignore: columnList(flags.ignore) }),
-    ...(flags.features === undefined ? {} : { features: columnList(flags.features) }),
-    delimiter: flags.delimiter ?? null,
-  });
-  if (dataset.columns.length !== ir.inputSize) {
-    throw new CliError(`mlpc: ${flags.data}: the data has ${dataset.columns.length} feature columns, but ${file} takes input ${ir.inputSize} (choose columns with --features or --ignore)`, EXIT_PROGRAM_ERROR);
-  }
+  const dataOptions = dataOptionsOf(flags);
+  const dataset = await readDataset(io, flags.data, trainingReadSettings(targetSpecFor(ir, flags), dataOptions));
   const outDir = resolve(io.cwd, flags.outDir ?? `${ir.name}.sweep`);
   const shownDir = flags.outDir ?? `${ir.name}.sweep`;
   const mode = flags.json === true ? "json" : flags.quiet === true ? "quiet" : "text";
@@ -99,8 +79,9 @@ export async function sweepCommand(file: string, flags: SweepFlags, io: Io, inte
       defaultName,
       dataset,
       ...(flags.workers === undefined ? {} : { workers: flags.workers }),
+      sourceFile: file,
       testFraction: flags.test ?? null,
-      standardize: flags.standardize === true,
+      preprocess: dataOptions,
       outDir,
       budgetSeconds: flags.budget ?? null,
       maxParams: flags.maxParams,
@@ -129,48 +110,30 @@ export async function sweepCommand(file: string, flags: SweepFlags, io: Io, inte
   return result;
 }
 
-/** Trains DIR/best.mlp exactly as `mlpc train` would: same code, same rows, same seed. */
+/** Trains DIR/best.mlp exactly as `mlpc train` would: same code, same rows, same seed, same data flags. */
 async function refitBest(io: Io, result: SweepResult, flags: SweepFlags, outDir: string, shownDir: string): Promise<RefitSummary> {
   const best = join(outDir, "best.mlp");
   const weights = join(outDir, "best.weights.json");
   const val = result.testRows > 0 ? flags.test! : 0;
   const quiet: Io = { ...io, stdout: () => undefined, isTTY: false };
-  const trained = await train(best, { data: resolve(io.cwd, flags.data), ...pick(flags), val, out: weights, quiet: true, maxParams: flags.maxParams }, quiet);
-  const target = flags.label !== undefined ? ` --label ${flags.label}` : flags.labels !== undefined ? ` --labels ${flags.labels}` : flags.target !== undefined ? ` --target ${flags.target}` : "";
-  const command = `mlpc train ${join(shownDir, "best.mlp")} --data ${flags.data}${target}${columnFlags(flags)} --val ${val}${flags.standardize === true ? " --standardize" : ""} -o ${basename(shownDir)}-check.weights.json`;
+  const trained = await train(best, { ...dataFlagsOf(flags), data: resolve(io.cwd, flags.data), val, out: weights, quiet: true, maxParams: flags.maxParams }, quiet);
+  const command = `mlpc train ${shellWords([join(shownDir, "best.mlp"), "--data", flags.data, ...dataFlagWords(flags), "--val", String(val), "-o", `${basename(shownDir)}-check.weights.json`])}`;
   return { command, trainMetric: `training ${describe(trained.metrics.train)}`, testMetric: trained.metrics.validation === null ? null : describe(trained.metrics.validation) };
-}
-
-/** ` --features a,b --ignore id --delimiter ';'` as given (the column choice train must repeat). */
-function columnFlags(flags: SweepFlags): string {
-  const quote = (v: string): string => (/^[A-Za-z0-9_.,=/-]+$/.test(v) ? v : `'${v.replace(/'/g, "'\\''")}'`);
-  let text = "";
-  if (flags.features !== undefined) text += ` --features ${quote(flags.features)}`;
-  if (flags.ignore !== undefined) text += ` --ignore ${quote(flags.ignore)}`;
-  if (flags.delimiter !== undefined) text += ` --delimiter ${quote(flags.delimiter === "\t" ? "tab" : flags.delimiter)}`;
-  return text;
 }
 
 /** The same command again, for the "continue with" hint. */
 function rerunCommand(file: string, flags: SweepFlags): string {
-  const parts = ["mlpc sweep", file, "--data", flags.data];
-  for (const [flag, value] of [["--label", flags.label], ["--labels", flags.labels], ["--target", flags.target], ["--workers", flags.workers], ["--test", flags.test], ["--out-dir", flags.outDir], ["--budget", flags.budget]] as const) {
-    if (value !== undefined) parts.push(flag, String(value));
+  const words = [file, "--data", flags.data, ...dataFlagWords(flags)];
+  for (const [flag, value] of [["--workers", flags.workers], ["--test", flags.test], ["--out-dir", flags.outDir], ["--budget", flags.budget]] as const) {
+    if (value !== undefined) words.push(flag, String(value));
   }
-  if (flags.standardize === true) parts.push("--standardize");
-  return parts.join(" ") + columnFlags(flags);
+  return `mlpc sweep ${shellWords(words)}`;
 }
 
-function pick(flags: SweepFlags): { label?: string; labels?: string; target?: string; standardize?: boolean; features?: string; ignore?: string; delimiter?: Delimiter } {
-  return {
-    ...(flags.features === undefined ? {} : { features: flags.features }),
-    ...(flags.ignore === undefined ? {} : { ignore: flags.ignore }),
-    ...(flags.delimiter === undefined ? {} : { delimiter: flags.delimiter }),
-    ...(flags.label === undefined ? {} : { label: flags.label }),
-    ...(flags.labels === undefined ? {} : { labels: flags.labels }),
-    ...(flags.target === undefined ? {} : { target: flags.target }),
-    ...(flags.standardize === true ? { standardize: true } : {}),
-  };
+/** The data flags alone (what the refit passes to train). */
+function dataFlagsOf(flags: SweepFlags): DataFlags {
+  const keys: readonly (keyof DataFlags)[] = ["label", "labels", "target", "features", "ignore", "delimiter", "categorical", "unknown", "impute", "dropMissing", "scale", "standardize", "classWeight"];
+  return Object.fromEntries(keys.filter((k) => flags[k] !== undefined).map((k) => [k, flags[k]])) as DataFlags;
 }
 
 function describe(m: TaskMetrics): string {

@@ -17,7 +17,7 @@ import type { Command } from "commander";
 import { denseLayers, hasDropout } from "../ir/layers.js";
 import type { ModelIR } from "../ir/types.js";
 import { DataParallelGradient, defaultThreads, threadsRefusal } from "../parallel/index.js";
-import { checksum, prepare, readDataset, savedTarget, type Prepared } from "./dataset.js";
+import { checksum, prepare, readDataset, savedTarget, trainingReadSettings, type Prepared } from "./dataset.js";
 import { addDataOptions, dataOptionsOf, type DataFlags, type DataOptions } from "./data-flags.js";
 import type { Dataset } from "../data/csv.js";
 import { delimiterName } from "../data/delimiter.js";
@@ -251,13 +251,7 @@ export async function train(file: string, flags: TrainFlags, io: Io, interrupts:
   const targetSpec = targetSpecFor(ir0, flags);
   const known = checkpoint?.settings.target;
   const dataOptions = checkpoint?.settings.dataOptions ?? dataOptionsOf(flags);
-  const dataset = await readDataset(io, flags.data, {
-    target: targetSpec.kind === "class" && known?.kind === "class" ? { ...targetSpec, classNames: known.classNames } : targetSpec,
-    features: dataOptions.features,
-    ignore: dataOptions.ignore,
-    delimiter: dataOptions.delimiter,
-    columnModes: new Map(dataOptions.categorical.map((c) => [c, "categorical"] as const)),
-  });
+  const dataset = await readDataset(io, flags.data, trainingReadSettings(targetSpec.kind === "class" && known?.kind === "class" ? { ...targetSpec, classNames: known.classNames } : targetSpec, dataOptions));
   const target = savedTarget(dataset);
   if (target.kind === "class" && target.classNames !== null && target.classNames.length !== target.classCount) {
     const names = target.classNames.map((n) => JSON.stringify(n)).join(", ");

@@ -44,7 +44,6 @@ export interface EmitOptions {
 }
 
 export type { UnrollMode } from "./plan.js";
-export { emitJavaScript, emitRunnableJavaScript } from "./javascript.js";
 export { layerNote } from "./network.js";
 /** Exposed for tests and the benchmark: the plan emitModule would use. */
 export { planEmission } from "./plan.js";

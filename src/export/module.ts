@@ -11,7 +11,7 @@
  * exponentials in order. One compact loop serves every layer: the size budget is the weights.
  */
 import { activationCode, activationName, helperSource, orderHelpers, type Helper } from "../codegen/activation.js";
-import { emitJavaScript } from "../codegen/module.js";
+import { emitJavaScript } from "../codegen/javascript.js";
 import { CodeLines, int, num, safeFileName } from "../codegen/text.js";
 import { VERSION } from "../version.js";
 import { describeLayers, outputNames, type TrainedModel } from "./model.js";

@@ -6,8 +6,9 @@
  * rows, in slice order. So a run is deterministic for a given thread count, and equal to one
  * thread up to the rounding of that reordered sum (tested).
  *
- * The call is synchronous (the main thread blocks in Atomics.wait while the workers finish), so it
- * drops into the generated Trainer's loop as its `gradient` option without changing anything else.
+ * The call is synchronous (the main thread polls briefly, then blocks in Atomics.wait, while the
+ * workers finish), so it drops into the generated Trainer's loop as its `gradient` option
+ * without changing anything else.
  * Models with dropout draw their masks row by row from one stream per update; slices would draw
  * other masks, so they stay on one thread (canRunDataParallel).
  */
@@ -36,6 +37,31 @@ export interface DataParallelOptions {
   readonly maxRows: number;
   /** The module's parameter storage; default f64. */
   readonly dtype?: "f64" | "f32";
+  /**
+   * How long a thread that waits (a worker for the next batch, the main thread for the workers)
+   * polls the shared word before it sleeps in Atomics.wait; default SPIN_MS. A sleeping thread
+   * costs a futex wake-up on the critical path of every step (tens of microseconds when the
+   * other core is free); polling briefly avoids it, but costs when the cores are contended. 0:
+   * always sleep.
+   */
+  readonly spinMs?: number;
+}
+
+/**
+ * The default polling time before sleeping (spinMs). 0: under load polling made every step slower
+ * (a polling thread holds the core the thread it waits for needs; 784-128-10 f32 batch 128 at load
+ * 9: 0.63x-0.76x of one thread with 0.25 ms against 0.80x-0.91x without, tiny nets 10x slower);
+ * whether 0.25 ms pays on a quiet machine is to be measured (docs/performance.md, Threads).
+ */
+export const SPIN_MS = 0;
+
+/** Polls control[index] until it differs from `value` or `ms` have passed. */
+function spinWhile(control: Int32Array, index: number, value: number, ms: number): void {
+  if (ms <= 0) return;
+  const until = performance.now() + ms;
+  for (let k = 0; Atomics.load(control, index) === value; k++) {
+    if ((k & 63) === 63 && performance.now() > until) return;
+  }
 }
 
 /** The state the Trainer passes: parameters in, gradient out. */
@@ -48,6 +74,13 @@ const GENERATION = 0;
 const ROWS = 1;
 const COMMAND = 2;
 const DONE = 3;
+
+/** Milliseconds each thread spent in lossAndGradient on its slices, and the calls counted. */
+export interface SliceProfile {
+  readonly calls: number;
+  /** Index w: thread w's slices (0: the main thread). */
+  readonly sliceMs: readonly number[];
+}
 
 /** First row of slice `index` of `rows` rows cut into `threads` slices. */
 export function sliceStart(index: number, rows: number, threads: number): number {
@@ -70,12 +103,15 @@ export class DataParallelGradient {
   private readonly y: Float64Array;
   private readonly grads: ParamArray;
   private readonly losses: Float64Array;
+  /** Per thread: ms in lossAndGradient since the last resetProfile (each thread adds its own). */
+  private readonly busy: Float64Array;
+  private calls = 0;
   private closed = false;
 
   private constructor(
     private readonly options: DataParallelOptions,
     private readonly workers: readonly Worker[],
-    buffers: { control: Int32Array; params: ParamArray; x: Float64Array; y: Float64Array; grads: ParamArray; losses: Float64Array },
+    buffers: { control: Int32Array; params: ParamArray; x: Float64Array; y: Float64Array; grads: ParamArray; losses: Float64Array; busy: Float64Array },
   ) {
     this.threads = options.threads;
     this.control = buffers.control;
@@ -84,6 +120,7 @@ export class DataParallelGradient {
     this.y = buffers.y;
     this.grads = buffers.grads;
     this.losses = buffers.losses;
+    this.busy = buffers.busy;
   }
 
   /** Starts threads - 1 workers, each importing the module; resolves when all are ready. */
@@ -98,6 +135,7 @@ export class DataParallelGradient {
       y: shared(maxRows * outputSize),
       grads: sharedParams((threads - 1) * paramCount, dtype),
       losses: shared(threads),
+      busy: shared(threads),
     };
     const workers = await startWorkers(threads - 1, {
       script: GRADIENT_WORKER_SCRIPT,
@@ -109,12 +147,14 @@ export class DataParallelGradient {
         outputSize,
         paramCount,
         dtype,
+        spinMs: options.spinMs ?? SPIN_MS,
         control: buffers.control.buffer,
         params: buffers.params.buffer,
         x: buffers.x.buffer,
         y: buffers.y.buffer,
         grads: buffers.grads.buffer,
         losses: buffers.losses.buffer,
+        busy: buffers.busy.buffer,
       }),
     });
     return new DataParallelGradient(options, workers, buffers);
@@ -140,17 +180,30 @@ export class DataParallelGradient {
     Atomics.notify(ctrl, GENERATION);
     // Slice 0 here, meanwhile.
     const own = this.options.module.lossAndGradient as (params: ParamArray, x: Float64Array, y: Float64Array, rows: number, grad: ParamArray) => number;
+    const started = performance.now();
     const loss0 = first > 0 ? own(state.params, x.subarray(0, first * IN), y.subarray(0, first * OUT), first, state.grad) : 0;
+    this.busy[0] = this.busy[0]! + (performance.now() - started);
+    this.calls++;
     for (let w = 1; w < T; w++) {
+      const before = Atomics.load(ctrl, DONE + w);
+      if (before !== generation) spinWhile(ctrl, DONE + w, before, this.options.spinMs ?? SPIN_MS);
       for (let seen = Atomics.load(ctrl, DONE + w); seen !== generation; seen = Atomics.load(ctrl, DONE + w)) Atomics.wait(ctrl, DONE + w, seen);
     }
-    // Combine in slice order, weighted by rows: the mean over the whole batch.
+    // Combine in slice order, weighted by rows: the mean over the whole batch. Slice 1 is folded
+    // into the pass that weighs slice 0 (one pass over the parameters on two threads): the same
+    // operations in the same order as weighing first and adding after (f32: one rounding fewer).
     const grad = state.grad;
     const w0 = first / rows;
     let loss = loss0 * w0;
-    if (first > 0) for (let p = 0; p < P; p++) grad[p] = grad[p]! * w0;
+    const n1 = sliceStart(2, rows, T) - first;
+    const share1 = n1 / rows;
+    const g1 = this.grads.subarray(0, P);
+    if (first > 0 && n1 > 0) for (let p = 0; p < P; p++) grad[p] = grad[p]! * w0 + g1[p]! * share1;
+    else if (first > 0) for (let p = 0; p < P; p++) grad[p] = grad[p]! * w0;
+    else if (n1 > 0) for (let p = 0; p < P; p++) grad[p] = 0 + g1[p]! * share1;
     else grad.fill(0);
-    for (let w = 1; w < T; w++) {
+    if (n1 > 0) loss += this.losses[1]! * share1;
+    for (let w = 2; w < T; w++) {
       const n = sliceStart(w + 1, rows, T) - sliceStart(w, rows, T);
       if (n === 0) continue;
       const share = n / rows;
@@ -159,6 +212,16 @@ export class DataParallelGradient {
       for (let p = 0; p < P; p++) grad[p] = grad[p]! + g[p]! * share;
     }
     return loss;
+  }
+
+  /** Time per thread in lossAndGradient since the start or resetProfile (call between batches). */
+  profile(): SliceProfile {
+    return { calls: this.calls, sliceMs: Array.from(this.busy) };
+  }
+
+  resetProfile(): void {
+    this.busy.fill(0);
+    this.calls = 0;
   }
 
   /** Stops the workers; the engine cannot be used afterwards. */

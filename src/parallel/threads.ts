@@ -2,15 +2,26 @@
  * How many threads `mlpc train` uses when --threads is not given: data parallelism pays only when
  * a thread's slice of a batch is big enough that computing it outweighs the fixed cost of a
  * parallel step (copying the parameters and the batch to shared memory, waking the workers,
- * waiting for the slowest, summing the gradients). bench/threads-threshold.mjs measured that
- * crossover on this repository's 2-core machine; docs/performance.md has the table.
+ * waiting for the slowest, combining the gradients, the update). bench/threads-threshold.mjs measures
+ * that crossover; docs/performance.md has the figures and the load they were measured under.
  */
 
 /**
  * Multiply-adds a thread's slice must hold per layer pass (rows per slice x multiply-adds per row)
- * before a second thread pays; below it the net stays on one thread.
+ * before a second thread pays; below it the net stays on one thread (waking a worker and waiting
+ * for it costs about as much as a small slice saves).
  */
 export const MIN_SLICE_MACS = 1_000_000;
+
+/**
+ * Rows a thread's slice must hold. The main thread's work outside its slice (the parameters copied
+ * to shared memory, the slices' gradients combined, the update) grows with the parameter count,
+ * as does a slice's compute per row, so their ratio is set by rows per slice whatever the layer
+ * sizes: at 16 rows a slice that outside part was 49-64 % of the main thread's CPU time for the
+ * nets from 64-64-10 to 784-128-10 (bench/threads-threshold.mjs, under load), and two threads
+ * did not pay.
+ */
+export const MIN_SLICE_ROWS = 32;
 
 /** The facts about a network and its batches the decision needs. */
 export interface ThreadingInputs {
@@ -24,11 +35,12 @@ export interface ThreadingInputs {
   readonly hasDropout: boolean;
 }
 
-/** The default thread count: as many as the cores where each slice still holds MIN_SLICE_MACS, else 1. */
+/** The default thread count: as many as the cores where each slice still holds MIN_SLICE_MACS and MIN_SLICE_ROWS, else 1. */
 export function defaultThreads(inputs: ThreadingInputs): number {
   if (inputs.hasDropout) return 1;
   const byWork = Math.floor((inputs.batchRows * inputs.macsPerRow) / MIN_SLICE_MACS);
-  return Math.max(1, Math.min(inputs.cores, byWork, inputs.batchRows));
+  const byRows = Math.floor(inputs.batchRows / MIN_SLICE_ROWS);
+  return Math.max(1, Math.min(inputs.cores, byWork, byRows));
 }
 
 /** Why a requested thread count cannot run as asked, or null. */

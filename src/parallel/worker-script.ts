@@ -8,11 +8,12 @@
  *   [ROWS] rows of the batch; [COMMAND] 0 = compute, 1 = exit.
  *   [DONE + w] set to the generation by worker w when its slice's loss and gradient are written.
  * Worker w (1..threads-1) computes rows [floor(w rows / T), floor((w + 1) rows / T)) of the shared
- * x and y with the shared parameters into its own shared gradient, and its mean loss into losses[w].
+ * x and y with the shared parameters into its own shared gradient, and its mean loss into losses[w];
+ * it adds the milliseconds that took to busy[w] (the engine's profile).
  */
 export const GRADIENT_WORKER_SCRIPT = String.raw`
 const { workerData, parentPort } = require("node:worker_threads");
-const { url, index, threads, inputSize, outputSize, paramCount, dtype, control, params, x, y, grads, losses } = workerData;
+const { url, index, threads, inputSize, outputSize, paramCount, dtype, control, params, x, y, grads, losses, busy, spinMs } = workerData;
 const Params = dtype === "f32" ? Float32Array : Float64Array;
 const GENERATION = 0, ROWS = 1, COMMAND = 2, DONE = 3;
 import(url).then((mod) => {
@@ -22,21 +23,29 @@ import(url).then((mod) => {
   const Y = new Float64Array(y);
   const G = new Params(grads, (index - 1) * paramCount * Params.BYTES_PER_ELEMENT, paramCount);
   const L = new Float64Array(losses);
+  const B = new Float64Array(busy);
   // Read before saying ready: the main thread bumps the generation only after every worker is ready.
   let generation = Atomics.load(ctrl, GENERATION);
   parentPort.postMessage("ready");
   for (;;) {
+    // Poll for the next batch a little before sleeping (spinMs; the main thread's update is short).
+    if (spinMs > 0) {
+      const until = performance.now() + spinMs;
+      for (let k = 0; Atomics.load(ctrl, GENERATION) === generation; k++) if ((k & 63) === 63 && performance.now() > until) break;
+    }
     Atomics.wait(ctrl, GENERATION, generation);
     generation = Atomics.load(ctrl, GENERATION);
     if (Atomics.load(ctrl, COMMAND) === 1) break;
     const rows = Atomics.load(ctrl, ROWS);
     const from = Math.floor((index * rows) / threads);
     const to = Math.floor(((index + 1) * rows) / threads);
+    const started = performance.now();
     try {
       L[index] = to > from ? mod.lossAndGradient(P, X.subarray(from * inputSize, to * inputSize), Y.subarray(from * outputSize, to * outputSize), to - from, G) : 0;
     } catch {
       L[index] = NaN; // the main thread reports a non-finite loss as it would on one thread
     }
+    B[index] += performance.now() - started;
     Atomics.store(ctrl, DONE + index, generation);
     Atomics.notify(ctrl, DONE + index);
   }

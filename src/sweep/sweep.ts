@@ -10,7 +10,10 @@ import { join } from "node:path";
 import type { AnalyzeOptions } from "../analyze.js";
 import type { Dataset } from "../data/csv.js";
 import { writeFileAtomic } from "../data/atomic.js";
-import { range, splitRows, targetMatrix } from "../data/split.js";
+import { formatDataError, type Result } from "../data/errors.js";
+import { classWeightsFor, datasetChecksum, fitPlanOn, inputWidthProblem, NO_PREPROCESSING, splitTrainingRows, withLevelsOf, type PreprocessSettings } from "../data/prepare.js";
+import type { PreprocessingPlan } from "../data/preprocess.js";
+import { targetMatrix } from "../data/split.js";
 import type { ModelIR } from "../ir/types.js";
 import type { Diagnostic } from "../syntax/diagnostic.js";
 import { concreteSource, deriveSeed } from "./expand.js";
@@ -21,17 +24,26 @@ import { metricOf, planSpace, planTrials, type SpaceSummary } from "./plan.js";
 import { runPool } from "./pool.js";
 import { renderSweepReport } from "./report.js";
 import type { SweepMetric, SweepSettings } from "./space.js";
-import { moduleKey, type TrialData, type TrialOutcome, type TrialTask } from "./trial.js";
+import { moduleKey, type TrialData, type TrialFold, type TrialOutcome, type TrialTask } from "./trial.js";
 
 export interface SweepOptions {
   readonly source: string;
   /** Model name when the program has none (the file's base name). */
   readonly defaultName?: string;
+  /** The program's file, as messages name it (default: NAME.mlp). */
+  readonly sourceFile?: string;
   readonly dataset: Dataset;
   /** Worker threads (default: all cores). */
   readonly workers?: number;
   /** Fraction of the rows held out as a stratified test split the search never sees. */
   readonly testFraction?: number | null;
+  /**
+   * How the feature columns become inputs and how rows weigh: `mlpc train`'s data flags (one-hot
+   * categories, impute, drop-missing, scale, class weights). Fitted on each fold's training rows.
+   * Default: every column a complete number, used as it is.
+   */
+  readonly preprocess?: Partial<PreprocessSettings>;
+  /** The same as preprocess.scale "standard". */
   readonly standardize?: boolean;
   /** Where journal.jsonl, leaderboard.csv/.json, best.mlp and report.html go; null: nowhere. */
   readonly outDir?: string | null;
@@ -60,9 +72,10 @@ export interface SweepResult {
   readonly testRows: number;
   readonly interrupted: boolean;
   readonly seconds: number;
-  /** Trials run now (not taken from the journal), and their mean compile+load seconds. */
+  /** Trials run now (not taken from the journal); their mean seconds making + loading the module, and encoding the folds. */
   readonly ran: number;
   readonly meanCompileSeconds: number;
+  readonly meanSplitSeconds: number;
   readonly dimensions: readonly string[];
 }
 
@@ -111,25 +124,28 @@ export async function sweep(options: SweepOptions): Promise<SweepResult> {
   });
 
   const d = options.dataset;
-  const x = numericInputs(d);
-  const ids = d.targets.kind === "class" ? d.targets.ids : null;
+  const preprocess = preprocessSettingsOf(options);
   const testFraction = options.testFraction ?? 0;
-  // The test split is the validation split `mlpc train --val F` makes with the same seed, so the
-  // refit best program reports its test score and trains on exactly the rows the search saw.
-  const split = testFraction > 0 ? splitRows(d.rows, testFraction, seed, ids) : { train: range(d.rows), validation: new Int32Array(0) };
-  const folds: Fold[][] = Array.from({ length: settings.repeats }, (_, r) => {
-    const foldSeed = r === 0 ? seed : deriveSeed(seed, 1000 + r);
-    return settings.cv === null ? [holdoutFold(split.train, ids, foldSeed)] : stratifiedKFold(split.train, ids, settings.cv, foldSeed);
-  });
-  const data: TrialData = { x, y: targetMatrix(d.targets, first.outputSize), width: d.featureNames.length, outputs: first.outputSize, featureNames: d.featureNames, standardize: options.standardize === true, folds };
-  const checksum = dataChecksum(d, x);
+  // The searched rows are the training rows `mlpc train --val F` takes with the same seed (the
+  // test split its validation split), so the refit best program reports its test score and
+  // trains on exactly the rows the search saw.
+  const rows = unwrap(splitTrainingRows(d, { dropMissing: preprocess.dropMissing, validation: testFraction, test: 0, seed }));
+  const split = { train: rows.train, validation: rows.validation };
+  // The refit's plan: its data errors (an empty field without --impute, ...) and its width are
+  // what `mlpc train` would report, so they are reported before anything trains.
+  const refitPlan = unwrap(fitPlanOn(d, split.train, preprocess));
+  const wrongWidth = inputWidthProblem(refitPlan, first.inputSize, d, { file: options.sourceFile ?? `${first.name}.mlp`, source: options.source });
+  if (wrongWidth !== null) throw new SweepDataError(wrongWidth);
+  const folds = trialFolds(d, split.train, { settings, seed, preprocess, refitPlan, model: first });
+  const data: TrialData = { dataset: d, y: targetMatrix(d.targets, first.outputSize), outputs: first.outputSize, folds };
+  const checksum = datasetChecksum(d);
   const header: JournalHeader = {
     kind: "header",
     format: JOURNAL_FORMAT,
     version: JOURNAL_VERSION,
     model: first.name,
     data: { file: d.file, rows: d.rows, checksum },
-    settings: { cv: settings.cv, repeats: settings.repeats, seed, metric, test: testFraction, standardize: options.standardize === true },
+    settings: { cv: settings.cv, repeats: settings.repeats, seed, metric, test: testFraction, preprocess },
   };
   const outDir = options.outDir ?? null;
   let journal = new Map<string, JournalTrial>();
@@ -152,6 +168,7 @@ export async function sweep(options: SweepOptions): Promise<SweepResult> {
   let done = 0;
   let ran = 0;
   let compileSum = 0;
+  let splitSum = 0;
   let interrupted = false;
   let best: { trial: number; mean: number } | null = null;
   const better = (a: number, b: number): boolean => (metric === "val_loss" ? a < b : a > b);
@@ -198,7 +215,8 @@ export async function sweep(options: SweepOptions): Promise<SweepResult> {
         const entry: JournalTrial = { kind: "trial", key: keyOf(t, o.epochs), trial: t.trial, config: t.config, epochs: o.epochs, scores: o.scores, diverged: o.diverged, seconds: o.seconds, curves: o.curves };
         append(entry);
         ran++;
-        compileSum += o.compileSeconds;
+        compileSum += o.compileSeconds + o.loadSeconds;
+        splitSum += o.splitSeconds;
         record(t, r, entry, true);
       },
       onFailed: (id, message) => {
@@ -231,6 +249,7 @@ export async function sweep(options: SweepOptions): Promise<SweepResult> {
     seconds: (performance.now() - started) / 1000,
     ran,
     meanCompileSeconds: ran === 0 ? 0 : compileSum / ran,
+    meanSplitSeconds: ran === 0 ? 0 : splitSum / ran,
     dimensions: space.dimensions.map((dim) => dim.name),
   };
   if (outDir !== null) await writeOutputs(outDir, result, null);
@@ -279,36 +298,39 @@ export function rungPlan(s: SweepSettings, configurations: number, fullEpochs: n
   return out;
 }
 
-/** Thrown when the data has what the search does not read (text columns, empty fields). */
+/** The data does not fit the program or the data settings (the message names the file, row and column). */
 export class SweepDataError extends Error {}
 
 /**
- * The feature columns as one rows x columns matrix. The search reads complete numeric columns:
- * one-hot encoding and imputation are fitted by `mlpc train` on its training split, and a sweep
- * would have to fit them again on every fold, which it does not do yet.
+ * The folds of each repeat over the searched rows, each with the preprocessing plan and class
+ * weights fitted on its own training rows (no leakage into its validation rows), over the
+ * categories of all searched rows (refitPlan's), so every fold encodes to the model's width.
  */
-function numericInputs(d: Dataset): Float64Array {
-  const width = d.columns.length;
-  const out = new Float64Array(d.rows * width);
-  d.columns.forEach((c, k) => {
-    if (c.firstText !== null) throw new SweepDataError(`${d.file}, row ${c.firstText.row}, column ${JSON.stringify(c.name)}: ${JSON.stringify(c.firstText.text)} is not a number; mlpc sweep reads numeric columns only (leave the column out with --ignore, or encode it first)`);
-    if (c.firstMissingRow !== null) throw new SweepDataError(`${d.file}, row ${c.firstMissingRow}, column ${JSON.stringify(c.name)}: missing value (an empty field); mlpc sweep reads complete columns only (leave the column out with --ignore, or fill it first)`);
-    for (let r = 0; r < d.rows; r++) out[r * width + k] = c.numbers[r]!;
+export function trialFolds(
+  d: Dataset,
+  searchRows: Int32Array,
+  o: { readonly settings: Pick<SweepSettings, "cv" | "repeats">; readonly seed: number; readonly preprocess: PreprocessSettings; readonly refitPlan: PreprocessingPlan; readonly model: ModelIR },
+): TrialFold[][] {
+  const ids = d.targets.kind === "class" ? d.targets.ids : null;
+  return Array.from({ length: o.settings.repeats }, (_, r) => {
+    const foldSeed = r === 0 ? o.seed : deriveSeed(o.seed, 1000 + r);
+    const rows: Fold[] = o.settings.cv === null ? [holdoutFold(searchRows, ids, foldSeed)] : stratifiedKFold(searchRows, ids, o.settings.cv, foldSeed);
+    return rows.map((fold) => {
+      const plan = withLevelsOf(unwrap(fitPlanOn(d, fold.train, o.preprocess)), o.refitPlan);
+      const weights = classWeightsFor(o.preprocess.classWeight, d, fold.train, { name: o.model.name, lossKind: o.model.loss.kind });
+      if (!weights.ok) throw new SweepDataError(weights.error);
+      return { ...fold, plan, classWeight: weights.value };
+    });
   });
-  return out;
 }
 
-/** FNV-1a over the features and targets, as `mlpc train` fingerprints its data. */
-function dataChecksum(d: Dataset, x: Float64Array): string {
-  let h = 0x811c9dc5;
-  const feed = (a: ArrayLike<number>): void => {
-    const f = a instanceof Float64Array ? a : Float64Array.from(a);
-    const bytes = new Uint8Array(f.buffer, f.byteOffset, f.byteLength);
-    for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193) >>> 0;
-  };
-  feed(x);
-  const t = d.targets;
-  if (t.kind === "class") feed(t.ids);
-  else if (t.kind !== "none") feed(t.y);
-  return h.toString(16).padStart(8, "0");
+/** The preprocessing settings of the options (standardize is scale standard). */
+function preprocessSettingsOf(options: SweepOptions): PreprocessSettings {
+  const given = { ...NO_PREPROCESSING, ...options.preprocess };
+  return options.standardize === true ? { ...given, scale: "standard" } : given;
+}
+
+function unwrap<T>(r: Result<T>): T {
+  if (!r.ok) throw new SweepDataError(formatDataError(r.error));
+  return r.value;
 }

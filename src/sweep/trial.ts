@@ -1,29 +1,35 @@
 /**
  * One trial: a concrete program trained on each fold of each repeat and scored on the fold's
- * validation rows. It runs the module `mlpc compile` would emit (compiled in this thread, cached
- * per program), so a trial trains exactly as `mlpc train` does on the same rows. A trial's result
- * depends only on its task and the data, never on which worker ran it or when.
+ * validation rows. It runs the module `mlpc train` would load (emitted and type-stripped once per
+ * module on the main thread, modules.ts; imported here and cached), on the fold's rows encoded by
+ * the fold's own preprocessing plan, so a trial trains exactly as `mlpc train` does on the same
+ * rows. A trial's result depends only on its task and the data, never on which worker ran it or when.
  */
-import { applyStandardizer, fitStandardizer } from "../data/scale.js";
+import type { Dataset } from "../data/csv.js";
+import { formatDataError } from "../data/errors.js";
+import { applyPlan, type PreprocessingPlan } from "../data/preprocess.js";
 import { gatherRows } from "../data/split.js";
 import type { ModelIR } from "../ir/types.js";
 import { regressionMetrics } from "../report/metrics.js";
 import type { Fold } from "./folds.js";
 import type { SweepMetric } from "./space.js";
 
-/** The data every trial of a sweep shares (sent to each worker once). */
-export interface TrialData {
-  readonly x: Float64Array;
-  /** rows x outputs targets, as fit takes them (one-hot for softmax). */
-  readonly y: Float64Array;
-  readonly width: number;
-  readonly outputs: number;
-  readonly featureNames: readonly string[];
-  readonly standardize: boolean;
-  /** folds[repeat][fold] */
-  readonly folds: readonly (readonly Fold[])[];
+/** A fold with what was fitted on its training rows: the preprocessing plan and the class weights. */
+export interface TrialFold extends Fold {
+  readonly plan: PreprocessingPlan;
+  readonly classWeight: readonly number[] | null;
 }
 
+/** The data every trial of a sweep shares (sent to each worker once). */
+export interface TrialData {
+  /** The rows as read; each fold encodes its own rows with its own plan. */
+  readonly dataset: Dataset;
+  /** rows x outputs targets of every row, as fit takes them (one-hot for softmax). */
+  readonly y: Float64Array;
+  readonly outputs: number;
+  /** folds[repeat][fold] */
+  readonly folds: readonly (readonly TrialFold[])[];
+}
 export interface TrialTask {
   readonly id: number;
   readonly ir: ModelIR;
@@ -50,7 +56,12 @@ export interface TrialOutcome {
   readonly epochs: number;
   readonly diverged: boolean;
   readonly seconds: number;
+  /** Emitting and type-stripping the module on the main thread (0 when it was made before). */
   readonly compileSeconds: number;
+  /** Importing the module in the worker (0 when the worker had it). */
+  readonly loadSeconds: number;
+  /** Encoding the folds' rows with their plans. */
+  readonly splitSeconds: number;
 }
 
 interface Logs {
@@ -78,30 +89,34 @@ export function moduleIr(ir: ModelIR): ModelIR {
   return { ...ir, training: { ...ir.training, batch: 32, epochs: 1, seed: 0, shuffle: true } };
 }
 
+/**
+ * Trials with the same key share one module: moduleIr's fields, less the source places (spans,
+ * origins), which only diagnostics read and which differ between trials whose choices differ.
+ */
 export function moduleKey(ir: ModelIR): string {
-  return JSON.stringify(moduleIr(ir));
+  return JSON.stringify(moduleIr(ir), (key, value: unknown) => (key === "span" || key === "origins" ? undefined : value));
 }
 
 const moduleCache = new Map<string, TrialModule>();
-const MODULE_CACHE_SIZE = 8;
+/** Modules a worker keeps imported (the pool counts them the same way). */
+export const MODULE_CACHE_SIZE = 8;
 
-/** Emits, transpiles and imports the module of `ir`, as `mlpc train` loads it. */
-async function loadModule(task: TrialTask): Promise<TrialModule> {
+/** Imports the module (a data: URL made by modules.ts), once per moduleKey while it stays cached. */
+async function loadModule(task: TrialTask, url: string): Promise<TrialModule> {
   const key = task.moduleKey;
   const cached = moduleCache.get(key);
   if (cached !== undefined) return cached;
-  const { emitIR, emitRunnableJavaScript } = await import("../compile.js");
-  const js = emitRunnableJavaScript(emitIR(moduleIr(task.ir), { sourceName: `${task.ir.name}.mlp` }));
-  const mod = (await import(/* @vite-ignore */ `data:text/javascript;base64,${Buffer.from(js, "utf8").toString("base64")}`)) as TrialModule;
+  const mod = (await import(/* @vite-ignore */ url)) as TrialModule;
   if (moduleCache.size >= MODULE_CACHE_SIZE) moduleCache.delete(moduleCache.keys().next().value!);
   moduleCache.set(key, mod);
   return mod;
 }
 
-export async function runTrial(task: TrialTask, data: TrialData): Promise<TrialOutcome> {
+export async function runTrial(task: TrialTask, data: TrialData, moduleUrl: string, compileSeconds: number): Promise<TrialOutcome> {
   const started = performance.now();
-  const mod = await loadModule(task);
-  const compileSeconds = (performance.now() - started) / 1000;
+  const mod = await loadModule(task, moduleUrl);
+  const loadSeconds = (performance.now() - started) / 1000;
+  let splitSeconds = 0;
   const scores: number[] = [];
   const sums = { loss: new Float64Array(task.epochs), val_loss: new Float64Array(task.epochs), val_accuracy: new Float64Array(task.epochs) };
   let hasAccuracy = true;
@@ -109,7 +124,9 @@ export async function runTrial(task: TrialTask, data: TrialData): Promise<TrialO
   let diverged = false;
   task.seeds.forEach((seed, repeat) => {
     for (const fold of data.folds[repeat]!) {
+      const splitStarted = performance.now();
       const part = foldData(data, fold);
+      splitSeconds += (performance.now() - splitStarted) / 1000;
       const trainer = new mod.Trainer({ seed });
       let history: Logs;
       try {
@@ -119,6 +136,7 @@ export async function runTrial(task: TrialTask, data: TrialData): Promise<TrialO
           shuffle: task.ir.training.shuffle,
           seed,
           validationData: [part.valX, part.valY],
+          ...(fold.classWeight === null ? {} : { classWeight: fold.classWeight }),
         }).history;
       } catch (e) {
         if (!(e instanceof mod.NonFiniteLossError)) throw e;
@@ -143,8 +161,10 @@ export async function runTrial(task: TrialTask, data: TrialData): Promise<TrialO
     curves: { loss: mean(sums.loss), val_loss: mean(sums.val_loss), val_accuracy: hasAccuracy ? mean(sums.val_accuracy) : null },
     epochs: task.epochs,
     diverged,
-    seconds: (performance.now() - started) / 1000,
+    seconds: (performance.now() - started) / 1000 + compileSeconds,
     compileSeconds,
+    loadSeconds,
+    splitSeconds,
   };
 }
 
@@ -165,14 +185,17 @@ interface FoldData {
   readonly valRows: number;
 }
 
-/** The fold's rows, standardized on its own training rows when asked (as `mlpc train` does). */
-function foldData(data: TrialData, fold: Fold): FoldData {
-  const scaling = data.standardize ? fitStandardizer(data.x, data.featureNames, fold.train) : null;
-  const scale = (x: Float64Array): Float64Array => (scaling === null ? x : applyStandardizer(scaling, x));
+/** The fold's rows, encoded by the plan fitted on its training rows (as `mlpc train` encodes its splits). */
+function foldData(data: TrialData, fold: TrialFold): FoldData {
+  const encode = (rows: Int32Array): Float64Array => {
+    const x = applyPlan(fold.plan, data.dataset, rows);
+    if (!x.ok) throw new Error(formatDataError(x.error));
+    return x.value;
+  };
   return {
-    trainX: scale(gatherRows(data.x, data.width, fold.train)),
+    trainX: encode(fold.train),
     trainY: gatherRows(data.y, data.outputs, fold.train),
-    valX: scale(gatherRows(data.x, data.width, fold.validation)),
+    valX: encode(fold.validation),
     valY: gatherRows(data.y, data.outputs, fold.validation),
     valRows: fold.validation.length,
   };

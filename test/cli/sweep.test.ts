@@ -120,6 +120,31 @@ describe("mlpc sweep", () => {
     expect(readFileSync(join(cwd, "two", "journal.jsonl"), "utf8")).toBe(before);
   });
 
+  it("takes train's data flags on the messy customers data: folds fit their own plan; train reproduces the refit and its plan", async () => {
+    copyFileSync(join(root, "examples/data/customers.csv"), join(cwd, "customers.csv"));
+    writeFileSync(join(cwd, "customers.mlp"), readFileSync(join(root, "examples/customers.mlp"), "utf8").replace("input 9 -> dense 16 relu", "input 9 -> dense {8, 16} relu").replace("epochs=60", "epochs={5, 10}") + "sweep grid cv=3\n");
+    const flags = ["--label", "churned", "--ignore", "id", "--impute", "median", "--scale", "standard", "--class-weight", "balanced"];
+    const r = await mlpc(["sweep", "customers.mlp", "--data", "customers.csv", ...flags, "--test", "0.2", "--workers", "2", "--out-dir", "cust"], cwd);
+    expect(r.stderr).toContain("[4/4]");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("--label churned --ignore id --impute median --scale standard --class-weight balanced --val 0.2");
+    const weights = JSON.parse(readFileSync(join(cwd, "cust", "best.weights.json"), "utf8")) as { preprocessing: { columns: { column: string; kind: string; levels?: string[] }[]; impute: string } };
+    expect(weights.preprocessing.impute).toBe("median");
+    expect(weights.preprocessing.columns.find((c) => c.column === "city")).toMatchObject({ kind: "categorical" });
+    const again = await mlpc(["train", join(cwd, "cust/best.mlp"), "--data", "customers.csv", ...flags, "--val", "0.2", "-o", "cust-again.weights.json", "--quiet"], cwd);
+    expect(again.code).toBe(0);
+    const reproduced = JSON.parse(readFileSync(join(cwd, "cust-again.weights.json"), "utf8")) as { preprocessing: unknown };
+    expect(params(join(cwd, "cust-again.weights.json"))).toEqual(params(join(cwd, "cust", "best.weights.json")));
+    expect(reproduced.preprocessing).toEqual(weights.preprocessing);
+  });
+
+  it("without --impute, an empty field is refused as train refuses it, before anything trains", async () => {
+    const r = await mlpc(["sweep", "customers.mlp", "--data", "customers.csv", "--label", "churned", "--ignore", "id", "--out-dir", "cust-missing"], cwd);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/customers\.csv.*missing value.*--impute/s);
+    expect(r.stderr).not.toContain("[1/");
+  });
+
   it("a plain program is refused by train with E0104 pointing at the choice", async () => {
     const r = await mlpc(["train", join(cwd, "space.mlp"), "--data", "iris.csv"], cwd);
     expect(r.code).toBe(1);

@@ -4,8 +4,9 @@
  * The combination rule is also checked against the module's own lossAndGradient on one batch.
  */
 import { afterAll, describe, expect, it } from "vitest";
-import { emitModule, emitRunnableJavaScript } from "../../src/codegen/module.js";
-import { DataParallelGradient, defaultThreads, MIN_SLICE_MACS, sliceStart, threadsRefusal } from "../../src/parallel/index.js";
+import { emitRunnableJavaScript } from "../../src/codegen/javascript.js";
+import { emitModule } from "../../src/codegen/module.js";
+import { DataParallelGradient, defaultThreads, MIN_SLICE_MACS, MIN_SLICE_ROWS, sliceStart, threadsRefusal } from "../../src/parallel/index.js";
 import { buildIR } from "../support/ir.js";
 import { prng } from "../support/reference.js";
 import { DEFAULT_EMIT, importJavaScript } from "../codegen/load.js";
@@ -77,12 +78,37 @@ describe("data-parallel training", () => {
     }
   });
 
+  it("combines f32 slices to the whole batch within f32 rounding (waits polling first), and profiles each thread's slices", async () => {
+    const js32 = emitRunnableJavaScript(emitModule(ir, { ...DEFAULT_EMIT, simd: true, dtype: "f32" }));
+    const url32 = `data:text/javascript;base64,${Buffer.from(js32).toString("base64")}`;
+    const mod = await importJavaScript<TrainingModule>(js32);
+    const engine = await DataParallelGradient.start({ moduleUrl: url32, module: mod, threads: 2, inputSize: 64, outputSize: 10, paramCount: ir.paramCount, maxRows: 64, dtype: "f32", spinMs: 0.5 });
+    engines.push(engine);
+    const { x, y } = data();
+    const params = mod.initParams(5) as unknown as Float32Array;
+    const whole = new Float32Array(ir.paramCount);
+    const expected = (mod.lossAndGradient as unknown as (p: Float32Array, x: Float64Array, y: Float64Array, r: number, g: Float32Array) => number)(params, x, y, 64, whole);
+    const state = { params, grad: new Float32Array(ir.paramCount) };
+    engine.resetProfile();
+    expect(engine.gradient(state, x.subarray(0, 64 * 64), y.subarray(0, 64 * 10), 64)).toBeCloseTo(expected, 5);
+    let scale = 0;
+    for (let p = 0; p < ir.paramCount; p++) scale = Math.max(scale, Math.abs(whole[p]!));
+    for (let p = 0; p < ir.paramCount; p++) expect(Math.abs(state.grad[p]! - whole[p]!)).toBeLessThan(1e-5 * scale);
+    const profile = engine.profile();
+    expect(profile.calls).toBe(1);
+    expect(profile.sliceMs).toHaveLength(2);
+    for (const ms of profile.sliceMs) expect(ms).toBeGreaterThan(0);
+  });
+
   it("slices rows contiguously and evenly; the default stays on one thread for small work and dropout", () => {
     expect([0, 1, 2, 3].map((w) => sliceStart(w, 10, 3))).toEqual([0, 3, 6, 10]);
     const base = { cores: 2, hasDropout: false };
     expect(defaultThreads({ ...base, macsPerRow: 86, batchRows: 32 })).toBe(1);
     expect(defaultThreads({ ...base, macsPerRow: 101_632, batchRows: 128 })).toBe(2);
-    expect(defaultThreads({ ...base, macsPerRow: Math.ceil((2 * MIN_SLICE_MACS) / 32), batchRows: 32 })).toBe(2);
+    expect(defaultThreads({ ...base, macsPerRow: Math.ceil((2 * MIN_SLICE_MACS) / 64), batchRows: 64 })).toBe(2);
+    // Enough work but too few rows a slice: the per-step cost that grows with the parameters wins.
+    expect(defaultThreads({ ...base, macsPerRow: 101_632, batchRows: 2 * MIN_SLICE_ROWS - 1 })).toBe(1);
+    expect(defaultThreads({ ...base, macsPerRow: 101_632, batchRows: 2 * MIN_SLICE_ROWS })).toBe(2);
     expect(defaultThreads({ ...base, macsPerRow: 101_632, batchRows: 128, hasDropout: true })).toBe(1);
     expect(threadsRefusal(2, { hasDropout: true })).toMatch(/dropout/);
     expect(threadsRefusal(2, { hasDropout: false })).toBeNull();
