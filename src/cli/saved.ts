@@ -175,7 +175,14 @@ function parseTrainer(r: FieldReader): TrainerJSON {
     partialEpoch:
       partial === null
         ? null
-        : { lossSum: partial.number("lossSum"), rows: partial.integer("rows"), trainRows: partial.integer("trainRows", 1), batchSize: partial.integer("batchSize", 1) },
+        : {
+            lossSum: partial.number("lossSum"),
+            rows: partial.integer("rows"),
+            trainRows: partial.integer("trainRows", 1),
+            batchSize: partial.integer("batchSize", 1),
+            // The running accuracy's counts (absent before it existed; their length is the model's, checked by fromJSON).
+            ...(partial.has("correct") ? { correct: Array.from(partial.numbers("correct")), correctRows: partial.integer("correctRows") } : {}),
+          },
     params: params as readonly number[],
     buffers,
   };

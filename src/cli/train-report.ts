@@ -183,8 +183,8 @@ export async function finish(f: Finish): Promise<TrainResult> {
   out.push(c.bold(`On the ${hasVal ? "validation" : "training"} rows`), ...metricsTables(shown).map(shownText), "");
   if (metrics.test !== undefined) out.push(c.bold(`On the held-out test rows (${prepared.test.rows}, reported once)`), ...metricsTables(metrics.test).map(shownText), "");
   if (prepared.classWeight !== null) out.push(c.dim("the training loss in the epoch lines is weighted by class (--class-weight); the losses above are not"), "");
-  // Gradient norms are taken on a fixed training sample after each epoch (the table shows the last
-  // epoch's); dead units are counted at the weights kept, which differ after early stopping.
+  // Gradient norms come from each epoch's own batch gradients (the table shows the last epoch's);
+  // dead units are counted at the weights kept, which differ after early stopping.
   const afterEarlyStop = f.outcome.stoppedEarly !== null ? ` (gradient norms after epoch ${f.history.loss.length}; dead units at the kept weights)` : "";
   out.push(c.bold(`Diagnostics${afterEarlyStop}`), ...diagnosticsTable(diagnostics));
   for (const w of diagnostics.warnings) out.push(c.yellow(`warning: ${w.message}`));

@@ -11,7 +11,7 @@ import type { FitOptions, GeneratedModule, GeneratedTrainer } from "./runtime.js
 import type { EarlyStoppingState, RunHistory, RunSettings } from "./saved.js";
 import { checkpointFile, writeSaved, writeSavedSync } from "./saved-write.js";
 import { earlyStoppingStep, recordEpoch } from "./train-callbacks.js";
-import { gradientNormProbe } from "./train-diagnostics.js";
+import { gradientNormRecorder } from "./train-diagnostics.js";
 
 /** The signals that stop a run after saving a checkpoint. */
 export type StopSignal = "SIGINT" | "SIGTERM";
@@ -73,7 +73,7 @@ export async function runTraining(r: TrainingRun): Promise<{ outcome: Outcome; e
   const { ir, mod, trainer, prepared, settings, history, progress } = r;
   const { train, validation } = prepared;
   const batches = Math.ceil(train.rows / batchSizeOf(settings, train.rows));
-  const gradientNorms = gradientNormProbe(ir, mod, trainer, train, settings.seed);
+  const gradientNorms = gradientNormRecorder(ir, trainer, train.rows, batchSizeOf(settings, train.rows));
   let early = r.early;
   let stoppedEarly: string | null = null;
   let interrupted = false;
@@ -108,12 +108,13 @@ export async function runTraining(r: TrainingRun): Promise<{ outcome: Outcome; e
         onBatchEnd: (batch, logs) => {
           rowsSeen += logs.size;
           batchesDone++;
+          gradientNorms.afterBatch(batch, logs.size);
           r.interrupts.afterBatch?.();
           progress.batch({ epoch: trainer.epoch + 1, batch: batch + 1, loss: logs.loss, lr: logs.lr, rowsPerSecond: rowsSeen / Math.max(elapsed(), 1e-9), etaSeconds: eta() });
           return interrupted ? false : undefined;
         },
         onEpochEnd: async (epoch, logs) => {
-          recordEpoch(history, logs, gradientNorms());
+          recordEpoch(history, logs, gradientNorms.epochNorms());
           let best = false;
           let stop = false;
           if (settings.patience !== null) {

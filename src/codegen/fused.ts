@@ -3,14 +3,15 @@
  * point. Each row runs forward, loss and backward in named locals; nothing is stored between.
  */
 import { activationCode, activationName } from "./activation.js";
-import { printFunction } from "./declaration.js";
-import { emitLossScales, emitUnrolledLossRow, emitUnrolledOutput, lossComment } from "./loss.js";
+import { printFunction, withDocs } from "./declaration.js";
+import { emitLossScales, emitOutputActivationBody, emitUnrolledLossRow, emitUnrolledOutput, lossComment } from "./loss.js";
 import {
   commentBlock,
   dropoutDeclarations,
   emitBatchChecks,
   forwardBatchDocs,
   forwardBatchParameters,
+  lastBatchOutputsFunction,
   layerNote,
   lossDocs,
   lossOfFunction,
@@ -19,7 +20,7 @@ import {
   type Context,
 } from "./network.js";
 import type { LayerPlan } from "./plan.js";
-import { times } from "./text.js";
+import { place, times } from "./text.js";
 import {
   declareGradientSums,
   declareWeights,
@@ -36,9 +37,23 @@ import {
 } from "./unrolled.js";
 import { denseLayers } from "../ir/layers.js";
 
-/** forwardBatch, lossAndGradient and lossOf of the fused shape (and the dropout masks, if any). */
+/** forwardBatch, lossAndGradient and lossOf of the fused shape (and the dropout masks, if any), and the batch's kept logits. */
 export function fusedDeclarations(cx: Context): string[] {
-  return [fusedForwardBatch(cx), ...dropoutDeclarations(cx), fusedLossAndGradient(cx), fusedLossOf(cx)];
+  return [fusedForwardBatch(cx), ...dropoutDeclarations(cx), ...fusedLastLogits(cx), fusedLossAndGradient(cx), fusedLossOf(cx)];
+}
+
+/**
+ * The logits lossAndGradient keeps (each row's live only in locals otherwise): a module-level array
+ * grown on demand, and lastBatchOutputs, the output activation over them.
+ */
+function fusedLastLogits(cx: Context): string[] {
+  return [
+    withDocs(["The logits of the last lossAndGradient call's rows (rows x outputs), for lastBatchOutputs; grown, never shrunk."], "let lastLogits = new Float64Array(0);"),
+    lastBatchOutputsFunction(cx, (out) => {
+      out.line("const z = lastLogits;");
+      emitOutputActivationBody(out, cx.output);
+    }),
+  ];
 }
 
 /** lossOf: one straight pass over the rows, the loss terms of lossAndGradient without dz. */
@@ -111,6 +126,7 @@ function fusedLossAndGradient(cx: Context): string {
       for (const l of denseLayers(ir)) declareGradientSums(out, l);
       emitLossScales(out, ir);
       if (layers.some((p) => p.dropout !== null)) out.line("drawDropoutMasks(rows, random);");
+      out.line(`if (lastLogits.length < ${times("rows", ir.outputSize)}) lastLogits = new Float64Array(${times("rows", ir.outputSize)});`);
       out.line("let loss = 0;");
       out.block("for (let r = 0; r < rows; r++)", () => {
         out.line(`const xo = ${times("r", ir.inputSize)};`);
@@ -130,6 +146,9 @@ function fusedLossAndGradient(cx: Context): string {
           emitUnrolledForward(out, p.layer, trainingInputs(p), p.isOutput);
           out.blank();
         }
+        out.comment("The logits, kept for lastBatchOutputs (the Trainer's running accuracy).");
+        for (let j = 0; j < ir.outputSize; j++) out.line(`${place("lastLogits", yo, j)} = ${local.z(cx.output.index, j)};`);
+        out.blank();
         out.comment("---- loss, and dJ/dz at the output ----");
         commentBlock(out, lossComment(ir));
         emitUnrolledLossRow(out, ir, cx.output);

@@ -13,6 +13,7 @@ import {
   forwardBatchDocs,
   forwardBatchParameters,
   forwardFunction,
+  lastBatchOutputsFunction,
   layerNote,
   lossDocs,
   lossOfFunction,
@@ -65,6 +66,7 @@ export function layeredDeclarations(cx: Context): string[] {
       docs: [`The output activation (${activationName(cx.output.activation)}) of the logits z, rows x ${cx.output.units}.`],
       body: (out) => emitOutputActivationBody(out, cx.output),
     }),
+    lastBatchOutputsFunction(cx, (out) => out.line(`outputActivation(${scratch.z(cx.output.index)}, rows, out);`)),
     printFunction({
       name: "lossAtLogits",
       parameters: [

@@ -152,6 +152,23 @@ export function forwardBatchDocs(cx: Context): string[] {
   return [`Many samples: x is rows x ${cx.ir.inputSize} (row-major); writes rows x ${cx.ir.outputSize} outputs into \`out\` and returns it.`];
 }
 
+/** lastBatchOutputs(rows, out): what the Trainer counts for the running training accuracy. */
+export function lastBatchOutputsFunction(cx: Context, body: (out: CodeLines) => void): string {
+  return printFunction({
+    name: "lastBatchOutputs",
+    parameters: [
+      { name: "rows", type: "number" },
+      { name: "out", type: "Float64Array" },
+    ],
+    returnType: "void",
+    docs: [
+      `The outputs (rows x ${cx.ir.outputSize}, as forwardBatch) of the rows of the last lossAndGradient call, from the logits it`,
+      "kept: the batch as trained (dropout on), before its update. The Trainer counts them for the running accuracy.",
+    ],
+    body,
+  });
+}
+
 export function lossDocs(cx: Context): string[] {
   return [
     `The batch's loss J (data loss${hasRegularization(cx.ir) ? " + regularization" : ""}) and its gradient.`,

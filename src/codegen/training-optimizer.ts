@@ -331,7 +331,8 @@ export function emitBatchGradient(ir: ModelIR): string {
       { name: "y", type: "Float64Array" },
       { name: "rows", type: "number" },
       { name: dropout ? "seed" : "_seed", type: "number" },
-      ...rowWeightParameter(ir),
+      // The Trainer's gradient signature: out (for a gradient of its own, unused here: lastBatchOutputs reads the scratch), then rowWeight.
+      ...(weighsRows(ir) ? [{ name: "_out", type: "Float64Array", optional: true }, ...rowWeightParameter(ir)] : []),
     ],
     returnType: "number",
     docs: [

@@ -1,7 +1,7 @@
 /**
  * Emits the model-specific part of the Trainer: the layer table, the public types whose members
- * or documented defaults depend on the model, the target conversion and the metrics (loss and
- * accuracy, forward only). The Trainer class itself, the data and checkpoint helpers are the
+ * or documented defaults depend on the model, the target conversion and the metrics (the running
+ * training accuracy from the batches' outputs; validation loss and accuracy, forward only). The Trainer class itself, the data and checkpoint helpers are the
  * runtime (src/codegen/runtime/), embedded as text (runtime-embedded.ts) and added by training.ts.
  */
 import type { ModelIR } from "../ir/types.js";
@@ -46,7 +46,12 @@ ${rows.join("\n")}
 /** The public types of the trainer API. */
 export function emitTrainerTypes(ir: ModelIR): string {
   const acc = accuracyKind(ir);
-  const accuracyDoc = acc === "none" ? "" : "\n  /** Accuracy of the weights at the end of the epoch on the training rows. */\n  accuracy?: number;";
+  const accuracyDoc =
+    acc === "none"
+      ? ""
+      : "\n  /**\n   * Running accuracy over the epoch's training batches (as Keras): each batch counted from the\n" +
+        "   * outputs its gradient was computed with, before its update (dropout on). Not the accuracy of the\n" +
+        "   * weights at the end of the epoch: evaluate(x, y) gives that.\n   */\n  accuracy?: number;";
   const valAccuracyDoc = acc === "none" ? "" : "\n  /** Accuracy on the validation rows. */\n  val_accuracy?: number;";
   const idsDoc =
     ir.loss.kind === "softmax_ce"
@@ -94,10 +99,17 @@ export interface FitOptions {
    * J and dJ/dparams (into state.grad) of each training batch in place of this module's own
    * batchGradient: e.g. the batch's rows split over worker threads (mlpc train --threads) or Web
    * Workers sharing a SharedArrayBuffer, each running this module's lossAndGradient on a slice.${
+     acc === "none"
+       ? ""
+       : `
+   * out (rows x ${int(ir.outputSize)}), for the running training accuracy: the gradient may write the batch's
+   * outputs there (as forwardBatch at state.params would); if out[0] is still NaN afterwards, the
+   * Trainer runs forwardBatch on the batch itself.`
+   }${
      weighsRows(ir) ? `\n   * With classWeight it is given ${ROW_WEIGHT}, the weight of each row (a gradient that ignores it trains unweighted).` : ""
    }
    */
-  gradient?: (state: TrainState, x: Float64Array, y: Float64Array, rows: number, seed: number${weighsRows(ir) ? `, ${ROW_WEIGHT}?: Float64Array` : ""}) => number;
+  gradient?: (state: TrainState, x: Float64Array, y: Float64Array, rows: number, seed: number, out?: Float64Array${weighsRows(ir) ? `, ${ROW_WEIGHT}?: Float64Array` : ""}) => number;
 }
 
 /** What evaluate returns. */
@@ -129,8 +141,9 @@ function historyKeys(ir: ModelIR): string[] {
 
 /**
  * The model-specific data and metric functions the runtime Trainer calls: toInputs, toTargets,
- * and the forward-only metrics (evaluateRows for evaluate and validation, addEpochMetrics at the
- * end of each epoch), with countCorrect for classifiers.
+ * the running accuracy's counting (countBatchCorrect after each batch, with countCorrect for
+ * classifiers), the forward-only metrics (evaluateRows for evaluate and validation) and
+ * addEpochMetrics at the end of each epoch.
  */
 export function emitDataHelpers(ir: ModelIR): string {
   const acc = accuracyKind(ir);
@@ -139,7 +152,9 @@ export function emitDataHelpers(ir: ModelIR): string {
     emitToTargets(ir),
     withDocs(["The class ids a classWeight names: 0 and 1 for a binary model's one output, else one an output."], `const CLASS_COUNT = ${int(ir.loss.task === "binary" ? 2 : ir.outputSize)};`),
     emitWeighBatch(ir),
-    ...(acc === "none" ? [] : [emitCountCorrect(ir), emitAccuracyOf(ir)]),
+    emitAccuracyCounters(ir),
+    ...(acc === "none" ? [] : [emitCountCorrect(ir)]),
+    emitCountBatchCorrect(ir),
     emitEvaluateRows(ir),
     emitAddEpochMetrics(ir),
   ].join("\n\n");
@@ -319,22 +334,30 @@ function emitTotalCorrect(out: CodeLines): void {
 /** The parameters of the forward-only metrics: parameters, rows of x and y, and the output buffer. */
 const METRIC_PARAMETERS = params(["params", "ParamArray"], ["x", "Float64Array"], ["y", "Float64Array"], ["rows", "number"], ["out", "Float64Array"]);
 
-function emitAccuracyOf(ir: ModelIR): string {
-  const IN = ir.inputSize;
+/** ACCURACY_COUNTERS: how many counters countCorrect fills (0 without accuracy: the Trainer then keeps no batch outputs). */
+function emitAccuracyCounters(ir: ModelIR): string {
+  const doc =
+    accuracyKind(ir) === "none"
+      ? "No accuracy for this loss: the Trainer keeps no batch outputs and counts nothing."
+      : "How many counters countCorrect fills: the running training accuracy is their sum / (rows x counters).";
+  return withDocs([doc], `const ACCURACY_COUNTERS = ${accuracyKind(ir) === "none" ? "0" : counters(ir)};`);
+}
+
+function emitCountBatchCorrect(ir: ModelIR): string {
+  const acc = accuracyKind(ir);
   return printFunction({
-    name: "accuracyOf",
-    parameters: METRIC_PARAMETERS,
-    returnType: "number",
-    docs: ["Accuracy on rows (training rows at the end of an epoch), forward only: forwardBatch on PREDICT_CHUNK_ROWS rows at a time into out."],
+    name: "countBatchCorrect",
+    // Without accuracy the parameters go unused: _-prefixed, as the strict compiler options want.
+    parameters: params(["out", "Float64Array"], ["y", "Float64Array"], ["order", "Uint32Array"], ["start", "number"], ["rows", "number"], ["correct", "Float64Array"]).map((p) =>
+      acc === "none" ? { ...p, name: `_${p.name}` } : p,
+    ),
+    returnType: "void",
+    docs:
+      acc === "none"
+        ? ["Nothing to count without accuracy (never called: ACCURACY_COUNTERS is 0)."]
+        : ["Counts a training batch for the running accuracy: its rows' outputs in out, row r's targets at y row order[start + r]."],
     body: (out) => {
-      out.line(`const correct = new Float64Array(${counters(ir)});`);
-      out.block("for (let from = 0; from < rows; from += PREDICT_CHUNK_ROWS)", () => {
-        out.line("const n = Math.min(PREDICT_CHUNK_ROWS, rows - from);");
-        out.line(`forwardBatch(params, x.subarray(${times("from", IN)}, ${times("(from + n)", IN)}), n, out);`);
-        out.line(`for (let r = 0; r < n; r++) countCorrect(out, ${times("r", ir.outputSize)}, y, from + r, correct);`);
-      });
-      emitTotalCorrect(out);
-      out.line(`return total / ${accuracyDenominator(ir)};`);
+      if (acc !== "none") out.line(`for (let r = 0; r < rows; r++) countCorrect(out, ${times("r", ir.outputSize)}, y, order[start + r]!, correct);`);
     },
   });
 }
@@ -371,13 +394,21 @@ function emitAddEpochMetrics(ir: ModelIR): string {
   const accuracy = accuracyKind(ir) !== "none";
   return printFunction({
     name: "addEpochMetrics",
-    parameters: params(["logs", "EpochLogs"], ["params", "ParamArray"], ["run", "FitRun"]),
+    parameters: params(["logs", "EpochLogs"], ["params", "ParamArray"], ["run", "FitRun"], [accuracy ? "correct" : "_correct", "Float64Array"], [accuracy ? "correctRows" : "_correctRows", "number"]),
     returnType: "void",
-    docs: [
-      `The end-of-epoch metrics with the epoch's final weights, forward only: ${accuracy ? "accuracy on the training rows, " : ""}loss${accuracy ? " and accuracy" : ""} on the validation rows.`,
-    ],
+    docs: accuracy
+      ? [
+          "The end-of-epoch metrics: the running training accuracy from the counts of the epoch's batches,",
+          "and loss and accuracy on the validation rows with the epoch's final weights, forward only.",
+        ]
+      : ["The end-of-epoch metrics: the loss on the validation rows with the epoch's final weights, forward only."],
     body: (out) => {
-      if (accuracy) out.line("logs.accuracy = accuracyOf(params, run.x, run.y, run.n, run.chunkOut);");
+      if (accuracy) {
+        out.block("if (correctRows > 0)", () => {
+          emitTotalCorrect(out);
+          out.line("logs.accuracy = total / (correctRows * correct.length);");
+        });
+      }
       out.block("if (run.valX !== null && run.valY !== null && run.valRows > 0)", () => {
         out.line("const v = evaluateRows(params, run.valX, run.valY, run.valRows, run.valOut);");
         out.line("logs.val_loss = v.loss;");

@@ -246,7 +246,7 @@ function diagnosticsSection(d: TrainingDiagnostics): string {
   });
   const verdict = d.warnings.length === 0 ? `<p class="ok">No vanishing or exploding gradients, no layer with mostly dead ReLU units.</p>` : "";
   return `${verdict}${table(["layer", "gradient norm", "‖∂J/∂W‖", "‖∂J/∂b‖", "dead ReLU units"], rows)}
-<p class="note">Gradient norms of the mean training loss after the last epoch. A ReLU unit is dead when none of the ${d.sampledRows} sampled training rows activates it.
+<p class="note">Gradient norms of the mean training loss in the last epoch: the mean of the gradients its steps computed over its final batches (at least 1024 rows, each batch at the weights it trained with). A ReLU unit is dead when none of the ${d.sampledRows} sampled training rows activates it.
 Warnings: vanishing when a layer's norm is below ${VANISHING_RATIO} × the output layer's; exploding when a norm exceeds ${EXPLODING_NORM}; dead ReLU when ${percent(DEAD_SHARE)} or more of a layer's units are dead.</p>`;
 }
 

@@ -2,7 +2,8 @@
  * Training diagnostics from the lecture, computed from the generated module's own gradients:
  *
  * - gradient norm per layer: ||dJ/dW, dJ/db||_2 of the mean training loss (the same J trainStep
- *   minimizes, regularization included), measured on a sample of training rows after each epoch;
+ *   minimizes, regularization included) of each epoch, from the gradients its steps computed: their
+ *   rows-weighted mean over the epoch's last batches holding at least 1024 rows (src/cli/train-diagnostics.ts);
  * - dead ReLU units: a unit is dead when no sampled training row sends gradient through it. For
  *   relu, dJ/db_j of one row is relu'(z_j) * (upstream), and relu'(z) = 0 for z <= 0, so a unit
  *   whose pre-activation is <= 0 on every row has a zero bias gradient on every row.

@@ -141,7 +141,8 @@ describe("early stopping, checkpoints, resume", () => {
   it("Ctrl-C saves a checkpoint; --resume finishes bit-identical to an uninterrupted run", async () => {
     const args = ["train", example("iris.mlp"), "--data", data("iris.csv"), "--standardize", "--epochs", "12", "--early-stopping", "50"];
     const a = fresh();
-    expect((await runCommand(args, { cwd: a })).code).toBe(0);
+    const whole = await runCommand(args, { cwd: a });
+    expect(whole.code).toBe(0);
 
     const b = fresh();
     // 120 training rows in batches of 16: 8 batches an epoch; batch 43 is the 3rd of epoch 6.
@@ -154,6 +155,10 @@ describe("early stopping, checkpoints, resume", () => {
     expect(resumed.code).toBe(0);
     expect(resumed.stdout).toContain("resuming run.ckpt.json at epoch 6, batch 4");
     expect(params(join(b, "iris.weights.json"))).toEqual(params(join(a, "iris.weights.json")));
+    // Epoch 6's line too: its loss and running accuracy carry the 3 batches before the interrupt.
+    const epochLine = (out: string, epoch: number): string | undefined => new RegExp(`^epoch +${epoch}/12 .*?(?= +[\\d.k]+ rows/s)`, "m").exec(out)?.[0];
+    expect(epochLine(resumed.stdout, 6)).toMatch(/ acc /);
+    expect(epochLine(resumed.stdout, 6)).toBe(epochLine(whole.stdout, 6));
   }, 60_000);
 
   it("a resumed run refuses other settings and other data", async () => {

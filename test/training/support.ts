@@ -48,6 +48,7 @@ export const NO_DECAY: Decay = { kind: "none" };
 export interface TrainingModule {
   spec: unknown;
   forward(params: Float64Array, x: ArrayLike<number>, out?: Float64Array): Float64Array;
+  forwardBatch(params: Float64Array, x: ArrayLike<number>, rows: number, out?: Float64Array): Float64Array;
   lossAndGradient(params: Float64Array, x: ArrayLike<number>, y: ArrayLike<number>, rows: number, grad: Float64Array): number;
   initParams(seed?: number): Float64Array;
   createTrainState(params: Float64Array): TrainState;
@@ -90,6 +91,7 @@ export interface FitOptions {
     onEpochEnd?: (epoch: number, logs: EpochLogs) => void | boolean | Promise<void | boolean>;
     onBatchEnd?: (batch: number, logs: { batch: number; size: number; loss: number; lr: number; step: number }) => void | boolean | Promise<void | boolean>;
   };
+  gradient?: (state: TrainState, x: Float64Array, y: Float64Array, rows: number, seed: number, out?: Float64Array) => number;
 }
 
 export interface History {

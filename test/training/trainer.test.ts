@@ -72,7 +72,16 @@ describe("checkpoints: toJSON -> JSON text -> fromJSON -> continue == uninterrup
     const rest = resumed.fit(iris.xTrain, iris.yTrain, { epochs: 4, batchSize: 10, initialEpoch: resumed.epoch });
     expect(rest.epoch).toEqual([1, 2, 3]);
     expect(rest.history["loss"]).toEqual(wholeHistory.history["loss"]!.slice(1)); // epoch 1's mean includes its first 5 batches
+    expect(rest.history["accuracy"]).toEqual(wholeHistory.history["accuracy"]!.slice(1)); // and so do its running accuracy's counts
     expect(bits(resumed.params)).toEqual(bits(whole.params));
+
+    // A checkpoint from before the running accuracy has no counts: epoch 1's accuracy counts the 70 rows after the resume.
+    delete checkpoint.partialEpoch.correct;
+    delete checkpoint.partialEpoch.correctRows;
+    const old = m.Trainer.fromJSON(checkpoint).fit(iris.xTrain, iris.yTrain, { epochs: 4, batchSize: 10, initialEpoch: 1 });
+    const correct = old.history["accuracy"]![0]! * 70;
+    expect(Math.abs(correct - Math.round(correct))).toBeLessThan(1e-9);
+    expect(old.history["accuracy"]!.slice(1)).toEqual(wholeHistory.history["accuracy"]!.slice(2));
   });
 
   test("stopTraining = true from onEpochEnd stops after that epoch", async () => {
@@ -236,7 +245,45 @@ describe("fit options (Keras semantics)", () => {
     const last = explicit.evaluate(iris.xTrain.slice(96), iris.yTrain.slice(96));
     expect(h2.history["val_loss"]!.at(-1)).toBe(last.loss);
     expect(h2.history["val_accuracy"]!.at(-1)).toBe(last.accuracy);
-    expect(h2.history["accuracy"]!.at(-1)).toBe(explicit.evaluate(iris.xTrain.slice(0, 96), iris.yTrain.slice(0, 96)).accuracy);
+  });
+
+  test("accuracy is the running accuracy over the epoch's batches, each counted before its update (Keras)", async () => {
+    const m = await irisModule();
+    const options: FitOptions = { epochs: 3, batchSize: 16, validationSplit: 0.2 };
+    const own = new m.Trainer().fit(iris.xTrain, iris.yTrain, options);
+    // The same run with a gradient that leaves out alone: the Trainer then forwards each batch itself; counted here as well.
+    const counted: number[] = [];
+    let correct = 0;
+    let rows = 0;
+    const argmax = (v: ArrayLike<number>, at: number) => [0, 1, 2].reduce((best, j) => (v[at + j]! > v[at + best]! ? j : best), 0);
+    const replay = new m.Trainer();
+    const history = replay.fit(iris.xTrain, iris.yTrain, {
+      ...options,
+      gradient: (state, x, y, n) => {
+        const out = m.forwardBatch(state.params, x, n);
+        for (let r = 0; r < n; r++) if (argmax(out, r * 3) === argmax(y, r * 3)) correct++;
+        rows += n;
+        return m.lossAndGradient(state.params, x, y, n, state.grad);
+      },
+      callbacks: {
+        onEpochEnd: () => {
+          counted.push(correct / rows);
+          correct = rows = 0;
+        },
+      },
+    });
+    expect(history.history["accuracy"]).toEqual(counted);
+    expect(own).toEqual(history); // the module's own path: the logits lossAndGradient kept
+    // A gradient that writes the outputs is taken at its word: every row "predicted" as class 0.
+    const class0 = iris.yTrain.slice(0, 96).filter((y) => y[0] === 0).length / 96;
+    const claimed = new m.Trainer().fit(iris.xTrain, iris.yTrain, {
+      ...options,
+      gradient: (state, x, y, n, _seed, out) => {
+        for (let r = 0; r < n; r++) out!.set([1, 0, 0], r * 3);
+        return m.lossAndGradient(state.params, x, y, n, state.grad);
+      },
+    });
+    expect(claimed.history["accuracy"]).toEqual([class0, class0, class0]);
   });
 
   test("batch modes: 1, N (last batch smaller), all; lr log = rate of the last update", async () => {

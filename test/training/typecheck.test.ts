@@ -20,6 +20,7 @@ declare function lossOf(params: ${array}, x: Float64Array, y: Float64Array, rows
 declare function forward(params: ${array}, x: ArrayLike<number>, out?: Float64Array): Float64Array;
 declare function forwardBatch(params: ${array}, x: ArrayLike<number>, rows: number, out?: Float64Array): Float64Array;
 declare function lossAndGradient(params: ${array}, x: ArrayLike<number>, y: ArrayLike<number>, rows: number, grad: ${array}${weighsRows(ir) ? ", rowWeight?: ArrayLike<number>" : ""}): number;
+declare function lastBatchOutputs(rows: number, out: Float64Array): void;
 `;
 }
 

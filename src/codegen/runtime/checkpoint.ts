@@ -18,8 +18,12 @@ export interface TrainerJSON {
   step: number;
   epoch: number;
   batch: number;
-  /** Running loss sum and rows of an interrupted epoch (batch > 0), and the layout it was run with. */
-  partialEpoch: { lossSum: number; rows: number; trainRows: number; batchSize: number } | null;
+  /**
+   * Running loss sum and rows of an interrupted epoch (batch > 0), the layout it was run with, and
+   * its running accuracy counts (correct: the counters, correctRows: the rows they counted; absent
+   * in checkpoints written before the running accuracy).
+   */
+  partialEpoch: { lossSum: number; rows: number; trainRows: number; batchSize: number; correct?: number[]; correctRows?: number } | null;
   params: number[];
   buffers: Record<string, number[]>;
 }

@@ -60,11 +60,16 @@ function checkRows(m: { values: Float64Array; rows: number }, rows: number, what
   return m;
 }
 
-/** Resolves on a later turn of the event loop (setTimeout 0), so a page can repaint between batches. */
+/**
+ * Resolves on a later turn of the event loop, so a page can repaint and Node can handle
+ * signals between batches: setImmediate where there is one (Node, Bun: after pending I/O and
+ * signals, without a timer's minimum delay of 1 ms, or 4 ms nested in browsers), else setTimeout 0.
+ */
 function yieldToEventLoop(): Promise<void> {
-  const timers = globalThis as unknown as { setTimeout?: (callback: () => void, ms: number) => unknown };
+  const timers = globalThis as unknown as { setImmediate?: (callback: () => void) => unknown; setTimeout?: (callback: () => void, ms: number) => unknown };
   return new Promise((resolve) => {
-    if (timers.setTimeout === undefined) resolve();
+    if (timers.setImmediate !== undefined) timers.setImmediate(resolve);
+    else if (timers.setTimeout === undefined) resolve();
     else timers.setTimeout(resolve, 0);
   });
 }

@@ -25,7 +25,9 @@ export declare function forwardBatch(params: ParamArray, x: ArrayLike<number>, r
 export declare function lossAndGradient(params: ParamArray, x: ArrayLike<number>, y: ArrayLike<number>, rows: number, grad: ParamArray): number;
 export declare function initParams(seed?: number): ParamArray;
 /** J and the gradient of one training batch into state.grad (with dropout, masks drawn from (seed, state.step)). */
-export declare function batchGradient(state: TrainState, x: Float64Array, y: Float64Array, rows: number, seed: number, rowWeight?: Float64Array): number;
+export declare function batchGradient(state: TrainState, x: Float64Array, y: Float64Array, rows: number, seed: number, out?: Float64Array, rowWeight?: Float64Array): number;
+/** The outputs (rows x outputs, as forwardBatch) of the rows of the last lossAndGradient call, from the logits it kept. */
+export declare function lastBatchOutputs(rows: number, out: Float64Array): void;
 export declare function learningRate(step: number): number;
 
 export interface TrainState {
@@ -58,7 +60,7 @@ export interface FitOptions {
   validationData?: readonly [Rows, Rows];
   classWeight?: ArrayLike<number> | { readonly [id: number]: number };
   callbacks?: import("./trainer.js").FitCallbacks;
-  gradient?: (state: TrainState, x: Float64Array, y: Float64Array, rows: number, seed: number) => number;
+  gradient?: (state: TrainState, x: Float64Array, y: Float64Array, rows: number, seed: number, out?: Float64Array, rowWeight?: Float64Array) => number;
 }
 
 export declare const TRAINING_LAYERS: readonly {
@@ -74,11 +76,15 @@ export declare const HISTORY_KEYS: readonly (keyof EpochLogs)[];
 
 export declare function toInputs(data: Rows): { values: Float64Array; rows: number };
 export declare function toTargets(data: Rows, rows: number): Float64Array;
-/** Class weights for one batch: scales its target rows (returns undefined) or fills rowWeight (returns it); throws for a loss that cannot take them. */
 /** The class ids a classWeight names (2 for a binary model's one output). */
 export declare const CLASS_COUNT: number;
+/** Class weights for one batch: scales its target rows (returns undefined) or fills rowWeight (returns it); throws for a loss that cannot take them. */
 export declare function weighBatch(y: Float64Array, rows: number, weights: Float64Array, rowWeight: Float64Array): Float64Array | undefined;
+/** countCorrect's counters: 1 (argmax, or one threshold output), the outputs (several thresholds), 0 without accuracy (mse). */
+export declare const ACCURACY_COUNTERS: number;
+/** Adds to `correct` the correct predictions of a batch: its outputs in out, row r's targets at y row order[start + r]. */
+export declare function countBatchCorrect(out: Float64Array, y: Float64Array, order: Uint32Array, start: number, rows: number, correct: Float64Array): void;
 /** J and the metrics of `rows` rows, forward only; `out` receives rows x outputs. */
 export declare function evaluateRows(params: ParamArray, x: Float64Array, y: Float64Array, rows: number, out: Float64Array): Evaluation;
-/** The end-of-epoch metrics (training accuracy, validation) into logs. */
-export declare function addEpochMetrics(logs: EpochLogs, params: ParamArray, run: FitRun): void;
+/** The end-of-epoch metrics into logs: the running training accuracy from its counts, the validation metrics. */
+export declare function addEpochMetrics(logs: EpochLogs, params: ParamArray, run: FitRun, correct: Float64Array, correctRows: number): void;
