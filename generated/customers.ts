@@ -1349,8 +1349,8 @@ interface FitRun {
   readonly valOut: Float64Array;
   readonly callbacks: FitCallbacks;
   readonly history: History;
-  /** J and state.grad of a batch: options.gradient, or this module's batchGradient. */
-  readonly gradient: NonNullable<FitOptions["gradient"]>;
+  /** J and state.grad of a batch: options.gradient, or this module's batchGradient; rowWeight only for a loss that takes class weights a row (weighBatch). */
+  readonly gradient: (state: TrainState, x: Float64Array, y: Float64Array, rows: number, seed: number, out?: Float64Array, rowWeight?: Float64Array) => number;
   /** True when gradient is this module's batchGradient, whose outputs lastBatchOutputs reads. */
   readonly ownGradient: boolean;
 }

@@ -60,7 +60,7 @@ export interface FitOptions {
   validationData?: readonly [Rows, Rows];
   classWeight?: ArrayLike<number> | { readonly [id: number]: number };
   callbacks?: import("./trainer.js").FitCallbacks;
-  gradient?: (state: TrainState, x: Float64Array, y: Float64Array, rows: number, seed: number, out?: Float64Array, rowWeight?: Float64Array) => number;
+  gradient?: (state: TrainState, x: Float64Array, y: Float64Array, rows: number, seed: number, out?: Float64Array) => number;
 }
 
 export declare const TRAINING_LAYERS: readonly {
