@@ -453,9 +453,10 @@ function outputActivation(z: Float64Array, rows: number, out: Float64Array): voi
 
 /**
  * The outputs (rows x 10, as forwardBatch) of the rows of the last lossAndGradient call, from the logits it
- * kept: the batch as trained (dropout on), before its update. The Trainer counts them for the running accuracy.
+ * kept: the batch as trained (dropout on), before its update. The Trainer counts them for the running accuracy;
+ * a gradient option that calls lossAndGradient itself (e.g. on worker threads) fills its `out` from here.
  */
-function lastBatchOutputs(rows: number, out: Float64Array): void {
+export function lastBatchOutputs(rows: number, out: Float64Array): void {
   outputActivation(scratchZ2, rows, out);
 }
 

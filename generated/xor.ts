@@ -87,9 +87,10 @@ let lastLogits = new Float64Array(0);
 
 /**
  * The outputs (rows x 1, as forwardBatch) of the rows of the last lossAndGradient call, from the logits it
- * kept: the batch as trained (dropout on), before its update. The Trainer counts them for the running accuracy.
+ * kept: the batch as trained (dropout on), before its update. The Trainer counts them for the running accuracy;
+ * a gradient option that calls lossAndGradient itself (e.g. on worker threads) fills its `out` from here.
  */
-function lastBatchOutputs(rows: number, out: Float64Array): void {
+export function lastBatchOutputs(rows: number, out: Float64Array): void {
   const z = lastLogits;
   for (let k = 0; k < rows; k++) {
     const zk = z[k]!;

@@ -49,7 +49,7 @@ export interface FitOptions {
     onEpochEnd?: (epoch: number, logs: EpochLogs) => void | boolean | Promise<void | boolean>;
     onBatchEnd?: (batch: number, logs: BatchLogs) => void | boolean | Promise<void | boolean>;
   };
-  gradient?: (state: { readonly params: Float64Array; readonly grad: Float64Array }, x: Float64Array, y: Float64Array, rows: number, seed: number) => number;
+  gradient?: (state: { readonly params: Float64Array; readonly grad: Float64Array }, x: Float64Array, y: Float64Array, rows: number, seed: number, out?: Float64Array, rowWeight?: ArrayLike<number>) => number;
 }
 
 /** toJSON's output; opaque to the CLI except for the fields named here. */
@@ -68,7 +68,8 @@ export interface TrainerJSON {
 
 export interface GeneratedModule {
   readonly forward: (params: ArrayLike<number>, x: ArrayLike<number>, out?: Float64Array) => ArrayLike<number>;
-  readonly lossAndGradient: (params: Float64Array, x: ArrayLike<number>, y: ArrayLike<number>, rows: number, grad: Float64Array) => number;
+  readonly lossAndGradient: (params: Float64Array, x: ArrayLike<number>, y: ArrayLike<number>, rows: number, grad: Float64Array, rowWeight?: ArrayLike<number>) => number;
+  readonly lastBatchOutputs: (rows: number, out: Float64Array) => void;
   readonly learningRate: (step: number) => number;
   readonly Trainer: {
     new (options?: { params?: ArrayLike<number>; seed?: number }): GeneratedTrainer;

@@ -14,7 +14,6 @@ import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { basename, resolve } from "node:path";
 import type { Command } from "commander";
-import { weighsRows } from "../codegen/loss.js";
 import { denseLayers, hasDropout } from "../ir/layers.js";
 import type { ModelIR } from "../ir/types.js";
 import { DataParallelGradient, defaultThreads, threadsRefusal } from "../parallel/index.js";
@@ -238,13 +237,8 @@ export function resumeCommand(file: string, flags: TrainFlags, checkpointPath: s
  * The data-parallel engine for --threads N (or the default that pays for this network and batch),
  * or null for one thread. A count that cannot run as asked (dropout) trains on one thread, with a note.
  */
-async function startParallel(ir: ModelIR, mod: GeneratedModule, moduleUrl: string, batchRows: number, requested: number | undefined, note: (text: string) => void, rowWeighted: boolean): Promise<DataParallelGradient | null> {
+async function startParallel(ir: ModelIR, mod: GeneratedModule, moduleUrl: string, batchRows: number, requested: number | undefined, note: (text: string) => void): Promise<DataParallelGradient | null> {
   const inputs = { macsPerRow: denseLayers(ir).reduce((s, l) => s + l.inputs * l.units, 0), batchRows, cores: availableParallelism(), hasDropout: hasDropout(ir) };
-  // The slices of the data-parallel gradient carry x and y, not the rows' class weights of a bce model.
-  if (rowWeighted) {
-    if (requested !== undefined && requested > 1) note(`--threads ${requested}: class weights of a ${ir.loss.kind} model train on one thread (the thread slices do not carry row weights)`);
-    return null;
-  }
   const refusal = requested === undefined ? null : threadsRefusal(requested, inputs);
   if (refusal !== null) note(`--threads ${requested}: ${refusal}`);
   const threads = refusal !== null ? 1 : Math.min(requested ?? defaultThreads(inputs), batchRows);
@@ -315,7 +309,7 @@ export async function train(file: string, flags: TrainFlags, io: Io, interrupts:
   for (const note of dataNotes(flags.data, dataset, prepared)) progress.note(note);
   if (checkpoint !== null) progress.note(`resuming ${flags.resume} at epoch ${trainer.epoch + 1}${trainer.batch > 0 ? `, batch ${trainer.batch + 1}` : ""}`);
 
-  const parallel = await startParallel(ir, mod, moduleUrl, batchSizeOf(settings, prepared.train.rows), flags.threads, (text) => progress.note(text), prepared.classWeight !== null && weighsRows(ir));
+  const parallel = await startParallel(ir, mod, moduleUrl, batchSizeOf(settings, prepared.train.rows), flags.threads, (text) => progress.note(text));
   let run;
   try {
     run = await runTraining({
@@ -332,7 +326,7 @@ export async function train(file: string, flags: TrainFlags, io: Io, interrupts:
       checkpointPath,
       saveEveryEpoch: flags.checkpoint !== undefined,
       elapsedBefore: checkpoint?.elapsedSeconds ?? 0,
-      ...(parallel === null ? {} : { gradient: (state, x, y, rows) => parallel.gradient(state, x, y, rows) }),
+      ...(parallel === null ? {} : { gradient: (state, x, y, rows, seed, out, rowWeight) => parallel.gradient(state, x, y, rows, seed, out, rowWeight) }),
     });
   } finally {
     await parallel?.close();

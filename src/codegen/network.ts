@@ -156,6 +156,9 @@ export function forwardBatchDocs(cx: Context): string[] {
 export function lastBatchOutputsFunction(cx: Context, body: (out: CodeLines) => void): string {
   return printFunction({
     name: "lastBatchOutputs",
+    // Exported for gradient engines (the Trainer's gradient option): a thread that ran
+    // lossAndGradient on its slice reads the slice's outputs here instead of a second forward pass.
+    exported: true,
     parameters: [
       { name: "rows", type: "number" },
       { name: "out", type: "Float64Array" },
@@ -163,7 +166,8 @@ export function lastBatchOutputsFunction(cx: Context, body: (out: CodeLines) => 
     returnType: "void",
     docs: [
       `The outputs (rows x ${cx.ir.outputSize}, as forwardBatch) of the rows of the last lossAndGradient call, from the logits it`,
-      "kept: the batch as trained (dropout on), before its update. The Trainer counts them for the running accuracy.",
+      "kept: the batch as trained (dropout on), before its update. The Trainer counts them for the running accuracy;",
+      "a gradient option that calls lossAndGradient itself (e.g. on worker threads) fills its `out` from here.",
     ],
     body,
   });

@@ -21,7 +21,10 @@ type ParamArray = Float64Array | Float32Array;
 
 /** What the engine needs of a generated module. */
 export interface GradientModule {
-  lossAndGradient(params: never, x: ArrayLike<number>, y: ArrayLike<number>, rows: number, grad: never): number;
+  /** rowWeight: one weight a row, for the models whose loss takes it (a one-sigmoid bce with class weights). */
+  lossAndGradient(params: never, x: ArrayLike<number>, y: ArrayLike<number>, rows: number, grad: never, rowWeight?: ArrayLike<number>): number;
+  /** The outputs of the rows of the last lossAndGradient call (modules from before it have none). */
+  lastBatchOutputs?(rows: number, out: Float64Array): void;
 }
 
 export interface DataParallelOptions {
@@ -73,7 +76,11 @@ export interface GradientState {
 const GENERATION = 0;
 const ROWS = 1;
 const COMMAND = 2;
-const DONE = 3;
+/** What this batch asks of the workers besides the gradient: WANT_OUTPUTS | WEIGHTED_ROWS. */
+const FLAGS = 3;
+const DONE = 4;
+const WANT_OUTPUTS = 1;
+const WEIGHTED_ROWS = 2;
 
 /** Milliseconds each thread spent in lossAndGradient on its slices, and the calls counted. */
 export interface SliceProfile {
@@ -103,6 +110,9 @@ export class DataParallelGradient {
   private readonly y: Float64Array;
   private readonly grads: ParamArray;
   private readonly losses: Float64Array;
+  /** The batch's outputs (rows x outputs; each worker writes its slice's) and its row weights. */
+  private readonly outputs: Float64Array;
+  private readonly rowWeights: Float64Array;
   /** Per thread: ms in lossAndGradient since the last resetProfile (each thread adds its own). */
   private readonly busy: Float64Array;
   private calls = 0;
@@ -111,7 +121,7 @@ export class DataParallelGradient {
   private constructor(
     private readonly options: DataParallelOptions,
     private readonly workers: readonly Worker[],
-    buffers: { control: Int32Array; params: ParamArray; x: Float64Array; y: Float64Array; grads: ParamArray; losses: Float64Array; busy: Float64Array },
+    buffers: { control: Int32Array; params: ParamArray; x: Float64Array; y: Float64Array; grads: ParamArray; losses: Float64Array; outputs: Float64Array; rowWeights: Float64Array; busy: Float64Array },
   ) {
     this.threads = options.threads;
     this.control = buffers.control;
@@ -120,6 +130,8 @@ export class DataParallelGradient {
     this.y = buffers.y;
     this.grads = buffers.grads;
     this.losses = buffers.losses;
+    this.outputs = buffers.outputs;
+    this.rowWeights = buffers.rowWeights;
     this.busy = buffers.busy;
   }
 
@@ -135,6 +147,8 @@ export class DataParallelGradient {
       y: shared(maxRows * outputSize),
       grads: sharedParams((threads - 1) * paramCount, dtype),
       losses: shared(threads),
+      outputs: shared(maxRows * outputSize),
+      rowWeights: shared(maxRows),
       busy: shared(threads),
     };
     const workers = await startWorkers(threads - 1, {
@@ -154,6 +168,8 @@ export class DataParallelGradient {
         y: buffers.y.buffer,
         grads: buffers.grads.buffer,
         losses: buffers.losses.buffer,
+        outputs: buffers.outputs.buffer,
+        rowWeights: buffers.rowWeights.buffer,
         busy: buffers.busy.buffer,
       }),
     });
@@ -163,8 +179,11 @@ export class DataParallelGradient {
   /**
    * J (the rows-weighted mean of the slices' losses) and dJ/dparams into state.grad of one batch
    * (x: rows x inputs, y: rows x outputs, row-major), as the module's lossAndGradient would give.
+   * The Trainer's gradient option: with `out`, each thread also writes its slice's outputs there
+   * (the module's lastBatchOutputs, for the running accuracy: no second forward pass); with
+   * `rowWeight`, each slice's rows are weighted by it (class weights of a one-sigmoid bce model).
    */
-  gradient(state: GradientState, x: Float64Array, y: Float64Array, rows: number): number {
+  gradient(state: GradientState, x: Float64Array, y: Float64Array, rows: number, _seed?: number, out?: Float64Array, rowWeight?: ArrayLike<number>): number {
     if (this.closed) throw new Error("the data-parallel gradient was closed");
     const { inputSize: IN, outputSize: OUT, paramCount: P } = this.options;
     const T = this.threads;
@@ -173,15 +192,20 @@ export class DataParallelGradient {
     this.params.set(state.params);
     this.x.set(x.subarray(first * IN, rows * IN), first * IN);
     this.y.set(y.subarray(first * OUT, rows * OUT), first * OUT);
+    const mod = this.options.module;
+    const outputs = out !== undefined && mod.lastBatchOutputs !== undefined ? out : undefined;
+    if (rowWeight !== undefined) for (let r = first; r < rows; r++) this.rowWeights[r] = rowWeight[r]!;
     const ctrl = this.control;
     Atomics.store(ctrl, ROWS, rows);
+    Atomics.store(ctrl, FLAGS, (outputs === undefined ? 0 : WANT_OUTPUTS) | (rowWeight === undefined ? 0 : WEIGHTED_ROWS));
     const generation = (Atomics.load(ctrl, GENERATION) + 1) | 0;
     Atomics.store(ctrl, GENERATION, generation);
     Atomics.notify(ctrl, GENERATION);
     // Slice 0 here, meanwhile.
-    const own = this.options.module.lossAndGradient as (params: ParamArray, x: Float64Array, y: Float64Array, rows: number, grad: ParamArray) => number;
+    const own = mod.lossAndGradient as (params: ParamArray, x: Float64Array, y: Float64Array, rows: number, grad: ParamArray, rowWeight?: ArrayLike<number>) => number;
     const started = performance.now();
-    const loss0 = first > 0 ? own(state.params, x.subarray(0, first * IN), y.subarray(0, first * OUT), first, state.grad) : 0;
+    const loss0 = first > 0 ? own(state.params, x.subarray(0, first * IN), y.subarray(0, first * OUT), first, state.grad, rowWeight) : 0; // reads rowWeight[0, first)
+    if (outputs !== undefined && first > 0) mod.lastBatchOutputs!(first, outputs.subarray(0, first * OUT));
     this.busy[0] = this.busy[0]! + (performance.now() - started);
     this.calls++;
     for (let w = 1; w < T; w++) {
@@ -189,6 +213,7 @@ export class DataParallelGradient {
       if (before !== generation) spinWhile(ctrl, DONE + w, before, this.options.spinMs ?? SPIN_MS);
       for (let seen = Atomics.load(ctrl, DONE + w); seen !== generation; seen = Atomics.load(ctrl, DONE + w)) Atomics.wait(ctrl, DONE + w, seen);
     }
+    if (outputs !== undefined) outputs.set(this.outputs.subarray(first * OUT, rows * OUT), first * OUT);
     // Combine in slice order, weighted by rows: the mean over the whole batch. Slice 1 is folded
     // into the pass that weighs slice 0 (one pass over the parameters on two threads): the same
     // operations in the same order as weighing first and adding after (f32: one rounding fewer).

@@ -70,10 +70,20 @@ describe("mlpc train --class-weight on a one-sigmoid bce model", () => {
     expect(readFileSync(join(dir, "r.html"), "utf8")).toContain("0.5556, 5");
   });
 
-  it("asked for threads, trains on one, saying why", async () => {
-    const r = await mlpc(["train", at("binary.mlp"), "--data", at("imbalanced.csv"), "--label", "label", "--class-weight", "balanced", "--threads", "2", "--epochs", "1", "-o", "w.json"]);
-    expect(r.code).toBe(0);
-    expect(r.stderr + r.stdout).toContain("--threads 2: class weights of a bce model train on one thread");
+  it("on two threads, each slice's rows keep their weights: the same run as one thread to rounding", async () => {
+    const epochs = async (threads: string): Promise<{ loss: number; accuracy: number }[]> => {
+      const r = await mlpc(["train", at("binary.mlp"), "--data", at("imbalanced.csv"), "--label", "label", "--val", "0", "--class-weight", "balanced", "--threads", threads, "--json", "-o", `w${threads}.json`]);
+      expect(r.code).toBe(0);
+      if (threads === "2") expect(r.stdout).toContain("training on 2 threads");
+      return r.stdout.trim().split("\n").map((l) => JSON.parse(l) as { event: string; loss: number; accuracy: number }).filter((e) => e.event === "epoch");
+    };
+    const one = await epochs("1");
+    const two = await epochs("2");
+    expect(two).toHaveLength(one.length);
+    for (let e = 0; e < one.length; e++) {
+      expect(two[e]!.loss).toBeCloseTo(one[e]!.loss, 12);
+      expect(two[e]!.accuracy).toBe(one[e]!.accuracy); // the running accuracy from both slices' outputs
+    }
   });
 
   it("a multilabel model is refused with why, and nothing is written", async () => {

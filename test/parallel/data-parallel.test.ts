@@ -100,6 +100,34 @@ describe("data-parallel training", () => {
     for (const ms of profile.sliceMs) expect(ms).toBeGreaterThan(0);
   });
 
+  it("writes every slice's outputs for the running accuracy and weighs each slice's rows (a one-sigmoid bce model)", async () => {
+    const bce = buildIR({ inputs: 64, layers: [[16, "tanh"], [1, "sigmoid"]] });
+    const bceJs = emitRunnableJavaScript(emitModule(bce, { ...DEFAULT_EMIT, simd: true }));
+    type WeightedModule = TrainingModule & {
+      lossAndGradient(p: Float64Array, x: ArrayLike<number>, y: ArrayLike<number>, rows: number, g: Float64Array, rowWeight?: ArrayLike<number>): number;
+      lastBatchOutputs(rows: number, out: Float64Array): void;
+    };
+    const mod = await importJavaScript<WeightedModule>(bceJs);
+    const engine = await DataParallelGradient.start({ moduleUrl: `data:text/javascript;base64,${Buffer.from(bceJs).toString("base64")}`, module: mod, threads: 2, inputSize: 64, outputSize: 1, paramCount: bce.paramCount, maxRows: 64 });
+    engines.push(engine);
+    const next = prng(4);
+    const rows = 41;
+    const x = Float64Array.from({ length: rows * 64 }, () => next() * 2 - 1);
+    const y = Float64Array.from({ length: rows }, () => (next() < 0.2 ? 1 : 0));
+    const rowWeight = Float64Array.from(y, (t) => (t === 1 ? 5 : 0.5));
+    const params = mod.initParams(2);
+    const whole = new Float64Array(bce.paramCount);
+    const expected = mod.lossAndGradient(params, x, y, rows, whole, rowWeight);
+    expect(expected).not.toBeCloseTo(mod.lossAndGradient(params, x, y, rows, new Float64Array(bce.paramCount)), 3); // the weights matter
+    const state = { params, grad: new Float64Array(bce.paramCount) };
+    const out = new Float64Array(rows).fill(Number.NaN);
+    expect(engine.gradient(state, x, y, rows, 0, out, rowWeight)).toBeCloseTo(expected, 12);
+    for (let p = 0; p < bce.paramCount; p++) expect(Math.abs(state.grad[p]! - whole[p]!)).toBeLessThan(1e-12);
+    // Both slices' outputs, as a forward pass over the batch gives them (the slice 1 rows come from the worker).
+    const forward = mod.forwardBatch(params, x, rows);
+    for (let r = 0; r < rows; r++) expect(Math.abs(out[r]! - forward[r]!)).toBeLessThan(1e-12);
+  });
+
   it("slices rows contiguously and evenly; the default stays on one thread for small work and dropout", () => {
     expect([0, 1, 2, 3].map((w) => sliceStart(w, 10, 3))).toEqual([0, 3, 6, 10]);
     const base = { cores: 2, hasDropout: false };
