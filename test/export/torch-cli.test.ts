@@ -1,16 +1,18 @@
 /**
  * train.py as a command-line tool: it refuses bad CSV files with the very message `mlpc train`
  * prints (file, row, column), and bad target flags likewise, with exit codes 1 and 2 and no
- * traceback; --checkpoint/--resume continues exactly; --weights and `export --weights` start from
- * trained weights; --dtype f32 trains close to float64. Skipped, with the reason printed, without torch.
+ * traceback; --checkpoint/--resume continues exactly, also from inside an epoch (with mlpc train's
+ * running accuracy); --weights and `export --weights` start from trained weights; --dtype f32 trains
+ * close to float64. Skipped, with the reason printed, without torch.
  */
+import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../support/cli.js";
 import { data } from "./support.js";
-import { expectSameTraining, exportProgram, PYTHON, readTrainer, relativeDistance, run, torchAvailable } from "./torch-support.js";
+import { expectSameTraining, exportProgram, PYTHON, readHistory, readTrainer, relativeDistance, run, torchAvailable } from "./torch-support.js";
 
 const torch = torchAvailable();
 if ("reason" in torch) console.log(`torch train.py tests skipped: ${torch.reason}`);
@@ -110,6 +112,44 @@ describe.skipIf("reason" in torch)("train.py on the command line", () => {
     const contradicting = await run(PYTHON, [trainPy, ...flags, "--resume", checkpoint, "--seed", "9"], { cwd: dir });
     expect(contradicting.code).toBe(2);
     expect(contradicting.stderr).toBe(`train.py: --seed 9 differs from the checkpoint's 42 (${checkpoint}); a resumed run keeps the settings it started with\n`);
+  }, 240_000);
+
+  it("an epoch interrupted mid-way and resumed logs mlpc train's running accuracy (the checkpoint keeps its counts)", async () => {
+    const program = "model iris_stop\ninput 4 -> dense 8 relu -> dropout 0.2 -> dense 3 softmax\nadam lr=0.02\ntrain batch=4 epochs=20 seed=5\n";
+    const { mlp: stopMlp, pkg } = await exportProgram(dir, "iris_stop", program);
+    const flags = ["--data", data("iris.csv"), "--label", "label", "--standardize", "--val", "0"];
+    const checkpoint = join(dir, "stop.checkpoint.json");
+    const mlpcCheckpoint = join(dir, "stop.mlpc.checkpoint.json");
+    const mlpcOut = join(dir, "stop.mlpc.weights.json");
+    const mlpc = runCli(["train", stopMlp, ...flags, "--quiet", "-o", mlpcOut, "--checkpoint", mlpcCheckpoint], { cwd: dir });
+    // Ctrl-C once epoch 1 is logged: train.py stops after the batch in progress, inside a later epoch.
+    const stopped = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn(PYTHON, [join(pkg, "train.py"), ...flags, "--checkpoint", checkpoint, "-o", join(dir, "stop.weights.json")], { cwd: dir, env: { ...process.env, OMP_NUM_THREADS: "1" } });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (chunk: Buffer) => {
+        stdout += chunk.toString();
+        if (/^epoch +1\/20 /m.test(stdout)) child.kill("SIGINT");
+      });
+      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+      child.on("close", (code) => resolve({ code, stderr }));
+    });
+    expect(stopped.stderr).toMatch(/^train\.py: interrupted in epoch \d+ after batch \d+; checkpoint saved to /);
+    expect(stopped.code).toBe(130);
+    const saved = JSON.parse(readFileSync(checkpoint, "utf8")) as { trainer: { batch: number }; partial: { correct: number[]; correctRows: number } };
+    expect(saved.trainer.batch).toBeGreaterThan(0);
+    expect(saved.partial.correctRows).toBe(saved.trainer.batch * 4);
+    expect(saved.partial.correct).toHaveLength(1);
+    const resumed = join(dir, "stop.resumed.weights.json");
+    const second = await run(PYTHON, [join(pkg, "train.py"), ...flags, "--quiet", "--resume", checkpoint, "--checkpoint", checkpoint, "-o", resumed], { cwd: dir });
+    expect(second.stderr).toBe("");
+    expect(second.code).toBe(0);
+    const straight = await mlpc;
+    expect(straight.stderr).toBe("");
+    expectSameTraining(readTrainer(resumed), readTrainer(mlpcOut), 1e-10);
+    const history = readHistory(checkpoint).accuracy;
+    expect(history).toHaveLength(20);
+    expect(history).toEqual(readHistory(mlpcCheckpoint).accuracy);
   }, 240_000);
 
   it("starts from trained weights (export --weights, or --weights), and f32 trains close to f64", async () => {

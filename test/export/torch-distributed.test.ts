@@ -1,8 +1,8 @@
 /**
  * The exported trainer on torch.distributed: `torchrun --nproc_per_node 2` (gloo, CPU, 127.0.0.1
- * only) gives the same weights as one process and as `mlpc train`, to 1e-10, with dropout and an
- * uneven last batch (117 training rows in batches of 16: the last one has 5 rows, 3 on rank 0 and
- * 2 on rank 1). Then the round trip: the model trained by torchrun predicts through
+ * only) gives the same weights as one process and as `mlpc train`, to 1e-10, and mlpc train's
+ * running training accuracy, with dropout and an uneven last batch (117 training rows in batches
+ * of 16: the last one has 5 rows, 3 on rank 0 and 2 on rank 1). Then the round trip: the model trained by torchrun predicts through
  * `mlpc predict` and through a module from `mlpc export --to ts` what it predicts in PyTorch.
  * Skipped, with the reason printed, without torch.
  */
@@ -14,7 +14,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { importJavaScript, transpile } from "../codegen/load.js";
 import { runCli } from "../support/cli.js";
 import { data, numericRows, predictions } from "./support.js";
-import { expectSameTraining, exportProgram, PYTHON, readTrainer, run, TORCHRUN, torchAvailable } from "./torch-support.js";
+import { expectSameTraining, exportProgram, PYTHON, readHistory, readTrainer, run, TORCHRUN, torchAvailable } from "./torch-support.js";
 
 const torch = torchAvailable();
 const torchrun = existsSync(TORCHRUN);
@@ -76,7 +76,7 @@ describe.skipIf("reason" in torch || !torchrun)("train.py under torchrun, 2 proc
     const [ddp, single, mlpc] = await Promise.all([
       run(TORCHRUN, [...torchrunArgs, join(pkg, "train.py"), "--data", data("iris.csv"), ...FLAGS, "-o", two, "--checkpoint", join(dir, "two.checkpoint.json")], { cwd: dir, env: { MASTER_ADDR: "127.0.0.1" } }),
       run(PYTHON, [join(pkg, "train.py"), "--data", data("iris.csv"), ...FLAGS, "--quiet", "-o", one], { cwd: dir }),
-      runCli(["train", mlp, "--data", data("iris.csv"), ...FLAGS, "--quiet", "-o", mlpcOut], { cwd: dir }),
+      runCli(["train", mlp, "--data", data("iris.csv"), ...FLAGS, "--quiet", "-o", mlpcOut, "--checkpoint", join(dir, "mlpc.checkpoint.json")], { cwd: dir }),
     ]);
     expect(single.stderr).toBe("");
     expect(mlpc.stderr).toBe("");
@@ -90,6 +90,10 @@ describe.skipIf("reason" in torch || !torchrun)("train.py under torchrun, 2 proc
     console.log(`torchrun 2 ranks vs 1 process: ${expectSameTraining(twoTrainer, readTrainer(one), 1e-10).toExponential(2)} apart`);
     console.log(`torchrun 2 ranks vs mlpc train: ${expectSameTraining(twoTrainer, readTrainer(mlpcOut), 1e-10).toExponential(2)} apart`);
     expect(twoTrainer.epoch).toBe(8);
+    // The running training accuracy: each rank counts its rows of a batch, the all-reduce sums them.
+    const accuracy = readHistory(join(dir, "two.checkpoint.json")).accuracy;
+    expect(accuracy).toHaveLength(8);
+    expect(accuracy).toEqual(readHistory(join(dir, "mlpc.checkpoint.json")).accuracy);
   }, 300_000);
 
   it("predicts through mlpc predict and an exported ts module as in PyTorch", async () => {

@@ -3,7 +3,8 @@
  * train.py in one process gives the same parameters and optimizer buffers as mlpc's generated
  * trainer on the same data and flags, to 1e-10 relative, for every optimizer, every schedule
  * family, L1/L2 (and coupled weight_decay), clipping, dropout, every activation and initializer,
- * each task, batch=all and an uneven last batch, validation and early stopping, class weights. Needs
+ * each task, batch=all and an uneven last batch, validation and early stopping, class weights; and
+ * the same accuracy history (the running training accuracy, the validation accuracy), exactly. Needs
  * /usr/bin/python3 with torch (python3-torch); skipped, with the reason printed, without it.
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -12,7 +13,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runCli } from "../support/cli.js";
 import { data } from "./support.js";
-import { expectSameTraining, exportProgram, PYTHON, readTrainer, run, torchAvailable } from "./torch-support.js";
+import { expectSameTraining, exportProgram, PYTHON, readHistory, readTrainer, run, torchAvailable } from "./torch-support.js";
 
 const torch = torchAvailable();
 if ("reason" in torch) console.log(`torch parity tests skipped: ${torch.reason}`);
@@ -25,6 +26,8 @@ interface ParityCase {
   readonly csv: string;
   /** Flags for both `mlpc train` and train.py. */
   readonly flags: readonly string[];
+  /** false: no accuracy (mse). */
+  readonly accuracy?: false;
 }
 
 const IRIS = ["--label", "label", "--standardize"];
@@ -53,6 +56,7 @@ const CASES: readonly ParityCase[] = [
     program: "model p4\ninput 2 -> dense 10 gelu_tanh -> dense 6 tanh -> dense 1 linear\nadam lr=0.01 decay=cosine t_max=40 eta_min=1e-4\nregularize l1=1e-5 l2=1e-3\ntrain batch=64 epochs=4\n",
     csv: "regression.csv",
     flags: ["--target", "y"],
+    accuracy: false,
   },
   {
     name: "adamw, warmup + cosine restarts t_mult=2, dropout (multiclass)",
@@ -77,6 +81,7 @@ const CASES: readonly ParityCase[] = [
     program: "model p8\ninput 2 -> dense 5 relu -> dense 1 sigmoid\nloss mse\nsgd lr=0.3\ntrain batch=3 epochs=40 shuffle=false\n",
     csv: "xor.csv",
     flags: ["--target", "label"],
+    accuracy: false,
   },
   {
     name: "class weights: balanced on a one-sigmoid bce model (weights a row)",
@@ -107,15 +112,23 @@ describe.skipIf("reason" in torch)(`train.py (torch ${"version" in torch ? torch
     const { mlp, pkg } = await exportProgram(dir, name, c.program);
     const mlpcOut = join(dir, `${name}.mlpc.weights.json`);
     const torchOut = join(dir, `${name}.torch.weights.json`);
+    // The checkpoints (written after every epoch) hold each side's history.
+    const mlpcCheckpoint = join(dir, `${name}.mlpc.checkpoint.json`);
+    const torchCheckpoint = join(dir, `${name}.torch.checkpoint.json`);
     const [mlpc, py] = await Promise.all([
-      runCli(["train", mlp, "--data", data(c.csv), ...c.flags, "--quiet", "-o", mlpcOut], { cwd: dir }),
-      run(PYTHON, [join(pkg, "train.py"), "--data", data(c.csv), ...c.flags, "--quiet", "-o", torchOut], { cwd: dir }),
+      runCli(["train", mlp, "--data", data(c.csv), ...c.flags, "--quiet", "-o", mlpcOut, "--checkpoint", mlpcCheckpoint], { cwd: dir }),
+      run(PYTHON, [join(pkg, "train.py"), "--data", data(c.csv), ...c.flags, "--quiet", "-o", torchOut, "--checkpoint", torchCheckpoint], { cwd: dir }),
     ]);
     expect(mlpc.stderr).toBe("");
     expect(mlpc.code).toBe(0);
     expect(py.stderr).toBe("");
     expect(py.code).toBe(0);
     const worst = expectSameTraining(readTrainer(torchOut), readTrainer(mlpcOut), TOLERANCE);
+    // The running training accuracy counts the same rows right in every epoch, and so does validation.
+    const [mlpcHistory, torchHistory] = [readHistory(mlpcCheckpoint), readHistory(torchCheckpoint)];
+    expect(torchHistory.accuracy).toEqual(mlpcHistory.accuracy);
+    expect(torchHistory.val_accuracy).toEqual(mlpcHistory.val_accuracy);
+    expect(mlpcHistory.accuracy).toHaveLength(c.accuracy === false ? 0 : mlpcHistory.loss.length);
     console.log(`torch parity, ${c.name}: ${worst.toExponential(2)} apart`);
   }, 240_000);
 });

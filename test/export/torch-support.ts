@@ -59,6 +59,17 @@ export function readTrainer(file: string): TrainerPart {
   return (JSON.parse(readFileSync(file, "utf8")) as { trainer: TrainerPart }).trainer;
 }
 
+export interface HistoryPart {
+  readonly loss: number[];
+  readonly accuracy: number[];
+  readonly val_accuracy: number[];
+}
+
+/** The run history in a checkpoint of mlpc train or of train.py. */
+export function readHistory(file: string): HistoryPart {
+  return (JSON.parse(readFileSync(file, "utf8")) as { history: HistoryPart }).history;
+}
+
 /** max |a - b| / max |b|: how far two parameter vectors are apart, relative to their size. */
 export function relativeDistance(a: readonly number[], b: readonly number[]): number {
   expect(a.length).toBe(b.length);

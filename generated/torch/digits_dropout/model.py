@@ -245,6 +245,7 @@ class MLP(torch.nn.Module):
     def __init__(self, spec=None, dtype=torch.float64, device="cpu"):
         super().__init__()
         self.spec = SPEC if spec is None else spec
+        self.last_logits = None  # data_loss's logits of its last call
         self.dense = torch.nn.ModuleList(
             torch.nn.Linear(layer["inputs"], layer["units"], dtype=dtype, device=device) for layer in dense_layers(self.spec)
         )
@@ -274,7 +275,10 @@ class MLP(torch.nn.Module):
 
     def forward(self, x):
         """The outputs mlpc's forward gives: probabilities for softmax and sigmoid outputs."""
-        z = self.logits(x)
+        return self.outputs(self.logits(x))
+
+    def outputs(self, z):
+        """The output layer's activation on its logits z, as forward applies it."""
         last = dense_layers(self.spec)[-1]
         if last["activation"] == "softmax":
             e = torch.exp(z - torch.max(z, dim=1, keepdim=True).values)
@@ -284,8 +288,11 @@ class MLP(torch.nn.Module):
     def data_loss(self, x, y, scale, masks=None, row_weight=None):
         """The data loss of these rows times scale (the whole global batch's J when summed over ranks).
         row_weight (rows x 1): class weights, each row's loss and gradient times its class's weight
-        (softmax_ce takes them in its targets, which it is linear in; a binary bce beside them)."""
+        (softmax_ce takes them in its targets, which it is linear in; a binary bce beside them).
+        Keeps the logits, detached, in last_logits: the batch as trained (its dropout masks), before
+        its update, whose outputs train.py counts for the running training accuracy."""
         z = self.logits(x, masks)
+        self.last_logits = z.detach()
         kind = self.spec["loss"]
         if kind == "softmax_ce":
             return SoftmaxCrossEntropy.apply(z, y if row_weight is None else y * row_weight, scale)

@@ -611,26 +611,43 @@ def check_layers(spec, trainer, path):
     return params
 
 
+def accuracy_counters(spec):
+    """How many counters correct_counts fills: 1 for softmax_ce, one an output for bce and
+    multilabel_bce, none for mse (no accuracy); as mlpc's ACCURACY_COUNTERS."""
+    if spec["loss"] == "softmax_ce":
+        return 1
+    return 0 if spec["loss"] == "mse" else spec["output_size"]
+
+
+def correct_counts(spec, out, y):
+    """mlpc's countCorrect summed over rows, one count a counter: softmax_ce counts rows whose largest
+    output (first on ties) is the largest target; bce and multilabel_bce count, output by output, an
+    output on the same side of 0.5 as its target."""
+    if out.shape[0] == 0 or spec["loss"] == "mse":
+        return torch.zeros(accuracy_counters(spec), dtype=out.dtype, device=out.device)
+    if spec["loss"] == "softmax_ce":
+        return torch.sum(torch.argmax(out, dim=1) == torch.argmax(y, dim=1)).to(out.dtype).reshape(1)
+    return torch.sum((out >= 0.5) == (y >= 0.5), dim=0).to(out.dtype)
+
+
+def accuracy_of(correct, rows):
+    """The accuracy of counts over rows: their sum / (rows x counters), or None (no accuracy, no rows)."""
+    if len(correct) == 0 or rows == 0:
+        return None
+    return sum(correct) / (rows * len(correct))
+
+
 def evaluate(spec, net, world, x, y):
     """(loss incl. regularization, accuracy or None) over all rows; rank r takes rows r::W."""
     rows = x.shape[0]
     with torch.no_grad():
         xs, ys = x[world.rank::world.size], y[world.rank::world.size]
         loss = net.data_loss(xs, ys, mlp.loss_scale(spec, rows)) if xs.shape[0] > 0 else torch.zeros((), dtype=x.dtype, device=x.device)
-        out = net(xs)
-        if spec["loss"] == "softmax_ce" and spec["output_size"] > 1:
-            correct = torch.sum(torch.argmax(out, dim=1) == torch.argmax(ys, dim=1)).to(x.dtype)
-            denominator = rows
-        elif spec["loss"] == "mse":
-            correct = torch.zeros((), dtype=x.dtype, device=x.device)
-            denominator = None
-        else:
-            correct = torch.sum((out >= 0.5) == (ys >= 0.5)).to(x.dtype)
-            denominator = rows * spec["output_size"]
-        totals = world.sum(torch.stack([loss.reshape(()), correct]))
+        correct = correct_counts(spec, net(xs), ys)
+        totals = world.sum(torch.cat([loss.reshape(1), correct]))
         penalty = net.penalty()
         total_loss = totals[0].item() + (penalty.item() if penalty is not None else 0.0)
-        return total_loss, (None if denominator is None else totals[1].item() / denominator)
+        return total_loss, accuracy_of(totals[1:].tolist(), rows)
 
 
 def log(args, world, text):
@@ -712,13 +729,20 @@ def run(args, spec, world):
     lr0 = settings["lr"]
     optimizer = make_optimizer(spec, net, lr0)
     step, epoch, batch, loss_sum, loss_rows = 0, 0, 0, 0.0, 0
+    # The running training accuracy of the epoch (mlpc's Trainer): the batches' correct counts and their rows.
+    counters = accuracy_counters(spec)
+    epoch_correct, correct_rows = [0.0] * counters, 0
     history = {"loss": [], "accuracy": [], "val_loss": [], "val_accuracy": [], "lr": []}
     early = None
     if checkpoint is not None:
         t = checkpoint["trainer"]
         net.load_flat(t["params"])
         step, epoch, batch = t["step"], t["epoch"], t["batch"]
-        loss_sum, loss_rows = checkpoint["partial"]["lossSum"], checkpoint["partial"]["rows"]
+        partial = checkpoint["partial"]
+        loss_sum, loss_rows = partial["lossSum"], partial["rows"]
+        # A checkpoint from before the running accuracy has no counts: the epoch counts the batches after the resume, as in mlpc.
+        if "correct" in partial:
+            epoch_correct, correct_rows = [float(c) for c in partial["correct"]], partial["correctRows"]
         load_optimizer_buffers(spec, net, optimizer, t["buffers"], step)
         history, early = checkpoint["history"], checkpoint["early"]
     else:
@@ -750,7 +774,7 @@ def run(args, spec, world):
             "model": spec["name"],
             "settings": settings,
             "trainer": {**trainer_json(spec, net, optimizer, seed, step, epoch), "batch": batch},
-            "partial": {"lossSum": loss_sum, "rows": loss_rows},
+            "partial": {"lossSum": loss_sum, "rows": loss_rows, "correct": epoch_correct, "correctRows": correct_rows},
             "history": history,
             "early": early,
         }))
@@ -770,13 +794,17 @@ def run(args, spec, world):
             if penalty is not None and world.rank == 0:
                 loss = loss + penalty  # once across ranks: the gradients are summed
             loss.backward()
+            # This rank's correct rows of the batch, from the outputs of the forward just done (the
+            # batch as trained, before its update) against the targets as given (class weights are not in train_y).
+            correct = correct_counts(spec, net.outputs(net.last_logits), train_y[mine])
             # One all-reduce a batch: the loss, whether any rank was interrupted (so all stop after
-            # the same batch instead of waiting for each other), and the gradients.
+            # the same batch instead of waiting for each other), the correct counts, and the gradients.
             stop = torch.tensor([1.0 if interrupted[0] else 0.0], dtype=dtype, device=world.device)
-            flat = torch.cat([loss.detach().reshape(1), stop] + [p.grad.reshape(-1) for p in layer_tensors(net)])
+            flat = torch.cat([loss.detach().reshape(1), stop, correct] + [p.grad.reshape(-1) for p in layer_tensors(net)])
             world.sum(flat)
             stopping = flat[1].item() > 0
-            offset = 2
+            batch_correct = flat[2:2 + counters].tolist()
+            offset = 2 + counters
             for p in layer_tensors(net):
                 p.grad.copy_(flat[offset:offset + p.numel()].reshape(p.shape))
                 offset += p.numel()
@@ -791,11 +819,13 @@ def run(args, spec, world):
             batch += 1
             loss_sum += batch_loss * len(rows)
             loss_rows += len(rows)
+            epoch_correct = [c + b for c, b in zip(epoch_correct, batch_correct)]
+            correct_rows += len(rows)
             if stopping:
                 save_checkpoint()
                 raise Failure(f"interrupted in epoch {epoch + 1} after batch {batch}; checkpoint saved to {checkpoint_path}", EXIT_INTERRUPTED)
         logs = {"loss": loss_sum / loss_rows}
-        _, accuracy = evaluate(spec, net, world, train_x, train_y)
+        accuracy = accuracy_of(epoch_correct, correct_rows)
         if accuracy is not None:
             logs["accuracy"] = accuracy
         if len(val_idx) > 0:
@@ -820,6 +850,7 @@ def run(args, spec, world):
         log(args, world, "  ".join(parts) + best)
         epoch += 1
         batch, loss_sum, loss_rows = 0, 0.0, 0
+        epoch_correct, correct_rows = [0.0] * counters, 0
         if args.checkpoint:
             save_checkpoint()
     if stop_note is not None:
