@@ -378,8 +378,8 @@ function defaultTargets(report) {
     },
     {
       ...row("--dtype f32 W4 b128, 2 threads >= 1.7x one thread", m("mlpc-simd-threads", "W4b128"), m("mlpc-simd", "W4b128"), 1.7, []),
-      why: `two threads need two free cores; ${shared}, so the second thread shared a core with other work. The serial part (parameter copy, gradient sum, the Adam update on the main thread) also caps the gain`,
-      closes: "a quiet machine for the measurement, and the optimizer update split across the threads too (each thread updates its range of the parameters)",
+      why: `measured by bench/threads-threshold.mjs (minimum ms of each piece, 784-128-10 f32 batch 128): a half slice costs ~0.6 of the whole batch, not 0.5 (the f32x4 kernels are less efficient on 64 rows than on 128, and each call has fixed costs), and the main thread adds the parameter copy, the combine of the two gradients and the Adam update (~0.2 ms of a ~1.0 ms critical path), which bounds two threads at ~1.4x before the wake-ups; ${shared}, and on this 2-vCPU VM the second vCPU is not always free, so the wake-up of the worker adds more`,
+      closes: "the update and the combine split across the threads by parameter range (a ranged update entry point in the generated module), kernels whose efficiency holds at 64 rows, and the training state resident in shared wasm memory instead of copied each step; or larger batches (the bound grows with rows per slice)",
     },
     {
       ...row("--dtype f32 W4 b128, 2 threads >= 1.0x PyTorch one thread", m("mlpc-simd-threads", "W4b128"), m("torch-1t", "W4b128"), 1, ["torch-1t"]),
