@@ -2006,7 +2006,7 @@ export class Trainer {
     const state = this.state;
     const out = run.batchOut;
     if (out !== null && !run.ownGradient) out[0] = NaN; // still NaN afterwards: the gradient did not write the outputs
-    const loss = out === null && rowWeight === undefined ? run.gradient(state, xb, yb, rows, run.seed) : run.gradient(state, xb, yb, rows, run.seed, out ?? undefined, rowWeight);
+    const loss = run.gradient(state, xb, yb, rows, run.seed, out ?? undefined, rowWeight);
     // Checked before the update, so params stay those of the last good step.
     if (!Number.isFinite(loss)) throw new NonFiniteLossError(loss, this.epoch, this.batch, state.step, firstNonFiniteLayer(state.grad));
     if (out !== null) {
