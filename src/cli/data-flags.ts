@@ -27,6 +27,17 @@ export interface DataFlags {
 
 export type { ClassWeightFlag };
 
+/** Every key of DataFlags (checked: a key added to the interface must be added here). */
+const DATA_FLAG_KEYS = ["label", "labels", "target", "features", "ignore", "delimiter", "categorical", "unknown", "impute", "dropMissing", "scale", "standardize", "classWeight"] as const satisfies readonly (keyof DataFlags)[];
+type MissingDataFlagKeys = Exclude<keyof DataFlags, (typeof DATA_FLAG_KEYS)[number]>;
+const allDataFlagKeys: MissingDataFlagKeys extends never ? true : MissingDataFlagKeys = true;
+void allDataFlagKeys;
+
+/** The data flags alone of a command's flags (e.g. what sweep's refit passes to train). */
+export function dataFlagsOf(flags: DataFlags): DataFlags {
+  return Object.fromEntries(DATA_FLAG_KEYS.filter((k) => flags[k] !== undefined).map((k) => [k, flags[k]])) as DataFlags;
+}
+
 /** The data settings a run records (and a resumed run reuses): the column choice, then the preprocessing. */
 export interface DataOptions extends PreprocessSettings {
   readonly features: readonly string[] | null;

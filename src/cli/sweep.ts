@@ -16,7 +16,7 @@ import { JournalError } from "../sweep/journal.js";
 import { planSpace } from "../sweep/plan.js";
 import { sweep, SweepDataError, SweepDiagnosticsError, SweepTrialError, writeOutputs, type RefitSummary, type SweepEvent, type SweepResult } from "../sweep/sweep.js";
 import { readDataset, trainingReadSettings } from "./dataset.js";
-import { addDataOptions, dataFlagWords, dataOptionsOf, shellWords, type DataFlags } from "./data-flags.js";
+import { addDataOptions, dataFlagsOf, dataFlagWords, dataOptionsOf, shellWords, type DataFlags } from "./data-flags.js";
 import { CliError, EXIT_PROGRAM_ERROR, EXIT_USAGE, type Io } from "./io.js";
 import { parseCount, parsePositiveNumber, parseValidationFraction } from "./options.js";
 import { duration } from "./progress.js";
@@ -128,12 +128,6 @@ function rerunCommand(file: string, flags: SweepFlags): string {
     if (value !== undefined) words.push(flag, String(value));
   }
   return `mlpc sweep ${shellWords(words)}`;
-}
-
-/** The data flags alone (what the refit passes to train). */
-function dataFlagsOf(flags: SweepFlags): DataFlags {
-  const keys: readonly (keyof DataFlags)[] = ["label", "labels", "target", "features", "ignore", "delimiter", "categorical", "unknown", "impute", "dropMissing", "scale", "standardize", "classWeight"];
-  return Object.fromEntries(keys.filter((k) => flags[k] !== undefined).map((k) => [k, flags[k]])) as DataFlags;
 }
 
 function describe(m: TaskMetrics): string {
