@@ -1,5 +1,5 @@
 // mlpc's generated module trained data-parallel over worker threads (src/parallel, the engine of
-// `mlpc train --threads`): per batch, the engine's gradient over `threads` slices, then applyUpdate.
+// `mlpc train --threads`): per batch, the engine's step: each thread a slice's gradient and a range's update.
 import { availableParallelism } from "node:os";
 import { pathToFileURL } from "node:url";
 
@@ -8,13 +8,15 @@ const ENGINE = new URL("../dist/parallel/index.js", import.meta.url);
 export async function setup(w, data, initial, { file, dtype, threads = availableParallelism() }) {
   const url = pathToFileURL(file).href;
   const m = await import(url);
-  const { DataParallelGradient } = await import(ENGINE.href);
+  const { DataParallelStep } = await import(ENGINE.href);
   const [inputs] = w.sizes;
   const outputs = w.sizes[w.sizes.length - 1];
-  const params = dtype === "f32" ? Float32Array.from(initial) : Float64Array.from(initial);
-  const state = m.createTrainState(params);
   const batch = w.batch;
-  const engine = await DataParallelGradient.start({ moduleUrl: url, module: m, threads, inputSize: inputs, outputSize: outputs, paramCount: params.length, maxRows: batch, dtype });
+  const engine = await DataParallelStep.start({ moduleUrl: url, module: m, threads, inputSize: inputs, outputSize: outputs, paramCount: initial.length, maxRows: batch, dtype });
+  // The state in the engine's shared arrays, as mlpc train makes the Trainer's.
+  const params = engine.arrays(initial.length);
+  params.set(initial);
+  const state = m.createTrainState(params, engine.arrays);
   const xs = [];
   const ys = [];
   for (let b = 0; b * batch < data.rows; b++) {
@@ -27,8 +29,7 @@ export async function setup(w, data, initial, { file, dtype, threads = available
     epoch: (rows) => {
       const n = rows / batch;
       for (let b = 0; b < n; b++) {
-        loss = engine.gradient(state, xs[b], ys[b], batch);
-        m.applyUpdate(state);
+        loss = engine.step(state, xs[b], ys[b], batch);
       }
     },
     params: () => Float64Array.from(state.params),

@@ -1,6 +1,6 @@
 // Where a second thread starts to pay (src/parallel/threads.ts, MIN_SLICE_MACS): networks
 // n -> n relu -> 10 softmax (adam) and W4's 784 -> 128 -> 10 at batch 32, 64 and 128, one thread
-// (trainStep) against the data-parallel engine on 2 threads (its gradient, then applyUpdate).
+// (trainStep) against the data-parallel engine's step on 2 threads (slices' gradients, ranges' updates).
 //   npm run build && node bench/threads-threshold.mjs [--dtype f32] [--spin MS]
 // (--spin: how long a waiting thread polls before it sleeps, the engine's spinMs; 0 = always sleep.)
 // Two kinds of figures, because on a shared 2-core machine the raw ratio says little:
@@ -16,7 +16,7 @@
 import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { compile, emitRunnableJavaScript } from "../dist/compile.js";
-import { DataParallelGradient, MIN_SLICE_MACS, MIN_SLICE_ROWS } from "../dist/parallel/index.js";
+import { DataParallelStep, MIN_SLICE_MACS, MIN_SLICE_ROWS } from "../dist/parallel/index.js";
 
 const dtype = process.argv.includes("--dtype") ? process.argv[process.argv.indexOf("--dtype") + 1] : "f64";
 const spinMs = process.argv.includes("--spin") ? Number(process.argv[process.argv.indexOf("--spin") + 1]) : undefined;
@@ -75,12 +75,11 @@ for (const [n, h] of NETS) {
     for (let i = 0; i < batch; i++) y[i * 10 + (i % 10)] = 1;
     const one = m.createTrainState(m.initParams(1));
     const single = measure(() => m.trainStep(one, x, y, batch));
-    const engine = await DataParallelGradient.start({ moduleUrl: url, module: m, threads: 2, inputSize: n, outputSize: 10, paramCount: r.ir.paramCount, maxRows: batch, dtype, ...(spinMs === undefined ? {} : { spinMs }) });
-    const two = m.createTrainState(m.initParams(1));
-    const step2 = () => {
-      engine.gradient(two, x, y, batch);
-      m.applyUpdate(two);
-    };
+    const engine = await DataParallelStep.start({ moduleUrl: url, module: m, threads: 2, inputSize: n, outputSize: 10, paramCount: r.ir.paramCount, maxRows: batch, dtype, ...(spinMs === undefined ? {} : { spinMs }) });
+    const params = engine.arrays(r.ir.paramCount);
+    params.set(m.initParams(1));
+    const two = m.createTrainState(params, engine.arrays);
+    const step2 = () => engine.step(two, x, y, batch);
     for (let k = 0; k < 20; k++) step2();
     engine.resetProfile();
     const dual = measure(step2);
@@ -124,13 +123,12 @@ console.log(
   const y = new Float64Array(batch * 10);
   for (let i = 0; i < batch; i++) y[i * 10 + (i % 10)] = 1;
   const state = m.createTrainState(m.initParams(1));
-  const sharedParams = new Params(new SharedArrayBuffer(P * Params.BYTES_PER_ELEMENT));
   const sharedX = new Float64Array(new SharedArrayBuffer(batch * n * 8));
   const sharedGrad = new Params(new SharedArrayBuffer(P * Params.BYTES_PER_ELEMENT));
   const half = batch / 2;
-  const combine = () => {
+  const combineHalf = () => {
     const g = state.grad;
-    for (let p = 0; p < P; p++) g[p] = g[p] * 0.5 + sharedGrad[p] * 0.5;
+    for (let p = 0; p < P >> 1; p++) g[p] = g[p] * 0.5 + sharedGrad[p] * 0.5;
   };
   const minMs = (f) => {
     for (let t0 = performance.now(); performance.now() - t0 < 200; ) f();
@@ -145,16 +143,17 @@ console.log(
   const pieces = [
     ["lossAndGradient, whole batch", () => m.lossAndGradient(state.params, x, y, batch, state.grad)],
     ["lossAndGradient, half slice", () => m.lossAndGradient(state.params, x.subarray(0, half * n), y.subarray(0, half * 10), half, state.grad)],
-    ["parameters to shared memory", () => sharedParams.set(state.params)],
     ["the worker's rows to shared memory", () => sharedX.set(x.subarray(half * n), half * n)],
-    ["combine the two slices (one pass)", combine],
+    ["combine the two slices, half the range", () => combineHalf()],
+    ["updateRange (adam), half the range", () => m.updateRange(state, 0, P >> 1)],
     ["applyUpdate (adam)", () => m.applyUpdate(state)],
   ];
   const t = Object.fromEntries(pieces.map(([name, f]) => [name, minMs(f)]));
   console.log(`\n784-128-10 batch 128, ${dtype}, minimum ms over 200 runs (load average ${load()}):`);
   for (const [name] of pieces) console.log(`  ${name.padEnd(40)} ${t[name].toFixed(3)}`);
   const one = t["lossAndGradient, whole batch"] + t["applyUpdate (adam)"];
-  const serial = t["parameters to shared memory"] + t["the worker's rows to shared memory"] + t["combine the two slices (one pass)"] + t["applyUpdate (adam)"];
+  // Each thread combines and updates its half of the parameters; the main thread also copies the worker's rows.
+  const serial = t["the worker's rows to shared memory"] + t["combine the two slices, half the range"] + t["updateRange (adam), half the range"];
   const two = t["lossAndGradient, half slice"] + serial;
   console.log(`  one thread's step ${one.toFixed(3)} ms; two threads' critical path ${two.toFixed(3)} ms (${Math.round((serial / two) * 100)} % of it outside the slice, wake-ups not counted): at most ${(one / two).toFixed(2)}x`);
 }

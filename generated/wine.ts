@@ -959,11 +959,12 @@ export interface TrainState {
 
 /**
  * A fresh training state around `params` (kept, not copied: training updates it in place).
- * Optimizer buffers start at 0 and step at 0.
+ * Optimizer buffers start at 0 and step at 0. allocate makes grad and the buffers, in that order
+ * (zeroed arrays of the given length; e.g. SharedArrayBuffer views threads share).
  */
-export function createTrainState(params: Float64Array): TrainState {
+export function createTrainState(params: Float64Array, allocate: (length: number) => Float64Array = (length) => new Float64Array(length)): TrainState {
   if (params.length !== 275) throw new Error(`expected 275 parameters, got ${params.length}`);
-  return { params, grad: new Float64Array(275), m: new Float64Array(275), v: new Float64Array(275), step: 0 };
+  return { params, grad: allocate(275), m: allocate(275), v: allocate(275), step: 0 };
 }
 
 /** The optimizer buffers by name (what a checkpoint must save besides params and step). */
@@ -1007,14 +1008,23 @@ function adamRange(state: TrainState, from: number, to: number, lr: number, bc1:
  * Allocation-free. Buffers are updated even when lr is 0 (warmup from 0, or a schedule at 0).
  */
 export function applyUpdate(state: TrainState): void {
+  updateRange(state, 0, 275);
+  state.step = state.step + 1;
+}
+
+/**
+ * applyUpdate's update of params[from..to) and their optimizer buffers, at t = state.step, without
+ * moving state.step. Each parameter's update reads only its own gradient and buffers, so ranges that
+ * tile [0, paramCount) give applyUpdate's result bit for bit: threads can share one update.
+ */
+export function updateRange(state: TrainState, from: number, to: number): void {
   const t = state.step;
-  const n = t + 1;
+  const n = t + 1; // the bias corrections' update count
   const lr = learningRate(t);
   // Bias corrections, once per update.
   const bc1 = 1 - Math.pow(0.9, n);
   const bc2 = 1 - Math.pow(0.999, n);
-  adamRange(state, 0, 275, lr, bc1, bc2);
-  state.step = n;
+  adamRange(state, from, to, lr, bc1, bc2);
 }
 
 /**
@@ -1105,6 +1115,14 @@ export interface FitOptions {
    * Trainer runs forwardBatch on the batch itself.
    */
   gradient?: (state: TrainState, x: Float64Array, y: Float64Array, rows: number, seed: number, out?: Float64Array) => number;
+  /**
+   * J of each training batch and its update, in place of the gradient and applyUpdate: for an
+   * engine that also shares the update out (mlpc train --threads: each thread updates a range of
+   * the parameters with updateRange, on a state whose arrays the Trainer's arrays option made).
+   * It applies one update (state.step + 1) when J is finite and changes no parameter when not.
+   * It writes the batch's outputs at the parameters before the update into out when given.
+   */
+  trainStep?: (state: TrainState, x: Float64Array, y: Float64Array, rows: number, seed: number, out?: Float64Array) => number;
 }
 
 /** What evaluate returns. */
@@ -1459,10 +1477,36 @@ interface FitRun {
   readonly valOut: Float64Array;
   readonly callbacks: FitCallbacks;
   readonly history: History;
-  /** J and state.grad of a batch: options.gradient, or this module's batchGradient; rowWeight only for a loss that takes class weights a row (weighBatch). */
-  readonly gradient: (state: TrainState, x: Float64Array, y: Float64Array, rows: number, seed: number, out?: Float64Array, rowWeight?: Float64Array) => number;
-  /** True when gradient is this module's batchGradient, whose outputs lastBatchOutputs reads. */
-  readonly ownGradient: boolean;
+  /**
+   * J of a batch, its outputs into out (at the parameters before the update) and its update, not
+   * applied when J is not finite: options.trainStep, or a gradient and applyUpdate (stepOf);
+   * rowWeight only for a loss that takes class weights a row (weighBatch).
+   */
+  readonly step: BatchStep;
+}
+
+/** FitOptions.trainStep's shape. */
+type BatchStep = (state: TrainState, x: Float64Array, y: Float64Array, rows: number, seed: number, out?: Float64Array, rowWeight?: Float64Array) => number;
+
+/**
+ * The step of a gradient (options.gradient, or this module's batchGradient, whose outputs
+ * lastBatchOutputs reads): J and state.grad, the outputs (a gradient of one's own may write them;
+ * if out[0] is still NaN, forwardBatch runs), then applyUpdate when J is finite.
+ */
+function stepOf(gradient: FitOptions["gradient"]): BatchStep {
+  const own = gradient === undefined;
+  const g: BatchStep = gradient ?? batchGradient;
+  return (state, x, y, rows, seed, out, rowWeight) => {
+    if (out !== undefined && !own) out[0] = NaN;
+    const loss = g(state, x, y, rows, seed, out, rowWeight);
+    if (!Number.isFinite(loss)) return loss;
+    if (out !== undefined) {
+      if (own) lastBatchOutputs(rows, out);
+      else if (Number.isNaN(out[0]!)) forwardBatch(state.params, x, rows, out);
+    }
+    applyUpdate(state);
+    return loss;
+  };
 }
 
 /**
@@ -1501,18 +1545,20 @@ export class Trainer {
   /** The parameters before the current update, to undo an update that makes them non-finite. */
   private lastGood: ParamArray | null = null;
 
-  constructor(options: { params?: ArrayLike<number>; seed?: number } = {}) {
+  /**
+   * arrays, when given, makes the state's arrays (params, grad, the optimizer buffers, in that
+   * order, each paramCount long and zeroed): e.g. views of SharedArrayBuffers an engine's threads
+   * also hold (src/parallel, FitOptions.trainStep).
+   */
+  constructor(options: { params?: ArrayLike<number>; seed?: number; arrays?: (length: number) => ParamArray } = {}) {
     this.seed = options.seed ?? spec.training.seed;
     const P = spec.paramCount;
-    let params: ParamArray;
-    if (options.params === undefined) {
-      params = initParams(this.seed);
-    } else {
-      if (options.params.length !== P) throw new Error(`expected ${P} parameters, got ${options.params.length}`);
-      params = new ParamArray(P);
-      for (let p = 0; p < P; p++) params[p] = options.params[p]!;
-    }
-    this.state = createTrainState(params);
+    if (options.params !== undefined && options.params.length !== P) throw new Error(`expected ${P} parameters, got ${options.params.length}`);
+    const initial = options.params ?? initParams(this.seed);
+    const allocate = options.arrays ?? ((length: number) => new ParamArray(length));
+    const params = allocate(P);
+    for (let p = 0; p < P; p++) params[p] = initial[p]!;
+    this.state = createTrainState(params, allocate);
   }
 
   /** The model's parameters (trained in place). */
@@ -1629,9 +1675,10 @@ export class Trainer {
    * training checkpoint) `mlpc train` writes, whose `trainer` part is taken: its `scaling` is NOT
    * applied, so inputs must be scaled as it says. Rejects another format version, other layer
    * shapes or another optimizer with a message saying what differs. With paramsOnly, only the
-   * parameters are read (e.g. to predict with a model whose optimizer line changed).
+   * parameters are read (e.g. to predict with a model whose optimizer line changed). arrays: as
+   * the constructor's.
    */
-  static fromJSON(json: unknown, options: { paramsOnly?: boolean } = {}): Trainer {
+  static fromJSON(json: unknown, options: { paramsOnly?: boolean; arrays?: (length: number) => ParamArray } = {}): Trainer {
     const data = readCheckpoint(json);
     const expected = describeLayers(TRAINING_LAYERS);
     const found = describeCheckpointLayers(data.layers);
@@ -1640,7 +1687,7 @@ export class Trainer {
     }
     const P = spec.paramCount;
     const params = checkpointNumbers(data.params, P, "params");
-    const trainer = new Trainer(typeof data.seed === "number" ? { params, seed: data.seed } : { params });
+    const trainer = new Trainer({ params, ...(typeof data.seed === "number" ? { seed: data.seed } : {}), ...(options.arrays === undefined ? {} : { arrays: options.arrays }) });
     if (options.paramsOnly === true) return trainer;
     if (data.optimizer !== spec.optimizer.kind) {
       throw new Error(`checkpoint optimizer ${String(data.optimizer)} does not match this model's ${spec.optimizer.kind} (load with paramsOnly to keep only the weights)`);
@@ -1737,8 +1784,7 @@ export class Trainer {
       valOut: new Float64Array(valRows * OUT),
       callbacks: options.callbacks ?? {},
       history: { epoch: [], history },
-      gradient: options.gradient ?? batchGradient,
-      ownGradient: options.gradient === undefined,
+      step: options.trainStep ?? stepOf(options.gradient),
     };
   }
 
@@ -1760,8 +1806,8 @@ export class Trainer {
   }
 
   /**
-   * Gathers batch `this.batch`, checks its loss, takes its outputs (before the update), updates,
-   * counts them; returns the onBatchEnd result.
+   * Gathers batch `this.batch`, steps (its loss, its outputs before the update, the update), checks
+   * the loss and the new parameters, counts the outputs; returns the onBatchEnd result.
    */
   private trainBatch(run: FitRun, order: Uint32Array): ReturnType<NonNullable<FitCallbacks["onBatchEnd"]>> {
     const IN = spec.inputSize;
@@ -1778,19 +1824,13 @@ export class Trainer {
     const rowWeight = run.classWeight === null ? undefined : weighBatch(yb, rows, run.classWeight, run.rowWeight);
     const state = this.state;
     const out = run.batchOut;
-    if (out !== null && !run.ownGradient) out[0] = NaN; // still NaN afterwards: the gradient did not write the outputs
-    const loss = run.gradient(state, xb, yb, rows, run.seed, out ?? undefined, rowWeight);
-    // Checked before the update, so params stay those of the last good step.
-    if (!Number.isFinite(loss)) throw new NonFiniteLossError(loss, this.epoch, this.batch, state.step, firstNonFiniteLayer(state.grad));
-    if (out !== null) {
-      if (run.ownGradient) lastBatchOutputs(rows, out);
-      else if (Number.isNaN(out[0]!)) forwardBatch(state.params, xb, rows, out);
-    }
     const lr = learningRate(state.step);
     const lastGood = this.lastGood ?? (this.lastGood = new ParamArray(spec.paramCount));
     lastGood.set(state.params);
     const step = state.step;
-    applyUpdate(state);
+    const loss = run.step(state, xb, yb, rows, run.seed, out ?? undefined, rowWeight);
+    // A step does not update on a non-finite J, so params stay those of the last good step.
+    if (!Number.isFinite(loss)) throw new NonFiniteLossError(loss, this.epoch, this.batch, step, firstNonFiniteLayer(state.grad));
     if (!allFinite(state.params)) {
       const broken = firstNonFiniteLayer(state.params);
       state.params.set(lastGood);

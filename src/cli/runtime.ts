@@ -49,7 +49,14 @@ export interface FitOptions {
     onEpochEnd?: (epoch: number, logs: EpochLogs) => void | boolean | Promise<void | boolean>;
     onBatchEnd?: (batch: number, logs: BatchLogs) => void | boolean | Promise<void | boolean>;
   };
-  gradient?: (state: { readonly params: Float64Array; readonly grad: Float64Array }, x: Float64Array, y: Float64Array, rows: number, seed: number, out?: Float64Array, rowWeight?: ArrayLike<number>) => number;
+  trainStep?: (state: TrainStateView, x: Float64Array, y: Float64Array, rows: number, seed: number, out?: Float64Array, rowWeight?: Float64Array) => number;
+}
+
+/** The generated module's TrainState as the CLI sees it. */
+export interface TrainStateView {
+  readonly params: Float64Array;
+  readonly grad: Float64Array;
+  step: number;
 }
 
 /** toJSON's output; opaque to the CLI except for the fields named here. */
@@ -71,9 +78,11 @@ export interface GeneratedModule {
   readonly lossAndGradient: (params: Float64Array, x: ArrayLike<number>, y: ArrayLike<number>, rows: number, grad: Float64Array, rowWeight?: ArrayLike<number>) => number;
   readonly lastBatchOutputs: (rows: number, out: Float64Array) => void;
   readonly learningRate: (step: number) => number;
+  readonly createTrainState: (params: Float64Array, allocate?: (length: number) => Float64Array) => TrainStateView;
+  readonly updateRange: (state: TrainStateView, from: number, to: number, gradNorm?: number) => void;
   readonly Trainer: {
-    new (options?: { params?: ArrayLike<number>; seed?: number }): GeneratedTrainer;
-    fromJSON(json: unknown, options?: { paramsOnly?: boolean }): GeneratedTrainer;
+    new (options?: { params?: ArrayLike<number>; seed?: number; arrays?: (length: number) => Float64Array }): GeneratedTrainer;
+    fromJSON(json: unknown, options?: { paramsOnly?: boolean; arrays?: (length: number) => Float64Array }): GeneratedTrainer;
   };
   readonly NonFiniteLossError: new (...args: never[]) => Error & { epoch: number; batch: number; step: number; layer: string | null; loss: number; what: "loss" | "params" };
 }

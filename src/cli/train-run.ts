@@ -50,8 +50,8 @@ export interface TrainingRun {
   readonly checkpointPath: string;
   readonly saveEveryEpoch: boolean;
   readonly elapsedBefore: number;
-  /** J and state.grad of a batch in place of the module's own (the data-parallel engine), if given. */
-  readonly gradient?: NonNullable<FitOptions["gradient"]>;
+  /** The batch's step in place of the module's own (the data-parallel engine), if given. */
+  readonly trainStep?: NonNullable<FitOptions["trainStep"]>;
 }
 
 export interface Outcome {
@@ -102,7 +102,7 @@ export async function runTraining(r: TrainingRun): Promise<{ outcome: Outcome; e
       shuffle: settings.shuffle,
       seed: settings.seed,
       ...(validation.rows > 0 ? { validationData: [validation.x, validation.y] as const } : {}),
-      ...(r.gradient === undefined ? {} : { gradient: r.gradient }),
+      ...(r.trainStep === undefined ? {} : { trainStep: r.trainStep }),
       ...(prepared.classWeight === null ? {} : { classWeight: prepared.classWeight }),
       callbacks: {
         onBatchEnd: (batch, logs) => {

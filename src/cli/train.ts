@@ -16,7 +16,7 @@ import { basename, resolve } from "node:path";
 import type { Command } from "commander";
 import { denseLayers, hasDropout } from "../ir/layers.js";
 import type { ModelIR } from "../ir/types.js";
-import { DataParallelGradient, defaultThreads, threadsRefusal } from "../parallel/index.js";
+import { DataParallelStep, defaultThreads, threadsRefusal } from "../parallel/index.js";
 import { checksum, prepare, readDataset, savedTarget, trainingReadSettings, type Prepared } from "./dataset.js";
 import { addDataOptions, checkResumedDataFlags, dataOptionsOf, type DataFlags, type DataOptions } from "./data-flags.js";
 import type { TargetSpec } from "../data/columns.js";
@@ -237,14 +237,23 @@ export function resumeCommand(file: string, flags: TrainFlags, checkpointPath: s
  * The data-parallel engine for --threads N (or the default that pays for this network and batch),
  * or null for one thread. A count that cannot run as asked (dropout) trains on one thread, with a note.
  */
-async function startParallel(ir: ModelIR, mod: GeneratedModule, moduleUrl: string, batchRows: number, requested: number | undefined, note: (text: string) => void): Promise<DataParallelGradient | null> {
+async function startParallel(ir: ModelIR, mod: GeneratedModule, moduleUrl: string, batchRows: number, requested: number | undefined, note: (text: string) => void): Promise<DataParallelStep | null> {
   const inputs = { macsPerRow: denseLayers(ir).reduce((s, l) => s + l.inputs * l.units, 0), batchRows, cores: availableParallelism(), hasDropout: hasDropout(ir) };
   const refusal = requested === undefined ? null : threadsRefusal(requested, inputs);
   if (refusal !== null) note(`--threads ${requested}: ${refusal}`);
   const threads = refusal !== null ? 1 : Math.min(requested ?? defaultThreads(inputs), batchRows);
   if (threads <= 1) return null;
-  note(`training on ${threads} threads, each computing the gradient of a slice of every batch`);
-  return DataParallelGradient.start({ moduleUrl, module: mod, threads, inputSize: ir.inputSize, outputSize: ir.outputSize, paramCount: ir.paramCount, maxRows: batchRows });
+  note(`training on ${threads} threads, each computing the gradient of a slice of every batch and updating a range of the parameters`);
+  return DataParallelStep.start({
+    moduleUrl,
+    module: mod,
+    threads,
+    inputSize: ir.inputSize,
+    outputSize: ir.outputSize,
+    paramCount: ir.paramCount,
+    maxRows: batchRows,
+    clips: ir.optimizer.clip !== null,
+  });
 }
 
 /** The command itself; also used by `mlpc demo`. Resolves when the weights (and report) are written. */
@@ -297,21 +306,22 @@ export async function train(file: string, flags: TrainFlags, io: Io, interrupts:
   const moduleUrl = await generatedModuleUrl(ir, basename(file), { simd: flags.simd !== false });
   const mod = await importGeneratedModule(moduleUrl);
 
-  let trainer: GeneratedTrainer;
-  try {
-    trainer = checkpoint === null ? new mod.Trainer({ seed: settings.seed }) : mod.Trainer.fromJSON(checkpoint.trainer);
-  } catch (e) {
-    throw new CliError(`mlpc: ${flags.resume}: ${(e as Error).message}`, EXIT_PROGRAM_ERROR);
-  }
-  const history = checkpoint?.history ?? emptyHistory();
   const mode = flags.json === true ? "json" : flags.quiet === true ? "quiet" : "auto";
   const progress = createProgress(io, c, mode);
   for (const note of dataNotes(flags.data, dataset, prepared)) progress.note(note);
-  if (checkpoint !== null) progress.note(`resuming ${flags.resume} at epoch ${trainer.epoch + 1}${trainer.batch > 0 ? `, batch ${trainer.batch + 1}` : ""}`);
-
+  // The engine first: the Trainer's state lives in the arrays it shares with its threads.
   const parallel = await startParallel(ir, mod, moduleUrl, batchSizeOf(settings, prepared.train.rows), flags.threads, (text) => progress.note(text));
+  const history = checkpoint?.history ?? emptyHistory();
   let run;
+  let trainer: GeneratedTrainer;
   try {
+    const arrays = parallel === null ? {} : { arrays: parallel.arrays as (length: number) => Float64Array };
+    try {
+      trainer = checkpoint === null ? new mod.Trainer({ seed: settings.seed, ...arrays }) : mod.Trainer.fromJSON(checkpoint.trainer, arrays);
+    } catch (e) {
+      throw new CliError(`mlpc: ${flags.resume}: ${(e as Error).message}`, EXIT_PROGRAM_ERROR);
+    }
+    if (checkpoint !== null) progress.note(`resuming ${flags.resume} at epoch ${trainer.epoch + 1}${trainer.batch > 0 ? `, batch ${trainer.batch + 1}` : ""}`);
     run = await runTraining({
       io,
       ir,
@@ -326,7 +336,7 @@ export async function train(file: string, flags: TrainFlags, io: Io, interrupts:
       checkpointPath,
       saveEveryEpoch: flags.checkpoint !== undefined,
       elapsedBefore: checkpoint?.elapsedSeconds ?? 0,
-      ...(parallel === null ? {} : { gradient: (state, x, y, rows, seed, out, rowWeight) => parallel.gradient(state, x, y, rows, seed, out, rowWeight) }),
+      ...(parallel === null ? {} : { trainStep: (state, x, y, rows, seed, out, rowWeight) => parallel.step(state, x, y, rows, seed, out, rowWeight) }),
     });
   } finally {
     await parallel?.close();

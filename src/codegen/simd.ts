@@ -337,7 +337,7 @@ export function emitWasmAdamLoop(sx: SimdContext, decoupled: boolean, clip: bool
     `// The update above in the adam kernel (${sx.lane}x${lanesOf(sx.lane)}) on copies in the heap, in the same order of operations;`,
     "// the loop after it is the fallback where WebAssembly SIMD is missing.",
     "ensureCapacity(1);",
-    "if (simd) {",
+    "if (simd && from < to) {",
     "  heap.set(params.subarray(from, to), from);",
     `  heap.set(grad.subarray(from, to), ${region(gradAt)});`,
     `  heap.set(m.subarray(from, to), ${region(mAt)});`,

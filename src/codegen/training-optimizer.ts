@@ -39,17 +39,24 @@ export function emitCreateTrainState(ir: ModelIR, array: string): string {
   const P = int(ir.paramCount);
   const init = [
     "params",
-    `grad: new ${array}(${P})`,
-    ...fields.map((f) => `${identifier(f.name)}: new ${array}(${P})`),
+    `grad: allocate(${P})`,
+    ...fields.map((f) => `${identifier(f.name)}: allocate(${P})`),
     "step: 0",
     ...(ir.optimizer.clip === null ? [] : ["gradNorm: 0"]),
   ];
   const create = printFunction({
     name: "createTrainState",
     exported: true,
-    parameters: [{ name: "params", type: array }],
+    parameters: [
+      { name: "params", type: array },
+      { name: "allocate", type: `(length: number) => ${array}`, initializer: `(length) => new ${array}(length)` },
+    ],
     returnType: "TrainState",
-    docs: ["A fresh training state around `params` (kept, not copied: training updates it in place).", "Optimizer buffers start at 0 and step at 0."],
+    docs: [
+      "A fresh training state around `params` (kept, not copied: training updates it in place).",
+      "Optimizer buffers start at 0 and step at 0. allocate makes grad and the buffers, in that order",
+      "(zeroed arrays of the given length; e.g. SharedArrayBuffer views threads share).",
+    ],
     body: (out) => {
       out.line(`if (params.length !== ${P}) throw new Error(\`expected ${P} parameters, got \${params.length}\`);`);
       out.line(`return { ${init.join(", ")} };`);
@@ -176,16 +183,20 @@ function emitAdamUpdate(opt: OptimizerOf<"adam"> | OptimizerOf<"adamw">, wasmLoo
   });
 }
 
-/** The clipping prelude of applyUpdate: ||g||, then scale = min(1, clip / (||g|| + 1e-6)). */
-export function emitClipScale(out: CodeLines, ir: ModelIR): void {
-  const clip = ir.optimizer.clip;
-  if (clip === null) return;
-  out.comment(`Global gradient-norm clipping (PyTorch's clip_grad_norm_, max_norm = ${clip}):`);
-  out.comment("||g|| = sqrt(sum of g^2 over all parameters); g is used as g * min(1, max_norm / (||g|| + 1e-6)).");
+/** applyUpdate's clipping prelude: ||g|| = sqrt(sum of g^2 over all parameters), for updateRange. */
+function emitGradNorm(out: CodeLines, ir: ModelIR): void {
   out.line("const grad = state.grad;");
   out.line("let sumOfSquares = 0;");
   out.line(`for (let p = 0; p < ${int(ir.paramCount)}; p++) sumOfSquares += grad[p]! * grad[p]!;`);
   out.line("const gradNorm = Math.sqrt(sumOfSquares);");
+}
+
+/** updateRange's clipping prelude: scale = min(1, clip / (||g|| + 1e-6)) from the given norm. */
+function emitClipScale(out: CodeLines, ir: ModelIR): void {
+  const clip = ir.optimizer.clip;
+  if (clip === null) return;
+  out.comment(`Global gradient-norm clipping (PyTorch's clip_grad_norm_, max_norm = ${clip}):`);
+  out.comment("||g|| = sqrt(sum of g^2 over all parameters); g is used as g * min(1, max_norm / (||g|| + 1e-6)).");
   out.line("state.gradNorm = gradNorm;");
   out.line(`const clipScale = Math.min(1, ${num(clip)} / (gradNorm + 1e-6));`);
 }
@@ -209,28 +220,28 @@ interface OptimizerCode<K extends OptimizerKind> {
    * --simd, is the lines that replace the loop for an optimizer with a kernel (simd.ts), else null.
    */
   range(opt: OptimizerOf<K>, wasmLoop: readonly string[] | null): string;
-  /** applyUpdate's calls of the range function, once t, n, lr (and clipScale) are known. */
+  /** updateRange's calls of the range function on [from, to), once t, n, lr (and clipScale) are known. */
   calls(out: CodeLines, opt: OptimizerOf<K>, ir: ModelIR): void;
 }
 
 const OPTIMIZER_CODE: { readonly [K in OptimizerKind]: OptimizerCode<K> } = {
   sgd: {
     range: (opt) => emitSgdUpdate(opt),
-    calls: (out, opt, ir) => {
-      out.line(`sgdRange(state, 0, ${int(ir.paramCount)}, lr${clipArg(opt)});`);
+    calls: (out, opt) => {
+      out.line(`sgdRange(state, from, to, lr${clipArg(opt)});`);
     },
   },
   momentum: {
     range: (opt) => emitMomentumUpdate(opt),
-    calls: (out, opt, ir) => {
-      out.line(`momentumRange(state, 0, ${int(ir.paramCount)}, lr, t === 0${clipArg(opt)}); // buf = g at the first update`);
+    calls: (out, opt) => {
+      out.line(`momentumRange(state, from, to, lr, t === 0${clipArg(opt)}); // buf = g at the first update`);
     },
   },
   adam: {
     range: (opt, wasmLoop) => emitAdamUpdate(opt, wasmLoop),
-    calls: (out, opt, ir) => {
+    calls: (out, opt) => {
       emitAdamBiasCorrections(out, opt);
-      out.line(`adamRange(state, 0, ${int(ir.paramCount)}, lr, bc1, bc2${clipArg(opt)});`);
+      out.line(`adamRange(state, from, to, lr, bc1, bc2${clipArg(opt)});`);
     },
   },
   adamw: {
@@ -240,10 +251,12 @@ const OPTIMIZER_CODE: { readonly [K in OptimizerKind]: OptimizerCode<K> } = {
       emitAdamBiasCorrections(out, opt);
       out.comment(`Decoupled weight decay (weight_decay = ${opt.weightDecay}) shrinks weights only, never biases.`);
       out.line(`const decay = 1 - lr * ${num(opt.weightDecay)};`);
+      // Each layer's part of [from, to) (the range functions do nothing on an empty one).
       for (const l of denseLayers(ir)) {
         const wEnd = l.weightOffset + l.inputs * l.units;
-        out.line(`adamwRange(state, ${int(l.weightOffset)}, ${int(wEnd)}, lr, bc1, bc2, decay${clipArg(opt)}); // ${identifier(l.name)} weights`);
-        out.line(`adamwRange(state, ${int(l.biasOffset)}, ${int(l.biasOffset + l.units)}, lr, bc1, bc2, 1${clipArg(opt)}); // ${identifier(l.name)} biases`);
+        const part = (a: number, b: number): string => `Math.max(from, ${int(a)}), Math.min(to, ${int(b)})`;
+        out.line(`adamwRange(state, ${part(l.weightOffset, wEnd)}, lr, bc1, bc2, decay${clipArg(opt)}); // ${identifier(l.name)} weights`);
+        out.line(`adamwRange(state, ${part(l.biasOffset, l.biasOffset + l.units)}, lr, bc1, bc2, 1${clipArg(opt)}); // ${identifier(l.name)} biases`);
       }
     },
   },
@@ -263,7 +276,8 @@ export function emitOptimizerRange(ir: ModelIR, adamLoop: readonly string[] | nu
 }
 
 export function emitApplyUpdate(ir: ModelIR): string {
-  return printFunction({
+  const clip = ir.optimizer.clip !== null;
+  const update = printFunction({
     name: "applyUpdate",
     exported: true,
     parameters: [{ name: "state", type: "TrainState" }],
@@ -274,14 +288,40 @@ export function emitApplyUpdate(ir: ModelIR): string {
       "Allocation-free. Buffers are updated even when lr is 0 (warmup from 0, or a schedule at 0).",
     ],
     body: (out) => {
+      if (clip) {
+        emitGradNorm(out, ir);
+        out.line(`updateRange(state, 0, ${int(ir.paramCount)}, gradNorm);`);
+      } else {
+        out.line(`updateRange(state, 0, ${int(ir.paramCount)});`);
+      }
+      out.line("state.step = state.step + 1;");
+    },
+  });
+  const range = printFunction({
+    name: "updateRange",
+    exported: true,
+    parameters: [
+      { name: "state", type: "TrainState" },
+      { name: "from", type: "number" },
+      { name: "to", type: "number" },
+      ...(clip ? [{ name: "gradNorm", type: "number" }] : []),
+    ],
+    returnType: "void",
+    docs: [
+      "applyUpdate's update of params[from..to) and their optimizer buffers, at t = state.step, without",
+      "moving state.step. Each parameter's update reads only its own gradient and buffers, so ranges that",
+      "tile [0, paramCount) give applyUpdate's result bit for bit: threads can share one update.",
+      ...(clip ? ["gradNorm: the global L2 norm of the whole gradient (clipping scales every range by it)."] : []),
+    ],
+    body: (out) => {
       out.line("const t = state.step;");
-      out.line("const n = t + 1;");
+      if (ir.optimizer.kind === "adam" || ir.optimizer.kind === "adamw") out.line("const n = t + 1; // the bias corrections' update count");
       out.line("const lr = learningRate(t);");
       emitClipScale(out, ir);
       emitCalls(out, ir.optimizer, ir);
-      out.line("state.step = n;");
     },
   });
+  return `${update}\n\n${range}`;
 }
 
 export function emitTrainStep(ir: ModelIR): string {

@@ -110,6 +110,16 @@ export interface FitOptions {
    }
    */
   gradient?: (state: TrainState, x: Float64Array, y: Float64Array, rows: number, seed: number, out?: Float64Array${weighsRows(ir) ? `, ${ROW_WEIGHT}?: Float64Array` : ""}) => number;
+  /**
+   * J of each training batch and its update, in place of the gradient and applyUpdate: for an
+   * engine that also shares the update out (mlpc train --threads: each thread updates a range of
+   * the parameters with updateRange, on a state whose arrays the Trainer's arrays option made).
+   * It applies one update (state.step + 1) when J is finite and changes no parameter when not.${
+     acc === "none" ? "" : `
+   * It writes the batch's outputs at the parameters before the update into out when given.`
+   }
+   */
+  trainStep?: (state: TrainState, x: Float64Array, y: Float64Array, rows: number, seed: number, out?: Float64Array${weighsRows(ir) ? `, ${ROW_WEIGHT}?: Float64Array` : ""}) => number;
 }
 
 /** What evaluate returns. */

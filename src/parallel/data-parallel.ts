@@ -1,37 +1,53 @@
 /**
- * Data-parallel gradients over worker threads: each batch is cut into `threads` contiguous slices
- * of rows, the main thread computes slice 0 and worker w slice w, all with the same generated
- * module on the same parameters (SharedArrayBuffers: parameters, the batch, one gradient per
- * worker, the losses), and the slices' mean gradients and losses are combined weighted by their
- * rows, in slice order. So a run is deterministic for a given thread count, and equal to one
- * thread up to the rounding of that reordered sum (tested).
+ * Data-parallel training steps over worker threads. Each batch is cut into `threads` contiguous
+ * slices of rows; the main thread computes slice 0 and worker w slice w, all with the same
+ * generated module on the same parameters. Then every thread takes a range of the parameters:
+ * it combines the slices' mean gradients there (weighted by their rows, in slice order) and runs
+ * the module's updateRange on it. The training state (parameters, gradient, optimizer buffers)
+ * lives in SharedArrayBuffers every thread holds, made by `arrays` for the Trainer (its arrays
+ * option), so nothing of it is copied per step and the update is shared out as the gradient is.
  *
- * The call is synchronous (the main thread polls briefly, then blocks in Atomics.wait, while the
- * workers finish), so it drops into the generated Trainer's loop as its `gradient` option
- * without changing anything else.
- * Models with dropout draw their masks row by row from one stream per update; slices would draw
- * other masks, so they stay on one thread (canRunDataParallel).
+ * A run is deterministic for a given thread count, and equal to one thread up to the rounding of
+ * the reordered sums (tested): each parameter's update reads only its own gradient and buffers,
+ * so the ranges give the update of the combined gradient exactly. With gradient clipping the
+ * global norm is one more barrier: each range's sum of squares, added in range order.
+ *
+ * The call is synchronous (a waiting thread polls briefly, then blocks in Atomics.wait), so it
+ * drops into the generated Trainer's loop as its `trainStep` option without changing anything
+ * else. Models with dropout draw their masks row by row from one stream per update; slices would
+ * draw other masks, so they stay on one thread (canRunDataParallel).
  */
 import { startWorkers, stopWorkers } from "./workers.js";
-import { GRADIENT_WORKER_SCRIPT } from "./worker-script.js";
+import { GRADIENT_WORKER_SCRIPT, THREAD_STEP_SOURCE } from "./worker-script.js";
 import type { Worker } from "node:worker_threads";
 
 /** Parameters and gradients: Float64Array (as `mlpc train` compiles), or Float32Array for --dtype f32. */
 type ParamArray = Float64Array | Float32Array;
 
+/** The training state as the generated module has it. */
+export interface StepState {
+  readonly params: ParamArray;
+  readonly grad: ParamArray;
+  step: number;
+}
+
 /** What the engine needs of a generated module. */
-export interface GradientModule {
+export interface StepModule {
   /** rowWeight: one weight a row, for the models whose loss takes it (a one-sigmoid bce with class weights). */
   lossAndGradient(params: never, x: ArrayLike<number>, y: ArrayLike<number>, rows: number, grad: never, rowWeight?: ArrayLike<number>): number;
-  /** The outputs of the rows of the last lossAndGradient call (modules from before it have none). */
-  lastBatchOutputs?(rows: number, out: Float64Array): void;
+  /** The outputs of the rows of the last lossAndGradient call. */
+  lastBatchOutputs(rows: number, out: Float64Array): void;
+  /** A state around params whose other arrays come from allocate. */
+  createTrainState(params: never, allocate?: (length: number) => never): StepState;
+  /** applyUpdate on params[from..to) without moving state.step; gradNorm with clipping. */
+  updateRange(state: never, from: number, to: number, gradNorm?: number): void;
 }
 
 export interface DataParallelOptions {
   /** A URL the workers can import the same module from (a data: URL of its JavaScript). */
   readonly moduleUrl: string;
   /** The module as loaded on the main thread. */
-  readonly module: GradientModule;
+  readonly module: StepModule;
   readonly threads: number;
   readonly inputSize: number;
   readonly outputSize: number;
@@ -40,47 +56,23 @@ export interface DataParallelOptions {
   readonly maxRows: number;
   /** The module's parameter storage; default f64. */
   readonly dtype?: "f64" | "f32";
+  /** The optimizer clips the gradient's global norm (clip= on the optimizer line): one more barrier a step. */
+  readonly clips?: boolean;
   /**
-   * How long a thread that waits (a worker for the next batch, the main thread for the workers)
-   * polls the shared word before it sleeps in Atomics.wait; default SPIN_MS. A sleeping thread
-   * costs a futex wake-up on the critical path of every step (tens of microseconds when the
-   * other core is free); polling briefly avoids it, but costs when the cores are contended. 0:
-   * always sleep.
+   * How long a waiting thread polls the shared word before it sleeps in Atomics.wait; default
+   * SPIN_MS. A sleeping thread costs a futex wake-up on the critical path of every wait (tens of
+   * microseconds on this VM); polling avoids it while the other thread is about to arrive, but
+   * holds a core the other may need when the cores are contended. 0: always sleep.
    */
   readonly spinMs?: number;
 }
 
 /**
- * The default polling time before sleeping (spinMs). 0: under load polling made every step slower
- * (a polling thread holds the core the thread it waits for needs; 784-128-10 f32 batch 128 at load
- * 9: 0.63x-0.76x of one thread with 0.25 ms against 0.80x-0.91x without, tiny nets 10x slower);
- * whether 0.25 ms pays on a quiet machine is to be measured (docs/performance.md, Threads).
+ * The default polling time before sleeping (spinMs): the waits of a step are short and balanced
+ * (equal slices, equal ranges), so a brief poll catches most of them on a free core, and under
+ * load it costs at most this much a wait (docs/performance.md, Threads, has the measurements).
  */
-export const SPIN_MS = 0;
-
-/** Polls control[index] until it differs from `value` or `ms` have passed. */
-function spinWhile(control: Int32Array, index: number, value: number, ms: number): void {
-  if (ms <= 0) return;
-  const until = performance.now() + ms;
-  for (let k = 0; Atomics.load(control, index) === value; k++) {
-    if ((k & 63) === 63 && performance.now() > until) return;
-  }
-}
-
-/** The state the Trainer passes: parameters in, gradient out. */
-export interface GradientState {
-  readonly params: ParamArray;
-  readonly grad: ParamArray;
-}
-
-const GENERATION = 0;
-const ROWS = 1;
-const COMMAND = 2;
-/** What this batch asks of the workers besides the gradient: WANT_OUTPUTS | WEIGHTED_ROWS. */
-const FLAGS = 3;
-const DONE = 4;
-const WANT_OUTPUTS = 1;
-const WEIGHTED_ROWS = 2;
+export const SPIN_MS = 0.1;
 
 /** Milliseconds each thread spent in lossAndGradient on its slices, and the calls counted. */
 export interface SliceProfile {
@@ -89,10 +81,53 @@ export interface SliceProfile {
   readonly sliceMs: readonly number[];
 }
 
-/** First row of slice `index` of `rows` rows cut into `threads` slices. */
-export function sliceStart(index: number, rows: number, threads: number): number {
-  return Math.floor((index * rows) / threads);
+/**
+ * The shared control words (Int32Array), also read by the worker script (sent in its workerData).
+ * GENERATION: bumped by the main thread for each step (workers wait on it); ROWS, FLAGS, STEP:
+ * that step's rows, what it asks besides the gradient (WANT_OUTPUTS | WEIGHTED_ROWS), and the
+ * state.step it updates from; COMMAND: 1 = exit. ARRIVED + t: the last phase thread t reached, a
+ * phase being generation * PHASES + k (k = 1: slice gradient written, 2: range's sum of squares
+ * written (clipping only), 3: range updated).
+ */
+export const CONTROL = { GENERATION: 0, ROWS: 1, FLAGS: 2, STEP: 3, COMMAND: 4, ARRIVED: 5, PHASES: 4, WANT_OUTPUTS: 1, WEIGHTED_ROWS: 2 } as const;
+
+/** The functions of THREAD_STEP_SOURCE, as the main thread runs them (the workers evaluate the same text). */
+interface ThreadStepFunctions {
+  /** First row of slice `index` of `rows` rows cut into `threads` slices. */
+  sliceStart(index: number, rows: number, threads: number): number;
+  /** First parameter of range `index` of `count` parameters cut into `threads` ranges (a multiple of 4: whole SIMD lanes). */
+  rangeStart(index: number, count: number, threads: number): number;
+  /** The batch's J: the slices' mean losses weighted by their rows, in slice order. */
+  combinedLoss(losses: Float64Array, rows: number, threads: number): number;
+  /** grad[from..to) = the slices' mean gradients weighted by their rows, in slice order (slice 0 is grad itself). */
+  combineRange(grad: ParamArray, grads: ParamArray, from: number, to: number, rows: number, threads: number, P: number): void;
+  /** Thread `index`'s part of a step: its slice, the barrier, its range's combine and update; thread 0 waits for all ranges. Returns J. */
+  threadStep(env: ThreadEnv, state: StepState, index: number, generation: number, x: Float64Array, y: Float64Array, w: ArrayLike<number>, o: Float64Array): number;
 }
+
+/** What threadStep reads besides its arguments. */
+interface ThreadEnv {
+  readonly mod: StepModule;
+  readonly control: Int32Array;
+  readonly layout: typeof CONTROL;
+  readonly grads: ParamArray;
+  readonly losses: Float64Array;
+  readonly squares: Float64Array;
+  readonly busy: Float64Array;
+  readonly threads: number;
+  readonly inputSize: number;
+  readonly outputSize: number;
+  readonly paramCount: number;
+  readonly clips: boolean;
+  readonly spinMs: number;
+}
+
+const STEP = new Function(`${THREAD_STEP_SOURCE}\nreturn { sliceStart, rangeStart, combinedLoss, combineRange, threadStep };`)() as ThreadStepFunctions;
+
+export const { sliceStart, rangeStart, combinedLoss, combineRange } = STEP;
+
+/** The rows weights and outputs of a step without them. */
+const EMPTY = new Float64Array(0);
 
 function shared(elements: number): Float64Array {
   return new Float64Array(new SharedArrayBuffer(Math.max(1, elements) * 8));
@@ -102,51 +137,65 @@ function sharedParams(elements: number, dtype: "f64" | "f32"): ParamArray {
   return dtype === "f32" ? new Float32Array(new SharedArrayBuffer(Math.max(1, elements) * 4)) : shared(elements);
 }
 
-export class DataParallelGradient {
-  readonly threads: number;
-  private readonly control: Int32Array;
-  private readonly params: ParamArray;
-  private readonly x: Float64Array;
-  private readonly y: Float64Array;
-  private readonly grads: ParamArray;
-  private readonly losses: Float64Array;
+/** The arrays of a training state (params, grad, the optimizer buffers), counted on a throwaway state. */
+function stateArrayCount(mod: StepModule, paramCount: number, dtype: "f64" | "f32"): number {
+  const probe = mod.createTrainState((dtype === "f32" ? new Float32Array(paramCount) : new Float64Array(paramCount)) as never);
+  return Object.values(probe).filter((v) => ArrayBuffer.isView(v)).length;
+}
+
+/** What every thread shares: the control words, the state arrays and the per-step buffers. */
+interface SharedBuffers {
+  readonly control: Int32Array;
+  /** params, grad and the optimizer buffers, in the order createTrainState allocates them. */
+  readonly state: readonly ParamArray[];
+  readonly x: Float64Array;
+  readonly y: Float64Array;
+  /** Slices 1..T-1's gradients (slice 0's goes straight into state.grad). */
+  readonly grads: ParamArray;
+  readonly losses: Float64Array;
+  /** Each range's sum of squares of the combined gradient (clipping). */
+  readonly squares: Float64Array;
   /** The batch's outputs (rows x outputs; each worker writes its slice's) and its row weights. */
-  private readonly outputs: Float64Array;
-  private readonly rowWeights: Float64Array;
+  readonly outputs: Float64Array;
+  readonly rowWeights: Float64Array;
   /** Per thread: ms in lossAndGradient since the last resetProfile (each thread adds its own). */
-  private readonly busy: Float64Array;
+  readonly busy: Float64Array;
+}
+
+export class DataParallelStep {
+  readonly threads: number;
+  private readonly buffers: SharedBuffers;
+  private readonly env: ThreadEnv;
+  private handedOut = 0;
+  private generation = 0;
   private calls = 0;
   private closed = false;
 
   private constructor(
     private readonly options: DataParallelOptions,
     private readonly workers: readonly Worker[],
-    buffers: { control: Int32Array; params: ParamArray; x: Float64Array; y: Float64Array; grads: ParamArray; losses: Float64Array; outputs: Float64Array; rowWeights: Float64Array; busy: Float64Array },
+    buffers: SharedBuffers,
   ) {
     this.threads = options.threads;
-    this.control = buffers.control;
-    this.params = buffers.params;
-    this.x = buffers.x;
-    this.y = buffers.y;
-    this.grads = buffers.grads;
-    this.losses = buffers.losses;
-    this.outputs = buffers.outputs;
-    this.rowWeights = buffers.rowWeights;
-    this.busy = buffers.busy;
+    this.buffers = buffers;
+    const { module: mod, threads, inputSize, outputSize, paramCount } = options;
+    const { control, grads, losses, squares, busy } = buffers;
+    this.env = { mod, control, layout: CONTROL, grads, losses, squares, busy, threads, inputSize, outputSize, paramCount, clips: options.clips === true, spinMs: options.spinMs ?? SPIN_MS };
   }
 
-  /** Starts threads - 1 workers, each importing the module; resolves when all are ready. */
-  static async start(options: DataParallelOptions): Promise<DataParallelGradient> {
+  /** Starts threads - 1 workers, each importing the module and building its view of the shared state; resolves when all are ready. */
+  static async start(options: DataParallelOptions): Promise<DataParallelStep> {
     const { threads, paramCount, inputSize, outputSize, maxRows } = options;
     const dtype = options.dtype ?? "f64";
     if (!Number.isInteger(threads) || threads < 2) throw new Error(`data-parallel training needs at least 2 threads, got ${threads}`);
-    const buffers = {
-      control: new Int32Array(new SharedArrayBuffer((DONE + threads) * 4)),
-      params: sharedParams(paramCount, dtype),
+    const buffers: SharedBuffers = {
+      control: new Int32Array(new SharedArrayBuffer((CONTROL.ARRIVED + threads) * 4)),
+      state: Array.from({ length: stateArrayCount(options.module, paramCount, dtype) }, () => sharedParams(paramCount, dtype)),
       x: shared(maxRows * inputSize),
       y: shared(maxRows * outputSize),
       grads: sharedParams((threads - 1) * paramCount, dtype),
       losses: shared(threads),
+      squares: shared(threads),
       outputs: shared(maxRows * outputSize),
       rowWeights: shared(maxRows),
       busy: shared(threads),
@@ -161,91 +210,75 @@ export class DataParallelGradient {
         outputSize,
         paramCount,
         dtype,
+        clips: options.clips === true,
         spinMs: options.spinMs ?? SPIN_MS,
+        layout: CONTROL,
         control: buffers.control.buffer,
-        params: buffers.params.buffer,
+        state: buffers.state.map((a) => a.buffer),
         x: buffers.x.buffer,
         y: buffers.y.buffer,
         grads: buffers.grads.buffer,
         losses: buffers.losses.buffer,
+        squares: buffers.squares.buffer,
         outputs: buffers.outputs.buffer,
         rowWeights: buffers.rowWeights.buffer,
         busy: buffers.busy.buffer,
       }),
     });
-    return new DataParallelGradient(options, workers, buffers);
+    return new DataParallelStep(options, workers, buffers);
   }
 
   /**
-   * J (the rows-weighted mean of the slices' losses) and dJ/dparams into state.grad of one batch
-   * (x: rows x inputs, y: rows x outputs, row-major), as the module's lossAndGradient would give.
-   * The Trainer's gradient option: with `out`, each thread also writes its slice's outputs there
-   * (the module's lastBatchOutputs, for the running accuracy: no second forward pass); with
-   * `rowWeight`, each slice's rows are weighted by it (class weights of a one-sigmoid bce model).
+   * The Trainer's arrays option: hands out the shared state arrays (params, grad, the optimizer
+   * buffers) in the order the Trainer asks for them, once.
    */
-  gradient(state: GradientState, x: Float64Array, y: Float64Array, rows: number, _seed?: number, out?: Float64Array, rowWeight?: ArrayLike<number>): number {
-    if (this.closed) throw new Error("the data-parallel gradient was closed");
-    const { inputSize: IN, outputSize: OUT, paramCount: P } = this.options;
+  readonly arrays = (length: number): ParamArray => {
+    const { state } = this.buffers;
+    if (length !== this.options.paramCount) throw new RangeError(`the engine's state arrays hold ${this.options.paramCount} numbers, not ${length}`);
+    if (this.handedOut >= state.length) throw new Error(`the engine has ${state.length} state arrays and all were handed out (one Trainer an engine)`);
+    return state[this.handedOut++]!;
+  };
+
+  /**
+   * One training step, as the module's trainStep on a state made with `arrays`: J of the batch
+   * (the rows-weighted mean of the slices' losses), dJ/dparams into state.grad, the update
+   * (state.step + 1), none when J is not finite. With `out`, each thread writes its slice's
+   * outputs there (the module's lastBatchOutputs: no second forward pass); with `rowWeight`, each
+   * slice's rows are weighted by it (class weights of a one-sigmoid bce model).
+   */
+  step(state: StepState, x: Float64Array, y: Float64Array, rows: number, _seed?: number, out?: Float64Array, rowWeight?: Float64Array): number {
+    if (this.closed) throw new Error("the data-parallel step was closed");
+    const b = this.buffers;
+    if (state.params !== b.state[0] || state.grad !== b.state[1]) throw new Error("the training state is not the engine's: make the Trainer with { arrays: engine.arrays }");
+    const { inputSize: IN, outputSize: OUT } = this.options;
     const T = this.threads;
     if (rows > this.options.maxRows) throw new RangeError(`a batch of ${rows} rows is bigger than the ${this.options.maxRows} this engine was started for`);
     const first = sliceStart(1, rows, T);
-    this.params.set(state.params);
-    this.x.set(x.subarray(first * IN, rows * IN), first * IN);
-    this.y.set(y.subarray(first * OUT, rows * OUT), first * OUT);
-    const mod = this.options.module;
-    const outputs = out !== undefined && mod.lastBatchOutputs !== undefined ? out : undefined;
-    if (rowWeight !== undefined) for (let r = first; r < rows; r++) this.rowWeights[r] = rowWeight[r]!;
-    const ctrl = this.control;
-    Atomics.store(ctrl, ROWS, rows);
-    Atomics.store(ctrl, FLAGS, (outputs === undefined ? 0 : WANT_OUTPUTS) | (rowWeight === undefined ? 0 : WEIGHTED_ROWS));
-    const generation = (Atomics.load(ctrl, GENERATION) + 1) | 0;
-    Atomics.store(ctrl, GENERATION, generation);
-    Atomics.notify(ctrl, GENERATION);
-    // Slice 0 here, meanwhile.
-    const own = mod.lossAndGradient as (params: ParamArray, x: Float64Array, y: Float64Array, rows: number, grad: ParamArray, rowWeight?: ArrayLike<number>) => number;
-    const started = performance.now();
-    const loss0 = first > 0 ? own(state.params, x.subarray(0, first * IN), y.subarray(0, first * OUT), first, state.grad, rowWeight) : 0; // reads rowWeight[0, first)
-    if (outputs !== undefined && first > 0) mod.lastBatchOutputs!(first, outputs.subarray(0, first * OUT));
-    this.busy[0] = this.busy[0]! + (performance.now() - started);
+    b.x.set(x.subarray(first * IN, rows * IN), first * IN);
+    b.y.set(y.subarray(first * OUT, rows * OUT), first * OUT);
+    if (rowWeight !== undefined) for (let r = first; r < rows; r++) b.rowWeights[r] = rowWeight[r]!;
+    const ctrl = b.control;
+    Atomics.store(ctrl, CONTROL.ROWS, rows);
+    Atomics.store(ctrl, CONTROL.FLAGS, (out === undefined ? 0 : CONTROL.WANT_OUTPUTS) | (rowWeight === undefined ? 0 : CONTROL.WEIGHTED_ROWS));
+    Atomics.store(ctrl, CONTROL.STEP, state.step);
+    const generation = ++this.generation;
+    Atomics.store(ctrl, CONTROL.GENERATION, generation);
+    Atomics.notify(ctrl, CONTROL.GENERATION);
+    // Slice 0 here (from the caller's arrays, its outputs straight into out), then the shared update.
+    const loss = STEP.threadStep(this.env, state, 0, generation, x, y, rowWeight ?? EMPTY, out ?? EMPTY);
     this.calls++;
-    for (let w = 1; w < T; w++) {
-      const before = Atomics.load(ctrl, DONE + w);
-      if (before !== generation) spinWhile(ctrl, DONE + w, before, this.options.spinMs ?? SPIN_MS);
-      for (let seen = Atomics.load(ctrl, DONE + w); seen !== generation; seen = Atomics.load(ctrl, DONE + w)) Atomics.wait(ctrl, DONE + w, seen);
-    }
-    if (outputs !== undefined) outputs.set(this.outputs.subarray(first * OUT, rows * OUT), first * OUT);
-    // Combine in slice order, weighted by rows: the mean over the whole batch. Slice 1 is folded
-    // into the pass that weighs slice 0 (one pass over the parameters on two threads): the same
-    // operations in the same order as weighing first and adding after (f32: one rounding fewer).
-    const grad = state.grad;
-    const w0 = first / rows;
-    let loss = loss0 * w0;
-    const n1 = sliceStart(2, rows, T) - first;
-    const share1 = n1 / rows;
-    const g1 = this.grads.subarray(0, P);
-    if (first > 0 && n1 > 0) for (let p = 0; p < P; p++) grad[p] = grad[p]! * w0 + g1[p]! * share1;
-    else if (first > 0) for (let p = 0; p < P; p++) grad[p] = grad[p]! * w0;
-    else if (n1 > 0) for (let p = 0; p < P; p++) grad[p] = 0 + g1[p]! * share1;
-    else grad.fill(0);
-    if (n1 > 0) loss += this.losses[1]! * share1;
-    for (let w = 2; w < T; w++) {
-      const n = sliceStart(w + 1, rows, T) - sliceStart(w, rows, T);
-      if (n === 0) continue;
-      const share = n / rows;
-      loss += this.losses[w]! * share;
-      const g = this.grads.subarray((w - 1) * P, w * P);
-      for (let p = 0; p < P; p++) grad[p] = grad[p]! + g[p]! * share;
-    }
+    if (out !== undefined) out.set(b.outputs.subarray(first * OUT, rows * OUT), first * OUT);
+    if (Number.isFinite(loss)) state.step = state.step + 1;
     return loss;
   }
 
   /** Time per thread in lossAndGradient since the start or resetProfile (call between batches). */
   profile(): SliceProfile {
-    return { calls: this.calls, sliceMs: Array.from(this.busy) };
+    return { calls: this.calls, sliceMs: Array.from(this.buffers.busy) };
   }
 
   resetProfile(): void {
-    this.busy.fill(0);
+    this.buffers.busy.fill(0);
     this.calls = 0;
   }
 
@@ -253,9 +286,10 @@ export class DataParallelGradient {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    Atomics.store(this.control, COMMAND, 1);
-    Atomics.add(this.control, GENERATION, 1);
-    Atomics.notify(this.control, GENERATION);
+    const ctrl = this.buffers.control;
+    Atomics.store(ctrl, CONTROL.COMMAND, 1);
+    Atomics.store(ctrl, CONTROL.GENERATION, ++this.generation);
+    Atomics.notify(ctrl, CONTROL.GENERATION);
     await stopWorkers(this.workers);
   }
 }

@@ -1,59 +1,155 @@
 /**
- * The script each gradient worker runs (startWorkers evaluates it as CommonJS). Kept as text, not
- * as a function serialized with toString(), because a test runner's transform may rewrite a
- * function's body with helpers the worker would not have.
+ * What every thread of a data-parallel step runs, as JavaScript text: THREAD_STEP_SOURCE is
+ * evaluated by each worker (GRADIENT_WORKER_SCRIPT embeds it) and by the main thread
+ * (data-parallel.ts), so the slicing, the combine, the barriers and the update are one definition
+ * run alike on every thread. Kept as text, not as functions serialized with toString(), because a
+ * test runner's transform may rewrite a function's body with helpers a worker would not have.
  *
- * Protocol over the shared control words (Int32Array, see data-parallel.ts):
- *   [GENERATION] bumped by the main thread for each batch; workers wait on it.
- *   [ROWS] rows of the batch; [COMMAND] 0 = compute, 1 = exit; [FLAGS] 1: write the slice's
- *   outputs (lastBatchOutputs) into the shared outputs, 2: weigh its rows by the shared row weights.
- *   [DONE + w] set to the generation by worker w when its slice's loss and gradient are written.
- * Worker w (1..threads-1) computes rows [floor(w rows / T), floor((w + 1) rows / T)) of the shared
- * x and y with the shared parameters into its own shared gradient, and its mean loss into losses[w];
- * it adds the milliseconds that took to busy[w] (the engine's profile).
+ * Protocol over the shared control words (CONTROL in data-parallel.ts, sent as `layout`): the main
+ * thread writes a step's rows, flags and state.step, then bumps GENERATION; each thread t computes
+ * its slice's loss and gradient (rows [floor(t rows / T), floor((t + 1) rows / T)); thread 0 into
+ * state.grad, worker w into its part of `grads`), arrives at phase 1 (ARRIVED + t) and waits for
+ * the others; then combines and updates its range of the parameters (with clipping: its sum of
+ * squares, phase 2, the global norm), and arrives at phase 3. The main thread returns when every
+ * thread has reached phase 3; a worker then waits for the next generation.
+ */
+export const THREAD_STEP_SOURCE = String.raw`
+function sliceStart(index, rows, threads) {
+  return Math.floor((index * rows) / threads);
+}
+
+function rangeStart(index, count, threads) {
+  return index >= threads ? count : Math.floor((index * count) / threads / 4) * 4;
+}
+
+function waitAtLeast(control, index, target, ms) {
+  let seen = Atomics.load(control, index);
+  if (seen >= target) return;
+  if (ms > 0) {
+    const until = performance.now() + ms;
+    for (let k = 1; seen < target; k++) {
+      if ((k & 63) === 0 && performance.now() > until) break;
+      seen = Atomics.load(control, index);
+    }
+  }
+  for (; seen < target; seen = Atomics.load(control, index)) Atomics.wait(control, index, seen);
+}
+
+function combinedLoss(losses, rows, threads) {
+  let loss = 0;
+  for (let w = 0; w < threads; w++) {
+    const n = sliceStart(w + 1, rows, threads) - sliceStart(w, rows, threads);
+    if (n > 0) loss += losses[w] * (n / rows);
+  }
+  return loss;
+}
+
+function combineRange(grad, grads, from, to, rows, threads, P) {
+  const first = sliceStart(1, rows, threads);
+  const w0 = first / rows;
+  const share1 = (sliceStart(2, rows, threads) - first) / rows;
+  if (first > 0 && share1 > 0) for (let p = from; p < to; p++) grad[p] = grad[p] * w0 + grads[p] * share1;
+  else if (first > 0) for (let p = from; p < to; p++) grad[p] = grad[p] * w0;
+  else if (share1 > 0) for (let p = from; p < to; p++) grad[p] = 0 + grads[p] * share1;
+  else for (let p = from; p < to; p++) grad[p] = 0;
+  for (let w = 2; w < threads; w++) {
+    const share = (sliceStart(w + 1, rows, threads) - sliceStart(w, rows, threads)) / rows;
+    if (share === 0) continue;
+    const at = (w - 1) * P;
+    for (let p = from; p < to; p++) grad[p] = grad[p] + grads[at + p] * share;
+  }
+}
+
+function sumOfSquares(grad, from, to) {
+  let s = 0;
+  for (let p = from; p < to; p++) s += grad[p] * grad[p];
+  return s;
+}
+
+function globalNorm(squares, threads) {
+  let s = 0;
+  for (let t = 0; t < threads; t++) s += squares[t];
+  return Math.sqrt(s);
+}
+
+function threadStep(env, state, index, generation, x, y, w, o) {
+  const { mod, control, layout, grads, losses, squares, busy, threads, inputSize, outputSize, paramCount, clips, spinMs } = env;
+  const rows = Atomics.load(control, layout.ROWS);
+  const flags = Atomics.load(control, layout.FLAGS);
+  const from = sliceStart(index, rows, threads);
+  const to = sliceStart(index + 1, rows, threads);
+  const grad = index === 0 ? state.grad : grads.subarray((index - 1) * paramCount, index * paramCount);
+  let failure = null;
+  const started = performance.now();
+  try {
+    const weights = (flags & layout.WEIGHTED_ROWS) !== 0 ? w.subarray(from, to) : undefined;
+    losses[index] = to > from ? mod.lossAndGradient(state.params, x.subarray(from * inputSize, to * inputSize), y.subarray(from * outputSize, to * outputSize), to - from, grad, weights) : 0;
+    if ((flags & layout.WANT_OUTPUTS) !== 0 && to > from) mod.lastBatchOutputs(to - from, o.subarray(from * outputSize, to * outputSize));
+  } catch (e) {
+    losses[index] = NaN; // every thread then skips the update; the main thread rethrows its own error
+    failure = e;
+  }
+  busy[index] += performance.now() - started;
+  const phase = generation * layout.PHASES;
+  const arrive = (k) => {
+    Atomics.store(control, layout.ARRIVED + index, phase + k);
+    Atomics.notify(control, layout.ARRIVED + index);
+  };
+  const awaitOthers = (k) => {
+    for (let t = 0; t < threads; t++) if (t !== index) waitAtLeast(control, layout.ARRIVED + t, phase + k, spinMs);
+  };
+  arrive(1);
+  awaitOthers(1);
+  const loss = combinedLoss(losses, rows, threads);
+  if (Number.isFinite(loss)) {
+    const start = rangeStart(index, paramCount, threads);
+    const end = rangeStart(index + 1, paramCount, threads);
+    combineRange(state.grad, grads, start, end, rows, threads, paramCount);
+    if (clips) {
+      squares[index] = sumOfSquares(state.grad, start, end);
+      arrive(2);
+      awaitOthers(2);
+      mod.updateRange(state, start, end, globalNorm(squares, threads));
+    } else {
+      mod.updateRange(state, start, end);
+    }
+  }
+  arrive(3);
+  if (index === 0) awaitOthers(3);
+  if (failure !== null && index === 0) throw failure;
+  return loss;
+}
+`;
+
+/**
+ * The script each worker runs (startWorkers evaluates it as CommonJS): it imports the module,
+ * builds its state on the shared arrays (createTrainState allocates them in the main thread's
+ * order), says ready, then runs threadStep for each generation until COMMAND is 1.
  */
 export const GRADIENT_WORKER_SCRIPT = String.raw`
 const { workerData, parentPort } = require("node:worker_threads");
-const { url, index, threads, inputSize, outputSize, paramCount, dtype, control, params, x, y, grads, losses, outputs, rowWeights, busy, spinMs } = workerData;
+${THREAD_STEP_SOURCE}
+const { url, index, dtype, layout, control, state: stateBuffers, x, y, grads, losses, squares, outputs, rowWeights, busy, spinMs } = workerData;
 const Params = dtype === "f32" ? Float32Array : Float64Array;
-const GENERATION = 0, ROWS = 1, COMMAND = 2, FLAGS = 3, DONE = 4;
 import(url).then((mod) => {
   const ctrl = new Int32Array(control);
-  const P = new Params(params);
+  const arrays = stateBuffers.map((b) => new Params(b));
+  let next = 1;
+  const state = mod.createTrainState(arrays[0], () => arrays[next++]);
+  const env = { ...workerData, mod, control: ctrl, grads: new Params(grads), losses: new Float64Array(losses), squares: new Float64Array(squares), busy: new Float64Array(busy) };
   const X = new Float64Array(x);
   const Y = new Float64Array(y);
-  const G = new Params(grads, (index - 1) * paramCount * Params.BYTES_PER_ELEMENT, paramCount);
-  const L = new Float64Array(losses);
   const O = new Float64Array(outputs);
   const W = new Float64Array(rowWeights);
-  const B = new Float64Array(busy);
   // Read before saying ready: the main thread bumps the generation only after every worker is ready.
-  let generation = Atomics.load(ctrl, GENERATION);
+  let generation = Atomics.load(ctrl, layout.GENERATION);
   parentPort.postMessage("ready");
   for (;;) {
-    // Poll for the next batch a little before sleeping (spinMs; the main thread's update is short).
-    if (spinMs > 0) {
-      const until = performance.now() + spinMs;
-      for (let k = 0; Atomics.load(ctrl, GENERATION) === generation; k++) if ((k & 63) === 63 && performance.now() > until) break;
-    }
-    Atomics.wait(ctrl, GENERATION, generation);
-    generation = Atomics.load(ctrl, GENERATION);
-    if (Atomics.load(ctrl, COMMAND) === 1) break;
-    const rows = Atomics.load(ctrl, ROWS);
-    const from = Math.floor((index * rows) / threads);
-    const to = Math.floor(((index + 1) * rows) / threads);
-    const flags = Atomics.load(ctrl, FLAGS);
-    const started = performance.now();
-    try {
-      const weights = (flags & 2) !== 0 ? W.subarray(from, to) : undefined;
-      L[index] = to > from ? mod.lossAndGradient(P, X.subarray(from * inputSize, to * inputSize), Y.subarray(from * outputSize, to * outputSize), to - from, G, weights) : 0;
-      if ((flags & 1) !== 0 && to > from) mod.lastBatchOutputs(to - from, O.subarray(from * outputSize, to * outputSize));
-    } catch {
-      L[index] = NaN; // the main thread reports a non-finite loss as it would on one thread
-    }
-    B[index] += performance.now() - started;
-    Atomics.store(ctrl, DONE + index, generation);
-    Atomics.notify(ctrl, DONE + index);
+    waitAtLeast(ctrl, layout.GENERATION, generation + 1, spinMs);
+    generation = Atomics.load(ctrl, layout.GENERATION);
+    if (Atomics.load(ctrl, layout.COMMAND) === 1) break;
+    state.step = Atomics.load(ctrl, layout.STEP);
+    threadStep(env, state, index, generation, X, Y, W, O);
   }
 }, (error) => parentPort.postMessage({ error: String(error) }));
 `;

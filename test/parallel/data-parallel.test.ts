@@ -1,12 +1,13 @@
 /**
- * Data-parallel training over worker threads: the generated Trainer with the engine's gradient
- * gives the same run for the same thread count (bit for bit), and one thread's run to rounding.
- * The combination rule is also checked against the module's own lossAndGradient on one batch.
+ * Data-parallel training over worker threads: the generated Trainer with the engine's step (its
+ * state in the engine's shared arrays) gives the same run for the same thread count (bit for
+ * bit), and one thread's run to rounding, with and without clipping. One step is also checked
+ * against the module's own lossAndGradient and applyUpdate on the whole batch.
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { emitRunnableJavaScript } from "../../src/codegen/javascript.js";
 import { emitModule } from "../../src/codegen/module.js";
-import { DataParallelGradient, defaultThreads, MIN_SLICE_MACS, MIN_SLICE_ROWS, sliceStart, threadsRefusal } from "../../src/parallel/index.js";
+import { DataParallelStep, defaultThreads, MIN_SLICE_MACS, MIN_SLICE_ROWS, rangeStart, sliceStart, threadsRefusal } from "../../src/parallel/index.js";
 import { buildIR } from "../support/ir.js";
 import { prng } from "../support/reference.js";
 import { DEFAULT_EMIT, importJavaScript } from "../codegen/load.js";
@@ -16,7 +17,6 @@ import type { TrainingModule } from "../training/support.js";
 // 64 inputs: the first layer runs in the f64x2 kernels, as `mlpc train` compiles it.
 const ir = buildIR({ inputs: 64, layers: [[48, "relu"], [10, "softmax"]], regularization: { l2: 1e-3 } });
 const js = emitRunnableJavaScript(emitModule(ir, { ...DEFAULT_EMIT, simd: true }));
-const url = `data:text/javascript;base64,${Buffer.from(js).toString("base64")}`;
 const ROWS = 300;
 const BATCH = 37; // 300 rows: 8 batches of 37 and a last one of 4, so slices are uneven and some tiny
 
@@ -28,23 +28,54 @@ function data(): { x: Float64Array; y: Float64Array } {
   return { x, y };
 }
 
-const engines: DataParallelGradient[] = [];
+const engines: DataParallelStep[] = [];
 afterAll(async () => {
   for (const e of engines) await e.close();
 });
 
-async function trainWith(threads: number): Promise<Float64Array> {
-  const mod = await importJavaScript<TrainingModule>(js);
-  const trainer = new mod.Trainer({ seed: 3 });
+type StepModule = TrainingModule & {
+  createTrainState(params: ArrayLike<number>, allocate?: (length: number) => ArrayLike<number>): { params: Float64Array; grad: Float64Array; step: number };
+  updateRange(state: unknown, from: number, to: number, gradNorm?: number): void;
+  lastBatchOutputs(rows: number, out: Float64Array): void;
+  applyUpdate(state: unknown): void;
+};
+
+async function start(source: string, mod: StepModule, options: { threads?: number; paramCount: number; outputSize?: number; maxRows: number; dtype?: "f32"; clips?: boolean; spinMs?: number }): Promise<DataParallelStep> {
+  const engine = await DataParallelStep.start({
+    moduleUrl: `data:text/javascript;base64,${Buffer.from(source).toString("base64")}`,
+    module: mod as never,
+    threads: options.threads ?? 2,
+    inputSize: 64,
+    outputSize: options.outputSize ?? 10,
+    paramCount: options.paramCount,
+    maxRows: options.maxRows,
+    ...(options.dtype === undefined ? {} : { dtype: options.dtype }),
+    ...(options.clips === undefined ? {} : { clips: options.clips }),
+    ...(options.spinMs === undefined ? {} : { spinMs: options.spinMs }),
+  });
+  engines.push(engine);
+  return engine;
+}
+
+async function trainWith(threads: number, source = js, paramCount = ir.paramCount): Promise<Float64Array> {
+  const mod = await importJavaScript<StepModule>(source);
   const { x, y } = data();
-  let gradient: ((state: { params: Float64Array; grad: Float64Array }, xb: Float64Array, yb: Float64Array, rows: number) => number) | undefined;
-  if (threads > 1) {
-    const engine = await DataParallelGradient.start({ moduleUrl: url, module: mod, threads, inputSize: 64, outputSize: 10, paramCount: ir.paramCount, maxRows: BATCH });
-    engines.push(engine);
-    gradient = (state, xb, yb, rows) => engine.gradient(state, xb, yb, rows);
+  if (threads === 1) {
+    const trainer = new mod.Trainer({ seed: 3 });
+    trainer.fit(x, y, { epochs: 3, batchSize: BATCH });
+    return Float64Array.from(trainer.params);
   }
-  trainer.fit(x, y, { epochs: 3, batchSize: BATCH, ...(gradient === undefined ? {} : { gradient }) });
+  const engine = await start(source, mod, { threads, paramCount, maxRows: BATCH, clips: source !== js });
+  const trainer = new (mod.Trainer as unknown as new (o: object) => InstanceType<typeof mod.Trainer>)({ seed: 3, arrays: engine.arrays });
+  const trainStep = (state: never, xb: Float64Array, yb: Float64Array, rows: number, seed: number, out?: Float64Array): number => engine.step(state, xb, yb, rows, seed, out);
+  trainer.fit(x, y, { epochs: 3, batchSize: BATCH, trainStep } as never);
   return Float64Array.from(trainer.params);
+}
+
+function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let diff = 0;
+  for (let p = 0; p < a.length; p++) diff = Math.max(diff, Math.abs(a[p]! - b[p]!));
+  return diff;
 }
 
 describe("data-parallel training", () => {
@@ -55,45 +86,58 @@ describe("data-parallel training", () => {
     const three = await trainWith(3);
     expect(Array.from(twoAgain)).toEqual(Array.from(two));
     for (const run of [two, three]) {
-      let diff = 0;
-      for (let p = 0; p < one.length; p++) diff = Math.max(diff, Math.abs(run[p]! - one[p]!));
       // 27 Adam updates from the same start: rounding of the reordered sums only.
-      expect(diff).toBeGreaterThan(0);
-      expect(diff).toBeLessThan(1e-9);
+      expect(maxDiff(run, one)).toBeGreaterThan(0);
+      expect(maxDiff(run, one)).toBeLessThan(1e-9);
     }
   });
 
-  it("combines the slices into the whole batch's mean loss and gradient", async () => {
-    const mod = await importJavaScript<TrainingModule>(js);
-    const engine = await DataParallelGradient.start({ moduleUrl: url, module: mod, threads: 2, inputSize: 64, outputSize: 10, paramCount: ir.paramCount, maxRows: 64 });
-    engines.push(engine);
+  it("clips by the global norm summed over the threads' ranges", async () => {
+    const clipped = buildIR({ inputs: 64, layers: [[48, "relu"], [10, "softmax"]], optimizer: { kind: "adam", lr: 0.05, beta1: 0.9, beta2: 0.999, eps: 1e-8, clip: 0.01 } });
+    const source = emitRunnableJavaScript(emitModule(clipped, { ...DEFAULT_EMIT, simd: true }));
+    const one = await trainWith(1, source, clipped.paramCount);
+    const two = await trainWith(2, source, clipped.paramCount);
+    expect(maxDiff(two, one)).toBeLessThan(1e-9);
+    // Clipping at 0.01 changes the run: a range clipped by its own norm only would not match one thread.
+    const unclipped = await trainWith(1);
+    expect(maxDiff(one, unclipped)).toBeGreaterThan(1e-3);
+  });
+
+  it("steps as lossAndGradient and applyUpdate on the whole batch: loss, combined gradient, update, step", async () => {
+    const mod = await importJavaScript<StepModule>(js);
+    const engine = await start(js, mod, { threads: 3, paramCount: ir.paramCount, maxRows: 64 });
     const { x, y } = data();
-    const params = mod.initParams(5);
+    const params = engine.arrays(ir.paramCount);
+    params.set(mod.initParams(5));
+    const state = mod.createTrainState(params, engine.arrays as never);
+    const reference = mod.createTrainState(Float64Array.from(params));
     for (const rows of [1, 2, 5, 64]) {
-      const whole = new Float64Array(ir.paramCount);
-      const expected = mod.lossAndGradient(params, x, y, rows, whole);
-      const state = { params, grad: new Float64Array(ir.paramCount) };
-      expect(engine.gradient(state, x.subarray(0, rows * 64), y.subarray(0, rows * 10), rows)).toBeCloseTo(expected, 12);
-      for (let p = 0; p < ir.paramCount; p++) expect(Math.abs(state.grad[p]! - whole[p]!)).toBeLessThan(1e-12);
+      const expected = mod.lossAndGradient(reference.params, x, y, rows, reference.grad);
+      mod.applyUpdate(reference);
+      expect(engine.step(state as never, x.subarray(0, rows * 64), y.subarray(0, rows * 10), rows)).toBeCloseTo(expected, 12);
+      expect(maxDiff(state.grad, reference.grad)).toBeLessThan(1e-12);
+      expect(maxDiff(state.params, reference.params)).toBeLessThan(1e-9);
+      expect(state.step).toBe(reference.step);
     }
+    // A state the engine did not make is refused, not silently trained on separate copies.
+    expect(() => engine.step(mod.createTrainState(mod.initParams(1)) as never, x, y, 1)).toThrow(/arrays: engine.arrays/);
   });
 
-  it("combines f32 slices to the whole batch within f32 rounding (waits polling first), and profiles each thread's slices", async () => {
+  it("steps f32 to the whole batch within f32 rounding (waits polling first), and profiles each thread's slices", async () => {
     const js32 = emitRunnableJavaScript(emitModule(ir, { ...DEFAULT_EMIT, simd: true, dtype: "f32" }));
-    const url32 = `data:text/javascript;base64,${Buffer.from(js32).toString("base64")}`;
-    const mod = await importJavaScript<TrainingModule>(js32);
-    const engine = await DataParallelGradient.start({ moduleUrl: url32, module: mod, threads: 2, inputSize: 64, outputSize: 10, paramCount: ir.paramCount, maxRows: 64, dtype: "f32", spinMs: 0.5 });
-    engines.push(engine);
+    const mod = await importJavaScript<StepModule>(js32);
+    const engine = await start(js32, mod, { paramCount: ir.paramCount, maxRows: 64, dtype: "f32", spinMs: 0.5 });
     const { x, y } = data();
-    const params = mod.initParams(5) as unknown as Float32Array;
+    const params = engine.arrays(ir.paramCount);
+    params.set(mod.initParams(5));
+    const state = mod.createTrainState(params, engine.arrays as never);
     const whole = new Float32Array(ir.paramCount);
-    const expected = (mod.lossAndGradient as unknown as (p: Float32Array, x: Float64Array, y: Float64Array, r: number, g: Float32Array) => number)(params, x, y, 64, whole);
-    const state = { params, grad: new Float32Array(ir.paramCount) };
+    const expected = (mod.lossAndGradient as unknown as (p: ArrayLike<number>, x: Float64Array, y: Float64Array, r: number, g: Float32Array) => number)(Float32Array.from(params), x, y, 64, whole);
     engine.resetProfile();
-    expect(engine.gradient(state, x.subarray(0, 64 * 64), y.subarray(0, 64 * 10), 64)).toBeCloseTo(expected, 5);
+    expect(engine.step(state as never, x.subarray(0, 64 * 64), y.subarray(0, 64 * 10), 64)).toBeCloseTo(expected, 5);
     let scale = 0;
     for (let p = 0; p < ir.paramCount; p++) scale = Math.max(scale, Math.abs(whole[p]!));
-    for (let p = 0; p < ir.paramCount; p++) expect(Math.abs(state.grad[p]! - whole[p]!)).toBeLessThan(1e-5 * scale);
+    expect(maxDiff(state.grad, whole)).toBeLessThan(1e-5 * scale);
     const profile = engine.profile();
     expect(profile.calls).toBe(1);
     expect(profile.sliceMs).toHaveLength(2);
@@ -103,33 +147,34 @@ describe("data-parallel training", () => {
   it("writes every slice's outputs for the running accuracy and weighs each slice's rows (a one-sigmoid bce model)", async () => {
     const bce = buildIR({ inputs: 64, layers: [[16, "tanh"], [1, "sigmoid"]] });
     const bceJs = emitRunnableJavaScript(emitModule(bce, { ...DEFAULT_EMIT, simd: true }));
-    type WeightedModule = TrainingModule & {
+    type WeightedModule = StepModule & {
       lossAndGradient(p: Float64Array, x: ArrayLike<number>, y: ArrayLike<number>, rows: number, g: Float64Array, rowWeight?: ArrayLike<number>): number;
-      lastBatchOutputs(rows: number, out: Float64Array): void;
     };
     const mod = await importJavaScript<WeightedModule>(bceJs);
-    const engine = await DataParallelGradient.start({ moduleUrl: `data:text/javascript;base64,${Buffer.from(bceJs).toString("base64")}`, module: mod, threads: 2, inputSize: 64, outputSize: 1, paramCount: bce.paramCount, maxRows: 64 });
-    engines.push(engine);
+    const engine = await start(bceJs, mod, { paramCount: bce.paramCount, outputSize: 1, maxRows: 64 });
     const next = prng(4);
     const rows = 41;
     const x = Float64Array.from({ length: rows * 64 }, () => next() * 2 - 1);
     const y = Float64Array.from({ length: rows }, () => (next() < 0.2 ? 1 : 0));
     const rowWeight = Float64Array.from(y, (t) => (t === 1 ? 5 : 0.5));
-    const params = mod.initParams(2);
+    const params = engine.arrays(bce.paramCount);
+    params.set(mod.initParams(2));
+    const before = Float64Array.from(params);
     const whole = new Float64Array(bce.paramCount);
-    const expected = mod.lossAndGradient(params, x, y, rows, whole, rowWeight);
-    expect(expected).not.toBeCloseTo(mod.lossAndGradient(params, x, y, rows, new Float64Array(bce.paramCount)), 3); // the weights matter
-    const state = { params, grad: new Float64Array(bce.paramCount) };
+    const expected = mod.lossAndGradient(before, x, y, rows, whole, rowWeight);
+    expect(expected).not.toBeCloseTo(mod.lossAndGradient(before, x, y, rows, new Float64Array(bce.paramCount)), 3); // the weights matter
+    const state = mod.createTrainState(params, engine.arrays as never);
     const out = new Float64Array(rows).fill(Number.NaN);
-    expect(engine.gradient(state, x, y, rows, 0, out, rowWeight)).toBeCloseTo(expected, 12);
-    for (let p = 0; p < bce.paramCount; p++) expect(Math.abs(state.grad[p]! - whole[p]!)).toBeLessThan(1e-12);
-    // Both slices' outputs, as a forward pass over the batch gives them (the slice 1 rows come from the worker).
-    const forward = mod.forwardBatch(params, x, rows);
-    for (let r = 0; r < rows; r++) expect(Math.abs(out[r]! - forward[r]!)).toBeLessThan(1e-12);
+    expect(engine.step(state as never, x, y, rows, 0, out, rowWeight)).toBeCloseTo(expected, 12);
+    expect(maxDiff(state.grad, whole)).toBeLessThan(1e-12);
+    // Both slices' outputs at the parameters before the update, as a forward pass over the batch gives them.
+    const forward = mod.forwardBatch(before, x, rows);
+    expect(maxDiff(out, forward)).toBeLessThan(1e-12);
   });
 
   it("slices rows contiguously and evenly; the default stays on one thread for small work and dropout", () => {
     expect([0, 1, 2, 3].map((w) => sliceStart(w, 10, 3))).toEqual([0, 3, 6, 10]);
+    expect([0, 1, 2].map((t) => rangeStart(t, 101_770, 2))).toEqual([0, 50_884, 101_770]); // whole SIMD lanes
     const base = { cores: 2, hasDropout: false };
     expect(defaultThreads({ ...base, macsPerRow: 86, batchRows: 32 })).toBe(1);
     expect(defaultThreads({ ...base, macsPerRow: 101_632, batchRows: 128 })).toBe(2);

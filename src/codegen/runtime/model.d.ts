@@ -35,7 +35,7 @@ export interface TrainState {
   readonly grad: ParamArray;
   step: number;
 }
-export declare function createTrainState(params: ParamArray): TrainState;
+export declare function createTrainState(params: ParamArray, allocate?: (length: number) => ParamArray): TrainState;
 export declare function applyUpdate(state: TrainState): void;
 export declare function optimizerBuffers(state: TrainState): Record<string, ParamArray>;
 
@@ -61,6 +61,7 @@ export interface FitOptions {
   classWeight?: ArrayLike<number> | { readonly [id: number]: number };
   callbacks?: import("./trainer.js").FitCallbacks;
   gradient?: (state: TrainState, x: Float64Array, y: Float64Array, rows: number, seed: number, out?: Float64Array) => number;
+  trainStep?: (state: TrainState, x: Float64Array, y: Float64Array, rows: number, seed: number, out?: Float64Array, rowWeight?: Float64Array) => number;
 }
 
 export declare const TRAINING_LAYERS: readonly {
