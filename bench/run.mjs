@@ -378,8 +378,8 @@ function defaultTargets(report) {
     },
     {
       ...row("--dtype f32 W4 b128, 2 threads >= 1.7x one thread", m("mlpc-simd-threads", "W4b128"), m("mlpc-simd", "W4b128"), 1.7, []),
-      why: `measured by bench/threads-threshold.mjs (minimum ms of each piece, 784-128-10 f32 batch 128): a half slice costs ~0.6 of the whole batch, not 0.5 (the f32x4 kernels are less efficient on 64 rows than on 128, and each call has fixed costs), and the main thread adds the parameter copy, the combine of the two gradients and the Adam update (~0.2 ms of a ~1.0 ms critical path), which bounds two threads at ~1.4x before the wake-ups; ${shared}, and on this 2-vCPU VM the second vCPU is not always free, so the wake-up of the worker adds more`,
-      closes: "the update and the combine split across the threads by parameter range (a ranged update entry point in the generated module), kernels whose efficiency holds at 64 rows, and the training state resident in shared wasm memory instead of copied each step; or larger batches (the bound grows with rows per slice)",
+      why: `each thread now combines and updates its own half of the parameters on a training state in shared memory (no parameter copy, no serial update), so a step is its half slice plus half the combine and update (bench/threads-threshold.mjs: ~0.67 + 0.1 ms of a one-thread 1.45 ms); what remains serial is the worker's rows copied to shared memory, three wake-ups a step (futex wake-ups of the other vCPU are slow on this VM when it is not free), the cross-core traffic of the shared state, and the Trainer's checks between steps; ${shared}`,
+      closes: "the batch gathered straight into shared memory, each thread checking its own range for non-finite values, and kernels whose efficiency holds at 64 rows; or larger batches (the bound grows with rows per slice)",
     },
     {
       ...row("--dtype f32 W4 b128, 2 threads >= 1.0x PyTorch one thread", m("mlpc-simd-threads", "W4b128"), m("torch-1t", "W4b128"), 1, ["torch-1t"]),
