@@ -15,7 +15,7 @@
  * The call is synchronous (a waiting thread polls briefly, then blocks in Atomics.wait), so it
  * drops into the generated Trainer's loop as its `trainStep` option without changing anything
  * else. Models with dropout draw their masks row by row from one stream per update; slices would
- * draw other masks, so they stay on one thread (canRunDataParallel).
+ * draw other masks, so they stay on one thread (threadsRefusal, threads.ts).
  */
 import { startWorkers, stopWorkers } from "./workers.js";
 import { GRADIENT_WORKER_SCRIPT, THREAD_STEP_SOURCE } from "./worker-script.js";
@@ -89,7 +89,7 @@ export interface SliceProfile {
  * phase being generation * PHASES + k (k = 1: slice gradient written, 2: range's sum of squares
  * written (clipping only), 3: range updated).
  */
-export const CONTROL = { GENERATION: 0, ROWS: 1, FLAGS: 2, STEP: 3, COMMAND: 4, ARRIVED: 5, PHASES: 4, WANT_OUTPUTS: 1, WEIGHTED_ROWS: 2 } as const;
+const CONTROL = { GENERATION: 0, ROWS: 1, FLAGS: 2, STEP: 3, COMMAND: 4, ARRIVED: 5, PHASES: 4, WANT_OUTPUTS: 1, WEIGHTED_ROWS: 2 } as const;
 
 /** The functions of THREAD_STEP_SOURCE, as the main thread runs them (the workers evaluate the same text). */
 interface ThreadStepFunctions {
@@ -97,10 +97,6 @@ interface ThreadStepFunctions {
   sliceStart(index: number, rows: number, threads: number): number;
   /** First parameter of range `index` of `count` parameters cut into `threads` ranges (a multiple of 4: whole SIMD lanes). */
   rangeStart(index: number, count: number, threads: number): number;
-  /** The batch's J: the slices' mean losses weighted by their rows, in slice order. */
-  combinedLoss(losses: Float64Array, rows: number, threads: number): number;
-  /** grad[from..to) = the slices' mean gradients weighted by their rows, in slice order (slice 0 is grad itself). */
-  combineRange(grad: ParamArray, grads: ParamArray, from: number, to: number, rows: number, threads: number, P: number): void;
   /** Thread `index`'s part of a step: its slice, the barrier, its range's combine and update; thread 0 waits for all ranges. Returns J. */
   threadStep(env: ThreadEnv, state: StepState, index: number, generation: number, x: Float64Array, y: Float64Array, w: ArrayLike<number>, o: Float64Array): number;
 }
@@ -122,9 +118,9 @@ interface ThreadEnv {
   readonly spinMs: number;
 }
 
-const STEP = new Function(`${THREAD_STEP_SOURCE}\nreturn { sliceStart, rangeStart, combinedLoss, combineRange, threadStep };`)() as ThreadStepFunctions;
+const STEP = new Function(`${THREAD_STEP_SOURCE}\nreturn { sliceStart, rangeStart, threadStep };`)() as ThreadStepFunctions;
 
-export const { sliceStart, rangeStart, combinedLoss, combineRange } = STEP;
+export const { sliceStart, rangeStart } = STEP;
 
 /** The rows weights and outputs of a step without them. */
 const EMPTY = new Float64Array(0);
