@@ -18,6 +18,7 @@ import { GrowableFloat64, GrowableInt32 } from "./growable.js";
 import { delimiterMismatch, delimiterName, detectDelimiter, firstLine, type Delimiter } from "./delimiter.js";
 import { ClassLabelEncoder } from "./labels.js";
 import { MISSING_VALUE, parseNumberField } from "./number.js";
+import { fieldTextsFor } from "./field-texts.js";
 import { MAX_AUTO_LEVELS, RawColumnBuilder, type ColumnMode, type FieldProblem, type RawColumn } from "./raw-column.js";
 
 export type Targets =
@@ -160,7 +161,8 @@ class RowSink {
     modes: ReadonlyMap<string, ColumnMode> | null,
   ) {
     this.encoder = target.kind === "class" ? new ClassLabelEncoder(file, target.column, target.classCount, target.classNames ?? null) : null;
-    this.columns = plan.featureNames.map((name) => new RawColumnBuilder(name, modes?.get(name) ?? "auto"));
+    const texts = fieldTextsFor(plan.featureNames.length);
+    this.columns = plan.featureNames.map((name) => new RawColumnBuilder(name, modes?.get(name) ?? "auto", texts));
   }
 
   /** Adds one record; returns what is wrong with it, or null. */

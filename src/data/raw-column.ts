@@ -4,8 +4,9 @@
  * category, the index of each field's text in the column's levels. Which of the two the model
  * uses is decided afterwards by the preprocessing plan (preprocess.ts), from the training rows.
  */
+import { fieldTextsFor, type FieldTexts } from "./field-texts.js";
 import { GrowableFloat64, GrowableInt32 } from "./growable.js";
-import { isMissingField, parseNumberField } from "./number.js";
+import { parseNumberField } from "./number.js";
 
 /** How the reader stores a column: decide later (auto), numbers only, or categories only. */
 export type ColumnMode = "auto" | "numeric" | "categorical";
@@ -35,7 +36,10 @@ export type FieldProblem = { readonly reason: "nan" | "infinity" | "overflow" | 
 export class RawColumnBuilder {
   private readonly numbers = new GrowableFloat64(1024);
   private codes: GrowableInt32 | null = new GrowableInt32(1024);
+  /** Code by text, for texts without an id in `texts`. */
   private readonly levelIndex = new Map<string, number>();
+  /** Code by text id (-1: not seen in this column), for texts with one. */
+  private codeById = new Int32Array(0);
   private readonly levels: string[] = [];
   private missing = 0;
   private firstMissingRow: number | null = null;
@@ -44,6 +48,7 @@ export class RawColumnBuilder {
   constructor(
     readonly name: string,
     private readonly mode: ColumnMode,
+    private readonly texts: FieldTexts = fieldTextsFor(1),
   ) {
     if (mode === "numeric") this.codes = null;
   }
@@ -51,14 +56,15 @@ export class RawColumnBuilder {
   /** Stores one field; returns what is wrong with it, or null. */
   add(raw: string, row: number): FieldProblem | null {
     const text = raw.trim();
-    if (isMissingField(text)) {
+    const id = this.texts.idOf(text);
+    const parsed = id < 0 ? parseNumberField(text) : this.texts.reading(id);
+    if (!parsed.ok && parsed.reason === "missing") {
       this.missing++;
       this.firstMissingRow ??= row;
       this.numbers.push(Number.NaN);
       this.codes?.push(-1);
       return null;
     }
-    const parsed = parseNumberField(text);
     if (parsed.ok) {
       this.numbers.push(parsed.value);
     } else {
@@ -70,21 +76,32 @@ export class RawColumnBuilder {
       this.numbers.push(Number.NaN);
     }
     if (this.codes !== null) {
-      let code = this.levelIndex.get(text);
+      let code = id < 0 ? this.levelIndex.get(text) : id < this.codeById.length && this.codeById[id]! >= 0 ? this.codeById[id] : undefined;
       if (code === undefined) {
         code = this.levels.length;
         if (this.mode === "auto" && code >= MAX_AUTO_LEVELS && this.firstText === null) {
           this.codes = null;
           this.levelIndex.clear();
+          this.codeById = new Int32Array(0);
           this.levels.length = 0;
           return null;
         }
-        this.levelIndex.set(text, code);
+        if (id < 0) this.levelIndex.set(text, code);
+        else this.setCodeOfId(id, code);
         this.levels.push(text);
       }
       this.codes.push(code);
     }
     return null;
+  }
+
+  private setCodeOfId(id: number, code: number): void {
+    if (id >= this.codeById.length) {
+      const grown = new Int32Array(Math.min(this.texts.capacity, Math.max(64, this.codeById.length * 2, id + 1))).fill(-1);
+      grown.set(this.codeById);
+      this.codeById = grown;
+    }
+    this.codeById[id] = code;
   }
 
   finish(): RawColumn {
