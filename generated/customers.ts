@@ -1051,6 +1051,13 @@ function toMatrix(data: Rows, width: number, what: string): { values: Float64Arr
   if (data.length % width !== 0) throw new Error(`${what} has ${data.length} values, not a multiple of ${width} per row`);
   const rows = data.length / width;
   const values = new Float64Array(data.length);
+  if (data instanceof Float64Array || data instanceof Float32Array) {
+    // A typed array holds numbers: one copy, then finiteness by a sum (v * 0 is 0 unless v is NaN or infinite).
+    values.set(data);
+    let zero = 0;
+    for (let i = 0; i < values.length; i++) zero += values[i]! * 0;
+    if (zero === 0) return { values, rows };
+  }
   for (let i = 0; i < data.length; i++) values[i] = finiteValue(data[i], what, Math.floor(i / width), i % width);
   return { values, rows };
 }

@@ -199,6 +199,11 @@ describe("non-finite loss", () => {
       expect(() => t.fit(x as number[][], iris.yTrain, { epochs: 1 })).toThrow(/^x row 37, column 2: .* is not a finite number$/);
       expect(() => t.predict(x as number[][])).toThrow(/^x row 37, column 2: /);
     }
+    // Flat input, a typed array or a plain one, names the same row and column.
+    for (const flat of [Float64Array.from(iris.xTrain.flat()), Float32Array.from(iris.xTrain.flat()), iris.xTrain.flat()]) {
+      flat[37 * 4 + 2] = Number.NaN;
+      expect(() => new m.Trainer().predict(flat)).toThrow(/^x row 37, column 2: NaN is not a finite number$/);
+    }
     const holes = iris.xTrain.map((r) => [...r]);
     delete holes[3]![1];
     expect(() => new m.Trainer().predict(holes)).toThrow(/^x row 3, column 1: missing value/);
