@@ -7,7 +7,7 @@
  */
 import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
-import { basename, extname, join, resolve } from "node:path";
+import { basename, dirname, extname, join, resolve } from "node:path";
 import { Option, type Command } from "commander";
 import { writeFileAtomic } from "../data/atomic.js";
 import type { Standardizer } from "../data/scale.js";
@@ -123,6 +123,47 @@ async function exportModel(file: string, flags: ExportFlags, io: Io): Promise<vo
   }
   const size = (o: Output): number => (typeof o.data === "string" ? Buffer.byteLength(o.data) : o.data.length);
   io.stderr(`wrote ${outputs.map((o) => `${o.path} (${size(o)} bytes)`).join(" and ")}\n`);
+  if (format === "js" && extname(outPath) === ".js") {
+    const note = moduleTypeNote(basename(outPath), packageScope(outPath));
+    if (note !== null) io.stderr(`${note}\n`);
+  }
+}
+
+/**
+ * What to tell someone who writes an ES module to a .js file that Node will not take as one: under
+ * "type": "commonjs" Node refuses its export statements; with no "type" (or no package.json),
+ * Node 20.19 and later reparse it as a module after it fails as CommonJS, with a warning, and
+ * earlier versions refuse it. Bundlers take it either way.
+ */
+function moduleTypeNote(name: string, scope: PackageScope): string | null {
+  if (scope.type === "module") return null;
+  const fix = `name it .mjs${scope.file === null ? "" : ` or set "type": "module" there`} (bundlers take it as it is)`;
+  if (scope.type === "commonjs") return `note: ${name} is an ES module, and ${scope.file} says "type": "commonjs", so Node will not load it: ${fix}`;
+  const where = scope.file === null ? "outside any package.json" : `under ${scope.file}, which sets no "type",`;
+  return `note: ${name} is an ES module ${where} so Node loads it only after it fails as CommonJS, with a warning (and before Node 20.19 not at all): ${fix}`;
+}
+
+interface PackageScope {
+  /** The nearest package.json up from the file's folder, or null. */
+  readonly file: string | null;
+  /** Its "type" when that is "module" or "commonjs"; null otherwise (also when it cannot be read). */
+  readonly type: "module" | "commonjs" | null;
+}
+
+/** The package.json that decides how Node loads a .js file at `path`. */
+function packageScope(path: string): PackageScope {
+  for (let folder = dirname(path); ; folder = dirname(folder)) {
+    const file = join(folder, "package.json");
+    if (existsSync(file)) {
+      try {
+        const type = (JSON.parse(readFileSync(file, "utf8")) as { type?: unknown }).type;
+        return { file, type: type === "module" || type === "commonjs" ? type : null };
+      } catch {
+        return { file, type: null };
+      }
+    }
+    if (dirname(folder) === folder) return { file: null, type: null };
+  }
 }
 
 /** What a plan does beyond numbers and their scaling: its one-hot columns and its imputation. */

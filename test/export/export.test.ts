@@ -5,6 +5,7 @@
  * nothing and say which file is wrong.
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -112,6 +113,31 @@ describe("mlpc export --to ts|js", () => {
     expect(() => module.predict(null)).toThrow("predict: expected an array or an object, got null");
     expect(() => module.predictBatch([[1, 2, 3, 4], [1]])).toThrow("predictBatch: row 1: expected 4 numbers");
     expect(() => module.predict(new Float64Array([1, 2, 3, 4]))).not.toThrow();
+  });
+
+  it("--to js: a .js file Node would not take as a module gets a note; the .mjs it suggests runs in Node", async () => {
+    const project = mkdtempSync(join(tmpdir(), "mlpc-export-scope-"));
+    const c = CASES["multiclass"]!;
+    const exportTo = (out: string) => cli(["export", example(c.program), "--weights", weights["multiclass"]!, "-o", out], project);
+    const loads = (file: string) =>
+      spawnSync(process.execPath, ["--input-type=module", "-e", `const m = await import(${JSON.stringify(join(project, file))}); console.log(m.classNames.length)`], { encoding: "utf8" });
+    const pkg = join(project, "package.json");
+    writeFileSync(pkg, '{ "type": "commonjs" }\n');
+    const commonJs = await exportTo(join(project, "model.js"));
+    expect(commonJs.code).toBe(0);
+    expect(commonJs.stderr).toContain(`note: model.js is an ES module, and ${pkg} says "type": "commonjs", so Node will not load it: name it .mjs or set "type": "module" there`);
+    expect(loads("model.js").status).not.toBe(0); // the note is right: Node refuses it
+    writeFileSync(pkg, "{}\n");
+    expect((await exportTo(join(project, "model.js"))).stderr).toContain(`note: model.js is an ES module under ${pkg}, which sets no "type", so Node loads it only after it fails as CommonJS`);
+    const mjs = await exportTo(join(project, "model.mjs"));
+    expect(mjs.stderr).not.toContain("note:");
+    expect(loads("model.mjs").stdout.trim()).toBe("3");
+    writeFileSync(pkg, '{ "type": "module" }\n');
+    const esm = await exportTo(join(project, "model.js"));
+    expect(esm.stderr).not.toContain("note:");
+    const loaded = loads("model.js");
+    expect(loaded.stdout.trim()).toBe("3");
+    expect(loaded.stderr).toBe("");
   });
 
   it("is strict-clean TypeScript, imports nothing, and is deterministic", async () => {
