@@ -73,7 +73,6 @@ export function parseClassWeight(value: string): ClassWeightFlag {
   return { kind: "given", weights };
 }
 
-/** Adds the label and data flags to a command. */
 /** The reading flags of commands that apply a trained model's plan (predict, evaluate): the separator and unknown categories. */
 export function addTrainedDataOptions(command: Command): Command {
   return command
@@ -81,6 +80,7 @@ export function addTrainedDataOptions(command: Command): Command {
     .addOption(new Option("--unknown <policy>", "a category not seen in training: error, or ignore (all zeros); default: as trained").choices(["error", "ignore"]));
 }
 
+/** Adds the label and data flags to a command. */
 export function addDataOptions(command: Command): Command {
   return command
     .option("--label <column>", "class column: any values (names, 0..K-1, 1..3, -1/1), sorted into classes (default: label)")
