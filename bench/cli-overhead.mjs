@@ -16,28 +16,16 @@
 // Data: examples/data/digits.csv (64 features, 1797 rows) and a seeded MNIST-sized CSV (784
 // features, 10 classes, 8000 rows) written to a temp directory.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { prng as mulberry32 } from "./workloads.mjs";
+import { writeMnistLikeCsv } from "./workloads.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const CLI = join(ROOT, "dist/cli/main.js");
 const K = Number(process.argv[2] ?? 4);
 const ROUNDS = Number(process.argv[3] ?? 3);
-
-function mnistLike(path, rows = 8000) {
-  const next = mulberry32(7);
-  const lines = [[...Array(784).keys()].map((i) => `p${i}`).concat("label").join(",")];
-  for (let r = 0; r < rows; r++) {
-    const label = r % 10;
-    const v = [];
-    for (let k = 0; k < 784; k++) v.push((next() * 0.5 + (k % 10 === label ? 0.5 : 0)).toFixed(3));
-    lines.push(`${v.join(",")},${label}`);
-  }
-  writeFileSync(path, `${lines.join("\n")}\n`);
-}
 
 const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
 
@@ -116,7 +104,7 @@ function stepsOnly(program, inputs, outputs, trainRows, batch) {
 
 const dir = mkdtempSync(join(tmpdir(), "mlpc-overhead-"));
 try {
-  mnistLike(join(dir, "mnist.csv"));
+  writeMnistLikeCsv(join(dir, "mnist.csv"));
   const cases = [
     { name: "digits", program: join(ROOT, "examples/digits.mlp"), data: join(ROOT, "examples/data/digits.csv"), inputs: 64, outputs: 10 },
     { name: "mnist-sized", program: join(ROOT, "examples/mnist.mlp"), data: join(dir, "mnist.csv"), inputs: 784, outputs: 10 },

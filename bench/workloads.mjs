@@ -3,6 +3,7 @@
 // Every implementation (mlpc, the plain-loop baseline, tfjs cpu/wasm, brain.js, synaptic) gets the
 // same rows from the same seeded generator and the same initial parameters, in mlpc's layout: per
 // layer W (units x inputs, row-major) then b, all layers in one Float64Array.
+import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { mulberry32 } from "../dist/data/split.js";
 
@@ -81,6 +82,22 @@ export function layout(sizes) {
 
 /** mulberry32, the compiler's own seeded generator of uniforms in [0, 1) (src/data/split.ts). */
 export const prng = mulberry32;
+
+/**
+ * A seeded MNIST-sized CSV: 784 columns p0..p783 of 3-decimal values in [0, 1) (the pixels k with
+ * k % 10 = label get +0.5) and a label 0..9, `rows` rows (31 MB at 8000).
+ */
+export function writeMnistLikeCsv(path, rows = 8000) {
+  const next = mulberry32(7);
+  const lines = [[...Array(784).keys()].map((i) => `p${i}`).concat("label").join(",")];
+  for (let r = 0; r < rows; r++) {
+    const label = r % 10;
+    const v = [];
+    for (let k = 0; k < 784; k++) v.push((next() * 0.5 + (k % 10 === label ? 0.5 : 0)).toFixed(3));
+    lines.push(`${v.join(",")},${label}`);
+  }
+  writeFileSync(path, `${lines.join("\n")}\n`);
+}
 
 /**
  * The data set: x (rows x inputs) and y (rows x outputs), row-major Float64Arrays. Inputs are
