@@ -85,7 +85,7 @@ export const prng = mulberry32;
 
 /**
  * A seeded MNIST-sized CSV: 784 columns p0..p783 of 3-decimal values in [0, 1) (the pixels k with
- * k % 10 = label get +0.5) and a label 0..9, `rows` rows (31 MB at 8000).
+ * k % 10 = label get +0.5) and a label 0..9, `rows` rows (38 MB at 8000).
  */
 export function writeMnistLikeCsv(path, rows = 8000) {
   const next = mulberry32(7);
