@@ -76,7 +76,7 @@ export class RawColumnBuilder {
       this.numbers.push(Number.NaN);
     }
     if (this.codes !== null) {
-      let code = id < 0 ? this.levelIndex.get(text) : id < this.codeById.length && this.codeById[id]! >= 0 ? this.codeById[id] : undefined;
+      let code = this.codeOf(id, text);
       if (code === undefined) {
         code = this.levels.length;
         if (this.mode === "auto" && code >= MAX_AUTO_LEVELS && this.firstText === null) {
@@ -93,6 +93,13 @@ export class RawColumnBuilder {
       this.codes.push(code);
     }
     return null;
+  }
+
+  /** The column's code of a text (by its id when it has one), or undefined when the column has not seen it. */
+  private codeOf(id: number, text: string): number | undefined {
+    if (id < 0) return this.levelIndex.get(text);
+    const code = id < this.codeById.length ? this.codeById[id]! : -1;
+    return code >= 0 ? code : undefined;
   }
 
   private setCodeOfId(id: number, code: number): void {
