@@ -1438,14 +1438,34 @@ function toMatrix(data: Rows, width: number, what: string): { values: Float64Arr
   const rows = data.length / width;
   const values = new Float64Array(data.length);
   if (data instanceof Float64Array || data instanceof Float32Array) {
-    // A typed array holds numbers: one copy, then finiteness by a sum (v * 0 is 0 unless v is NaN or infinite).
+    // A typed array holds numbers: one copy, then one finiteness pass.
     values.set(data);
-    let zero = 0;
-    for (let i = 0; i < values.length; i++) zero += values[i]! * 0;
-    if (zero === 0) return { values, rows };
+    if (allFinite(values)) return { values, rows };
   }
   for (let i = 0; i < data.length; i++) values[i] = finiteValue(data[i], what, Math.floor(i / width), i % width);
   return { values, rows };
+}
+
+/**
+ * True when every value is finite: v * 0 is 0 for finite v and NaN otherwise, so one sum tells.
+ * Four independent sums: this runs after every update (and on every typed array fit is given),
+ * and one chain of adds waits on each add.
+ */
+function allFinite(values: Float64Array | Float32Array): boolean {
+  let z0 = 0;
+  let z1 = 0;
+  let z2 = 0;
+  let z3 = 0;
+  const n = values.length;
+  let p = 0;
+  for (; p + 4 <= n; p += 4) {
+    z0 += values[p]! * 0;
+    z1 += values[p + 1]! * 0;
+    z2 += values[p + 2]! * 0;
+    z3 += values[p + 3]! * 0;
+  }
+  for (; p < n; p++) z0 += values[p]! * 0;
+  return z0 + z1 + z2 + z3 === 0;
 }
 
 /**
@@ -2122,27 +2142,6 @@ function classWeights(given: ArrayLike<number> | { readonly [id: number]: number
     weights[id] = w;
   }
   return weights;
-}
-
-/**
- * True when every value is finite: v * 0 is 0 for finite v and NaN otherwise, so one sum tells.
- * Four independent sums: this runs after every update, and one chain of adds waits on each add.
- */
-function allFinite(values: ParamArray): boolean {
-  let z0 = 0;
-  let z1 = 0;
-  let z2 = 0;
-  let z3 = 0;
-  const n = values.length;
-  let p = 0;
-  for (; p + 4 <= n; p += 4) {
-    z0 += values[p]! * 0;
-    z1 += values[p + 1]! * 0;
-    z2 += values[p + 2]! * 0;
-    z3 += values[p + 3]! * 0;
-  }
-  for (; p < n; p++) z0 += values[p]! * 0;
-  return z0 + z1 + z2 + z3 === 0;
 }
 
 /** The first layer with a NaN or infinite value (weights or biases) in a gradient or parameter array, or null. */

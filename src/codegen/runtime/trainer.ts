@@ -5,7 +5,7 @@
  * declared in model.d.ts and emitted per model.
  */
 import { checkpointInteger, checkpointNumbers, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, describeCheckpointLayers, describeLayers, readCheckpoint, type TrainerArrays, type TrainerJSON } from "./checkpoint.js";
-import { checkTargetRange, isPromise, PREDICT_CHUNK_ROWS, yieldToEventLoop } from "./data.js";
+import { allFinite, checkTargetRange, isPromise, PREDICT_CHUNK_ROWS, yieldToEventLoop } from "./data.js";
 import {
   ACCURACY_COUNTERS,
   addEpochMetrics,
@@ -538,26 +538,6 @@ function classWeights(given: ArrayLike<number> | { readonly [id: number]: number
   return weights;
 }
 
-/**
- * True when every value is finite: v * 0 is 0 for finite v and NaN otherwise, so one sum tells.
- * Four independent sums: this runs after every update, and one chain of adds waits on each add.
- */
-function allFinite(values: ParamArray): boolean {
-  let z0 = 0;
-  let z1 = 0;
-  let z2 = 0;
-  let z3 = 0;
-  const n = values.length;
-  let p = 0;
-  for (; p + 4 <= n; p += 4) {
-    z0 += values[p]! * 0;
-    z1 += values[p + 1]! * 0;
-    z2 += values[p + 2]! * 0;
-    z3 += values[p + 3]! * 0;
-  }
-  for (; p < n; p++) z0 += values[p]! * 0;
-  return z0 + z1 + z2 + z3 === 0;
-}
 
 /** The first layer with a NaN or infinite value (weights or biases) in a gradient or parameter array, or null. */
 function firstNonFiniteLayer(values: ParamArray): string | null {
