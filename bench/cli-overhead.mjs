@@ -70,13 +70,14 @@ function cliEpochSeconds(args, cwd) {
   if (r.status !== 0) throw new Error(`mlpc ${args.join(" ")}: ${r.stderr}`);
   const events = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
   const start = events.find((e) => e.event === "start");
+  const threads = Number(events.find((e) => e.event === "note" && /^training on \d+ threads/.test(e.message))?.message.match(/\d+/)[0] ?? 1);
   const clocks = events.filter((e) => e.event === "bench-clock");
   if (clocks.length < 2 || clocks.at(-1).steps === 0) throw new Error("cli-overhead: the timing hook did not run");
   const epochs = clocks.slice(1).map((c, i) => ({ wall: c.wall - clocks[i].wall, steps: c.steps - clocks[i].steps, metrics: c.metrics - clocks[i].metrics }));
   const overhead = median(epochs.map((e) => (e.wall - e.steps) / e.steps));
   const withoutValidation = median(epochs.map((e) => (e.wall - e.steps - e.metrics) / e.steps));
   const seconds = (key) => median(epochs.map((e) => e[key])) / 1000;
-  return { wall: seconds("wall"), steps: seconds("steps"), metrics: seconds("metrics"), overhead, withoutValidation, start };
+  return { wall: seconds("wall"), steps: seconds("steps"), metrics: seconds("metrics"), overhead, withoutValidation, start, threads };
 }
 
 /** Seconds an epoch of trainStep takes on `batches` batches of `batch` rows (the module the CLI compiles, in a fresh process of its own). */
@@ -110,11 +111,13 @@ try {
     { name: "mnist-sized", program: join(ROOT, "examples/mnist.mlp"), data: join(dir, "mnist.csv"), inputs: 784, outputs: 10 },
   ];
   console.log(
-    `| data | train rows | validation rows | batch | batches | CLI s/epoch | its steps s/epoch | its epoch metrics s/epoch | overhead | without the epoch metrics | steps-only process: trainStep s/epoch | CLI against it |`,
+    `| data | threads | train rows | validation rows | batch | batches | CLI s/epoch | its steps s/epoch | its epoch metrics s/epoch | overhead | without the epoch metrics | steps-only process: trainStep s/epoch | CLI against it |`,
   );
-  console.log(`|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|`);
-  for (const c of cases) {
-    const base = ["train", c.program, "--data", c.data, "--label", "label", "--json", "--threads", "1", "-o", join(dir, `${c.name}.weights.json`)];
+  console.log(`|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|`);
+  // One thread, and the default (the threads that pay: docs/performance.md, Threads), which the
+  // JSON start event names; the steps-only process is one thread either way.
+  for (const [c, threads] of cases.flatMap((c) => [[c, ["--threads", "1"]], [c, []]])) {
+    const base = ["train", c.program, "--data", c.data, "--label", "label", "--json", ...threads, "-o", join(dir, `${c.name}.weights.json`)];
     const rounds = [];
     for (let r = 0; r < ROUNDS; r++) {
       const cli = cliEpochSeconds([...base, "--epochs", String(1 + K)], dir);
@@ -122,12 +125,12 @@ try {
       const alone = stepsOnly(c.program, c.inputs, c.outputs, cli.start.trainRows, batch);
       rounds.push({ ...cli, batch, alone: alone.steps, againstAlone: cli.wall / alone.steps - 1 });
     }
-    const { start, batch } = rounds[0];
+    const { start, batch, threads: used } = rounds[0];
     const { trainRows, validationRows, batchesPerEpoch } = start;
     const m = (key) => median(rounds.map((r) => r[key]));
     const percent = (fraction) => `${(100 * fraction).toFixed(1)} %`;
     console.log(
-      `| ${c.name} | ${trainRows} | ${validationRows} | ${batch} | ${batchesPerEpoch} | ${m("wall").toFixed(4)} | ${m("steps").toFixed(4)} | ${m("metrics").toFixed(4)} | ` +
+      `| ${c.name} | ${threads.length === 0 ? `default: ${used}` : "1"} | ${trainRows} | ${validationRows} | ${batch} | ${batchesPerEpoch} | ${m("wall").toFixed(4)} | ${m("steps").toFixed(4)} | ${m("metrics").toFixed(4)} | ` +
         `**${percent(m("overhead"))}** | ${percent(m("withoutValidation"))} | ${m("alone").toFixed(4)} | ${percent(m("againstAlone"))} |`,
     );
   }

@@ -1230,6 +1230,12 @@ export interface FitOptions {
    * It writes the batch's outputs at the parameters before the update into out when given.
    */
   trainStep?: (state: TrainState, x: Float64Array, y: Float64Array, rows: number, seed: number, out?: Float64Array) => number;
+  /**
+   * J of the validation rows at state.params and their outputs into out, in place of this
+   * module's lossOf: e.g. the rows split over the threads of the engine that trains (mlpc train
+   * --threads), each running lossOf on a slice.
+   */
+  validationLoss?: (params: ParamArray, x: Float64Array, y: Float64Array, rows: number, out: Float64Array) => number;
 }
 
 /** What evaluate returns. */
@@ -1408,10 +1414,11 @@ function countBatchCorrect(out: Float64Array, y: Float64Array, order: Uint32Arra
 
 /**
  * J on rows (data loss + regularization: lossOf, the same sums as lossAndGradient without the
- * backward pass) and the accuracy of the outputs lossOf writes into out (rows x 10).
+ * backward pass, or lossOfRows in its place) and the accuracy of the outputs it writes
+ * into out (rows x 10).
  */
-function evaluateRows(params: ParamArray, x: Float64Array, y: Float64Array, rows: number, out: Float64Array): Evaluation {
-  const loss = lossOf(params, x, y, rows, out);
+function evaluateRows(params: ParamArray, x: Float64Array, y: Float64Array, rows: number, out: Float64Array, lossOfRows: typeof lossOf = lossOf): Evaluation {
+  const loss = lossOfRows(params, x, y, rows, out);
   const correct = new Float64Array(1);
   for (let r = 0; r < rows; r++) countCorrect(out, r * 10, y, r, correct);
   let total = 0;
@@ -1430,7 +1437,7 @@ function addEpochMetrics(logs: EpochLogs, params: ParamArray, run: FitRun, corre
     logs.accuracy = total / (correctRows * correct.length);
   }
   if (run.valX !== null && run.valY !== null && run.valRows > 0) {
-    const v = evaluateRows(params, run.valX, run.valY, run.valRows, run.valOut);
+    const v = evaluateRows(params, run.valX, run.valY, run.valRows, run.valOut, run.lossOf);
     logs.val_loss = v.loss;
     logs.val_accuracy = v.accuracy;
   }
@@ -1609,6 +1616,8 @@ interface FitRun {
   readonly batchOut: Float64Array | null;
   /** Outputs of every validation row. */
   readonly valOut: Float64Array;
+  /** J of the validation rows and their outputs: options.validationLoss, or this module's lossOf. */
+  readonly lossOf: typeof lossOf;
   readonly callbacks: FitCallbacks;
   readonly history: History;
   /**
@@ -1916,6 +1925,7 @@ export class Trainer {
       rowWeight: new Float64Array(options.classWeight === undefined ? 0 : batchSize),
       batchOut: ACCURACY_COUNTERS > 0 ? new Float64Array(batchSize * OUT) : null,
       valOut: new Float64Array(valRows * OUT),
+      lossOf: options.validationLoss ?? lossOf,
       callbacks: options.callbacks ?? {},
       history: { epoch: [], history },
       step: options.trainStep ?? stepOf(options.gradient),

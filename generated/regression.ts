@@ -1402,6 +1402,12 @@ export interface FitOptions {
    * It applies one update (state.step + 1) when J is finite and changes no parameter when not.
    */
   trainStep?: (state: TrainState, x: Float64Array, y: Float64Array, rows: number, seed: number, out?: Float64Array) => number;
+  /**
+   * J of the validation rows at state.params and their outputs into out, in place of this
+   * module's lossOf: e.g. the rows split over the threads of the engine that trains (mlpc train
+   * --threads), each running lossOf on a slice.
+   */
+  validationLoss?: (params: ParamArray, x: Float64Array, y: Float64Array, rows: number, out: Float64Array) => number;
 }
 
 /** What evaluate returns. */
@@ -1540,17 +1546,17 @@ function countBatchCorrect(_out: Float64Array, _y: Float64Array, _order: Uint32A
 
 /**
  * J on rows (data loss + regularization: lossOf, the same sums as lossAndGradient without the
- * backward pass).
+ * backward pass, or lossOfRows in its place).
  */
-function evaluateRows(params: ParamArray, x: Float64Array, y: Float64Array, rows: number, out: Float64Array): Evaluation {
-  const loss = lossOf(params, x, y, rows, out);
+function evaluateRows(params: ParamArray, x: Float64Array, y: Float64Array, rows: number, out: Float64Array, lossOfRows: typeof lossOf = lossOf): Evaluation {
+  const loss = lossOfRows(params, x, y, rows, out);
   return { loss };
 }
 
 /** The end-of-epoch metrics: the loss on the validation rows with the epoch's final weights, forward only. */
 function addEpochMetrics(logs: EpochLogs, params: ParamArray, run: FitRun, _correct: Float64Array, _correctRows: number): void {
   if (run.valX !== null && run.valY !== null && run.valRows > 0) {
-    const v = evaluateRows(params, run.valX, run.valY, run.valRows, run.valOut);
+    const v = evaluateRows(params, run.valX, run.valY, run.valRows, run.valOut, run.lossOf);
     logs.val_loss = v.loss;
   }
 }
@@ -1728,6 +1734,8 @@ interface FitRun {
   readonly batchOut: Float64Array | null;
   /** Outputs of every validation row. */
   readonly valOut: Float64Array;
+  /** J of the validation rows and their outputs: options.validationLoss, or this module's lossOf. */
+  readonly lossOf: typeof lossOf;
   readonly callbacks: FitCallbacks;
   readonly history: History;
   /**
@@ -2035,6 +2043,7 @@ export class Trainer {
       rowWeight: new Float64Array(options.classWeight === undefined ? 0 : batchSize),
       batchOut: ACCURACY_COUNTERS > 0 ? new Float64Array(batchSize * OUT) : null,
       valOut: new Float64Array(valRows * OUT),
+      lossOf: options.validationLoss ?? lossOf,
       callbacks: options.callbacks ?? {},
       history: { epoch: [], history },
       step: options.trainStep ?? stepOf(options.gradient),

@@ -50,6 +50,7 @@ export interface FitOptions {
     onBatchEnd?: (batch: number, logs: BatchLogs) => void | boolean | Promise<void | boolean>;
   };
   trainStep?: (state: TrainStateView, x: Float64Array, y: Float64Array, rows: number, seed: number, out?: Float64Array, rowWeight?: Float64Array) => number;
+  validationLoss?: (params: Float64Array, x: Float64Array, y: Float64Array, rows: number, out: Float64Array) => number;
 }
 
 /** The generated module's TrainState as the CLI sees it. */
@@ -77,6 +78,7 @@ export interface GeneratedModule {
   readonly forward: (params: ArrayLike<number>, x: ArrayLike<number>, out?: Float64Array) => ArrayLike<number>;
   readonly lossAndGradient: (params: Float64Array, x: ArrayLike<number>, y: ArrayLike<number>, rows: number, grad: Float64Array, rowWeight?: ArrayLike<number>) => number;
   readonly lastBatchOutputs: (rows: number, out: Float64Array) => void;
+  readonly lossOf: (params: Float64Array, x: ArrayLike<number>, y: ArrayLike<number>, rows: number, out: Float64Array) => number;
   readonly learningRate: (step: number) => number;
   readonly createTrainState: (params: Float64Array, allocate?: (length: number) => Float64Array) => TrainStateView;
   readonly updateRange: (state: TrainStateView, from: number, to: number, gradNorm?: number) => void;

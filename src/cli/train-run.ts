@@ -52,6 +52,8 @@ export interface TrainingRun {
   readonly elapsedBefore: number;
   /** The batch's step in place of the module's own (the data-parallel engine), if given. */
   readonly trainStep?: NonNullable<FitOptions["trainStep"]>;
+  /** The validation pass's J and outputs in place of the module's lossOf (the same engine), if given. */
+  readonly validationLoss?: NonNullable<FitOptions["validationLoss"]>;
 }
 
 export interface Outcome {
@@ -103,6 +105,7 @@ export async function runTraining(r: TrainingRun): Promise<{ outcome: Outcome; e
       seed: settings.seed,
       ...(validation.rows > 0 ? { validationData: [validation.x, validation.y] as const } : {}),
       ...(r.trainStep === undefined ? {} : { trainStep: r.trainStep }),
+      ...(r.validationLoss === undefined ? {} : { validationLoss: r.validationLoss }),
       ...(prepared.classWeight === null ? {} : { classWeight: prepared.classWeight }),
       callbacks: {
         onBatchEnd: (batch, logs) => {

@@ -237,13 +237,13 @@ export function resumeCommand(file: string, flags: TrainFlags, checkpointPath: s
  * The data-parallel engine for --threads N (or the default that pays for this network and batch),
  * or null for one thread. A count that cannot run as asked (dropout) trains on one thread, with a note.
  */
-async function startParallel(ir: ModelIR, mod: GeneratedModule, moduleUrl: string, batchRows: number, requested: number | undefined, note: (text: string) => void): Promise<DataParallelStep | null> {
+async function startParallel(ir: ModelIR, mod: GeneratedModule, moduleUrl: string, batchRows: number, validationRows: number, requested: number | undefined, note: (text: string) => void): Promise<DataParallelStep | null> {
   const inputs = { macsPerRow: denseLayers(ir).reduce((s, l) => s + l.inputs * l.units, 0), batchRows, cores: availableParallelism(), hasDropout: hasDropout(ir) };
   const refusal = requested === undefined ? null : threadsRefusal(requested, inputs);
   if (refusal !== null) note(`--threads ${requested}: ${refusal}`);
   const threads = refusal !== null ? 1 : Math.min(requested ?? defaultThreads(inputs), batchRows);
   if (threads <= 1) return null;
-  note(`training on ${threads} threads, each computing the gradient of a slice of every batch and updating a range of the parameters`);
+  note(`training on ${threads} threads, each computing the gradient of a slice of every batch and updating a range of the parameters${validationRows >= threads ? ", and the validation pass of a slice of the validation rows" : ""}`);
   return DataParallelStep.start({
     moduleUrl,
     module: mod,
@@ -252,6 +252,7 @@ async function startParallel(ir: ModelIR, mod: GeneratedModule, moduleUrl: strin
     outputSize: ir.outputSize,
     paramCount: ir.paramCount,
     maxRows: batchRows,
+    maxEvaluationRows: validationRows,
     clips: ir.optimizer.clip !== null,
   });
 }
@@ -310,7 +311,7 @@ export async function train(file: string, flags: TrainFlags, io: Io, interrupts:
   const progress = createProgress(io, c, mode);
   for (const note of dataNotes(flags.data, dataset, prepared)) progress.note(note);
   // The engine first: the Trainer's state lives in the arrays it shares with its threads.
-  const parallel = await startParallel(ir, mod, moduleUrl, batchSizeOf(settings, prepared.train.rows), flags.threads, (text) => progress.note(text));
+  const parallel = await startParallel(ir, mod, moduleUrl, batchSizeOf(settings, prepared.train.rows), prepared.validation.rows, flags.threads, (text) => progress.note(text));
   const history = checkpoint?.history ?? emptyHistory();
   let run;
   let trainer: GeneratedTrainer;
@@ -336,7 +337,7 @@ export async function train(file: string, flags: TrainFlags, io: Io, interrupts:
       checkpointPath,
       saveEveryEpoch: flags.checkpoint !== undefined,
       elapsedBefore: checkpoint?.elapsedSeconds ?? 0,
-      ...(parallel === null ? {} : { trainStep: (state, x, y, rows, seed, out, rowWeight) => parallel.step(state, x, y, rows, seed, out, rowWeight) }),
+      ...(parallel === null ? {} : { trainStep: (state, x, y, rows, seed, out, rowWeight) => parallel.step(state, x, y, rows, seed, out, rowWeight), validationLoss: parallel.evaluate }),
     });
   } finally {
     await parallel?.close();

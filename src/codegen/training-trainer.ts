@@ -120,6 +120,12 @@ export interface FitOptions {
    }
    */
   trainStep?: (state: TrainState, x: Float64Array, y: Float64Array, rows: number, seed: number, out?: Float64Array${weighsRows(ir) ? `, ${ROW_WEIGHT}?: Float64Array` : ""}) => number;
+  /**
+   * J of the validation rows at state.params and their outputs into out, in place of this
+   * module's lossOf: e.g. the rows split over the threads of the engine that trains (mlpc train
+   * --threads), each running lossOf on a slice.
+   */
+  validationLoss?: (params: ParamArray, x: Float64Array, y: Float64Array, rows: number, out: Float64Array) => number;
 }
 
 /** What evaluate returns. */
@@ -382,14 +388,15 @@ function emitEvaluateRows(ir: ModelIR): string {
         : `{ loss, accuracy: total / ${accuracyDenominator(ir)} }`;
   return printFunction({
     name: "evaluateRows",
-    parameters: METRIC_PARAMETERS,
+    parameters: [...METRIC_PARAMETERS, { name: "lossOfRows", type: "typeof lossOf", initializer: "lossOf" }],
     returnType: "Evaluation",
     docs: [
       "J on rows (data loss + regularization: lossOf, the same sums as lossAndGradient without the",
-      `backward pass)${acc === "none" ? "" : ` and the accuracy of the outputs lossOf writes into out (rows x ${int(ir.outputSize)})`}.`,
+      `backward pass, or lossOfRows in its place)${acc === "none" ? "" : " and the accuracy of the outputs it writes"}${acc === "none" ? "." : ""}`,
+      ...(acc === "none" ? [] : [`into out (rows x ${int(ir.outputSize)}).`]),
     ],
     body: (out) => {
-      out.line("const loss = lossOf(params, x, y, rows, out);");
+      out.line("const loss = lossOfRows(params, x, y, rows, out);");
       if (acc !== "none") {
         out.line(`const correct = new Float64Array(${counters(ir)});`);
         out.line(`for (let r = 0; r < rows; r++) countCorrect(out, ${times("r", ir.outputSize)}, y, r, correct);`);
@@ -420,7 +427,7 @@ function emitAddEpochMetrics(ir: ModelIR): string {
         });
       }
       out.block("if (run.valX !== null && run.valY !== null && run.valRows > 0)", () => {
-        out.line("const v = evaluateRows(params, run.valX, run.valY, run.valRows, run.valOut);");
+        out.line("const v = evaluateRows(params, run.valX, run.valY, run.valRows, run.valOut, run.lossOf);");
         out.line("logs.val_loss = v.loss;");
         if (accuracy) out.line("logs.val_accuracy = v.accuracy;");
       });

@@ -39,6 +39,8 @@ export interface StepModule {
   lastBatchOutputs(rows: number, out: Float64Array): void;
   /** A state around params whose other arrays come from allocate. */
   createTrainState(params: never, allocate?: (length: number) => never): StepState;
+  /** J of rows (data loss + regularization), forward only; their outputs into out. */
+  lossOf(params: never, x: ArrayLike<number>, y: ArrayLike<number>, rows: number, out: Float64Array): number;
   /** applyUpdate on params[from..to) without moving state.step; gradNorm with clipping. */
   updateRange(state: never, from: number, to: number, gradNorm?: number): void;
 }
@@ -54,6 +56,8 @@ export interface DataParallelOptions {
   readonly paramCount: number;
   /** The largest batch (rows) a call will get. */
   readonly maxRows: number;
+  /** The most rows `evaluate` splits over the threads (the validation rows); more run on the calling thread alone. Default 0. */
+  readonly maxEvaluationRows?: number;
   /** The module's parameter storage; default f64. */
   readonly dtype?: "f64" | "f32";
   /** The optimizer clips the gradient's global norm (clip= on the optimizer line): one more barrier a step. */
@@ -87,9 +91,9 @@ export interface SliceProfile {
  * that step's rows, what it asks besides the gradient (WANT_OUTPUTS | WEIGHTED_ROWS), and the
  * state.step it updates from; COMMAND: 1 = exit. ARRIVED + t: the last phase thread t reached, a
  * phase being generation * PHASES + k (k = 1: slice gradient written, 2: range's sum of squares
- * written (clipping only), 3: range updated).
+ * written (clipping only), 3: range updated, or with EVALUATE in FLAGS: slice evaluated).
  */
-const CONTROL = { GENERATION: 0, ROWS: 1, FLAGS: 2, STEP: 3, COMMAND: 4, ARRIVED: 5, PHASES: 4, WANT_OUTPUTS: 1, WEIGHTED_ROWS: 2 } as const;
+const CONTROL = { GENERATION: 0, ROWS: 1, FLAGS: 2, STEP: 3, COMMAND: 4, ARRIVED: 5, PHASES: 4, WANT_OUTPUTS: 1, WEIGHTED_ROWS: 2, EVALUATE: 4 } as const;
 
 /** The functions of THREAD_STEP_SOURCE, as the main thread runs them (the workers evaluate the same text). */
 interface ThreadStepFunctions {
@@ -99,6 +103,8 @@ interface ThreadStepFunctions {
   rangeStart(index: number, count: number, threads: number): number;
   /** Thread `index`'s part of a step: its slice, the barrier, its range's combine and update; thread 0 waits for all ranges. Returns J. */
   threadStep(env: ThreadEnv, state: StepState, index: number, generation: number, x: Float64Array, y: Float64Array, w: ArrayLike<number>, o: Float64Array): number;
+  /** Thread `index`'s part of an evaluation: lossOf on its slice of the rows, outputs into o; thread 0 waits for all and returns J. */
+  threadEvaluate(env: ThreadEnv, params: ParamArray, index: number, generation: number, x: Float64Array, y: Float64Array, o: Float64Array): number;
 }
 
 /** What threadStep reads besides its arguments. */
@@ -118,7 +124,7 @@ interface ThreadEnv {
   readonly spinMs: number;
 }
 
-const STEP = new Function(`${THREAD_STEP_SOURCE}\nreturn { sliceStart, rangeStart, threadStep };`)() as ThreadStepFunctions;
+const STEP = new Function(`${THREAD_STEP_SOURCE}\nreturn { sliceStart, rangeStart, threadStep, threadEvaluate };`)() as ThreadStepFunctions;
 
 export const { sliceStart, rangeStart } = STEP;
 
@@ -156,6 +162,10 @@ interface SharedBuffers {
   readonly rowWeights: Float64Array;
   /** Per thread: ms in lossAndGradient since the last resetProfile (each thread adds its own). */
   readonly busy: Float64Array;
+  /** The evaluation rows of the workers' slices, their targets and outputs (maxEvaluationRows rows). */
+  readonly evalX: Float64Array;
+  readonly evalY: Float64Array;
+  readonly evalOut: Float64Array;
 }
 
 export class DataParallelStep {
@@ -183,6 +193,7 @@ export class DataParallelStep {
   static async start(options: DataParallelOptions): Promise<DataParallelStep> {
     const { threads, paramCount, inputSize, outputSize, maxRows } = options;
     const dtype = options.dtype ?? "f64";
+    const evaluationRows = options.maxEvaluationRows ?? 0;
     if (!Number.isInteger(threads) || threads < 2) throw new Error(`data-parallel training needs at least 2 threads, got ${threads}`);
     const buffers: SharedBuffers = {
       control: new Int32Array(new SharedArrayBuffer((CONTROL.ARRIVED + threads) * 4)),
@@ -195,6 +206,9 @@ export class DataParallelStep {
       outputs: shared(maxRows * outputSize),
       rowWeights: shared(maxRows),
       busy: shared(threads),
+      evalX: shared(evaluationRows * inputSize),
+      evalY: shared(evaluationRows * outputSize),
+      evalOut: shared(evaluationRows * outputSize),
     };
     const workers = await startWorkers(threads - 1, {
       script: GRADIENT_WORKER_SCRIPT,
@@ -219,6 +233,9 @@ export class DataParallelStep {
         outputs: buffers.outputs.buffer,
         rowWeights: buffers.rowWeights.buffer,
         busy: buffers.busy.buffer,
+        evalX: buffers.evalX.buffer,
+        evalY: buffers.evalY.buffer,
+        evalOut: buffers.evalOut.buffer,
       }),
     });
     return new DataParallelStep(options, workers, buffers);
@@ -267,6 +284,35 @@ export class DataParallelStep {
     if (Number.isFinite(loss)) state.step = state.step + 1;
     return loss;
   }
+
+  /**
+   * The module's lossOf on the engine's parameters, the rows split over the threads as a step's
+   * batch is (the Trainer's validationLoss option: the validation pass of each epoch): J, the
+   * rows-weighted mean of the slices' (equal to one lossOf to rounding: the sum is reordered), and
+   * each row's outputs into out (the same forward pass a row, so the same outputs). The workers'
+   * rows are copied to shared memory each call. More rows than maxEvaluationRows, or fewer than
+   * the threads, run on this thread alone.
+   */
+  readonly evaluate = (params: ParamArray, x: Float64Array, y: Float64Array, rows: number, out: Float64Array): number => {
+    if (this.closed) throw new Error("the data-parallel step was closed");
+    const b = this.buffers;
+    if (params !== b.state[0]) throw new Error("evaluate takes the engine's parameters: those of the state made with { arrays: engine.arrays }");
+    const { inputSize: IN, outputSize: OUT, module: mod } = this.options;
+    const T = this.threads;
+    if (rows > (this.options.maxEvaluationRows ?? 0) || rows < T) return mod.lossOf(params as never, x, y, rows, out);
+    const first = sliceStart(1, rows, T);
+    b.evalX.set(x.subarray(first * IN, rows * IN), first * IN);
+    b.evalY.set(y.subarray(first * OUT, rows * OUT), first * OUT);
+    const ctrl = b.control;
+    Atomics.store(ctrl, CONTROL.ROWS, rows);
+    Atomics.store(ctrl, CONTROL.FLAGS, CONTROL.EVALUATE);
+    const generation = ++this.generation;
+    Atomics.store(ctrl, CONTROL.GENERATION, generation);
+    Atomics.notify(ctrl, CONTROL.GENERATION);
+    const loss = STEP.threadEvaluate(this.env, params, 0, generation, x, y, out);
+    out.set(b.evalOut.subarray(first * OUT, rows * OUT), first * OUT);
+    return loss;
+  };
 
   /** Time per thread in lossAndGradient since the start or resetProfile (call between batches). */
   profile(): SliceProfile {

@@ -11,7 +11,9 @@
  * state.grad, worker w into its part of `grads`), arrives at phase 1 (ARRIVED + t) and waits for
  * the others; then combines and updates its range of the parameters (with clipping: its sum of
  * squares, phase 2, the global norm), and arrives at phase 3. The main thread returns when every
- * thread has reached phase 3; a worker then waits for the next generation.
+ * thread has reached phase 3; a worker then waits for the next generation. A generation whose
+ * FLAGS hold EVALUATE is a forward pass instead (threadEvaluate): each thread runs lossOf on its
+ * slice of the evaluation rows, writes that slice's outputs and arrives at phase 3.
  */
 export const THREAD_STEP_SOURCE = String.raw`
 function sliceStart(index, rows, threads) {
@@ -72,6 +74,26 @@ function globalNorm(squares, threads) {
   return Math.sqrt(s);
 }
 
+function threadEvaluate(env, params, index, generation, x, y, o) {
+  const { mod, control, layout, losses, threads, inputSize, outputSize, spinMs } = env;
+  const rows = Atomics.load(control, layout.ROWS);
+  const from = sliceStart(index, rows, threads);
+  const to = sliceStart(index + 1, rows, threads);
+  let failure = null;
+  try {
+    losses[index] = mod.lossOf(params, x.subarray(from * inputSize, to * inputSize), y.subarray(from * outputSize, to * outputSize), to - from, o.subarray(from * outputSize, to * outputSize));
+  } catch (e) {
+    losses[index] = NaN;
+    failure = e;
+  }
+  const phase = generation * layout.PHASES;
+  Atomics.store(control, layout.ARRIVED + index, phase + 3);
+  Atomics.notify(control, layout.ARRIVED + index);
+  if (index === 0) for (let t = 1; t < threads; t++) waitAtLeast(control, layout.ARRIVED + t, phase + 3, spinMs);
+  if (failure !== null && index === 0) throw failure;
+  return combinedLoss(losses, rows, threads);
+}
+
 function threadStep(env, state, index, generation, x, y, w, o) {
   const { mod, control, layout, grads, losses, squares, busy, threads, inputSize, outputSize, paramCount, clips, spinMs } = env;
   const rows = Atomics.load(control, layout.ROWS);
@@ -129,7 +151,7 @@ function threadStep(env, state, index, generation, x, y, w, o) {
 export const GRADIENT_WORKER_SCRIPT = String.raw`
 const { workerData, parentPort } = require("node:worker_threads");
 ${THREAD_STEP_SOURCE}
-const { url, index, dtype, layout, control, state: stateBuffers, x, y, grads, losses, squares, outputs, rowWeights, busy, spinMs } = workerData;
+const { url, index, dtype, layout, control, state: stateBuffers, x, y, grads, losses, squares, outputs, rowWeights, busy, evalX, evalY, evalOut, spinMs } = workerData;
 const Params = dtype === "f32" ? Float32Array : Float64Array;
 import(url).then((mod) => {
   const ctrl = new Int32Array(control);
@@ -141,6 +163,9 @@ import(url).then((mod) => {
   const Y = new Float64Array(y);
   const O = new Float64Array(outputs);
   const W = new Float64Array(rowWeights);
+  const EX = new Float64Array(evalX);
+  const EY = new Float64Array(evalY);
+  const EO = new Float64Array(evalOut);
   // Read before saying ready: the main thread bumps the generation only after every worker is ready.
   let generation = Atomics.load(ctrl, layout.GENERATION);
   parentPort.postMessage("ready");
@@ -148,6 +173,10 @@ import(url).then((mod) => {
     waitAtLeast(ctrl, layout.GENERATION, generation + 1, spinMs);
     generation = Atomics.load(ctrl, layout.GENERATION);
     if (Atomics.load(ctrl, layout.COMMAND) === 1) break;
+    if ((Atomics.load(ctrl, layout.FLAGS) & layout.EVALUATE) !== 0) {
+      threadEvaluate(env, state.params, index, generation, EX, EY, EO);
+      continue;
+    }
     state.step = Atomics.load(ctrl, layout.STEP);
     threadStep(env, state, index, generation, X, Y, W, O);
   }

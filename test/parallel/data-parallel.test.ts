@@ -40,7 +40,7 @@ type StepModule = TrainingModule & {
   applyUpdate(state: unknown): void;
 };
 
-async function start(source: string, mod: StepModule, options: { threads?: number; paramCount: number; outputSize?: number; maxRows: number; dtype?: "f32"; clips?: boolean; spinMs?: number }): Promise<DataParallelStep> {
+async function start(source: string, mod: StepModule, options: { threads?: number; paramCount: number; outputSize?: number; maxRows: number; maxEvaluationRows?: number; dtype?: "f32"; clips?: boolean; spinMs?: number }): Promise<DataParallelStep> {
   const engine = await DataParallelStep.start({
     moduleUrl: `data:text/javascript;base64,${Buffer.from(source).toString("base64")}`,
     module: mod as never,
@@ -52,6 +52,7 @@ async function start(source: string, mod: StepModule, options: { threads?: numbe
     ...(options.dtype === undefined ? {} : { dtype: options.dtype }),
     ...(options.clips === undefined ? {} : { clips: options.clips }),
     ...(options.spinMs === undefined ? {} : { spinMs: options.spinMs }),
+    ...(options.maxEvaluationRows === undefined ? {} : { maxEvaluationRows: options.maxEvaluationRows }),
   });
   engines.push(engine);
   return engine;
@@ -170,6 +171,45 @@ describe("data-parallel training", () => {
     // Both slices' outputs at the parameters before the update, as a forward pass over the batch gives them.
     const forward = mod.forwardBatch(before, x, rows);
     expect(maxDiff(out, forward)).toBeLessThan(1e-12);
+  });
+
+  it("evaluates rows over the threads: each row's outputs as lossOf gives them, J to rounding; more rows than it holds, or fewer than the threads, on the calling thread", async () => {
+    type EvalModule = StepModule & { lossOf(p: Float64Array, x: ArrayLike<number>, y: ArrayLike<number>, rows: number, out: Float64Array): number };
+    const mod = await importJavaScript<EvalModule>(js);
+    const { x, y } = data();
+    const rows = 299;
+    const engine = await DataParallelStep.start({ moduleUrl: `data:text/javascript;base64,${Buffer.from(js).toString("base64")}`, module: mod as never, threads: 3, inputSize: 64, outputSize: 10, paramCount: ir.paramCount, maxRows: BATCH, maxEvaluationRows: rows });
+    engines.push(engine);
+    const params = engine.arrays(ir.paramCount);
+    params.set(mod.initParams(5));
+    const expectedOut = new Float64Array(rows * 10);
+    const expected = mod.lossOf(Float64Array.from(params), x, y, rows, expectedOut);
+    const out = new Float64Array(rows * 10).fill(Number.NaN);
+    const loss = engine.evaluate(params, x, y, rows, out);
+    expect(out).toEqual(expectedOut); // all three slices written, bit for bit
+    expect(Math.abs(loss - expected)).toBeLessThan(1e-12 * expected);
+    expect(loss).not.toBe(mod.lossOf(Float64Array.from(params), x, y, 100, new Float64Array(1000))); // not the first slice alone
+    // Again, after other rows: the workers' rows are copied each call.
+    const shifted = x.subarray(64);
+    const again = new Float64Array(rows * 10);
+    expect(engine.evaluate(params, shifted, y.subarray(10), 298, again)).toBeCloseTo(mod.lossOf(Float64Array.from(params), shifted, y.subarray(10), 298, new Float64Array(2980)), 12);
+    // Beyond maxEvaluationRows, and below one row a thread: the module's own lossOf, bit for bit.
+    expect(engine.evaluate(params, x, y, 300, new Float64Array(3000))).toBe(mod.lossOf(Float64Array.from(params), x, y, 300, new Float64Array(3000)));
+    expect(engine.evaluate(params, x, y, 2, new Float64Array(20))).toBe(mod.lossOf(Float64Array.from(params), x, y, 2, new Float64Array(20)));
+    expect(() => engine.evaluate(Float64Array.from(params), x, y, rows, out)).toThrow(/engine's parameters/);
+    // As the Trainer's validationLoss: the same validation metrics as one thread (the accuracy exactly).
+    type History = { history: { val_loss: number[]; val_accuracy: number[] } };
+    const plain = new mod.Trainer({ seed: 3 });
+    const one = plain.fit(x, y, { epochs: 2, batchSize: BATCH, validationSplit: 0.25 }) as unknown as History;
+    const forTrainer = await start(js, mod, { paramCount: ir.paramCount, maxRows: BATCH, maxEvaluationRows: 75 });
+    const trainer = new (mod.Trainer as unknown as new (o: object) => InstanceType<typeof mod.Trainer>)({ seed: 3, arrays: forTrainer.arrays });
+    let calls = 0;
+    const validationLoss = (...args: Parameters<DataParallelStep["evaluate"]>): number => (calls++, forTrainer.evaluate(...args));
+    const split = trainer.fit(x, y, { epochs: 2, batchSize: BATCH, validationSplit: 0.25, validationLoss } as never) as unknown as History;
+    expect(calls).toBe(2); // once an epoch, in place of lossOf
+    expect(split.history.val_accuracy).toEqual(one.history.val_accuracy);
+    for (const [e, v] of one.history.val_loss.entries()) expect(Math.abs(split.history.val_loss[e]! - v)).toBeLessThan(1e-12 * v);
+    expect(split.history.val_loss).toHaveLength(2);
   });
 
   it("slices rows contiguously and evenly; the default stays on one thread for small work and dropout", () => {

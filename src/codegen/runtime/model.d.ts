@@ -62,6 +62,7 @@ export interface FitOptions {
   callbacks?: import("./trainer.js").FitCallbacks;
   gradient?: (state: TrainState, x: Float64Array, y: Float64Array, rows: number, seed: number, out?: Float64Array) => number;
   trainStep?: (state: TrainState, x: Float64Array, y: Float64Array, rows: number, seed: number, out?: Float64Array, rowWeight?: Float64Array) => number;
+  validationLoss?: (params: ParamArray, x: Float64Array, y: Float64Array, rows: number, out: Float64Array) => number;
 }
 
 export declare const TRAINING_LAYERS: readonly {
@@ -85,7 +86,9 @@ export declare function weighBatch(y: Float64Array, rows: number, weights: Float
 export declare const ACCURACY_COUNTERS: number;
 /** Adds to `correct` the correct predictions of a batch: its outputs in out, row r's targets at y row order[start + r]. */
 export declare function countBatchCorrect(out: Float64Array, y: Float64Array, order: Uint32Array, start: number, rows: number, correct: Float64Array): void;
-/** J and the metrics of `rows` rows, forward only; `out` receives rows x outputs. */
-export declare function evaluateRows(params: ParamArray, x: Float64Array, y: Float64Array, rows: number, out: Float64Array): Evaluation;
+/** J of rows (data loss + regularization), forward only; `out` receives rows x outputs. */
+export declare function lossOf(params: ParamArray, x: Float64Array, y: Float64Array, rows: number, out: Float64Array): number;
+/** J and the metrics of `rows` rows, forward only (J by lossOfRows, lossOf by default); `out` receives rows x outputs. */
+export declare function evaluateRows(params: ParamArray, x: Float64Array, y: Float64Array, rows: number, out: Float64Array, lossOfRows?: typeof lossOf): Evaluation;
 /** The end-of-epoch metrics into logs: the running training accuracy from its counts, the validation metrics. */
 export declare function addEpochMetrics(logs: EpochLogs, params: ParamArray, run: FitRun, correct: Float64Array, correctRows: number): void;

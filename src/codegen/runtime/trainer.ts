@@ -20,6 +20,7 @@ import {
   initParams,
   lastBatchOutputs,
   learningRate,
+  lossOf,
   optimizerBuffers,
   ParamArray,
   spec,
@@ -122,6 +123,8 @@ interface FitRun {
   readonly batchOut: Float64Array | null;
   /** Outputs of every validation row. */
   readonly valOut: Float64Array;
+  /** J of the validation rows and their outputs: options.validationLoss, or this module's lossOf. */
+  readonly lossOf: typeof lossOf;
   readonly callbacks: FitCallbacks;
   readonly history: History;
   /**
@@ -429,6 +432,7 @@ export class Trainer {
       rowWeight: new Float64Array(options.classWeight === undefined ? 0 : batchSize),
       batchOut: ACCURACY_COUNTERS > 0 ? new Float64Array(batchSize * OUT) : null,
       valOut: new Float64Array(valRows * OUT),
+      lossOf: options.validationLoss ?? lossOf,
       callbacks: options.callbacks ?? {},
       history: { epoch: [], history },
       step: options.trainStep ?? stepOf(options.gradient),
