@@ -13,7 +13,7 @@ const ACCUMULATORS = 8;
 const SOURCES = 4;
 const PAIRS = 9;
 
-function peakModule(lane) {
+export function peakModule(lane) {
   const ops = lane === "f32" ? { splat: Simd.f32x4Splat, add: Simd.f32x4Add, mul: Simd.f32x4Mul } : { splat: Simd.f64x2Splat, add: Simd.f64x2Add, mul: Simd.f64x2Mul };
   const fn = new Fn(1); // (iterations: i32)
   const acc = Array.from({ length: ACCUMULATORS }, () => fn.local(V128));

@@ -78,11 +78,15 @@ export interface DataParallelOptions {
  */
 export const SPIN_MS = 0.1;
 
-/** Milliseconds each thread spent in lossAndGradient on its slices, and the calls counted. */
+/** Milliseconds each thread spent in its slices (lossAndGradient), at the barriers and in its range's update, and the steps counted. */
 export interface SliceProfile {
   readonly calls: number;
   /** Index w: thread w's slices (0: the main thread). */
   readonly sliceMs: readonly number[];
+  /** Index w: thread w's waits at the barriers (the main thread's for the ranges too). */
+  readonly waitMs: readonly number[];
+  /** Index w: thread w's combine and update of its range. */
+  readonly updateMs: readonly number[];
 }
 
 /**
@@ -160,7 +164,7 @@ interface SharedBuffers {
   /** The batch's outputs (rows x outputs; each worker writes its slice's) and its row weights. */
   readonly outputs: Float64Array;
   readonly rowWeights: Float64Array;
-  /** Per thread: ms in lossAndGradient since the last resetProfile (each thread adds its own). */
+  /** Per thread t: ms in lossAndGradient [3 t], waiting [3 t + 1], combining and updating [3 t + 2] since the last resetProfile (each thread adds its own). */
   readonly busy: Float64Array;
   /** The evaluation rows of the workers' slices, their targets and outputs (maxEvaluationRows rows). */
   readonly evalX: Float64Array;
@@ -205,7 +209,7 @@ export class DataParallelStep {
       squares: shared(threads),
       outputs: shared(maxRows * outputSize),
       rowWeights: shared(maxRows),
-      busy: shared(threads),
+      busy: shared(threads * 3),
       evalX: shared(evaluationRows * inputSize),
       evalY: shared(evaluationRows * outputSize),
       evalOut: shared(evaluationRows * outputSize),
@@ -314,9 +318,11 @@ export class DataParallelStep {
     return loss;
   };
 
-  /** Time per thread in lossAndGradient since the start or resetProfile (call between batches). */
+  /** Time per thread in its slices, its waits and its updates since the start or resetProfile (call between batches). */
   profile(): SliceProfile {
-    return { calls: this.calls, sliceMs: Array.from(this.buffers.busy) };
+    const busy = this.buffers.busy;
+    const part = (k: number): number[] => Array.from({ length: this.threads }, (_, t) => busy[t * 3 + k]!);
+    return { calls: this.calls, sliceMs: part(0), waitMs: part(1), updateMs: part(2) };
   }
 
   resetProfile(): void {

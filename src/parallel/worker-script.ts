@@ -111,17 +111,24 @@ function threadStep(env, state, index, generation, x, y, w, o) {
     losses[index] = NaN; // every thread then skips the update; the main thread rethrows its own error
     failure = e;
   }
-  busy[index] += performance.now() - started;
+  // The profile: busy[3 t] slice, busy[3 t + 1] waiting at the barriers, busy[3 t + 2] combine and update.
+  const sliced = performance.now();
+  busy[index * 3] += sliced - started;
+  let waited = 0;
   const phase = generation * layout.PHASES;
   const arrive = (k) => {
     Atomics.store(control, layout.ARRIVED + index, phase + k);
     Atomics.notify(control, layout.ARRIVED + index);
   };
   const awaitOthers = (k) => {
+    const from = performance.now();
     for (let t = 0; t < threads; t++) if (t !== index) waitAtLeast(control, layout.ARRIVED + t, phase + k, spinMs);
+    waited += performance.now() - from;
   };
   arrive(1);
   awaitOthers(1);
+  const updating = performance.now();
+  const waitedBefore = waited;
   const loss = combinedLoss(losses, rows, threads);
   if (Number.isFinite(loss)) {
     const start = rangeStart(index, paramCount, threads);
@@ -136,8 +143,10 @@ function threadStep(env, state, index, generation, x, y, w, o) {
       mod.updateRange(state, start, end);
     }
   }
+  busy[index * 3 + 2] += performance.now() - updating - (waited - waitedBefore); // less the clipping barrier's wait
   arrive(3);
   if (index === 0) awaitOthers(3);
+  busy[index * 3 + 1] += waited;
   if (failure !== null && index === 0) throw failure;
   return loss;
 }

@@ -142,7 +142,9 @@ describe("data-parallel training", () => {
     const profile = engine.profile();
     expect(profile.calls).toBe(1);
     expect(profile.sliceMs).toHaveLength(2);
-    for (const ms of profile.sliceMs) expect(ms).toBeGreaterThan(0);
+    for (const ms of [...profile.sliceMs, ...profile.updateMs]) expect(ms).toBeGreaterThan(0);
+    expect(profile.waitMs).toHaveLength(2);
+    for (const ms of profile.waitMs) expect(ms).toBeGreaterThanOrEqual(0);
   });
 
   it("writes every slice's outputs for the running accuracy and weighs each slice's rows (a one-sigmoid bce model)", async () => {
