@@ -84,11 +84,17 @@ async function traceProcess() {
   };
   const step1 = (b) => m.trainStep(one, xs[b], ys[b], B);
   const step2 = (b) => engine.step(two, xs[b], ys[b], B);
-  for (let k = 0; k < 5; k++) epoch(step1), epoch(step2);
+  for (let k = 0; k < 5; k++) {
+    epoch(step1);
+    epoch(step2);
+  }
   engine.resetProfile();
   const t1 = [];
   const t2 = [];
-  for (let k = 0; k < 15; k++) t1.push(epoch(step1)), t2.push(epoch(step2));
+  for (let k = 0; k < 15; k++) {
+    t1.push(epoch(step1));
+    t2.push(epoch(step2));
+  }
   const p = engine.profile();
   const per = (v) => v.map((ms) => ms / p.calls);
   await engine.close();
