@@ -56,7 +56,7 @@ export interface DataParallelOptions {
   readonly paramCount: number;
   /** The largest batch (rows) a call will get. */
   readonly maxRows: number;
-  /** The most rows `evaluate` splits over the threads (the validation rows); more run on the calling thread alone. Default 0. */
+  /** The most rows `evaluate` will get (the validation rows); it splits at most EVALUATION_CHUNK_ROWS at a time. Default 0: evaluate on the calling thread alone. */
   readonly maxEvaluationRows?: number;
   /** The module's parameter storage; default f64. */
   readonly dtype?: "f64" | "f32";
@@ -77,6 +77,9 @@ export interface DataParallelOptions {
  * load it costs at most this much a wait (docs/performance.md, Threads, has the measurements).
  */
 export const SPIN_MS = 0.1;
+
+/** Rows `evaluate` splits over the threads at a time, so the shared copy of the rows stays small (the workers' part of 4096 rows). */
+export const EVALUATION_CHUNK_ROWS = 4096;
 
 /** Milliseconds each thread spent in its slices (lossAndGradient), at the barriers and in its range's update, and the steps counted. */
 export interface SliceProfile {
@@ -135,6 +138,11 @@ export const { sliceStart, rangeStart } = STEP;
 /** The rows weights and outputs of a step without them. */
 const EMPTY = new Float64Array(0);
 
+/** Rows evaluate splits at a time: maxEvaluationRows, at most EVALUATION_CHUNK_ROWS. */
+function evaluationChunkRows(options: DataParallelOptions): number {
+  return Math.min(options.maxEvaluationRows ?? 0, EVALUATION_CHUNK_ROWS);
+}
+
 function shared(elements: number): Float64Array {
   return new Float64Array(new SharedArrayBuffer(Math.max(1, elements) * 8));
 }
@@ -166,7 +174,7 @@ interface SharedBuffers {
   readonly rowWeights: Float64Array;
   /** Per thread t: ms in lossAndGradient [3 t], waiting [3 t + 1], combining and updating [3 t + 2] since the last resetProfile (each thread adds its own). */
   readonly busy: Float64Array;
-  /** The evaluation rows of the workers' slices, their targets and outputs (maxEvaluationRows rows). */
+  /** The rows of the workers' slices of an evaluation chunk (from slice 1 on), their targets and outputs. */
   readonly evalX: Float64Array;
   readonly evalY: Float64Array;
   readonly evalOut: Float64Array;
@@ -197,7 +205,8 @@ export class DataParallelStep {
   static async start(options: DataParallelOptions): Promise<DataParallelStep> {
     const { threads, paramCount, inputSize, outputSize, maxRows } = options;
     const dtype = options.dtype ?? "f64";
-    const evaluationRows = options.maxEvaluationRows ?? 0;
+    const chunk = evaluationChunkRows(options);
+    const evaluationRows = chunk - sliceStart(1, chunk, threads);
     if (!Number.isInteger(threads) || threads < 2) throw new Error(`data-parallel training needs at least 2 threads, got ${threads}`);
     const buffers: SharedBuffers = {
       control: new Int32Array(new SharedArrayBuffer((CONTROL.ARRIVED + threads) * 4)),
@@ -293,20 +302,33 @@ export class DataParallelStep {
    * The module's lossOf on the engine's parameters, the rows split over the threads as a step's
    * batch is (the Trainer's validationLoss option: the validation pass of each epoch): J, the
    * rows-weighted mean of the slices' (equal to one lossOf to rounding: the sum is reordered), and
-   * each row's outputs into out (the same forward pass a row, so the same outputs). The workers'
-   * rows are copied to shared memory each call. More rows than maxEvaluationRows, or fewer than
-   * the threads, run on this thread alone.
+   * each row's outputs into out (the same forward pass a row, so the same outputs). The rows go in
+   * chunks of at most maxEvaluationRows and EVALUATION_CHUNK_ROWS, the workers' rows of each copied
+   * to shared memory; a chunk of fewer rows than threads runs on this thread alone.
    */
   readonly evaluate = (params: ParamArray, x: Float64Array, y: Float64Array, rows: number, out: Float64Array): number => {
     if (this.closed) throw new Error("the data-parallel step was closed");
-    const b = this.buffers;
-    if (params !== b.state[0]) throw new Error("evaluate takes the engine's parameters: those of the state made with { arrays: engine.arrays }");
+    if (params !== this.buffers.state[0]) throw new Error("evaluate takes the engine's parameters: those of the state made with { arrays: engine.arrays }");
     const { inputSize: IN, outputSize: OUT, module: mod } = this.options;
-    const T = this.threads;
-    if (rows > (this.options.maxEvaluationRows ?? 0) || rows < T) return mod.lossOf(params as never, x, y, rows, out);
-    const first = sliceStart(1, rows, T);
-    b.evalX.set(x.subarray(first * IN, rows * IN), first * IN);
-    b.evalY.set(y.subarray(first * OUT, rows * OUT), first * OUT);
+    const chunk = evaluationChunkRows(this.options);
+    if (chunk < this.threads) return mod.lossOf(params as never, x, y, rows, out);
+    if (rows <= chunk) return rows < this.threads ? mod.lossOf(params as never, x, y, rows, out) : this.evaluateChunk(params, x, y, rows, out);
+    let loss = 0;
+    for (let at = 0; at < rows; at += chunk) {
+      const n = Math.min(chunk, rows - at);
+      const [cx, cy, co] = [x.subarray(at * IN, (at + n) * IN), y.subarray(at * OUT, (at + n) * OUT), out.subarray(at * OUT, (at + n) * OUT)];
+      loss += (n < this.threads ? mod.lossOf(params as never, cx, cy, n, co) : this.evaluateChunk(params, cx, cy, n, co)) * (n / rows);
+    }
+    return loss;
+  };
+
+  /** evaluate on rows that fit the shared buffers, at least one a thread. */
+  private evaluateChunk(params: ParamArray, x: Float64Array, y: Float64Array, rows: number, out: Float64Array): number {
+    const b = this.buffers;
+    const { inputSize: IN, outputSize: OUT } = this.options;
+    const first = sliceStart(1, rows, this.threads);
+    b.evalX.set(x.subarray(first * IN, rows * IN));
+    b.evalY.set(y.subarray(first * OUT, rows * OUT));
     const ctrl = b.control;
     Atomics.store(ctrl, CONTROL.ROWS, rows);
     Atomics.store(ctrl, CONTROL.FLAGS, CONTROL.EVALUATE);
@@ -314,9 +336,9 @@ export class DataParallelStep {
     Atomics.store(ctrl, CONTROL.GENERATION, generation);
     Atomics.notify(ctrl, CONTROL.GENERATION);
     const loss = STEP.threadEvaluate(this.env, params, 0, generation, x, y, out);
-    out.set(b.evalOut.subarray(first * OUT, rows * OUT), first * OUT);
+    out.set(b.evalOut.subarray(0, (rows - first) * OUT), first * OUT);
     return loss;
-  };
+  }
 
   /** Time per thread in its slices, its waits and its updates since the start or resetProfile (call between batches). */
   profile(): SliceProfile {

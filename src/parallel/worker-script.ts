@@ -79,9 +79,12 @@ function threadEvaluate(env, params, index, generation, x, y, o) {
   const rows = Atomics.load(control, layout.ROWS);
   const from = sliceStart(index, rows, threads);
   const to = sliceStart(index + 1, rows, threads);
+  // The main thread reads the caller's arrays; the workers' shared ones hold the rows from slice 1 on.
+  const at = index === 0 ? from : from - sliceStart(1, rows, threads);
+  const n = to - from;
   let failure = null;
   try {
-    losses[index] = mod.lossOf(params, x.subarray(from * inputSize, to * inputSize), y.subarray(from * outputSize, to * outputSize), to - from, o.subarray(from * outputSize, to * outputSize));
+    losses[index] = mod.lossOf(params, x.subarray(at * inputSize, (at + n) * inputSize), y.subarray(at * outputSize, (at + n) * outputSize), n, o.subarray(at * outputSize, (at + n) * outputSize));
   } catch (e) {
     losses[index] = NaN;
     failure = e;

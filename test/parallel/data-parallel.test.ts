@@ -195,8 +195,13 @@ describe("data-parallel training", () => {
     const shifted = x.subarray(64);
     const again = new Float64Array(rows * 10);
     expect(engine.evaluate(params, shifted, y.subarray(10), 298, again)).toBeCloseTo(mod.lossOf(Float64Array.from(params), shifted, y.subarray(10), 298, new Float64Array(2980)), 12);
-    // Beyond maxEvaluationRows, and below one row a thread: the module's own lossOf, bit for bit.
-    expect(engine.evaluate(params, x, y, 300, new Float64Array(3000))).toBe(mod.lossOf(Float64Array.from(params), x, y, 300, new Float64Array(3000)));
+    // Beyond maxEvaluationRows: in chunks (here 299 rows over the threads, then 1 on this thread), the same outputs, J to rounding.
+    const whole = new Float64Array(3000);
+    const wholeLoss = mod.lossOf(Float64Array.from(params), x, y, 300, whole);
+    const chunked = new Float64Array(3000).fill(Number.NaN);
+    expect(Math.abs(engine.evaluate(params, x, y, 300, chunked) - wholeLoss)).toBeLessThan(1e-12 * wholeLoss);
+    expect(chunked).toEqual(whole);
+    // Fewer rows than threads: the module's own lossOf, bit for bit.
     expect(engine.evaluate(params, x, y, 2, new Float64Array(20))).toBe(mod.lossOf(Float64Array.from(params), x, y, 2, new Float64Array(20)));
     expect(() => engine.evaluate(Float64Array.from(params), x, y, rows, out)).toThrow(/engine's parameters/);
     // As the Trainer's validationLoss: the same validation metrics as one thread (the accuracy exactly).
