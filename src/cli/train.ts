@@ -89,7 +89,7 @@ export function register(program: Command, io: Io, interrupts: InterruptSource =
     .option("--json", "print JSON lines (start, epoch, note, result) instead of text")
     .option("--simd", "the default: big layers in WebAssembly SIMD kernels (f64x2), plain loops where wasm SIMD is missing; same results to rounding")
     .option("--no-simd", "plain TypeScript only")
-    .option("--threads <n>", "worker threads, each computing the gradient of a slice of every batch (default: the cores, where that pays for the network and batch)", parseCount)
+    .option("--threads <n>", "worker threads, each computing the gradient of a slice of every batch and the validation pass of a slice of the validation rows (default: the cores, where that pays for the network and batch)", parseCount)
     .option("--max-params <n>", "total parameter limit", parseCount, 50_000_000)
     .action(async (file: string, flags: TrainFlags, command: Command) => {
       await train(file, flags, io, interrupts, explicitOptions(command));
