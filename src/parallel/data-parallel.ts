@@ -56,7 +56,7 @@ export interface DataParallelOptions {
   readonly paramCount: number;
   /** The largest batch (rows) a call will get. */
   readonly maxRows: number;
-  /** The most rows `evaluate` will get (the validation rows); it splits at most EVALUATION_CHUNK_ROWS at a time. Default 0: evaluate on the calling thread alone. */
+  /** The most rows `evaluate` will get (the validation rows); it splits at most EVALUATION_CHUNK_ROWS (and 2^21 values) at a time. Default 0: evaluate on the calling thread alone. */
   readonly maxEvaluationRows?: number;
   /** The module's parameter storage; default f64. */
   readonly dtype?: "f64" | "f32";
@@ -78,8 +78,12 @@ export interface DataParallelOptions {
  */
 export const SPIN_MS = 0.1;
 
-/** Rows `evaluate` splits over the threads at a time, so the shared copy of the rows stays small (the workers' part of 4096 rows). */
+/**
+ * Rows `evaluate` splits over the threads at a time: at most 4096, and at most 2^21 input values
+ * (16 MB of rows, whatever the width), so the shared copy of the rows stays small.
+ */
 export const EVALUATION_CHUNK_ROWS = 4096;
+const EVALUATION_CHUNK_VALUES = 2 ** 21;
 
 /** Milliseconds each thread spent in its slices (lossAndGradient), at the barriers and in its range's update, and the steps counted. */
 export interface SliceProfile {
@@ -138,9 +142,10 @@ export const { sliceStart, rangeStart } = STEP;
 /** The rows weights and outputs of a step without them. */
 const EMPTY = new Float64Array(0);
 
-/** Rows evaluate splits at a time: maxEvaluationRows, at most EVALUATION_CHUNK_ROWS. */
-function evaluationChunkRows(options: DataParallelOptions): number {
-  return Math.min(options.maxEvaluationRows ?? 0, EVALUATION_CHUNK_ROWS);
+/** Rows evaluate splits at a time: maxEvaluationRows, at most EVALUATION_CHUNK_ROWS and 2^21 values (but a row a thread). */
+export function evaluationChunkRows(options: Pick<DataParallelOptions, "threads" | "inputSize" | "maxEvaluationRows">): number {
+  const byValues = Math.max(options.threads, Math.floor(EVALUATION_CHUNK_VALUES / Math.max(1, options.inputSize)));
+  return Math.min(options.maxEvaluationRows ?? 0, EVALUATION_CHUNK_ROWS, byValues);
 }
 
 function shared(elements: number): Float64Array {

@@ -7,7 +7,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { emitRunnableJavaScript } from "../../src/codegen/javascript.js";
 import { emitModule } from "../../src/codegen/module.js";
-import { DataParallelStep, defaultThreads, MIN_SLICE_MACS, MIN_SLICE_ROWS, rangeStart, sliceStart, threadsRefusal } from "../../src/parallel/index.js";
+import { DataParallelStep, defaultThreads, EVALUATION_CHUNK_ROWS, evaluationChunkRows, MIN_SLICE_MACS, MIN_SLICE_ROWS, rangeStart, sliceStart, threadsRefusal } from "../../src/parallel/index.js";
 import { buildIR } from "../support/ir.js";
 import { prng } from "../support/reference.js";
 import { DEFAULT_EMIT, importJavaScript } from "../codegen/load.js";
@@ -217,6 +217,15 @@ describe("data-parallel training", () => {
     expect(split.history.val_accuracy).toEqual(one.history.val_accuracy);
     for (const [e, v] of one.history.val_loss.entries()) expect(Math.abs(split.history.val_loss[e]! - v)).toBeLessThan(1e-12 * v);
     expect(split.history.val_loss).toHaveLength(2);
+  });
+
+  it("evaluates in chunks of at most 4096 rows and 2^21 input values, at least a row a thread", () => {
+    const chunk = (inputSize: number, maxEvaluationRows: number, threads = 2): number => evaluationChunkRows({ threads, inputSize, maxEvaluationRows });
+    expect(chunk(64, 300)).toBe(300);
+    expect(chunk(64, 100_000)).toBe(EVALUATION_CHUNK_ROWS);
+    expect(chunk(784, 100_000)).toBe(Math.floor(2 ** 21 / 784)); // 2674 rows of 784: 16 MB
+    expect(chunk(10_000_000, 100_000, 3)).toBe(3);
+    expect(chunk(784, 0)).toBe(0); // no evaluation rows: lossOf on the calling thread
   });
 
   it("slices rows contiguously and evenly; the default stays on one thread for small work and dropout", () => {
