@@ -317,7 +317,7 @@ export class DataParallelStep {
     const { inputSize: IN, outputSize: OUT, module: mod } = this.options;
     const chunk = evaluationChunkRows(this.options);
     if (chunk < this.threads) return mod.lossOf(params as never, x, y, rows, out);
-    if (rows <= chunk) return rows < this.threads ? mod.lossOf(params as never, x, y, rows, out) : this.evaluateChunk(params, x, y, rows, out);
+    // One chunk (the usual case) gives its J times 1, exactly.
     let loss = 0;
     for (let at = 0; at < rows; at += chunk) {
       const n = Math.min(chunk, rows - at);

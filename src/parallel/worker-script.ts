@@ -37,6 +37,17 @@ function waitAtLeast(control, index, target, ms) {
   for (; seen < target; seen = Atomics.load(control, index)) Atomics.wait(control, index, seen);
 }
 
+/** Thread index has reached phase value (ARRIVED + index), and wakes whoever waits for it. */
+function arrive(control, layout, index, value) {
+  Atomics.store(control, layout.ARRIVED + index, value);
+  Atomics.notify(control, layout.ARRIVED + index);
+}
+
+/** Waits until every thread but index has reached phase value. */
+function awaitOthers(control, layout, index, threads, value, spinMs) {
+  for (let t = 0; t < threads; t++) if (t !== index) waitAtLeast(control, layout.ARRIVED + t, value, spinMs);
+}
+
 function combinedLoss(losses, rows, threads) {
   let loss = 0;
   for (let w = 0; w < threads; w++) {
@@ -89,10 +100,9 @@ function threadEvaluate(env, params, index, generation, x, y, o) {
     losses[index] = NaN;
     failure = e;
   }
-  const phase = generation * layout.PHASES;
-  Atomics.store(control, layout.ARRIVED + index, phase + 3);
-  Atomics.notify(control, layout.ARRIVED + index);
-  if (index === 0) for (let t = 1; t < threads; t++) waitAtLeast(control, layout.ARRIVED + t, phase + 3, spinMs);
+  const done = generation * layout.PHASES + 3;
+  arrive(control, layout, index, done);
+  if (index === 0) awaitOthers(control, layout, index, threads, done, spinMs);
   if (failure !== null && index === 0) throw failure;
   return combinedLoss(losses, rows, threads);
 }
@@ -119,17 +129,14 @@ function threadStep(env, state, index, generation, x, y, w, o) {
   busy[index * 3] += sliced - started;
   let waited = 0;
   const phase = generation * layout.PHASES;
-  const arrive = (k) => {
-    Atomics.store(control, layout.ARRIVED + index, phase + k);
-    Atomics.notify(control, layout.ARRIVED + index);
-  };
-  const awaitOthers = (k) => {
+  const reach = (k) => arrive(control, layout, index, phase + k);
+  const awaitPhase = (k) => {
     const from = performance.now();
-    for (let t = 0; t < threads; t++) if (t !== index) waitAtLeast(control, layout.ARRIVED + t, phase + k, spinMs);
+    awaitOthers(control, layout, index, threads, phase + k, spinMs);
     waited += performance.now() - from;
   };
-  arrive(1);
-  awaitOthers(1);
+  reach(1);
+  awaitPhase(1);
   const updating = performance.now();
   const waitedBefore = waited;
   const loss = combinedLoss(losses, rows, threads);
@@ -139,16 +146,16 @@ function threadStep(env, state, index, generation, x, y, w, o) {
     combineRange(state.grad, grads, start, end, rows, threads, paramCount);
     if (clips) {
       squares[index] = sumOfSquares(state.grad, start, end);
-      arrive(2);
-      awaitOthers(2);
+      reach(2);
+      awaitPhase(2);
       mod.updateRange(state, start, end, globalNorm(squares, threads));
     } else {
       mod.updateRange(state, start, end);
     }
   }
   busy[index * 3 + 2] += performance.now() - updating - (waited - waitedBefore); // less the clipping barrier's wait
-  arrive(3);
-  if (index === 0) awaitOthers(3);
+  reach(3);
+  if (index === 0) awaitPhase(3);
   busy[index * 3 + 1] += waited;
   if (failure !== null && index === 0) throw failure;
   return loss;

@@ -542,7 +542,6 @@ function classWeights(given: ArrayLike<number> | { readonly [id: number]: number
   return weights;
 }
 
-
 /** The first layer with a NaN or infinite value (weights or biases) in a gradient or parameter array, or null. */
 function firstNonFiniteLayer(values: ParamArray): string | null {
   for (const layer of TRAINING_LAYERS) {
