@@ -17,7 +17,7 @@ import { layeredDeclarations } from "./layered.js";
 import { assertLossFitsOutput } from "./loss.js";
 import { forwardFunction, regularizeFunction, type Context } from "./network.js";
 import { describePlan, planEmission, type PlanTuning, type UnrollMode } from "./plan.js";
-import { emitWasmAdamLoop, type SimdContext } from "./simd.js";
+import { emitWasmAdamLoop, wasmArrayHelpers, type SimdContext } from "./simd.js";
 import { printValue, specValue } from "./spec.js";
 import { identifier, paramArrayType, safeFileName } from "./text.js";
 import { emitTrainingSection } from "./training.js";
@@ -60,7 +60,7 @@ export function emitModule(ir: ModelIR, options: EmitOptions): string {
   return printModule([
     headerComment(cx, options),
     `${docComment(["The program's facts: shapes, parameter offsets and settings."])}\nexport const spec = ${printValue(specValue(ir, options.dtype))} as const;`,
-    ...helperDeclarations(ir),
+    ...helperDeclarations(ir, sx === null ? [] : wasmArrayHelpers(plan.layers)),
     ...(plan.strategy === "fused" ? [forwardFunction(cx), ...fusedDeclarations(cx)] : layeredDeclarations(cx)),
     regularizeFunction(cx),
     regularizeFunction(cx, false),
@@ -114,9 +114,9 @@ function safeVersion(version: string): string {
   return version;
 }
 
-/** The helper functions (erf, gelu, ...) the activations call, in dependency order. */
-function helperDeclarations(ir: ModelIR): string[] {
-  const used = new Set<Helper>();
+/** The helper functions (erf, gelu, ...) the activations call, and those the kernel path calls, in dependency order. */
+function helperDeclarations(ir: ModelIR, kernelPath: readonly Helper[]): string[] {
+  const used = new Set<Helper>(kernelPath);
   for (const l of denseLayers(ir)) for (const h of activationCode(l.activation).helpers) used.add(h);
   return orderHelpers(used).map(helperSource);
 }

@@ -17,7 +17,7 @@
  * Arithmetic is the dtype's: f32 lanes compute in float32 (as tfjs does), f64 lanes in float64.
  */
 import type { ModelIR } from "../ir/types.js";
-import { activationCode, activationName } from "./activation.js";
+import { activationCode, activationName, type Helper } from "./activation.js";
 import type { LayerPlan } from "./plan.js";
 import { printFunction } from "./declaration.js";
 import { countedLoop, int, place, read, times, type CodeLines } from "./text.js";
@@ -274,6 +274,25 @@ function paramPtr(lane: Lane, element: number): string {
   return int(element * bytesOf(lane));
 }
 
+/**
+ * The array helpers (ActivationCode.overArrays) the kernel path calls: a wasm layer's forward
+ * applies its own activation to its z, a wasm layer's backward scales dzPrev by the derivative of
+ * the layer before it (emitWasmForwardBody, emitWasmBackwardBody).
+ */
+export function wasmArrayHelpers(layers: readonly LayerPlan[]): Helper[] {
+  const used: Helper[] = [];
+  layers.forEach((p, k) => {
+    if (!p.wasm) return;
+    const own = activationCode(p.layer.activation).overArrays;
+    if (own !== undefined && !p.isOutput && p.keepsZ) used.push(own.forward);
+    // With dropout on its input the layer's backward writes dJ/dd; the derivative is the dropout's backward's.
+    const prev = p.dropout === null ? layers[k - 1] : undefined;
+    const before = prev === undefined ? undefined : activationCode(prev.layer.activation).overArrays;
+    if (before !== undefined && prev!.keepsZ) used.push(before.scaleByDerivative);
+  });
+  return used;
+}
+
 /** The body of a wasm layer's forward function (input, rows, a and/or z: heap views). */
 export function emitWasmForwardBody(out: CodeLines, sx: SimdContext, p: LayerPlan): void {
   const { layer } = p;
@@ -284,6 +303,11 @@ export function emitWasmForwardBody(out: CodeLines, sx: SimdContext, p: LayerPla
   out.line(`kernels.dense(input.byteOffset, ${paramPtr(sx.lane, layer.weightOffset)}, ${paramPtr(sx.lane, layer.biasOffset)}, ${target}.byteOffset, rows, ${I}, ${U});`);
   if (p.isOutput) return;
   const act = activationCode(layer.activation);
+  if (act.overArrays !== undefined && p.keepsZ) {
+    out.comment(`a = ${activationName(layer.activation)}(z), over the whole array (${act.overArrays.forward}).`);
+    out.line(`${act.overArrays.forward}(z, a, rows * ${U});`);
+    return;
+  }
   const value = act.forward(p.keepsZ ? read("z", "i") : "s");
   if (value === "s" && !p.keepsZ) return; // linear: a = z already
   out.comment(`a = ${activationName(layer.activation)}(z)${p.keepsZ ? "" : ", in place"}.`);
@@ -316,6 +340,10 @@ export function emitWasmBackwardBody(out: CodeLines, sx: SimdContext, p: LayerPl
   const act = activationCode(prev.layer.activation);
   out.comment(`dz${prev.layer.index} = (dz W${layer.index}) * f'(z${prev.layer.index}): the sums in the gemm kernel, the derivative here.`);
   out.line(`kernels.gemm(dz.byteOffset, ${U}, 1, ${paramPtr(sx.lane, W)}, dzPrev.byteOffset, rows, ${U}, ${I}, 0);`);
+  if (act.overArrays !== undefined && prev.keepsZ) {
+    out.line(`${act.overArrays.scaleByDerivative}(dzPrev, zPrev, rows * ${I});`);
+    return;
+  }
   out.block(`for (let i = 0, n = rows * ${I}; i < n; i++)`, () => {
     out.line(`const s = ${read("dzPrev", "i")};`);
     out.line(`dzPrev[i] = ${act.derivative("s", read("input", "i"), prev.keepsZ ? read("zPrev", "i") : null)};`);

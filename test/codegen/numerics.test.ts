@@ -144,3 +144,35 @@ describe("erf (fdlibm's algorithm, emitted for gelu)", () => {
     for (let x = -5.9; x < 6; x += 0.0173) expect(Math.abs(erf(x) - refErf(x))).toBeLessThan(2e-15);
   });
 });
+
+describe("gelu over arrays (applyGelu, scaleByGeluDerivative: erf inline in one loop)", () => {
+  it("gives the scalar gelu and geluDerivative bit for bit, in every erf range, for f64 and f32 arrays", async () => {
+    const source = ["erf", "gelu", "geluDerivative", "applyGelu", "scaleByGeluDerivative"].map((h) => helperSource(h as Parameters<typeof helperSource>[0])).join("\n\n");
+    type Arr = Float64Array | Float32Array;
+    const m = await importJavaScript<{ gelu(z: number): number; geluDerivative(z: number): number; applyGelu(from: Arr, to: Arr, n: number): void; scaleByGeluDerivative(d: Arr, at: Arr, n: number): void }>(
+      transpile(`${source}\nexport { gelu, geluDerivative, applyGelu, scaleByGeluDerivative };`),
+    );
+    // z / sqrt 2 on each side of every range boundary (0.84375, 1.25, 1/0.35, 6) and of the tiny-x branch, both signs, and the specials.
+    const boundaries = [3.725290298461914e-9, 0.84375, 1.25, 1 / 0.35, 6].map((b) => b * Math.SQRT2);
+    const z = [0, -0, 1e-300, NaN, Infinity, -Infinity, 40, -40, ...boundaries.flatMap((b) => [b * (1 - 1e-12), b, b * (1 + 1e-12)])];
+    for (let v = -9; v < 9; v += 0.00071) z.push(v);
+    const values = [...z, ...z.map((v) => -v)];
+    for (const Arr of [Float64Array, Float32Array]) {
+      const from = Arr.from(values);
+      const to = new Arr(values.length).fill(7);
+      m.applyGelu(from, to, values.length - 1);
+      const d = Arr.from(values.map((_, i) => 1 + (i % 5) / 3));
+      const dExpected = Arr.from(d);
+      m.scaleByGeluDerivative(d, from, values.length - 1);
+      const differs: string[] = [];
+      for (let i = 0; i < values.length - 1; i++) {
+        if (!Object.is(to[i], Arr.of(m.gelu(from[i]!))[0])) differs.push(`gelu(${from[i]})`);
+        if (!Object.is(d[i], Arr.of(dExpected[i]! * m.geluDerivative(from[i]!))[0])) differs.push(`gelu'(${from[i]})`);
+      }
+      expect(differs.slice(0, 5), `in a ${Arr.name}`).toEqual([]);
+      // n is respected: the last element is left alone
+      expect(to[values.length - 1]).toBe(7);
+      expect(d[values.length - 1]).toBe(dExpected[values.length - 1]);
+    }
+  });
+});
