@@ -14,7 +14,7 @@ import type { Standardizer } from "../data/scale.js";
 import type { ModelIR } from "../ir/types.js";
 import { VERSION } from "../version.js";
 import { checkTrainedModel, type TrainedModel } from "../export/model.js";
-import { emitInferenceJavaScript, emitInferenceModule, type ExportDtype } from "../export/module.js";
+import type { ExportDtype } from "../export/module.js";
 import { emitTorchPackage, torchUnsupported } from "../export/torch.js";
 import { CliError, EXIT_PROGRAM_ERROR, EXIT_USAGE, type Io } from "./io.js";
 import { parseCount } from "./options.js";
@@ -232,6 +232,9 @@ async function exportTorch(file: string, flags: ExportFlags, io: Io): Promise<vo
 
 async function render(model: TrainedModel, format: Format, outPath: string, flags: ExportFlags, sourceName: string): Promise<Output[]> {
   const options = { dtype: flags.dtype ?? "f64", sourceName };
+  // Loaded here, not at the top: its .js path brings TypeScript (ts-morph), and every command of
+  // the CLI registers this one; importing it up front cost each command about half a second.
+  const { emitInferenceJavaScript, emitInferenceModule } = await import("../export/module.js");
   if (format === "ts") return [{ path: outPath, data: emitInferenceModule(model, options) }];
   if (format === "js") {
     const { js, dts } = emitInferenceJavaScript(model, options);
