@@ -43,68 +43,11 @@ export const spec = {
 } as const;
 
 /**
- * The error function, accurate to about 1 ulp (fdlibm's algorithm; JavaScript has no Math.erf).
- * Rational approximations on [0, 0.84375), [0.84375, 1.25), [1.25, 1/0.35) and [1/0.35, 6).
- * One small function a range: V8 inlines them where it would not inline one erf of their size,
- * and a call it does not inline boxes its number argument and result (a heap allocation each).
+ * to[i] = gelu(from[i]) = from[i]/2 (1 + erf(from[i] / sqrt 2)) for i < n.
+ * erf is fdlibm's (about 1 ulp: rational approximations on [0, 0.84375), [0.84375, 1.25), [1.25, 1/0.35)
+ * and [1/0.35, 6), then +-1), written inline so that the loop calls nothing: a call V8 does not inline
+ * boxes its number argument and result, a heap allocation each.
  */
-function erf(x: number): number {
-  if (x !== x) return x;
-  const ax = Math.abs(x);
-  if (ax < 0.84375) return erfNearZero(x, ax);
-  if (ax < 1.25) return erfNearOne(x, ax);
-  if (ax >= 6) return x > 0 ? 1 : -1;
-  return erfTail(x, ax);
-}
-
-/** erf on |x| < 0.84375: x + x R(x^2). */
-function erfNearZero(x: number, ax: number): number {
-  if (ax < 3.725290298461914e-9) return x + 0.128379167095512586316 * x;
-  else {
-    const z = x * x;
-    const r = 0.128379167095512558561 + z * (-0.325042107247001499370 + z * (-0.0284817495755985104766 + z * (-0.00577027029648944159157 + z * -0.0000237630166566501626084)));
-    const s = 1 + z * (0.397917223959155352819 + z * (0.0650222499887672944485 + z * (0.00508130628187576562776 + z * (0.000132494738004321644526 + z * -0.00000396022827877536812320))));
-    return x + x * (r / s);
-  }
-}
-
-/** erf on 0.84375 <= |x| < 1.25: 0.8450629... + P(s) / Q(s) with s = |x| - 1, signed. */
-function erfNearOne(x: number, ax: number): number {
-  const s = ax - 1;
-  const p = -0.00236211856075265944077 + s * (0.414856118683748331666 + s * (-0.372207876035701323847 + s * (0.318346619901161753674 + s * (-0.110894694282396677476 + s * (0.0354783043256182359371 + s * -0.00216637559486879084300)))));
-  const q = 1 + s * (0.106420880400844228286 + s * (0.540397917702171048937 + s * (0.0718286544141962662868 + s * (0.126171219808761642112 + s * (0.0136370839120290507362 + s * 0.0119844998467991074170)))));
-  return x >= 0 ? 0.845062911510467529297 + p / q : -0.845062911510467529297 - p / q;
-}
-
-/** erf on 1.25 <= |x| < 6: 1 - exp(-x^2 - 0.5625 + R/S) / |x|, signed. */
-function erfTail(x: number, ax: number): number {
-  const s = 1 / (ax * ax);
-  let r: number;
-  let q: number;
-  if (ax < 2.857142857142857) {
-    r = -0.00986494403484714822705 + s * (-0.693858572707181764372 + s * (-10.5586262253232909814 + s * (-62.3753324503260060396 + s * (-162.396669462573470355 + s * (-184.605092906711035994 + s * (-81.2874355063065934246 + s * -9.81432934416914548592))))));
-    q = 1 + s * (19.6512716674392571292 + s * (137.657754143519042600 + s * (434.565877475229228821 + s * (645.387271733267880336 + s * (429.008140027567833386 + s * (108.635005541779435134 + s * (6.57024977031928170135 + s * -0.0604244152148580987438)))))));
-  } else {
-    r = -0.00986494292470009928597 + s * (-0.799283237680523006574 + s * (-17.7579549177547519889 + s * (-160.636384855821916062 + s * (-637.566443368389627722 + s * (-1025.09513161107724954 + s * -483.519191608651397019)))));
-    q = 1 + s * (30.3380607434824582924 + s * (325.792512996573918826 + s * (1536.72958608443695994 + s * (3199.85821950859553908 + s * (2553.05040643316442583 + s * (474.528541206955367215 + s * -22.4409524465858183362))))));
-  }
-  // z has 24 significant bits, so z * z is exact and exp(-x^2) is computed without cancellation.
-  const z = Math.fround(ax);
-  const e = Math.exp(-z * z - 0.5625) * Math.exp((z - ax) * (z + ax) + r / q);
-  return x > 0 ? 1 - e / ax : e / ax - 1;
-}
-
-/** gelu(z) = z Phi(z) = z/2 (1 + erf(z / sqrt 2)), the exact form. */
-function gelu(z: number): number {
-  return 0.5 * z * (1 + erf(z * Math.SQRT1_2));
-}
-
-/** d gelu / dz = Phi(z) + z phi(z), with phi the standard normal density. */
-function geluDerivative(z: number): number {
-  return 0.5 * (1 + erf(z * Math.SQRT1_2)) + z * Math.exp(-0.5 * z * z) * 0.3989422804014327;
-}
-
-/** to[i] = gelu(from[i]) for i < n (gelu over an array, erf inline). */
 function applyGelu(from: Float64Array | Float32Array, to: Float64Array | Float32Array, n: number): void {
   for (let i = 0; i < n; i++) {
     const v = from[i]!;
@@ -146,7 +89,12 @@ function applyGelu(from: Float64Array | Float32Array, to: Float64Array | Float32
   }
 }
 
-/** d[i] = d[i] * geluDerivative(at[i]) for i < n (gelu' over an array, erf inline). */
+/**
+ * d[i] = d[i] * gelu'(at[i]) for i < n, gelu'(z) = Phi(z) + z phi(z) = (1 + erf(z / sqrt 2))/2 + z e^(-z^2/2) / sqrt(2 pi).
+ * erf is fdlibm's (about 1 ulp: rational approximations on [0, 0.84375), [0.84375, 1.25), [1.25, 1/0.35)
+ * and [1/0.35, 6), then +-1), written inline so that the loop calls nothing: a call V8 does not inline
+ * boxes its number argument and result, a heap allocation each.
+ */
 function scaleByGeluDerivative(d: Float64Array | Float32Array, at: Float64Array | Float32Array, n: number): void {
   for (let i = 0; i < n; i++) {
     const v = at[i]!;
@@ -444,37 +392,21 @@ function forwardDense1Loops(params: Float64Array, input: Float64Array, rows: num
         s30 += v0 * x3; s31 += v1 * x3; s32 += v2 * x3; s33 += v3 * x3;
       }
       z[out0 + j] = s00;
-      a[out0 + j] = gelu(s00);
       z[out0 + j + 1] = s01;
-      a[out0 + j + 1] = gelu(s01);
       z[out0 + j + 2] = s02;
-      a[out0 + j + 2] = gelu(s02);
       z[out0 + j + 3] = s03;
-      a[out0 + j + 3] = gelu(s03);
       z[out1 + j] = s10;
-      a[out1 + j] = gelu(s10);
       z[out1 + j + 1] = s11;
-      a[out1 + j + 1] = gelu(s11);
       z[out1 + j + 2] = s12;
-      a[out1 + j + 2] = gelu(s12);
       z[out1 + j + 3] = s13;
-      a[out1 + j + 3] = gelu(s13);
       z[out2 + j] = s20;
-      a[out2 + j] = gelu(s20);
       z[out2 + j + 1] = s21;
-      a[out2 + j + 1] = gelu(s21);
       z[out2 + j + 2] = s22;
-      a[out2 + j + 2] = gelu(s22);
       z[out2 + j + 3] = s23;
-      a[out2 + j + 3] = gelu(s23);
       z[out3 + j] = s30;
-      a[out3 + j] = gelu(s30);
       z[out3 + j + 1] = s31;
-      a[out3 + j + 1] = gelu(s31);
       z[out3 + j + 2] = s32;
-      a[out3 + j + 2] = gelu(s32);
       z[out3 + j + 3] = s33;
-      a[out3 + j + 3] = gelu(s33);
     }
   }
   // The last rows (fewer than 4), 4 units at a time.
@@ -488,15 +420,13 @@ function forwardDense1Loops(params: Float64Array, input: Float64Array, rows: num
         s0 += params[w0 + i]! * x; s1 += params[w1 + i]! * x; s2 += params[w2 + i]! * x; s3 += params[w3 + i]! * x;
       }
       z[out0 + j] = s0;
-      a[out0 + j] = gelu(s0);
       z[out0 + j + 1] = s1;
-      a[out0 + j + 1] = gelu(s1);
       z[out0 + j + 2] = s2;
-      a[out0 + j + 2] = gelu(s2);
       z[out0 + j + 3] = s3;
-      a[out0 + j + 3] = gelu(s3);
     }
   }
+  // a = gelu(z), over the whole array (applyGelu).
+  applyGelu(z, a, rows * 64);
 }
 
 /**
@@ -741,22 +671,22 @@ function backwardDense2Loops(params: Float64Array, grad: Float64Array, input: Fl
           s20 += v0 * e2; s21 += v1 * e2; s22 += v2 * e2; s23 += v3 * e2;
           s30 += v0 * e3; s31 += v1 * e3; s32 += v2 * e3; s33 += v3 * e3;
         }
-        dzPrev[n0 + i] = s00 * geluDerivative(zPrev[n0 + i]!);
-        dzPrev[n0 + i + 1] = s01 * geluDerivative(zPrev[n0 + i + 1]!);
-        dzPrev[n0 + i + 2] = s02 * geluDerivative(zPrev[n0 + i + 2]!);
-        dzPrev[n0 + i + 3] = s03 * geluDerivative(zPrev[n0 + i + 3]!);
-        dzPrev[n1 + i] = s10 * geluDerivative(zPrev[n1 + i]!);
-        dzPrev[n1 + i + 1] = s11 * geluDerivative(zPrev[n1 + i + 1]!);
-        dzPrev[n1 + i + 2] = s12 * geluDerivative(zPrev[n1 + i + 2]!);
-        dzPrev[n1 + i + 3] = s13 * geluDerivative(zPrev[n1 + i + 3]!);
-        dzPrev[n2 + i] = s20 * geluDerivative(zPrev[n2 + i]!);
-        dzPrev[n2 + i + 1] = s21 * geluDerivative(zPrev[n2 + i + 1]!);
-        dzPrev[n2 + i + 2] = s22 * geluDerivative(zPrev[n2 + i + 2]!);
-        dzPrev[n2 + i + 3] = s23 * geluDerivative(zPrev[n2 + i + 3]!);
-        dzPrev[n3 + i] = s30 * geluDerivative(zPrev[n3 + i]!);
-        dzPrev[n3 + i + 1] = s31 * geluDerivative(zPrev[n3 + i + 1]!);
-        dzPrev[n3 + i + 2] = s32 * geluDerivative(zPrev[n3 + i + 2]!);
-        dzPrev[n3 + i + 3] = s33 * geluDerivative(zPrev[n3 + i + 3]!);
+        dzPrev[n0 + i] = s00;
+        dzPrev[n0 + i + 1] = s01;
+        dzPrev[n0 + i + 2] = s02;
+        dzPrev[n0 + i + 3] = s03;
+        dzPrev[n1 + i] = s10;
+        dzPrev[n1 + i + 1] = s11;
+        dzPrev[n1 + i + 2] = s12;
+        dzPrev[n1 + i + 3] = s13;
+        dzPrev[n2 + i] = s20;
+        dzPrev[n2 + i + 1] = s21;
+        dzPrev[n2 + i + 2] = s22;
+        dzPrev[n2 + i + 3] = s23;
+        dzPrev[n3 + i] = s30;
+        dzPrev[n3 + i + 1] = s31;
+        dzPrev[n3 + i + 2] = s32;
+        dzPrev[n3 + i + 3] = s33;
       }
     }
     // The last rows (fewer than 4), 4 inputs at a time.
@@ -769,12 +699,14 @@ function backwardDense2Loops(params: Float64Array, grad: Float64Array, input: Fl
           const e = dz[d0 + j]!;
           s0 += params[w]! * e; s1 += params[w + 1]! * e; s2 += params[w + 2]! * e; s3 += params[w + 3]! * e;
         }
-        dzPrev[n0 + i] = s0 * geluDerivative(zPrev[n0 + i]!);
-        dzPrev[n0 + i + 1] = s1 * geluDerivative(zPrev[n0 + i + 1]!);
-        dzPrev[n0 + i + 2] = s2 * geluDerivative(zPrev[n0 + i + 2]!);
-        dzPrev[n0 + i + 3] = s3 * geluDerivative(zPrev[n0 + i + 3]!);
+        dzPrev[n0 + i] = s0;
+        dzPrev[n0 + i + 1] = s1;
+        dzPrev[n0 + i + 2] = s2;
+        dzPrev[n0 + i + 3] = s3;
       }
     }
+    // dz1 *= f'(z1), over the whole array (scaleByGeluDerivative).
+    scaleByGeluDerivative(dzPrev, zPrev, rows * 64);
   }
 }
 

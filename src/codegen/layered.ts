@@ -5,7 +5,7 @@
  */
 import { activationCode, activationName } from "./activation.js";
 import { printFunction, withDocs, type Parameter } from "./declaration.js";
-import { emitBlockedForwardBody, emitBlockedInputDelta, emitBlockedWeightGradient, forwardStore } from "./loops.js";
+import { emitBlockedForwardBody, emitBlockedInputDelta, emitBlockedWeightGradient } from "./loops.js";
 import { emitLossAtLogitsBody, emitLossLoop, emitOutputActivationBody, lossComment, ROW_WEIGHT, weighsRows } from "./loss.js";
 import {
   dropoutDeclarations,
@@ -193,7 +193,7 @@ function layerForwardFunction(cx: Context, p: LayerPlan, suffix: string): string
         emitWasmForwardBody(out, cx.sx, p);
       }
       else if (p.forward === "unrolled") emitUnrolledForwardFunctionBody(out, p);
-      else emitBlockedForwardBody(out, layer, forwardStore(layer, p.isOutput, p.keepsZ));
+      else emitBlockedForwardBody(out, layer, p.isOutput, p.keepsZ);
     },
   });
 }

@@ -13,7 +13,7 @@
  * unrolled code, so both modes give bit-identical results.
  */
 import type { DenseLayer } from "../ir/types.js";
-import { activationCode } from "./activation.js";
+import { activationCode, activationName } from "./activation.js";
 import { countedLine, countedLoop, index, int, place, read, scaled, times, type CodeLines, type Counter } from "./text.js";
 import { range } from "./unrolled.js";
 
@@ -28,18 +28,32 @@ function rowStarts(name: string, base: string, step: number): string {
 /** Writes one finished pre-activation `s` at index `at` (z, a or both). */
 export type ForwardStore = (out: CodeLines, s: string, at: string) => void;
 
-/** How a forward kernel stores a finished sum: output layers keep z only, hidden ones a (and z if needed). */
-export function forwardStore(layer: DenseLayer, isOutput: boolean, keepsZ: boolean): ForwardStore {
-  if (isOutput) return (out, s, at) => void out.line(`z[${at}] = ${s};`);
+/**
+ * How a forward kernel stores a finished sum: output layers keep z only, hidden ones a (and z if
+ * needed), except that an activation applied over arrays (ActivationCode.overArrays) leaves a to
+ * one pass over z after the loops (emitBlockedForwardBody).
+ */
+function forwardStore(layer: DenseLayer, isOutput: boolean, keepsZ: boolean): ForwardStore {
   const act = activationCode(layer.activation);
+  if (isOutput || (keepsZ && act.overArrays !== undefined)) return (out, s, at) => void out.line(`z[${at}] = ${s};`);
   return (out, s, at) => {
     if (keepsZ) out.line(`z[${at}] = ${s};`);
     out.line(`a[${at}] = ${act.forward(s)};`);
   };
 }
 
-/** The body of forwardDense{k}(params, input, rows, a | z, ...): bias + dot + activation, fused. */
-export function emitBlockedForwardBody(out: CodeLines, layer: DenseLayer, store: ForwardStore): void {
+/** The body of forwardDense{k}(params, input, rows, a | z, ...): bias + dot + activation, fused (or over z after the loops). */
+export function emitBlockedForwardBody(out: CodeLines, layer: DenseLayer, isOutput: boolean, keepsZ: boolean): void {
+  emitBlockedSums(out, layer, forwardStore(layer, isOutput, keepsZ));
+  const overArrays = activationCode(layer.activation).overArrays;
+  if (!isOutput && keepsZ && overArrays !== undefined) {
+    out.comment(`a = ${activationName(layer.activation)}(z), over the whole array (${overArrays.forward}).`);
+    out.line(`${overArrays.forward}(z, a, rows * ${int(layer.units)});`);
+  }
+}
+
+/** The forward loops: bias + dot per (row, unit), each finished sum handed to store. */
+function emitBlockedSums(out: CodeLines, layer: DenseLayer, store: ForwardStore): void {
   const I = layer.inputs;
   const U = layer.units;
   const U4 = U - (U % T);
@@ -169,8 +183,10 @@ export function emitBlockedInputDelta(out: CodeLines, layer: DenseLayer, prev: D
   const U = layer.units;
   const I4 = I - (I % T);
   const act = activationCode(prev.activation);
+  // An activation applied over arrays scales the finished sums in one pass after the loops.
+  const scaleAfter = prevKeepsZ ? act.overArrays?.scaleByDerivative : undefined;
   const store = (s: string, at: string): void => {
-    out.line(`dzPrev[${at}] = ${act.derivative(s, read("input", at), prevKeepsZ ? read("zPrev", at) : null)};`);
+    out.line(`dzPrev[${at}] = ${scaleAfter === undefined ? act.derivative(s, read("input", at), prevKeepsZ ? read("zPrev", at) : null) : s};`);
   };
   /** Where W[j][i] sits in params. */
   const col = (j: Counter, i: Counter): string => index(layer.weightOffset, scaled(j, I), i);
@@ -216,4 +232,8 @@ export function emitBlockedInputDelta(out: CodeLines, layer: DenseLayer, prev: D
       store("s", index("n0", i));
     });
   });
+  if (scaleAfter !== undefined) {
+    out.comment(`dz${prev.index} *= f'(z${prev.index}), over the whole array (${scaleAfter}).`);
+    out.line(`${scaleAfter}(dzPrev, zPrev, rows * ${int(I)});`);
+  }
 }

@@ -10,14 +10,14 @@
  */
 import { formatProgram } from "../ir/print.js";
 import type { ModelIR } from "../ir/types.js";
-import { activationCode, helperSource, orderHelpers, type Helper } from "./activation.js";
+import { helperSource, helpersCalledBy } from "./activation.js";
 import { docComment, printModule } from "./declaration.js";
 import { fusedDeclarations } from "./fused.js";
 import { layeredDeclarations } from "./layered.js";
 import { assertLossFitsOutput } from "./loss.js";
 import { forwardFunction, regularizeFunction, type Context } from "./network.js";
 import { describePlan, planEmission, type PlanTuning, type UnrollMode } from "./plan.js";
-import { emitWasmAdamLoop, wasmArrayHelpers, type SimdContext } from "./simd.js";
+import { emitWasmAdamLoop, type SimdContext } from "./simd.js";
 import { printValue, specValue } from "./spec.js";
 import { identifier, paramArrayType, safeFileName } from "./text.js";
 import { emitTrainingSection } from "./training.js";
@@ -57,11 +57,13 @@ export function emitModule(ir: ModelIR, options: EmitOptions): string {
   const sx: SimdContext | null = simd ? { ir, lane: options.dtype, S, P, layers: plan.layers } : null;
   const cx: Context = { ir, plan, P, output: denseLayers(ir)[denseLayers(ir).length - 1]!, S, sx };
   const adamLoop = sx === null ? null : emitWasmAdamLoop(sx, ir.optimizer.kind === "adamw", ir.optimizer.clip !== null);
+  const network = plan.strategy === "fused" ? [forwardFunction(cx), ...fusedDeclarations(cx)] : layeredDeclarations(cx);
   return printModule([
     headerComment(cx, options),
     `${docComment(["The program's facts: shapes, parameter offsets and settings."])}\nexport const spec = ${printValue(specValue(ir, options.dtype))} as const;`,
-    ...helperDeclarations(ir, sx === null ? [] : wasmArrayHelpers(plan.layers)),
-    ...(plan.strategy === "fused" ? [forwardFunction(cx), ...fusedDeclarations(cx)] : layeredDeclarations(cx)),
+    // The helpers (erf, gelu, applyGelu, ...) the network's code calls.
+    ...helpersCalledBy(network.join("\n")).map(helperSource),
+    ...network,
     regularizeFunction(cx),
     regularizeFunction(cx, false),
     emitTrainingSection(ir, { dtype: options.dtype, adamLoop }),
@@ -114,9 +116,3 @@ function safeVersion(version: string): string {
   return version;
 }
 
-/** The helper functions (erf, gelu, ...) the activations call, and those the kernel path calls, in dependency order. */
-function helperDeclarations(ir: ModelIR, kernelPath: readonly Helper[]): string[] {
-  const used = new Set<Helper>(kernelPath);
-  for (const l of denseLayers(ir)) for (const h of activationCode(l.activation).helpers) used.add(h);
-  return orderHelpers(used).map(helperSource);
-}

@@ -17,7 +17,7 @@
  * Arithmetic is the dtype's: f32 lanes compute in float32 (as tfjs does), f64 lanes in float64.
  */
 import type { ModelIR } from "../ir/types.js";
-import { activationCode, activationName, type Helper } from "./activation.js";
+import { activationCode, activationName } from "./activation.js";
 import type { LayerPlan } from "./plan.js";
 import { printFunction } from "./declaration.js";
 import { countedLoop, int, place, read, times, type CodeLines } from "./text.js";
@@ -272,25 +272,6 @@ function wasmParamRanges(layers: readonly LayerPlan[]): [number, number][] {
 /** Byte offset of a params-layout element in the heap. */
 function paramPtr(lane: Lane, element: number): string {
   return int(element * bytesOf(lane));
-}
-
-/**
- * The array helpers (ActivationCode.overArrays) the kernel path calls: a wasm layer's forward
- * applies its own activation to its z, a wasm layer's backward scales dzPrev by the derivative of
- * the layer before it (emitWasmForwardBody, emitWasmBackwardBody).
- */
-export function wasmArrayHelpers(layers: readonly LayerPlan[]): Helper[] {
-  const used: Helper[] = [];
-  layers.forEach((p, k) => {
-    if (!p.wasm) return;
-    const own = activationCode(p.layer.activation).overArrays;
-    if (own !== undefined && !p.isOutput && p.keepsZ) used.push(own.forward);
-    // With dropout on its input the layer's backward writes dJ/dd; the derivative is the dropout's backward's.
-    const prev = p.dropout === null ? layers[k - 1] : undefined;
-    const before = prev === undefined ? undefined : activationCode(prev.layer.activation).overArrays;
-    if (before !== undefined && prev!.keepsZ) used.push(before.scaleByDerivative);
-  });
-  return used;
 }
 
 /** The body of a wasm layer's forward function (input, rows, a and/or z: heap views). */

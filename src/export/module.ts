@@ -10,7 +10,7 @@
  * helperSource's helpers (fdlibm erf for gelu), and softmax subtracts the row max and sums the
  * exponentials in order. One compact loop serves every layer: the size budget is the weights.
  */
-import { activationCode, activationName, helperSource, orderHelpers, type Helper } from "../codegen/activation.js";
+import { activationCode, activationName, helperSource, helpersCalledBy } from "../codegen/activation.js";
 import { emitJavaScript } from "../codegen/javascript.js";
 import { CodeLines, int, num, safeFileName } from "../codegen/text.js";
 import { VERSION } from "../version.js";
@@ -57,11 +57,6 @@ function task(model: TrainedModel): "binary" | "multiclass" | "multilabel" | "re
   return model.target.kind;
 }
 
-/** The forward helpers the hidden and output activations call (derivatives are never needed). */
-function forwardHelpers(forwards: readonly string[]): Helper[] {
-  const all: Helper[] = ["erf", "gelu", "geluDerivative", "geluTanh", "geluTanhDerivative", "swish", "swishDerivative"];
-  return orderHelpers(new Set(all.filter((h) => forwards.some((f) => f.includes(`${h}(`)))));
-}
 
 /** The exported module's TypeScript source. Deterministic: the same inputs give the same bytes. */
 export function emitInferenceModule(model: TrainedModel, options: ExportOptions): string {
@@ -113,7 +108,7 @@ export function emitInferenceModule(model: TrainedModel, options: ExportOptions)
   out.line(`// little-endian float${size * 8}, base64`);
   out.line(`const PARAMS = decode(${int(ir.paramCount)},`);
   out.line(`  ${chunks.join(" +\n  ")});`);
-  for (const h of forwardHelpers(forwards)) out.append(helperSource(h).split("\n"));
+  for (const h of helpersCalledBy(forwards.join("\n"))) out.append(helperSource(h).split("\n"));
   out.line("function fail(at: string, message: string): never {");
   out.line("  throw new TypeError(`${at}: ${message}`);");
   out.line("}");
