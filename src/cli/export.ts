@@ -232,8 +232,8 @@ async function exportTorch(file: string, flags: ExportFlags, io: Io): Promise<vo
 
 async function render(model: TrainedModel, format: Format, outPath: string, flags: ExportFlags, sourceName: string): Promise<Output[]> {
   const options = { dtype: flags.dtype ?? "f64", sourceName };
-  // Loaded here, not at the top: its .js path brings TypeScript (ts-morph), and every command of
-  // the CLI registers this one; importing it up front cost each command about half a second.
+  // Loaded here, not at the top: it brings TypeScript (ts-morph, for --to js), and every command
+  // of the CLI registers this one; importing it up front cost each command about 0.75 s.
   const { emitInferenceJavaScript, emitInferenceModule } = await import("../export/module.js");
   if (format === "ts") return [{ path: outPath, data: emitInferenceModule(model, options) }];
   if (format === "js") {

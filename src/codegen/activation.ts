@@ -1,7 +1,9 @@
 /**
  * Activations as code: the forward expression, the local derivative used by backward, whether
- * that derivative needs z (or can be had from a alone, which saves storing z), the module-level
- * helpers each one calls, and the textbook formulas printed in the layer comments.
+ * that derivative needs z (or can be had from a alone, which saves storing z), its forms over
+ * whole arrays where a call per element would cost, the module-level helpers (helperSource, and
+ * helpersCalledBy: those a module's code calls), and the textbook formulas printed in the layer
+ * comments.
  *
  * Conventions: relu'(0) = 0; leaky_relu'(0) = alpha; gelu with an erf accurate to
  * ~1e-15 (fdlibm's algorithm); softmax is only ever an output and is handled with the loss.
@@ -25,11 +27,10 @@ export interface ActivationCode {
   /**
    * Helpers that apply the activation over a whole array, where a call per element would cost
    * (gelu: see geluArraySource): `forward(from, to, n)` writes to[i] = f(from[i]),
-   * `scaleByDerivative(d, z, n)` multiplies d[i] by f'(z[i]). The SIMD path uses them on a layer's
-   * whole z; results are those of forward and derivative, bit for bit.
+   * `scaleByDerivative(d, z, n)` multiplies d[i] by f'(z[i]). The kernel path and the loops use
+   * them on a layer's whole z; results are those of forward and derivative, bit for bit.
    */
   readonly overArrays?: { readonly forward: Helper; readonly scaleByDerivative: Helper };
-  readonly helpers: readonly Helper[];
   /** `a{k}_j = ...` in words, for the note on layer k. */
   formula(k: number): string;
   /** `da/dz = ...`, for the layer comment. */
@@ -49,7 +50,6 @@ export function activationCode(activation: Activation): ActivationCode {
         forward: (z) => z,
         derivative: (da) => da,
         needsZ: false,
-        helpers: [],
         formula: (k) => `a${k}_j = z${k}_j`,
         localDerivative: "da/dz = 1",
       };
@@ -58,7 +58,6 @@ export function activationCode(activation: Activation): ActivationCode {
         forward: (z) => `1 / (1 + Math.exp(-${z}))`,
         derivative: (da, a) => `${da} * ${a} * (1 - ${a})`,
         needsZ: false,
-        helpers: [],
         formula: (k) => `a${k}_j = 1 / (1 + e^-z${k}_j)`,
         localDerivative: "da/dz = a (1 - a)",
       };
@@ -67,7 +66,6 @@ export function activationCode(activation: Activation): ActivationCode {
         forward: (z) => `Math.tanh(${z})`,
         derivative: (da, a) => `${da} * (1 - ${a} * ${a})`,
         needsZ: false,
-        helpers: [],
         formula: (k) => `a${k}_j = tanh(z${k}_j)`,
         localDerivative: "da/dz = 1 - a^2",
       };
@@ -77,7 +75,6 @@ export function activationCode(activation: Activation): ActivationCode {
         forward: (z) => `${z} > 0 ? ${z} : 0`,
         derivative: (da, a, z) => `${z ?? a} > 0 ? ${da} : 0`,
         needsZ: false,
-        helpers: [],
         formula: (k) => `a${k}_j = max(0, z${k}_j)`,
         localDerivative: "da/dz = z > 0 ? 1 : 0 (0 at z = 0)",
       };
@@ -89,7 +86,6 @@ export function activationCode(activation: Activation): ActivationCode {
         forward: (z) => `${z} > 0 ? ${z} : ${num(alpha)} * ${z}`,
         derivative: (da, a, z) => `${z ?? a} > 0 ? ${da} : ${num(alpha)} * ${da}`,
         needsZ: false,
-        helpers: [],
         formula: (k) => `a${k}_j = z${k}_j > 0 ? z${k}_j : ${alpha} z${k}_j`,
         localDerivative: `da/dz = z > 0 ? 1 : ${alpha} (${alpha} at z = 0)`,
       };
@@ -99,7 +95,6 @@ export function activationCode(activation: Activation): ActivationCode {
         forward: (z) => `gelu(${z})`,
         derivative: (da, _a, z) => `${da} * geluDerivative(${requireZ(z)})`,
         needsZ: true,
-        helpers: ["erf", "gelu", "geluDerivative"],
         overArrays: { forward: "applyGelu", scaleByDerivative: "scaleByGeluDerivative" },
         formula: (k) => `a${k}_j = z${k}_j/2 (1 + erf(z${k}_j / sqrt 2)) = z${k}_j Phi(z${k}_j)`,
         localDerivative: "da/dz = Phi(z) + z phi(z), phi(z) = e^(-z^2/2) / sqrt(2 pi)",
@@ -109,7 +104,6 @@ export function activationCode(activation: Activation): ActivationCode {
         forward: (z) => `geluTanh(${z})`,
         derivative: (da, _a, z) => `${da} * geluTanhDerivative(${requireZ(z)})`,
         needsZ: true,
-        helpers: ["geluTanh", "geluTanhDerivative"],
         formula: (k) => `a${k}_j = z${k}_j/2 (1 + t), t = tanh(sqrt(2/pi) (z${k}_j + 0.044715 z${k}_j^3))`,
         localDerivative: "da/dz = (1 + t)/2 + z/2 (1 - t^2) sqrt(2/pi) (1 + 3 0.044715 z^2)",
       };
@@ -118,7 +112,6 @@ export function activationCode(activation: Activation): ActivationCode {
         forward: (z) => `swish(${z})`,
         derivative: (da, _a, z) => `${da} * swishDerivative(${requireZ(z)})`,
         needsZ: true,
-        helpers: ["swish", "swishDerivative"],
         formula: (k) => `a${k}_j = z${k}_j s, s = sigmoid(z${k}_j)`,
         localDerivative: "da/dz = s (1 + z (1 - s))",
       };
@@ -131,7 +124,6 @@ export function activationCode(activation: Activation): ActivationCode {
           throw new Error("mlpc codegen: softmax's derivative is fused with softmax_ce");
         },
         needsZ: false,
-        helpers: [],
         formula: (k) => `a${k}_j = e^(z${k}_j - m) / sum_c e^(z${k}_c - m), m = max_c z${k}_c`,
         localDerivative: "with softmax_ce: dJ/dz = p - y (no separate softmax derivative)",
       };

@@ -57,7 +57,6 @@ function task(model: TrainedModel): "binary" | "multiclass" | "multilabel" | "re
   return model.target.kind;
 }
 
-
 /** The exported module's TypeScript source. Deterministic: the same inputs give the same bytes. */
 export function emitInferenceModule(model: TrainedModel, options: ExportOptions): string {
   const { ir, scaling } = model;
