@@ -214,8 +214,8 @@ function swishDerivative(z: number): number {
  */
 type Finish = (value: string) => string;
 
+/** The ranges (their doc comments in ERF_RANGE_DOCS). */
 const ERF_RANGES = {
-  /** erf on |x| < 0.84375: x + x R(x^2). */
   nearZero: (finish: Finish): string[] => [
     `if (ax < 3.725290298461914e-9) ${finish("x + 0.128379167095512586316 * x")}`,
     "else {",
@@ -225,14 +225,12 @@ const ERF_RANGES = {
     `  ${finish("x + x * (r / s)")}`,
     "}",
   ],
-  /** erf on 0.84375 <= |x| < 1.25: 0.8450629... + P(s) / Q(s) with s = |x| - 1, signed. */
   nearOne: (finish: Finish): string[] => [
     "const s = ax - 1;",
     "const p = -0.00236211856075265944077 + s * (0.414856118683748331666 + s * (-0.372207876035701323847 + s * (0.318346619901161753674 + s * (-0.110894694282396677476 + s * (0.0354783043256182359371 + s * -0.00216637559486879084300)))));",
     "const q = 1 + s * (0.106420880400844228286 + s * (0.540397917702171048937 + s * (0.0718286544141962662868 + s * (0.126171219808761642112 + s * (0.0136370839120290507362 + s * 0.0119844998467991074170)))));",
     finish("x >= 0 ? 0.845062911510467529297 + p / q : -0.845062911510467529297 - p / q"),
   ],
-  /** erf on 1.25 <= |x| < 6: 1 - exp(-x^2 - 0.5625 + R/S) / |x|, signed. */
   tail: (finish: Finish): string[] => [
     "const s = 1 / (ax * ax);",
     "let r: number;",
