@@ -105,8 +105,11 @@ export function emitInferenceModule(model: TrainedModel, options: ExportOptions)
   for (let k = 0; k < base64.length; k += BASE64_LINE) chunks.push(str(base64.slice(k, k + BASE64_LINE)));
   const size = options.dtype === "f64" ? 8 : 4;
   out.line(`// little-endian float${size * 8}, base64`);
-  out.line(`const PARAMS = decode(${int(ir.paramCount)},`);
-  out.line(`  ${chunks.join(" +\n  ")});`);
+  // One array of lines, joined once: a chain of + as long as an MNIST-sized model's (11,300 lines)
+  // overflowed the stack of TypeScript's declaration emit (--to js).
+  out.line(`const PARAMS = decode(${int(ir.paramCount)}, [`);
+  out.line(`  ${chunks.join(",\n  ")},`);
+  out.line(`].join(""));`);
   for (const h of helpersCalledBy(forwards.join("\n"))) out.append(helperSource(h).split("\n"));
   out.line("function fail(at: string, message: string): never {");
   out.line("  throw new TypeError(`${at}: ${message}`);");

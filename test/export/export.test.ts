@@ -38,9 +38,10 @@ async function exportCase(name: string, format: "ts" | "js", extra: readonly str
   return { path, text, module };
 }
 
-/** Characters of the weights literal (base64 lines with their quotes and joins). */
+/** Characters of the weights' base64 (the lines of the PARAMS array, without quotes or commas). */
 function weightsLength(text: string): number {
-  return (/const PARAMS = decode\(\d+,\s*([\s\S]*?)\);/.exec(text)?.[1] ?? "").length;
+  const lines = /const PARAMS = decode\(\d+, \[([\s\S]*?)\]\.join\(""\)\);/.exec(text)?.[1] ?? "";
+  return (lines.match(/"[A-Za-z0-9+/=]*"/g) ?? []).reduce((n, quoted) => n + quoted.length - 2, 0);
 }
 
 async function predictCsv(name: string): Promise<{ header: string[]; rows: string[][] }> {
@@ -163,7 +164,8 @@ describe("mlpc export --to ts|js", () => {
         const base64 = weightsLength(text);
         sizes.push(`${label} ${format}${extra.length > 0 ? " f32" : ""}: ${statSync(path).size} bytes (weights ${base64})`);
         if (label === "iris") expect(statSync(path).size).toBeLessThan(8192);
-        if (label === "iris" && format === "js") expect(text.length - base64).toBeLessThan(3800);
+        // Beyond the base64 itself (its quotes and commas count as code here).
+        if (label === "iris" && format === "js") expect(text.length - base64).toBeLessThan(3850);
       }
     }
     console.log(`export sizes:\n  ${sizes.join("\n  ")}`);
