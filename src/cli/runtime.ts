@@ -58,6 +58,8 @@ export interface TrainStateView {
   readonly params: Float64Array;
   readonly grad: Float64Array;
   step: number;
+  /** Whether every parameter was finite after the last update (the module's update checks them as it writes them); null when not known. */
+  paramsFinite: boolean | null;
 }
 
 /** toJSON's output; opaque to the CLI except for the fields named here. */
@@ -81,7 +83,7 @@ export interface GeneratedModule {
   readonly lossOf: (params: Float64Array, x: ArrayLike<number>, y: ArrayLike<number>, rows: number, out: Float64Array) => number;
   readonly learningRate: (step: number) => number;
   readonly createTrainState: (params: Float64Array, allocate?: (length: number) => Float64Array) => TrainStateView;
-  readonly updateRange: (state: TrainStateView, from: number, to: number, gradNorm?: number) => void;
+  readonly updateRange: (state: TrainStateView, from: number, to: number, gradNorm?: number) => number;
   readonly Trainer: {
     new (options?: { params?: ArrayLike<number>; seed?: number; arrays?: (length: number) => Float64Array }): GeneratedTrainer;
     fromJSON(json: unknown, options?: { paramsOnly?: boolean; arrays?: (length: number) => Float64Array }): GeneratedTrainer;

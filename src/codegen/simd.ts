@@ -100,7 +100,8 @@ export function simdRuntimeDeclarations(sx: SimdContext, arrays: readonly Scratc
     " *     input delta:     da = dz W     (P = rows, Q = units, a = dz row-major)",
     " *     weight gradient: dW = dz^T x   (P = units, Q = rows, a = dz read down its columns)",
     " *   adam(p, g, m, v, n, beta1, 1 - beta1, beta2, 1 - beta2, eps, stepSize, rootScale, decay, gradScale)",
-    " *     the Adam/AdamW update of n parameters, in adamRange's order of operations",
+    " *     the Adam/AdamW update of n parameters, in adamRange's order of operations; returns the sum of",
+    " *     p - p over the new parameters (0 when all are finite, else NaN)",
     " *",
     ` * Each inner step loads whole ${vector} vectors and feeds every loaded value to several multiply-adds,`,
     ` * the same register blocking as the scalar loops, ${L} lanes at a time.`,
@@ -116,7 +117,7 @@ export function simdRuntimeDeclarations(sx: SimdContext, arrays: readonly Scratc
     "interface WasmKernels {\n" +
       "  dense(x: number, w: number, b: number, z: number, rows: number, k: number, n: number): void;\n" +
       "  gemm(a: number, aP: number, aQ: number, m: number, c: number, p: number, q: number, k: number, accumulate: number): void;\n" +
-      `  adam(p: number, g: number, m: number, v: number, n: number, ${ADAM_SCALARS.map((name) => `${name}: number`).join(", ")}): void;\n}`,
+      `  adam(p: number, g: number, m: number, v: number, n: number, ${ADAM_SCALARS.map((name) => `${name}: number`).join(", ")}): number;\n}`,
     "interface WasmApi {\n" +
       "  validate(bytes: Uint8Array): boolean;\n" +
       "  readonly Module: new (bytes: Uint8Array) => object;\n" +
@@ -334,8 +335,8 @@ export function emitWasmBackwardBody(out: CodeLines, sx: SimdContext, p: LayerPl
 /**
  * The lines of adamRange/adamwRange with SIMD, after its constants and before its loop: the update
  * runs in the adam kernel over heap copies of params, grad, m and v in [from, to), copied back
- * afterwards, and returns; without SIMD the loop runs. Null for the other optimizers (their updates
- * have no square root or division to speed up).
+ * afterwards, and returns the kernel's finiteness sum; without SIMD the loop runs. Null for the
+ * other optimizers (their updates have no square root or division to speed up).
  */
 export function emitWasmAdamLoop(sx: SimdContext, decoupled: boolean, clip: boolean): string[] | null {
   if (!usesAdamKernel(sx.ir)) return null;
@@ -351,12 +352,12 @@ export function emitWasmAdamLoop(sx: SimdContext, decoupled: boolean, clip: bool
     `  heap.set(grad.subarray(from, to), ${region(gradAt)});`,
     `  heap.set(m.subarray(from, to), ${region(mAt)});`,
     `  heap.set(v.subarray(from, to), ${region(vAt)});`,
-    `  kernels.adam(from * ${E}, (${region(gradAt)}) * ${E}, (${region(mAt)}) * ${E}, (${region(vAt)}) * ${E}, to - from, ` +
+    `  const check = kernels.adam(from * ${E}, (${region(gradAt)}) * ${E}, (${region(mAt)}) * ${E}, (${region(vAt)}) * ${E}, to - from, ` +
       `beta1, 1 - beta1, beta2, 1 - beta2, eps, stepSize, rootScale, ${decoupled ? "decay" : "1"}, ${clip ? "clipScale" : "1"});`,
     "  params.set(heap.subarray(from, to), from);",
     `  m.set(heap.subarray(${region(mAt)}, ${int(mAt)} + to), from);`,
     `  v.set(heap.subarray(${region(vAt)}, ${int(vAt)} + to), from);`,
-    "  return;",
+    "  return check;",
     "}",
   ];
 }

@@ -48,7 +48,7 @@ export function emitTrainingSection(ir: ModelIR, options: TrainingEmitOptions): 
     banner(`Training: optimizer (${ir.optimizer.kind})`),
     emitTrainStateInterface(ir, array),
     emitCreateTrainState(ir, array),
-    emitOptimizerRange(ir, options.adamLoop ?? null),
+    emitOptimizerRange(ir, options.adamLoop ?? null, options.dtype),
     emitApplyUpdate(ir),
     emitTrainStep(ir),
     emitBatchGradient(ir),

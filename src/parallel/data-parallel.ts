@@ -29,6 +29,8 @@ export interface StepState {
   readonly params: ParamArray;
   readonly grad: ParamArray;
   step: number;
+  /** Set by step: whether every parameter is finite after its update (each thread checks its range as it writes it). */
+  paramsFinite: boolean | null;
 }
 
 /** What the engine needs of a generated module. */
@@ -41,8 +43,8 @@ export interface StepModule {
   createTrainState(params: never, allocate?: (length: number) => never): StepState;
   /** J of rows (data loss + regularization), forward only; their outputs into out. */
   lossOf(params: never, x: ArrayLike<number>, y: ArrayLike<number>, rows: number, out: Float64Array): number;
-  /** applyUpdate on params[from..to) without moving state.step; gradNorm with clipping. */
-  updateRange(state: never, from: number, to: number, gradNorm?: number): void;
+  /** applyUpdate on params[from..to) without moving state.step; gradNorm with clipping. Returns 0 when every parameter it wrote is finite, else NaN. */
+  updateRange(state: never, from: number, to: number, gradNorm?: number): number;
 }
 
 export interface DataParallelOptions {
@@ -126,6 +128,8 @@ interface ThreadEnv {
   readonly grads: ParamArray;
   readonly losses: Float64Array;
   readonly squares: Float64Array;
+  /** Each range's finiteness check (updateRange's result). */
+  readonly checks: Float64Array;
   readonly busy: Float64Array;
   readonly threads: number;
   readonly inputSize: number;
@@ -174,6 +178,8 @@ interface SharedBuffers {
   readonly losses: Float64Array;
   /** Each range's sum of squares of the combined gradient (clipping). */
   readonly squares: Float64Array;
+  /** Each range's updateRange result: 0 when its new parameters are all finite, else NaN. */
+  readonly checks: Float64Array;
   /** The batch's outputs (rows x outputs; each worker writes its slice's) and its row weights. */
   readonly outputs: Float64Array;
   readonly rowWeights: Float64Array;
@@ -202,8 +208,8 @@ export class DataParallelStep {
     this.threads = options.threads;
     this.buffers = buffers;
     const { module: mod, threads, inputSize, outputSize, paramCount } = options;
-    const { control, grads, losses, squares, busy } = buffers;
-    this.env = { mod, control, layout: CONTROL, grads, losses, squares, busy, threads, inputSize, outputSize, paramCount, clips: options.clips === true, spinMs: options.spinMs ?? SPIN_MS };
+    const { control, grads, losses, squares, checks, busy } = buffers;
+    this.env = { mod, control, layout: CONTROL, grads, losses, squares, checks, busy, threads, inputSize, outputSize, paramCount, clips: options.clips === true, spinMs: options.spinMs ?? SPIN_MS };
   }
 
   /** Starts threads - 1 workers, each importing the module and building its view of the shared state; resolves when all are ready. */
@@ -221,6 +227,7 @@ export class DataParallelStep {
       grads: sharedParams((threads - 1) * paramCount, dtype),
       losses: shared(threads),
       squares: shared(threads),
+      checks: shared(threads),
       outputs: shared(maxRows * outputSize),
       rowWeights: shared(maxRows),
       busy: shared(threads * 3),
@@ -248,6 +255,7 @@ export class DataParallelStep {
         grads: buffers.grads.buffer,
         losses: buffers.losses.buffer,
         squares: buffers.squares.buffer,
+        checks: buffers.checks.buffer,
         outputs: buffers.outputs.buffer,
         rowWeights: buffers.rowWeights.buffer,
         busy: buffers.busy.buffer,
@@ -299,7 +307,12 @@ export class DataParallelStep {
     const loss = STEP.threadStep(this.env, state, 0, generation, x, y, rowWeight ?? EMPTY, out ?? EMPTY);
     this.calls++;
     if (out !== undefined) out.set(b.outputs.subarray(first * OUT, rows * OUT), first * OUT);
-    if (Number.isFinite(loss)) state.step = state.step + 1;
+    if (Number.isFinite(loss)) {
+      state.step = state.step + 1;
+      let check = 0;
+      for (let t = 0; t < T; t++) check += b.checks[t]!;
+      state.paramsFinite = check === 0;
+    }
     return loss;
   }
 

@@ -10,7 +10,8 @@
  * its slice's loss and gradient (rows [floor(t rows / T), floor((t + 1) rows / T)); thread 0 into
  * state.grad, worker w into its part of `grads`), arrives at phase 1 (ARRIVED + t) and waits for
  * the others; then combines and updates its range of the parameters (with clipping: its sum of
- * squares, phase 2, the global norm), and arrives at phase 3. The main thread returns when every
+ * squares, phase 2, the global norm), writes whether its new parameters are all finite (`checks`),
+ * and arrives at phase 3. The main thread returns when every
  * thread has reached phase 3; a worker then waits for the next generation. A generation whose
  * FLAGS hold EVALUATE is a forward pass instead (threadEvaluate): each thread runs lossOf on its
  * slice of the evaluation rows, writes that slice's outputs and arrives at phase 3.
@@ -108,7 +109,7 @@ function threadEvaluate(env, params, index, generation, x, y, o) {
 }
 
 function threadStep(env, state, index, generation, x, y, w, o) {
-  const { mod, control, layout, grads, losses, squares, busy, threads, inputSize, outputSize, paramCount, clips, spinMs } = env;
+  const { mod, control, layout, grads, losses, squares, checks, busy, threads, inputSize, outputSize, paramCount, clips, spinMs } = env;
   const rows = Atomics.load(control, layout.ROWS);
   const flags = Atomics.load(control, layout.FLAGS);
   const from = sliceStart(index, rows, threads);
@@ -148,9 +149,9 @@ function threadStep(env, state, index, generation, x, y, w, o) {
       squares[index] = sumOfSquares(state.grad, start, end);
       reach(2);
       awaitPhase(2);
-      mod.updateRange(state, start, end, globalNorm(squares, threads));
+      checks[index] = mod.updateRange(state, start, end, globalNorm(squares, threads));
     } else {
-      mod.updateRange(state, start, end);
+      checks[index] = mod.updateRange(state, start, end);
     }
   }
   busy[index * 3 + 2] += performance.now() - updating - (waited - waitedBefore); // less the clipping barrier's wait
@@ -170,14 +171,14 @@ function threadStep(env, state, index, generation, x, y, w, o) {
 export const GRADIENT_WORKER_SCRIPT = String.raw`
 const { workerData, parentPort } = require("node:worker_threads");
 ${THREAD_STEP_SOURCE}
-const { url, index, dtype, layout, control, state: stateBuffers, x, y, grads, losses, squares, outputs, rowWeights, busy, evalX, evalY, evalOut, spinMs } = workerData;
+const { url, index, dtype, layout, control, state: stateBuffers, x, y, grads, losses, squares, checks, outputs, rowWeights, busy, evalX, evalY, evalOut, spinMs } = workerData;
 const Params = dtype === "f32" ? Float32Array : Float64Array;
 import(url).then((mod) => {
   const ctrl = new Int32Array(control);
   const arrays = stateBuffers.map((b) => new Params(b));
   let next = 1;
   const state = mod.createTrainState(arrays[0], () => arrays[next++]);
-  const env = { ...workerData, mod, control: ctrl, grads: new Params(grads), losses: new Float64Array(losses), squares: new Float64Array(squares), busy: new Float64Array(busy) };
+  const env = { ...workerData, mod, control: ctrl, grads: new Params(grads), losses: new Float64Array(losses), squares: new Float64Array(squares), checks: new Float64Array(checks), busy: new Float64Array(busy) };
   const X = new Float64Array(x);
   const Y = new Float64Array(y);
   const O = new Float64Array(outputs);

@@ -253,3 +253,51 @@ describe("--simd modules", () => {
     expect(classAccuracy(trainer.predict(s.xTest), s.yTest)).toBeGreaterThanOrEqual(0.93);
   });
 });
+
+describe.each(["f64", "f32"] as const)("the update checks the parameters it writes (%s)", (dtype) => {
+  // sgd and momentum update in TypeScript loops; adam and adamw in the adam kernel, or its loop with useSimd(false).
+  const OPTIMIZERS: Record<string, Optimizer> = {
+    sgd: { kind: "sgd", lr: 0.1, clip: null },
+    momentum: { kind: "momentum", lr: 0.1, beta: 0.9, nesterov: false, clip: null },
+    adam: { kind: "adam", lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, clip: null },
+    adamw: { kind: "adamw", lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, clip: null },
+  };
+  it.each(Object.keys(OPTIMIZERS))("%s: paramsFinite is true after a finite update, false after one that writes an infinity, on both paths", async (name) => {
+    const ir = buildIR({ inputs: 64, layers: [[40, "relu"], [10, "softmax"]], optimizer: OPTIMIZERS[name]! });
+    const { source, module } = await compileAndLoad(ir, { simd: true, dtype });
+    expect(source.includes("kernels.adam(")).toBe(name.startsWith("adam"));
+    const m = module as unknown as SimdModule & TrainingModule & { updateRange(state: object, from: number, to: number): number };
+    const P = dtype === "f32" ? Float32Array : Float64Array;
+    const last = ir.paramCount - 1;
+    try {
+      for (const enabled of [true, false]) {
+        m.useSimd(enabled);
+        // A weight inside the first layer (a whole vector of the kernel) and the last bias (its scalar tail).
+        for (const at of [1000, last]) {
+          const state = m.createTrainState(P.from(randomArray(ir.paramCount, 3, 0.3)) as Float64Array) as ReturnType<TrainingModule["createTrainState"]> & { paramsFinite: boolean | null };
+          expect(state.paramsFinite).toBe(null);
+          state.grad.set(randomArray(ir.paramCount, 4));
+          m.applyUpdate(state);
+          expect(state.paramsFinite, `${enabled}: a finite update`).toBe(true);
+          // f32: the new value is finite as a double (3.4e38 + 1e37) and infinite once stored, so the check reads it back.
+          state.params[at] = dtype === "f32" ? 3.4e38 : Infinity;
+          state.grad[at] = name.startsWith("adam") ? 1 : -1e38; // sgd and momentum: w - 0.1 g = 3.5e38
+          m.applyUpdate(state);
+          if (dtype === "f32" && name.startsWith("adam")) {
+            // Adam moves a weight by about lr whatever the gradient: 3.4e38 stays finite; an infinity does not.
+            expect(state.paramsFinite, `${enabled}: ${at}`).toBe(true);
+            state.params[at] = Infinity;
+            m.applyUpdate(state);
+          }
+          expect(state.paramsFinite, `${enabled}: an infinity at ${at}`).toBe(false);
+          expect(Number.isFinite(state.params[at]!)).toBe(false);
+          // updateRange says the same of a range, and nothing of a range without the infinity.
+          expect(m.updateRange(state, at, at + 1)).toBeNaN();
+          expect(m.updateRange(state, 0, 64)).toBe(0);
+        }
+      }
+    } finally {
+      m.useSimd(true);
+    }
+  });
+});

@@ -29,7 +29,7 @@ const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 interface Kernels {
   dense(x: number, w: number, b: number, z: number, rows: number, k: number, n: number): void;
   gemm(a: number, aP: number, aQ: number, m: number, c: number, p: number, q: number, k: number, accumulate: number): void;
-  adam(p: number, g: number, m: number, v: number, n: number, ...scalars: number[]): void;
+  adam(p: number, g: number, m: number, v: number, n: number, ...scalars: number[]): number;
 }
 
 const LANES: readonly Lane[] = ["f32", "f64"];
@@ -278,7 +278,8 @@ describe("adam(p, g, m, v, n, beta1, 1 - beta1, beta2, 1 - beta2, eps, stepSize,
           const r = (x: number): number => (lane === "f32" ? Math.fround(x) : x);
           const kr = Object.fromEntries(Object.entries(k).map(([name, x]) => [name, r(x)])) as typeof k;
           const [P, G, M, V] = [heap.values(p, n), heap.values(g, n), heap.values(m, n), heap.values(v, n)];
-          heap.kernels.adam(heap.bytes(p), heap.bytes(g), heap.bytes(m), heap.bytes(v), n, ...ADAM_SCALARS.map((name) => k[name]));
+          const check = heap.kernels.adam(heap.bytes(p), heap.bytes(g), heap.bytes(m), heap.bytes(v), n, ...ADAM_SCALARS.map((name) => k[name]));
+          expect(check, "every new p finite").toBe(0);
           reference(P, G, M, V, kr);
           for (const [at, want, what] of [[p, P, "p"], [m, M, "m"], [v, V, "v"]] as const) {
             const got = heap.values(at, n);

@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { emitRunnableJavaScript } from "../../src/codegen/javascript.js";
 import { emitModule } from "../../src/codegen/module.js";
 import { DataParallelStep, defaultThreads, EVALUATION_CHUNK_ROWS, evaluationChunkRows, MIN_SLICE_MACS, MIN_SLICE_ROWS, rangeStart, sliceStart, threadsRefusal } from "../../src/parallel/index.js";
+import { denseLayers } from "../../src/ir/layers.js";
 import { buildIR } from "../support/ir.js";
 import { prng } from "../support/reference.js";
 import { DEFAULT_EMIT, importJavaScript } from "../codegen/load.js";
@@ -34,8 +35,8 @@ afterAll(async () => {
 });
 
 type StepModule = TrainingModule & {
-  createTrainState(params: ArrayLike<number>, allocate?: (length: number) => ArrayLike<number>): { params: Float64Array; grad: Float64Array; step: number };
-  updateRange(state: unknown, from: number, to: number, gradNorm?: number): void;
+  createTrainState(params: ArrayLike<number>, allocate?: (length: number) => ArrayLike<number>): { params: Float64Array; grad: Float64Array; step: number; paramsFinite: boolean | null };
+  updateRange(state: unknown, from: number, to: number, gradNorm?: number): number;
   lastBatchOutputs(rows: number, out: Float64Array): void;
   applyUpdate(state: unknown): void;
 };
@@ -119,7 +120,15 @@ describe("data-parallel training", () => {
       expect(maxDiff(state.grad, reference.grad)).toBeLessThan(1e-12);
       expect(maxDiff(state.params, reference.params)).toBeLessThan(1e-9);
       expect(state.step).toBe(reference.step);
+      expect(state.paramsFinite).toBe(true);
     }
+    // Each thread checks the range it updates. A hidden unit's bias of -Infinity leaves the loss finite
+    // (relu gives 0) while the update writes it again: the last thread's range reports it.
+    const bias = denseLayers(ir)[0]!.biasOffset;
+    expect(bias).toBeGreaterThanOrEqual(rangeStart(2, ir.paramCount, 3));
+    params[bias] = -Infinity;
+    expect(Number.isFinite(engine.step(state as never, x.subarray(0, 64 * 64), y.subarray(0, 64 * 10), 64))).toBe(true);
+    expect(state.paramsFinite).toBe(false);
     // A state the engine did not make is refused, not silently trained on separate copies.
     expect(() => engine.step(mod.createTrainState(mod.initParams(1)) as never, x, y, 1)).toThrow(/arrays: engine.arrays/);
   });

@@ -231,6 +231,31 @@ describe("non-finite loss", () => {
     expect(bits(t.params)).toEqual(before); // the bad batch changed nothing
     expect(t.state.step).toBe(4);
   });
+
+  test("an update that makes parameters non-finite is undone: the module's update says so, and a step of one's own is checked too", async () => {
+    // lr = 1e308: Adam's step size lr / (1 - beta1) overflows, so the first update writes infinities; its loss was finite.
+    const m = await irisModule({ ...CASE_OPTIMIZERS["adam"]!, lr: 1e308 } as Optimizer);
+    const ownStep = (state: { params: Float64Array; step: number; paramsFinite: boolean | null }): number => {
+      state.params[7] = Number.NaN; // says nothing (paramsFinite stays null): the Trainer scans the parameters
+      state.step += 1;
+      return 1;
+    };
+    for (const trainStep of [undefined, ownStep]) {
+      const t = new m.Trainer();
+      const before = bits(t.params);
+      let error: unknown;
+      try {
+        t.fit(iris.xTrain, iris.yTrain, { epochs: 1, batchSize: 8, shuffle: false, ...(trainStep === undefined ? {} : { trainStep }) } as FitOptions);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(m.NonFiniteLossError);
+      expect((error as { what: string }).what).toBe("params");
+      expect((error as Error).message).toMatch(/^training diverged: update 1 \(epoch 1, batch 1\) made parameters of dense_\d non-finite; kept the parameters before it/);
+      expect(bits(t.params)).toEqual(before);
+      expect(t.state.step).toBe(0);
+    }
+  });
 });
 
 describe("fit options (Keras semantics)", () => {

@@ -34,6 +34,7 @@ export interface TrainState {
   readonly params: ParamArray;
   readonly grad: ParamArray;
   step: number;
+  paramsFinite: boolean | null;
 }
 export declare function createTrainState(params: ParamArray, allocate?: (length: number) => ParamArray): TrainState;
 export declare function applyUpdate(state: TrainState): void;

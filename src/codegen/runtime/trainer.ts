@@ -487,10 +487,14 @@ export class Trainer {
     const lastGood = this.lastGood ?? (this.lastGood = new ParamArray(spec.paramCount));
     lastGood.set(state.params);
     const step = state.step;
+    state.paramsFinite = null;
     const loss = run.step(state, xb, yb, rows, run.seed, out ?? undefined, rowWeight);
     // A step does not update on a non-finite J, so params stay those of the last good step.
     if (!Number.isFinite(loss)) throw new NonFiniteLossError(loss, this.epoch, this.batch, step, firstNonFiniteLayer(state.grad));
-    if (!allFinite(state.params)) {
+    // The module's update checks each parameter as it writes it (paramsFinite), which saves a
+    // pass over them a batch (measured: 42-62 us of a 2.8-3.7 ms MNIST-sized step); a step of
+    // one's own that does not say so is checked here.
+    if (!(state.paramsFinite ?? allFinite(state.params))) {
       const broken = firstNonFiniteLayer(state.params);
       state.params.set(lastGood);
       state.step = step;

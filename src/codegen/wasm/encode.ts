@@ -234,7 +234,7 @@ export class Fn {
 
 export interface ModuleParts {
   /** One function type per function (duplicates are fine, just a few bytes). */
-  readonly functions: readonly { readonly name: string; readonly params: readonly ValType[]; readonly body: Fn }[];
+  readonly functions: readonly { readonly name: string; readonly params: readonly ValType[]; readonly results?: readonly ValType[]; readonly body: Fn }[];
   /** Imported memory: module and field name, minimum pages. No maximum, so the host may grow it. */
   readonly memory: { readonly module: string; readonly field: string; readonly minPages: number };
 }
@@ -242,7 +242,7 @@ export interface ModuleParts {
 /** A whole module: magic, version, then type, import, function, export and code sections in order. */
 export function encodeModule(parts: ModuleParts): Uint8Array {
   const fns = parts.functions;
-  const types = vec(fns.map((f) => funcType(f.params, [])));
+  const types = vec(fns.map((f) => funcType(f.params, f.results ?? [])));
   const memoryImport = [...utf8(parts.memory.module), ...utf8(parts.memory.field), 0x02, 0x00, ...uleb(parts.memory.minPages)];
   const imports = vec([memoryImport]);
   // The memory import takes no function index, so function i is index i (and uses type i).

@@ -346,6 +346,8 @@ type AdamScalar = (typeof ADAM_SCALARS)[number];
  *   p  = p * decay - (stepSize m) / (sqrt(v) rootScale + eps)
  * in the order the TypeScript update (training-optimizer.ts) computes it, so f64x2 gives its
  * results bit for bit (IEEE sqrt and division are exact-rounded; decay and gradScale of 1 are exact).
+ * Returns the sum of p - p over the new p: 0 when every one is finite, NaN otherwise (the
+ * Trainer's check of the parameters after an update, in the loop that writes them).
  */
 function adamFunction(ops: LaneOps): Fn {
   const [p, g, m, v, n] = range(5);
@@ -353,6 +355,9 @@ function adamFunction(ops: LaneOps): Fn {
   const at = f.local(I32);
   const vectorsEnd = f.local(I32);
   const end = f.local(I32);
+  // The finiteness sums (locals start at 0): p - p of each new value, vectors and tail.
+  const checkVector = f.local(V128);
+  const checkScalar = f.local(ops.type);
   // Each scalar parameter, and a v128 local with it splatted to every lane.
   const scalarLocal = (name: AdamScalar): number => 5 + ADAM_SCALARS.indexOf(name);
   const splatLocal = new Map(ADAM_SCALARS.map((name) => [name, f.local(V128)] as const));
@@ -364,7 +369,7 @@ function adamFunction(ops: LaneOps): Fn {
   /** The update of one vector or one element at byte offset `at`. */
   const step = (vector: boolean): void => {
     const type = vector ? V128 : ops.type;
-    const [gv, mv, vv] = [f.local(type), f.local(type), f.local(type)];
+    const [gv, mv, vv, pv] = [f.local(type), f.local(type), f.local(type), f.local(type)];
     const get = (name: AdamScalar): void => void f.get(vector ? splatLocal.get(name)! : scalarLocal(name));
     const op = (vectorOp: number, scalarOp: number): void => void (vector ? f.emit(...simd(vectorOp)) : f.emit(scalarOp));
     const mul = (): void => op(ops.vMul, ops.mul);
@@ -421,7 +426,16 @@ function adamFunction(ops: LaneOps): Fn {
     add();
     op(ops.vDiv, ops.div);
     op(ops.vSub, ops.sub);
+    f.tee(pv);
     store();
+    // check += p - p (0 for a finite p, NaN for an infinite or NaN one)
+    const check = vector ? checkVector : checkScalar;
+    f.get(check);
+    f.get(pv);
+    f.get(pv);
+    op(ops.vSub, ops.sub);
+    add();
+    f.set(check);
   };
   f.whileNot(
     () => void f.get(at).get(vectorsEnd).emit(Op.i32GeS),
@@ -437,6 +451,12 @@ function adamFunction(ops: LaneOps): Fn {
       f.addConst(at, ops.size);
     },
   );
+  // The result: the tail's sum plus every lane of the vectors'.
+  f.get(checkScalar);
+  for (let lane = 0; lane < ops.lanes; lane++) {
+    f.get(checkVector).emit(...simd(ops.extract, lane));
+    f.emit(ops.add);
+  }
   return f;
 }
 
@@ -449,7 +469,7 @@ export function kernelModuleBytesWith(lane: Lane, tiles: TileShape): Uint8Array 
     functions: [
       { name: "dense", params: i32s(7), body: denseFunction(ops, tiles.dense) },
       { name: "gemm", params: i32s(9), body: gemmFunction(ops, tiles.gemm) },
-      { name: "adam", params: [...i32s(5), ...ADAM_SCALARS.map(() => ops.type)], body: adamFunction(ops) },
+      { name: "adam", params: [...i32s(5), ...ADAM_SCALARS.map(() => ops.type)], results: [ops.type], body: adamFunction(ops) },
     ],
   });
 }
