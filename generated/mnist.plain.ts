@@ -706,6 +706,24 @@ function optimizerBuffers(state: TrainState): Record<string, Float64Array> {
 }
 
 /**
+ * Two gradients of one batch for updateRange to add before it updates: state.grad's and other's (e.g. two
+ * threads' slices, each the mean over its rows), weighted by their slices' shares of the batch's rows.
+ */
+export interface GradientCombine {
+  readonly other: Float64Array;
+  readonly weight: number;
+  readonly otherWeight: number;
+}
+
+/** grad = grad * weight + other * otherWeight on [from, to). */
+function combineGradient(grad: Float64Array, combine: GradientCombine, from: number, to: number): void {
+  const other = combine.other;
+  const weight = combine.weight;
+  const otherWeight = combine.otherWeight;
+  for (let p = from; p < to; p++) grad[p] = grad[p]! * weight + other[p]! * otherWeight;
+}
+
+/**
  * Adam (Kingma & Ba, 2015; PyTorch's Adam) on params[from..to),
  * beta1 = 0.9, beta2 = 0.999, eps = 1e-8:
  *   m = beta1 * m + (1 - beta1) * g
@@ -757,11 +775,14 @@ export function applyUpdate(state: TrainState): void {
  * moving state.step. Each parameter's update reads only its own gradient and buffers, so ranges that
  * tile [0, paramCount) give applyUpdate's result bit for bit: threads can share one update.
  * Returns 0 when every parameter it wrote is finite, else NaN.
+ * combine: state.grad[from..to) becomes grad * weight + other * otherWeight first (combineGradient), as
+ * a pass before the update.
  */
-export function updateRange(state: TrainState, from: number, to: number): number {
+export function updateRange(state: TrainState, from: number, to: number, combine?: GradientCombine): number {
   const t = state.step;
   const n = t + 1; // the bias corrections' update count
   const lr = learningRate(t);
+  if (combine !== undefined) combineGradient(state.grad, combine, from, to);
   let check = 0;
   // Bias corrections, once per update.
   const bc1 = 1 - Math.pow(0.9, n);

@@ -21,7 +21,7 @@ import { activationCode, activationName } from "./activation.js";
 import type { LayerPlan } from "./plan.js";
 import { printFunction } from "./declaration.js";
 import { countedLoop, int, place, read, times, type CodeLines } from "./text.js";
-import { ADAM_SCALARS, kernelModuleBytes, lanesOf, type Lane } from "./wasm/kernels.js";
+import { ADAM_SCALARS, COMBINE_SCALARS, kernelModuleBytes, lanesOf, type Lane } from "./wasm/kernels.js";
 
 /** Elements a heap region is aligned to: 16 bytes for f32, 32 for f64 (whole v128 loads). */
 const ALIGN = 4;
@@ -102,6 +102,8 @@ export function simdRuntimeDeclarations(sx: SimdContext, arrays: readonly Scratc
     " *   adam(p, g, m, v, n, beta1, 1 - beta1, beta2, 1 - beta2, eps, stepSize, rootScale, decay, gradScale)",
     " *     the Adam/AdamW update of n parameters, in adamRange's order of operations; returns the sum of",
     " *     p - p over the new parameters (0 when all are finite, else NaN)",
+    " *   adamCombined(p, g, o, m, v, n, ..., gradScale, weight, otherWeight)",
+    " *     the same after g = g weight + o otherWeight (two threads' gradients of one batch), stored at g",
     " *",
     ` * Each inner step loads whole ${vector} vectors and feeds every loaded value to several multiply-adds,`,
     ` * the same register blocking as the scalar loops, ${L} lanes at a time.`,
@@ -117,7 +119,8 @@ export function simdRuntimeDeclarations(sx: SimdContext, arrays: readonly Scratc
     "interface WasmKernels {\n" +
       "  dense(x: number, w: number, b: number, z: number, rows: number, k: number, n: number): void;\n" +
       "  gemm(a: number, aP: number, aQ: number, m: number, c: number, p: number, q: number, k: number, accumulate: number): void;\n" +
-      `  adam(p: number, g: number, m: number, v: number, n: number, ${ADAM_SCALARS.map((name) => `${name}: number`).join(", ")}): number;\n}`,
+      `  adam(p: number, g: number, m: number, v: number, n: number, ${ADAM_SCALARS.map((name) => `${name}: number`).join(", ")}): number;\n` +
+      `  adamCombined(p: number, g: number, o: number, m: number, v: number, n: number, ${[...ADAM_SCALARS, ...COMBINE_SCALARS].map((name) => `${name}: number`).join(", ")}): number;\n}`,
     "interface WasmApi {\n" +
       "  validate(bytes: Uint8Array): boolean;\n" +
       "  readonly Module: new (bytes: Uint8Array) => object;\n" +
@@ -134,6 +137,7 @@ export function simdRuntimeDeclarations(sx: SimdContext, arrays: readonly Scratc
     `let heap = new ${S}(0);`,
     "/** Rows the heap's scratch arrays can hold; a bigger batch makes a new heap (never grows one). */",
     "let capacity = 0;",
+    `/** Elements a row of a batch takes in the heap (x staged and every scratch array). */\nconst HEAP_ROW = ${int([ir.inputSize, ...arrays.map((a) => a.units)].reduce((sum, n) => sum + n, 0))};`,
     `/** x, staged for the kernels, rows x ${ir.inputSize}. */\nlet ${STAGED_X} = new ${S}(0);`,
     ...arrays.map((s) => `/** ${s.layer}, rows x ${s.units}. */\nlet ${s.name} = new ${S}(0);`),
   ].join("\n");
@@ -205,7 +209,7 @@ export function simdRuntimeDeclarations(sx: SimdContext, arrays: readonly Scratc
     ],
     body: (out) => {
       out.line("if (rows <= capacity) return;");
-      out.line(`const elements = ${int(fixed)} + rows * ${int(perRow.reduce((s, n) => s + n, 0))} + ${int(perRow.length * ALIGN)};`);
+      out.line(`const elements = ${int(fixed)} + rows * HEAP_ROW + ${int(perRow.length * ALIGN)};`);
       out.line("const api = simd ? wasmApi() : null;");
       out.open("if (api === null)");
       out.line("simd = false;");
@@ -336,28 +340,46 @@ export function emitWasmBackwardBody(out: CodeLines, sx: SimdContext, p: LayerPl
  * The lines of adamRange/adamwRange with SIMD, after its constants and before its loop: the update
  * runs in the adam kernel over heap copies of params, grad, m and v in [from, to), copied back
  * afterwards, and returns the kernel's finiteness sum; without SIMD the loop runs. Null for the
- * other optimizers (their updates have no square root or division to speed up).
+ * other optimizers (their updates have no square root or division to speed up). Without clipping
+ * the range takes `combine` (updateRange's): two threads' gradients, added by adamCombined in the
+ * update's own pass (the other one staged where a batch's rows go, free between calls; the sum
+ * copied back to grad), or by combineGradient before the fallback loop.
  */
 export function emitWasmAdamLoop(sx: SimdContext, decoupled: boolean, clip: boolean): string[] | null {
   if (!usesAdamKernel(sx.ir)) return null;
-  const { gradAt, mAt, vAt } = heapLayout(sx.ir);
+  const { gradAt, mAt, vAt, fixed } = heapLayout(sx.ir);
   const E = bytesOf(sx.lane);
   const region = (at: number): string => (at === 0 ? "from" : `${int(at)} + from`);
+  const scalars = `beta1, 1 - beta1, beta2, 1 - beta2, eps, stepSize, rootScale, ${decoupled ? "decay" : "1"}, ${clip ? "clipScale" : "1"}`;
+  const [p, g, moments] = [`from * ${E}`, `(${region(gradAt)}) * ${E}`, `(${region(mAt)}) * ${E}, (${region(vAt)}) * ${E}, to - from`];
+  const adam = `kernels.adam(${p}, ${g}, ${moments}, ${scalars})`;
+  const update = clip
+    ? [`  const check = ${adam};`]
+    : [
+        "  let check: number;",
+        "  if (combine === null) {",
+        `    check = ${adam};`,
+        "  } else {",
+        `    heap.set(combine.other.subarray(from, to), ${int(fixed)});`,
+        `    check = kernels.adamCombined(${p}, ${g}, ${int(fixed * E)}, ${moments}, ${scalars}, combine.weight, combine.otherWeight);`,
+        `    grad.set(heap.subarray(${region(gradAt)}, ${int(gradAt)} + to), from);`,
+        "  }",
+      ];
   return [
     `// The update above in the adam kernel (${sx.lane}x${lanesOf(sx.lane)}) on copies in the heap, in the same order of operations;`,
     "// the loop after it is the fallback where WebAssembly SIMD is missing.",
-    "ensureCapacity(1);",
+    clip ? "ensureCapacity(1);" : "ensureCapacity(combine !== null && simd ? Math.ceil((to - from) / HEAP_ROW) : 1);",
     "if (simd && from < to) {",
     "  heap.set(params.subarray(from, to), from);",
     `  heap.set(grad.subarray(from, to), ${region(gradAt)});`,
     `  heap.set(m.subarray(from, to), ${region(mAt)});`,
     `  heap.set(v.subarray(from, to), ${region(vAt)});`,
-    `  const check = kernels.adam(from * ${E}, (${region(gradAt)}) * ${E}, (${region(mAt)}) * ${E}, (${region(vAt)}) * ${E}, to - from, ` +
-      `beta1, 1 - beta1, beta2, 1 - beta2, eps, stepSize, rootScale, ${decoupled ? "decay" : "1"}, ${clip ? "clipScale" : "1"});`,
+    ...update,
     "  params.set(heap.subarray(from, to), from);",
     `  m.set(heap.subarray(${region(mAt)}, ${int(mAt)} + to), from);`,
     `  v.set(heap.subarray(${region(vAt)}, ${int(vAt)} + to), from);`,
     "  return check;",
     "}",
+    ...(clip ? [] : ["if (combine !== null) combineGradient(grad, combine, from, to);"]),
   ];
 }

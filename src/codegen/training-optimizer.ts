@@ -80,6 +80,47 @@ export function emitCreateTrainState(ir: ModelIR, array: string): string {
   return `${create}\n\n${buffers}`;
 }
 
+/**
+ * GradientCombine and combineGradient, for updateRange's combine (models without clipping, whose
+ * update needs no norm of the whole gradient first): a data-parallel step's two slices' gradients
+ * added in the update of each range, instead of in a pass of the engine's before it.
+ */
+export function emitGradientCombine(ir: ModelIR, array: string, dtype: Dtype): string {
+  if (ir.optimizer.clip !== null) return "";
+  const declaration = withDocs(
+    [
+      "Two gradients of one batch for updateRange to add before it updates: state.grad's and other's (e.g. two",
+      "threads' slices, each the mean over its rows), weighted by their slices' shares of the batch's rows.",
+    ],
+    `export interface GradientCombine {\n  readonly other: ${array};\n  readonly weight: number;\n  readonly otherWeight: number;\n}`,
+  );
+  const combine = printFunction({
+    name: "combineGradient",
+    parameters: [
+      { name: "grad", type: array },
+      { name: "combine", type: "GradientCombine" },
+      { name: "from", type: "number" },
+      { name: "to", type: "number" },
+    ],
+    returnType: "void",
+    docs: ["grad = grad * weight + other * otherWeight on [from, to)."],
+    body: (out) => {
+      out.line("const other = combine.other;");
+      if (dtype === "f32") {
+        out.comment("Each product and the sum rounded to float32, as the adam kernel's f32x4 lanes compute them.");
+        out.line("const weight = Math.fround(combine.weight);");
+        out.line("const otherWeight = Math.fround(combine.otherWeight);");
+        out.line("for (let p = from; p < to; p++) grad[p] = Math.fround(grad[p]! * weight) + Math.fround(other[p]! * otherWeight);");
+      } else {
+        out.line("const weight = combine.weight;");
+        out.line("const otherWeight = combine.otherWeight;");
+        out.line("for (let p = from; p < to; p++) grad[p] = grad[p]! * weight + other[p]! * otherWeight;");
+      }
+    },
+  });
+  return `${declaration}\n\n${combine}`;
+}
+
 /** The gradient element as used by the update: clipped by the step's scale when clip is on. */
 function gradExpr(opt: Optimizer): string {
   return opt.clip === null ? "grad[p]!" : "grad[p]! * clipScale";
@@ -173,11 +214,15 @@ function emitAdamUpdate(opt: OptimizerOf<"adam"> | OptimizerOf<"adamw">, wasmLoo
   const wNew = decoupled ? "params[p]! * decay" : "params[p]!";
   return printFunction({
     name: decoupled ? "adamwRange" : "adamRange",
-    parameters: rangeParameters(opt, [
-      { name: "bc1", type: "number" },
-      { name: "bc2", type: "number" },
-      ...(decoupled ? [{ name: "decay", type: "number" }] : []),
-    ]),
+    parameters: [
+      ...rangeParameters(opt, [
+        { name: "bc1", type: "number" },
+        { name: "bc2", type: "number" },
+        ...(decoupled ? [{ name: "decay", type: "number" }] : []),
+      ]),
+      // With the kernel, the update adds two threads' gradients itself (updateRange's combine).
+      ...(wasmLoop !== null && opt.clip === null ? [{ name: "combine", type: "GradientCombine | null" }] : []),
+    ],
     returnType: "number",
     docs: [
       `${decoupled ? "AdamW (Loshchilov & Hutter, 2019; PyTorch's AdamW)" : "Adam (Kingma & Ba, 2015; PyTorch's Adam)"} on params[from..to),`,
@@ -247,6 +292,11 @@ function clipArg(opt: Optimizer): string {
   return opt.clip === null ? "" : ", clipScale";
 }
 
+/** `, combine ?? null` for a range function that adds the two gradients itself (the adam kernel's). */
+function combineArg(fused: boolean): string {
+  return fused ? ", combine ?? null" : "";
+}
+
 /** How one optimizer's update is emitted; its settings and state are its record in src/ir/optimizers.ts. */
 interface OptimizerCode<K extends OptimizerKind> {
   /**
@@ -254,8 +304,8 @@ interface OptimizerCode<K extends OptimizerKind> {
    * --simd, is the lines that replace the loop for an optimizer with a kernel (simd.ts), else null.
    */
   range(opt: OptimizerOf<K>, wasmLoop: readonly string[] | null, dtype: Dtype): string;
-  /** updateRange's calls of the range function on [from, to), once t, n, lr (and clipScale) are known. */
-  calls(out: CodeLines, opt: OptimizerOf<K>, ir: ModelIR): void;
+  /** updateRange's calls of the range function on [from, to), once t, n, lr (and clipScale) are known; `fused`: the range takes updateRange's combine. */
+  calls(out: CodeLines, opt: OptimizerOf<K>, ir: ModelIR, fused: boolean): void;
 }
 
 const OPTIMIZER_CODE: { readonly [K in OptimizerKind]: OptimizerCode<K> } = {
@@ -273,15 +323,15 @@ const OPTIMIZER_CODE: { readonly [K in OptimizerKind]: OptimizerCode<K> } = {
   },
   adam: {
     range: (opt, wasmLoop, dtype) => emitAdamUpdate(opt, wasmLoop, dtype),
-    calls: (out, opt) => {
+    calls: (out, opt, _ir, fused) => {
       emitAdamBiasCorrections(out, opt);
-      out.line(`check += adamRange(state, from, to, lr, bc1, bc2${clipArg(opt)});`);
+      out.line(`check += adamRange(state, from, to, lr, bc1, bc2${clipArg(opt)}${combineArg(fused)});`);
     },
   },
   adamw: {
     range: (opt, wasmLoop, dtype) => emitAdamUpdate(opt, wasmLoop, dtype),
     // One range a layer's weights and one its biases: weights decay, biases do not.
-    calls: (out, opt, ir) => {
+    calls: (out, opt, ir, fused) => {
       emitAdamBiasCorrections(out, opt);
       out.comment(`Decoupled weight decay (weight_decay = ${opt.weightDecay}) shrinks weights only, never biases.`);
       out.line(`const decay = 1 - lr * ${num(opt.weightDecay)};`);
@@ -289,8 +339,8 @@ const OPTIMIZER_CODE: { readonly [K in OptimizerKind]: OptimizerCode<K> } = {
       for (const l of denseLayers(ir)) {
         const wEnd = l.weightOffset + l.inputs * l.units;
         const part = (a: number, b: number): string => `Math.max(from, ${int(a)}), Math.min(to, ${int(b)})`;
-        out.line(`check += adamwRange(state, ${part(l.weightOffset, wEnd)}, lr, bc1, bc2, decay${clipArg(opt)}); // ${identifier(l.name)} weights`);
-        out.line(`check += adamwRange(state, ${part(l.biasOffset, l.biasOffset + l.units)}, lr, bc1, bc2, 1${clipArg(opt)}); // ${identifier(l.name)} biases`);
+        out.line(`check += adamwRange(state, ${part(l.weightOffset, wEnd)}, lr, bc1, bc2, decay${clipArg(opt)}${combineArg(fused)}); // ${identifier(l.name)} weights`);
+        out.line(`check += adamwRange(state, ${part(l.biasOffset, l.biasOffset + l.units)}, lr, bc1, bc2, 1${clipArg(opt)}${combineArg(fused)}); // ${identifier(l.name)} biases`);
       }
     },
   },
@@ -300,8 +350,8 @@ function rangeOf<K extends OptimizerKind>(opt: OptimizerOf<K>, wasmLoop: readonl
   return OPTIMIZER_CODE[opt.kind].range(opt, wasmLoop, dtype);
 }
 
-function emitCalls<K extends OptimizerKind>(out: CodeLines, opt: OptimizerOf<K>, ir: ModelIR): void {
-  OPTIMIZER_CODE[opt.kind].calls(out, opt, ir);
+function emitCalls<K extends OptimizerKind>(out: CodeLines, opt: OptimizerOf<K>, ir: ModelIR, fused: boolean): void {
+  OPTIMIZER_CODE[opt.kind].calls(out, opt, ir, fused);
 }
 
 /** The per-range update function; `adamLoop` replaces Adam's loop with --simd (simd.ts). */
@@ -309,8 +359,10 @@ export function emitOptimizerRange(ir: ModelIR, adamLoop: readonly string[] | nu
   return rangeOf(ir.optimizer, adamLoop, dtype);
 }
 
-export function emitApplyUpdate(ir: ModelIR): string {
+/** fusedCombine: the range functions add updateRange's combine themselves (the adam kernel, with SIMD). */
+export function emitApplyUpdate(ir: ModelIR, fusedCombine: boolean): string {
   const clip = ir.optimizer.clip !== null;
+  const fused = fusedCombine && !clip;
   const update = printFunction({
     name: "applyUpdate",
     exported: true,
@@ -340,7 +392,7 @@ export function emitApplyUpdate(ir: ModelIR): string {
       { name: "state", type: "TrainState" },
       { name: "from", type: "number" },
       { name: "to", type: "number" },
-      ...(clip ? [{ name: "gradNorm", type: "number" }] : []),
+      ...(clip ? [{ name: "gradNorm", type: "number" }] : [{ name: "combine", type: "GradientCombine", optional: true }]),
     ],
     returnType: "number",
     docs: [
@@ -348,15 +400,21 @@ export function emitApplyUpdate(ir: ModelIR): string {
       "moving state.step. Each parameter's update reads only its own gradient and buffers, so ranges that",
       "tile [0, paramCount) give applyUpdate's result bit for bit: threads can share one update.",
       "Returns 0 when every parameter it wrote is finite, else NaN.",
-      ...(clip ? ["gradNorm: the global L2 norm of the whole gradient (clipping scales every range by it)."] : []),
+      ...(clip
+        ? ["gradNorm: the global L2 norm of the whole gradient (clipping scales every range by it)."]
+        : [
+            "combine: state.grad[from..to) becomes grad * weight + other * otherWeight first (combineGradient), as",
+            fused ? "the adam kernel reads it (one pass over the range, where SIMD runs)." : "a pass before the update.",
+          ]),
     ],
     body: (out) => {
       out.line("const t = state.step;");
       if (ir.optimizer.kind === "adam" || ir.optimizer.kind === "adamw") out.line("const n = t + 1; // the bias corrections' update count");
       out.line("const lr = learningRate(t);");
       emitClipScale(out, ir);
+      if (!clip && !fused) out.line("if (combine !== undefined) combineGradient(state.grad, combine, from, to);");
       out.line("let check = 0;");
-      emitCalls(out, ir.optimizer, ir);
+      emitCalls(out, ir.optimizer, ir, fused);
       out.line("return check;");
     },
   });

@@ -11,7 +11,7 @@
 import type { ModelIR } from "../ir/types.js";
 import { RUNTIME_CHECKPOINT, RUNTIME_DATA, RUNTIME_TRAINER } from "./runtime-embedded.js";
 import { emitInitParams, emitSeededRandom } from "./training-init.js";
-import { emitApplyUpdate, emitBatchGradient, emitCreateTrainState, emitOptimizerRange, emitTrainStateInterface, emitTrainStep } from "./training-optimizer.js";
+import { emitApplyUpdate, emitBatchGradient, emitCreateTrainState, emitGradientCombine, emitOptimizerRange, emitTrainStateInterface, emitTrainStep } from "./training-optimizer.js";
 import { emitLearningRate } from "./training-schedule.js";
 import { withDocs } from "./declaration.js";
 import { paramArrayType } from "./text.js";
@@ -48,8 +48,9 @@ export function emitTrainingSection(ir: ModelIR, options: TrainingEmitOptions): 
     banner(`Training: optimizer (${ir.optimizer.kind})`),
     emitTrainStateInterface(ir, array),
     emitCreateTrainState(ir, array),
+    ...[emitGradientCombine(ir, array, options.dtype)].filter((part) => part !== ""),
     emitOptimizerRange(ir, options.adamLoop ?? null, options.dtype),
-    emitApplyUpdate(ir),
+    emitApplyUpdate(ir, (options.adamLoop ?? null) !== null),
     emitTrainStep(ir),
     emitBatchGradient(ir),
     banner("Training: the Trainer (Keras-like fit / predict / evaluate, checkpoints)"),

@@ -33,6 +33,13 @@ export interface StepState {
   paramsFinite: boolean | null;
 }
 
+/** updateRange's combine (a module without clipping): the other slice's gradient and both slices' shares of the rows. */
+export interface GradientCombine {
+  readonly other: ParamArray;
+  readonly weight: number;
+  readonly otherWeight: number;
+}
+
 /** What the engine needs of a generated module. */
 export interface StepModule {
   /** rowWeight: one weight a row, for the models whose loss takes it (a one-sigmoid bce with class weights). */
@@ -43,8 +50,12 @@ export interface StepModule {
   createTrainState(params: never, allocate?: (length: number) => never): StepState;
   /** J of rows (data loss + regularization), forward only; their outputs into out. */
   lossOf(params: never, x: ArrayLike<number>, y: ArrayLike<number>, rows: number, out: Float64Array): number;
-  /** applyUpdate on params[from..to) without moving state.step; gradNorm with clipping. Returns 0 when every parameter it wrote is finite, else NaN. */
-  updateRange(state: never, from: number, to: number, gradNorm?: number): number;
+  /**
+   * applyUpdate on params[from..to) without moving state.step; gradNorm with clipping, else
+   * optionally a combine: state.grad becomes grad * weight + other * otherWeight there first. Returns
+   * 0 when every parameter it wrote is finite, else NaN.
+   */
+  updateRange(state: never, from: number, to: number, gradNormOrCombine?: number | GradientCombine): number;
 }
 
 export interface DataParallelOptions {

@@ -144,13 +144,18 @@ function threadStep(env, state, index, generation, x, y, w, o) {
   if (Number.isFinite(loss)) {
     const start = rangeStart(index, paramCount, threads);
     const end = rangeStart(index + 1, paramCount, threads);
-    combineRange(state.grad, grads, start, end, rows, threads, paramCount);
+    const first = sliceStart(1, rows, threads);
     if (clips) {
+      combineRange(state.grad, grads, start, end, rows, threads, paramCount);
       squares[index] = sumOfSquares(state.grad, start, end);
       reach(2);
       awaitPhase(2);
       checks[index] = mod.updateRange(state, start, end, globalNorm(squares, threads));
+    } else if (threads === 2 && first > 0 && first < rows) {
+      // Two slices: the module's update adds them as it reads the gradient (in the adam kernel: one pass).
+      checks[index] = mod.updateRange(state, start, end, { other: grads, weight: first / rows, otherWeight: (rows - first) / rows });
     } else {
+      combineRange(state.grad, grads, start, end, rows, threads, paramCount);
       checks[index] = mod.updateRange(state, start, end);
     }
   }

@@ -301,3 +301,57 @@ describe.each(["f64", "f32"] as const)("the update checks the parameters it writ
     }
   });
 });
+
+describe.each(["f64", "f32"] as const)("updateRange's combine adds two gradients before the update (%s)", (dtype) => {
+  // adam and adamw add them in the adam kernel (adamCombined) or, with useSimd(false), in combineGradient; sgd and momentum always before their loops.
+  const OPTIMIZERS: Record<string, Optimizer> = {
+    sgd: { kind: "sgd", lr: 0.1, clip: null },
+    momentum: { kind: "momentum", lr: 0.1, beta: 0.9, nesterov: true, clip: null },
+    adam: { kind: "adam", lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, clip: null },
+    adamw: { kind: "adamw", lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, clip: null },
+  };
+  type CombiningModule = SimdModule & TrainingModule & { updateRange(state: object, from: number, to: number, combine?: { other: ArrayLike<number>; weight: number; otherWeight: number }): number };
+  it.each(Object.keys(OPTIMIZERS))("%s: the same parameters, buffers and gradient as the update of the sum, on both paths", async (name) => {
+    const ir = buildIR({ inputs: 64, layers: [[40, "relu"], [10, "softmax"]], optimizer: OPTIMIZERS[name]! });
+    const { source, module } = await compileAndLoad(ir, { simd: true, dtype });
+    expect(source.includes("kernels.adamCombined(")).toBe(name.startsWith("adam"));
+    const m = module as unknown as CombiningModule;
+    const P = dtype === "f32" ? Float32Array : Float64Array;
+    const round = dtype === "f32" ? Math.fround : (v: number): number => v;
+    // Two slices of a batch of 7 rows: 3 and 4 (weights that are not exact in binary).
+    const [weight, otherWeight] = [3 / 7, 4 / 7];
+    const g = P.from(randomArray(ir.paramCount, 5));
+    const other = P.from(randomArray(ir.paramCount, 6));
+    // The sum as the model's dtype computes it: each product and the sum rounded to it.
+    const sum = P.from(Array.from(g, (v, p) => round(round(v * round(weight)) + round(other[p]! * round(otherWeight)))));
+    const fresh = (): ReturnType<TrainingModule["createTrainState"]> => {
+      const state = m.createTrainState(P.from(randomArray(ir.paramCount, 7, 0.3)) as Float64Array);
+      state.grad.set(randomArray(ir.paramCount, 8));
+      m.applyUpdate(state); // a step in: nonzero buffers, and the step count past momentum's first update
+      return state;
+    };
+    try {
+      for (const enabled of [true, false]) {
+        m.useSimd(enabled);
+        const expected = fresh();
+        expected.grad.set(g);
+        const combined = fresh();
+        combined.grad.set(g);
+        // Ranges as two threads take them, and one that starts off a vector and cuts a layer (adamw's parts).
+        for (const [from, to] of [[0, 1300], [1300, ir.paramCount], [17, 23]] as const) {
+          expected.grad.set(sum.subarray(from, to), from);
+          combined.grad.set(g.subarray(from, to), from);
+          expect(m.updateRange(expected, from, to)).toBe(0);
+          expect(m.updateRange(combined, from, to, { other, weight, otherWeight })).toBe(0);
+          expect(Array.from(combined.grad), `${enabled}: the combined gradient [${from}, ${to})`).toEqual(Array.from(expected.grad));
+          expect(Array.from(combined.params), `${enabled}: params [${from}, ${to})`).toEqual(Array.from(expected.params));
+          for (const [key, buffer] of Object.entries(expected)) {
+            if (ArrayBuffer.isView(buffer)) expect(Array.from((combined as unknown as Record<string, Float64Array>)[key]!), `${enabled}: ${key}`).toEqual(Array.from(buffer as Float64Array));
+          }
+        }
+      }
+    } finally {
+      m.useSimd(true);
+    }
+  });
+});

@@ -6,7 +6,8 @@
  *   dense(x, w, b, z, rows, K, N)      z[r][n] = b[n] + sum_k x[r][k] w[n][k]
  *   gemm(a, aP, aQ, m, c, P, Q, K, acc)  c[p][k] = (acc ? c[p][k] : 0) + sum_q a[p aP + q aQ] m[q][k]
  *
- * and a third, adam (below), runs the Adam/AdamW update with vector square roots and divisions.
+ * and a third, adam (below), runs the Adam/AdamW update with vector square roots and divisions
+ * (adamCombined: the same after adding two threads' gradients).
  *
  * Pointers are byte offsets into the imported memory, sizes element counts, matrices row-major in
  * the lane's element type; K must be a multiple of the lanes in a v128. Like loops.ts (the scalar
@@ -335,9 +336,11 @@ function gemmFunction(ops: LaneOps, [TP, TV]: readonly [number, number]): Fn {
   return f;
 }
 
-/** The scalar parameters of `adam`, in order after its five i32 ones. */
+/** The scalar parameters of `adam`, in order after its five i32 ones (adamCombined's after its six). */
 export const ADAM_SCALARS = ["beta1", "oneMinusBeta1", "beta2", "oneMinusBeta2", "eps", "stepSize", "rootScale", "decay", "gradScale"] as const;
-type AdamScalar = (typeof ADAM_SCALARS)[number];
+/** adamCombined's scalar parameters after ADAM_SCALARS: the weights of the two gradients it adds. */
+export const COMBINE_SCALARS = ["weight", "otherWeight"] as const;
+type AdamScalar = (typeof ADAM_SCALARS)[number] | (typeof COMBINE_SCALARS)[number];
 
 /**
  * adam(p, g, m, v, n, beta1, 1 - beta1, beta2, 1 - beta2, eps, stepSize, rootScale, decay, gradScale)
@@ -348,10 +351,18 @@ type AdamScalar = (typeof ADAM_SCALARS)[number];
  * results bit for bit (IEEE sqrt and division are exact-rounded; decay and gradScale of 1 are exact).
  * Returns the sum of p - p over the new p: 0 when every one is finite, NaN otherwise (the
  * Trainer's check of the parameters after an update, in the loop that writes them).
+ *
+ * adamCombined(p, g, o, m, v, n, ..., gradScale, weight, otherWeight) first adds two gradients
+ * (two threads' slices of a batch, each its mean over its rows), g = g weight + o otherWeight,
+ * stores that g and updates from it: the combine a data-parallel step needs, in the same pass.
  */
-function adamFunction(ops: LaneOps): Fn {
-  const [p, g, m, v, n] = range(5);
-  const f = new Fn(5 + ADAM_SCALARS.length);
+function adamFunction(ops: LaneOps, combined: boolean): Fn {
+  const pointers = combined ? 6 : 5;
+  const scalars: readonly AdamScalar[] = combined ? [...ADAM_SCALARS, ...COMBINE_SCALARS] : ADAM_SCALARS;
+  // The pointer parameters' indices (o: adamCombined's other gradient; none in adam).
+  const pointerSlots: readonly [number, number, number, number, number, number] = combined ? [0, 1, 2, 3, 4, 5] : [0, 1, -1, 2, 3, 4];
+  const [p, g, o, m, v, n] = pointerSlots;
+  const f = new Fn(pointers + scalars.length);
   const at = f.local(I32);
   const vectorsEnd = f.local(I32);
   const end = f.local(I32);
@@ -359,9 +370,9 @@ function adamFunction(ops: LaneOps): Fn {
   const checkVector = f.local(V128);
   const checkScalar = f.local(ops.type);
   // Each scalar parameter, and a v128 local with it splatted to every lane.
-  const scalarLocal = (name: AdamScalar): number => 5 + ADAM_SCALARS.indexOf(name);
-  const splatLocal = new Map(ADAM_SCALARS.map((name) => [name, f.local(V128)] as const));
-  for (const name of ADAM_SCALARS) f.get(scalarLocal(name)).emit(...simd(ops.splat)).set(splatLocal.get(name)!);
+  const scalarLocal = (name: AdamScalar): number => pointers + scalars.indexOf(name);
+  const splatLocal = new Map(scalars.map((name) => [name, f.local(V128)] as const));
+  for (const name of scalars) f.get(scalarLocal(name)).emit(...simd(ops.splat)).set(splatLocal.get(name)!);
   f.get(n).i32(ops.size).emit(Op.i32Mul).set(end);
   f.get(n).i32(-ops.lanes).emit(Op.i32And).i32(ops.size).emit(Op.i32Mul).set(vectorsEnd);
   f.i32(0).set(at);
@@ -377,9 +388,26 @@ function adamFunction(ops: LaneOps): Fn {
     const address = (base: number): void => void f.get(base).get(at).emit(Op.i32Add);
     const load = (): void => void (vector ? f.emit(...simd(Simd.v128Load, ...memarg(4, 0))) : f.emit(ops.load, ...memarg(ops.alignLog2, 0)));
     const store = (): void => void (vector ? f.emit(...simd(Simd.v128Store, ...memarg(4, 0))) : f.emit(ops.store, ...memarg(ops.alignLog2, 0)));
-    // g' = g * gradScale
-    address(g);
-    load();
+    if (combined) {
+      // g = g * weight + o * otherWeight, stored (the caller reads the combined gradient back); g' = g * gradScale
+      address(g);
+      address(g);
+      load();
+      get("weight");
+      mul();
+      address(o);
+      load();
+      get("otherWeight");
+      mul();
+      add();
+      f.tee(gv);
+      store();
+      f.get(gv);
+    } else {
+      // g' = g * gradScale
+      address(g);
+      load();
+    }
     get("gradScale");
     mul();
     f.set(gv);
@@ -469,12 +497,13 @@ export function kernelModuleBytesWith(lane: Lane, tiles: TileShape): Uint8Array 
     functions: [
       { name: "dense", params: i32s(7), body: denseFunction(ops, tiles.dense) },
       { name: "gemm", params: i32s(9), body: gemmFunction(ops, tiles.gemm) },
-      { name: "adam", params: [...i32s(5), ...ADAM_SCALARS.map(() => ops.type)], results: [ops.type], body: adamFunction(ops) },
+      { name: "adam", params: [...i32s(5), ...ADAM_SCALARS.map(() => ops.type)], results: [ops.type], body: adamFunction(ops, false) },
+      { name: "adamCombined", params: [...i32s(6), ...[...ADAM_SCALARS, ...COMBINE_SCALARS].map(() => ops.type)], results: [ops.type], body: adamFunction(ops, true) },
     ],
   });
 }
 
-/** The bytes of a wasm module that imports its memory as "env" "memory" (min 1 page, no max) and exports dense, gemm and adam. Deterministic. */
+/** The bytes of a wasm module that imports its memory as "env" "memory" (min 1 page, no max) and exports dense, gemm, adam and adamCombined. Deterministic. */
 export function kernelModuleBytes(lane: Lane): Uint8Array {
   return kernelModuleBytesWith(lane, DEFAULT_TILES);
 }
