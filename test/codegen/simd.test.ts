@@ -254,14 +254,15 @@ describe("--simd modules", () => {
   });
 });
 
+/** Every optimizer: sgd and momentum update in TypeScript loops; adam and adamw in the adam kernel, or its loop with useSimd(false). */
+const OPTIMIZERS: Record<string, Optimizer> = {
+  sgd: { kind: "sgd", lr: 0.1, clip: null },
+  momentum: { kind: "momentum", lr: 0.1, beta: 0.9, nesterov: false, clip: null },
+  adam: { kind: "adam", lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, clip: null },
+  adamw: { kind: "adamw", lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, clip: null },
+};
+
 describe.each(["f64", "f32"] as const)("the update checks the parameters it writes (%s)", (dtype) => {
-  // sgd and momentum update in TypeScript loops; adam and adamw in the adam kernel, or its loop with useSimd(false).
-  const OPTIMIZERS: Record<string, Optimizer> = {
-    sgd: { kind: "sgd", lr: 0.1, clip: null },
-    momentum: { kind: "momentum", lr: 0.1, beta: 0.9, nesterov: false, clip: null },
-    adam: { kind: "adam", lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, clip: null },
-    adamw: { kind: "adamw", lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, clip: null },
-  };
   it.each(Object.keys(OPTIMIZERS))("%s: paramsFinite is true after a finite update, false after one that writes an infinity, on both paths", async (name) => {
     const ir = buildIR({ inputs: 64, layers: [[40, "relu"], [10, "softmax"]], optimizer: OPTIMIZERS[name]! });
     const { source, module } = await compileAndLoad(ir, { simd: true, dtype });
@@ -304,12 +305,6 @@ describe.each(["f64", "f32"] as const)("the update checks the parameters it writ
 
 describe.each(["f64", "f32"] as const)("updateRange's combine adds two gradients before the update (%s)", (dtype) => {
   // adam and adamw add them in the adam kernel (adamCombined) or, with useSimd(false), in combineGradient; sgd and momentum always before their loops.
-  const OPTIMIZERS: Record<string, Optimizer> = {
-    sgd: { kind: "sgd", lr: 0.1, clip: null },
-    momentum: { kind: "momentum", lr: 0.1, beta: 0.9, nesterov: true, clip: null },
-    adam: { kind: "adam", lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, clip: null },
-    adamw: { kind: "adamw", lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, clip: null },
-  };
   type CombiningModule = SimdModule & TrainingModule & { updateRange(state: object, from: number, to: number, combine?: { other: ArrayLike<number>; weight: number; otherWeight: number }): number };
   it.each(Object.keys(OPTIMIZERS))("%s: the same parameters, buffers and gradient as the update of the sum, on both paths", async (name) => {
     const ir = buildIR({ inputs: 64, layers: [[40, "relu"], [10, "softmax"]], optimizer: OPTIMIZERS[name]! });
