@@ -89,6 +89,8 @@ export function simdRuntimeDeclarations(sx: SimdContext, arrays: readonly Scratc
   const { gradAt, mAt, vAt, fixed } = heapLayout(ir);
   const vector = `${lane}x${L}`;
   const wasmRanges = wasmParamRanges(sx.layers);
+  // Elements a row takes in the heap: x staged, then each scratch array.
+  const perRow = [ir.inputSize, ...arrays.map((s) => s.units)];
 
   const kernelsDoc = [
     "/**",
@@ -137,7 +139,7 @@ export function simdRuntimeDeclarations(sx: SimdContext, arrays: readonly Scratc
     `let heap = new ${S}(0);`,
     "/** Rows the heap's scratch arrays can hold; a bigger batch makes a new heap (never grows one). */",
     "let capacity = 0;",
-    `/** Elements a row of a batch takes in the heap (x staged and every scratch array). */\nconst HEAP_ROW = ${int([ir.inputSize, ...arrays.map((a) => a.units)].reduce((sum, n) => sum + n, 0))};`,
+    `/** Elements a row of a batch takes in the heap (x staged and every scratch array). */\nconst HEAP_ROW = ${int(perRow.reduce((sum, n) => sum + n, 0))};`,
     `/** x, staged for the kernels, rows x ${ir.inputSize}. */\nlet ${STAGED_X} = new ${S}(0);`,
     ...arrays.map((s) => `/** ${s.layer}, rows x ${s.units}. */\nlet ${s.name} = new ${S}(0);`),
   ].join("\n");
@@ -198,7 +200,6 @@ export function simdRuntimeDeclarations(sx: SimdContext, arrays: readonly Scratc
     },
   });
 
-  const perRow = [ir.inputSize, ...arrays.map((s) => s.units)];
   const ensure = printFunction({
     name: "ensureCapacity",
     parameters: [{ name: "rows", type: "number" }],
