@@ -1,6 +1,7 @@
 // How much of an epoch of `mlpc train` goes beyond its training steps (gathering batches, the
 // running accuracy, the gradient-norm diagnostic, the safety checks of each update, progress,
-// yielding to the event loop, and the validation pass), measured inside the CLI's own process: the
+// yielding to the event loop, and the validation pass, or on one thread by default, posting the
+// epoch's weights to the thread that validates them while the next epoch trains), measured inside the CLI's own process: the
 // built CLI with --json runs with a preloaded hook that (1) times, in the generated module it
 // imports, each call of the Trainer's step (the batch's gradient, outputs and update) and of its
 // end-of-epoch metrics (the running accuracy and the validation pass), by rewriting those two call
@@ -71,13 +72,14 @@ function cliEpochSeconds(args, cwd) {
   const events = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
   const start = events.find((e) => e.event === "start");
   const threads = Number(events.find((e) => e.event === "note" && /^training on \d+ threads/.test(e.message))?.message.match(/\d+/)[0] ?? 1);
+  const validatesAside = events.some((e) => e.event === "note" && e.message.startsWith("validating each epoch on a second thread"));
   const clocks = events.filter((e) => e.event === "bench-clock");
   if (clocks.length < 2 || clocks.at(-1).steps === 0) throw new Error("cli-overhead: the timing hook did not run");
   const epochs = clocks.slice(1).map((c, i) => ({ wall: c.wall - clocks[i].wall, steps: c.steps - clocks[i].steps, metrics: c.metrics - clocks[i].metrics }));
   const overhead = median(epochs.map((e) => (e.wall - e.steps) / e.steps));
   const withoutValidation = median(epochs.map((e) => (e.wall - e.steps - e.metrics) / e.steps));
   const seconds = (key) => median(epochs.map((e) => e[key])) / 1000;
-  return { wall: seconds("wall"), steps: seconds("steps"), metrics: seconds("metrics"), overhead, withoutValidation, start, threads };
+  return { wall: seconds("wall"), steps: seconds("steps"), metrics: seconds("metrics"), overhead, withoutValidation, start, threads, validatesAside };
 }
 
 /** Seconds an epoch of trainStep takes on `batches` batches of `batch` rows (the module the CLI compiles, in a fresh process of its own). */
@@ -125,12 +127,12 @@ try {
       const alone = stepsOnly(c.program, c.inputs, c.outputs, cli.start.trainRows, batch);
       rounds.push({ ...cli, batch, alone: alone.steps, againstAlone: cli.wall / alone.steps - 1 });
     }
-    const { start, batch, threads: used } = rounds[0];
+    const { start, batch, threads: used, validatesAside } = rounds[0];
     const { trainRows, validationRows, batchesPerEpoch } = start;
     const m = (key) => median(rounds.map((r) => r[key]));
     const percent = (fraction) => `${(100 * fraction).toFixed(1)} %`;
     console.log(
-      `| ${c.name} | ${threads.length === 0 ? `default: ${used}` : "1"} | ${trainRows} | ${validationRows} | ${batch} | ${batchesPerEpoch} | ${m("wall").toFixed(4)} | ${m("steps").toFixed(4)} | ${m("metrics").toFixed(4)} | ` +
+      `| ${c.name} | ${threads.length === 0 ? `default: ${used}${validatesAside ? " (+ validation on a second)" : ""}` : "1"} | ${trainRows} | ${validationRows} | ${batch} | ${batchesPerEpoch} | ${m("wall").toFixed(4)} | ${m("steps").toFixed(4)} | ${m("metrics").toFixed(4)} | ` +
         `**${percent(m("overhead"))}** | ${percent(m("withoutValidation"))} | ${m("alone").toFixed(4)} | ${percent(m("againstAlone"))} |`,
     );
   }

@@ -145,9 +145,12 @@ function barProgress(io: Io, c: Colors): Progress {
   let info: RunInfo | null = null;
   let every = 1;
   let running = false;
+  /** The epoch the bar counts the batches of. */
+  let barEpoch = 0;
   let accuracy = "";
   const startEpoch = (epoch: number): void => {
     if (info === null) return;
+    barEpoch = epoch;
     bar.start(info.batchesPerEpoch, 0, { epochText: `${String(epoch).padStart(String(info.epochs).length)}/${info.epochs}`, loss: "-", accText: accuracy, lr: "-", speed: "-", eta_run: "?" });
     running = true;
   };
@@ -159,6 +162,11 @@ function barProgress(io: Io, c: Colors): Progress {
       startEpoch(i.initialEpoch + 1);
     },
     batch(r) {
+      // An epoch validated on another thread reports after the next one has started: the bar follows the batches.
+      if (running && r.epoch !== barEpoch) {
+        bar.stop();
+        running = false;
+      }
       if (!running) startEpoch(r.epoch);
       bar.update(r.batch, { loss: shortNumber(r.loss), lr: r.lr.toExponential(2), speed: rate(r.rowsPerSecond), eta_run: duration(r.etaSeconds), accText: accuracy });
     },

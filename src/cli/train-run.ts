@@ -6,8 +6,9 @@ import { resolve } from "node:path";
 import type { ModelIR } from "../ir/types.js";
 import type { Prepared } from "./dataset.js";
 import { CliError, EXIT_PROGRAM_ERROR, type Io } from "./io.js";
-import type { Progress } from "./progress.js";
-import type { FitOptions, GeneratedModule, GeneratedTrainer } from "./runtime.js";
+import type { ValidationResult } from "../parallel/index.js";
+import type { EpochReport, Progress } from "./progress.js";
+import type { EpochLogs, FitOptions, GeneratedModule, GeneratedTrainer } from "./runtime.js";
 import type { EarlyStoppingState, RunHistory, RunSettings } from "./saved.js";
 import { checkpointFile, writeSaved, writeSavedSync } from "./saved-write.js";
 import { earlyStoppingStep, recordEpoch } from "./train-callbacks.js";
@@ -54,6 +55,13 @@ export interface TrainingRun {
   readonly trainStep?: NonNullable<FitOptions["trainStep"]>;
   /** The validation pass's J and outputs in place of the module's lossOf (the same engine), if given. */
   readonly validationLoss?: NonNullable<FitOptions["validationLoss"]>;
+  /**
+   * The validation pass on another core while the next epoch trains (BackgroundValidation), if
+   * given: each epoch's line and history entry then wait for its result. Only for a run where
+   * nothing acts on an epoch's validation metrics before the next epoch starts (no early
+   * stopping, no checkpoint each epoch).
+   */
+  readonly validateInBackground?: (params: Float64Array) => Promise<ValidationResult>;
 }
 
 export interface Outcome {
@@ -95,6 +103,15 @@ export async function runTraining(r: TrainingRun): Promise<{ outcome: Outcome; e
     interrupted = true;
     trainer.stopTraining = true;
   });
+  // Epochs validated on another core report in order, each once its result is in.
+  const background = r.validateInBackground;
+  let reported: Promise<void> = Promise.resolve();
+  /** The epoch's place in the run, taken as it ends (its line may go out later). */
+  const epochAt = (epoch: number): Pick<EpochReport, "epoch" | "rowsPerSecond" | "etaSeconds"> => ({ epoch: epoch + 1, rowsPerSecond: rowsSeen / Math.max(elapsed(), 1e-9), etaSeconds: eta() });
+  const report = (logs: EpochLogs, at: ReturnType<typeof epochAt>, norms: ReturnType<typeof gradientNorms.epochNorms>, best: boolean): void => {
+    recordEpoch(history, logs, norms);
+    progress.epoch({ epoch: at.epoch, epochs: settings.epochs, ...logs, rowsPerSecond: at.rowsPerSecond, etaSeconds: at.etaSeconds, best });
+  };
   progress.start({ model: ir.name, epochs: settings.epochs, initialEpoch: trainer.epoch, batchesPerEpoch: batches, trainRows: train.rows, validationRows: validation.rows });
   try {
     await trainer.fitAsync(train.x, train.y, {
@@ -103,7 +120,7 @@ export async function runTraining(r: TrainingRun): Promise<{ outcome: Outcome; e
       batchSize: settings.batch,
       shuffle: settings.shuffle,
       seed: settings.seed,
-      ...(validation.rows > 0 ? { validationData: [validation.x, validation.y] as const } : {}),
+      ...(validation.rows > 0 && background === undefined ? { validationData: [validation.x, validation.y] as const } : {}),
       ...(r.trainStep === undefined ? {} : { trainStep: r.trainStep }),
       ...(r.validationLoss === undefined ? {} : { validationLoss: r.validationLoss }),
       ...(prepared.classWeight === null ? {} : { classWeight: prepared.classWeight }),
@@ -117,7 +134,16 @@ export async function runTraining(r: TrainingRun): Promise<{ outcome: Outcome; e
           return interrupted ? false : undefined;
         },
         onEpochEnd: async (epoch, logs) => {
-          recordEpoch(history, logs, gradientNorms.epochNorms());
+          const at = epochAt(epoch);
+          const norms = gradientNorms.epochNorms();
+          if (background !== undefined) {
+            const result = background(trainer.params);
+            reported = reported.then(async () => {
+              const v = await result;
+              report({ ...logs, val_loss: v.loss, ...(v.accuracy === undefined ? {} : { val_accuracy: v.accuracy }) }, at, norms, false);
+            });
+            return undefined;
+          }
           let best = false;
           let stop = false;
           if (settings.patience !== null) {
@@ -129,13 +155,16 @@ export async function runTraining(r: TrainingRun): Promise<{ outcome: Outcome; e
               stoppedEarly = step.stopNote;
             }
           }
-          progress.epoch({ epoch: epoch + 1, epochs: settings.epochs, ...logs, rowsPerSecond: rowsSeen / Math.max(elapsed(), 1e-9), etaSeconds: eta(), best });
+          report(logs, at, norms, best);
           if (r.saveEveryEpoch) await writeSaved(checkpoint());
           return stop ? false : undefined;
         },
       },
     });
+    await reported;
   } catch (e) {
+    // The epochs finished before the failure are reported first, as when they were validated here.
+    await reported.catch(() => undefined);
     progress.stop();
     if (e instanceof Error && e.message.startsWith("classWeight needs")) throw new CliError(`mlpc: --class-weight: ${e.message}`, EXIT_PROGRAM_ERROR);
     if (e instanceof mod.NonFiniteLossError) {

@@ -16,7 +16,7 @@ import { basename, resolve } from "node:path";
 import type { Command } from "commander";
 import { denseLayers, hasDropout } from "../ir/layers.js";
 import type { ModelIR } from "../ir/types.js";
-import { DataParallelStep, defaultThreads, threadsRefusal } from "../parallel/index.js";
+import { BackgroundValidation, backgroundValidationPays, DataParallelStep, defaultThreads, threadsRefusal } from "../parallel/index.js";
 import { checksum, prepare, readDataset, savedTarget, trainingReadSettings, type Prepared } from "./dataset.js";
 import { addDataOptions, checkResumedDataFlags, dataOptionsOf, type DataFlags, type DataOptions } from "./data-flags.js";
 import type { TargetSpec } from "../data/columns.js";
@@ -89,7 +89,7 @@ export function register(program: Command, io: Io, interrupts: InterruptSource =
     .option("--json", "print JSON lines (start, epoch, note, result) instead of text")
     .option("--simd", "the default: big layers in WebAssembly SIMD kernels (f64x2), plain loops where wasm SIMD is missing; same results to rounding")
     .option("--no-simd", "plain TypeScript only")
-    .option("--threads <n>", "worker threads, each computing the gradient of a slice of every batch and the validation pass of a slice of the validation rows (default: the cores, where that pays for the network and batch)", parseCount)
+    .option("--threads <n>", "worker threads, each computing the gradient of a slice of every batch and the validation pass of a slice of the validation rows (default: the cores, where that pays for the network and batch; on one thread, the validation pass runs on a second core while the next epoch trains)", parseCount)
     .option("--max-params <n>", "total parameter limit", parseCount, 50_000_000)
     .action(async (file: string, flags: TrainFlags, command: Command) => {
       await train(file, flags, io, interrupts, explicitOptions(command));
@@ -233,12 +233,17 @@ export function resumeCommand(file: string, flags: TrainFlags, checkpointPath: s
   return shellCommand(args);
 }
 
+/** Multiply-adds of a row's forward pass, summed over the dense layers. */
+function macsPerRow(ir: ModelIR): number {
+  return denseLayers(ir).reduce((s, l) => s + l.inputs * l.units, 0);
+}
+
 /**
  * The data-parallel engine for --threads N (or the default that pays for this network and batch),
  * or null for one thread. A count that cannot run as asked (dropout) trains on one thread, with a note.
  */
 async function startParallel(ir: ModelIR, mod: GeneratedModule, moduleUrl: string, batchRows: number, validationRows: number, requested: number | undefined, note: (text: string) => void): Promise<DataParallelStep | null> {
-  const inputs = { macsPerRow: denseLayers(ir).reduce((s, l) => s + l.inputs * l.units, 0), batchRows, cores: availableParallelism(), hasDropout: hasDropout(ir) };
+  const inputs = { macsPerRow: macsPerRow(ir), batchRows, cores: availableParallelism(), hasDropout: hasDropout(ir) };
   const refusal = requested === undefined ? null : threadsRefusal(requested, inputs);
   if (refusal !== null) note(`--threads ${requested}: ${refusal}`);
   const threads = refusal !== null ? 1 : Math.min(requested ?? defaultThreads(inputs), batchRows);
@@ -255,6 +260,20 @@ async function startParallel(ir: ModelIR, mod: GeneratedModule, moduleUrl: strin
     maxEvaluationRows: validationRows,
     clips: ir.optimizer.clip !== null,
   });
+}
+
+/**
+ * The validation pass on a second core while the next epoch trains, for a run on one thread by
+ * default (not --threads 1, which asks for one thread) where that pays and nothing acts on an
+ * epoch's validation metrics before the next one starts: no early stopping, no checkpoint each
+ * epoch. Else null.
+ */
+function startBackgroundValidation(ir: ModelIR, mod: GeneratedModule, moduleUrl: string, prepared: Prepared, settings: RunSettings, flags: TrainFlags, note: (text: string) => void): BackgroundValidation | null {
+  if (flags.threads !== undefined || settings.patience !== null || flags.checkpoint !== undefined) return null;
+  if (!backgroundValidationPays({ macsPerRow: macsPerRow(ir), cores: availableParallelism(), validationRows: prepared.validation.rows })) return null;
+  note("validating each epoch on a second thread while the next one trains");
+  const { x, y } = prepared.validation;
+  return BackgroundValidation.start({ moduleUrl, x, y, evaluateHere: (params) => new mod.Trainer({ params }).evaluate(x, y) });
 }
 
 /** The command itself; also used by `mlpc demo`. Resolves when the weights (and report) are written. */
@@ -312,6 +331,7 @@ export async function train(file: string, flags: TrainFlags, io: Io, interrupts:
   for (const note of dataNotes(flags.data, dataset, prepared)) progress.note(note);
   // The engine first: the Trainer's state lives in the arrays it shares with its threads.
   const parallel = await startParallel(ir, mod, moduleUrl, batchSizeOf(settings, prepared.train.rows), prepared.validation.rows, flags.threads, (text) => progress.note(text));
+  const background = parallel === null ? startBackgroundValidation(ir, mod, moduleUrl, prepared, settings, flags, (text) => progress.note(text)) : null;
   const history = checkpoint?.history ?? emptyHistory();
   let run;
   let trainer: GeneratedTrainer;
@@ -338,9 +358,11 @@ export async function train(file: string, flags: TrainFlags, io: Io, interrupts:
       saveEveryEpoch: flags.checkpoint !== undefined,
       elapsedBefore: checkpoint?.elapsedSeconds ?? 0,
       ...(parallel === null ? {} : { trainStep: (state, x, y, rows, seed, out, rowWeight) => parallel.step(state, x, y, rows, seed, out, rowWeight), validationLoss: parallel.evaluate }),
+      ...(background === null ? {} : { validateInBackground: (params: Float64Array) => background.evaluate(params) }),
     });
   } finally {
     await parallel?.close();
+    await background?.close();
   }
   progress.stop();
 

@@ -48,3 +48,16 @@ export function threadsRefusal(threads: number, inputs: Pick<ThreadingInputs, "h
   if (threads > 1 && inputs.hasDropout) return "a model with dropout trains on one thread (its masks are drawn row by row from one stream per update)";
   return null;
 }
+
+/**
+ * Multiply-adds an epoch's validation pass must hold before a run on one thread moves it to a
+ * second core, where it runs while the next epoch trains (background-validation.ts): below it the
+ * pass costs about what copying the parameters out, posting them and taking the answer do, and
+ * the worker would hold a copy of the module and the validation rows for nothing.
+ */
+export const MIN_BACKGROUND_VALIDATION_MACS = 1_000_000;
+
+/** Whether a run on one thread validates on a second core: a core to spare, and a pass of at least MIN_BACKGROUND_VALIDATION_MACS. */
+export function backgroundValidationPays(inputs: Pick<ThreadingInputs, "macsPerRow" | "cores"> & { readonly validationRows: number }): boolean {
+  return inputs.cores >= 2 && inputs.validationRows > 0 && inputs.validationRows * inputs.macsPerRow >= MIN_BACKGROUND_VALIDATION_MACS;
+}
