@@ -1215,6 +1215,19 @@ export interface FitOptions {
    * --threads), each running lossOf on a slice.
    */
   validationLoss?: (params: ParamArray, x: Float64Array, y: Float64Array, rows: number, out: Float64Array) => number;
+  /**
+   * With trainStep, for an engine whose threads each gather their slice of a batch's input rows
+   * from training inputs they share (mlpc train --threads): called before each trainStep with the
+   * training inputs as fit was given them and the batch's row indices into them, in batch order.
+   * The Trainer then gathers only the targets; trainStep's x is left as it was.
+   */
+  gatherRows?: (x: Float64Array, order: Uint32Array) => void;
+  /**
+   * With trainStep, for an engine whose threads each keep their range of the parameters as it
+   * was before the update: the Trainer restores the parameters from it when an update makes one
+   * non-finite, instead of copying them all before every step.
+   */
+  paramsBefore?: ParamArray;
 }
 
 /** What evaluate returns. */
@@ -1622,6 +1635,10 @@ interface FitRun {
    * rowWeight only for a loss that takes class weights a row (weighBatch).
    */
   readonly step: BatchStep;
+  /** options.gatherRows (the step gathers each batch's inputs itself), else null: the Trainer gathers them into xb. */
+  readonly gatherRows: ((x: Float64Array, order: Uint32Array) => void) | null;
+  /** options.paramsBefore (the step keeps the parameters before its update there), else null: the Trainer copies them. */
+  readonly paramsBefore: ParamArray | null;
 }
 
 /** FitOptions.trainStep's shape. */
@@ -1928,6 +1945,8 @@ export class Trainer {
       callbacks: options.callbacks ?? {},
       history: { epoch: [], history },
       step: options.trainStep ?? stepOf(options.gradient),
+      gatherRows: options.trainStep === undefined ? null : (options.gatherRows ?? null),
+      paramsBefore: options.trainStep === undefined ? null : (options.paramsBefore ?? null),
     };
   }
 
@@ -1957,20 +1976,29 @@ export class Trainer {
     const OUT = spec.outputSize;
     const start = this.batch * run.batchSize;
     const rows = Math.min(run.batchSize, run.n - start);
-    const { x, y, xb, yb, rowViews } = run;
-    for (let r = 0; r < rows; r++) {
-      const i = order[start + r]!;
-      if (rowViews !== null) xb.set(rowViews[i]!, r * IN);
-      else if (IN >= GATHER_COPY_MIN_WIDTH) xb.set(x.subarray(i * IN, (i + 1) * IN), r * IN);
-      else for (let k = 0; k < IN; k++) xb[r * IN + k] = x[i * IN + k]!;
-      for (let k = 0; k < OUT; k++) yb[r * OUT + k] = y[i * OUT + k]!;
+    const { x, y, xb, yb, rowViews, gatherRows } = run;
+    if (gatherRows === null) {
+      for (let r = 0; r < rows; r++) {
+        const i = order[start + r]!;
+        if (rowViews !== null) xb.set(rowViews[i]!, r * IN);
+        else if (IN >= GATHER_COPY_MIN_WIDTH) xb.set(x.subarray(i * IN, (i + 1) * IN), r * IN);
+        else for (let k = 0; k < IN; k++) xb[r * IN + k] = x[i * IN + k]!;
+        for (let k = 0; k < OUT; k++) yb[r * OUT + k] = y[i * OUT + k]!;
+      }
+    } else {
+      // The step gathers the inputs (each of an engine's threads its slice's); the targets are counted here.
+      gatherRows(x, order.subarray(start, start + rows));
+      for (let r = 0; r < rows; r++) {
+        const i = order[start + r]!;
+        for (let k = 0; k < OUT; k++) yb[r * OUT + k] = y[i * OUT + k]!;
+      }
     }
     const rowWeight = run.classWeight === null ? undefined : weighBatch(yb, rows, run.classWeight, run.rowWeight);
     const state = this.state;
     const out = run.batchOut;
     const lr = learningRate(state.step);
-    const lastGood = this.lastGood ?? (this.lastGood = new ParamArray(spec.paramCount));
-    lastGood.set(state.params);
+    const lastGood = run.paramsBefore ?? this.lastGood ?? (this.lastGood = new ParamArray(spec.paramCount));
+    if (run.paramsBefore === null) lastGood.set(state.params);
     const step = state.step;
     state.paramsFinite = null;
     const loss = run.step(state, xb, yb, rows, run.seed, out ?? undefined, rowWeight);

@@ -51,6 +51,8 @@ export interface FitOptions {
   };
   trainStep?: (state: TrainStateView, x: Float64Array, y: Float64Array, rows: number, seed: number, out?: Float64Array, rowWeight?: Float64Array) => number;
   validationLoss?: (params: Float64Array, x: Float64Array, y: Float64Array, rows: number, out: Float64Array) => number;
+  gatherRows?: (x: Float64Array, order: Uint32Array) => void;
+  paramsBefore?: Float64Array;
 }
 
 /** The generated module's TrainState as the CLI sees it. */

@@ -53,6 +53,9 @@ export interface TrainingRun {
   readonly elapsedBefore: number;
   /** The batch's step in place of the module's own (the data-parallel engine), if given. */
   readonly trainStep?: NonNullable<FitOptions["trainStep"]>;
+  /** The engine's gatherRows and paramsBefore (each thread gathers its slice's inputs and keeps its range before the update), with its trainStep. */
+  readonly gatherRows?: NonNullable<FitOptions["gatherRows"]>;
+  readonly paramsBefore?: NonNullable<FitOptions["paramsBefore"]>;
   /** The validation pass's J and outputs in place of the module's lossOf (the same engine), if given. */
   readonly validationLoss?: NonNullable<FitOptions["validationLoss"]>;
   /**
@@ -123,6 +126,8 @@ export async function runTraining(r: TrainingRun): Promise<{ outcome: Outcome; e
       ...(validation.rows > 0 && background === undefined ? { validationData: [validation.x, validation.y] as const } : {}),
       ...(r.trainStep === undefined ? {} : { trainStep: r.trainStep }),
       ...(r.validationLoss === undefined ? {} : { validationLoss: r.validationLoss }),
+      ...(r.gatherRows === undefined ? {} : { gatherRows: r.gatherRows }),
+      ...(r.paramsBefore === undefined ? {} : { paramsBefore: r.paramsBefore }),
       ...(prepared.classWeight === null ? {} : { classWeight: prepared.classWeight }),
       callbacks: {
         onBatchEnd: (batch, logs) => {

@@ -242,7 +242,7 @@ function macsPerRow(ir: ModelIR): number {
  * The data-parallel engine for --threads N (or the default that pays for this network and batch),
  * or null for one thread. A count that cannot run as asked (dropout) trains on one thread, with a note.
  */
-async function startParallel(ir: ModelIR, mod: GeneratedModule, moduleUrl: string, batchRows: number, validationRows: number, requested: number | undefined, note: (text: string) => void): Promise<DataParallelStep | null> {
+async function startParallel(ir: ModelIR, mod: GeneratedModule, moduleUrl: string, trainInputs: Float64Array, batchRows: number, validationRows: number, requested: number | undefined, note: (text: string) => void): Promise<DataParallelStep | null> {
   const inputs = { macsPerRow: macsPerRow(ir), batchRows, cores: availableParallelism(), hasDropout: hasDropout(ir) };
   const refusal = requested === undefined ? null : threadsRefusal(requested, inputs);
   if (refusal !== null) note(`--threads ${requested}: ${refusal}`);
@@ -258,6 +258,8 @@ async function startParallel(ir: ModelIR, mod: GeneratedModule, moduleUrl: strin
     paramCount: ir.paramCount,
     maxRows: batchRows,
     maxEvaluationRows: validationRows,
+    inputs: trainInputs,
+    keepParamsBefore: true,
     clips: ir.optimizer.clip !== null,
   });
 }
@@ -330,7 +332,7 @@ export async function train(file: string, flags: TrainFlags, io: Io, interrupts:
   const progress = createProgress(io, c, mode);
   for (const note of dataNotes(flags.data, dataset, prepared)) progress.note(note);
   // The engine first: the Trainer's state lives in the arrays it shares with its threads.
-  const parallel = await startParallel(ir, mod, moduleUrl, batchSizeOf(settings, prepared.train.rows), prepared.validation.rows, flags.threads, (text) => progress.note(text));
+  const parallel = await startParallel(ir, mod, moduleUrl, prepared.train.x, batchSizeOf(settings, prepared.train.rows), prepared.validation.rows, flags.threads, (text) => progress.note(text));
   const background = parallel === null ? startBackgroundValidation(ir, mod, moduleUrl, prepared, settings, flags, (text) => progress.note(text)) : null;
   const history = checkpoint?.history ?? emptyHistory();
   let run;
@@ -348,7 +350,8 @@ export async function train(file: string, flags: TrainFlags, io: Io, interrupts:
       ir,
       mod,
       trainer,
-      prepared,
+      // With an engine, training reads the engine's shared copy of the inputs, from which each thread gathers its rows.
+      prepared: parallel === null ? prepared : { ...prepared, train: { ...prepared.train, x: parallel.inputs } },
       settings,
       history,
       early: checkpoint?.early ?? null,
@@ -357,7 +360,14 @@ export async function train(file: string, flags: TrainFlags, io: Io, interrupts:
       checkpointPath,
       saveEveryEpoch: flags.checkpoint !== undefined,
       elapsedBefore: checkpoint?.elapsedSeconds ?? 0,
-      ...(parallel === null ? {} : { trainStep: (state, x, y, rows, seed, out, rowWeight) => parallel.step(state, x, y, rows, seed, out, rowWeight), validationLoss: parallel.evaluate }),
+      ...(parallel === null
+        ? {}
+        : {
+            trainStep: (state, x, y, rows, seed, out, rowWeight) => parallel.step(state, x, y, rows, seed, out, rowWeight),
+            gatherRows: parallel.gatherRows,
+            paramsBefore: parallel.paramsBefore as Float64Array,
+            validationLoss: parallel.evaluate,
+          }),
       ...(background === null ? {} : { validateInBackground: (params: Float64Array) => background.evaluate(params) }),
     });
   } finally {

@@ -126,6 +126,19 @@ export interface FitOptions {
    * --threads), each running lossOf on a slice.
    */
   validationLoss?: (params: ParamArray, x: Float64Array, y: Float64Array, rows: number, out: Float64Array) => number;
+  /**
+   * With trainStep, for an engine whose threads each gather their slice of a batch's input rows
+   * from training inputs they share (mlpc train --threads): called before each trainStep with the
+   * training inputs as fit was given them and the batch's row indices into them, in batch order.
+   * The Trainer then gathers only the targets; trainStep's x is left as it was.
+   */
+  gatherRows?: (x: Float64Array, order: Uint32Array) => void;
+  /**
+   * With trainStep, for an engine whose threads each keep their range of the parameters as it
+   * was before the update: the Trainer restores the parameters from it when an update makes one
+   * non-finite, instead of copying them all before every step.
+   */
+  paramsBefore?: ParamArray;
 }
 
 /** What evaluate returns. */

@@ -14,7 +14,10 @@
  *
  * The call is synchronous (a waiting thread polls briefly, then blocks in Atomics.wait), so it
  * drops into the generated Trainer's loop as its `trainStep` option without changing anything
- * else. Models with dropout draw their masks row by row from one stream per update; slices would
+ * else. Given the training inputs at the start (copied once to shared memory, `inputs`), each
+ * thread also gathers its own slice's rows of a batch (the Trainer's gatherRows option), and each
+ * thread keeps its range of the parameters as they were before the update (`paramsBefore`, the
+ * Trainer's option of that name): neither copy then waits on the main thread alone. Models with dropout draw their masks row by row from one stream per update; slices would
  * draw other masks, so they stay on one thread (threadsRefusal, threads.ts).
  */
 import { startWorkers, stopWorkers } from "./workers.js";
@@ -69,6 +72,16 @@ export interface DataParallelOptions {
   readonly paramCount: number;
   /** The largest batch (rows) a call will get. */
   readonly maxRows: number;
+  /**
+   * The training inputs (rows x inputSize), copied once to shared memory (`inputs`): train on that
+   * copy and pass `gatherRows` to the Trainer, and each thread gathers its slice's rows of a batch.
+   */
+  readonly inputs?: Float64Array;
+  /**
+   * Each thread copies its range of the parameters into `paramsBefore` before it updates it (for
+   * the Trainer's paramsBefore option, which then makes no copy of its own); default false.
+   */
+  readonly keepParamsBefore?: boolean;
   /** The most rows `evaluate` will get (the validation rows); it splits at most EVALUATION_CHUNK_ROWS (and 2^21 values) at a time. Default 0: evaluate on the calling thread alone. */
   readonly maxEvaluationRows?: number;
   /** The module's parameter storage; default f64. */
@@ -112,12 +125,13 @@ export interface SliceProfile {
 /**
  * The shared control words (Int32Array), also read by the worker script (sent in its workerData).
  * GENERATION: bumped by the main thread for each step (workers wait on it); ROWS, FLAGS, STEP:
- * that step's rows, what it asks besides the gradient (WANT_OUTPUTS | WEIGHTED_ROWS), and the
+ * that step's rows, what it asks besides the gradient (WANT_OUTPUTS | WEIGHTED_ROWS | GATHER: each
+ * thread gathers its slice's inputs, rows INPUT_ROW + batchIndex[r] of the shared inputs), and the
  * state.step it updates from; COMMAND: 1 = exit. ARRIVED + t: the last phase thread t reached, a
  * phase being generation * PHASES + k (k = 1: slice gradient written, 2: range's sum of squares
  * written (clipping only), 3: range updated, or with EVALUATE in FLAGS: slice evaluated).
  */
-const CONTROL = { GENERATION: 0, ROWS: 1, FLAGS: 2, STEP: 3, COMMAND: 4, ARRIVED: 5, PHASES: 4, WANT_OUTPUTS: 1, WEIGHTED_ROWS: 2, EVALUATE: 4 } as const;
+const CONTROL = { GENERATION: 0, ROWS: 1, FLAGS: 2, STEP: 3, COMMAND: 4, INPUT_ROW: 5, ARRIVED: 6, PHASES: 4, WANT_OUTPUTS: 1, WEIGHTED_ROWS: 2, EVALUATE: 4, GATHER: 8 } as const;
 
 /** The functions of THREAD_STEP_SOURCE, as the main thread runs them (the workers evaluate the same text). */
 interface ThreadStepFunctions {
@@ -142,6 +156,12 @@ interface ThreadEnv {
   /** Each range's finiteness check (updateRange's result). */
   readonly checks: Float64Array;
   readonly busy: Float64Array;
+  /** The shared training inputs, the batch's row indices into them (GATHER), and the parameters before the update, each thread's range. */
+  readonly inputs: Float64Array;
+  readonly batchIndex: Int32Array;
+  readonly before: ParamArray;
+  /** Whether each thread copies its range into `before` before updating it (keepParamsBefore). */
+  readonly keepsBefore: boolean;
   readonly threads: number;
   readonly inputSize: number;
   readonly outputSize: number;
@@ -200,6 +220,10 @@ interface SharedBuffers {
   readonly evalX: Float64Array;
   readonly evalY: Float64Array;
   readonly evalOut: Float64Array;
+  /** The training inputs (options.inputs), a batch's row indices into them, and the parameters before each update. */
+  readonly inputs: Float64Array;
+  readonly batchIndex: Int32Array;
+  readonly before: ParamArray;
 }
 
 export class DataParallelStep {
@@ -208,6 +232,8 @@ export class DataParallelStep {
   private readonly env: ThreadEnv;
   private handedOut = 0;
   private generation = 0;
+  /** Rows gatherRows named for the next step (0: none, the step's x holds them). */
+  private gathered = 0;
   private calls = 0;
   private closed = false;
 
@@ -219,8 +245,8 @@ export class DataParallelStep {
     this.threads = options.threads;
     this.buffers = buffers;
     const { module: mod, threads, inputSize, outputSize, paramCount } = options;
-    const { control, grads, losses, squares, checks, busy } = buffers;
-    this.env = { mod, control, layout: CONTROL, grads, losses, squares, checks, busy, threads, inputSize, outputSize, paramCount, clips: options.clips === true, spinMs: options.spinMs ?? SPIN_MS };
+    const { control, grads, losses, squares, checks, busy, inputs, batchIndex, before } = buffers;
+    this.env = { mod, control, layout: CONTROL, grads, losses, squares, checks, busy, inputs, batchIndex, before, keepsBefore: options.keepParamsBefore === true, threads, inputSize, outputSize, paramCount, clips: options.clips === true, spinMs: options.spinMs ?? SPIN_MS };
   }
 
   /** Starts threads - 1 workers, each importing the module and building its view of the shared state; resolves when all are ready. */
@@ -245,7 +271,11 @@ export class DataParallelStep {
       evalX: shared(evaluationRows * inputSize),
       evalY: shared(evaluationRows * outputSize),
       evalOut: shared(evaluationRows * outputSize),
+      inputs: shared(options.inputs?.length ?? 0),
+      batchIndex: new Int32Array(new SharedArrayBuffer(Math.max(1, maxRows) * 4)),
+      before: sharedParams(paramCount, dtype),
     };
+    if (options.inputs !== undefined) buffers.inputs.set(options.inputs);
     const workers = await startWorkers(threads - 1, {
       script: GRADIENT_WORKER_SCRIPT,
       data: (i) => ({
@@ -273,6 +303,10 @@ export class DataParallelStep {
         evalX: buffers.evalX.buffer,
         evalY: buffers.evalY.buffer,
         evalOut: buffers.evalOut.buffer,
+        inputs: buffers.inputs.buffer,
+        batchIndex: buffers.batchIndex.buffer,
+        before: buffers.before.buffer,
+        keepsBefore: options.keepParamsBefore === true,
       }),
     });
     return new DataParallelStep(options, workers, buffers);
@@ -287,6 +321,31 @@ export class DataParallelStep {
     if (length !== this.options.paramCount) throw new RangeError(`the engine's state arrays hold ${this.options.paramCount} numbers, not ${length}`);
     if (this.handedOut >= state.length) throw new Error(`the engine has ${state.length} state arrays and all were handed out (one Trainer an engine)`);
     return state[this.handedOut++]!;
+  };
+
+  /** The training inputs in shared memory (a copy of options.inputs): what to train on for gatherRows. */
+  get inputs(): Float64Array {
+    return this.buffers.inputs;
+  }
+
+  /** With keepParamsBefore, the parameters before the last update (each thread copies its range as it updates it): the Trainer's paramsBefore option. */
+  get paramsBefore(): ParamArray {
+    return this.buffers.before;
+  }
+
+  /**
+   * The Trainer's gatherRows option: the next step's rows are rows `order` of x, a view of
+   * `inputs`; each thread gathers its slice of them itself.
+   */
+  readonly gatherRows = (x: Float64Array, order: Uint32Array): void => {
+    const b = this.buffers;
+    const IN = this.options.inputSize;
+    const first = x.byteOffset / Float64Array.BYTES_PER_ELEMENT / IN;
+    if (x.buffer !== b.inputs.buffer || !Number.isInteger(first)) throw new Error("gatherRows takes rows of the engine's inputs: train on engine.inputs");
+    if (order.length > this.options.maxRows) throw new RangeError(`a batch of ${order.length} rows is bigger than the ${this.options.maxRows} this engine was started for`);
+    b.batchIndex.set(order);
+    Atomics.store(b.control, CONTROL.INPUT_ROW, first);
+    this.gathered = order.length;
   };
 
   /**
@@ -304,18 +363,23 @@ export class DataParallelStep {
     const T = this.threads;
     if (rows > this.options.maxRows) throw new RangeError(`a batch of ${rows} rows is bigger than the ${this.options.maxRows} this engine was started for`);
     const first = sliceStart(1, rows, T);
-    b.x.set(x.subarray(first * IN, rows * IN), first * IN);
+    const named = this.gathered;
+    this.gathered = 0;
+    const gathers = named > 0;
+    if (gathers && named !== rows) throw new Error(`gatherRows named ${named} rows, the step has ${rows}`);
+    // Gathering, every thread's slice goes into the shared rows (slice 0's too); else the workers' are copied there.
+    if (!gathers) b.x.set(x.subarray(first * IN, rows * IN), first * IN);
     b.y.set(y.subarray(first * OUT, rows * OUT), first * OUT);
     if (rowWeight !== undefined) for (let r = first; r < rows; r++) b.rowWeights[r] = rowWeight[r]!;
     const ctrl = b.control;
     Atomics.store(ctrl, CONTROL.ROWS, rows);
-    Atomics.store(ctrl, CONTROL.FLAGS, (out === undefined ? 0 : CONTROL.WANT_OUTPUTS) | (rowWeight === undefined ? 0 : CONTROL.WEIGHTED_ROWS));
+    Atomics.store(ctrl, CONTROL.FLAGS, (out === undefined ? 0 : CONTROL.WANT_OUTPUTS) | (rowWeight === undefined ? 0 : CONTROL.WEIGHTED_ROWS) | (gathers ? CONTROL.GATHER : 0));
     Atomics.store(ctrl, CONTROL.STEP, state.step);
     const generation = ++this.generation;
     Atomics.store(ctrl, CONTROL.GENERATION, generation);
     Atomics.notify(ctrl, CONTROL.GENERATION);
     // Slice 0 here (from the caller's arrays, its outputs straight into out), then the shared update.
-    const loss = STEP.threadStep(this.env, state, 0, generation, x, y, rowWeight ?? EMPTY, out ?? EMPTY);
+    const loss = STEP.threadStep(this.env, state, 0, generation, gathers ? b.x : x, y, rowWeight ?? EMPTY, out ?? EMPTY);
     this.calls++;
     if (out !== undefined) out.set(b.outputs.subarray(first * OUT, rows * OUT), first * OUT);
     if (Number.isFinite(loss)) {

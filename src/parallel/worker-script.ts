@@ -6,10 +6,11 @@
  * test runner's transform may rewrite a function's body with helpers a worker would not have.
  *
  * Protocol over the shared control words (CONTROL in data-parallel.ts, sent as `layout`): the main
- * thread writes a step's rows, flags and state.step, then bumps GENERATION; each thread t computes
+ * thread writes a step's rows, flags and state.step, then bumps GENERATION; each thread t (with
+ * GATHER: first gathers its slice's input rows from the shared inputs, then) computes
  * its slice's loss and gradient (rows [floor(t rows / T), floor((t + 1) rows / T)); thread 0 into
  * state.grad, worker w into its part of `grads`), arrives at phase 1 (ARRIVED + t) and waits for
- * the others; then combines and updates its range of the parameters (with clipping: its sum of
+ * the others; then keeps its range of the parameters as it was (`before`), combines and updates it (with clipping: its sum of
  * squares, phase 2, the global norm), writes whether its new parameters are all finite (`checks`),
  * and arrives at phase 3. The main thread returns when every
  * thread has reached phase 3; a worker then waits for the next generation. A generation whose
@@ -74,6 +75,18 @@ function combineRange(grad, grads, from, to, rows, threads, P) {
   }
 }
 
+/** Rows [from, to) of the batch into x, from the shared inputs (rows INPUT_ROW + batchIndex[r]). */
+function gatherSlice(env, x, from, to) {
+  const { inputs, batchIndex, inputSize, control, layout } = env;
+  const base = Atomics.load(control, layout.INPUT_ROW);
+  // A subarray a row costs about as much as copying 64 values: narrower rows go value by value.
+  for (let r = from; r < to; r++) {
+    const i = base + batchIndex[r];
+    if (inputSize >= 64) x.set(inputs.subarray(i * inputSize, (i + 1) * inputSize), r * inputSize);
+    else for (let k = 0; k < inputSize; k++) x[r * inputSize + k] = inputs[i * inputSize + k];
+  }
+}
+
 function sumOfSquares(grad, from, to) {
   let s = 0;
   for (let p = from; p < to; p++) s += grad[p] * grad[p];
@@ -109,7 +122,7 @@ function threadEvaluate(env, params, index, generation, x, y, o) {
 }
 
 function threadStep(env, state, index, generation, x, y, w, o) {
-  const { mod, control, layout, grads, losses, squares, checks, busy, threads, inputSize, outputSize, paramCount, clips, spinMs } = env;
+  const { mod, control, layout, grads, losses, squares, checks, busy, before, keepsBefore, threads, inputSize, outputSize, paramCount, clips, spinMs } = env;
   const rows = Atomics.load(control, layout.ROWS);
   const flags = Atomics.load(control, layout.FLAGS);
   const from = sliceStart(index, rows, threads);
@@ -118,6 +131,7 @@ function threadStep(env, state, index, generation, x, y, w, o) {
   let failure = null;
   const started = performance.now();
   try {
+    if ((flags & layout.GATHER) !== 0) gatherSlice(env, x, from, to);
     const weights = (flags & layout.WEIGHTED_ROWS) !== 0 ? w.subarray(from, to) : undefined;
     losses[index] = to > from ? mod.lossAndGradient(state.params, x.subarray(from * inputSize, to * inputSize), y.subarray(from * outputSize, to * outputSize), to - from, grad, weights) : 0;
     if ((flags & layout.WANT_OUTPUTS) !== 0 && to > from) mod.lastBatchOutputs(to - from, o.subarray(from * outputSize, to * outputSize));
@@ -145,6 +159,8 @@ function threadStep(env, state, index, generation, x, y, w, o) {
     const start = rangeStart(index, paramCount, threads);
     const end = rangeStart(index + 1, paramCount, threads);
     const first = sliceStart(1, rows, threads);
+    // The range as it was, for the Trainer to restore if an update makes a parameter non-finite.
+    if (keepsBefore) before.set(state.params.subarray(start, end), start);
     if (clips) {
       combineRange(state.grad, grads, start, end, rows, threads, paramCount);
       squares[index] = sumOfSquares(state.grad, start, end);
@@ -176,14 +192,14 @@ function threadStep(env, state, index, generation, x, y, w, o) {
 export const GRADIENT_WORKER_SCRIPT = String.raw`
 const { workerData, parentPort } = require("node:worker_threads");
 ${THREAD_STEP_SOURCE}
-const { url, index, dtype, layout, control, state: stateBuffers, x, y, grads, losses, squares, checks, outputs, rowWeights, busy, evalX, evalY, evalOut, spinMs } = workerData;
+const { url, index, dtype, layout, control, state: stateBuffers, x, y, grads, losses, squares, checks, outputs, rowWeights, busy, evalX, evalY, evalOut, inputs, batchIndex, before, spinMs } = workerData;
 const Params = dtype === "f32" ? Float32Array : Float64Array;
 import(url).then((mod) => {
   const ctrl = new Int32Array(control);
   const arrays = stateBuffers.map((b) => new Params(b));
   let next = 1;
   const state = mod.createTrainState(arrays[0], () => arrays[next++]);
-  const env = { ...workerData, mod, control: ctrl, grads: new Params(grads), losses: new Float64Array(losses), squares: new Float64Array(squares), checks: new Float64Array(checks), busy: new Float64Array(busy) };
+  const env = { ...workerData, mod, control: ctrl, grads: new Params(grads), losses: new Float64Array(losses), squares: new Float64Array(squares), checks: new Float64Array(checks), busy: new Float64Array(busy), inputs: new Float64Array(inputs), batchIndex: new Int32Array(batchIndex), before: new Params(before) };
   const X = new Float64Array(x);
   const Y = new Float64Array(y);
   const O = new Float64Array(outputs);

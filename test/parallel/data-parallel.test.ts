@@ -41,7 +41,7 @@ type StepModule = TrainingModule & {
   applyUpdate(state: unknown): void;
 };
 
-async function start(source: string, mod: StepModule, options: { threads?: number; paramCount: number; outputSize?: number; maxRows: number; maxEvaluationRows?: number; dtype?: "f32"; clips?: boolean; spinMs?: number }): Promise<DataParallelStep> {
+async function start(source: string, mod: StepModule, options: { threads?: number; paramCount: number; outputSize?: number; maxRows: number; maxEvaluationRows?: number; dtype?: "f32"; clips?: boolean; spinMs?: number; inputs?: Float64Array; keepParamsBefore?: boolean }): Promise<DataParallelStep> {
   const engine = await DataParallelStep.start({
     moduleUrl: `data:text/javascript;base64,${Buffer.from(source).toString("base64")}`,
     module: mod as never,
@@ -54,12 +54,14 @@ async function start(source: string, mod: StepModule, options: { threads?: numbe
     ...(options.clips === undefined ? {} : { clips: options.clips }),
     ...(options.spinMs === undefined ? {} : { spinMs: options.spinMs }),
     ...(options.maxEvaluationRows === undefined ? {} : { maxEvaluationRows: options.maxEvaluationRows }),
+    ...(options.inputs === undefined ? {} : { inputs: options.inputs }),
+    ...(options.keepParamsBefore === undefined ? {} : { keepParamsBefore: options.keepParamsBefore }),
   });
   engines.push(engine);
   return engine;
 }
 
-async function trainWith(threads: number, source = js, paramCount = ir.paramCount): Promise<Float64Array> {
+async function trainWith(threads: number, source = js, paramCount = ir.paramCount, gather = false): Promise<Float64Array> {
   const mod = await importJavaScript<StepModule>(source);
   const { x, y } = data();
   if (threads === 1) {
@@ -67,10 +69,11 @@ async function trainWith(threads: number, source = js, paramCount = ir.paramCoun
     trainer.fit(x, y, { epochs: 3, batchSize: BATCH });
     return Float64Array.from(trainer.params);
   }
-  const engine = await start(source, mod, { threads, paramCount, maxRows: BATCH, clips: source !== js });
+  const engine = await start(source, mod, { threads, paramCount, maxRows: BATCH, clips: source !== js, ...(gather ? { inputs: x, keepParamsBefore: true } : {}) });
   const trainer = new (mod.Trainer as unknown as new (o: object) => InstanceType<typeof mod.Trainer>)({ seed: 3, arrays: engine.arrays });
   const trainStep = (state: never, xb: Float64Array, yb: Float64Array, rows: number, seed: number, out?: Float64Array): number => engine.step(state, xb, yb, rows, seed, out);
-  trainer.fit(x, y, { epochs: 3, batchSize: BATCH, trainStep } as never);
+  const gathering = gather ? { gatherRows: engine.gatherRows, paramsBefore: engine.paramsBefore } : {};
+  trainer.fit(gather ? engine.inputs : x, y, { epochs: 3, batchSize: BATCH, trainStep, ...gathering } as never);
   return Float64Array.from(trainer.params);
 }
 
@@ -92,6 +95,35 @@ describe("data-parallel training", () => {
       expect(maxDiff(run, one)).toBeGreaterThan(0);
       expect(maxDiff(run, one)).toBeLessThan(1e-9);
     }
+  });
+
+  it("with the inputs shared, each thread gathers its slice's rows and keeps its range before the update: the same run, bit for bit", async () => {
+    for (const threads of [2, 3]) expect(Array.from(await trainWith(threads, js, ir.paramCount, true))).toEqual(Array.from(await trainWith(threads)));
+    const mod = await importJavaScript<StepModule>(js);
+    const { x, y } = data();
+    const engine = await start(js, mod, { threads: 2, paramCount: ir.paramCount, maxRows: 64, inputs: x, keepParamsBefore: true });
+    expect(engine.inputs).not.toBe(x);
+    expect(Array.from(engine.inputs)).toEqual(Array.from(x));
+    const params = engine.arrays(ir.paramCount);
+    params.set(mod.initParams(5));
+    const state = mod.createTrainState(params, engine.arrays as never);
+    const reference = mod.createTrainState(Float64Array.from(params));
+    // 40 rows in a scattered order: the step reads them from the shared inputs, not from its x (all NaN).
+    const order = Uint32Array.from({ length: 40 }, (_, r) => (r * 37 + 11) % ROWS);
+    const xb = Float64Array.from(Array.from(order).flatMap((i) => Array.from(x.subarray(i * 64, (i + 1) * 64))));
+    const yb = Float64Array.from(Array.from(order).flatMap((i) => Array.from(y.subarray(i * 10, (i + 1) * 10))));
+    const expected = mod.lossAndGradient(reference.params, xb, yb, 40, reference.grad);
+    const before = Float64Array.from(params);
+    engine.gatherRows(engine.inputs, order);
+    expect(engine.step(state as never, new Float64Array(40 * 64).fill(NaN), yb, 40)).toBeCloseTo(expected, 12);
+    expect(maxDiff(state.grad, reference.grad)).toBeLessThan(1e-12);
+    // paramsBefore: each range as it was before this update (every range copied, so all of them).
+    expect(Array.from(engine.paramsBefore)).toEqual(Array.from(before));
+    expect(maxDiff(state.params, before)).toBeGreaterThan(0);
+    // Rows of another array, or a step of another size than gatherRows named, are refused.
+    expect(() => engine.gatherRows(x, order)).toThrow(/engine.inputs/);
+    engine.gatherRows(engine.inputs, order);
+    expect(() => engine.step(state as never, xb, yb, 39)).toThrow(/named 40 rows, the step has 39/);
   });
 
   it("clips by the global norm summed over the threads' ranges", async () => {

@@ -256,6 +256,52 @@ describe("non-finite loss", () => {
       expect(t.state.step).toBe(0);
     }
   });
+
+  test("with paramsBefore, a step that keeps the parameters before its update there is undone from it (the Trainer copies nothing)", async () => {
+    const m = await irisModule(CASE_OPTIMIZERS["adam"]!);
+    const t = new m.Trainer();
+    const kept = new Float64Array(t.params.length);
+    const before = Float64Array.from(t.params);
+    const ownStep = (state: { params: Float64Array; step: number; paramsFinite: boolean | null }): number => {
+      kept.set(state.params);
+      kept[0] = 42; // marks where the Trainer restored from
+      state.params[7] = Number.NaN;
+      state.step += 1;
+      state.paramsFinite = false;
+      return 1;
+    };
+    expect(() => t.fit(iris.xTrain, iris.yTrain, { epochs: 1, batchSize: 8, trainStep: ownStep, paramsBefore: kept } as FitOptions)).toThrow(m.NonFiniteLossError);
+    expect(t.params[0]).toBe(42);
+    expect(Array.from(t.params.subarray(1))).toEqual(Array.from(before.subarray(1)));
+    expect(t.state.step).toBe(0);
+  });
+
+  test("with gatherRows, the step gathers each batch's inputs: it is told the training inputs and the batch's row indices, and its x is left unfilled", async () => {
+    const m = await irisModule(CASE_OPTIMIZERS["adam"]!);
+    const t = new m.Trainer();
+    const x = Float64Array.from(iris.xTrain.flat());
+    const told: { x: Float64Array; order: number[] }[] = [];
+    const seen: { xb: number[]; yb: number[] }[] = [];
+    const ownStep = (state: { step: number }, xb: Float64Array, yb: Float64Array, rows: number): number => {
+      seen.push({ xb: Array.from(xb.subarray(0, rows * 4)), yb: Array.from(yb.subarray(0, rows * 3)) });
+      state.step += 1;
+      return 1;
+    };
+    const gatherRows = (inputs: Float64Array, order: Uint32Array): void => void told.push({ x: inputs, order: Array.from(order) });
+    t.fit(x, iris.yTrain, { epochs: 1, batchSize: 50, shuffle: true, trainStep: ownStep, gatherRows } as FitOptions);
+    const rows = iris.yTrain.length;
+    expect(told.map((c) => c.order.length)).toEqual([50, 50, rows - 100]);
+    expect(told.every((c) => c.x.buffer === x.buffer)).toBe(true);
+    // A permutation of the rows, shuffled; each batch's targets gathered in that order, its inputs not at all.
+    const order = told.flatMap((c) => c.order);
+    expect([...order].sort((a, b) => a - b)).toEqual(Array.from({ length: rows }, (_, i) => i));
+    expect(order).not.toEqual([...order].sort((a, b) => a - b));
+    const y = iris.yTrain.map(([id]) => [0, 1, 2].map((k) => (k === id ? 1 : 0)));
+    for (const [b, batch] of seen.entries()) {
+      expect(batch.xb.every((v) => v === 0)).toBe(true);
+      expect(batch.yb).toEqual(told[b]!.order.flatMap((i) => y[i]!));
+    }
+  });
 });
 
 describe("fit options (Keras semantics)", () => {

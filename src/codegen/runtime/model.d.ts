@@ -64,6 +64,8 @@ export interface FitOptions {
   gradient?: (state: TrainState, x: Float64Array, y: Float64Array, rows: number, seed: number, out?: Float64Array) => number;
   trainStep?: (state: TrainState, x: Float64Array, y: Float64Array, rows: number, seed: number, out?: Float64Array, rowWeight?: Float64Array) => number;
   validationLoss?: (params: ParamArray, x: Float64Array, y: Float64Array, rows: number, out: Float64Array) => number;
+  gatherRows?: (x: Float64Array, order: Uint32Array) => void;
+  paramsBefore?: ParamArray;
 }
 
 export declare const TRAINING_LAYERS: readonly {
