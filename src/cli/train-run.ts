@@ -64,7 +64,14 @@ export interface TrainingRun {
    * nothing acts on an epoch's validation metrics before the next epoch starts (no early
    * stopping, no checkpoint each epoch).
    */
-  readonly validateInBackground?: (params: Float64Array) => Promise<ValidationResult>;
+  readonly validateInBackground?: BackgroundValidator;
+}
+
+/** What the run needs of BackgroundValidation: post an epoch's weights, take finished results (after each batch), wait for the rest. */
+export interface BackgroundValidator {
+  evaluate(params: Float64Array): Promise<ValidationResult>;
+  poll(): void;
+  settled(): Promise<void>;
 }
 
 export interface Outcome {
@@ -134,6 +141,7 @@ export async function runTraining(r: TrainingRun): Promise<{ outcome: Outcome; e
           rowsSeen += logs.size;
           batchesDone++;
           gradientNorms.afterBatch(batch, logs.size);
+          background?.poll();
           r.interrupts.afterBatch?.();
           progress.batch({ epoch: trainer.epoch + 1, batch: batch + 1, loss: logs.loss, lr: logs.lr, rowsPerSecond: rowsSeen / Math.max(elapsed(), 1e-9), etaSeconds: eta() });
           return interrupted ? false : undefined;
@@ -142,7 +150,7 @@ export async function runTraining(r: TrainingRun): Promise<{ outcome: Outcome; e
           const at = epochAt(epoch);
           const norms = gradientNorms.epochNorms();
           if (background !== undefined) {
-            const result = background(trainer.params);
+            const result = background.evaluate(trainer.params);
             reported = reported.then(async () => {
               const v = await result;
               report({ ...logs, val_loss: v.loss, ...(v.accuracy === undefined ? {} : { val_accuracy: v.accuracy }) }, at, norms, false);
@@ -166,9 +174,11 @@ export async function runTraining(r: TrainingRun): Promise<{ outcome: Outcome; e
         },
       },
     });
+    await background?.settled();
     await reported;
   } catch (e) {
     // The epochs finished before the failure are reported first, as when they were validated here.
+    await background?.settled();
     await reported.catch(() => undefined);
     progress.stop();
     if (e instanceof Error && e.message.startsWith("classWeight needs")) throw new CliError(`mlpc: --class-weight: ${e.message}`, EXIT_PROGRAM_ERROR);

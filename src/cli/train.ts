@@ -275,7 +275,7 @@ function startBackgroundValidation(ir: ModelIR, mod: GeneratedModule, moduleUrl:
   if (!backgroundValidationPays({ macsPerRow: macsPerRow(ir), cores: availableParallelism(), validationRows: prepared.validation.rows })) return null;
   note("validating each epoch on a second thread while the next one trains");
   const { x, y } = prepared.validation;
-  return BackgroundValidation.start({ moduleUrl, x, y, evaluateHere: (params) => new mod.Trainer({ params }).evaluate(x, y) });
+  return BackgroundValidation.start({ moduleUrl, x, y, paramCount: ir.paramCount, evaluateHere: (params) => new mod.Trainer({ params }).evaluate(x, y) });
 }
 
 /** The command itself; also used by `mlpc demo`. Resolves when the weights (and report) are written. */
@@ -368,7 +368,7 @@ export async function train(file: string, flags: TrainFlags, io: Io, interrupts:
             paramsBefore: parallel.paramsBefore as Float64Array,
             validationLoss: parallel.evaluate,
           }),
-      ...(background === null ? {} : { validateInBackground: (params: Float64Array) => background.evaluate(params) }),
+      ...(background === null ? {} : { validateInBackground: background }),
     });
   } finally {
     await parallel?.close();

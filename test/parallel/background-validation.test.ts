@@ -41,29 +41,31 @@ describe("BackgroundValidation", () => {
       const js = emitRunnableJavaScript(emitModule(c.ir, c.emit));
       const mod = await importJavaScript<TrainingModule>(js);
       const { x, y } = data(5, c.outputs);
-      const validation = BackgroundValidation.start({ moduleUrl: url(js), x, y });
+      const validation = BackgroundValidation.start({ moduleUrl: url(js), x, y, paramCount: c.ir.paramCount, ...(c.emit.dtype === "f32" ? { dtype: "f32" as const } : {}) });
       started.push(validation);
-      // Three parameter sets posted before any answer (the worker is still loading the module).
-      const trainers = [1, 2, 3].map((seed) => new mod.Trainer({ seed }));
+      // Twelve parameter sets posted before any answer (the worker is still loading the module):
+      // more than its slots, so some wait on this thread for a free one.
+      const trainers = Array.from({ length: 12 }, (_, seed) => new mod.Trainer({ seed: seed + 1 }));
       const answers = trainers.map((t) => validation.evaluate(t.params));
       // Posting copied them: changing the trainer's weights now does not change its answer.
       const expected = trainers.map((t) => t.evaluate(x, y));
       for (const t of trainers) t.params.fill(0);
+      await validation.settled();
       const got = await Promise.all(answers);
       expect(got).toEqual(expected.map((e) => ({ loss: e.loss, ...(e.accuracy === undefined ? {} : { accuracy: e.accuracy }) })));
-      expect(new Set(got.map((g) => g.loss)).size).toBe(3);
+      expect(new Set(got.map((g) => g.loss)).size).toBe(12);
       if (c.outputs === 1) expect(got[0]).not.toHaveProperty("accuracy");
     });
   }
 
   it("when the module cannot load: rejects every result it owes and every later one, or gives them from evaluateHere; after close, rejects", async () => {
     const { x, y } = data(1, 10);
-    const broken = BackgroundValidation.start({ moduleUrl: url("throw new Error('no module here');"), x, y });
+    const broken = BackgroundValidation.start({ moduleUrl: url("throw new Error('no module here');"), x, y, paramCount: 4 });
     started.push(broken);
     await expect(broken.evaluate(new Float64Array(4))).rejects.toThrow(/no module here/);
     // With evaluateHere, the results owed come from it, on the weights as they were when posted.
     const seen: number[] = [];
-    const rescued = BackgroundValidation.start({ moduleUrl: url("throw new Error('no module here');"), x, y, evaluateHere: (p) => (seen.push(p[0]!), { loss: p[0]! * 2 }) });
+    const rescued = BackgroundValidation.start({ moduleUrl: url("throw new Error('no module here');"), x, y, paramCount: 2, evaluateHere: (p) => (seen.push(p[0]!), { loss: p[0]! * 2 }) });
     started.push(rescued);
     const params = Float64Array.from([0.25, 1]);
     const first = rescued.evaluate(params);
@@ -75,7 +77,7 @@ describe("BackgroundValidation", () => {
     // A later one too, once the failure is known.
     expect(await rescued.evaluate(Float64Array.from([3, 0]))).toEqual({ loss: 6 });
     const js = emitRunnableJavaScript(emitModule(buildIR({ inputs: 64, layers: [[10, "softmax"]] }), { ...DEFAULT_EMIT, simd: true }));
-    const closed = BackgroundValidation.start({ moduleUrl: url(js), x, y });
+    const closed = BackgroundValidation.start({ moduleUrl: url(js), x, y, paramCount: 650 });
     await closed.close();
     await expect(closed.evaluate(new Float64Array(650))).rejects.toThrow(/closed/);
   });
