@@ -1924,21 +1924,16 @@ export class Trainer {
     const start = this.batch * run.batchSize;
     const rows = Math.min(run.batchSize, run.n - start);
     const { x, y, xb, yb, rowViews, gatherRows } = run;
-    if (gatherRows === null) {
-      for (let r = 0; r < rows; r++) {
-        const i = order[start + r]!;
+    // With gatherRows the step gathers the inputs (each of an engine's threads its slice's); the targets, counted here, always are.
+    if (gatherRows !== null) gatherRows(x, order.subarray(start, start + rows));
+    for (let r = 0; r < rows; r++) {
+      const i = order[start + r]!;
+      if (gatherRows === null) {
         if (rowViews !== null) xb.set(rowViews[i]!, r * IN);
         else if (IN >= GATHER_COPY_MIN_WIDTH) xb.set(x.subarray(i * IN, (i + 1) * IN), r * IN);
         else for (let k = 0; k < IN; k++) xb[r * IN + k] = x[i * IN + k]!;
-        for (let k = 0; k < OUT; k++) yb[r * OUT + k] = y[i * OUT + k]!;
       }
-    } else {
-      // The step gathers the inputs (each of an engine's threads its slice's); the targets are counted here.
-      gatherRows(x, order.subarray(start, start + rows));
-      for (let r = 0; r < rows; r++) {
-        const i = order[start + r]!;
-        for (let k = 0; k < OUT; k++) yb[r * OUT + k] = y[i * OUT + k]!;
-      }
+      for (let k = 0; k < OUT; k++) yb[r * OUT + k] = y[i * OUT + k]!;
     }
     const rowWeight = run.classWeight === null ? undefined : weighBatch(yb, rows, run.classWeight, run.rowWeight);
     const state = this.state;
