@@ -15,8 +15,9 @@
  * Nothing may act on an epoch's validation result before the next epoch starts (early stopping,
  * a checkpoint of the epoch): the caller decides that (backgroundValidationPays and its callers).
  * The worker starts without being waited for: parameters posted before it is ready wait in their
- * slots, and more than SLOTS wait on the main thread. If it fails, the results it owes and every later one are evaluated on the calling thread
- * (evaluateHere), on the copies of the weights kept for that.
+ * slots, and more than SLOTS wait on the main thread. If it fails, the results it owes and every
+ * later one are evaluated on the calling thread (evaluateHere), on the copies of the weights kept
+ * for that.
  */
 import { Worker } from "node:worker_threads";
 

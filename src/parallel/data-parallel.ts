@@ -273,7 +273,7 @@ export class DataParallelStep {
       evalOut: shared(evaluationRows * outputSize),
       inputs: shared(options.inputs?.length ?? 0),
       batchIndex: new Int32Array(new SharedArrayBuffer(Math.max(1, maxRows) * 4)),
-      before: sharedParams(paramCount, dtype),
+      before: sharedParams(options.keepParamsBefore === true ? paramCount : 0, dtype),
     };
     if (options.inputs !== undefined) buffers.inputs.set(options.inputs);
     const workers = await startWorkers(threads - 1, {
@@ -330,6 +330,7 @@ export class DataParallelStep {
 
   /** With keepParamsBefore, the parameters before the last update (each thread copies its range as it updates it): the Trainer's paramsBefore option. */
   get paramsBefore(): ParamArray {
+    if (this.options.keepParamsBefore !== true) throw new Error("the engine keeps no parameters before its updates: start it with keepParamsBefore");
     return this.buffers.before;
   }
 

@@ -120,7 +120,10 @@ describe("data-parallel training", () => {
     // paramsBefore: each range as it was before this update (every range copied, so all of them).
     expect(Array.from(engine.paramsBefore)).toEqual(Array.from(before));
     expect(maxDiff(state.params, before)).toBeGreaterThan(0);
-    // Rows of another array, or a step of another size than gatherRows named, are refused.
+    // Rows of another array, or a step of another size than gatherRows named, are refused; so is
+    // paramsBefore of an engine not started to keep them.
+    const keepsNone = await start(js, mod, { threads: 2, paramCount: ir.paramCount, maxRows: 8 });
+    expect(() => keepsNone.paramsBefore).toThrow(/keepParamsBefore/);
     expect(() => engine.gatherRows(x, order)).toThrow(/engine.inputs/);
     engine.gatherRows(engine.inputs, order);
     expect(() => engine.step(state as never, xb, yb, 39)).toThrow(/named 40 rows, the step has 39/);
