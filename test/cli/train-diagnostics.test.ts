@@ -46,4 +46,21 @@ describe("gradient norms from the steps' gradients", () => {
     const second = epoch(recorder, grad, 5000, 500, () => 0.5);
     expect(second).toEqual(layerGradientNorms(new Float64Array(ir.paramCount).fill(0.5), shapes));
   });
+
+  test("each parameter its own rows-weighted mean (gradients that differ from one parameter to the next)", () => {
+    const { trainer, grad } = fakeTrainer();
+    const recorder = gradientNormRecorder(ir, trainer, 70, 32); // batches of 32, 32, 6
+    const gradientOf = (b: number, p: number): number => Math.sin(1 + 7 * b + 3 * p) * (p + 1);
+    for (const [b, rows] of [[0, 32], [1, 32], [2, 6]] as const) {
+      for (let p = 0; p < grad.length; p++) grad[p] = gradientOf(b, p);
+      recorder.afterBatch(b, rows);
+    }
+    const mean = Float64Array.from({ length: ir.paramCount }, (_, p) => (32 * gradientOf(0, p) + 32 * gradientOf(1, p) + 6 * gradientOf(2, p)) / 70);
+    const norms = recorder.epochNorms();
+    const expected = layerGradientNorms(mean, shapes);
+    expect(norms.map((l) => l.name)).toEqual(expected.map((l) => l.name));
+    for (const [i, layer] of norms.entries()) {
+      for (const key of ["norm", "weightNorm", "biasNorm"] as const) expect(layer[key]).toBeCloseTo(expected[i]![key], 14);
+    }
+  });
 });
