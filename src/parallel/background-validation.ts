@@ -10,7 +10,10 @@
  * main thread 110-200 us an epoch here (50-90 us to post 4,810 parameters, transferred; 60-120
  * more to receive), against a few us to copy them into a slot and read a counter. The main thread
  * takes finished results when it polls (after each batch) and when it waits for the rest
- * (`settled`, at the end of a run).
+ * (`settled`, at the end of a run). Neither side wakes the other: the worker looks for new
+ * parameters every WORKER_POLL_MS, as a futex wake-up of a sleeping worker cost the main thread
+ * 22-32 us an epoch here (Atomics.notify, medians of 200), for an answer that is not needed
+ * before the next epoch ends anyway.
  *
  * Nothing may act on an epoch's validation result before the next epoch starts (early stopping,
  * a checkpoint of the epoch): the caller decides that (backgroundValidationPays and its callers).
@@ -50,6 +53,9 @@ const SLOTS = 8;
 const POSTED = 0;
 const DONE = 1;
 
+/** How long the waiting worker sleeps before it looks at POSTED again (ms): at most this late to start an epoch's pass. */
+const WORKER_POLL_MS = 1;
+
 /**
  * Evaluates slot k % SLOTS for k = 0, 1, ... as POSTED passes k, with the module's Trainer; writes
  * J, the accuracy and whether there is one into results[3 slot ...], then bumps DONE. A failure
@@ -66,7 +72,7 @@ import(url)
   .then((mod) => {
     const trainer = new mod.Trainer();
     for (let k = 0; ; k++) {
-      for (let posted = Atomics.load(ctrl, ${POSTED}); posted <= k; posted = Atomics.load(ctrl, ${POSTED})) Atomics.wait(ctrl, ${POSTED}, posted);
+      for (let posted = Atomics.load(ctrl, ${POSTED}); posted <= k; posted = Atomics.load(ctrl, ${POSTED})) Atomics.wait(ctrl, ${POSTED}, posted, ${WORKER_POLL_MS});
       const slot = k % slotCount;
       trainer.state.params.set(params.subarray(slot * paramCount, (slot + 1) * paramCount));
       const v = trainer.evaluate(x, y);
@@ -147,10 +153,7 @@ export class BackgroundValidation {
       this.slots.set(this.owed[this.posted - this.collected]!.kept, (this.posted % SLOTS) * P);
       this.posted++;
     }
-    if (this.posted > before) {
-      Atomics.store(this.control, POSTED, this.posted);
-      Atomics.notify(this.control, POSTED);
-    }
+    if (this.posted > before) Atomics.store(this.control, POSTED, this.posted);
   }
 
   /** Resolves when every result asked for so far has settled (waiting for the worker without blocking). */
