@@ -5,7 +5,9 @@
 // built CLI with --json runs with a preloaded hook that (1) times, in the generated module it
 // imports, each call of the Trainer's step (the batch's gradient, outputs and update) and of its
 // end-of-epoch metrics (the running accuracy and the validation pass), by rewriting those two call
-// sites as the module loads, and (2) notes the clock and those sums as each epoch line goes out.
+// sites as the module loads, and (2) notes the clock and those sums as each epoch ends (in the
+// Trainer, not when its line goes out: with the validation pass on another thread a line goes out
+// during the next epoch, and several at once while that thread starts).
 // Overhead = (epoch wall time - its steps) / its steps, the median over epochs 2..1+K, so
 // start-up, reading the CSV and the final report do not count. Both sides come from the same
 // process: on this VM the same single-thread loop runs up to 1.5x slower in one process than in the
@@ -13,7 +15,8 @@
 // overhead or as a saving. That comparison is still printed (the module's trainStep over as many
 // batches of the same size, in a fresh process) for reference. Each case runs ROUNDS times; every
 // figure is the median of its rounds.
-//   npm run build && node bench/cli-overhead.mjs [K] [ROUNDS]
+//   npm run build && node bench/cli-overhead.mjs [K] [ROUNDS] [--json]
+// With --json the last line is the rows as JSON (npm run bench takes them for its table).
 // Data: examples/data/digits.csv (64 features, 1797 rows) and a seeded MNIST-sized CSV (784
 // features, 10 classes, 8000 rows) written to a temp directory.
 import { spawnSync } from "node:child_process";
@@ -25,21 +28,26 @@ import { writeMnistLikeCsv } from "./workloads.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const CLI = join(ROOT, "dist/cli/main.js");
-const K = Number(process.argv[2] ?? 4);
-const ROUNDS = Number(process.argv[3] ?? 3);
+const json = process.argv.includes("--json");
+const [kArg, roundsArg] = process.argv.slice(2).filter((a) => a !== "--json");
+const K = Number(kArg ?? 4);
+const ROUNDS = Number(roundsArg ?? 3);
 
 const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
 
 /**
  * Load hook: in the generated module (a data: URL holding the Trainer), each run.step call and the
  * end-of-epoch addEpochMetrics call add their milliseconds to globalThis.__benchStepMs and
- * __benchMetricsMs. Fails loudly if either call site is missing (the Trainer changed shape).
+ * __benchMetricsMs, and each end of an epoch (both of the Trainer's loops) pushes the clock and
+ * those sums to globalThis.__benchClocks. Fails loudly if a call site is missing (the Trainer
+ * changed shape).
  */
 const TIMING_LOADER = `
 const TIMED = [
   [/const loss = run\\.step\\([^;]*\\);/, "__benchStepMs"],
   [/addEpochMetrics\\(logs, [^;]*\\);/, "__benchMetricsMs"],
 ];
+const EPOCH_END = /const \\[epoch, logs\\] = this\\.endEpoch\\(run\\);/g;
 export async function load(url, context, next) {
   const loaded = await next(url, context);
   if (!url.startsWith("data:text/javascript")) return loaded;
@@ -49,22 +57,18 @@ export async function load(url, context, next) {
     if (!site.test(source)) throw new Error("cli-overhead: no call site " + site + " in the generated module");
     source = source.replace(site, (call) => "const __t0 = performance.now(); " + call + " globalThis." + sum + " = (globalThis." + sum + " ?? 0) + performance.now() - __t0;");
   }
+  if (source.match(EPOCH_END) === null) throw new Error("cli-overhead: no end of epoch in the generated module");
+  source = source.replace(EPOCH_END, (call) => call + " (globalThis.__benchClocks ??= []).push({ wall: performance.now(), steps: globalThis.__benchStepMs ?? 0, metrics: globalThis.__benchMetricsMs ?? 0 });");
   return { ...loaded, source, shortCircuit: true };
 }`;
 
-/** Preloaded into the CLI: registers TIMING_LOADER; a clock line (wall ms and the two sums) just before each --json epoch line. */
+/** Preloaded into the CLI: registers TIMING_LOADER; at exit, one line with the epochs' clocks. */
 const CLOCK_HOOK = `
 import { register } from "node:module";
 register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(TIMING_LOADER)}`)});
-const write = process.stdout.write.bind(process.stdout);
-process.stdout.write = (chunk, ...rest) => {
-  if (typeof chunk === "string" && chunk.startsWith('{"event":"epoch"')) {
-    write(JSON.stringify({ event: "bench-clock", wall: performance.now(), steps: globalThis.__benchStepMs ?? 0, metrics: globalThis.__benchMetricsMs ?? 0 }) + "\\n");
-  }
-  return write(chunk, ...rest);
-};`;
+process.on("exit", () => process.stdout.write(JSON.stringify({ event: "bench-clocks", clocks: globalThis.__benchClocks ?? [] }) + "\\n"));`;
 
-/** Median seconds of an epoch after the first (wall, in its steps, in its metrics), from the clock lines before the run's --json epoch lines. */
+/** Median seconds of an epoch after the first (wall, in its steps, in its metrics), from the clocks at the ends of the epochs. */
 function cliEpochSeconds(args, cwd) {
   const hook = `data:text/javascript,${encodeURIComponent(CLOCK_HOOK)}`;
   const r = spawnSync(process.execPath, ["--import", hook, CLI, ...args], { cwd, encoding: "utf8" });
@@ -73,7 +77,7 @@ function cliEpochSeconds(args, cwd) {
   const start = events.find((e) => e.event === "start");
   const threads = Number(events.find((e) => e.event === "note" && /^training on \d+ threads/.test(e.message))?.message.match(/\d+/)[0] ?? 1);
   const validatesAside = events.some((e) => e.event === "note" && e.message.startsWith("validating each epoch on a second thread"));
-  const clocks = events.filter((e) => e.event === "bench-clock");
+  const clocks = events.find((e) => e.event === "bench-clocks")?.clocks ?? [];
   if (clocks.length < 2 || clocks.at(-1).steps === 0) throw new Error("cli-overhead: the timing hook did not run");
   const epochs = clocks.slice(1).map((c, i) => ({ wall: c.wall - clocks[i].wall, steps: c.steps - clocks[i].steps, metrics: c.metrics - clocks[i].metrics }));
   const overhead = median(epochs.map((e) => (e.wall - e.steps) / e.steps));
@@ -112,10 +116,12 @@ try {
     { name: "digits", program: join(ROOT, "examples/digits.mlp"), data: join(ROOT, "examples/data/digits.csv"), inputs: 64, outputs: 10 },
     { name: "mnist-sized", program: join(ROOT, "examples/mnist.mlp"), data: join(dir, "mnist.csv"), inputs: 784, outputs: 10 },
   ];
-  console.log(
+  const rows = [];
+  const print = json ? () => {} : console.log;
+  print(
     `| data | threads | train rows | validation rows | batch | batches | CLI s/epoch | its steps s/epoch | its epoch metrics s/epoch | overhead | without the epoch metrics | steps-only process: trainStep s/epoch | CLI against it |`,
   );
-  console.log(`|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|`);
+  print(`|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|`);
   // One thread, and the default (the threads that pay: docs/performance.md, Threads), which the
   // JSON start event names; the steps-only process is one thread either way.
   for (const [c, threads] of cases.flatMap((c) => [[c, ["--threads", "1"]], [c, []]])) {
@@ -131,11 +137,13 @@ try {
     const { trainRows, validationRows, batchesPerEpoch } = start;
     const m = (key) => median(rounds.map((r) => r[key]));
     const percent = (fraction) => `${(100 * fraction).toFixed(1)} %`;
-    console.log(
+    rows.push({ data: c.name, threadsFlag: threads.length === 0 ? null : 1, threads: used, validatesAside, trainRows, validationRows, batch, batches: batchesPerEpoch, wall: m("wall"), steps: m("steps"), metrics: m("metrics"), overhead: m("overhead"), withoutValidation: m("withoutValidation"), rounds: ROUNDS, epochs: K });
+    print(
       `| ${c.name} | ${threads.length === 0 ? `default: ${used}${validatesAside ? " (+ validation on a second)" : ""}` : "1"} | ${trainRows} | ${validationRows} | ${batch} | ${batchesPerEpoch} | ${m("wall").toFixed(4)} | ${m("steps").toFixed(4)} | ${m("metrics").toFixed(4)} | ` +
         `**${percent(m("overhead"))}** | ${percent(m("withoutValidation"))} | ${m("alone").toFixed(4)} | ${percent(m("againstAlone"))} |`,
     );
   }
+  if (json) console.log(JSON.stringify(rows));
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

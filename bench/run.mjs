@@ -86,6 +86,11 @@ function ratio(a, b) {
   return `${r >= 100 ? r.toFixed(0) : r >= 10 ? r.toFixed(1) : r.toFixed(2)}x`;
 }
 
+const percent = (fraction) => (typeof fraction === "number" && Number.isFinite(fraction) ? `${(100 * fraction).toFixed(1)} %` : "-");
+
+/** At most this share of an epoch of mlpc train beyond its training steps, on digits and MNIST-sized data, by default. */
+const CLI_OVERHEAD_TARGET = 0.15;
+
 const bytes = (n) => (n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(2)} MiB` : n >= 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${n} B`);
 
 function runWorker(impl, w, modules) {
@@ -259,10 +264,19 @@ async function main() {
   const limits = limitsRun.status === 0 ? JSON.parse(limitsRun.stdout.trim().split("\n").at(-1)) : null;
   if (limits) log(`wasm SIMD multiply-add peak: f32x4 ${limits.peak.f32.toFixed(1)}, f64x2 ${limits.peak.f64.toFixed(1)} GFLOP/s\n`);
 
+  // What mlpc train spends beyond its steps (a full run only: it trains digits and MNIST-sized data, not the workloads).
+  let cliOverhead = null;
+  if (only.length === 0 && implFilter.length === 0) {
+    const args = quick ? ["6", "1"] : ["20", "3"];
+    const run = spawnSync(process.execPath, [join(BENCH, "cli-overhead.mjs"), ...args, "--json"], { cwd: ROOT, encoding: "utf8", timeout: 900_000 });
+    cliOverhead = run.status === 0 ? { epochs: Number(args[0]), rounds: Number(args[1]), rows: JSON.parse(run.stdout.trim().split("\n").at(-1)) } : { error: (run.stderr ?? String(run.error)).trim().split("\n").slice(-3).join(" / ") };
+    if (cliOverhead.rows) for (const r of cliOverhead.rows) log(`mlpc train ${r.data}, ${r.threadsFlag === null ? "default" : "--threads 1"}: ${percent(r.overhead)} beyond its steps\n`);
+  }
+
   machine.loadEnd = loadavg();
   machine.uptime = spawnSync("uptime", { encoding: "utf8" }).stdout?.trim() ?? null;
   machine.seconds = (performance.now() - t0) / 1000;
-  const report = { machine, quick, rounds, only, implFilter, results, compile: compileResults, limits, previous };
+  const report = { machine, quick, rounds, only, implFilter, results, compile: compileResults, limits, cliOverhead, previous };
   const markdown = renderMarkdown(report);
   const jsonPath = resultsPath.replace(/\.md$/, ".json");
   mkdirSync(RESULTS_DIR, { recursive: true });
@@ -397,6 +411,17 @@ function defaultTargets(report) {
     const now = m(defaultImpl(w), w);
     const r = row(`${w}: default module no regression beyond 3 % against the previous RESULTS.md`, now, before, 0.97, []);
     rows.push({ ...r, figure: r.measured ? `${ratio(now, before)} (${si(now)} now, ${si(before)} in the run of ${report.previous.date?.slice(0, 10)})` : r.figure });
+  }
+  for (const r of report.cliOverhead?.rows?.filter((r) => r.threadsFlag === null) ?? []) {
+    const measured = typeof r.overhead === "number" && Number.isFinite(r.overhead);
+    rows.push({
+      text: `mlpc train, ${r.data}, by default: at most ${percent(CLI_OVERHEAD_TARGET)} of an epoch beyond its steps`,
+      met: measured && r.overhead <= CLI_OVERHEAD_TARGET,
+      measured,
+      figure: measured ? `${percent(r.overhead)} (${(1000 * r.wall).toFixed(2)} ms an epoch, ${(1000 * r.steps).toFixed(2)} in its steps; ${r.threads} thread${r.threads === 1 ? "" : "s"}${r.validatesAside ? ", validation on a second" : ""})` : "not measured",
+      why: `a batch of ${r.batch} rows trains in ${((1e6 * r.steps) / r.batches).toFixed(0)} us; beyond it come the batch's gather (random reads of rows out of the cache, 5-13 us a batch of digits), the CLI's batch callback with the gradient-norm sums, the checks and counts, and each epoch's JSON line, yields and hand-over to the validation thread (docs/performance.md, Around the steps, has the breakdown); the same code spreads by about 5 points from process to process on this VM; ${shared}`,
+      closes: "a gather that leaves the epoch's wall time (a worker putting the next epoch in order lowered this figure but lengthened the steps as much: docs/performance.md), or fewer per-batch callbacks",
+    });
   }
   const limits = report.limits;
   if (limits) {
@@ -533,6 +558,25 @@ export function renderMarkdown(report) {
       // Real arithmetic of a W4 training sample: forward and weight gradient of both layers, the input delta of layer 2 only.
       const real = 2 * (784 * 128 + 128 * 10) * 2 + 2 * 128 * 10;
       push("", `End to end, mlpc --dtype f32 W4b128 trains at ${si(e2e.median)} samples/s = ${((e2e.median * real) / 1e9).toFixed(1)} GFLOP/s of real multiply-adds (${real} FLOPs a sample), ${((100 * e2e.median * real) / 1e9 / peak.f32).toFixed(0)} % of the f32x4 peak.`);
+    }
+  }
+
+  const overhead = report.cliOverhead;
+  if (overhead) {
+    push("", "## Around the steps: mlpc train", "");
+    if (overhead.error) push(`bench/cli-overhead.mjs failed: ${overhead.error}`);
+    else {
+      push(
+        `bench/cli-overhead.mjs ${overhead.epochs} ${overhead.rounds}: the built CLI with --json on digits and a seeded MNIST-sized CSV, its steps timed in its own process;`,
+        `overhead = (epoch wall time - its steps) / its steps, the median epoch of 2..${overhead.epochs + 1}, the median of ${overhead.rounds} round${overhead.rounds === 1 ? "" : "s"}.`,
+        "",
+        "| data | threads | train rows | batch | batches | CLI ms/epoch | its steps ms/epoch | overhead | without the validation pass |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+      );
+      for (const r of overhead.rows) {
+        const threads = r.threadsFlag === null ? `default: ${r.threads}${r.validatesAside ? " (+ validation on a second)" : ""}` : "--threads 1";
+        push(`| ${r.data} | ${threads} | ${r.trainRows} | ${r.batch} | ${r.batches} | ${(1000 * r.wall).toFixed(2)} | ${(1000 * r.steps).toFixed(2)} | **${percent(r.overhead)}** | ${percent(r.withoutValidation)} |`);
+      }
     }
   }
 

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compileWorkload } from "../../bench/compile-workloads.mjs";
 import { setupImpl } from "../../bench/impls.mjs";
-import { evaluateTargets } from "../../bench/run.mjs";
+import { evaluateTargets, renderMarkdown } from "../../bench/run.mjs";
 import { WORKLOADS, initialParams, layout, makeData, prng, workload } from "../../bench/workloads.mjs";
 
 type Workload = (typeof WORKLOADS)[number];
@@ -247,5 +247,20 @@ describe("targets", () => {
       ["W1 b1 >= 1000x tfjs (the faster backend)", false],
     ]);
     expect(t[3].figure).toContain("tfjs-wasm");
+  });
+
+  it("judge mlpc train's overhead beyond its steps by default against 15 %, and table every row", () => {
+    const row = (data: string, threadsFlag: number | null, overhead: number | null) => ({ data, threadsFlag, threads: data === "digits" ? 1 : 2, validatesAside: data === "digits" && threadsFlag === null, trainRows: 1438, validationRows: 359, batch: 32, batches: 45, wall: 0.0076, steps: 0.0065, metrics: 0, overhead, withoutValidation: overhead, rounds: 3, epochs: 20 });
+    const machine = { cpu: "test", cores: 2, memory: 2 ** 30, os: "test", node: "v20", date: "2026-12-03", seconds: 1, loadStart: [0.1, 0.1, 0.1], loadEnd: [0.1, 0.1, 0.1], uptime: null, python: null };
+    const report = { machine, quick: false, rounds: 1, only: [], implFilter: [], results: [], compile: [], limits: null, previous: null, cliOverhead: { epochs: 20, rounds: 3, rows: [row("digits", 1, 0.25), row("digits", null, 0.157), row("mnist-sized", 1, 0.19), row("mnist-sized", null, 0.127)] } };
+    const markdown: string = renderMarkdown(report);
+    expect(markdown).toContain("| digits | default: 1 (+ validation on a second) | 1438 | 32 | 45 | 7.60 | 6.50 | **15.7 %** | 15.7 % |");
+    expect(markdown).toContain("| digits | --threads 1 | 1438 | 32 | 45 | 7.60 | 6.50 | **25.0 %** | 25.0 % |");
+    expect(markdown).toMatch(/\| mlpc train, digits, by default: at most 15\.0 % of an epoch beyond its steps \| 15\.7 % \(7\.60 ms an epoch, 6\.50 in its steps; 1 thread, validation on a second\) \| \*\*NOT MET\*\* \|/);
+    expect(markdown).toMatch(/\| mlpc train, mnist-sized, by default: at most 15\.0 % of an epoch beyond its steps \| 12\.7 % .* \| MET \|/);
+    // Only the default rows are targets; an unmeasured figure is not judged.
+    expect(markdown).not.toContain("mlpc train, digits, --threads 1");
+    const unmeasured = renderMarkdown({ ...report, cliOverhead: { ...report.cliOverhead, rows: [row("digits", null, null)] } });
+    expect(unmeasured).toMatch(/\| mlpc train, digits, by default: .* \| not measured \| - \|/);
   });
 });
