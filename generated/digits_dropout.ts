@@ -1659,7 +1659,7 @@ interface FitRun {
   readonly shuffle: boolean;
   readonly seed: number;
   readonly order: Uint32Array;
-  /** Each training row as a view of x, made once (rows at least GATHER_COPY_MIN_WIDTH wide, at most ROW_VIEW_LIMIT rows), else null. */
+  /** Each training row as a view of x, made once (rows at least GATHER_COPY_MIN_WIDTH wide, at most ROW_VIEW_LIMIT rows, and the Trainer gathers them), else null. */
   readonly rowViews: readonly Float64Array[] | null;
   readonly xb: Float64Array;
   readonly yb: Float64Array;
@@ -1968,6 +1968,7 @@ export class Trainer {
     const history = {} as History["history"];
     for (const key of HISTORY_KEYS) history[key] = [];
     const trainX = inputs.values.subarray(0, n * IN);
+    const gatherRows = options.trainStep === undefined ? null : (options.gatherRows ?? null);
     return {
       x: trainX,
       y: targets.subarray(0, n * OUT),
@@ -1981,7 +1982,8 @@ export class Trainer {
       shuffle: options.shuffle ?? spec.training.shuffle,
       seed: options.seed ?? this.seed,
       order: new Uint32Array(n),
-      rowViews: IN >= GATHER_COPY_MIN_WIDTH && n <= ROW_VIEW_LIMIT ? Array.from({ length: n }, (_, i) => trainX.subarray(i * IN, (i + 1) * IN)) : null,
+      // None when the step gathers the inputs itself (gatherRows): nothing here would read them.
+      rowViews: gatherRows === null && IN >= GATHER_COPY_MIN_WIDTH && n <= ROW_VIEW_LIMIT ? Array.from({ length: n }, (_, i) => trainX.subarray(i * IN, (i + 1) * IN)) : null,
       xb: new Float64Array(batchSize * IN),
       yb: new Float64Array(batchSize * OUT),
       batchRows: Uint32Array.from({ length: batchSize }, (_, r) => r),
@@ -1993,7 +1995,7 @@ export class Trainer {
       callbacks: options.callbacks ?? {},
       history: { epoch: [], history },
       step: options.trainStep ?? stepOf(options.gradient),
-      gatherRows: options.trainStep === undefined ? null : (options.gatherRows ?? null),
+      gatherRows,
       paramsBefore: options.trainStep === undefined ? null : (options.paramsBefore ?? null),
     };
   }
