@@ -17,8 +17,9 @@
  * else. Given the training inputs at the start (copied once to shared memory, `inputs`), each
  * thread also gathers its own slice's rows of a batch (the Trainer's gatherRows option), and each
  * thread keeps its range of the parameters as they were before the update (`paramsBefore`, the
- * Trainer's option of that name): neither copy then waits on the main thread alone. Models with dropout draw their masks row by row from one stream per update; slices would
- * draw other masks, so they stay on one thread (threadsRefusal, threads.ts).
+ * Trainer's option of that name): neither copy then waits on the main thread alone. Models with
+ * dropout draw their masks row by row from one stream per update; slices would draw other masks,
+ * so they stay on one thread (threadsRefusal, threads.ts).
  */
 import { startWorkers, stopWorkers } from "./workers.js";
 import { GRADIENT_WORKER_SCRIPT, THREAD_STEP_SOURCE } from "./worker-script.js";

@@ -7,13 +7,13 @@
  *
  * Protocol over the shared control words (CONTROL in data-parallel.ts, sent as `layout`): the main
  * thread writes a step's rows, flags and state.step, then bumps GENERATION; each thread t (with
- * GATHER: first gathers its slice's input rows from the shared inputs, then) computes
- * its slice's loss and gradient (rows [floor(t rows / T), floor((t + 1) rows / T)); thread 0 into
- * state.grad, worker w into its part of `grads`), arrives at phase 1 (ARRIVED + t) and waits for
- * the others; then keeps its range of the parameters as it was (`before`), combines and updates it (with clipping: its sum of
- * squares, phase 2, the global norm), writes whether its new parameters are all finite (`checks`),
- * and arrives at phase 3. The main thread returns when every
- * thread has reached phase 3; a worker then waits for the next generation. A generation whose
+ * GATHER: first gathers its slice's input rows from the shared inputs, then) computes its slice's
+ * loss and gradient (rows [floor(t rows / T), floor((t + 1) rows / T)); thread 0 into state.grad,
+ * worker w into its part of `grads`), arrives at phase 1 (ARRIVED + t) and waits for the others;
+ * then keeps its range of the parameters as it was (`before`), combines and updates it (with
+ * clipping: its sum of squares, phase 2, the global norm), writes whether its new parameters are
+ * all finite (`checks`), and arrives at phase 3. The main thread returns when every thread has
+ * reached phase 3; a worker then waits for the next generation. A generation whose
  * FLAGS hold EVALUATE is a forward pass instead (threadEvaluate): each thread runs lossOf on its
  * slice of the evaluation rows, writes that slice's outputs and arrives at phase 3.
  */
