@@ -33,12 +33,12 @@ export function peakModule(lane) {
   fn.i32(0).get(acc[0]);
   for (const l of acc.slice(1)) fn.get(l).emit(...simd(ops.add));
   fn.emit(...simd(Simd.v128Store, ...memarg(4, 0)));
-  return encodeModule({ memory: { module: "env", field: "memory", minPages: 1 }, functions: [{ name: "peak", params: [I32], body: fn }] });
+  return encodeModule({ memory: { module: "env", field: "memory", minPages: 1, maxPages: 1 }, functions: [{ name: "peak", params: [I32], body: fn }] });
 }
 
 /** A timer (bench/wasm-kernels.mjs `timer`, CPU time) of the multiply-add loop. */
 function peakTimer(lane) {
-  const memory = new WebAssembly.Memory({ initial: 1 });
+  const memory = new WebAssembly.Memory({ initial: 1, maximum: 1 });
   const { peak } = new WebAssembly.Instance(new WebAssembly.Module(peakModule(lane)), { env: { memory } }).exports;
   const n = 1 << 16;
   return timer(() => peak(n), n * ACCUMULATORS * (lane === "f32" ? 4 : 2) * 2);

@@ -18,7 +18,7 @@ const median = (v) => [...v].sort((a, b) => a - b)[v.length >> 1];
 
 /** GFLOP/s of the peak loop on this thread for `ms`. */
 function peakFor(ms) {
-  const memory = new WebAssembly.Memory({ initial: 1 });
+  const memory = new WebAssembly.Memory({ initial: 1, maximum: 1 });
   const { peak } = new WebAssembly.Instance(new WebAssembly.Module(peakModule("f32")), { env: { memory } }).exports;
   const n = 1 << 16;
   peak(n);

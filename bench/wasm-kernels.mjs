@@ -24,7 +24,7 @@ export const cases = [
 
 /** An instance over its own memory, with 16-byte aligned regions of deterministic data. */
 function setup(lane, tiles) {
-  const memory = new WebAssembly.Memory({ initial: 128 }); // 8 MB
+  const memory = new WebAssembly.Memory({ initial: 128, maximum: 128 }); // 8 MB
   const kernels = new WebAssembly.Instance(new WebAssembly.Module(kernelModuleBytesWith(lane, tiles)), { env: { memory } }).exports;
   const view = lane === "f32" ? new Float32Array(memory.buffer) : new Float64Array(memory.buffer);
   let next = 16 / view.BYTES_PER_ELEMENT;

@@ -44,7 +44,7 @@ export const spec = {
 } as const;
 
 /**
- * The WebAssembly SIMD kernels (f32x4), 3741 bytes assembled by mlpc (src/codegen/wasm/kernels.ts).
+ * The WebAssembly SIMD kernels (f32x4), 3744 bytes assembled by mlpc (src/codegen/wasm/kernels.ts).
  * Pointers are byte offsets into the heap; matrices are row-major; K is a multiple of 4.
  *
  *   dense(x, w, b, z, rows, K, N)   z[r][n] = b[n] + sum_k x[r][k] w[n][k]          (forward: z = x W^T + b)
@@ -62,83 +62,83 @@ export const spec = {
  */
 const KERNEL_HEX =
   "0061736d01000000013e0460077f7f7f7f7f7f7f0060097f7f7f7f7f7f7f7f7f00600e7f7f7f7f7f7d7d7d7d7d7d7d7d" +
-  "7d017d60117f7f7f7f7f7f7d7d7d7d7d7d7d7d7d7d7d017d020f0103656e76066d656d6f727902000103050400010203" +
-  "0726040564656e736500000467656d6d0001046164616d00020c6164616d436f6d62696e656400030a921c04d70b020d" +
-  "7f0c7b200541046c2107200641046c21084100210902400340200941026a20044a0d014100210a02400340200a41046a" +
-  "20064a0d012000200920076c6a210e200e20076a210f2001200a20076c6a2110201020076a2111201120076a21122012" +
-  "20076a211320142118201421192014211a2014211b2014211c2014211d2014211e2014211f02402007450d004100210b" +
-  "0340200e200b6afd0004002115200f200b6afd00040021162010200b6afd0004002117201820152017fde601fde40121" +
-  "18201c20162017fde601fde401211c2011200b6afd0004002117201920152017fde601fde4012119201d20162017fde6" +
-  "01fde401211d2012200b6afd0004002117201a20152017fde601fde401211a201e20162017fde601fde401211e201320" +
-  "0b6afd0004002117201b20152017fde601fde401211b201f20162017fde601fde401211f200b41106a210b200b200748" +
-  "0d000b0b2003200920086c6a200a41046c220d6a210c2002200d6a210d200c2018fd1f002018fd1f01922018fd1f0220" +
-  "18fd1f039292200d2a020092380200200c2019fd1f002019fd1f01922019fd1f022019fd1f039292200d2a0204923802" +
-  "04200c201afd1f00201afd1f0192201afd1f02201afd1f039292200d2a020892380208200c201bfd1f00201bfd1f0192" +
-  "201bfd1f02201bfd1f039292200d2a020c9238020c200c20086a210c200c201cfd1f00201cfd1f0192201cfd1f02201c" +
-  "fd1f039292200d2a020092380200200c201dfd1f00201dfd1f0192201dfd1f02201dfd1f039292200d2a020492380204" +
-  "200c201efd1f00201efd1f0192201efd1f02201efd1f039292200d2a020892380208200c201ffd1f00201ffd1f019220" +
-  "1ffd1f02201ffd1f039292200d2a020c9238020c200a41046a210a0c000b0b02400340200a20064e0d01200020092007" +
-  "6c6a210e200e20076a210f2001200a20076c6a2110201421182014211c02402007450d004100210b0340200e200b6afd" +
-  "0004002115200f200b6afd00040021162010200b6afd0004002117201820152017fde601fde4012118201c20162017fd" +
-  "e601fde401211c200b41106a210b200b2007480d000b0b2003200920086c6a200a41046c220d6a210c2002200d6a210d" +
-  "200c2018fd1f002018fd1f01922018fd1f022018fd1f039292200d2a020092380200200c20086a210c200c201cfd1f00" +
-  "201cfd1f0192201cfd1f02201cfd1f039292200d2a020092380200200a41016a210a0c000b0b200941026a21090c000b" +
-  "0b02400340200920044e0d014100210a02400340200a41046a20064a0d012000200920076c6a210e2001200a20076c6a" +
-  "2110201020076a2111201120076a2112201220076a211320142118201421192014211a2014211b02402007450d004100" +
-  "210b0340200e200b6afd00040021152010200b6afd0004002117201820152017fde601fde40121182011200b6afd0004" +
-  "002117201920152017fde601fde40121192012200b6afd0004002117201a20152017fde601fde401211a2013200b6afd" +
-  "0004002117201b20152017fde601fde401211b200b41106a210b200b2007480d000b0b2003200920086c6a200a41046c" +
-  "220d6a210c2002200d6a210d200c2018fd1f002018fd1f01922018fd1f022018fd1f039292200d2a020092380200200c" +
-  "2019fd1f002019fd1f01922019fd1f022019fd1f039292200d2a020492380204200c201afd1f00201afd1f0192201afd" +
-  "1f02201afd1f039292200d2a020892380208200c201bfd1f00201bfd1f0192201bfd1f02201bfd1f039292200d2a020c" +
-  "9238020c200a41046a210a0c000b0b02400340200a20064e0d012000200920076c6a210e2001200a20076c6a21102014" +
-  "211802402007450d004100210b0340200e200b6afd00040021152010200b6afd0004002117201820152017fde601fde4" +
-  "012118200b41106a210b200b2007480d000b0b2003200920086c6a200a41046c220d6a210c2002200d6a210d200c2018" +
-  "fd1f002018fd1f01922018fd1f022018fd1f039292200d2a020092380200200a41016a210a0c000b0b200941016a2109" +
-  "0c000b0b0b8809020c7f0c7b200741046c2109200141046c210a200241046c210b200620096c210c4100210d02400340" +
-  "200d41c0006a20094a0d014100210e02400340200e41026a20054a0d012004200e20096c6a200d6a2111201120096a21" +
-  "122011fd000400201520081b21192011fd000410201520081b211a2011fd000420201520081b211b2011fd0004302015" +
-  "20081b211c2012fd000400201520081b211d2012fd000410201520081b211e2012fd000420201520081b211f2012fd00" +
-  "0430201520081b21202000200e200a6c6a21132013200a6a21142003200d6a210f200f200c6a211002402006450d0003" +
-  "402013fd09020021162014fd0902002117200ffd0004002118201920162018fde601fde4012119201d20172018fde601" +
-  "fde401211d200ffd0004102118201a20162018fde601fde401211a201e20172018fde601fde401211e200ffd00042021" +
-  "18201b20162018fde601fde401211b201f20172018fde601fde401211f200ffd0004302118201c20162018fde601fde4" +
-  "01211c202020172018fde601fde40121202013200b6a21132014200b6a2114200f20096a210f200f2010470d000b0b20" +
-  "112019fd0b04002011201afd0b04102011201bfd0b04202011201cfd0b04302012201dfd0b04002012201efd0b041020" +
-  "12201ffd0b042020122020fd0b0430200e41026a210e0c000b0b02400340200e20054e0d012004200e20096c6a200d6a" +
-  "21112011fd000400201520081b21192011fd000410201520081b211a2011fd000420201520081b211b2011fd00043020" +
-  "1520081b211c2000200e200a6c6a21132003200d6a210f200f200c6a211002402006450d0003402013fd090200211620" +
-  "0ffd0004002118201920162018fde601fde4012119200ffd0004102118201a20162018fde601fde401211a200ffd0004" +
-  "202118201b20162018fde601fde401211b200ffd0004302118201c20162018fde601fde401211c2013200b6a2113200f" +
-  "20096a210f200f2010470d000b0b20112019fd0b04002011201afd0b04102011201bfd0b04202011201cfd0b0430200e" +
-  "41016a210e0c000b0b200d41c0006a210d0c000b0b02400340200d20094e0d014100210e02400340200e41026a20054a" +
-  "0d012004200e20096c6a200d6a2111201120096a21122011fd000400201520081b21192012fd000400201520081b211d" +
-  "2000200e200a6c6a21132013200a6a21142003200d6a210f200f200c6a211002402006450d0003402013fd0902002116" +
-  "2014fd0902002117200ffd0004002118201920162018fde601fde4012119201d20172018fde601fde401211d2013200b" +
-  "6a21132014200b6a2114200f20096a210f200f2010470d000b0b20112019fd0b04002012201dfd0b0400200e41026a21" +
-  "0e0c000b0b02400340200e20054e0d012004200e20096c6a200d6a21112011fd000400201520081b21192000200e200a" +
-  "6c6a21132003200d6a210f200f200c6a211002402006450d0003402013fd0902002116200ffd00040021182019201620" +
-  "18fde601fde40121192013200b6a2113200f20096a210f200f2010470d000b0b20112019fd0b0400200e41016a210e0c" +
-  "000b0b200d41106a210d0c000b0b0bb00305037f017b017d0d7b047d2005fd1321132006fd1321142007fd1321152008" +
-  "fd1321162009fd132117200afd132118200bfd132119200cfd13211a200dfd13211b200441046c21102004417c714104" +
-  "6c210f4100210e02400340200e200f4e0d012001200e6afd000400201bfde601211c2002200e6a20132002200e6afd00" +
-  "0400fde6012014201cfde601fde401221dfd0b04002003200e6a20152003200e6afd000400fde6012016201cfde60120" +
-  "1cfde601fde401221efd0b04002000200e6a2000200e6afd000400201afde6012018201dfde601201efde3012019fde6" +
-  "012017fde401fde701fde501221ffd0b04002011201f201ffde501fde4012111200e41106a210e0c000b0b0240034020" +
-  "0e20104e0d012001200e6a2a0200200d9421202002200e6a20052002200e6a2a02009420062020949222213802002003" +
-  "200e6a20072003200e6a2a02009420082020942020949222223802002000200e6a2000200e6a2a0200200c94200a2021" +
-  "94202291200b942009929593222338020020122023202393922112200e41046a210e0c000b0b20122011fd1f00922011" +
-  "fd1f01922011fd1f02922011fd1f03920bfa0305037f017b017d0f7b047d2006fd1321162007fd1321172008fd132118" +
-  "2009fd132119200afd13211a200bfd13211b200cfd13211c200dfd13211d200efd13211e200ffd13211f2010fd132120" +
-  "200541046c21132005417c7141046c21124100211102400340201120124e0d01200120116a200120116afd000400201f" +
-  "fde601200220116afd0004002020fde601fde4012221fd0b04002021201efde6012121200320116a2016200320116afd" +
-  "000400fde60120172021fde601fde4012222fd0b0400200420116a2018200420116afd000400fde60120192021fde601" +
-  "2021fde601fde4012223fd0b0400200020116a200020116afd000400201dfde601201b2022fde6012023fde301201cfd" +
-  "e601201afde401fde701fde5012224fd0b0400201420242024fde501fde4012114201141106a21110c000b0b02400340" +
-  "201120134e0d01200120116a200120116a2a0200200f94200220116a2a02002010949222253802002025200e94212520" +
-  "0320116a2006200320116a2a0200942007202594922226380200200420116a2008200420116a2a020094200920259420" +
-  "2594922227380200200020116a200020116a2a0200200d94200b202694202791200c94200a9295932228380200201520" +
-  "28202893922115201141046a21110c000b0b20152014fd1f00922014fd1f01922014fd1f02922014fd1f03920b";
+  "7d017d60117f7f7f7f7f7f7d7d7d7d7d7d7d7d7d7d7d017d02120103656e76066d656d6f727902010180800203050400" +
+  "0102030726040564656e736500000467656d6d0001046164616d00020c6164616d436f6d62696e656400030a921c04d7" +
+  "0b020d7f0c7b200541046c2107200641046c21084100210902400340200941026a20044a0d014100210a02400340200a" +
+  "41046a20064a0d012000200920076c6a210e200e20076a210f2001200a20076c6a2110201020076a2111201120076a21" +
+  "12201220076a211320142118201421192014211a2014211b2014211c2014211d2014211e2014211f02402007450d0041" +
+  "00210b0340200e200b6afd0004002115200f200b6afd00040021162010200b6afd0004002117201820152017fde601fd" +
+  "e4012118201c20162017fde601fde401211c2011200b6afd0004002117201920152017fde601fde4012119201d201620" +
+  "17fde601fde401211d2012200b6afd0004002117201a20152017fde601fde401211a201e20162017fde601fde401211e" +
+  "2013200b6afd0004002117201b20152017fde601fde401211b201f20162017fde601fde401211f200b41106a210b200b" +
+  "2007480d000b0b2003200920086c6a200a41046c220d6a210c2002200d6a210d200c2018fd1f002018fd1f01922018fd" +
+  "1f022018fd1f039292200d2a020092380200200c2019fd1f002019fd1f01922019fd1f022019fd1f039292200d2a0204" +
+  "92380204200c201afd1f00201afd1f0192201afd1f02201afd1f039292200d2a020892380208200c201bfd1f00201bfd" +
+  "1f0192201bfd1f02201bfd1f039292200d2a020c9238020c200c20086a210c200c201cfd1f00201cfd1f0192201cfd1f" +
+  "02201cfd1f039292200d2a020092380200200c201dfd1f00201dfd1f0192201dfd1f02201dfd1f039292200d2a020492" +
+  "380204200c201efd1f00201efd1f0192201efd1f02201efd1f039292200d2a020892380208200c201ffd1f00201ffd1f" +
+  "0192201ffd1f02201ffd1f039292200d2a020c9238020c200a41046a210a0c000b0b02400340200a20064e0d01200020" +
+  "0920076c6a210e200e20076a210f2001200a20076c6a2110201421182014211c02402007450d004100210b0340200e20" +
+  "0b6afd0004002115200f200b6afd00040021162010200b6afd0004002117201820152017fde601fde4012118201c2016" +
+  "2017fde601fde401211c200b41106a210b200b2007480d000b0b2003200920086c6a200a41046c220d6a210c2002200d" +
+  "6a210d200c2018fd1f002018fd1f01922018fd1f022018fd1f039292200d2a020092380200200c20086a210c200c201c" +
+  "fd1f00201cfd1f0192201cfd1f02201cfd1f039292200d2a020092380200200a41016a210a0c000b0b200941026a2109" +
+  "0c000b0b02400340200920044e0d014100210a02400340200a41046a20064a0d012000200920076c6a210e2001200a20" +
+  "076c6a2110201020076a2111201120076a2112201220076a211320142118201421192014211a2014211b02402007450d" +
+  "004100210b0340200e200b6afd00040021152010200b6afd0004002117201820152017fde601fde40121182011200b6a" +
+  "fd0004002117201920152017fde601fde40121192012200b6afd0004002117201a20152017fde601fde401211a201320" +
+  "0b6afd0004002117201b20152017fde601fde401211b200b41106a210b200b2007480d000b0b2003200920086c6a200a" +
+  "41046c220d6a210c2002200d6a210d200c2018fd1f002018fd1f01922018fd1f022018fd1f039292200d2a0200923802" +
+  "00200c2019fd1f002019fd1f01922019fd1f022019fd1f039292200d2a020492380204200c201afd1f00201afd1f0192" +
+  "201afd1f02201afd1f039292200d2a020892380208200c201bfd1f00201bfd1f0192201bfd1f02201bfd1f039292200d" +
+  "2a020c9238020c200a41046a210a0c000b0b02400340200a20064e0d012000200920076c6a210e2001200a20076c6a21" +
+  "102014211802402007450d004100210b0340200e200b6afd00040021152010200b6afd0004002117201820152017fde6" +
+  "01fde4012118200b41106a210b200b2007480d000b0b2003200920086c6a200a41046c220d6a210c2002200d6a210d20" +
+  "0c2018fd1f002018fd1f01922018fd1f022018fd1f039292200d2a020092380200200a41016a210a0c000b0b20094101" +
+  "6a21090c000b0b0b8809020c7f0c7b200741046c2109200141046c210a200241046c210b200620096c210c4100210d02" +
+  "400340200d41c0006a20094a0d014100210e02400340200e41026a20054a0d012004200e20096c6a200d6a2111201120" +
+  "096a21122011fd000400201520081b21192011fd000410201520081b211a2011fd000420201520081b211b2011fd0004" +
+  "30201520081b211c2012fd000400201520081b211d2012fd000410201520081b211e2012fd000420201520081b211f20" +
+  "12fd000430201520081b21202000200e200a6c6a21132013200a6a21142003200d6a210f200f200c6a21100240200645" +
+  "0d0003402013fd09020021162014fd0902002117200ffd0004002118201920162018fde601fde4012119201d20172018" +
+  "fde601fde401211d200ffd0004102118201a20162018fde601fde401211a201e20172018fde601fde401211e200ffd00" +
+  "04202118201b20162018fde601fde401211b201f20172018fde601fde401211f200ffd0004302118201c20162018fde6" +
+  "01fde401211c202020172018fde601fde40121202013200b6a21132014200b6a2114200f20096a210f200f2010470d00" +
+  "0b0b20112019fd0b04002011201afd0b04102011201bfd0b04202011201cfd0b04302012201dfd0b04002012201efd0b" +
+  "04102012201ffd0b042020122020fd0b0430200e41026a210e0c000b0b02400340200e20054e0d012004200e20096c6a" +
+  "200d6a21112011fd000400201520081b21192011fd000410201520081b211a2011fd000420201520081b211b2011fd00" +
+  "0430201520081b211c2000200e200a6c6a21132003200d6a210f200f200c6a211002402006450d0003402013fd090200" +
+  "2116200ffd0004002118201920162018fde601fde4012119200ffd0004102118201a20162018fde601fde401211a200f" +
+  "fd0004202118201b20162018fde601fde401211b200ffd0004302118201c20162018fde601fde401211c2013200b6a21" +
+  "13200f20096a210f200f2010470d000b0b20112019fd0b04002011201afd0b04102011201bfd0b04202011201cfd0b04" +
+  "30200e41016a210e0c000b0b200d41c0006a210d0c000b0b02400340200d20094e0d014100210e02400340200e41026a" +
+  "20054a0d012004200e20096c6a200d6a2111201120096a21122011fd000400201520081b21192012fd00040020152008" +
+  "1b211d2000200e200a6c6a21132013200a6a21142003200d6a210f200f200c6a211002402006450d0003402013fd0902" +
+  "0021162014fd0902002117200ffd0004002118201920162018fde601fde4012119201d20172018fde601fde401211d20" +
+  "13200b6a21132014200b6a2114200f20096a210f200f2010470d000b0b20112019fd0b04002012201dfd0b0400200e41" +
+  "026a210e0c000b0b02400340200e20054e0d012004200e20096c6a200d6a21112011fd000400201520081b2119200020" +
+  "0e200a6c6a21132003200d6a210f200f200c6a211002402006450d0003402013fd0902002116200ffd00040021182019" +
+  "20162018fde601fde40121192013200b6a2113200f20096a210f200f2010470d000b0b20112019fd0b0400200e41016a" +
+  "210e0c000b0b200d41106a210d0c000b0b0bb00305037f017b017d0d7b047d2005fd1321132006fd1321142007fd1321" +
+  "152008fd1321162009fd132117200afd132118200bfd132119200cfd13211a200dfd13211b200441046c21102004417c" +
+  "7141046c210f4100210e02400340200e200f4e0d012001200e6afd000400201bfde601211c2002200e6a20132002200e" +
+  "6afd000400fde6012014201cfde601fde401221dfd0b04002003200e6a20152003200e6afd000400fde6012016201cfd" +
+  "e601201cfde601fde401221efd0b04002000200e6a2000200e6afd000400201afde6012018201dfde601201efde30120" +
+  "19fde6012017fde401fde701fde501221ffd0b04002011201f201ffde501fde4012111200e41106a210e0c000b0b0240" +
+  "0340200e20104e0d012001200e6a2a0200200d9421202002200e6a20052002200e6a2a02009420062020949222213802" +
+  "002003200e6a20072003200e6a2a02009420082020942020949222223802002000200e6a2000200e6a2a0200200c9420" +
+  "0a202194202291200b942009929593222338020020122023202393922112200e41046a210e0c000b0b20122011fd1f00" +
+  "922011fd1f01922011fd1f02922011fd1f03920bfa0305037f017b017d0f7b047d2006fd1321162007fd1321172008fd" +
+  "1321182009fd132119200afd13211a200bfd13211b200cfd13211c200dfd13211d200efd13211e200ffd13211f2010fd" +
+  "132120200541046c21132005417c7141046c21124100211102400340201120124e0d01200120116a200120116afd0004" +
+  "00201ffde601200220116afd0004002020fde601fde4012221fd0b04002021201efde6012121200320116a2016200320" +
+  "116afd000400fde60120172021fde601fde4012222fd0b0400200420116a2018200420116afd000400fde60120192021" +
+  "fde6012021fde601fde4012223fd0b0400200020116a200020116afd000400201dfde601201b2022fde6012023fde301" +
+  "201cfde601201afde401fde701fde5012224fd0b0400201420242024fde501fde4012114201141106a21110c000b0b02" +
+  "400340201120134e0d01200120116a200120116a2a0200200f94200220116a2a02002010949222253802002025200e94" +
+  "2125200320116a2006200320116a2a0200942007202594922226380200200420116a2008200420116a2a020094200920" +
+  "2594202594922227380200200020116a200020116a2a0200200d94200b202694202791200c94200a9295932228380200" +
+  "20152028202893922115201141046a21110c000b0b20152014fd1f00922014fd1f01922014fd1f02922014fd1f03920b";
 
 /** The part of the WebAssembly JavaScript API the module uses (declared here: the module needs no lib types). */
 interface WasmMemory {
@@ -154,7 +154,7 @@ interface WasmApi {
   validate(bytes: Uint8Array): boolean;
   readonly Module: new (bytes: Uint8Array) => object;
   readonly Instance: new (module: object, imports: { env: { memory: WasmMemory } }) => { readonly exports: unknown };
-  readonly Memory: new (descriptor: { initial: number }) => WasmMemory;
+  readonly Memory: new (descriptor: { initial: number; maximum: number }) => WasmMemory;
 }
 
 /** Whether this runtime can run the kernels: checked once, when the module loads. */
@@ -162,9 +162,16 @@ export const SIMD_SUPPORTED: boolean = detectSimd();
 /** The kernels run while this is true; false: every kernel layer runs its plain loops (useSimd). */
 let simd = SIMD_SUPPORTED;
 let kernelModule: object | null = null;
+/** The kernels for a shared memory (shareHeap), compiled on first use. */
+let sharedKernelModule: object | null = null;
 let kernels!: WasmKernels;
 /** The heap: parameters at their params offsets, gradients at 101772 + offset, Adam's m and v at 203544 and 305316 + offset, then the batch. */
 let heap = new Float32Array(0);
+/** Element where this module's region of the heap begins: 0 in a heap of its own; in a shared one, where shareHeap put it. */
+let origin = 0;
+/** Byte offsets of the parameters the kernels read and of the gradient they write: the region's copies, or the caller's arrays where those are views of the heap. */
+let paramsAt = 0;
+let gradientAt = 0;
 /** Rows the heap's scratch arrays can hold; a bigger batch makes a new heap (never grows one). */
 let capacity = 0;
 /** Elements a row of a batch takes in the heap (x staged and every scratch array). */
@@ -180,10 +187,11 @@ let scratchZ2 = new Float32Array(0);
 /** dense_2, rows x 10. */
 let scratchDz2 = new Float32Array(0);
 
-/** KERNEL_HEX as bytes. */
-function kernelBytes(): Uint8Array {
+/** KERNEL_HEX as bytes; shared: the kernels for a shared memory, which differ in byte 87 alone (the memory's limits flag). */
+function kernelBytes(shared: boolean = false): Uint8Array {
   const bytes = new Uint8Array(KERNEL_HEX.length / 2);
   for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(KERNEL_HEX.slice(2 * i, 2 * i + 2), 16);
+  if (shared) bytes[87] = 0x03;
   return bytes;
 }
 
@@ -237,12 +245,18 @@ function ensureCapacity(rows: number): void {
   } else {
     const pages = Math.ceil((elements * 4) / 65536);
     if (pages > 32768) throw new RangeError(`a batch of ${rows} rows needs ${pages} pages of WebAssembly memory; the kernels address at most 32768 (2 GiB): use smaller batches`);
-    const memory = new api.Memory({ initial: pages });
+    const memory = new api.Memory({ initial: pages, maximum: pages });
     kernels = new api.Instance(kernelModule as object, { env: { memory } }).exports as WasmKernels;
     heap = new Float32Array(memory.buffer);
   }
+  origin = 0;
+  placeScratch(rows);
+}
+
+/** Places the scratch arrays of `rows` rows in this module's region of the heap. */
+function placeScratch(rows: number): void {
   capacity = rows;
-  let at = 407088;
+  let at = origin + 407088;
   scratchX = heap.subarray(at, at + rows * 784);
   at = Math.ceil((at + rows * 784) / 4) * 4;
   scratchA1 = heap.subarray(at, at + rows * 128);
@@ -255,9 +269,51 @@ function ensureCapacity(rows: number): void {
   at = Math.ceil((at + rows * 10) / 4) * 4;
 }
 
-/** Copies the wasm layers' parameters into the heap, where the kernels read them (the caller's array stays theirs). */
+/**
+ * Elements (float32) of the region shareHeap takes for batches of up to `rows` rows (at least 1024, the rows
+ * forwardBatch and lossOf take at a time); regions start at multiples of 16 elements.
+ */
+export function heapElements(rows: number): number {
+  return Math.ceil((407088 + Math.max(rows, 1024) * HEAP_ROW + 20) / 16) * 16;
+}
+
+/**
+ * Runs the kernels on `memory`, a shared WebAssembly.Memory whose other regions other threads' copies of
+ * this module use: this module's region is the heapElements(rows) elements from element `at`. Parameters,
+ * gradients and optimizer buffers that are views of the memory are then used where they are, not copied.
+ * Returns false, changing nothing, where the kernels do not run (then every array is copied as before).
+ */
+export function shareHeap(memory: { readonly buffer: ArrayBufferLike }, at: number, rows: number): boolean {
+  const api = simd ? wasmApi() : null;
+  if (api === null) return false;
+  try {
+    if (sharedKernelModule === null) sharedKernelModule = new api.Module(kernelBytes(true));
+    kernels = new api.Instance(sharedKernelModule, { env: { memory: memory as WasmMemory } }).exports as WasmKernels;
+  } catch {
+    return false;
+  }
+  heap = new Float32Array(memory.buffer as ArrayBuffer);
+  origin = at;
+  placeScratch(Math.max(rows, 1024));
+  return true;
+}
+
+/**
+ * Copies the wasm layers' parameters into the region, where the kernels read them (the caller's array
+ * stays theirs); parameters that are a view of the heap are read where they are.
+ */
 function stageParams(params: Float32Array): void {
-  heap.set(params.subarray(0, 101770), 0);
+  if (params.buffer === heap.buffer) {
+    paramsAt = params.byteOffset;
+    return;
+  }
+  paramsAt = origin * 4;
+  heap.set(params.subarray(0, 101770), origin);
+}
+
+/** Where the kernels write dW: the region's gradient copy (copied into grad layer by layer), or grad itself where it is a view of the heap. */
+function stageGradient(grad: Float32Array): void {
+  gradientAt = grad.buffer === heap.buffer ? grad.byteOffset : (origin + 101772) * 4;
 }
 
 /** Copies rows [from, from + rows) of x into scratchX. */
@@ -281,7 +337,7 @@ function forwardDense1(input: Float32Array, rows: number, a: Float32Array): void
     return;
   }
   // z = input W1^T + b1, in the dense kernel.
-  kernels.dense(input.byteOffset, 0, 401408, a.byteOffset, rows, 784, 128);
+  kernels.dense(input.byteOffset, paramsAt, paramsAt + 401408, a.byteOffset, rows, 784, 128);
   // a = relu(z), in place.
   for (let i = 0, n = rows * 128; i < n; i++) {
     const s = a[i]!;
@@ -369,7 +425,7 @@ function forwardDense2(input: Float32Array, rows: number, z: Float32Array): void
     return;
   }
   // z = input W2^T + b2, in the dense kernel.
-  kernels.dense(input.byteOffset, 401920, 407040, z.byteOffset, rows, 128, 10);
+  kernels.dense(input.byteOffset, paramsAt + 401920, paramsAt + 407040, z.byteOffset, rows, 128, 10);
 }
 
 /**
@@ -520,8 +576,8 @@ function backwardDense2(grad: Float32Array, input: Float32Array, dz: Float32Arra
     return;
   }
   // dW2 = dz^T input (units x inputs), in the gemm kernel, then copied into grad.
-  kernels.gemm(dz.byteOffset, 1, 10, input.byteOffset, 809008, 10, rows, 128, 0);
-  grad.set(heap.subarray(202252, 203532), 100480);
+  kernels.gemm(dz.byteOffset, 1, 10, input.byteOffset, gradientAt + 401920, 10, rows, 128, 0);
+  if (grad.buffer !== heap.buffer) grad.set(heap.subarray(origin + 202252, origin + 203532), 100480);
   // db2[j] = sum over rows of dz[r][j].
   for (let j = 0; j < 10; j++) {
     let g = 0;
@@ -529,7 +585,7 @@ function backwardDense2(grad: Float32Array, input: Float32Array, dz: Float32Arra
     grad[101760 + j] = g;
   }
   // dz1 = (dz W2) * f'(z1): the sums in the gemm kernel, the derivative here.
-  kernels.gemm(dz.byteOffset, 10, 1, 401920, dzPrev.byteOffset, rows, 10, 128, 0);
+  kernels.gemm(dz.byteOffset, 10, 1, paramsAt + 401920, dzPrev.byteOffset, rows, 10, 128, 0);
   for (let i = 0, n = rows * 128; i < n; i++) {
     const s = dzPrev[i]!;
     dzPrev[i] = input[i]! > 0 ? s : 0;
@@ -647,8 +703,8 @@ function backwardDense1(grad: Float32Array, input: Float32Array, dz: Float32Arra
     return;
   }
   // dW1 = dz^T input (units x inputs), in the gemm kernel, then copied into grad.
-  kernels.gemm(dz.byteOffset, 1, 128, input.byteOffset, 407088, 128, rows, 784, 0);
-  grad.set(heap.subarray(101772, 202124), 0);
+  kernels.gemm(dz.byteOffset, 1, 128, input.byteOffset, gradientAt, 128, rows, 784, 0);
+  if (grad.buffer !== heap.buffer) grad.set(heap.subarray(origin + 101772, origin + 202124), 0);
   // db1[j] = sum over rows of dz[r][j].
   for (let j = 0; j < 128; j++) {
     let g = 0;
@@ -736,6 +792,7 @@ export function lossAndGradient(params: Float32Array, x: ArrayLike<number>, y: A
   if (grad.length !== 101770) throw new RangeError(`expected a gradient of 101770, got ${grad.length}`);
   ensureCapacity(rows);
   stageParams(params);
+  stageGradient(grad);
   stageInput(x, 0, rows);
   forwardDense1(scratchX, rows, scratchA1);
   forwardDense2(scratchA1, rows, scratchZ2);
@@ -1045,25 +1102,30 @@ function adamRange(state: TrainState, from: number, to: number, lr: number, bc1:
   const eps = 1e-8;
   const stepSize = lr / bc1;
   const rootScale = 1 / Math.sqrt(bc2);
-  // The update above in the adam kernel (f32x4) on copies in the heap, in the same order of operations;
-  // the loop after it is the fallback where WebAssembly SIMD is missing.
+  // The update above in the adam kernel (f32x4), in the same order of operations: on the arrays
+  // themselves when they live in the heap, else on copies in the region. The loop after it is the fallback
+  // where WebAssembly SIMD is missing.
+  if (simd && from < to && params.buffer === heap.buffer && grad.buffer === heap.buffer && m.buffer === heap.buffer && v.buffer === heap.buffer) {
+    if (combine === null) return kernels.adam(params.byteOffset + from * 4, grad.byteOffset + from * 4, m.byteOffset + from * 4, v.byteOffset + from * 4, to - from, beta1, 1 - beta1, beta2, 1 - beta2, eps, stepSize, rootScale, 1, 1);
+    if (combine.other.buffer === heap.buffer) return kernels.adamCombined(params.byteOffset + from * 4, grad.byteOffset + from * 4, combine.other.byteOffset + from * 4, m.byteOffset + from * 4, v.byteOffset + from * 4, to - from, beta1, 1 - beta1, beta2, 1 - beta2, eps, stepSize, rootScale, 1, 1, combine.weight, combine.otherWeight);
+  }
   ensureCapacity(combine !== null && simd ? Math.ceil((to - from) / HEAP_ROW) : 1);
   if (simd && from < to) {
-    heap.set(params.subarray(from, to), from);
-    heap.set(grad.subarray(from, to), 101772 + from);
-    heap.set(m.subarray(from, to), 203544 + from);
-    heap.set(v.subarray(from, to), 305316 + from);
+    heap.set(params.subarray(from, to), origin + from);
+    heap.set(grad.subarray(from, to), origin + 101772 + from);
+    heap.set(m.subarray(from, to), origin + 203544 + from);
+    heap.set(v.subarray(from, to), origin + 305316 + from);
     let check: number;
     if (combine === null) {
-      check = kernels.adam(from * 4, (101772 + from) * 4, (203544 + from) * 4, (305316 + from) * 4, to - from, beta1, 1 - beta1, beta2, 1 - beta2, eps, stepSize, rootScale, 1, 1);
+      check = kernels.adam((origin + from) * 4, (origin + 101772 + from) * 4, (origin + 203544 + from) * 4, (origin + 305316 + from) * 4, to - from, beta1, 1 - beta1, beta2, 1 - beta2, eps, stepSize, rootScale, 1, 1);
     } else {
-      heap.set(combine.other.subarray(from, to), 407088);
-      check = kernels.adamCombined(from * 4, (101772 + from) * 4, 1628352, (203544 + from) * 4, (305316 + from) * 4, to - from, beta1, 1 - beta1, beta2, 1 - beta2, eps, stepSize, rootScale, 1, 1, combine.weight, combine.otherWeight);
-      grad.set(heap.subarray(101772 + from, 101772 + to), from);
+      heap.set(combine.other.subarray(from, to), origin + 407088);
+      check = kernels.adamCombined((origin + from) * 4, (origin + 101772 + from) * 4, (origin + 407088) * 4, (origin + 203544 + from) * 4, (origin + 305316 + from) * 4, to - from, beta1, 1 - beta1, beta2, 1 - beta2, eps, stepSize, rootScale, 1, 1, combine.weight, combine.otherWeight);
+      grad.set(heap.subarray(origin + 101772 + from, origin + 101772 + to), from);
     }
-    params.set(heap.subarray(from, to), from);
-    m.set(heap.subarray(203544 + from, 203544 + to), from);
-    v.set(heap.subarray(305316 + from, 305316 + to), from);
+    params.set(heap.subarray(origin + from, origin + to), from);
+    m.set(heap.subarray(origin + 203544 + from, origin + 203544 + to), from);
+    v.set(heap.subarray(origin + 305316 + from, origin + 305316 + to), from);
     return check;
   }
   if (combine !== null) combineGradient(grad, combine, from, to);

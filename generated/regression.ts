@@ -61,7 +61,7 @@ function geluTanhDerivative(z: number): number {
 }
 
 /**
- * The WebAssembly SIMD kernels (f64x2), 3537 bytes assembled by mlpc (src/codegen/wasm/kernels.ts).
+ * The WebAssembly SIMD kernels (f64x2), 3540 bytes assembled by mlpc (src/codegen/wasm/kernels.ts).
  * Pointers are byte offsets into the heap; matrices are row-major; K is a multiple of 2.
  *
  *   dense(x, w, b, z, rows, K, N)   z[r][n] = b[n] + sum_k x[r][k] w[n][k]          (forward: z = x W^T + b)
@@ -79,79 +79,79 @@ function geluTanhDerivative(z: number): number {
  */
 const KERNEL_HEX =
   "0061736d01000000013e0460077f7f7f7f7f7f7f0060097f7f7f7f7f7f7f7f7f00600e7f7f7f7f7f7c7c7c7c7c7c7c7c" +
-  "7c017c60117f7f7f7f7f7f7c7c7c7c7c7c7c7c7c7c7c017c020f0103656e76066d656d6f727902000103050400010203" +
-  "0726040564656e736500000467656d6d0001046164616d00020c6164616d436f6d62696e656400030ac61a04a30a020d" +
-  "7f0c7b200541086c2107200641086c21084100210902400340200941026a20044a0d014100210a02400340200a41046a" +
-  "20064a0d012000200920076c6a210e200e20076a210f2001200a20076c6a2110201020076a2111201120076a21122012" +
-  "20076a211320142118201421192014211a2014211b2014211c2014211d2014211e2014211f02402007450d004100210b" +
-  "0340200e200b6afd0004002115200f200b6afd00040021162010200b6afd0004002117201820152017fdf201fdf00121" +
-  "18201c20162017fdf201fdf001211c2011200b6afd0004002117201920152017fdf201fdf0012119201d20162017fdf2" +
-  "01fdf001211d2012200b6afd0004002117201a20152017fdf201fdf001211a201e20162017fdf201fdf001211e201320" +
-  "0b6afd0004002117201b20152017fdf201fdf001211b201f20162017fdf201fdf001211f200b41106a210b200b200748" +
-  "0d000b0b2003200920086c6a200a41086c220d6a210c2002200d6a210d200c2018fd21002018fd2101a0200d2b0300a0" +
-  "390300200c2019fd21002019fd2101a0200d2b0308a0390308200c201afd2100201afd2101a0200d2b0310a039031020" +
-  "0c201bfd2100201bfd2101a0200d2b0318a0390318200c20086a210c200c201cfd2100201cfd2101a0200d2b0300a039" +
-  "0300200c201dfd2100201dfd2101a0200d2b0308a0390308200c201efd2100201efd2101a0200d2b0310a0390310200c" +
-  "201ffd2100201ffd2101a0200d2b0318a0390318200a41046a210a0c000b0b02400340200a20064e0d01200020092007" +
-  "6c6a210e200e20076a210f2001200a20076c6a2110201421182014211c02402007450d004100210b0340200e200b6afd" +
-  "0004002115200f200b6afd00040021162010200b6afd0004002117201820152017fdf201fdf0012118201c20162017fd" +
-  "f201fdf001211c200b41106a210b200b2007480d000b0b2003200920086c6a200a41086c220d6a210c2002200d6a210d" +
-  "200c2018fd21002018fd2101a0200d2b0300a0390300200c20086a210c200c201cfd2100201cfd2101a0200d2b0300a0" +
-  "390300200a41016a210a0c000b0b200941026a21090c000b0b02400340200920044e0d014100210a02400340200a4104" +
-  "6a20064a0d012000200920076c6a210e2001200a20076c6a2110201020076a2111201120076a2112201220076a211320" +
-  "142118201421192014211a2014211b02402007450d004100210b0340200e200b6afd00040021152010200b6afd000400" +
-  "2117201820152017fdf201fdf00121182011200b6afd0004002117201920152017fdf201fdf00121192012200b6afd00" +
-  "04002117201a20152017fdf201fdf001211a2013200b6afd0004002117201b20152017fdf201fdf001211b200b41106a" +
-  "210b200b2007480d000b0b2003200920086c6a200a41086c220d6a210c2002200d6a210d200c2018fd21002018fd2101" +
-  "a0200d2b0300a0390300200c2019fd21002019fd2101a0200d2b0308a0390308200c201afd2100201afd2101a0200d2b" +
-  "0310a0390310200c201bfd2100201bfd2101a0200d2b0318a0390318200a41046a210a0c000b0b02400340200a20064e" +
-  "0d012000200920076c6a210e2001200a20076c6a21102014211802402007450d004100210b0340200e200b6afd000400" +
-  "21152010200b6afd0004002117201820152017fdf201fdf0012118200b41106a210b200b2007480d000b0b2003200920" +
-  "086c6a200a41086c220d6a210c2002200d6a210d200c2018fd21002018fd2101a0200d2b0300a0390300200a41016a21" +
-  "0a0c000b0b200941016a21090c000b0b0b8809020c7f0c7b200741086c2109200141086c210a200241086c210b200620" +
-  "096c210c4100210d02400340200d41c0006a20094a0d014100210e02400340200e41026a20054a0d012004200e20096c" +
-  "6a200d6a2111201120096a21122011fd000400201520081b21192011fd000410201520081b211a2011fd000420201520" +
-  "081b211b2011fd000430201520081b211c2012fd000400201520081b211d2012fd000410201520081b211e2012fd0004" +
-  "20201520081b211f2012fd000430201520081b21202000200e200a6c6a21132013200a6a21142003200d6a210f200f20" +
-  "0c6a211002402006450d0003402013fd0a030021162014fd0a03002117200ffd0004002118201920162018fdf201fdf0" +
-  "012119201d20172018fdf201fdf001211d200ffd0004102118201a20162018fdf201fdf001211a201e20172018fdf201" +
-  "fdf001211e200ffd0004202118201b20162018fdf201fdf001211b201f20172018fdf201fdf001211f200ffd00043021" +
-  "18201c20162018fdf201fdf001211c202020172018fdf201fdf00121202013200b6a21132014200b6a2114200f20096a" +
-  "210f200f2010470d000b0b20112019fd0b04002011201afd0b04102011201bfd0b04202011201cfd0b04302012201dfd" +
-  "0b04002012201efd0b04102012201ffd0b042020122020fd0b0430200e41026a210e0c000b0b02400340200e20054e0d" +
-  "012004200e20096c6a200d6a21112011fd000400201520081b21192011fd000410201520081b211a2011fd0004202015" +
-  "20081b211b2011fd000430201520081b211c2000200e200a6c6a21132003200d6a210f200f200c6a211002402006450d" +
-  "0003402013fd0a03002116200ffd0004002118201920162018fdf201fdf0012119200ffd0004102118201a20162018fd" +
-  "f201fdf001211a200ffd0004202118201b20162018fdf201fdf001211b200ffd0004302118201c20162018fdf201fdf0" +
-  "01211c2013200b6a2113200f20096a210f200f2010470d000b0b20112019fd0b04002011201afd0b04102011201bfd0b" +
-  "04202011201cfd0b0430200e41016a210e0c000b0b200d41c0006a210d0c000b0b02400340200d20094e0d014100210e" +
-  "02400340200e41026a20054a0d012004200e20096c6a200d6a2111201120096a21122011fd000400201520081b211920" +
-  "12fd000400201520081b211d2000200e200a6c6a21132013200a6a21142003200d6a210f200f200c6a21100240200645" +
-  "0d0003402013fd0a030021162014fd0a03002117200ffd0004002118201920162018fdf201fdf0012119201d20172018" +
-  "fdf201fdf001211d2013200b6a21132014200b6a2114200f20096a210f200f2010470d000b0b20112019fd0b04002012" +
-  "201dfd0b0400200e41026a210e0c000b0b02400340200e20054e0d012004200e20096c6a200d6a21112011fd00040020" +
-  "1520081b21192000200e200a6c6a21132003200d6a210f200f200c6a211002402006450d0003402013fd0a0300211620" +
-  "0ffd0004002118201920162018fdf201fdf00121192013200b6a2113200f20096a210f200f2010470d000b0b20112019" +
-  "fd0b0400200e41016a210e0c000b0b200d41106a210d0c000b0b0ba40305037f017b017c0d7b047c2005fd1421132006" +
-  "fd1421142007fd1421152008fd1421162009fd142117200afd142118200bfd142119200cfd14211a200dfd14211b2004" +
-  "41086c21102004417e7141086c210f4100210e02400340200e200f4e0d012001200e6afd000400201bfdf201211c2002" +
-  "200e6a20132002200e6afd000400fdf2012014201cfdf201fdf001221dfd0b04002003200e6a20152003200e6afd0004" +
-  "00fdf2012016201cfdf201201cfdf201fdf001221efd0b04002000200e6a2000200e6afd000400201afdf2012018201d" +
-  "fdf201201efdef012019fdf2012017fdf001fdf301fdf101221ffd0b04002011201f201ffdf101fdf0012111200e4110" +
-  "6a210e0c000b0b02400340200e20104e0d012001200e6a2b0300200da221202002200e6a20052002200e6a2b0300a220" +
-  "062020a2a022213903002003200e6a20072003200e6a2b0300a220082020a22020a2a022223903002000200e6a200020" +
-  "0e6a2b0300200ca2200a2021a220229f200ba22009a0a3a12223390300201220232023a1a02112200e41086a210e0c00" +
-  "0b0b20122011fd2100a02011fd2101a00bee0305037f017b017c0f7b047c2006fd1421162007fd1421172008fd142118" +
-  "2009fd142119200afd14211a200bfd14211b200cfd14211c200dfd14211d200efd14211e200ffd14211f2010fd142120" +
-  "200541086c21132005417e7141086c21124100211102400340201120124e0d01200120116a200120116afd000400201f" +
-  "fdf201200220116afd0004002020fdf201fdf0012221fd0b04002021201efdf2012121200320116a2016200320116afd" +
-  "000400fdf20120172021fdf201fdf0012222fd0b0400200420116a2018200420116afd000400fdf20120192021fdf201" +
-  "2021fdf201fdf0012223fd0b0400200020116a200020116afd000400201dfdf201201b2022fdf2012023fdef01201cfd" +
-  "f201201afdf001fdf301fdf1012224fd0b0400201420242024fdf101fdf0012114201141106a21110c000b0b02400340" +
-  "201120134e0d01200120116a200120116a2b0300200fa2200220116a2b03002010a2a022253903002025200ea2212520" +
-  "0320116a2006200320116a2b0300a220072025a2a02226390300200420116a2008200420116a2b0300a220092025a220" +
-  "25a2a02227390300200020116a200020116a2b0300200da2200b2026a220279f200ca2200aa0a3a12228390300201520" +
-  "282028a1a02115201141086a21110c000b0b20152014fd2100a02014fd2101a00b";
+  "7c017c60117f7f7f7f7f7f7c7c7c7c7c7c7c7c7c7c7c017c02120103656e76066d656d6f727902010180800203050400" +
+  "0102030726040564656e736500000467656d6d0001046164616d00020c6164616d436f6d62696e656400030ac61a04a3" +
+  "0a020d7f0c7b200541086c2107200641086c21084100210902400340200941026a20044a0d014100210a02400340200a" +
+  "41046a20064a0d012000200920076c6a210e200e20076a210f2001200a20076c6a2110201020076a2111201120076a21" +
+  "12201220076a211320142118201421192014211a2014211b2014211c2014211d2014211e2014211f02402007450d0041" +
+  "00210b0340200e200b6afd0004002115200f200b6afd00040021162010200b6afd0004002117201820152017fdf201fd" +
+  "f0012118201c20162017fdf201fdf001211c2011200b6afd0004002117201920152017fdf201fdf0012119201d201620" +
+  "17fdf201fdf001211d2012200b6afd0004002117201a20152017fdf201fdf001211a201e20162017fdf201fdf001211e" +
+  "2013200b6afd0004002117201b20152017fdf201fdf001211b201f20162017fdf201fdf001211f200b41106a210b200b" +
+  "2007480d000b0b2003200920086c6a200a41086c220d6a210c2002200d6a210d200c2018fd21002018fd2101a0200d2b" +
+  "0300a0390300200c2019fd21002019fd2101a0200d2b0308a0390308200c201afd2100201afd2101a0200d2b0310a039" +
+  "0310200c201bfd2100201bfd2101a0200d2b0318a0390318200c20086a210c200c201cfd2100201cfd2101a0200d2b03" +
+  "00a0390300200c201dfd2100201dfd2101a0200d2b0308a0390308200c201efd2100201efd2101a0200d2b0310a03903" +
+  "10200c201ffd2100201ffd2101a0200d2b0318a0390318200a41046a210a0c000b0b02400340200a20064e0d01200020" +
+  "0920076c6a210e200e20076a210f2001200a20076c6a2110201421182014211c02402007450d004100210b0340200e20" +
+  "0b6afd0004002115200f200b6afd00040021162010200b6afd0004002117201820152017fdf201fdf0012118201c2016" +
+  "2017fdf201fdf001211c200b41106a210b200b2007480d000b0b2003200920086c6a200a41086c220d6a210c2002200d" +
+  "6a210d200c2018fd21002018fd2101a0200d2b0300a0390300200c20086a210c200c201cfd2100201cfd2101a0200d2b" +
+  "0300a0390300200a41016a210a0c000b0b200941026a21090c000b0b02400340200920044e0d014100210a0240034020" +
+  "0a41046a20064a0d012000200920076c6a210e2001200a20076c6a2110201020076a2111201120076a2112201220076a" +
+  "211320142118201421192014211a2014211b02402007450d004100210b0340200e200b6afd00040021152010200b6afd" +
+  "0004002117201820152017fdf201fdf00121182011200b6afd0004002117201920152017fdf201fdf00121192012200b" +
+  "6afd0004002117201a20152017fdf201fdf001211a2013200b6afd0004002117201b20152017fdf201fdf001211b200b" +
+  "41106a210b200b2007480d000b0b2003200920086c6a200a41086c220d6a210c2002200d6a210d200c2018fd21002018" +
+  "fd2101a0200d2b0300a0390300200c2019fd21002019fd2101a0200d2b0308a0390308200c201afd2100201afd2101a0" +
+  "200d2b0310a0390310200c201bfd2100201bfd2101a0200d2b0318a0390318200a41046a210a0c000b0b02400340200a" +
+  "20064e0d012000200920076c6a210e2001200a20076c6a21102014211802402007450d004100210b0340200e200b6afd" +
+  "00040021152010200b6afd0004002117201820152017fdf201fdf0012118200b41106a210b200b2007480d000b0b2003" +
+  "200920086c6a200a41086c220d6a210c2002200d6a210d200c2018fd21002018fd2101a0200d2b0300a0390300200a41" +
+  "016a210a0c000b0b200941016a21090c000b0b0b8809020c7f0c7b200741086c2109200141086c210a200241086c210b" +
+  "200620096c210c4100210d02400340200d41c0006a20094a0d014100210e02400340200e41026a20054a0d012004200e" +
+  "20096c6a200d6a2111201120096a21122011fd000400201520081b21192011fd000410201520081b211a2011fd000420" +
+  "201520081b211b2011fd000430201520081b211c2012fd000400201520081b211d2012fd000410201520081b211e2012" +
+  "fd000420201520081b211f2012fd000430201520081b21202000200e200a6c6a21132013200a6a21142003200d6a210f" +
+  "200f200c6a211002402006450d0003402013fd0a030021162014fd0a03002117200ffd0004002118201920162018fdf2" +
+  "01fdf0012119201d20172018fdf201fdf001211d200ffd0004102118201a20162018fdf201fdf001211a201e20172018" +
+  "fdf201fdf001211e200ffd0004202118201b20162018fdf201fdf001211b201f20172018fdf201fdf001211f200ffd00" +
+  "04302118201c20162018fdf201fdf001211c202020172018fdf201fdf00121202013200b6a21132014200b6a2114200f" +
+  "20096a210f200f2010470d000b0b20112019fd0b04002011201afd0b04102011201bfd0b04202011201cfd0b04302012" +
+  "201dfd0b04002012201efd0b04102012201ffd0b042020122020fd0b0430200e41026a210e0c000b0b02400340200e20" +
+  "054e0d012004200e20096c6a200d6a21112011fd000400201520081b21192011fd000410201520081b211a2011fd0004" +
+  "20201520081b211b2011fd000430201520081b211c2000200e200a6c6a21132003200d6a210f200f200c6a2110024020" +
+  "06450d0003402013fd0a03002116200ffd0004002118201920162018fdf201fdf0012119200ffd0004102118201a2016" +
+  "2018fdf201fdf001211a200ffd0004202118201b20162018fdf201fdf001211b200ffd0004302118201c20162018fdf2" +
+  "01fdf001211c2013200b6a2113200f20096a210f200f2010470d000b0b20112019fd0b04002011201afd0b0410201120" +
+  "1bfd0b04202011201cfd0b0430200e41016a210e0c000b0b200d41c0006a210d0c000b0b02400340200d20094e0d0141" +
+  "00210e02400340200e41026a20054a0d012004200e20096c6a200d6a2111201120096a21122011fd000400201520081b" +
+  "21192012fd000400201520081b211d2000200e200a6c6a21132013200a6a21142003200d6a210f200f200c6a21100240" +
+  "2006450d0003402013fd0a030021162014fd0a03002117200ffd0004002118201920162018fdf201fdf0012119201d20" +
+  "172018fdf201fdf001211d2013200b6a21132014200b6a2114200f20096a210f200f2010470d000b0b20112019fd0b04" +
+  "002012201dfd0b0400200e41026a210e0c000b0b02400340200e20054e0d012004200e20096c6a200d6a21112011fd00" +
+  "0400201520081b21192000200e200a6c6a21132003200d6a210f200f200c6a211002402006450d0003402013fd0a0300" +
+  "2116200ffd0004002118201920162018fdf201fdf00121192013200b6a2113200f20096a210f200f2010470d000b0b20" +
+  "112019fd0b0400200e41016a210e0c000b0b200d41106a210d0c000b0b0ba40305037f017b017c0d7b047c2005fd1421" +
+  "132006fd1421142007fd1421152008fd1421162009fd142117200afd142118200bfd142119200cfd14211a200dfd1421" +
+  "1b200441086c21102004417e7141086c210f4100210e02400340200e200f4e0d012001200e6afd000400201bfdf20121" +
+  "1c2002200e6a20132002200e6afd000400fdf2012014201cfdf201fdf001221dfd0b04002003200e6a20152003200e6a" +
+  "fd000400fdf2012016201cfdf201201cfdf201fdf001221efd0b04002000200e6a2000200e6afd000400201afdf20120" +
+  "18201dfdf201201efdef012019fdf2012017fdf001fdf301fdf101221ffd0b04002011201f201ffdf101fdf001211120" +
+  "0e41106a210e0c000b0b02400340200e20104e0d012001200e6a2b0300200da221202002200e6a20052002200e6a2b03" +
+  "00a220062020a2a022213903002003200e6a20072003200e6a2b0300a220082020a22020a2a022223903002000200e6a" +
+  "2000200e6a2b0300200ca2200a2021a220229f200ba22009a0a3a12223390300201220232023a1a02112200e41086a21" +
+  "0e0c000b0b20122011fd2100a02011fd2101a00bee0305037f017b017c0f7b047c2006fd1421162007fd1421172008fd" +
+  "1421182009fd142119200afd14211a200bfd14211b200cfd14211c200dfd14211d200efd14211e200ffd14211f2010fd" +
+  "142120200541086c21132005417e7141086c21124100211102400340201120124e0d01200120116a200120116afd0004" +
+  "00201ffdf201200220116afd0004002020fdf201fdf0012221fd0b04002021201efdf2012121200320116a2016200320" +
+  "116afd000400fdf20120172021fdf201fdf0012222fd0b0400200420116a2018200420116afd000400fdf20120192021" +
+  "fdf2012021fdf201fdf0012223fd0b0400200020116a200020116afd000400201dfdf201201b2022fdf2012023fdef01" +
+  "201cfdf201201afdf001fdf301fdf1012224fd0b0400201420242024fdf101fdf0012114201141106a21110c000b0b02" +
+  "400340201120134e0d01200120116a200120116a2b0300200fa2200220116a2b03002010a2a022253903002025200ea2" +
+  "2125200320116a2006200320116a2b0300a220072025a2a02226390300200420116a2008200420116a2b0300a2200920" +
+  "25a22025a2a02227390300200020116a200020116a2b0300200da2200b2026a220279f200ca2200aa0a3a12228390300" +
+  "201520282028a1a02115201141086a21110c000b0b20152014fd2100a02014fd2101a00b";
 
 /** The part of the WebAssembly JavaScript API the module uses (declared here: the module needs no lib types). */
 interface WasmMemory {
@@ -167,7 +167,7 @@ interface WasmApi {
   validate(bytes: Uint8Array): boolean;
   readonly Module: new (bytes: Uint8Array) => object;
   readonly Instance: new (module: object, imports: { env: { memory: WasmMemory } }) => { readonly exports: unknown };
-  readonly Memory: new (descriptor: { initial: number }) => WasmMemory;
+  readonly Memory: new (descriptor: { initial: number; maximum: number }) => WasmMemory;
 }
 
 /** Whether this runtime can run the kernels: checked once, when the module loads. */
@@ -175,9 +175,16 @@ export const SIMD_SUPPORTED: boolean = detectSimd();
 /** The kernels run while this is true; false: every kernel layer runs its plain loops (useSimd). */
 let simd = SIMD_SUPPORTED;
 let kernelModule: object | null = null;
+/** The kernels for a shared memory (shareHeap), compiled on first use. */
+let sharedKernelModule: object | null = null;
 let kernels!: WasmKernels;
 /** The heap: parameters at their params offsets, gradients at 1188 + offset, Adam's m and v at 2376 and 3564 + offset, then the batch. */
 let heap = new Float64Array(0);
+/** Element where this module's region of the heap begins: 0 in a heap of its own; in a shared one, where shareHeap put it. */
+let origin = 0;
+/** Byte offsets of the parameters the kernels read and of the gradient they write: the region's copies, or the caller's arrays where those are views of the heap. */
+let paramsAt = 0;
+let gradientAt = 0;
 /** Rows the heap's scratch arrays can hold; a bigger batch makes a new heap (never grows one). */
 let capacity = 0;
 /** Elements a row of a batch takes in the heap (x staged and every scratch array). */
@@ -199,10 +206,11 @@ let scratchZ3 = new Float64Array(0);
 /** dense_3, rows x 1. */
 let scratchDz3 = new Float64Array(0);
 
-/** KERNEL_HEX as bytes. */
-function kernelBytes(): Uint8Array {
+/** KERNEL_HEX as bytes; shared: the kernels for a shared memory, which differ in byte 87 alone (the memory's limits flag). */
+function kernelBytes(shared: boolean = false): Uint8Array {
   const bytes = new Uint8Array(KERNEL_HEX.length / 2);
   for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(KERNEL_HEX.slice(2 * i, 2 * i + 2), 16);
+  if (shared) bytes[87] = 0x03;
   return bytes;
 }
 
@@ -256,12 +264,18 @@ function ensureCapacity(rows: number): void {
   } else {
     const pages = Math.ceil((elements * 8) / 65536);
     if (pages > 32768) throw new RangeError(`a batch of ${rows} rows needs ${pages} pages of WebAssembly memory; the kernels address at most 32768 (2 GiB): use smaller batches`);
-    const memory = new api.Memory({ initial: pages });
+    const memory = new api.Memory({ initial: pages, maximum: pages });
     kernels = new api.Instance(kernelModule as object, { env: { memory } }).exports as WasmKernels;
     heap = new Float64Array(memory.buffer);
   }
+  origin = 0;
+  placeScratch(rows);
+}
+
+/** Places the scratch arrays of `rows` rows in this module's region of the heap. */
+function placeScratch(rows: number): void {
   capacity = rows;
-  let at = 4752;
+  let at = origin + 4752;
   scratchX = heap.subarray(at, at + rows * 2);
   at = Math.ceil((at + rows * 2) / 4) * 4;
   scratchA1 = heap.subarray(at, at + rows * 32);
@@ -280,9 +294,51 @@ function ensureCapacity(rows: number): void {
   at = Math.ceil((at + rows) / 4) * 4;
 }
 
-/** Copies the wasm layers' parameters into the heap, where the kernels read them (the caller's array stays theirs). */
+/**
+ * Elements (float64) of the region shareHeap takes for batches of up to `rows` rows (at least 1024, the rows
+ * forwardBatch and lossOf take at a time); regions start at multiples of 16 elements.
+ */
+export function heapElements(rows: number): number {
+  return Math.ceil((4752 + Math.max(rows, 1024) * HEAP_ROW + 32) / 16) * 16;
+}
+
+/**
+ * Runs the kernels on `memory`, a shared WebAssembly.Memory whose other regions other threads' copies of
+ * this module use: this module's region is the heapElements(rows) elements from element `at`. Parameters,
+ * gradients and optimizer buffers that are views of the memory are then used where they are, not copied.
+ * Returns false, changing nothing, where the kernels do not run (then every array is copied as before).
+ */
+export function shareHeap(memory: { readonly buffer: ArrayBufferLike }, at: number, rows: number): boolean {
+  const api = simd ? wasmApi() : null;
+  if (api === null) return false;
+  try {
+    if (sharedKernelModule === null) sharedKernelModule = new api.Module(kernelBytes(true));
+    kernels = new api.Instance(sharedKernelModule, { env: { memory: memory as WasmMemory } }).exports as WasmKernels;
+  } catch {
+    return false;
+  }
+  heap = new Float64Array(memory.buffer as ArrayBuffer);
+  origin = at;
+  placeScratch(Math.max(rows, 1024));
+  return true;
+}
+
+/**
+ * Copies the wasm layers' parameters into the region, where the kernels read them (the caller's array
+ * stays theirs); parameters that are a view of the heap are read where they are.
+ */
 function stageParams(params: Float64Array): void {
-  heap.set(params.subarray(96, 1152), 96);
+  if (params.buffer === heap.buffer) {
+    paramsAt = params.byteOffset;
+    return;
+  }
+  paramsAt = origin * 8;
+  heap.set(params.subarray(96, 1152), origin + 96);
+}
+
+/** Where the kernels write dW: the region's gradient copy (copied into grad layer by layer), or grad itself where it is a view of the heap. */
+function stageGradient(grad: Float64Array): void {
+  gradientAt = grad.buffer === heap.buffer ? grad.byteOffset : (origin + 1188) * 8;
 }
 
 /** Copies rows [from, from + rows) of x into scratchX. */
@@ -449,7 +505,7 @@ function forwardDense2(input: Float64Array, rows: number, a: Float64Array, z: Fl
     return;
   }
   // z = input W2^T + b2, in the dense kernel.
-  kernels.dense(input.byteOffset, 768, 8960, z.byteOffset, rows, 32, 32);
+  kernels.dense(input.byteOffset, paramsAt + 768, paramsAt + 8960, z.byteOffset, rows, 32, 32);
   // a = gelu_tanh(z).
   for (let i = 0, n = rows * 32; i < n; i++) {
     a[i] = geluTanh(z[i]!);
@@ -721,8 +777,8 @@ function backwardDense2(grad: Float64Array, input: Float64Array, dz: Float64Arra
     return;
   }
   // dW2 = dz^T input (units x inputs), in the gemm kernel, then copied into grad.
-  kernels.gemm(dz.byteOffset, 1, 32, input.byteOffset, 10272, 32, rows, 32, 0);
-  grad.set(heap.subarray(1284, 2308), 96);
+  kernels.gemm(dz.byteOffset, 1, 32, input.byteOffset, gradientAt + 768, 32, rows, 32, 0);
+  if (grad.buffer !== heap.buffer) grad.set(heap.subarray(origin + 1284, origin + 2308), 96);
   // db2[j] = sum over rows of dz[r][j].
   for (let j = 0; j < 32; j++) {
     let g = 0;
@@ -730,7 +786,7 @@ function backwardDense2(grad: Float64Array, input: Float64Array, dz: Float64Arra
     grad[1120 + j] = g;
   }
   // dz1 = (dz W2) * f'(z1): the sums in the gemm kernel, the derivative here.
-  kernels.gemm(dz.byteOffset, 32, 1, 768, dzPrev.byteOffset, rows, 32, 32, 0);
+  kernels.gemm(dz.byteOffset, 32, 1, paramsAt + 768, dzPrev.byteOffset, rows, 32, 32, 0);
   for (let i = 0, n = rows * 32; i < n; i++) {
     const s = dzPrev[i]!;
     dzPrev[i] = s * (1 - input[i]! * input[i]!);
@@ -989,6 +1045,7 @@ export function lossAndGradient(params: Float64Array, x: ArrayLike<number>, y: A
   if (grad.length !== 1185) throw new RangeError(`expected a gradient of 1185, got ${grad.length}`);
   ensureCapacity(rows);
   stageParams(params);
+  stageGradient(grad);
   stageInput(x, 0, rows);
   forwardDense1(params, scratchX, rows, scratchA1);
   forwardDense2(scratchA1, rows, scratchA2, scratchZ2);
@@ -1307,25 +1364,30 @@ function adamRange(state: TrainState, from: number, to: number, lr: number, bc1:
   const eps = 1e-8;
   const stepSize = lr / bc1;
   const rootScale = 1 / Math.sqrt(bc2);
-  // The update above in the adam kernel (f64x2) on copies in the heap, in the same order of operations;
-  // the loop after it is the fallback where WebAssembly SIMD is missing.
+  // The update above in the adam kernel (f64x2), in the same order of operations: on the arrays
+  // themselves when they live in the heap, else on copies in the region. The loop after it is the fallback
+  // where WebAssembly SIMD is missing.
+  if (simd && from < to && params.buffer === heap.buffer && grad.buffer === heap.buffer && m.buffer === heap.buffer && v.buffer === heap.buffer) {
+    if (combine === null) return kernels.adam(params.byteOffset + from * 8, grad.byteOffset + from * 8, m.byteOffset + from * 8, v.byteOffset + from * 8, to - from, beta1, 1 - beta1, beta2, 1 - beta2, eps, stepSize, rootScale, 1, 1);
+    if (combine.other.buffer === heap.buffer) return kernels.adamCombined(params.byteOffset + from * 8, grad.byteOffset + from * 8, combine.other.byteOffset + from * 8, m.byteOffset + from * 8, v.byteOffset + from * 8, to - from, beta1, 1 - beta1, beta2, 1 - beta2, eps, stepSize, rootScale, 1, 1, combine.weight, combine.otherWeight);
+  }
   ensureCapacity(combine !== null && simd ? Math.ceil((to - from) / HEAP_ROW) : 1);
   if (simd && from < to) {
-    heap.set(params.subarray(from, to), from);
-    heap.set(grad.subarray(from, to), 1188 + from);
-    heap.set(m.subarray(from, to), 2376 + from);
-    heap.set(v.subarray(from, to), 3564 + from);
+    heap.set(params.subarray(from, to), origin + from);
+    heap.set(grad.subarray(from, to), origin + 1188 + from);
+    heap.set(m.subarray(from, to), origin + 2376 + from);
+    heap.set(v.subarray(from, to), origin + 3564 + from);
     let check: number;
     if (combine === null) {
-      check = kernels.adam(from * 8, (1188 + from) * 8, (2376 + from) * 8, (3564 + from) * 8, to - from, beta1, 1 - beta1, beta2, 1 - beta2, eps, stepSize, rootScale, 1, 1);
+      check = kernels.adam((origin + from) * 8, (origin + 1188 + from) * 8, (origin + 2376 + from) * 8, (origin + 3564 + from) * 8, to - from, beta1, 1 - beta1, beta2, 1 - beta2, eps, stepSize, rootScale, 1, 1);
     } else {
-      heap.set(combine.other.subarray(from, to), 4752);
-      check = kernels.adamCombined(from * 8, (1188 + from) * 8, 38016, (2376 + from) * 8, (3564 + from) * 8, to - from, beta1, 1 - beta1, beta2, 1 - beta2, eps, stepSize, rootScale, 1, 1, combine.weight, combine.otherWeight);
-      grad.set(heap.subarray(1188 + from, 1188 + to), from);
+      heap.set(combine.other.subarray(from, to), origin + 4752);
+      check = kernels.adamCombined((origin + from) * 8, (origin + 1188 + from) * 8, (origin + 4752) * 8, (origin + 2376 + from) * 8, (origin + 3564 + from) * 8, to - from, beta1, 1 - beta1, beta2, 1 - beta2, eps, stepSize, rootScale, 1, 1, combine.weight, combine.otherWeight);
+      grad.set(heap.subarray(origin + 1188 + from, origin + 1188 + to), from);
     }
-    params.set(heap.subarray(from, to), from);
-    m.set(heap.subarray(2376 + from, 2376 + to), from);
-    v.set(heap.subarray(3564 + from, 3564 + to), from);
+    params.set(heap.subarray(origin + from, origin + to), from);
+    m.set(heap.subarray(origin + 2376 + from, origin + 2376 + to), from);
+    v.set(heap.subarray(origin + 3564 + from, origin + 3564 + to), from);
     return check;
   }
   if (combine !== null) combineGradient(grad, combine, from, to);

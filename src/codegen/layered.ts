@@ -399,6 +399,7 @@ function layeredLossAndGradient(cx: Context): string {
       if (cx.plan.layers.some((p) => p.dropout !== null)) out.line("drawDropoutMasks(rows, random);");
       if (cx.sx !== null) {
         out.line("stageParams(params);");
+        out.line("stageGradient(grad);");
         out.line("stageInput(x, 0, rows);");
       }
       forwardCalls(out, cx, "rows", firstInput(cx), true);

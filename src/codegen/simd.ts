@@ -14,6 +14,13 @@
  * caller's arrays stay ordinary typed arrays anywhere (~1-3 % of a W4 training step); the Adam
  * update copies params, grad, m and v in and back around the adam kernel.
  *
+ * Shared (shareHeap): data-parallel training gives every thread's copy of the module one shared
+ * WebAssembly.Memory, each its own region of it (the layout above from element `origin`), and
+ * keeps the training state (params, grad, the optimizer buffers, each thread's slice gradient) in
+ * that memory too. Arrays that are views of the heap are read and written where they are: no
+ * parameter staging, no gradient copy, an Adam update with no copies at all. Other arrays still
+ * go through the region's copies, so the module computes the same either way.
+ *
  * Arithmetic is the dtype's: f32 lanes compute in float32 (as tfjs does), f64 lanes in float64.
  */
 import type { ModelIR } from "../ir/types.js";
@@ -21,7 +28,8 @@ import { activationCode, activationName } from "./activation.js";
 import type { LayerPlan } from "./plan.js";
 import { printFunction } from "./declaration.js";
 import { countedLoop, int, place, read, times, type CodeLines } from "./text.js";
-import { ADAM_SCALARS, COMBINE_SCALARS, kernelModuleBytes, lanesOf, type Lane } from "./wasm/kernels.js";
+import { ADAM_SCALARS, COMBINE_SCALARS, KERNEL_MAX_PAGES, kernelModuleBytes, lanesOf, sharedMemoryFlagAt, type Lane } from "./wasm/kernels.js";
+import { MEMORY_LIMITS_FLAG } from "./wasm/encode.js";
 
 /** Elements a heap region is aligned to: 16 bytes for f32, 32 for f64 (whole v128 loads). */
 const ALIGN = 4;
@@ -60,8 +68,9 @@ function usesAdamKernel(ir: ModelIR): boolean {
 }
 
 /**
- * Where things live in the heap (elements): the parameter copy at 0 (at the params offsets), the
- * gradients at gradAt, Adam's m and v at mAt and vAt, the batch's arrays from `fixed` on.
+ * Where things live in a module's region of the heap (elements from `origin`): the parameter copy
+ * at 0 (at the params offsets), the gradients at gradAt, Adam's m and v at mAt and vAt, the
+ * batch's arrays from `fixed` on.
  */
 function heapLayout(ir: ModelIR): { gradAt: number; mAt: number; vAt: number; fixed: number } {
   const size = alignUp(ir.paramCount);
@@ -127,16 +136,23 @@ export function simdRuntimeDeclarations(sx: SimdContext, arrays: readonly Scratc
       "  validate(bytes: Uint8Array): boolean;\n" +
       "  readonly Module: new (bytes: Uint8Array) => object;\n" +
       "  readonly Instance: new (module: object, imports: { env: { memory: WasmMemory } }) => { readonly exports: unknown };\n" +
-      "  readonly Memory: new (descriptor: { initial: number }) => WasmMemory;\n}",
+      "  readonly Memory: new (descriptor: { initial: number; maximum: number }) => WasmMemory;\n}",
     "",
     "/** Whether this runtime can run the kernels: checked once, when the module loads. */",
     "export const SIMD_SUPPORTED: boolean = detectSimd();",
     "/** The kernels run while this is true; false: every kernel layer runs its plain loops (useSimd). */",
     "let simd = SIMD_SUPPORTED;",
     "let kernelModule: object | null = null;",
+    "/** The kernels for a shared memory (shareHeap), compiled on first use. */",
+    "let sharedKernelModule: object | null = null;",
     "let kernels!: WasmKernels;",
     `/** The heap: parameters at their params offsets, gradients at ${int(gradAt)} + offset,${usesAdamKernel(ir) ? ` Adam's m and v at ${int(mAt)} and ${int(vAt)} + offset,` : ""} then the batch. */`,
     `let heap = new ${S}(0);`,
+    "/** Element where this module's region of the heap begins: 0 in a heap of its own; in a shared one, where shareHeap put it. */",
+    "let origin = 0;",
+    "/** Byte offsets of the parameters the kernels read and of the gradient they write: the region's copies, or the caller's arrays where those are views of the heap. */",
+    "let paramsAt = 0;",
+    "let gradientAt = 0;",
     "/** Rows the heap's scratch arrays can hold; a bigger batch makes a new heap (never grows one). */",
     "let capacity = 0;",
     `/** Elements a row of a batch takes in the heap (x staged and every scratch array). */\nconst HEAP_ROW = ${int(perRow.reduce((sum, n) => sum + n, 0))};`,
@@ -146,12 +162,13 @@ export function simdRuntimeDeclarations(sx: SimdContext, arrays: readonly Scratc
 
   const kernelBytes = printFunction({
     name: "kernelBytes",
-    parameters: [],
+    parameters: [{ name: "shared", type: "boolean", initializer: "false" }],
     returnType: "Uint8Array",
-    docs: ["KERNEL_HEX as bytes."],
+    docs: [`KERNEL_HEX as bytes; shared: the kernels for a shared memory, which differ in byte ${int(sharedMemoryFlagAt(lane))} alone (the memory's limits flag).`],
     body: (out) => {
       out.line("const bytes = new Uint8Array(KERNEL_HEX.length / 2);");
       out.line("for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(KERNEL_HEX.slice(2 * i, 2 * i + 2), 16);");
+      out.line(`if (shared) bytes[${int(sharedMemoryFlagAt(lane))}] = 0x${MEMORY_LIMITS_FLAG.shared.toString(16).padStart(2, "0")};`);
       out.line("return bytes;");
     },
   });
@@ -217,13 +234,24 @@ export function simdRuntimeDeclarations(sx: SimdContext, arrays: readonly Scratc
       out.line(`heap = new ${S}(elements);`);
       out.chain("else");
       out.line(`const pages = Math.ceil((elements * ${E}) / 65536);`);
-      out.line("if (pages > 32768) throw new RangeError(`a batch of ${rows} rows needs ${pages} pages of WebAssembly memory; the kernels address at most 32768 (2 GiB): use smaller batches`);");
-      out.line("const memory = new api.Memory({ initial: pages });");
+      out.line(`if (pages > ${int(KERNEL_MAX_PAGES)}) throw new RangeError(\`a batch of \${rows} rows needs \${pages} pages of WebAssembly memory; the kernels address at most ${int(KERNEL_MAX_PAGES)} (2 GiB): use smaller batches\`);`);
+      out.line("const memory = new api.Memory({ initial: pages, maximum: pages });");
       out.line("kernels = new api.Instance(kernelModule as object, { env: { memory } }).exports as WasmKernels;");
       out.line(`heap = new ${S}(memory.buffer);`);
       out.close();
+      out.line("origin = 0;");
+      out.line("placeScratch(rows);");
+    },
+  });
+
+  const placeScratch = printFunction({
+    name: "placeScratch",
+    parameters: [{ name: "rows", type: "number" }],
+    returnType: "void",
+    docs: ["Places the scratch arrays of `rows` rows in this module's region of the heap."],
+    body: (out) => {
       out.line("capacity = rows;");
-      out.line(`let at = ${int(fixed)};`);
+      out.line(`let at = origin + ${int(fixed)};`);
       const names = [{ name: STAGED_X, units: ir.inputSize }, ...arrays];
       for (const s of names) {
         out.line(`${s.name} = heap.subarray(at, at + ${times("rows", s.units)});`);
@@ -232,14 +260,70 @@ export function simdRuntimeDeclarations(sx: SimdContext, arrays: readonly Scratc
     },
   });
 
+  const regionRows = `Math.max(rows, ${int(SIMD_CHUNK_ROWS)})`;
+  const heapElements = printFunction({
+    name: "heapElements",
+    exported: true,
+    parameters: [{ name: "rows", type: "number" }],
+    returnType: "number",
+    docs: [
+      `Elements (${S === "Float32Array" ? "float32" : "float64"}) of the region shareHeap takes for batches of up to \`rows\` rows (at least ${int(SIMD_CHUNK_ROWS)}, the rows`,
+      "forwardBatch and lossOf take at a time); regions start at multiples of 16 elements.",
+    ],
+    body: (out) => out.line(`return Math.ceil((${int(fixed)} + ${regionRows} * HEAP_ROW + ${int(perRow.length * ALIGN)}) / 16) * 16;`),
+  });
+
+  const shareHeap = printFunction({
+    name: "shareHeap",
+    exported: true,
+    parameters: [
+      { name: "memory", type: "{ readonly buffer: ArrayBufferLike }" },
+      { name: "at", type: "number" },
+      { name: "rows", type: "number" },
+    ],
+    returnType: "boolean",
+    docs: [
+      "Runs the kernels on `memory`, a shared WebAssembly.Memory whose other regions other threads' copies of",
+      "this module use: this module's region is the heapElements(rows) elements from element `at`. Parameters,",
+      "gradients and optimizer buffers that are views of the memory are then used where they are, not copied.",
+      "Returns false, changing nothing, where the kernels do not run (then every array is copied as before).",
+    ],
+    body: (out) => {
+      out.line("const api = simd ? wasmApi() : null;");
+      out.line("if (api === null) return false;");
+      out.open("try");
+      out.line("if (sharedKernelModule === null) sharedKernelModule = new api.Module(kernelBytes(true));");
+      out.line("kernels = new api.Instance(sharedKernelModule, { env: { memory: memory as WasmMemory } }).exports as WasmKernels;");
+      out.chain("catch").line("return false;").close();
+      // Typed as an ArrayBuffer, as the module's own heap is, so the heap's views keep one type.
+      out.line(`heap = new ${S}(memory.buffer as ArrayBuffer);`);
+      out.line("origin = at;");
+      out.line(`placeScratch(${regionRows});`);
+      out.line("return true;");
+    },
+  });
+
   const stageParams = printFunction({
     name: "stageParams",
     parameters: [{ name: "params", type: sx.P }],
     returnType: "void",
-    docs: ["Copies the wasm layers' parameters into the heap, where the kernels read them (the caller's array stays theirs)."],
+    docs: [
+      "Copies the wasm layers' parameters into the region, where the kernels read them (the caller's array",
+      "stays theirs); parameters that are a view of the heap are read where they are.",
+    ],
     body: (out) => {
-      for (const [from, to] of wasmRanges) out.line(`heap.set(params.subarray(${int(from)}, ${int(to)}), ${int(from)});`);
+      out.block("if (params.buffer === heap.buffer)", () => out.line("paramsAt = params.byteOffset;").line("return;"));
+      out.line(`paramsAt = origin * ${int(E)};`);
+      for (const [from, to] of wasmRanges) out.line(`heap.set(params.subarray(${int(from)}, ${int(to)}), ${from === 0 ? "origin" : `origin + ${int(from)}`});`);
     },
+  });
+
+  const stageGradient = printFunction({
+    name: "stageGradient",
+    parameters: [{ name: "grad", type: sx.P }],
+    returnType: "void",
+    docs: ["Where the kernels write dW: the region's gradient copy (copied into grad layer by layer), or grad itself where it is a view of the heap."],
+    body: (out) => out.line(`gradientAt = grad.buffer === heap.buffer ? grad.byteOffset : (origin + ${int(gradAt)}) * ${int(E)};`),
   });
 
   const stageInput = printFunction({
@@ -258,7 +342,7 @@ export function simdRuntimeDeclarations(sx: SimdContext, arrays: readonly Scratc
     },
   });
 
-  return [declarations, kernelBytes, detect, use, compileKernels, ensure, stageParams, stageInput];
+  return [declarations, kernelBytes, detect, use, compileKernels, ensure, placeScratch, heapElements, shareHeap, stageParams, stageGradient, stageInput];
 }
 
 /** Contiguous params ranges of the wasm layers (consecutive layers merged). */
@@ -275,9 +359,9 @@ function wasmParamRanges(layers: readonly LayerPlan[]): [number, number][] {
   return ranges;
 }
 
-/** Byte offset of a params-layout element in the heap. */
+/** Byte offset of a params-layout element in the heap: from paramsAt (stageParams). */
 function paramPtr(lane: Lane, element: number): string {
-  return int(element * bytesOf(lane));
+  return element === 0 ? "paramsAt" : `paramsAt + ${int(element * bytesOf(lane))}`;
 }
 
 /** The body of a wasm layer's forward function (input, rows, a and/or z: heap views). */
@@ -315,8 +399,8 @@ export function emitWasmBackwardBody(out: CodeLines, sx: SimdContext, p: LayerPl
   const { gradAt } = heapLayout(sx.ir);
   const W = layer.weightOffset;
   out.comment(`dW${layer.index} = dz^T input (units x inputs), in the gemm kernel, then copied into grad.`);
-  out.line(`kernels.gemm(dz.byteOffset, 1, ${U}, input.byteOffset, ${paramPtr(sx.lane, gradAt + W)}, ${U}, rows, ${I}, 0);`);
-  out.line(`grad.set(heap.subarray(${int(gradAt + W)}, ${int(gradAt + layer.biasOffset)}), ${int(W)});`);
+  out.line(`kernels.gemm(dz.byteOffset, 1, ${U}, input.byteOffset, ${W === 0 ? "gradientAt" : `gradientAt + ${int(W * bytesOf(sx.lane))}`}, ${U}, rows, ${I}, 0);`);
+  out.line(`if (grad.buffer !== heap.buffer) grad.set(heap.subarray(origin + ${int(gradAt + W)}, origin + ${int(gradAt + layer.biasOffset)}), ${int(W)});`);
   out.comment(`db${layer.index}[j] = sum over rows of dz[r][j].`);
   countedLoop(out, "j", 0, layer.units, 1, (j) => {
     out.line("let g = 0;");
@@ -339,21 +423,25 @@ export function emitWasmBackwardBody(out: CodeLines, sx: SimdContext, p: LayerPl
 
 /**
  * The lines of adamRange/adamwRange with SIMD, after its constants and before its loop: the update
- * runs in the adam kernel over heap copies of params, grad, m and v in [from, to), copied back
- * afterwards, and returns the kernel's finiteness sum; without SIMD the loop runs. Null for the
+ * runs in the adam kernel over params, grad, m and v in [from, to), where they are when all are
+ * views of the heap (a shared heap: shareHeap), else over the region's copies, copied back
+ * afterwards; it returns the kernel's finiteness sum. Without SIMD the loop runs. Null for the
  * other optimizers (their updates have no square root or division to speed up). Without clipping
  * the range takes `combine` (updateRange's): two threads' gradients, added by adamCombined in the
- * update's own pass (the other one staged where a batch's rows go, free between calls; the sum
- * copied back to grad), or by combineGradient before the fallback loop.
+ * update's own pass (the other one staged where a batch's rows go, free between calls, unless it
+ * is in the heap; the sum lands in grad), or by combineGradient before the fallback loop.
  */
 export function emitWasmAdamLoop(sx: SimdContext, decoupled: boolean, clip: boolean): string[] | null {
   if (!usesAdamKernel(sx.ir)) return null;
   const { gradAt, mAt, vAt, fixed } = heapLayout(sx.ir);
   const E = bytesOf(sx.lane);
-  const region = (at: number): string => (at === 0 ? "from" : `${int(at)} + from`);
+  const region = (at: number): string => (at === 0 ? "origin + from" : `origin + ${int(at)} + from`);
   const scalars = `beta1, 1 - beta1, beta2, 1 - beta2, eps, stepSize, rootScale, ${decoupled ? "decay" : "1"}, ${clip ? "clipScale" : "1"}`;
-  const [p, g, moments] = [`from * ${E}`, `(${region(gradAt)}) * ${E}`, `(${region(mAt)}) * ${E}, (${region(vAt)}) * ${E}, to - from`];
+  const [p, g, moments] = [`(${region(0)}) * ${E}`, `(${region(gradAt)}) * ${E}`, `(${region(mAt)}) * ${E}, (${region(vAt)}) * ${E}, to - from`];
   const adam = `kernels.adam(${p}, ${g}, ${moments}, ${scalars})`;
+  const at = (name: string): string => `${name}.byteOffset + from * ${E}`;
+  const inPlace = `kernels.adam(${at("params")}, ${at("grad")}, ${at("m")}, ${at("v")}, to - from, ${scalars})`;
+  const inPlaceCombined = `kernels.adamCombined(${at("params")}, ${at("grad")}, ${at("combine.other")}, ${at("m")}, ${at("v")}, to - from, ${scalars}, combine.weight, combine.otherWeight)`;
   const update = clip
     ? [`  const check = ${adam};`]
     : [
@@ -361,24 +449,31 @@ export function emitWasmAdamLoop(sx: SimdContext, decoupled: boolean, clip: bool
         "  if (combine === null) {",
         `    check = ${adam};`,
         "  } else {",
-        `    heap.set(combine.other.subarray(from, to), ${int(fixed)});`,
-        `    check = kernels.adamCombined(${p}, ${g}, ${int(fixed * E)}, ${moments}, ${scalars}, combine.weight, combine.otherWeight);`,
-        `    grad.set(heap.subarray(${region(gradAt)}, ${int(gradAt)} + to), from);`,
+        `    heap.set(combine.other.subarray(from, to), origin + ${int(fixed)});`,
+        `    check = kernels.adamCombined(${p}, ${g}, (origin + ${int(fixed)}) * ${E}, ${moments}, ${scalars}, combine.weight, combine.otherWeight);`,
+        `    grad.set(heap.subarray(${region(gradAt)}, origin + ${int(gradAt)} + to), from);`,
         "  }",
       ];
+  const allInHeap = ["params", "grad", "m", "v"].map((name) => `${name}.buffer === heap.buffer`).join(" && ");
   return [
-    `// The update above in the adam kernel (${sx.lane}x${lanesOf(sx.lane)}) on copies in the heap, in the same order of operations;`,
-    "// the loop after it is the fallback where WebAssembly SIMD is missing.",
+    `// The update above in the adam kernel (${sx.lane}x${lanesOf(sx.lane)}), in the same order of operations: on the arrays`,
+    "// themselves when they live in the heap, else on copies in the region. The loop after it is the fallback",
+    "// where WebAssembly SIMD is missing.",
+    `if (simd && from < to && ${allInHeap}) {`,
+    ...(clip
+      ? [`  return ${inPlace};`]
+      : [`  if (combine === null) return ${inPlace};`, `  if (combine.other.buffer === heap.buffer) return ${inPlaceCombined};`]),
+    "}",
     clip ? "ensureCapacity(1);" : "ensureCapacity(combine !== null && simd ? Math.ceil((to - from) / HEAP_ROW) : 1);",
     "if (simd && from < to) {",
-    "  heap.set(params.subarray(from, to), from);",
+    `  heap.set(params.subarray(from, to), ${region(0)});`,
     `  heap.set(grad.subarray(from, to), ${region(gradAt)});`,
     `  heap.set(m.subarray(from, to), ${region(mAt)});`,
     `  heap.set(v.subarray(from, to), ${region(vAt)});`,
     ...update,
-    "  params.set(heap.subarray(from, to), from);",
-    `  m.set(heap.subarray(${region(mAt)}, ${int(mAt)} + to), from);`,
-    `  v.set(heap.subarray(${region(vAt)}, ${int(vAt)} + to), from);`,
+    `  params.set(heap.subarray(${region(0)}, origin + to), from);`,
+    `  m.set(heap.subarray(${region(mAt)}, origin + ${int(mAt)} + to), from);`,
+    `  v.set(heap.subarray(${region(vAt)}, origin + ${int(vAt)} + to), from);`,
     "  return check;",
     "}",
     ...(clip ? [] : ["if (combine !== null) combineGradient(grad, combine, from, to);"]),

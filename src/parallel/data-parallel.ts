@@ -4,8 +4,12 @@
  * generated module on the same parameters. Then every thread takes a range of the parameters:
  * it combines the slices' mean gradients there (weighted by their rows, in slice order) and runs
  * the module's updateRange on it. The training state (parameters, gradient, optimizer buffers)
- * lives in SharedArrayBuffers every thread holds, made by `arrays` for the Trainer (its arrays
+ * lives in shared memory every thread holds, made by `arrays` for the Trainer (its arrays
  * option), so nothing of it is copied per step and the update is shared out as the gradient is.
+ * With the module's WebAssembly SIMD kernels that memory is one shared WebAssembly.Memory: the
+ * state, the slices' gradients and each thread's own region of the kernels' heap (shareHeap), so
+ * the kernels read the parameters, write the gradients and update the state where they are.
+ * Without the kernels (--no-simd, or no wasm SIMD) the arrays are SharedArrayBuffers.
  *
  * A run is deterministic for a given thread count, and equal to one thread up to the rounding of
  * the reordered sums (tested): each parameter's update reads only its own gradient and buffers,
@@ -24,6 +28,7 @@
 import { startWorkers, stopWorkers } from "./workers.js";
 import { GRADIENT_WORKER_SCRIPT, THREAD_STEP_SOURCE } from "./worker-script.js";
 import type { Worker } from "node:worker_threads";
+import { KERNEL_MAX_PAGES } from "../codegen/wasm/kernels.js";
 
 /** Parameters and gradients: Float64Array (as `mlpc train` compiles), or Float32Array for --dtype f32. */
 type ParamArray = Float64Array | Float32Array;
@@ -60,6 +65,10 @@ export interface StepModule {
    * 0 when every parameter it wrote is finite, else NaN.
    */
   updateRange(state: never, from: number, to: number, gradNormOrCombine?: number | GradientCombine): number;
+  /** With the SIMD kernels: elements of one thread's region of a shared heap for batches of up to `rows` rows. */
+  heapElements?(rows: number): number;
+  /** With the SIMD kernels: run them on the shared memory, this thread's region from element `at`; false where they do not run. */
+  shareHeap?(memory: SharedMemory, at: number, rows: number): boolean;
 }
 
 export interface DataParallelOptions {
@@ -96,6 +105,12 @@ export interface DataParallelOptions {
    * holds a core the other may need when the cores are contended. 0: always sleep.
    */
   readonly spinMs?: number;
+  /**
+   * Whether the state goes in one shared WebAssembly.Memory with the kernels' heaps when the module
+   * has them (default true); false keeps it in SharedArrayBuffers, copied in and out of each
+   * thread's own heap as one thread does (the same numbers, bit for bit: tested).
+   */
+  readonly sharedHeap?: boolean;
 }
 
 /**
@@ -141,7 +156,7 @@ interface ThreadStepFunctions {
   /** First parameter of range `index` of `count` parameters cut into `threads` ranges (a multiple of 4: whole SIMD lanes). */
   rangeStart(index: number, count: number, threads: number): number;
   /** Thread `index`'s part of a step: its slice, the barrier, its range's combine and update; thread 0 waits for all ranges. Returns J. */
-  threadStep(env: ThreadEnv, state: StepState, index: number, generation: number, x: Float64Array, y: Float64Array, w: ArrayLike<number>, o: Float64Array): number;
+  threadStep(env: ThreadEnv, state: StepState, index: number, generation: number, x: Float64Array | Float32Array, y: Float64Array, w: ArrayLike<number>, o: Float64Array): number;
   /** Thread `index`'s part of an evaluation: lossOf on its slice of the rows, outputs into o; thread 0 waits for all and returns J. */
   threadEvaluate(env: ThreadEnv, params: ParamArray, index: number, generation: number, x: Float64Array, y: Float64Array, o: Float64Array): number;
 }
@@ -198,12 +213,67 @@ function stateArrayCount(mod: StepModule, paramCount: number, dtype: "f64" | "f3
   return Object.values(probe).filter((v) => ArrayBuffer.isView(v)).length;
 }
 
+/** A shared WebAssembly.Memory (declared here: the project's lib has no WebAssembly types). */
+export interface SharedMemory {
+  readonly buffer: SharedArrayBuffer;
+}
+
+const SharedWasmMemory = (globalThis as unknown as { WebAssembly: { Memory: new (descriptor: { initial: number; maximum: number; shared: true }) => SharedMemory } }).WebAssembly.Memory;
+
+/** Elements a region of the shared heap starts at a multiple of (64 bytes for f32). */
+const HEAP_ALIGN = 16;
+
+/**
+ * Where the arrays live in the shared heap (elements of the dtype): the state arrays, the slices'
+ * gradients (threads - 1 of them, one after another), then each thread's region of the kernels.
+ */
+export interface HeapLayout {
+  readonly stateAt: readonly number[];
+  readonly gradsAt: number;
+  readonly regionAt: readonly number[];
+  readonly elements: number;
+}
+
+export function heapLayout(stateArrays: number, paramCount: number, threads: number, regionElements: number): HeapLayout {
+  const up = (n: number): number => Math.ceil(n / HEAP_ALIGN) * HEAP_ALIGN;
+  const stateAt = Array.from({ length: stateArrays }, (_, k) => k * up(paramCount));
+  const gradsAt = stateArrays * up(paramCount);
+  const first = gradsAt + up((threads - 1) * paramCount);
+  const regionAt = Array.from({ length: threads }, (_, t) => first + t * up(regionElements));
+  return { stateAt, gradsAt, regionAt, elements: first + threads * up(regionElements) };
+}
+
+/** The shared heap: the memory and where the arrays live in it. */
+interface SharedHeap {
+  readonly memory: SharedMemory;
+  readonly layout: HeapLayout;
+}
+
+/**
+ * A shared WebAssembly.Memory for the module's kernels, the main thread's module already running
+ * on it; null where the module has no kernels, they do not run, or the heap would pass 2 GiB.
+ */
+function startSharedHeap(options: DataParallelOptions, stateArrays: number, dtype: "f64" | "f32"): SharedHeap | null {
+  const { module: mod, threads, paramCount, maxRows } = options;
+  if (options.sharedHeap === false || mod.heapElements === undefined || mod.shareHeap === undefined) return null;
+  const layout = heapLayout(stateArrays, paramCount, threads, mod.heapElements(maxRows));
+  const pages = Math.ceil((layout.elements * (dtype === "f32" ? 4 : 8)) / 65536);
+  if (pages > KERNEL_MAX_PAGES) return null;
+  const memory = new SharedWasmMemory({ initial: pages, maximum: pages, shared: true });
+  return mod.shareHeap(memory, layout.regionAt[0]!, maxRows) ? { memory, layout } : null;
+}
+
 /** What every thread shares: the control words, the state arrays and the per-step buffers. */
 interface SharedBuffers {
   readonly control: Int32Array;
   /** params, grad and the optimizer buffers, in the order createTrainState allocates them. */
   readonly state: readonly ParamArray[];
-  readonly x: Float64Array;
+  /**
+   * The batch's rows for the workers (all of them when gathering): with the kernels in the dtype,
+   * which their staging of x rounds to anyway (so f32 rows are half the bytes and copied as they
+   * are); else float64, as the plain code reads them.
+   */
+  readonly x: ParamArray;
   readonly y: Float64Array;
   /** Slices 1..T-1's gradients (slice 0's goes straight into state.grad). */
   readonly grads: ParamArray;
@@ -242,6 +312,7 @@ export class DataParallelStep {
     private readonly options: DataParallelOptions,
     private readonly workers: readonly Worker[],
     buffers: SharedBuffers,
+    private readonly heapShared: boolean,
   ) {
     this.threads = options.threads;
     this.buffers = buffers;
@@ -257,12 +328,16 @@ export class DataParallelStep {
     const chunk = evaluationChunkRows(options);
     const evaluationRows = chunk - sliceStart(1, chunk, threads);
     if (!Number.isInteger(threads) || threads < 2) throw new Error(`data-parallel training needs at least 2 threads, got ${threads}`);
+    const stateArrays = stateArrayCount(options.module, paramCount, dtype);
+    const heap = startSharedHeap(options, stateArrays, dtype);
+    const inHeap = (at: number, length: number): ParamArray =>
+      dtype === "f32" ? new Float32Array(heap!.memory.buffer, at * 4, length) : new Float64Array(heap!.memory.buffer, at * 8, length);
     const buffers: SharedBuffers = {
       control: new Int32Array(new SharedArrayBuffer((CONTROL.ARRIVED + threads) * 4)),
-      state: Array.from({ length: stateArrayCount(options.module, paramCount, dtype) }, () => sharedParams(paramCount, dtype)),
-      x: shared(maxRows * inputSize),
+      state: heap === null ? Array.from({ length: stateArrays }, () => sharedParams(paramCount, dtype)) : heap.layout.stateAt.map((at) => inHeap(at, paramCount)),
+      x: heap !== null ? sharedParams(maxRows * inputSize, dtype) : shared(maxRows * inputSize),
       y: shared(maxRows * outputSize),
-      grads: sharedParams((threads - 1) * paramCount, dtype),
+      grads: heap === null ? sharedParams((threads - 1) * paramCount, dtype) : inHeap(heap.layout.gradsAt, (threads - 1) * paramCount),
       losses: shared(threads),
       squares: shared(threads),
       checks: shared(threads),
@@ -291,8 +366,12 @@ export class DataParallelStep {
         spinMs: options.spinMs ?? SPIN_MS,
         layout: CONTROL,
         control: buffers.control.buffer,
+        maxRows,
+        // With a shared heap the workers make their views of it from its own buffer (a cloned array's buffer is another object).
+        heap: heap === null ? null : { memory: heap.memory, stateAt: heap.layout.stateAt, gradsAt: heap.layout.gradsAt, regionAt: heap.layout.regionAt[i + 1] },
         state: buffers.state.map((a) => a.buffer),
         x: buffers.x.buffer,
+        xInDtype: !(buffers.x instanceof Float64Array),
         y: buffers.y.buffer,
         grads: buffers.grads.buffer,
         losses: buffers.losses.buffer,
@@ -310,7 +389,7 @@ export class DataParallelStep {
         keepsBefore: options.keepParamsBefore === true,
       }),
     });
-    return new DataParallelStep(options, workers, buffers);
+    return new DataParallelStep(options, workers, buffers, heap !== null);
   }
 
   /**
@@ -323,6 +402,11 @@ export class DataParallelStep {
     if (this.handedOut >= state.length) throw new Error(`the engine has ${state.length} state arrays and all were handed out (one Trainer an engine)`);
     return state[this.handedOut++]!;
   };
+
+  /** Whether the state and the kernels' heaps share one WebAssembly.Memory (sharedHeap; the module's kernels run). */
+  get sharesHeap(): boolean {
+    return this.heapShared;
+  }
 
   /** The training inputs in shared memory (a copy of options.inputs): what to train on for gatherRows. */
   get inputs(): Float64Array {

@@ -187,20 +187,24 @@ function threadStep(env, state, index, generation, x, y, w, o) {
 /**
  * The script each worker runs (startWorkers evaluates it as CommonJS): it imports the module,
  * builds its state on the shared arrays (createTrainState allocates them in the main thread's
- * order), says ready, then runs threadStep for each generation until COMMAND is 1.
+ * order; with a shared heap, its kernels run on their region of it), says ready, then runs
+ * threadStep for each generation until COMMAND is 1.
  */
 export const GRADIENT_WORKER_SCRIPT = String.raw`
 const { workerData, parentPort } = require("node:worker_threads");
 ${THREAD_STEP_SOURCE}
-const { url, index, dtype, layout, control, state: stateBuffers, x, y, grads, losses, squares, checks, outputs, rowWeights, busy, evalX, evalY, evalOut, inputs, batchIndex, before, spinMs } = workerData;
+const { url, index, dtype, layout, control, maxRows, heap, state: stateBuffers, x, y, grads, losses, squares, checks, outputs, rowWeights, busy, evalX, evalY, evalOut, inputs, batchIndex, before, spinMs, paramCount, threads } = workerData;
 const Params = dtype === "f32" ? Float32Array : Float64Array;
 import(url).then((mod) => {
   const ctrl = new Int32Array(control);
-  const arrays = stateBuffers.map((b) => new Params(b));
+  // The shared heap (the SIMD kernels): the state and the slices' gradients are views of it, and this thread's kernels run on its region.
+  const inHeap = (at, length) => new Params(heap.memory.buffer, at * Params.BYTES_PER_ELEMENT, length);
+  if (heap !== null) mod.shareHeap(heap.memory, heap.regionAt, maxRows);
+  const arrays = heap === null ? stateBuffers.map((b) => new Params(b)) : heap.stateAt.map((at) => inHeap(at, paramCount));
   let next = 1;
   const state = mod.createTrainState(arrays[0], () => arrays[next++]);
-  const env = { ...workerData, mod, control: ctrl, grads: new Params(grads), losses: new Float64Array(losses), squares: new Float64Array(squares), checks: new Float64Array(checks), busy: new Float64Array(busy), inputs: new Float64Array(inputs), batchIndex: new Int32Array(batchIndex), before: new Params(before) };
-  const X = new Float64Array(x);
+  const env = { ...workerData, mod, control: ctrl, grads: heap === null ? new Params(grads) : inHeap(heap.gradsAt, (threads - 1) * paramCount), losses: new Float64Array(losses), squares: new Float64Array(squares), checks: new Float64Array(checks), busy: new Float64Array(busy), inputs: new Float64Array(inputs), batchIndex: new Int32Array(batchIndex), before: new Params(before) };
+  const X = workerData.xInDtype ? new Params(x) : new Float64Array(x);
   const Y = new Float64Array(y);
   const O = new Float64Array(outputs);
   const W = new Float64Array(rowWeights);

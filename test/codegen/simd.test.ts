@@ -14,7 +14,7 @@ import { buildIR } from "../support/ir.js";
 import { prng } from "../support/reference.js";
 import { example, SPLIT } from "../training/examples.js";
 import type { TrainingModule } from "../training/support.js";
-import { compileAndLoad, DEFAULT_EMIT, transpile, typeCheck, type GeneratedModule } from "./load.js";
+import { compileAndLoad, DEFAULT_EMIT, loadGenerated, transpile, typeCheck, type GeneratedModule } from "./load.js";
 
 const NETS: Record<string, ModelIR> = {
   // wasm, wasm, then an unrolled JS output layer (24 x 10 = 240 multiply-adds); gelu keeps z.
@@ -203,6 +203,54 @@ describe.each(["f64", "f32"] as const)("SIMD and its fallback in one %s module",
     } finally {
       m.useSimd(true);
     }
+  });
+});
+
+/** A module with kernels that can run on a shared memory. */
+type SharingModule = SimdModule & TrainingModule & {
+  createTrainState(params: Float64Array, allocate?: (length: number) => Float64Array): ReturnType<TrainingModule["createTrainState"]>;
+  heapElements(rows: number): number;
+  shareHeap(memory: { readonly buffer: SharedArrayBuffer }, at: number, rows: number): boolean;
+};
+
+describe.each(["f64", "f32"] as const)("a %s module on a shared heap", (dtype) => {
+  it.each(["mixed", "jsFirst"])("%s: trains a state that lives in the memory in place, bit for bit as one copied through its region, which nothing else touches", async (name) => {
+    const ir = NETS[name]!;
+    // A fresh instance of the module: the other tests' copy keeps a heap of its own.
+    const m = (await loadGenerated(emitModule(ir, { ...DEFAULT_EMIT, simd: true, dtype }))) as unknown as SharingModule;
+    const E = dtype === "f32" ? 4 : 8;
+    const P = dtype === "f32" ? Float32Array : Float64Array;
+    const stride = Math.ceil(ir.paramCount / 16) * 16;
+    // [ params | grad | m | v | the module's region ], the region for 16-row batches.
+    const region = m.heapElements(16);
+    expect(region).toBeGreaterThanOrEqual(1024 * ir.inputSize);
+    const pages = Math.ceil(((4 * stride + region) * E) / 65536);
+    const memory = new (globalThis as unknown as { WebAssembly: { Memory: new (d: object) => { buffer: SharedArrayBuffer } } }).WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+    expect(m.shareHeap(memory, 4 * stride, 16)).toBe(true);
+    let next = 0;
+    const view = (): Float64Array => {
+      const at = next++ * stride;
+      return (dtype === "f32" ? new Float32Array(memory.buffer, at * 4, ir.paramCount) : new Float64Array(memory.buffer, at * 8, ir.paramCount)) as Float64Array;
+    };
+    const start = randomArray(ir.paramCount, 9, 0.3);
+    const params = view();
+    params.set(start);
+    const inHeap = m.createTrainState(params, view);
+    expect(inHeap.grad.buffer).toBe(memory.buffer);
+    const copied = m.createTrainState(P.from(start) as unknown as Float64Array);
+    for (let step = 0; step < 4; step++) {
+      const x = randomArray(16 * ir.inputSize, 70 + step);
+      const y = targets(ir, 16, 80 + step);
+      m.trainStep(inHeap, x, y, 16);
+      // Between them, a prediction from other parameters: staged in the region, not over the state's.
+      const before = Array.from(inHeap.params);
+      m.forwardBatch(P.from(randomArray(ir.paramCount, 5 + step)) as unknown as Float64Array, randomArray(1500 * ir.inputSize, step), 1500);
+      expect(Array.from(inHeap.params)).toEqual(before);
+      m.trainStep(copied, x, y, 16);
+    }
+    expect(Array.from(inHeap.params)).toEqual(Array.from(copied.params));
+    expect(Array.from(inHeap.grad)).toEqual(Array.from(copied.grad));
+    expect(maxAbsDiff(inHeap.params, start)).toBeGreaterThan(1e-3);
   });
 });
 

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { encodeModule, Fn, sleb, uleb } from "../../src/codegen/wasm/encode.js";
-import { ADAM_SCALARS, kernelModuleBytes, lanesOf, type Lane } from "../../src/codegen/wasm/kernels.js";
+import { ADAM_SCALARS, KERNEL_MAX_PAGES, kernelModuleBytes, lanesOf, sharedMemoryFlagAt, type Lane } from "../../src/codegen/wasm/kernels.js";
 import { prng } from "../support/reference.js";
 
 /** The part of the WebAssembly JS API used here (the project's libs, ES2022 + @types/node 20, do not declare it). */
@@ -16,7 +16,7 @@ interface WasmMemory {
 }
 interface WasmApi {
   validate(bytes: Uint8Array): boolean;
-  readonly Memory: new (descriptor: { initial: number }) => WasmMemory;
+  readonly Memory: new (descriptor: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
   readonly Module: {
     new (bytes: Uint8Array): object;
     exports(module: object): { name: string; kind: string }[];
@@ -41,7 +41,7 @@ const FENCE = 3; // sentinel elements either side of an output
 
 /** One memory per lane and a bump allocator over it, restarted for every case. */
 class Heap {
-  readonly memory = new wasm.Memory({ initial: 64 }); // 4 MB: the largest case needs ~1.1 MB
+  readonly memory = new wasm.Memory({ initial: 64, maximum: 64 }); // 4 MB: the largest case needs ~1.1 MB
   readonly kernels: Kernels;
   readonly view: Float32Array | Float64Array;
   private next = 0;
@@ -123,6 +123,30 @@ describe("the kernel module", () => {
     });
   }
 
+  for (const lane of LANES) {
+    it(`${lane}: the variant for a shared memory differs in the memory's limits flag alone, and links to a shared memory only`, () => {
+      const [plain, shared] = [kernelModuleBytes(lane), kernelModuleBytes(lane, true)];
+      const at = sharedMemoryFlagAt(lane);
+      expect([plain[at], shared[at]]).toEqual([0x01, 0x03]);
+      expect(Uint8Array.from(plain, (b, i) => (i === at ? 0x03 : b))).toEqual(shared);
+      expect(wasm.validate(shared)).toBe(true);
+      const link = (bytes: Uint8Array, memory: object): boolean => {
+        try {
+          new wasm.Instance(new wasm.Module(bytes), { env: { memory: memory as WasmMemory } });
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      const sharedMemory = new wasm.Memory({ initial: 1, maximum: 1, shared: true });
+      const ownMemory = new wasm.Memory({ initial: 1, maximum: 1 });
+      expect([link(shared, sharedMemory), link(shared, ownMemory), link(plain, ownMemory), link(plain, sharedMemory)]).toEqual([true, false, true, false]);
+      // The kernels declare at most KERNEL_MAX_PAGES: a memory without a maximum does not link.
+      expect(link(plain, new wasm.Memory({ initial: 1 }))).toBe(false);
+      expect(KERNEL_MAX_PAGES).toBe(32768);
+    });
+  }
+
   it("lanesOf is the elements in a v128", () => {
     expect(lanesOf("f32")).toBe(4);
     expect(lanesOf("f64")).toBe(2);
@@ -153,7 +177,7 @@ describe("the encoder", () => {
     f.get(0).set(1);
     // size, 3 groups (2 i32, 1 v128, 1 i32), local.get 0, local.set 1, end
     expect(f.encode()).toEqual([12, 3, 2, 0x7f, 1, 0x7b, 1, 0x7f, 0x20, 0, 0x21, 1, 0x0b]);
-    const bytes = encodeModule({ memory: { module: "env", field: "memory", minPages: 1 }, functions: [{ name: "f", params: [0x7f], body: f }] });
+    const bytes = encodeModule({ memory: { module: "env", field: "memory", minPages: 1, maxPages: 1 }, functions: [{ name: "f", params: [0x7f], body: f }] });
     expect(wasm.validate(bytes)).toBe(true);
   });
 });

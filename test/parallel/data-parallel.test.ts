@@ -41,7 +41,7 @@ type StepModule = TrainingModule & {
   applyUpdate(state: unknown): void;
 };
 
-async function start(source: string, mod: StepModule, options: { threads?: number; paramCount: number; outputSize?: number; maxRows: number; maxEvaluationRows?: number; dtype?: "f32"; clips?: boolean; spinMs?: number; inputs?: Float64Array; keepParamsBefore?: boolean }): Promise<DataParallelStep> {
+async function start(source: string, mod: StepModule, options: { threads?: number; paramCount: number; outputSize?: number; maxRows: number; maxEvaluationRows?: number; dtype?: "f32"; clips?: boolean; spinMs?: number; inputs?: Float64Array; keepParamsBefore?: boolean; sharedHeap?: boolean }): Promise<DataParallelStep> {
   const engine = await DataParallelStep.start({
     moduleUrl: `data:text/javascript;base64,${Buffer.from(source).toString("base64")}`,
     module: mod as never,
@@ -56,6 +56,7 @@ async function start(source: string, mod: StepModule, options: { threads?: numbe
     ...(options.maxEvaluationRows === undefined ? {} : { maxEvaluationRows: options.maxEvaluationRows }),
     ...(options.inputs === undefined ? {} : { inputs: options.inputs }),
     ...(options.keepParamsBefore === undefined ? {} : { keepParamsBefore: options.keepParamsBefore }),
+    ...(options.sharedHeap === undefined ? {} : { sharedHeap: options.sharedHeap }),
   });
   engines.push(engine);
   return engine;
@@ -127,6 +128,39 @@ describe("data-parallel training", () => {
     expect(() => engine.gatherRows(x, order)).toThrow(/engine.inputs/);
     engine.gatherRows(engine.inputs, order);
     expect(() => engine.step(state as never, xb, yb, 39)).toThrow(/named 40 rows, the step has 39/);
+  });
+
+  it("keeps the state in one shared WebAssembly.Memory with the kernels' heaps: the same run, bit for bit, as in SharedArrayBuffers copied through each thread's heap", async () => {
+    const js32 = emitRunnableJavaScript(emitModule(ir, { ...DEFAULT_EMIT, simd: true, dtype: "f32" }));
+    const { x, y } = data();
+    /** Params after 12 steps of 37 gathered rows (the last slices' gradients combined in the update, or before it on 3 threads). */
+    const run = async (source: string, dtype: "f64" | "f32", threads: number, sharedHeap: boolean): Promise<{ params: number[]; shares: boolean; moved: number }> => {
+      const mod = await importJavaScript<StepModule>(source);
+      const engine = await start(source, mod, { threads, paramCount: ir.paramCount, maxRows: BATCH, inputs: x, sharedHeap, ...(dtype === "f32" ? { dtype } : {}) });
+      const params = engine.arrays(ir.paramCount);
+      params.set(mod.initParams(5));
+      const state = mod.createTrainState(params, engine.arrays as never);
+      for (let k = 0; k < 12; k++) {
+        const order = Uint32Array.from({ length: BATCH }, (_, r) => (k * 53 + r * 29) % ROWS);
+        const yb = Float64Array.from(Array.from(order).flatMap((i) => Array.from(y.subarray(i * 10, (i + 1) * 10))));
+        engine.gatherRows(engine.inputs, order);
+        expect(Number.isFinite(engine.step(state as never, engine.inputs, yb, BATCH))).toBe(true);
+      }
+      return { params: Array.from(state.params), shares: engine.sharesHeap, moved: maxDiff(state.params, mod.initParams(5)) };
+    };
+    for (const [source, dtype] of [[js, "f64"], [js32, "f32"]] as const) {
+      for (const threads of [2, 3]) {
+        const shared = await run(source, dtype, threads, true);
+        const copied = await run(source, dtype, threads, false);
+        expect([shared.shares, copied.shares]).toEqual([true, false]);
+        expect(shared.params).toEqual(copied.params);
+        expect(shared.moved).toBeGreaterThan(1e-3);
+      }
+    }
+    // A module without the kernels keeps SharedArrayBuffers.
+    const plain = emitRunnableJavaScript(emitModule(ir, { ...DEFAULT_EMIT, simd: false }));
+    const engine = await start(plain, await importJavaScript<StepModule>(plain), { paramCount: ir.paramCount, maxRows: 8 });
+    expect(engine.sharesHeap).toBe(false);
   });
 
   it("clips by the global norm summed over the threads' ranges", async () => {

@@ -235,15 +235,23 @@ export class Fn {
 export interface ModuleParts {
   /** One function type per function (duplicates are fine, just a few bytes). */
   readonly functions: readonly { readonly name: string; readonly params: readonly ValType[]; readonly results?: readonly ValType[]; readonly body: Fn }[];
-  /** Imported memory: module and field name, minimum pages. No maximum, so the host may grow it. */
-  readonly memory: { readonly module: string; readonly field: string; readonly minPages: number };
+  /**
+   * Imported memory: module and field name, minimum and maximum pages (the host's memory must
+   * declare a maximum no bigger), and whether it is shared between threads (a shared memory needs
+   * the maximum). The two kinds differ in one byte, the limits flag (MEMORY_LIMITS_FLAG).
+   */
+  readonly memory: { readonly module: string; readonly field: string; readonly minPages: number; readonly maxPages: number; readonly shared?: boolean };
 }
+
+/** A memory type's limits flag: minimum and maximum (0x01), and shared as well (0x03). */
+export const MEMORY_LIMITS_FLAG = { bounded: 0x01, shared: 0x03 } as const;
 
 /** A whole module: magic, version, then type, import, function, export and code sections in order. */
 export function encodeModule(parts: ModuleParts): Uint8Array {
   const fns = parts.functions;
   const types = vec(fns.map((f) => funcType(f.params, f.results ?? [])));
-  const memoryImport = [...utf8(parts.memory.module), ...utf8(parts.memory.field), 0x02, 0x00, ...uleb(parts.memory.minPages)];
+  const { module, field, minPages, maxPages, shared } = parts.memory;
+  const memoryImport = [...utf8(module), ...utf8(field), 0x02, shared === true ? MEMORY_LIMITS_FLAG.shared : MEMORY_LIMITS_FLAG.bounded, ...uleb(minPages), ...uleb(maxPages)];
   const imports = vec([memoryImport]);
   // The memory import takes no function index, so function i is index i (and uses type i).
   const funcs = vec(fns.map((_, i) => uleb(i)));
