@@ -227,14 +227,14 @@ const HEAP_ALIGN = 16;
  * Where the arrays live in the shared heap (elements of the dtype): the state arrays, the slices'
  * gradients (threads - 1 of them, one after another), then each thread's region of the kernels.
  */
-export interface HeapLayout {
+interface SharedHeapLayout {
   readonly stateAt: readonly number[];
   readonly gradsAt: number;
   readonly regionAt: readonly number[];
   readonly elements: number;
 }
 
-export function heapLayout(stateArrays: number, paramCount: number, threads: number, regionElements: number): HeapLayout {
+function sharedHeapLayout(stateArrays: number, paramCount: number, threads: number, regionElements: number): SharedHeapLayout {
   const up = (n: number): number => Math.ceil(n / HEAP_ALIGN) * HEAP_ALIGN;
   const stateAt = Array.from({ length: stateArrays }, (_, k) => k * up(paramCount));
   const gradsAt = stateArrays * up(paramCount);
@@ -246,7 +246,7 @@ export function heapLayout(stateArrays: number, paramCount: number, threads: num
 /** The shared heap: the memory and where the arrays live in it. */
 interface SharedHeap {
   readonly memory: SharedMemory;
-  readonly layout: HeapLayout;
+  readonly layout: SharedHeapLayout;
 }
 
 /**
@@ -256,7 +256,7 @@ interface SharedHeap {
 function startSharedHeap(options: DataParallelOptions, stateArrays: number, dtype: "f64" | "f32"): SharedHeap | null {
   const { module: mod, threads, paramCount, maxRows } = options;
   if (options.sharedHeap === false || mod.heapElements === undefined || mod.shareHeap === undefined) return null;
-  const layout = heapLayout(stateArrays, paramCount, threads, mod.heapElements(maxRows));
+  const layout = sharedHeapLayout(stateArrays, paramCount, threads, mod.heapElements(maxRows));
   const pages = Math.ceil((layout.elements * (dtype === "f32" ? 4 : 8)) / 65536);
   if (pages > KERNEL_MAX_PAGES) return null;
   const memory = new SharedWasmMemory({ initial: pages, maximum: pages, shared: true });
