@@ -371,7 +371,6 @@ export class DataParallelStep {
         heap: heap === null ? null : { memory: heap.memory, stateAt: heap.layout.stateAt, gradsAt: heap.layout.gradsAt, regionAt: heap.layout.regionAt[i + 1] },
         state: buffers.state.map((a) => a.buffer),
         x: buffers.x.buffer,
-        xInDtype: !(buffers.x instanceof Float64Array),
         y: buffers.y.buffer,
         grads: buffers.grads.buffer,
         losses: buffers.losses.buffer,

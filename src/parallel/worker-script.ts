@@ -204,7 +204,8 @@ import(url).then((mod) => {
   let next = 1;
   const state = mod.createTrainState(arrays[0], () => arrays[next++]);
   const env = { ...workerData, mod, control: ctrl, grads: heap === null ? new Params(grads) : inHeap(heap.gradsAt, (threads - 1) * paramCount), losses: new Float64Array(losses), squares: new Float64Array(squares), checks: new Float64Array(checks), busy: new Float64Array(busy), inputs: new Float64Array(inputs), batchIndex: new Int32Array(batchIndex), before: new Params(before) };
-  const X = workerData.xInDtype ? new Params(x) : new Float64Array(x);
+  // The batch's rows are in the dtype with a shared heap (the kernels round them to it anyway), else float64.
+  const X = heap !== null ? new Params(x) : new Float64Array(x);
   const Y = new Float64Array(y);
   const O = new Float64Array(outputs);
   const W = new Float64Array(rowWeights);
