@@ -43,7 +43,8 @@ export interface BatchReport {
 
 export interface Progress {
   start(info: RunInfo): void;
-  batch(report: BatchReport): void;
+  /** Only where batches show (the bar): the caller builds no report a batch for the others. */
+  batch?(report: BatchReport): void;
   epoch(report: EpochReport): void;
   /** A line that must not be overwritten by the bar (warnings, notes). */
   note(text: string): void;
@@ -88,14 +89,13 @@ export function createProgress(io: Io, c: Colors, mode: "auto" | "json" | "quiet
   return io.isTTY ? barProgress(io, c) : plainProgress(io);
 }
 
-const QUIET: Progress = { start() {}, batch() {}, epoch() {}, note() {}, stop() {} };
+const QUIET: Progress = { start() {}, epoch() {}, note() {}, stop() {} };
 
 function plainProgress(io: Io): Progress {
   return {
     start(info) {
       io.stdout(`training ${info.model}: ${info.trainRows} rows${info.validationRows > 0 ? `, ${info.validationRows} for validation` : ""}, epochs ${info.initialEpoch + 1}..${info.epochs}, ${info.batchesPerEpoch} batches each\n`);
     },
-    batch() {},
     epoch(r) {
       io.stdout(formatEpochLine(r) + "\n");
     },
@@ -110,7 +110,6 @@ function jsonProgress(io: Io): Progress {
   const emit = (event: string, data: object): void => io.stdout(JSON.stringify({ event, ...data }) + "\n");
   return {
     start: (info) => emit("start", info),
-    batch() {},
     epoch: (r) => emit("epoch", r),
     note: (text) => emit("note", { message: text }),
     stop() {},

@@ -143,7 +143,7 @@ export async function runTraining(r: TrainingRun): Promise<{ outcome: Outcome; e
           gradientNorms.afterBatch(batch, logs.size);
           background?.poll();
           r.interrupts.afterBatch?.();
-          progress.batch({ epoch: trainer.epoch + 1, batch: batch + 1, loss: logs.loss, lr: logs.lr, rowsPerSecond: rowsSeen / Math.max(elapsed(), 1e-9), etaSeconds: eta() });
+          progress.batch?.({ epoch: trainer.epoch + 1, batch: batch + 1, loss: logs.loss, lr: logs.lr, rowsPerSecond: rowsSeen / Math.max(elapsed(), 1e-9), etaSeconds: eta() });
           return interrupted ? false : undefined;
         },
         onEpochEnd: async (epoch, logs) => {

@@ -21,7 +21,8 @@ describe("progress text", () => {
     const io: Io = { stdout: (t) => void (out += t), stderr: () => {}, isTTY: true, color: false, cwd: "." };
     const progress = createProgress(io, colorsFor(io), "auto");
     progress.start({ model: "m", epochs: 3, initialEpoch: 0, batchesPerEpoch: 2, trainRows: 4, validationRows: 2 });
-    const batch = (epoch: number, b: number): void => progress.batch({ epoch, batch: b, loss: 1, lr: 0.1, rowsPerSecond: 10, etaSeconds: 1 });
+    expect(createProgress(io, colorsFor(io), "json").batch).toBeUndefined(); // the caller builds no batch report for it
+    const batch = (epoch: number, b: number): void => progress.batch!({ epoch, batch: b, loss: 1, lr: 0.1, rowsPerSecond: 10, etaSeconds: 1 });
     batch(1, 1);
     batch(1, 2);
     const line = { epochs: 3, loss: 1, val_loss: 1, lr: 0.1, rowsPerSecond: 10, etaSeconds: 1 };

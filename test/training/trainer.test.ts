@@ -304,6 +304,44 @@ describe("non-finite loss", () => {
   });
 });
 
+describe("the batch gather", () => {
+  test("the Trainer's gather puts each batch's rows whole into x, in one shuffled order, whether it touches the rows first (small batches) or copies them with set (large)", async () => {
+    const IN = 64; // wide enough for the set path; batches of 32 rows (2,048 values) are touched, 200 (12,800) are not, their last of 10 is
+    const m = await loadModule(
+      makeIR({ name: "gather_test", inputSize: IN, layers: [{ units: 3, activation: { kind: "softmax" } }], loss: "softmax_ce", optimizer: CASE_OPTIMIZERS["sgd"]!, training: { batch: 32, epochs: 1, seed: 3 } }),
+    );
+    const n = 610;
+    const x = Float64Array.from({ length: n * IN }, (_, v) => Math.floor(v / IN) * 1000 + (v % IN)); // row i holds i*1000 + k
+    const y = Array.from({ length: n }, (_, i) => [i % 3]);
+    const orderOf = (batchSize: number): number[][] => {
+      const batches: number[][] = [];
+      const ownStep = (state: { step: number }, xb: Float64Array, _yb: Float64Array, rows: number): number => {
+        const ids: number[] = [];
+        for (let r = 0; r < rows; r++) {
+          const id = Math.floor(xb[r * IN]! / 1000);
+          expect(Array.from(xb.subarray(r * IN, (r + 1) * IN))).toEqual(Array.from({ length: IN }, (_, k) => id * 1000 + k));
+          ids.push(id);
+        }
+        batches.push(ids);
+        state.step += 1;
+        return 1;
+      };
+      new m.Trainer().fit(x, y, { epochs: 2, batchSize, shuffle: true, trainStep: ownStep } as FitOptions);
+      return batches;
+    };
+    const small = orderOf(32);
+    const large = orderOf(200);
+    expect(large.map((b) => b.length)).toEqual([200, 200, 200, 10, 200, 200, 200, 10]);
+    const epochs = (batches: number[][], perEpoch: number) => [batches.slice(0, perEpoch).flat(), batches.slice(perEpoch).flat()];
+    const [s1, s2] = epochs(small, Math.ceil(n / 32));
+    const [l1, l2] = epochs(large, 4);
+    expect(s1).toEqual(l1); // the order is the epoch's shuffle, whatever the batch size
+    expect(s2).toEqual(l2);
+    expect([...s1].sort((a, b) => a - b)).toEqual(Array.from({ length: n }, (_, i) => i));
+    expect(s2).not.toEqual(s1);
+  });
+});
+
 describe("fit options (Keras semantics)", () => {
   test("validationSplit holds out the last rows before shuffling (== validationData)", async () => {
     const m = await irisModule();
