@@ -419,8 +419,8 @@ function defaultTargets(report) {
       met: measured && r.overhead <= CLI_OVERHEAD_TARGET,
       measured,
       figure: measured ? `${percent(r.overhead)} (${(1000 * r.wall).toFixed(2)} ms an epoch, ${(1000 * r.steps).toFixed(2)} in its steps; ${r.threads} thread${r.threads === 1 ? "" : "s"}${r.validatesAside ? ", validation on a second" : ""})` : "not measured",
-      why: `a batch of ${r.batch} rows trains in ${((1e6 * r.steps) / r.batches).toFixed(0)} us; beyond it come the batch's gather (random reads of rows out of the cache, 5-13 us a batch of digits), the CLI's batch callback with the gradient-norm sums, the checks and counts, and each epoch's JSON line, yields and hand-over to the validation thread (docs/performance.md, Around the steps, has the breakdown); the same code spreads by about 5 points from process to process on this VM; ${shared}`,
-      closes: "a gather that leaves the epoch's wall time (a worker putting the next epoch in order lowered this figure but lengthened the steps as much: docs/performance.md), or fewer per-batch callbacks",
+      why: `a batch of ${r.batch} rows trains in ${((1e6 * r.steps) / r.batches).toFixed(0)} us; beyond it come the batch's gather (random reads of rows out of the cache, 5-6.5 us a batch of digits with its rows touched first), the CLI's batch callback with the gradient-norm sums, the checks and counts, and each epoch's JSON line, yields and hand-over to the validation thread (docs/performance.md, Around the steps, has the breakdown); the same code spreads by about 5 points from process to process on this VM; ${shared}`,
+      closes: "a gather that leaves the epoch's wall time (touching a small batch's rows first took 2 % off a digits epoch; a worker putting the next epoch in order lowered this figure but lengthened the steps as much: docs/performance.md), or fewer per-batch callbacks",
     });
   }
   const limits = report.limits;
