@@ -8,12 +8,40 @@ the paths of its data and initial parameters as raw float64 files in mlpc's layo
 starts from the same weights. The last stdout line is `RESULT {json}`, the fields bench/worker.mjs
 writes. Timing follows bench/worker.mjs: warm-up until the passes settle, then >= 5 timed epochs
 and >= 1.2 s; the figure is the median samples/s.
+
+Each peer runs as a tuned deployment would (docs/performance.md, "PyTorch and scikit-learn"): the
+BLAS pool sized to the cell's thread count, and glibc malloc told to keep freed memory (PyTorch's
+performance guide suggests jemalloc or tcmalloc for the same reason). BENCH_PEER_DEFAULTS=1 runs them
+untuned, to measure what that costs.
 """
+import ctypes
 import json
 import os
 import statistics
 import sys
 import time
+
+
+def tune_process(threads):
+    """Before numpy or torch loads: OpenBLAS reads its pool size at load, and malloc's options are global.
+
+    torch.set_num_threads sizes ATen's OpenMP pool, not Debian's OpenBLAS, which otherwise starts a
+    thread a core that spins beside the "one thread" cell. glibc returns a freed block above its
+    thresholds to the kernel (munmap, or trimming the heap's top), so every 400 KB temporary of
+    every step is fresh pages: on this VM W4b32's Adam step took 1.75 ms instead of 0.17.
+    """
+    if os.environ.get("BENCH_PEER_DEFAULTS") == "1":
+        return
+    if threads is not None:
+        for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ[name] = str(threads)
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:
+        return  # not glibc: its own allocator's defaults
+    m_trim_threshold, m_mmap_threshold = -1, -3
+    libc.mallopt(m_mmap_threshold, 1 << 26)
+    libc.mallopt(m_trim_threshold, 1 << 30)
 
 
 def layers_of(sizes, flat):
@@ -149,6 +177,8 @@ def main():
     impl, spec_path = sys.argv[1], sys.argv[2]
     with open(spec_path) as f:
         spec = json.load(f)
+    threads = {"torch-1t": 1, "torch-all": os.cpu_count()}.get(impl)  # scikit-learn: numpy's default pool
+    tune_process(threads)
     import numpy as np
     quick = os.environ.get("BENCH_QUICK") == "1"
     t0 = time.perf_counter()
@@ -171,7 +201,7 @@ def main():
         "impl": impl, "workload": spec["id"], "median": statistics.median(rates), "min": min(rates), "max": max(rates),
         "epochs": len(rates), "rowsPerEpoch": per_epoch, "stepRows": spec["batch"], "perSample": False,
         "warmSeconds": warm, "timedSeconds": timed, "setupSeconds": setup, "loss": state["loss"] if state["loss"] == state["loss"] else None, "memory": None,
-        "stateBytes": None, "info": None, "notes": [info], "loadBefore": load, "loadAfter": os.getloadavg()[0], "node": sys.version.split()[0],
+        "stateBytes": None, "info": None, "notes": [info + ("; untuned" if os.environ.get("BENCH_PEER_DEFAULTS") == "1" else "; malloc keeps freed memory")], "loadBefore": load, "loadAfter": os.getloadavg()[0], "node": sys.version.split()[0],
     }))
 
 
