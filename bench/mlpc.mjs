@@ -1,5 +1,6 @@
 // mlpc's generated module as a benchmark implementation: trainStep (fused forward + backward +
-// update) per batch; forwardBatch for inference (forward, one sample, at batch 1).
+// update) per batch; forwardBatch for inference (forward, one sample, at batch 1). The state is
+// where the module's Trainer puts it: in the kernels' heap when the module has kernels.
 import { pathToFileURL } from "node:url";
 
 /**
@@ -20,10 +21,13 @@ export async function setup(w, data, initial, { file, dtype = "f64", measureMemo
   const buffersBefore = process.memoryUsage().arrayBuffers;
   const [inputs] = w.sizes;
   const outputs = w.sizes[w.sizes.length - 1];
-  const params = dtype === "f32" ? Float32Array.from(initial) : Float64Array.from(initial);
-  if (m.spec.paramCount !== params.length || m.spec.dtype !== dtype) throw new Error(`module ${file} does not match ${w.id}/${dtype}`);
-  const state = m.createTrainState(params);
+  if (m.spec.paramCount !== initial.length || m.spec.dtype !== dtype) throw new Error(`module ${file} does not match ${w.id}/${dtype}`);
   const batch = w.batch;
+  // A module with SIMD kernels keeps the state in their heap (residentArrays, as its Trainer does): no per-step copies.
+  const allocate = m.residentArrays?.(batch) ?? ((length) => (dtype === "f32" ? new Float32Array(length) : new Float64Array(length)));
+  const params = allocate(initial.length);
+  params.set(initial);
+  const state = m.createTrainState(params, allocate);
   const xs = [];
   const ys = [];
   for (let b = 0; b * batch < data.rows; b++) {

@@ -295,6 +295,35 @@ export function shareHeap(memory: { readonly buffer: ArrayBufferLike }, at: numb
 }
 
 /**
+ * An allocate for createTrainState whose 4 arrays (params, grad, the optimizer buffers) live in a new
+ * heap of this module's, sized for batches of up to `rows` rows, which the module then runs on: the
+ * kernels read the parameters and write the gradient where they are, and the update copies nothing
+ * (one thread's share of what shareHeap does for threads). The heap stays until a bigger batch,
+ * useSimd, shareHeap or another residentArrays replaces it; the arrays stay valid then, copied as any
+ * others are. Further calls of the allocate get ordinary arrays. null where the kernels do not run or
+ * the heap would pass 2 GiB.
+ */
+export function residentArrays(rows: number): ((length: number) => Float64Array) | null {
+  const api = simd ? wasmApi() : null;
+  if (api === null) return null;
+  const states = 407104;
+  const pages = Math.ceil(((states + heapElements(rows)) * 8) / 65536);
+  if (pages > 32768) return null;
+  const memory = new api.Memory({ initial: pages, maximum: pages });
+  kernels = new api.Instance(kernelModule as object, { env: { memory } }).exports as WasmKernels;
+  heap = new Float64Array(memory.buffer);
+  origin = states;
+  placeScratch(Math.max(rows, 1024));
+  const arrays = heap;
+  let next = 0;
+  return (length) => {
+    if (next === 4 || length > 101776) return new Float64Array(length);
+    const at = next++ * 101776;
+    return arrays.subarray(at, at + length);
+  };
+}
+
+/**
  * Copies the wasm layers' parameters into the region, where the kernels read them (the caller's array
  * stays theirs); parameters that are a view of the heap are read where they are.
  */
@@ -1197,6 +1226,15 @@ function batchGradient(state: TrainState, x: Float64Array, y: Float64Array, rows
 type ParamArray = Float64Array;
 const ParamArray: Float64ArrayConstructor = Float64Array;
 
+/**
+ * Where a Trainer's state arrays live (its arrays option overrides it): in the kernels' heap where they
+ * run (residentArrays, for the program's batches of 128 rows), so a step copies no parameters,
+ * gradients or optimizer buffers in or out; else ordinary arrays.
+ */
+function trainerArrays(): (length: number) => ParamArray {
+  return residentArrays(128) ?? ((length) => new ParamArray(length));
+}
+
 /** Each layer's shape and parameter ranges [from, to) (checkpoints, diagnostics). */
 const TRAINING_LAYERS: readonly { readonly name: string; readonly inputs: number; readonly units: number; readonly activation: string; readonly weights: readonly [number, number]; readonly biases: readonly [number, number] }[] = [
   { name: "dense_1", inputs: 784, units: 128, activation: "relu", weights: [0, 100352], biases: [100352, 100480] },
@@ -1761,14 +1799,15 @@ export class Trainer {
   /**
    * arrays, when given, makes the state's arrays (params, grad, the optimizer buffers, in that
    * order, each paramCount long and zeroed): e.g. views of SharedArrayBuffers an engine's threads
-   * also hold (src/parallel, FitOptions.trainStep).
+   * also hold (src/parallel, FitOptions.trainStep). Without it they are this module's choice
+   * (trainerArrays, where the module says where they live).
    */
   constructor(options: { params?: ArrayLike<number>; seed?: number; arrays?: (length: number) => ParamArray } = {}) {
     this.seed = options.seed ?? spec.training.seed;
     const P = spec.paramCount;
     if (options.params !== undefined && options.params.length !== P) throw new Error(`expected ${P} parameters, got ${options.params.length}`);
     const initial = options.params ?? initParams(this.seed);
-    const allocate = options.arrays ?? ((length: number) => new ParamArray(length));
+    const allocate = options.arrays ?? trainerArrays();
     const params = allocate(P);
     for (let p = 0; p < P; p++) params[p] = initial[p]!;
     this.state = createTrainState(params, allocate);

@@ -714,6 +714,11 @@ function batchGradient(state: TrainState, x: Float64Array, y: Float64Array, rows
 type ParamArray = Float64Array;
 const ParamArray: Float64ArrayConstructor = Float64Array;
 
+/** Where a Trainer's state arrays live (its arrays option overrides it): ordinary arrays. */
+function trainerArrays(): (length: number) => ParamArray {
+  return (length) => new ParamArray(length);
+}
+
 /** Each layer's shape and parameter ranges [from, to) (checkpoints, diagnostics). */
 const TRAINING_LAYERS: readonly { readonly name: string; readonly inputs: number; readonly units: number; readonly activation: string; readonly weights: readonly [number, number]; readonly biases: readonly [number, number] }[] = [
   { name: "dense_1", inputs: 6, units: 7, activation: "relu", weights: [0, 42], biases: [42, 49] },
@@ -1252,14 +1257,15 @@ export class Trainer {
   /**
    * arrays, when given, makes the state's arrays (params, grad, the optimizer buffers, in that
    * order, each paramCount long and zeroed): e.g. views of SharedArrayBuffers an engine's threads
-   * also hold (src/parallel, FitOptions.trainStep).
+   * also hold (src/parallel, FitOptions.trainStep). Without it they are this module's choice
+   * (trainerArrays, where the module says where they live).
    */
   constructor(options: { params?: ArrayLike<number>; seed?: number; arrays?: (length: number) => ParamArray } = {}) {
     this.seed = options.seed ?? spec.training.seed;
     const P = spec.paramCount;
     if (options.params !== undefined && options.params.length !== P) throw new Error(`expected ${P} parameters, got ${options.params.length}`);
     const initial = options.params ?? initParams(this.seed);
-    const allocate = options.arrays ?? ((length: number) => new ParamArray(length));
+    const allocate = options.arrays ?? trainerArrays();
     const params = allocate(P);
     for (let p = 0; p < P; p++) params[p] = initial[p]!;
     this.state = createTrainState(params, allocate);

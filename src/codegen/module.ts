@@ -17,7 +17,7 @@ import { layeredDeclarations } from "./layered.js";
 import { assertLossFitsOutput } from "./loss.js";
 import { forwardFunction, regularizeFunction, type Context } from "./network.js";
 import { describePlan, planEmission, type PlanTuning, type UnrollMode } from "./plan.js";
-import { emitWasmAdamLoop, type SimdContext } from "./simd.js";
+import { emitWasmAdamLoop, SIMD_CHUNK_ROWS, type SimdContext } from "./simd.js";
 import { printValue, specValue } from "./spec.js";
 import { identifier, paramArrayType, safeFileName } from "./text.js";
 import { emitTrainingSection } from "./training.js";
@@ -66,7 +66,7 @@ export function emitModule(ir: ModelIR, options: EmitOptions): string {
     ...network,
     regularizeFunction(cx),
     regularizeFunction(cx, false),
-    emitTrainingSection(ir, { dtype: options.dtype, adamLoop }),
+    emitTrainingSection(ir, { dtype: options.dtype, adamLoop, ...(sx === null ? {} : { kernels: { rows: ir.training.batch === "all" ? SIMD_CHUNK_ROWS : ir.training.batch } }) }),
   ]);
 }
 

@@ -12,7 +12,8 @@
  *   [ parameters | gradients | Adam's m | Adam's v (Adam/AdamW only) | staged x | scratch arrays ]
  * The wasm layers' parameters are copied in once per call (forwardBatch, lossAndGradient), so the
  * caller's arrays stay ordinary typed arrays anywhere (~1-3 % of a W4 training step); the Adam
- * update copies params, grad, m and v in and back around the adam kernel.
+ * update copies params, grad, m and v in and back around the adam kernel. A state made with
+ * residentArrays (the Trainer's) lives in a heap of the module's own and is not copied at all.
  *
  * Shared (shareHeap): data-parallel training gives every thread's copy of the module one shared
  * WebAssembly.Memory, each its own region of it (the layout above from element `origin`), and
@@ -30,6 +31,7 @@ import { printFunction } from "./declaration.js";
 import { countedLoop, int, place, read, times, type CodeLines } from "./text.js";
 import { ADAM_SCALARS, COMBINE_SCALARS, KERNEL_MAX_PAGES, kernelModuleBytes, lanesOf, sharedMemoryFlagAt, type Lane } from "./wasm/kernels.js";
 import { MEMORY_LIMITS_FLAG } from "./wasm/encode.js";
+import { optimizerState } from "../ir/optimizers.js";
 
 /** Elements a heap region is aligned to: 16 bytes for f32, 32 for f64 (whole v128 loads). */
 const ALIGN = 4;
@@ -303,6 +305,44 @@ export function simdRuntimeDeclarations(sx: SimdContext, arrays: readonly Scratc
     },
   });
 
+  // params, grad and the optimizer buffers: what createTrainState's allocate makes after params.
+  const stateArrays = 2 + optimizerState(ir.optimizer).length;
+  const stride = Math.ceil(ir.paramCount / 16) * 16;
+  const resident = printFunction({
+    name: "residentArrays",
+    exported: true,
+    parameters: [{ name: "rows", type: "number" }],
+    returnType: `((length: number) => ${sx.P}) | null`,
+    docs: [
+      `An allocate for createTrainState whose ${int(stateArrays)} arrays (params, grad${stateArrays > 2 ? ", the optimizer buffers" : ""}) live in a new`,
+      "heap of this module's, sized for batches of up to `rows` rows, which the module then runs on: the",
+      "kernels read the parameters and write the gradient where they are, and the update copies nothing",
+      "(one thread's share of what shareHeap does for threads). The heap stays until a bigger batch,",
+      "useSimd, shareHeap or another residentArrays replaces it; the arrays stay valid then, copied as any",
+      "others are. Further calls of the allocate get ordinary arrays. null where the kernels do not run or",
+      "the heap would pass 2 GiB.",
+    ],
+    body: (out) => {
+      out.line("const api = simd ? wasmApi() : null;");
+      out.line("if (api === null) return null;");
+      out.line(`const states = ${int(stateArrays * stride)};`);
+      out.line(`const pages = Math.ceil(((states + heapElements(rows)) * ${int(E)}) / 65536);`);
+      out.line(`if (pages > ${int(KERNEL_MAX_PAGES)}) return null;`);
+      out.line("const memory = new api.Memory({ initial: pages, maximum: pages });");
+      out.line("kernels = new api.Instance(kernelModule as object, { env: { memory } }).exports as WasmKernels;");
+      out.line(`heap = new ${S}(memory.buffer);`);
+      out.line("origin = states;");
+      out.line(`placeScratch(${regionRows});`);
+      out.line("const arrays = heap;");
+      out.line("let next = 0;");
+      out.open("return (length) =>");
+      out.line(`if (next === ${int(stateArrays)} || length > ${int(stride)}) return new ${sx.P}(length);`);
+      out.line(`const at = next++ * ${int(stride)};`);
+      out.line("return arrays.subarray(at, at + length);");
+      out.close("};");
+    },
+  });
+
   const stageParams = printFunction({
     name: "stageParams",
     parameters: [{ name: "params", type: sx.P }],
@@ -342,7 +382,7 @@ export function simdRuntimeDeclarations(sx: SimdContext, arrays: readonly Scratc
     },
   });
 
-  return [declarations, kernelBytes, detect, use, compileKernels, ensure, placeScratch, heapElements, shareHeap, stageParams, stageGradient, stageInput];
+  return [declarations, kernelBytes, detect, use, compileKernels, ensure, placeScratch, heapElements, shareHeap, resident, stageParams, stageGradient, stageInput];
 }
 
 /** Contiguous params ranges of the wasm layers (consecutive layers merged). */

@@ -14,13 +14,15 @@ import { emitInitParams, emitSeededRandom } from "./training-init.js";
 import { emitApplyUpdate, emitBatchGradient, emitCreateTrainState, emitGradientCombine, emitOptimizerRange, emitTrainStateInterface, emitTrainStep } from "./training-optimizer.js";
 import { emitLearningRate } from "./training-schedule.js";
 import { withDocs } from "./declaration.js";
-import { paramArrayType } from "./text.js";
+import { int, paramArrayType } from "./text.js";
 import { emitDataHelpers, emitLayerTable, emitTrainerTypes } from "./training-trainer.js";
 
 export interface TrainingEmitOptions {
   readonly dtype: "f64" | "f32";
   /** With --simd and Adam/AdamW: the lines that run the update loop in the adam kernel (simd.ts). */
   readonly adamLoop?: readonly string[] | null;
+  /** The module has WebAssembly kernels (simd.ts): the Trainer's state then lives in their heap. */
+  readonly kernels?: { readonly rows: number };
 }
 
 function banner(title: string): string {
@@ -34,6 +36,21 @@ function emitParamArray(array: string): string {
     [`The parameter storage (${array}${array === "Float32Array" ? ", --dtype f32" : ""}): the type and constructor the Trainer uses.`],
     `type ParamArray = ${array};\nconst ParamArray: ${array}Constructor = ${array};`,
   );
+}
+
+/** trainerArrays, where a Trainer's state arrays live unless its arrays option says: the kernels' heap, where there are kernels. */
+function emitTrainerArrays(kernels: TrainingEmitOptions["kernels"]): string {
+  const docs =
+    kernels === undefined
+      ? ["Where a Trainer's state arrays live (its arrays option overrides it): ordinary arrays."]
+      : [
+          "Where a Trainer's state arrays live (its arrays option overrides it): in the kernels' heap where they",
+          `run (residentArrays, for the program's batches of ${int(kernels.rows)} rows), so a step copies no parameters,`,
+          "gradients or optimizer buffers in or out; else ordinary arrays.",
+        ];
+  const ordinary = "(length) => new ParamArray(length)";
+  const body = kernels === undefined ? `return ${ordinary};` : `return residentArrays(${int(kernels.rows)}) ?? (${ordinary});`;
+  return withDocs(docs, `function trainerArrays(): (length: number) => ParamArray {\n  ${body}\n}`);
 }
 
 /** Top-level TypeScript declarations appended to the module after lossAndGradient. */
@@ -55,6 +72,7 @@ export function emitTrainingSection(ir: ModelIR, options: TrainingEmitOptions): 
     emitBatchGradient(ir),
     banner("Training: the Trainer (Keras-like fit / predict / evaluate, checkpoints)"),
     emitParamArray(array),
+    emitTrainerArrays(options.kernels),
     emitLayerTable(ir),
     emitTrainerTypes(ir),
     RUNTIME_DATA.trimEnd(),

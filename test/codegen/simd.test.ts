@@ -254,6 +254,35 @@ describe.each(["f64", "f32"] as const)("a %s module on a shared heap", (dtype) =
   });
 });
 
+describe.each(["f64", "f32"] as const)("a %s Trainer's state in the kernels' heap", (dtype) => {
+  it("trains bit for bit as ordinary arrays, beside a state copied through the region and across a heap a bigger batch replaces", async () => {
+    const ir = NETS["mixed"]!;
+    const m = (await loadGenerated(emitModule(ir, { ...DEFAULT_EMIT, simd: true, dtype }))) as unknown as SimdModule & TrainingModule;
+    const P = dtype === "f32" ? Float32Array : Float64Array;
+    const start = randomArray(ir.paramCount, 12, 0.3);
+    const resident = new m.Trainer({ params: start });
+    // Views of one heap: params, grad and Adam's m and v, one after another.
+    const { params, grad } = resident.state;
+    expect(grad.buffer).toBe(params.buffer);
+    expect(params.buffer.byteLength).toBeGreaterThan(4 * params.byteLength);
+    const ordinary = new m.Trainer({ params: start, arrays: (length) => new P(length) as unknown as Float64Array });
+    expect(ordinary.params.buffer.byteLength).toBe(ordinary.params.byteLength);
+    const x = randomArray(1200 * ir.inputSize, 13);
+    const y = targets(ir, 1200, 14);
+    for (const batchSize of [16, 16, 1200, 16]) {
+      // 1200 rows pass the heap's 1024: a new heap, the resident arrays then copied like any others.
+      resident.fit(x, y, { epochs: resident.epoch + 1, initialEpoch: resident.epoch, batchSize });
+      ordinary.fit(x, y, { epochs: ordinary.epoch + 1, initialEpoch: ordinary.epoch, batchSize });
+      expect(Array.from(resident.params)).toEqual(Array.from(ordinary.params));
+    }
+    expect(maxAbsDiff(resident.params, start)).toBeGreaterThan(1e-3);
+    expect(m.useSimd(false)).toBe(false);
+    const plain = new m.Trainer({ params: start });
+    expect(plain.params.buffer.byteLength).toBe(plain.params.byteLength);
+    m.useSimd(true);
+  });
+});
+
 describe("--simd modules", () => {
   // One test per network (f64 and f32 in one program), so none runs long.
   it.each(Object.keys(NETS))("%s: type-check alone under --strict with only the ES2022 lib, and import nothing", (name) => {

@@ -114,7 +114,7 @@ export interface Trainer {
 }
 
 export interface TrainerClass {
-  new (options?: { params?: ArrayLike<number>; seed?: number }): Trainer;
+  new (options?: { params?: ArrayLike<number>; seed?: number; arrays?: (length: number) => Float64Array }): Trainer;
   fromJSON(json: unknown, options?: { paramsOnly?: boolean }): Trainer;
 }
 

@@ -36,6 +36,8 @@ export interface TrainState {
   step: number;
   paramsFinite: boolean | null;
 }
+/** Where a Trainer's state arrays live when its arrays option does not say. */
+export declare function trainerArrays(): (length: number) => ParamArray;
 export declare function createTrainState(params: ParamArray, allocate?: (length: number) => ParamArray): TrainState;
 export declare function applyUpdate(state: TrainState): void;
 export declare function optimizerBuffers(state: TrainState): Record<string, ParamArray>;

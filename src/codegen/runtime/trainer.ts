@@ -26,6 +26,7 @@ import {
   spec,
   toInputs,
   toTargets,
+  trainerArrays,
   TRAINING_LAYERS,
   weighBatch,
   type EpochLogs,
@@ -206,14 +207,15 @@ export class Trainer {
   /**
    * arrays, when given, makes the state's arrays (params, grad, the optimizer buffers, in that
    * order, each paramCount long and zeroed): e.g. views of SharedArrayBuffers an engine's threads
-   * also hold (src/parallel, FitOptions.trainStep).
+   * also hold (src/parallel, FitOptions.trainStep). Without it they are this module's choice
+   * (trainerArrays, where the module says where they live).
    */
   constructor(options: { params?: ArrayLike<number>; seed?: number; arrays?: (length: number) => ParamArray } = {}) {
     this.seed = options.seed ?? spec.training.seed;
     const P = spec.paramCount;
     if (options.params !== undefined && options.params.length !== P) throw new Error(`expected ${P} parameters, got ${options.params.length}`);
     const initial = options.params ?? initParams(this.seed);
-    const allocate = options.arrays ?? ((length: number) => new ParamArray(length));
+    const allocate = options.arrays ?? trainerArrays();
     const params = allocate(P);
     for (let p = 0; p < P; p++) params[p] = initial[p]!;
     this.state = createTrainState(params, allocate);
