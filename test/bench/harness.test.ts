@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compileWorkload } from "../../bench/compile-workloads.mjs";
 import { setupImpl } from "../../bench/impls.mjs";
-import { evaluateTargets, renderMarkdown } from "../../bench/run.mjs";
+import { evaluateTargets, regressionRow, renderMarkdown } from "../../bench/run.mjs";
 import { WORKLOADS, initialParams, layout, makeData, prng, workload } from "../../bench/workloads.mjs";
 
 type Workload = (typeof WORKLOADS)[number];
@@ -262,5 +262,20 @@ describe("targets", () => {
     expect(markdown).not.toContain("mlpc train, digits, --threads 1");
     const unmeasured = renderMarkdown({ ...report, cliOverhead: { ...report.cliOverhead, rows: [row("digits", null, null)] } });
     expect(unmeasured).toMatch(/\| mlpc train, digits, by default: .* \| not measured \| - \|/);
+  });
+
+  it("judge the no-regression rows against the previous run with the machine's drift (the plain loops' ratio) taken out", () => {
+    const cell = (impl: string, workload: string, median: number) => ({ impl, workload, median });
+    const previous = { date: "2026-12-02T15:39:05.370Z", cells: [cell("mlpc", "W1b32", 10e6), cell("baseline", "W1b32", 2.5e6), cell("mlpc", "W2", 10e6), cell("baseline", "W2", 5e6), cell("mlpc-simd-f64", "W3", 600e3)] };
+    // W1b32: both 8 % slower (a slow machine); W2: mlpc 8 % slower, the loops as fast as then (a regression); W3: no reference now.
+    const results = [cell("mlpc", "W1b32", 9.2e6), cell("baseline", "W1b32", 2.3e6), cell("mlpc", "W2", 9.2e6), cell("baseline", "W2", 5e6), cell("mlpc-simd-f64", "W3", 612e3)];
+    const status = (w: string): string => {
+      const r = regressionRow({ results, previous }, w);
+      return `${r.figure} | ${r.met ? "MET" : r.measured ? "NOT MET" : "-"}`;
+    };
+    expect(status("W1b32")).toBe("1.00x: 0.92x raw (9.20M now, 10.0M in the run of 2026-12-02), the plain loops at 0.92x their speed then (2.30M vs 2.50M) | MET");
+    expect(status("W2")).toBe("0.92x: 0.92x raw (9.20M now, 10.0M in the run of 2026-12-02), the plain loops at 1.00x their speed then (5.00M vs 5.00M) | NOT MET");
+    expect(status("W3")).toBe("1.02x: 1.02x raw (612k now, 600k in the run of 2026-12-02), the plain loops not in both runs | MET");
+    expect(status("W1b1")).toBe("not measured | -");
   });
 });
