@@ -1,5 +1,6 @@
 // Where a 2-thread step of W4 (784-128-10, --dtype f32, batch 128) goes, process by process: each
-// of P processes alternates epochs of one thread's trainStep and of the engine's step on 2 threads
+// of P processes alternates epochs of one thread's trainStep (its state resident in the kernels'
+// heap, as its Trainer keeps it) and of the engine's step on 2 threads
 // (40 distinct batches, as the bench's cells), then prints both medians, their ratio and the
 // engine's profile a step (each thread's slice, its waits at the barriers, its combine and
 // update). Before them, two checks of the machine itself, each with two threads at once: the wasm
@@ -70,11 +71,16 @@ async function traceProcess() {
   const x = new Float64Array(NB * B * IN).map((_, k) => ((k * 40503) % 256) / 255);
   const y = new Float64Array(NB * B * OUT);
   for (let row = 0; row < NB * B; row++) y[row * OUT + (row % 10)] = 1;
-  const engine = await DataParallelStep.start({ moduleUrl: url, module: m, threads: 2, inputSize: IN, outputSize: OUT, paramCount: P, maxRows: B, dtype: "f32" });
+  const engine = await DataParallelStep.start({ moduleUrl: url, module: m, threads: 2, inputSize: IN, outputSize: OUT, paramCount: P, maxRows: B, dtype: "f32", inputs: x });
   const params = engine.arrays(P);
   params.set(m.initParams(1));
   const two = m.createTrainState(params, engine.arrays);
-  const one = m.createTrainState(m.initParams(1));
+  // One thread as its Trainer runs: the state resident in its kernels' heap. A second instance of
+  // the module (the same URL with a fragment): the engine's shared heap replaces the first's.
+  const single = await import(`${url}#one-thread`);
+  const allocate = single.residentArrays(B);
+  const one = single.createTrainState(allocate(P), allocate);
+  one.params.set(m.initParams(1));
   const xs = Array.from({ length: NB }, (_, b) => x.subarray(b * B * IN, (b + 1) * B * IN));
   const ys = Array.from({ length: NB }, (_, b) => y.subarray(b * B * OUT, (b + 1) * B * OUT));
   const epoch = (step) => {
@@ -82,8 +88,13 @@ async function traceProcess() {
     for (let b = 0; b < NB; b++) step(b);
     return (performance.now() - t0) / NB;
   };
-  const step1 = (b) => m.trainStep(one, xs[b], ys[b], B);
-  const step2 = (b) => engine.step(two, xs[b], ys[b], B);
+  const step1 = (b) => single.trainStep(one, xs[b], ys[b], B);
+  // As the bench's cell and mlpc train run it: each thread gathers its slice of the batch's rows from the engine's copy of the inputs.
+  const orders = Array.from({ length: NB }, (_, b) => Uint32Array.from({ length: B }, (_, k) => b * B + k));
+  const step2 = (b) => {
+    engine.gatherRows(engine.inputs, orders[b]);
+    return engine.step(two, engine.inputs, ys[b], B);
+  };
   for (let k = 0; k < 5; k++) {
     epoch(step1);
     epoch(step2);
